@@ -1,0 +1,213 @@
+"""Telegram through python-telegram-bot: updates in, HTML messages with buttons out.
+
+The adapter holds a PTB `Application`; it never subclasses it. Every piece of text is escaped
+here, so user input can never break Telegram's HTML parsing.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    Update,
+)
+from telegram.constants import MessageLimit, ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+
+from bot.channels.base import (
+    Address,
+    Incoming,
+    Location,
+    Outgoing,
+    Rejected,
+    RetryLater,
+    SendResult,
+    Sent,
+    Unreachable,
+    split_text,
+)
+from handlers.texts import MENU
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+# Telegram: 4096 characters per message after entity parsing; callback_data 1-64 bytes.
+MAX_TEXT = MessageLimit.MAX_TEXT_LENGTH
+MAX_CALLBACK_BYTES = 64
+TRANSIENT_RETRY_SECONDS = 5.0
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+Handle = Callable[[Incoming], Awaitable[list[Outgoing]]]
+
+
+def render_html(message: Outgoing) -> list[str]:
+    """The message as Telegram HTML, split under the limit at line boundaries, never mid-tag."""
+    body = html.escape(message.text, quote=False)
+    chunks = split_text(body, MAX_TEXT - 200) if body else [""]
+    if message.title:
+        title = f"<b>{html.escape(message.title, quote=False)}</b>"
+        chunks[0] = f"{title}\n{chunks[0]}" if chunks[0] else title
+    # An escape sequence must not be cut: split_text cuts on spaces/newlines, and escaping
+    # adds no whitespace, so every chunk holds whole entities.
+    return chunks
+
+
+def keyboard(message: Outgoing) -> InlineKeyboardMarkup | None:
+    buttons = [
+        InlineKeyboardButton(choice.label, callback_data=choice.command)
+        for choice in message.choices
+        if 0 < len(choice.command.encode("utf-8")) <= MAX_CALLBACK_BYTES
+    ]
+    return InlineKeyboardMarkup([buttons]) if buttons else None
+
+
+def incoming_from_update(update: Update, now: datetime) -> Incoming | None:
+    """Translate an update; None for what the bot ignores (edits, channel posts, group chatter)."""
+    if update.callback_query is not None:
+        query = update.callback_query
+        user = query.from_user
+        return Incoming(
+            address=Address(CHANNEL, str(user.id)),
+            message_id=f"u{update.update_id}",
+            text=query.data or "",
+            received_at=now,
+            display_name=user.full_name,
+            contact=_contact(user.username, user.full_name),
+            is_button=True,
+        )
+    message = update.message
+    if message is None or message.from_user is None or message.chat.type != "private":
+        return None
+    user = message.from_user
+    text = message.text or message.caption or ""
+    location = (
+        Location(message.location.latitude, message.location.longitude)
+        if message.location
+        else None
+    )
+    return Incoming(
+        address=Address(CHANNEL, str(message.chat.id)),
+        message_id=f"u{update.update_id}",
+        text=text,
+        received_at=message.date.astimezone(UTC) if message.date else now,
+        display_name=user.full_name,
+        contact=_contact(user.username, user.full_name),
+        unsupported=message.text is None and location is None,
+        location=location,
+    )
+
+
+def _contact(username: str | None, full_name: str) -> str:
+    return f"@{username} (Telegram)" if username else f"{full_name} (Telegram, sans @pseudo)"
+
+
+def result_of_error(error: TelegramError) -> SendResult:
+    if isinstance(error, RetryAfter):
+        retry = error.retry_after
+        seconds = retry.total_seconds() if isinstance(retry, timedelta) else float(retry)
+        return RetryLater(seconds, str(error), rate_limited=True)
+    if isinstance(error, Forbidden):
+        return Unreachable(error.message)
+    if isinstance(error, BadRequest):
+        if "chat not found" in error.message.lower():
+            return Unreachable(error.message)
+        return Rejected(error.message)
+    if isinstance(error, TimedOut | NetworkError):
+        return RetryLater(TRANSIENT_RETRY_SECONDS, str(error))
+    return RetryLater(TRANSIENT_RETRY_SECONDS, str(error))
+
+
+class TelegramChannel:
+    name = CHANNEL
+
+    def __init__(
+        self,
+        application: Application,  # type: ignore[type-arg]
+        handle: Handle,
+        clock_now: Callable[[], datetime],
+    ) -> None:
+        self.application = application
+        self._handle = handle
+        self._now = clock_now
+        application.add_handler(TypeHandler(Update, self._on_update))
+
+    @classmethod
+    def build(
+        cls, token: str, base_url: str, handle: Handle, clock_now: Callable[[], datetime]
+    ) -> TelegramChannel:
+        application = (
+            ApplicationBuilder()
+            .token(token)
+            .base_url(base_url)
+            .base_file_url(base_url.replace("/bot", "/file/bot"))
+            .concurrent_updates(8)
+            .build()
+        )
+        return cls(application, handle, clock_now)
+
+    @property
+    def bot_username(self) -> str | None:
+        try:
+            username: str = self.application.bot.username
+        except RuntimeError:
+            return None
+        return username
+
+    async def start(self, polling: bool = True) -> None:
+        await self.application.initialize()
+        await self.application.bot.set_my_commands(
+            [BotCommand(name, description) for name, description in MENU["fr"]]
+        )
+        await self.application.start()
+        if polling and self.application.updater is not None:
+            await self.application.updater.start_polling(drop_pending_updates=False)
+
+    async def stop(self) -> None:
+        if self.application.updater is not None and self.application.updater.running:
+            await self.application.updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+
+    async def _on_update(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if not isinstance(update, Update):
+            return
+        if update.callback_query is not None:
+            try:
+                await update.callback_query.answer()
+            except TelegramError:
+                log.warning("could not answer callback query %s", update.callback_query.id)
+        incoming = incoming_from_update(update, self._now())
+        if incoming is None:
+            return
+        for reply in await self._handle(incoming):
+            result = await self.send(incoming.address.external_id, reply)
+            if not isinstance(result, Sent):
+                log.warning("direct reply to %s not sent: %s", incoming.address, result)
+
+    async def send(self, external_id: str, message: Outgoing) -> SendResult:
+        chunks = render_html(message)
+        markup = keyboard(message)
+        sent: Message | None = None
+        try:
+            for index, chunk in enumerate(chunks):
+                last = index == len(chunks) - 1
+                sent = await self.application.bot.send_message(
+                    chat_id=int(external_id),
+                    text=chunk,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup if last else None,
+                    link_preview_options=NO_PREVIEW,
+                )
+        except TelegramError as error:
+            return result_of_error(error)
+        return Sent(str(sent.message_id) if sent else "")

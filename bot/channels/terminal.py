@@ -1,0 +1,107 @@
+"""The terminal chat: try Boucle without any token, as members of a small demo network.
+
+`/as NAME` (terminal only) switches to another demo member to see the other side of the loop.
+Messages for other members are printed with their name, as if on their phone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from bot.channels.base import Address, Incoming, Outgoing, SendResult, Sent
+from bot.clock import Clock
+
+CHANNEL = "terminal"
+
+
+def render_plain(message: Outgoing) -> str:
+    lines = [message.title] if message.title else []
+    if message.text:
+        lines.append(message.text)
+    for choice in message.choices:
+        lines.append(f"  [{choice.label}] → {choice.command}")
+    return "\n".join(lines)
+
+
+@dataclass
+class TerminalChannel:
+    out: TextIO = field(default_factory=lambda: sys.stdout)
+    names: dict[str, str] = field(default_factory=dict)
+    name: str = CHANNEL
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    async def send(self, external_id: str, message: Outgoing) -> SendResult:
+        who = self.names.get(external_id, external_id)
+        body = render_plain(message).replace("\n", "\n   ")
+        self.out.write(f"\n📨 [pour {who}] {body}\n")
+        self.out.flush()
+        return Sent(f"t{next(self._ids)}")
+
+    def show_reply(self, message: Outgoing) -> None:
+        self.out.write(f"🤖 {render_plain(message)}\n")
+        self.out.flush()
+
+
+Handle = Callable[[Incoming], Awaitable[list[Outgoing]]]
+Flush = Callable[[], Awaitable[object]]
+
+
+async def run_chat(
+    channel: TerminalChannel,
+    handle: Handle,
+    flush: Flush,
+    clock: Clock,
+    users: dict[str, str],
+    first_user: str,
+    read_line: Callable[[], Awaitable[str | None]] | None = None,
+) -> None:
+    """Read lines, answer them, show what the others receive. `users`: lowercase name -> id."""
+    current = first_user
+    counter = itertools.count(1)
+    read = read_line or _stdin_line
+    channel.out.write(
+        f"Boucle — chat de démonstration. Vous êtes {channel.names[users[current]]}.\n"
+        "Essayez : /liste · /besoin 20 kg de pâtes pour vendredi · /prendre 1 · /aide\n"
+        f"/as NOM pour changer de membre ({', '.join(channel.names[i] for i in users.values())})"
+        " · /quitter pour sortir.\n"
+    )
+    while True:
+        channel.out.write(f"\n{channel.names[users[current]]} > ")
+        channel.out.flush()
+        line = await read()
+        if line is None or line.strip() in ("/quitter", "/quit", "/exit"):
+            channel.out.write("\nÀ bientôt !\n")
+            return
+        line = line.strip()
+        if not line:
+            continue
+        if line.lower().startswith("/as"):
+            wanted = line[3:].strip().lower()
+            match = next((name for name in users if name.startswith(wanted) and wanted), None)
+            if match is None:
+                channel.out.write(f"Membres : {', '.join(users)}. Ex. : /as {first_user}\n")
+            else:
+                current = match
+                channel.out.write(f"Vous êtes maintenant {channel.names[users[current]]}.\n")
+            continue
+        incoming = Incoming(
+            address=Address(CHANNEL, users[current]),
+            message_id=f"{users[current]}-{clock.now().timestamp()}-{next(counter)}",
+            text=line,
+            received_at=clock.now(),
+            display_name=channel.names[users[current]],
+            contact=f"{channel.names[users[current]]} (terminal)",
+        )
+        for reply in await handle(incoming):
+            channel.show_reply(reply)
+        await flush()
+
+
+async def _stdin_line() -> str | None:
+    line = await asyncio.to_thread(sys.stdin.readline)
+    return line if line else None

@@ -1,0 +1,146 @@
+"""`boucle run | chat | invite | parse`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from telegram import Bot
+from telegram.error import TelegramError
+
+from bot.app import run_bot, run_terminal_chat
+from bot.clock import SystemClock
+from bot.settings import Settings
+from handlers.members import deep_link
+from handlers.understanding import contract_json_lines, load_gazetteer
+from storage import members
+from storage.db import Database
+from storage.models import Role
+
+MAX_INVITES_AT_ONCE = 200
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="boucle", description="Boucle, le bot du réseau.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="run the bot (terminal demo when no token is configured)")
+    commands.add_parser("chat", help="chat in the terminal as members of a demo network")
+    invite = commands.add_parser("invite", help="create single-use invite codes")
+    invite.add_argument("--association", required=True)
+    invite.add_argument("--commune", required=True)
+    invite.add_argument("--role", choices=("member", "coordinator"), default="member")
+    invite.add_argument("--count", type=int, default=1)
+    parse = commands.add_parser("parse", help="show what Boucle understands of messages (JSON)")
+    parse.add_argument("--now", help="ISO-8601 moment relative dates are read against")
+    parse.add_argument("text", nargs="*")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    settings = Settings()
+    if args.command == "run":
+        if not settings.telegram_enabled and not settings.whatsapp_enabled:
+            print(
+                "Aucun jeton Telegram ni compte Twilio configuré : démarrage du chat de "
+                "démonstration dans le terminal (voir README pour configurer le bot)."
+            )
+            asyncio.run(run_terminal_chat(settings))
+            return 0
+        asyncio.run(run_bot(settings))
+        return 0
+    if args.command == "chat":
+        logging.getLogger().setLevel(logging.WARNING)
+        asyncio.run(run_terminal_chat(settings))
+        return 0
+    if args.command == "invite":
+        return asyncio.run(
+            create_invites(settings, args.association, args.commune, args.role, args.count)
+        )
+    if args.command == "parse":
+        return parse_messages(settings, args.now, args.text)
+    return 2
+
+
+async def create_invites(
+    settings: Settings, association_name: str, commune_name: str, role: Role, count: int
+) -> int:
+    if not 1 <= count <= MAX_INVITES_AT_ONCE:
+        print(f"--count doit être entre 1 et {MAX_INVITES_AT_ONCE}.", file=sys.stderr)
+        return 2
+    if not association_name.strip():
+        print("--association ne peut pas être vide.", file=sys.stderr)
+        return 2
+    commune = load_gazetteer().find(commune_name)
+    if commune is None:
+        print(
+            f"Commune inconnue : « {commune_name} ». Vérifiez l'orthographe ou donnez le "
+            "code postal.",
+            file=sys.stderr,
+        )
+        return 2
+    now = SystemClock().now()
+    db = await Database.open(settings.boucle_db_path)
+    try:
+        async with db.transaction() as conn:
+            association = await members.ensure_association(
+                conn,
+                association_name.strip(),
+                commune.name,
+                now,
+                commune.latitude,
+                commune.longitude,
+            )
+            codes = [
+                await members.create_invite(conn, association.id, role, now) for _ in range(count)
+            ]
+    finally:
+        await db.close()
+    username = await bot_username(settings)
+    print(f"{association.name} ({association.commune}) — {count} code(s), rôle {role}.")
+    print("Chaque code ne sert qu'une fois : la personne envoie /start CODE au bot.")
+    if username and count == 1:
+        print(deep_link(username, codes[0]))
+    for code in codes:
+        print(code)
+    return 0
+
+
+async def bot_username(settings: Settings) -> str | None:
+    """The bot's @username (for t.me links), when a token is configured and Telegram answers."""
+    if not settings.telegram_enabled or settings.telegram_bot_token is None:
+        return None
+    try:
+        async with Bot(
+            settings.telegram_bot_token.get_secret_value(), base_url=settings.telegram_base_url
+        ) as bot:
+            return bot.username
+    except (TelegramError, OSError):
+        return None
+
+
+def parse_messages(settings: Settings, now_text: str | None, texts: list[str]) -> int:
+    zone = ZoneInfo(settings.boucle_timezone)
+    try:
+        now = datetime.fromisoformat(now_text) if now_text else datetime.now(zone)
+    except ValueError:
+        print(f"--now : date ISO-8601 attendue, pas « {now_text} ».", file=sys.stderr)
+        return 2
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=zone)
+    messages = texts if texts else (line.rstrip("\n") for line in sys.stdin)
+    for line in contract_json_lines(messages, now, load_gazetteer(), settings.boucle_timezone):
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,97 @@
+"""A small demo network around Carcassonne and Narbonne, for `boucle chat`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from handlers.understanding import Gazetteer, understand
+from storage import members, posts
+from storage.db import Database
+from storage.models import NewPost, PostKind
+
+CHANNEL = "terminal"
+
+
+@dataclass(frozen=True)
+class DemoMember:
+    key: str
+    name: str
+    association: str
+    commune: str
+    role: str
+
+
+DEMO_MEMBERS = (
+    DemoMember("camille", "Camille", "Banque Alimentaire de l'Aude", "Carcassonne", "coordinator"),
+    DemoMember("nadia", "Nadia", "Restos du Cœur de Narbonne", "Narbonne", "member"),
+    DemoMember("leo", "Léo", "Épicerie solidaire de Limoux", "Limoux", "member"),
+    DemoMember("sophie", "Sophie", "Croix-Rouge de Castelnaudary", "Castelnaudary", "coordinator"),
+)
+
+DEMO_POSTS = (
+    ("nadia", "/besoin 30 kg de pâtes pour vendredi, Narbonne"),
+    ("leo", "/don 12 cagettes de pommes à Limoux, à prendre d'ici samedi"),
+    ("sophie", "/materiel notre camion frigo est dispo lundi, secteur Castelnaudary"),
+)
+
+
+async def seed_demo(db: Database, gazetteer: Gazetteer, now: datetime, timezone: str) -> None:
+    """Create the demo network once (an existing demo database is left as it is)."""
+    async with db.transaction() as conn:
+        if await members.all_associations(conn):
+            return
+        ids: dict[str, int] = {}
+        for demo in DEMO_MEMBERS:
+            commune = gazetteer.find(demo.commune)
+            association = await members.ensure_association(
+                conn,
+                demo.association,
+                demo.commune,
+                now,
+                commune.latitude if commune else None,
+                commune.longitude if commune else None,
+            )
+            member = await members.create_member(
+                conn,
+                association.id,
+                demo.name,
+                "coordinator" if demo.role == "coordinator" else "member",
+                now,
+            )
+            await members.add_identity(
+                conn, member.id, CHANNEL, demo.key, f"{demo.name} (terminal)", now
+            )
+            ids[demo.key] = member.id
+        for key, text in DEMO_POSTS:
+            author = await members.member_by_id(conn, ids[key])
+            assert author is not None
+            understood = understand(text, now, gazetteer, timezone)
+            kind: PostKind = understood.intent  # type: ignore[assignment]
+            await posts.create_post(
+                conn,
+                NewPost(
+                    kind=kind,
+                    what=understood.what or text,
+                    category=understood.category,
+                    quantity=float(understood.quantity) if understood.quantity else None,
+                    unit=understood.unit if understood.quantity else None,
+                    deadline=understood.deadline or (now + timedelta(days=3)).date(),
+                    date_kind=understood.date_kind,
+                    place=understood.place,
+                    urgent=understood.urgent,
+                    cold_chain=understood.cold_chain,
+                    original_text=text,
+                ),
+                author.id,
+                author.association_id,
+                now,
+            )
+
+
+def demo_users() -> dict[str, str]:
+    return {demo.key: demo.key for demo in DEMO_MEMBERS}
+
+
+def demo_names() -> dict[str, str]:
+    return {demo.key: f"{demo.name} ({demo.association})" for demo in DEMO_MEMBERS}

@@ -1,0 +1,246 @@
+"""The one path of every message: inbox, who is it, which command, handler, outbox.
+
+`Dispatcher.handle` stores the message (recognising a redelivery), then runs the handler and
+stores its notifications in one transaction, and returns the replies for the writer, which the
+channel sends at once. A crash between storing and processing leaves the message `received`:
+`replay_unprocessed` handles it at the next start, its replies then going through the outbox.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import datetime
+
+from bot.channels.base import Address, Incoming, Location, Outgoing
+from bot.clock import Clock
+from bot.fanout import enqueue_notifications
+from handlers.commands import Command, build_command_table, command_key
+from handlers.context import Context, Effects, NetworkConfig, Notification, UserError
+from handlers.freetext import handle_free_text
+from handlers.members import looks_like_invite_code
+from handlers.texts import t
+from handlers.understanding import Gazetteer
+from storage import drafts, inbox, members, outbox
+from storage.db import Conn, Database
+from storage.outbox import PRIORITY_URGENT, QueuedMessage
+
+log = logging.getLogger(__name__)
+
+# Longer than any sensible post; protects the database and the parser from pasted documents.
+MAX_INCOMING_LENGTH = 4000
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        gazetteer: Gazetteer,
+        config: NetworkConfig,
+        group: Address | None = None,
+        commands: dict[str, Command] | None = None,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.gazetteer = gazetteer
+        self.config = config
+        self.group = group
+        self.commands = commands if commands is not None else build_command_table()
+        self._wake_sender: list[Callable[[], None]] = []
+
+    def add_sender_wakeup(self, wake: Callable[[], None]) -> None:
+        """Called (no arguments) whenever new outbox rows were committed."""
+        self._wake_sender.append(wake)
+
+    async def handle(self, incoming: Incoming) -> list[Outgoing]:
+        """Process one message once; the replies are for its writer (empty for a redelivery)."""
+        async with self.db.transaction() as conn:
+            fresh = await inbox.record_inbound(
+                conn,
+                incoming.address.channel,
+                incoming.message_id,
+                str(incoming.address),
+                encode_incoming(incoming),
+                self.clock.now(),
+            )
+        if not fresh:
+            log.info("redelivered message %s ignored", incoming.message_id)
+            return []
+        return await self.process(incoming)
+
+    async def process(self, incoming: Incoming, replies_via_outbox: bool = False) -> list[Outgoing]:
+        now = self.clock.now()
+        try:
+            async with self.db.transaction() as conn:
+                replies, notified = await self._run(conn, incoming, now, replies_via_outbox)
+        except UserError as error:
+            replies, notified = [Outgoing(error.message)], False
+            await self._mark(incoming, "processed")
+        except Exception:
+            log.exception("failed to process message %s", incoming.message_id)
+            replies, notified = [Outgoing(t("fr", "internal_error"))], False
+            await self._mark(incoming, "failed")
+        if notified:
+            self._notify_sender()
+        if replies_via_outbox and replies:
+            await self._enqueue_replies(incoming.address, replies)
+            return []
+        return replies
+
+    async def _run(
+        self, conn: Conn, incoming: Incoming, now: datetime, replies_via_outbox: bool
+    ) -> tuple[list[Outgoing], bool]:
+        member = await members.member_by_address(
+            conn, incoming.address.channel, incoming.address.external_id
+        )
+        if member is not None:
+            await members.touch_identity(
+                conn, incoming.address.channel, incoming.address.external_id, incoming.contact, now
+            )
+            if member.status == "unreachable":
+                await members.set_member_status(conn, member.id, "active")
+            released = await outbox.release_held(
+                conn, incoming.address.channel, incoming.address.external_id, now
+            )
+            if released:
+                self._notify_sender()
+        ctx = Context(conn, incoming, member, now, self.gazetteer, self.config)
+        effects = await self.route(ctx)
+        # The writer gets direct replies, never a copy of the news they caused (even a newcomer).
+        writer = member or await members.member_by_address(
+            conn, incoming.address.channel, incoming.address.external_id
+        )
+        count = await enqueue_notifications(
+            conn,
+            effects.notifications,
+            now,
+            self.group,
+            exclude_member=writer.id if writer else None,
+        )
+        await inbox.mark_inbound(conn, incoming.address.channel, incoming.message_id, "processed")
+        return effects.replies, count > 0
+
+    async def route(self, ctx: Context) -> Effects:
+        incoming = ctx.incoming
+        if incoming.unsupported and not incoming.text.strip():
+            return Effects.reply(Outgoing(t(ctx.lang, "unsupported")))
+        text = incoming.text.strip()
+        if len(text) > MAX_INCOMING_LENGTH:
+            raise UserError(t(ctx.lang, "too_long", length=len(text), limit=MAX_INCOMING_LENGTH))
+        found = self.find_command(text, ctx.member is not None)
+        if ctx.member is None:
+            return await self.route_stranger(ctx, found, text)
+        if found is None:
+            if not text:
+                return Effects.reply(Outgoing(t(ctx.lang, "unsupported")))
+            return await handle_free_text(ctx, text)
+        command, args = found
+        if command is None:
+            raise UserError(t(ctx.lang, "unknown_command", name=args))
+        if command.permission == "coordinator" and not ctx.member.is_coordinator:
+            raise UserError(t(ctx.lang, "coordinators_only"))
+        await drop_pending_question(ctx)
+        return await command.handler(ctx, args)
+
+    async def route_stranger(
+        self, ctx: Context, found: tuple[Command | None, str] | None, text: str
+    ) -> Effects:
+        """Someone not registered: only joining is possible, nothing is stored or relayed."""
+        command = found[0] if found is not None else None
+        if command is not None and command.name == "start":
+            return await command.handler(ctx, found[1] if found else "")
+        if found is None and looks_like_invite_code(text):
+            invite_code = text.strip()
+            if await members.invite_by_code(ctx.conn, invite_code):
+                start = self.commands[command_key("start")]
+                return await start.handler(ctx, invite_code)
+        return Effects.reply(Outgoing(t(ctx.lang, "not_member")))
+
+    def find_command(self, text: str, is_member: bool) -> tuple[Command | None, str] | None:
+        """(command, arguments); (None, name) for an unknown /name; None for plain text."""
+        if text.startswith("/"):
+            head, _, args = text[1:].partition(" ")
+            name = head.split("@", 1)[0]  # /prendre@boucle_bot in groups
+            command = self.commands.get(command_key(name))
+            return (command, args.strip()) if command else (None, name[:30])
+        head, _, args = text.partition(" ")
+        command = self.commands.get(command_key(head))
+        if command is None or not command.bare_word:
+            return None
+        args = args.strip()
+        if command.bare_needs_number:
+            return (command, args) if args.lstrip("#")[:1].isdigit() else None
+        if command.name == "start":
+            return (command, args) if looks_like_invite_code(args) else None
+        return (command, args) if not args else None
+
+    async def replay_unprocessed(self) -> int:
+        """At start: process what was stored but not processed before a stop."""
+        async with self.db.transaction() as conn:
+            pending = await inbox.unprocessed_inbound(conn)
+        for entry in pending:
+            await self.process(decode_incoming(entry.payload), replies_via_outbox=True)
+        return len(pending)
+
+    async def _enqueue_replies(self, address: Address, replies: list[Outgoing]) -> None:
+        async with self.db.transaction() as conn:
+            member = await members.member_by_address(conn, address.channel, address.external_id)
+            rows = [
+                QueuedMessage(
+                    address.channel,
+                    address.external_id,
+                    member.id if member else None,
+                    reply.to_json(),
+                    PRIORITY_URGENT,
+                )
+                for reply in replies
+            ]
+            await outbox.enqueue(conn, rows, self.clock.now())
+        self._notify_sender()
+
+    async def _mark(self, incoming: Incoming, state: str) -> None:
+        async with self.db.transaction() as conn:
+            await inbox.mark_inbound(conn, incoming.address.channel, incoming.message_id, state)
+
+    def _notify_sender(self) -> None:
+        for wake in self._wake_sender:
+            wake()
+
+    async def notify(self, notifications: list[Notification]) -> None:
+        """For producers outside a message (the scheduler): store notifications, wake the sender."""
+        async with self.db.transaction() as conn:
+            await enqueue_notifications(conn, notifications, self.clock.now(), self.group)
+        self._notify_sender()
+
+
+async def drop_pending_question(ctx: Context) -> None:
+    """A new command means the person moved on: forget the question we asked them."""
+    if ctx.member is not None:
+        await drafts.drop_draft(ctx.conn, ctx.member.id)
+
+
+def encode_incoming(incoming: Incoming) -> str:
+    data = asdict(incoming)
+    data["address"] = str(incoming.address)
+    data["received_at"] = incoming.received_at.isoformat()
+    return json.dumps(data, ensure_ascii=False)
+
+
+def decode_incoming(payload: str) -> Incoming:
+    data = json.loads(payload)
+    location = data.get("location")
+    return Incoming(
+        address=Address.parse(data["address"]),
+        message_id=data["message_id"],
+        text=data["text"],
+        received_at=datetime.fromisoformat(data["received_at"]),
+        display_name=data.get("display_name", ""),
+        contact=data.get("contact", ""),
+        is_button=data.get("is_button", False),
+        unsupported=data.get("unsupported", False),
+        location=Location(**location) if location else None,
+        media_urls=tuple(data.get("media_urls", ())),
+    )

@@ -1,0 +1,78 @@
+"""Turn a handler's notifications into outbox rows: one per person reached, in their language.
+
+Runs inside the handler's transaction, so a change and the news of it commit together.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.channels.base import Address
+from handlers.context import (
+    Notification,
+    ToAssociation,
+    ToEveryone,
+    ToGroup,
+    ToMember,
+    ToOtherAssociations,
+)
+from storage import members, outbox
+from storage.db import Conn
+from storage.models import Member
+from storage.outbox import QueuedMessage
+
+
+async def enqueue_notifications(
+    conn: Conn,
+    notifications: list[Notification],
+    now: datetime,
+    group: Address | None,
+    exclude_member: int | None = None,
+) -> int:
+    """Store every notification; `exclude_member` (the writer) gets a direct reply instead."""
+    rows: list[QueuedMessage] = []
+    for notification in notifications:
+        if isinstance(notification.to, ToGroup):
+            if group is not None:
+                payload = notification.render("fr").to_json()
+                rows.append(
+                    QueuedMessage(
+                        group.channel, group.external_id, None, payload, notification.priority
+                    )
+                )
+            continue
+        for member in await recipients(conn, notification):
+            if member.id == exclude_member:
+                continue
+            row = await row_for_member(conn, member, notification)
+            if row is not None:
+                rows.append(row)
+    return await outbox.enqueue(conn, rows, now)
+
+
+async def recipients(conn: Conn, notification: Notification) -> list[Member]:
+    to = notification.to
+    if isinstance(to, ToMember):
+        member = await members.member_by_id(conn, to.member_id)
+        return [member] if member and member.status == "active" else []
+    if isinstance(to, ToAssociation):
+        return await members.members_of_association(conn, to.association_id)
+    if isinstance(to, ToOtherAssociations):
+        return await members.active_members(conn, exclude_association=to.association_id)
+    if isinstance(to, ToEveryone):
+        return await members.active_members(conn)
+    return []
+
+
+async def row_for_member(
+    conn: Conn, member: Member, notification: Notification
+) -> QueuedMessage | None:
+    """A member is reached on the channel they last wrote from."""
+    identities = await members.identities_of(conn, member.id)
+    if not identities:
+        return None
+    identity = identities[0]
+    payload = notification.render(member.language).to_json()
+    return QueuedMessage(
+        identity.channel, identity.external_id, member.id, payload, notification.priority
+    )

@@ -1,0 +1,48 @@
+"""Settings read from the environment and `.env` (names are a contract, see `.env.example`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+TELEGRAM_DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+
+
+class Settings(BaseSettings):
+    # Empty values in `.env` (as in `.env.example`) mean "not set", not "empty string".
+    model_config = SettingsConfigDict(
+        env_file=".env", extra="ignore", env_file_encoding="utf-8", env_ignore_empty=True
+    )
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_base_url: str = TELEGRAM_DEFAULT_BASE_URL
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+
+    boucle_db_path: Path = Path("boucle.db")
+    boucle_timezone: str = "Europe/Paris"
+    boucle_group_chat_id: int | None = None
+    boucle_public_url: str | None = None
+    boucle_http_host: str = "127.0.0.1"
+    boucle_http_port: int = 8080
+
+    twilio_account_sid: str | None = None
+    twilio_auth_token: SecretStr | None = None
+    twilio_whatsapp_from: str | None = None
+    twilio_api_base_url: str | None = None
+    twilio_template_alert: str | None = None
+    twilio_template_digest: str | None = None
+
+    @property
+    def telegram_enabled(self) -> bool:
+        return self.telegram_bot_token is not None and bool(
+            self.telegram_bot_token.get_secret_value()
+        )
+
+    @property
+    def whatsapp_enabled(self) -> bool:
+        return bool(
+            self.twilio_account_sid and self.twilio_auth_token and self.twilio_whatsapp_from
+        )

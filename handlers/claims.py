@@ -1,0 +1,280 @@
+"""Taking a post (all or part), closing it once collected, withdrawing posts and claims.
+
+Each handler runs inside one `BEGIN IMMEDIATE` transaction opened by the dispatcher, so the
+availability check and the claim cannot interleave with another claim: exactly one wins.
+"""
+
+from __future__ import annotations
+
+from bot.channels.base import Outgoing
+from handlers.amounts import Amount, parse_amount, split_post_ref
+from handlers.context import Context, Effects, Notification, Render, ToMember, UserError
+from handlers.formatting import plain_quantity, quantity
+from handlers.texts import t
+from storage import members, posts
+from storage.models import Claim, Member, Post
+
+
+async def load_post(ctx: Context, post_id: int) -> Post:
+    post = await posts.post_by_id(ctx.conn, post_id)
+    if post is None:
+        raise UserError(t(ctx.lang, "post_not_found", id=post_id))
+    return post
+
+
+def require_post_ref(ctx: Context, args: str, command: str, usage_key: str) -> tuple[int, str]:
+    parsed = split_post_ref(args)
+    if parsed is None:
+        raise UserError(
+            t(ctx.lang, "post_ref_missing", command=command)
+            if not args.strip()
+            else t(ctx.lang, usage_key)
+        )
+    return parsed
+
+
+async def take_command(ctx: Context, args: str) -> Effects:
+    post_id, rest = require_post_ref(ctx, args, "prendre", "claim_usage")
+    return await take(ctx, post_id, parse_amount(ctx, rest, "claim_usage"))
+
+
+async def take(ctx: Context, post_id: int, amount: Amount | None) -> Effects:
+    member = ctx.need_member()
+    post = await load_post(ctx, post_id)
+    if post.association_id == member.association_id:
+        raise UserError(t(ctx.lang, "claim_own_post", id=post.id))
+    if await posts.active_claim_of_association(ctx.conn, post.id, member.association_id):
+        raise UserError(t(ctx.lang, "claim_already_yours", id=post.id))
+    if post.status != "open":
+        raise UserError(
+            t(ctx.lang, "post_not_open", id=post.id, status=t(ctx.lang, f"status_{post.status}"))
+        )
+    taken = claimed_quantity(ctx, post, amount)
+    claim = await posts.claim_post(
+        ctx.conn, post.id, member.id, member.association_id, taken, ctx.now
+    )
+    post = await posts.refresh_post_status(ctx.conn, post.id, ctx.now)
+    return await claim_effects(ctx, member, post, claim)
+
+
+def claimed_quantity(ctx: Context, post: Post, amount: Amount | None) -> float | None:
+    """The quantity this claim takes: all that remains by default, never more."""
+    remaining = post.remaining
+    if amount is None:
+        return remaining
+    if amount.unit is not None and post.unit is not None and amount.unit != post.unit:
+        raise UserError(t(ctx.lang, "claim_unit_mismatch", id=post.id, unit=post.unit))
+    if remaining is not None and amount.quantity > remaining:
+        raise UserError(
+            t(
+                ctx.lang,
+                "claim_too_much",
+                id=post.id,
+                remaining=quantity(remaining, post.unit, ctx.lang),
+                remaining_plain=plain_quantity(remaining, post.unit),
+            )
+        )
+    return amount.quantity
+
+
+async def claim_effects(ctx: Context, member: Member, post: Post, claim: Claim) -> Effects:
+    author = await members.member_by_id(ctx.conn, post.author_id)
+    assert author is not None
+    author_contact = await members.contact_of(ctx.conn, author.id)
+    claimer_contact = await members.contact_of(ctx.conn, member.id)
+
+    def part(lang: str) -> str:
+        if claim.quantity is None or claim.quantity == post.quantity:
+            return t(lang, "claim_all")
+        return quantity(claim.quantity, post.unit, lang)
+
+    key = "claim_confirmed" if post.is_offer_like else "claim_confirmed_need"
+    lines = [
+        t(
+            ctx.lang,
+            key,
+            association=member.association_name,
+            what_part=part(ctx.lang),
+            id=post.id,
+            author=author.name,
+            author_association=post.association_name,
+            contact=author_contact or t(ctx.lang, "contact_unknown"),
+        )
+    ]
+    if post.remaining:
+        remaining = quantity(post.remaining, post.unit, ctx.lang)
+        lines.append(t(ctx.lang, "claim_remaining", remaining=remaining))
+
+    def to_author(lang: str) -> Outgoing:
+        key = "claim_to_author" if post.is_offer_like else "claim_to_author_need"
+        text = t(
+            lang,
+            key,
+            claimer=member.name,
+            association=member.association_name,
+            what_part=part(lang),
+            id=post.id,
+            what=post.what,
+            contact=claimer_contact or t(lang, "contact_unknown"),
+        )
+        if post.remaining:
+            text += "\n" + t(
+                lang, "claim_remaining", remaining=quantity(post.remaining, post.unit, lang)
+            )
+        return Outgoing(text)
+
+    return Effects(
+        replies=[Outgoing("\n".join(lines))],
+        notifications=[Notification(ToMember(author.id), to_author)],
+    )
+
+
+async def done_command(ctx: Context, args: str) -> Effects:
+    post_id, rest = require_post_ref(ctx, args, "fait", "done_usage")
+    return await done(ctx, post_id, parse_amount(ctx, rest, "done_usage"))
+
+
+async def done(ctx: Context, post_id: int, amount: Amount | None) -> Effects:
+    member = ctx.need_member()
+    post = await load_post(ctx, post_id)
+    if post.association_id == member.association_id:
+        return await close_by_author(ctx, member, post, amount)
+    claim = await posts.active_claim_of_association(ctx.conn, post.id, member.association_id)
+    if claim is None:
+        raise UserError(t(ctx.lang, "done_nothing_to_close", id=post.id))
+    if amount and amount.unit and post.unit and amount.unit != post.unit:
+        raise UserError(t(ctx.lang, "claim_unit_mismatch", id=post.id, unit=post.unit))
+    collected = amount.quantity if amount else (claim.quantity or post.quantity)
+    await posts.complete_claim(ctx.conn, claim.id, collected, member.id, ctx.now)
+    post = await posts.refresh_post_status(ctx.conn, post.id, ctx.now)
+    shown = quantity(collected, post.unit, ctx.lang) if collected else t(ctx.lang, "claim_all")
+
+    def to_author(lang: str) -> Outgoing:
+        amount_text = quantity(collected, post.unit, lang) if collected else t(lang, "claim_all")
+        return Outgoing(
+            t(
+                lang,
+                "done_to_author",
+                association=member.association_name,
+                id=post.id,
+                what=post.what,
+                quantity=amount_text,
+            )
+        )
+
+    return Effects(
+        replies=[Outgoing(t(ctx.lang, "done_confirmed", id=post.id, quantity=shown))],
+        notifications=[Notification(ToMember(post.author_id), to_author)],
+    )
+
+
+async def close_by_author(
+    ctx: Context, member: Member, post: Post, amount: Amount | None
+) -> Effects:
+    """The author's side says it is settled: every active claim is completed, the post closed."""
+    if post.status not in ("open", "taken"):
+        raise UserError(
+            t(ctx.lang, "post_not_open", id=post.id, status=t(ctx.lang, f"status_{post.status}"))
+        )
+    claims = await posts.active_claims_of_post(ctx.conn, post.id)
+    for claim in claims:
+        collected = claim.quantity or post.quantity
+        if amount and len(claims) == 1:
+            collected = amount.quantity
+        await posts.complete_claim(ctx.conn, claim.id, collected, member.id, ctx.now)
+    await posts.set_post_status(ctx.conn, post.id, "done", member.id, ctx.now, "closed")
+    notifications = [
+        Notification(ToMember(claim.member_id), _closed_notice(member, post)) for claim in claims
+    ]
+    return Effects(
+        replies=[Outgoing(t(ctx.lang, "done_by_author", id=post.id))],
+        notifications=notifications,
+    )
+
+
+def _closed_notice(member: Member, post: Post) -> Render:
+    def render(lang: str) -> Outgoing:
+        return Outgoing(
+            t(
+                lang,
+                "done_to_claimer",
+                association=member.association_name,
+                id=post.id,
+                what=post.what,
+            )
+        )
+
+    return render
+
+
+async def cancel_command(ctx: Context, args: str) -> Effects:
+    post_id, _ = require_post_ref(ctx, args, "annuler", "cancel_usage")
+    return await cancel(ctx, post_id)
+
+
+async def cancel(ctx: Context, post_id: int) -> Effects:
+    member = ctx.need_member()
+    post = await load_post(ctx, post_id)
+    if post.association_id == member.association_id:
+        return await withdraw_post(ctx, member, post)
+    claim = await posts.active_claim_of_association(ctx.conn, post.id, member.association_id)
+    if claim is not None:
+        return await withdraw_claim(ctx, member, post, claim)
+    if member.is_coordinator:
+        return await withdraw_post(ctx, member, post)
+    raise UserError(t(ctx.lang, "cancel_not_allowed", id=post.id))
+
+
+async def withdraw_post(ctx: Context, member: Member, post: Post) -> Effects:
+    if post.status not in ("open", "taken"):
+        raise UserError(
+            t(ctx.lang, "post_not_open", id=post.id, status=t(ctx.lang, f"status_{post.status}"))
+        )
+    claims = await posts.active_claims_of_post(ctx.conn, post.id)
+    for claim in claims:
+        await posts.cancel_claim(ctx.conn, claim.id, member.id, ctx.now)
+    await posts.set_post_status(ctx.conn, post.id, "cancelled", member.id, ctx.now, "cancelled")
+
+    def to_claimer(lang: str) -> Outgoing:
+        return Outgoing(
+            t(
+                lang,
+                "post_cancelled_to_claimer",
+                id=post.id,
+                what=post.what,
+                association=post.association_name,
+            )
+        )
+
+    notifications = [Notification(ToMember(c.member_id), to_claimer) for c in claims]
+    if post.author_id != member.id:
+        notifications.append(
+            Notification(
+                ToMember(post.author_id),
+                lambda lang: Outgoing(t(lang, "post_cancelled", id=post.id)),
+            )
+        )
+    return Effects(
+        replies=[Outgoing(t(ctx.lang, "post_cancelled", id=post.id))], notifications=notifications
+    )
+
+
+async def withdraw_claim(ctx: Context, member: Member, post: Post, claim: Claim) -> Effects:
+    await posts.cancel_claim(ctx.conn, claim.id, member.id, ctx.now)
+    post = await posts.refresh_post_status(ctx.conn, post.id, ctx.now)
+
+    def to_author(lang: str) -> Outgoing:
+        return Outgoing(
+            t(
+                lang,
+                "claim_cancelled_to_author",
+                association=member.association_name,
+                id=post.id,
+                what=post.what,
+            )
+        )
+
+    return Effects(
+        replies=[Outgoing(t(ctx.lang, "claim_cancelled", id=post.id))],
+        notifications=[Notification(ToMember(post.author_id), to_author)],
+    )

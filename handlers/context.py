@@ -1,0 +1,105 @@
+"""What a handler gets (a context) and what it gives back (effects), with no platform in sight."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from bot.channels.base import Incoming, Outgoing
+from handlers.understanding import Gazetteer
+from storage.db import Conn
+from storage.models import Member
+from storage.outbox import PRIORITY_NOTIFICATION
+
+
+class UserError(Exception):
+    """A mistake of the person writing: its message (already in their language) is the answer."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ToMember:
+    member_id: int
+
+
+@dataclass(frozen=True)
+class ToAssociation:
+    association_id: int
+
+
+@dataclass(frozen=True)
+class ToOtherAssociations:
+    """Every active member outside this association (the relay of a new post)."""
+
+    association_id: int
+
+
+@dataclass(frozen=True)
+class ToEveryone:
+    pass
+
+
+@dataclass(frozen=True)
+class ToGroup:
+    """The network's group chat, when one is configured."""
+
+
+Recipient = ToMember | ToAssociation | ToOtherAssociations | ToEveryone | ToGroup
+
+# Notifications are rendered per recipient, in the recipient's language.
+Render = Callable[[str], Outgoing]
+
+
+@dataclass(frozen=True)
+class Notification:
+    to: Recipient
+    render: Render
+    priority: int = PRIORITY_NOTIFICATION
+
+
+@dataclass
+class Effects:
+    replies: list[Outgoing] = field(default_factory=list)
+    notifications: list[Notification] = field(default_factory=list)
+
+    @classmethod
+    def reply(cls, *messages: Outgoing) -> Effects:
+        return cls(replies=list(messages))
+
+
+@dataclass(frozen=True)
+class NetworkConfig:
+    timezone: str = "Europe/Paris"
+    bot_username: str | None = None
+    has_group: bool = False
+
+
+@dataclass
+class Context:
+    conn: Conn
+    incoming: Incoming
+    member: Member | None
+    now: datetime
+    gazetteer: Gazetteer
+    config: NetworkConfig
+
+    @property
+    def lang(self) -> str:
+        return self.member.language if self.member else "fr"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.config.timezone)
+
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(self.tz).date()
+
+    def need_member(self) -> Member:
+        assert self.member is not None, "the dispatcher lets only members through"
+        return self.member

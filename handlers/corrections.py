@@ -1,0 +1,69 @@
+"""`/corriger N TEXTE`: change only the fields the text gives."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.channels.base import Outgoing
+from handlers.amounts import check_quantity
+from handlers.claims import load_post, require_post_ref
+from handlers.context import Context, Effects, UserError
+from handlers.formatting import post_details
+from handlers.texts import t
+from handlers.understanding import understand_correction
+from storage import posts
+from storage.posts import PostUpdate
+
+
+async def correct_command(ctx: Context, args: str) -> Effects:
+    post_id, text = require_post_ref(ctx, args, "corriger", "correct_usage")
+    if not text:
+        raise UserError(t(ctx.lang, "correct_usage"))
+    member = ctx.need_member()
+    post = await load_post(ctx, post_id)
+    if post.association_id != member.association_id and not member.is_coordinator:
+        raise UserError(t(ctx.lang, "correct_not_author", id=post.id))
+    if post.status not in ("open", "taken"):
+        raise UserError(
+            t(ctx.lang, "post_not_open", id=post.id, status=t(ctx.lang, f"status_{post.status}"))
+        )
+    fields = understand_correction(text, ctx.now, ctx.gazetteer, ctx.config.timezone)
+    update = _update_from(fields)
+    if update.quantity is not None:
+        check_quantity(ctx, update.quantity, update.unit)
+    if update.deadline is not None and update.deadline < ctx.today:
+        raise UserError(t(ctx.lang, "deadline_past", deadline=update.deadline.strftime("%d/%m/%Y")))
+    changed = await posts.update_post_fields(ctx.conn, post.id, update, member.id, ctx.now)
+    if not changed:
+        raise UserError(t(ctx.lang, "correct_nothing", text=text, id=post.id))
+    post = await load_post(ctx, post.id)
+    return Effects.reply(
+        Outgoing(
+            title=t(ctx.lang, "post_corrected", id=post.id),
+            text="\n".join(post_details(post, ctx.lang, ctx.today)),
+        )
+    )
+
+
+def _update_from(fields: dict[str, object]) -> PostUpdate:
+    def text(name: str) -> str | None:
+        value = fields.get(name)
+        return str(value) if value is not None else None
+
+    def flag(name: str) -> bool | None:
+        value = fields.get(name)
+        return bool(value) if value is not None else None
+
+    quantity = fields.get("quantity")
+    deadline = fields.get("deadline")
+    return PostUpdate(
+        what=text("what"),
+        category=text("category"),
+        quantity=float(quantity) if isinstance(quantity, int | float) else None,
+        unit=text("unit"),
+        deadline=deadline if isinstance(deadline, date) else None,
+        date_kind=text("date_kind"),
+        place=text("place"),
+        urgent=flag("urgent"),
+        cold_chain=flag("cold_chain"),
+    )

@@ -1,0 +1,61 @@
+"""A member's message without a command: an answer to our question, or understood as a post,
+a claim, a closing, a withdrawal, a question about what is open — or politely not understood."""
+
+from __future__ import annotations
+
+from bot.channels.base import Outgoing
+from handlers import claims, listing, posts
+from handlers.amounts import Amount, check_quantity
+from handlers.context import Context, Effects, UserError
+from handlers.texts import t
+from handlers.understanding import Understanding, understand
+from storage import drafts
+
+# Answers that drop the post we were asking about.
+DROP_WORDS = frozenset({"annuler", "annule", "stop", "non", "laisse tomber", "cancel"})
+GREETINGS = ("bonjour", "bonsoir", "salut", "coucou", "hello", "bjr", "slt")
+
+
+async def handle_free_text(ctx: Context, text: str) -> Effects:
+    member = ctx.need_member()
+    draft = await drafts.draft_of(ctx.conn, member.id)
+    if draft is not None:
+        if text.strip().lower().strip(" .!") in DROP_WORDS:
+            await drafts.drop_draft(ctx.conn, member.id)
+            return Effects.reply(Outgoing(t(ctx.lang, "draft_dropped")))
+        return await posts.answer_draft(ctx, draft, text)
+    if len(text) > posts.MAX_POST_LENGTH:
+        raise UserError(t(ctx.lang, "too_long", length=len(text), limit=posts.MAX_POST_LENGTH))
+    understood = understand(text, ctx.now, ctx.gazetteer, ctx.config.timezone)
+    return await route(ctx, understood, text)
+
+
+async def route(ctx: Context, understood: Understanding, text: str) -> Effects:
+    intent = understood.intent
+    if intent in posts.POST_KINDS:
+        return await posts.publish_understood(ctx, understood, text)
+    if intent in ("claim", "done", "cancel"):
+        if understood.post_ref is None:
+            command = {"claim": "prendre", "done": "fait", "cancel": "annuler"}[intent]
+            raise UserError(t(ctx.lang, "post_ref_missing", command=command))
+        if intent == "cancel":
+            return await claims.cancel(ctx, understood.post_ref)
+        amount = amount_of(ctx, understood)
+        if intent == "claim":
+            return await claims.take(ctx, understood.post_ref, amount)
+        return await claims.done(ctx, understood.post_ref, amount)
+    if intent == "list":
+        return await listing.list_open(ctx, "")
+    if intent == "help":
+        return await listing.help_text(ctx, "")
+    if text.strip().lower().startswith(GREETINGS):
+        return Effects.reply(Outgoing(t(ctx.lang, "greeting_reply")))
+    return Effects.reply(Outgoing(t(ctx.lang, "not_understood")))
+
+
+def amount_of(ctx: Context, understood: Understanding) -> Amount | None:
+    if understood.quantity is None:
+        return None
+    value = float(understood.quantity)
+    check_quantity(ctx, value, understood.unit)
+    return Amount(value, understood.unit)

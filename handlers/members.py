@@ -1,0 +1,97 @@
+"""Joining with an invite code, inviting from the chat, the member's language."""
+
+from __future__ import annotations
+
+import re
+
+from bot.channels.base import Outgoing
+from handlers.context import Context, Effects, Notification, ToAssociation, UserError
+from handlers.texts import LANGUAGES, t
+from storage import members
+from storage.models import Role
+
+INVITE_CODE = re.compile(r"^[A-Za-z0-9]{6,12}$")
+MAX_NAME_LENGTH = 60
+
+
+def looks_like_invite_code(text: str) -> bool:
+    return bool(INVITE_CODE.match(text.strip()))
+
+
+async def start(ctx: Context, args: str) -> Effects:
+    """`/start CODE`: a newcomer joins the association the code was made for."""
+    if ctx.member is not None:
+        return Effects.reply(
+            Outgoing(t(ctx.lang, "already_member", association=ctx.member.association_name))
+        )
+    code = args.strip().split()[0] if args.strip() else ""
+    if not code:
+        raise UserError(t(ctx.lang, "start_needs_code"))
+    invite = await members.invite_by_code(ctx.conn, code)
+    if invite is None:
+        raise UserError(t(ctx.lang, "invite_unknown"))
+    if invite.used_by is not None:
+        raise UserError(t(ctx.lang, "invite_used"))
+    name = (ctx.incoming.display_name or ctx.incoming.address.external_id)[:MAX_NAME_LENGTH]
+    member = await members.create_member(
+        ctx.conn, invite.association_id, name, invite.role, ctx.now
+    )
+    if not await members.use_invite(ctx.conn, invite.code, member.id, ctx.now):
+        raise UserError(t(ctx.lang, "invite_used"))  # rolls the new member back
+    address = ctx.incoming.address
+    await members.add_identity(
+        ctx.conn, member.id, address.channel, address.external_id, ctx.incoming.contact, ctx.now
+    )
+    welcome = t("fr", "welcome", name=member.name, association=member.association_name)
+
+    def joined(lang: str) -> Outgoing:
+        return Outgoing(
+            t(lang, "member_joined", name=member.name, association=member.association_name)
+        )
+
+    return Effects(
+        replies=[Outgoing(welcome)],
+        notifications=[Notification(ToAssociation(member.association_id), joined)],
+    )
+
+
+async def invite(ctx: Context, args: str) -> Effects:
+    """`/inviter [coordinateur]`: a coordinator makes a code for their own association."""
+    member = ctx.need_member()
+    wanted = args.strip().lower()
+    role: Role
+    if wanted in ("", "membre", "member"):
+        role = "member"
+    elif wanted.startswith(("coord", "coordinator")):
+        role = "coordinator"
+    else:
+        raise UserError(t(ctx.lang, "invite_usage"))
+    code = await members.create_invite(ctx.conn, member.association_id, role, ctx.now, member.id)
+    link = ""
+    if ctx.config.bot_username:
+        link = f"\n{deep_link(ctx.config.bot_username, code)}"
+    return Effects.reply(
+        Outgoing(
+            t(
+                ctx.lang,
+                "invite_created",
+                association=member.association_name,
+                role=t(ctx.lang, f"role_{role}"),
+                code=code,
+                link=link,
+            )
+        )
+    )
+
+
+def deep_link(bot_username: str, code: str) -> str:
+    return f"https://t.me/{bot_username}?start={code}"
+
+
+async def language(ctx: Context, args: str) -> Effects:
+    member = ctx.need_member()
+    wanted = args.strip().lower()[:2]
+    if wanted not in LANGUAGES:
+        raise UserError(t(ctx.lang, "language_usage"))
+    await members.set_member_language(ctx.conn, member.id, wanted)
+    return Effects.reply(Outgoing(t(wanted, "language_set")))

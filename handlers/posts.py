@@ -1,0 +1,206 @@
+"""Needs, offers and equipment: publish (with at most one question), correct, relay."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, replace
+from datetime import date
+
+from bot.channels.base import Choice, Outgoing
+from handlers.amounts import check_quantity
+from handlers.context import (
+    Context,
+    Effects,
+    Notification,
+    ToGroup,
+    ToOtherAssociations,
+    UserError,
+)
+from handlers.formatting import post_details, post_headline
+from handlers.texts import t
+from handlers.understanding import Understanding, check_offer_dates, understand
+from storage import drafts, members, posts
+from storage.models import NewPost, Post, PostKind
+from storage.outbox import PRIORITY_NOTIFICATION, PRIORITY_URGENT
+
+POST_KINDS: tuple[PostKind, ...] = ("need", "offer", "equipment_request", "equipment_offer")
+# A post is a few lines; anything longer is a pasted document or a mistake.
+MAX_POST_LENGTH = 1000
+MAX_WHAT_LENGTH = 120
+
+QUESTION_WHAT = "what"
+QUESTION_DLC = "dlc"
+QUESTION_DATE = "date"
+
+
+async def publish_text(ctx: Context, text: str) -> Effects:
+    """Understand `text` (a command included) and publish it, or ask the one missing thing."""
+    if len(text) > MAX_POST_LENGTH:
+        raise UserError(t(ctx.lang, "too_long", length=len(text), limit=MAX_POST_LENGTH))
+    understood = understand(text, ctx.now, ctx.gazetteer, ctx.config.timezone)
+    if understood.intent not in POST_KINDS:
+        raise UserError(t(ctx.lang, "not_understood"))
+    return await publish_understood(ctx, understood, text)
+
+
+async def publish_understood(ctx: Context, understood: Understanding, original: str) -> Effects:
+    question = question_for(understood)
+    if question:
+        return await ask(ctx, understood, original, question)
+    return await publish(ctx, understood, original)
+
+
+def question_for(understood: Understanding) -> str | None:
+    if understood.invalid_date:
+        return QUESTION_DATE
+    if not understood.what or "what" in understood.missing:
+        return QUESTION_WHAT
+    if understood.intent == "offer" and understood.cold_chain and understood.deadline is None:
+        return QUESTION_DLC
+    return None
+
+
+async def ask(ctx: Context, understood: Understanding, original: str, question: str) -> Effects:
+    member = ctx.need_member()
+    payload = json.dumps(
+        {"understood": _understanding_to_json(understood), "original": original},
+        ensure_ascii=False,
+    )
+    await drafts.save_draft(ctx.conn, member.id, question, payload, ctx.now)
+    if question == QUESTION_DATE:
+        text = t(ctx.lang, "ask_invalid_date", date=understood.invalid_date)
+    elif question == QUESTION_DLC:
+        text = t(ctx.lang, "ask_dlc")
+    else:
+        text = t(ctx.lang, "ask_what", kind_verb=t(ctx.lang, f"kind_verb_{understood.intent}"))
+    return Effects.reply(Outgoing(text))
+
+
+async def answer_draft(ctx: Context, draft: drafts.Draft, answer: str) -> Effects:
+    """The person answered our one question: complete the post and publish it."""
+    member = ctx.need_member()
+    data = json.loads(draft.payload)
+    understood = _understanding_from_json(data["understood"])
+    reply = understand(answer, ctx.now, ctx.gazetteer, ctx.config.timezone)
+    if draft.question in (QUESTION_DLC, QUESTION_DATE):
+        if reply.deadline is None:
+            if reply.invalid_date:
+                return Effects.reply(
+                    Outgoing(t(ctx.lang, "ask_invalid_date", date=reply.invalid_date))
+                )
+            return Effects.reply(Outgoing(t(ctx.lang, "ask_dlc")))
+        date_kind = reply.date_kind or (
+            understood.date_kind if draft.question == QUESTION_DATE else "dlc"
+        )
+        understood = replace(
+            understood,
+            deadline=reply.deadline,
+            date_kind=date_kind,
+            invalid_date=None,
+            missing=tuple(m for m in understood.missing if m not in ("dlc", "deadline")),
+        )
+    else:
+        what = reply.what or answer.strip()[:MAX_WHAT_LENGTH]
+        understood = replace(
+            understood,
+            what=what,
+            category=understood.category or reply.category,
+            quantity=understood.quantity if understood.quantity is not None else reply.quantity,
+            unit=understood.unit if understood.quantity is not None else reply.unit,
+            cold_chain=understood.cold_chain or reply.cold_chain,
+            deadline=understood.deadline or reply.deadline,
+            missing=tuple(m for m in understood.missing if m != "what"),
+        )
+    await drafts.drop_draft(ctx.conn, member.id)
+    return await publish_understood(ctx, understood, f"{data['original']}\n{answer}")
+
+
+async def publish(ctx: Context, understood: Understanding, original: str) -> Effects:
+    member = ctx.need_member()
+    if understood.quantity is not None:
+        check_quantity(ctx, float(understood.quantity), understood.unit)
+    notes = check_dates(ctx, understood)
+    association = await members.association_by_id(ctx.conn, member.association_id)
+    assert association is not None
+    kind: PostKind = understood.intent  # type: ignore[assignment]
+    new = NewPost(
+        kind=kind,
+        what=(understood.what or "")[:MAX_WHAT_LENGTH],
+        category=understood.category,
+        quantity=float(understood.quantity) if understood.quantity is not None else None,
+        unit=understood.unit if understood.quantity is not None else None,
+        deadline=understood.deadline,
+        date_kind=understood.date_kind,
+        place=understood.place or association.commune,
+        urgent=understood.urgent,
+        cold_chain=understood.cold_chain,
+        original_text=original,
+    )
+    post = await posts.create_post(ctx.conn, new, member.id, member.association_id, ctx.now)
+    audience = await members.count_active_members_outside(ctx.conn, member.association_id)
+    lines = [*post_details(post, ctx.lang, ctx.today), *notes]
+    lines.append(t(ctx.lang, "post_relayed_to", count=audience))
+    lines.append(t(ctx.lang, "post_next_steps", id=post.id))
+    confirmation = Outgoing(
+        title=t(ctx.lang, "post_published", id=post.id, kind=t(ctx.lang, f"kind_{post.kind}")),
+        text="\n".join(lines),
+    )
+    return Effects(replies=[confirmation], notifications=relay_notifications(post, ctx.today))
+
+
+def check_dates(ctx: Context, understood: Understanding) -> list[str]:
+    """Food-safety rules at posting: refuse (UserError) or return notes for the confirmation."""
+    verdict = check_offer_dates(understood, ctx.today)
+    if verdict.refused:
+        raise UserError(t(ctx.lang, "dlc_past_refused"))
+    if understood.deadline and understood.deadline < ctx.today and verdict.note_key is None:
+        raise UserError(
+            t(ctx.lang, "deadline_past", deadline=understood.deadline.strftime("%d/%m/%Y"))
+        )
+    return [t(ctx.lang, "ddm_past_note")] if verdict.note_key else []
+
+
+def relay_notifications(post: Post, today: date) -> list[Notification]:
+    def render(lang: str) -> Outgoing:
+        return relay_message(post, lang, today)
+
+    priority = PRIORITY_URGENT if post.urgent else PRIORITY_NOTIFICATION
+    return [
+        Notification(ToOtherAssociations(post.association_id), render, priority),
+        Notification(ToGroup(), render, priority),
+    ]
+
+
+def relay_message(post: Post, lang: str, today: date) -> Outgoing:
+    icon = t(lang, "relay_urgent_icon") if post.urgent else ""
+    title = t(
+        lang,
+        "relay_title",
+        icon=icon,
+        kind=t(lang, f"kind_{post.kind}"),
+        id=post.id,
+        association=post.association_name,
+    )
+    if post.is_offer_like:
+        how = t(lang, "relay_how_to_take", id=post.id)
+        choice = Choice(t(lang, "button_take_offer"), f"/prendre {post.id}")
+    else:
+        how = t(lang, "relay_how_to_help", id=post.id)
+        choice = Choice(t(lang, "button_help_need"), f"/prendre {post.id}")
+    return Outgoing(
+        title=title, text=f"{post_headline(post, lang, today)}\n{how}", choices=(choice,)
+    )
+
+
+def _understanding_to_json(understood: Understanding) -> dict[str, object]:
+    data = asdict(understood)
+    data["deadline"] = understood.deadline.isoformat() if understood.deadline else None
+    return data
+
+
+def _understanding_from_json(data: dict[str, object]) -> Understanding:
+    values = dict(data)
+    deadline = values.get("deadline")
+    values["deadline"] = date.fromisoformat(deadline) if isinstance(deadline, str) else None
+    values["missing"] = tuple(values.get("missing") or ())  # type: ignore[arg-type]
+    return Understanding(**values)  # type: ignore[arg-type]

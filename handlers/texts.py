@@ -1,0 +1,430 @@
+"""Every sentence the bot says, French first. `t(lang, key, **values)` picks and fills one.
+
+Values are inserted as plain text; channel adapters escape them for their platform.
+"""
+
+from __future__ import annotations
+
+LANGUAGES = ("fr", "en")
+
+CATALOGUE: dict[str, dict[str, str]] = {
+    # Joining
+    "not_member": {
+        "fr": "Bonjour ! Boucle relie les associations d'aide alimentaire du réseau.\n"
+        "Pour participer, demandez un code d'invitation au coordinateur de votre association, "
+        "puis envoyez : /start CODE",
+        "en": "Hello! Boucle links the food-aid associations of the network.\n"
+        "To join, ask your association's coordinator for an invite code, then send: /start CODE",
+    },
+    "start_needs_code": {
+        "fr": "Il manque le code d'invitation. Envoyez : /start CODE (le code donné par votre "
+        "coordinateur, par ex. /start K7M2QX9P).",
+        "en": "The invite code is missing. Send: /start CODE (e.g. /start K7M2QX9P).",
+    },
+    "invite_unknown": {
+        "fr": "Ce code d'invitation n'existe pas. Vérifiez-le (8 caractères, sans espace) ou "
+        "demandez-en un nouveau à votre coordinateur.",
+        "en": "This invite code does not exist. Check it or ask your coordinator for a new one.",
+    },
+    "invite_used": {
+        "fr": "Ce code a déjà servi. Chaque code ne sert qu'une fois : demandez-en un nouveau "
+        "à votre coordinateur.",
+        "en": "This code was already used. Each code works once: ask your coordinator for a "
+        "new one.",
+    },
+    "already_member": {
+        "fr": "Vous êtes déjà inscrit·e ({association}). Envoyez /aide pour voir les commandes.",
+        "en": "You are already registered ({association}). Send /help to see the commands.",
+    },
+    "welcome": {
+        "fr": "Bienvenue {name} ! Vous représentez {association} dans le réseau Boucle.\n"
+        "Les 3 commandes utiles :\n"
+        "• /besoin 30 kg de riz pour vendredi\n"
+        "• /don 20 cagettes de pommes à Narbonne\n"
+        "• /prendre 12 pour prendre l'annonce n°12\n"
+        "Vous pouvez aussi écrire simplement, comme à un collègue. /aide pour le reste.",
+        "en": "Welcome {name}! You represent {association} in the Boucle network.\n"
+        "The 3 useful commands:\n"
+        "• /besoin 30 kg de riz pour vendredi (a need)\n"
+        "• /don 20 cagettes de pommes à Narbonne (an offer)\n"
+        "• /prendre 12 to take post #12\n"
+        "You can also just write in plain words. /help for the rest.",
+    },
+    "member_joined": {
+        "fr": "{name} a rejoint {association} sur Boucle.",
+        "en": "{name} joined {association} on Boucle.",
+    },
+    "invite_created": {
+        "fr": "Code d'invitation pour {association} ({role}) : {code}\n"
+        "La personne envoie au bot : /start {code}{link}\nCe code ne sert qu'une fois.",
+        "en": "Invite code for {association} ({role}): {code}\n"
+        "The person sends the bot: /start {code}{link}\nThe code works once.",
+    },
+    "invite_usage": {
+        "fr": "Usage : /inviter (membre de votre association) ou /inviter coordinateur.",
+        "en": "Usage: /invite (member of your association) or /invite coordinator.",
+    },
+    "role_member": {"fr": "membre", "en": "member"},
+    "role_coordinator": {"fr": "coordinateur·rice", "en": "coordinator"},
+    # Permissions and generic errors
+    "coordinators_only": {
+        "fr": "Cette commande est réservée aux coordinateurs.",
+        "en": "This command is for coordinators only.",
+    },
+    "unknown_command": {
+        "fr": "Je ne connais pas la commande /{name}. Envoyez /aide pour la liste.",
+        "en": "I don't know the command /{name}. Send /help for the list.",
+    },
+    "internal_error": {
+        "fr": "Désolé, un problème de notre côté m'a empêché de traiter votre message. "
+        "Il est bien enregistré ; réessayez dans un instant.",
+        "en": "Sorry, a problem on our side stopped me from handling your message. "
+        "It is saved; please try again in a moment.",
+    },
+    "too_long": {
+        "fr": "Votre message est trop long ({length} caractères, maximum {limit}). "
+        "Gardez l'essentiel : quoi, combien, pour quand, où.",
+        "en": "Your message is too long ({length} characters, at most {limit}). "
+        "Keep what matters: what, how much, by when, where.",
+    },
+    "unsupported": {
+        "fr": "Je ne lis que le texte. Écrivez votre annonce en quelques mots, "
+        "par ex. « besoin de 20 kg de pâtes pour jeudi ».",
+        "en": "I only read text. Write your post in a few words, "
+        'e.g. "besoin de 20 kg de pâtes pour jeudi".',
+    },
+    "not_understood": {
+        "fr": "Je n'ai pas compris. Pour publier : /besoin, /don ou /materiel suivi de quelques "
+        "mots (quoi, combien, quand, où). /aide pour les exemples.",
+        "en": "I did not understand. To post: /besoin, /don or /materiel followed by a few "
+        "words (what, how much, when, where). /help for examples.",
+    },
+    "greeting_reply": {
+        "fr": "Bonjour ! Dites-moi ce dont vous avez besoin ou ce que vous avez à donner. "
+        "/aide pour les exemples.",
+        "en": "Hello! Tell me what you need or what you have to give. /help for examples.",
+    },
+    # Posts
+    "ask_what": {
+        "fr": "Qu'est-ce qui est {kind_verb} exactement ? Répondez en quelques mots "
+        "(ex. « 20 kg de pâtes »).",
+        "en": 'What exactly is {kind_verb}? Answer in a few words (e.g. "20 kg of pasta").',
+    },
+    "ask_dlc": {
+        "fr": "Ces produits doivent rester au froid : quelle est leur date limite (DLC) ? "
+        "Répondez par une date, ex. « vendredi » ou « 12/12 ».",
+        "en": "These goods must stay cold: what is their use-by date (DLC)? "
+        'Answer with a date, e.g. "vendredi" or "12/12".',
+    },
+    "ask_invalid_date": {
+        "fr": "La date « {date} » n'existe pas. Quelle date vouliez-vous dire ? "
+        "(ex. « 28/02 » ou « vendredi »)",
+        "en": 'The date "{date}" does not exist. Which date did you mean? '
+        '(e.g. "28/02" or "vendredi")',
+    },
+    "draft_dropped": {
+        "fr": "D'accord, j'oublie l'annonce en cours.",
+        "en": "OK, I dropped the post in progress.",
+    },
+    "kind_verb_need": {"fr": "nécessaire", "en": "needed"},
+    "kind_verb_offer": {"fr": "à donner", "en": "offered"},
+    "kind_verb_equipment_request": {"fr": "recherché", "en": "looked for"},
+    "kind_verb_equipment_offer": {"fr": "proposé", "en": "offered"},
+    "kind_need": {"fr": "Besoin", "en": "Need"},
+    "kind_offer": {"fr": "Don", "en": "Offer"},
+    "kind_equipment_request": {"fr": "Recherche de matériel", "en": "Equipment wanted"},
+    "kind_equipment_offer": {"fr": "Matériel disponible", "en": "Equipment available"},
+    "post_published": {
+        "fr": "✅ Annonce #{id} publiée : {kind}.",
+        "en": "✅ Post #{id} published: {kind}.",
+    },
+    "post_summary_what": {"fr": "Quoi : {what}", "en": "What: {what}"},
+    "post_summary_quantity": {"fr": "Combien : {quantity}", "en": "How much: {quantity}"},
+    "post_summary_deadline": {"fr": "Pour quand : {deadline}", "en": "By when: {deadline}"},
+    "post_summary_deadline_dlc": {"fr": "DLC : {deadline}", "en": "Use-by: {deadline}"},
+    "post_summary_deadline_ddm": {"fr": "DDM : {deadline}", "en": "Best-before: {deadline}"},
+    "post_summary_place": {"fr": "Où : {place}", "en": "Where: {place}"},
+    "post_summary_cold": {"fr": "❄️ Chaîne du froid", "en": "❄️ Keep cold"},
+    "post_summary_unknown": {"fr": "non précisé", "en": "not given"},
+    "post_relayed_to": {
+        "fr": "Envoyée à {count} membre(s) des autres associations.",
+        "en": "Sent to {count} member(s) of the other associations.",
+    },
+    "post_next_steps": {
+        "fr": "Corriger : /corriger {id} TEXTE · Annuler : /annuler {id}",
+        "en": "Fix: /corriger {id} TEXT · Cancel: /annuler {id}",
+    },
+    "ddm_past_note": {
+        "fr": "Note : la date de durabilité minimale (DDM) est passée. Le don reste possible, "
+        "signalez-le à qui le prendra.",
+        "en": "Note: the best-before date (DDM) has passed. Giving it is still allowed; tell "
+        "whoever takes it.",
+    },
+    "dlc_past_refused": {
+        "fr": "Annonce refusée : la date limite de consommation (DLC) est dépassée. Ces produits "
+        "ne peuvent plus être donnés (règle sanitaire). Si c'est une DDM (« à consommer de "
+        "préférence »), réécrivez avec « DDM ».",
+        "en": "Post refused: the use-by date (DLC) has passed. These goods may no longer be "
+        'given away. If it is a best-before date, write again with "DDM".',
+    },
+    "deadline_past": {
+        "fr": "La date {deadline} est déjà passée. Indiquez une date à venir "
+        "(ex. « pour vendredi »).",
+        "en": 'The date {deadline} has already passed. Give a future date (e.g. "pour vendredi").',
+    },
+    "quantity_invalid": {
+        "fr": "La quantité doit être un nombre positif (ex. 20 kg, 3 cartons).",
+        "en": "The quantity must be a positive number (e.g. 20 kg, 3 cartons).",
+    },
+    "quantity_absurd": {
+        "fr": "{quantity} : cela paraît beaucoup. Vérifiez la quantité (maximum {limit}).",
+        "en": "{quantity}: that seems a lot. Check the quantity (at most {limit}).",
+    },
+    "relay_title": {
+        "fr": "{icon}{kind} #{id} · {association}",
+        "en": "{icon}{kind} #{id} · {association}",
+    },
+    "relay_urgent_icon": {"fr": "🆘 URGENT · ", "en": "🆘 URGENT · "},
+    "button_take_offer": {"fr": "Je prends", "en": "I'll take it"},
+    "button_help_need": {"fr": "Je peux aider", "en": "I can help"},
+    "relay_how_to_take": {
+        "fr": "Pour le prendre : /prendre {id} (ou /prendre {id} QUANTITÉ pour une partie)",
+        "en": "To take it: /prendre {id} (or /prendre {id} QUANTITY for part of it)",
+    },
+    "relay_how_to_help": {
+        "fr": "Pour aider : /prendre {id}",
+        "en": "To help: /prendre {id}",
+    },
+    # Referring to posts
+    "post_ref_missing": {
+        "fr": "Indiquez le numéro de l'annonce, par ex. /{command} 12.",
+        "en": "Give the post number, e.g. /{command} 12.",
+    },
+    "post_not_found": {
+        "fr": "L'annonce #{id} n'existe pas. /liste montre les annonces ouvertes.",
+        "en": "Post #{id} does not exist. /list shows the open posts.",
+    },
+    "post_not_open": {
+        "fr": "L'annonce #{id} n'est plus ouverte ({status}). /liste montre les annonces ouvertes.",
+        "en": "Post #{id} is no longer open ({status}). /list shows the open posts.",
+    },
+    "status_open": {"fr": "ouverte", "en": "open"},
+    "status_taken": {"fr": "déjà prise", "en": "already taken"},
+    "status_done": {"fr": "terminée", "en": "completed"},
+    "status_cancelled": {"fr": "annulée", "en": "cancelled"},
+    "status_expired": {"fr": "expirée", "en": "expired"},
+    # Claims
+    "claim_own_post": {
+        "fr": "L'annonce #{id} est celle de votre association : vous ne pouvez pas la prendre. "
+        "Pour la retirer : /annuler {id}",
+        "en": "Post #{id} is your association's own: you cannot take it. To withdraw it: "
+        "/annuler {id}",
+    },
+    "claim_already_yours": {
+        "fr": "Votre association a déjà pris l'annonce #{id}. Une fois récupérée : /fait {id}",
+        "en": "Your association already took post #{id}. Once collected: /fait {id}",
+    },
+    "claim_too_much": {
+        "fr": "Il ne reste que {remaining} sur l'annonce #{id}. Prenez au plus cette quantité : "
+        "/prendre {id} {remaining_plain}",
+        "en": "Only {remaining} left on post #{id}. Take at most that: "
+        "/prendre {id} {remaining_plain}",
+    },
+    "claim_unit_mismatch": {
+        "fr": "L'annonce #{id} est en {unit}. Indiquez la quantité dans cette unité, "
+        "par ex. /prendre {id} 5 {unit}.",
+        "en": "Post #{id} is counted in {unit}. Give the quantity in that unit, "
+        "e.g. /prendre {id} 5 {unit}.",
+    },
+    "claim_usage": {
+        "fr": "Usage : /prendre NUMÉRO [QUANTITÉ], par ex. /prendre 12 ou /prendre 12 10 kg.",
+        "en": "Usage: /prendre NUMBER [QUANTITY], e.g. /prendre 12 or /prendre 12 10 kg.",
+    },
+    "claim_confirmed": {
+        "fr": "👍 C'est noté : {association} prend {what_part} de l'annonce #{id}.\n"
+        "Contact : {author} ({author_association}) — {contact}\n"
+        "Une fois récupéré : /fait {id}",
+        "en": "👍 Noted: {association} takes {what_part} of post #{id}.\n"
+        "Contact: {author} ({author_association}) — {contact}\n"
+        "Once collected: /fait {id}",
+    },
+    "claim_confirmed_need": {
+        "fr": "👍 C'est noté : {association} aide pour l'annonce #{id} ({what_part}).\n"
+        "Contact : {author} ({author_association}) — {contact}\n"
+        "Une fois livré : /fait {id}",
+        "en": "👍 Noted: {association} helps with post #{id} ({what_part}).\n"
+        "Contact: {author} ({author_association}) — {contact}\n"
+        "Once delivered: /fait {id}",
+    },
+    "claim_remaining": {
+        "fr": "Il reste {remaining} disponible(s).",
+        "en": "{remaining} still available.",
+    },
+    "claim_to_author": {
+        "fr": "📦 {claimer} ({association}) prend {what_part} de votre annonce #{id} « {what} ».\n"
+        "Contact : {contact}",
+        "en": '📦 {claimer} ({association}) takes {what_part} of your post #{id} "{what}".\n'
+        "Contact: {contact}",
+    },
+    "claim_to_author_need": {
+        "fr": "🤝 {claimer} ({association}) peut aider pour votre besoin #{id} « {what} » "
+        "({what_part}).\nContact : {contact}",
+        "en": '🤝 {claimer} ({association}) can help with your need #{id} "{what}" '
+        "({what_part}).\nContact: {contact}",
+    },
+    "claim_all": {"fr": "la totalité", "en": "all of it"},
+    "contact_unknown": {"fr": "répondez-lui via Boucle", "en": "reply through Boucle"},
+    # Done
+    "done_usage": {
+        "fr": "Usage : /fait NUMÉRO [QUANTITÉ], par ex. /fait 12 ou /fait 12 8 kg.",
+        "en": "Usage: /fait NUMBER [QUANTITY], e.g. /fait 12 or /fait 12 8 kg.",
+    },
+    "done_nothing_to_close": {
+        "fr": "Rien à clôturer sur l'annonce #{id} pour votre association : elle n'a pas été "
+        "prise par vous. Pour la prendre : /prendre {id}",
+        "en": "Nothing to close on post #{id} for your association: you did not take it. "
+        "To take it: /prendre {id}",
+    },
+    "done_confirmed": {
+        "fr": "✔️ Merci ! Annonce #{id} : {quantity} enregistré(s) comme récupéré(s)/livré(s).",
+        "en": "✔️ Thanks! Post #{id}: {quantity} recorded as collected/delivered.",
+    },
+    "done_to_author": {
+        "fr": "✔️ {association} indique que l'annonce #{id} « {what} » est récupérée/livrée "
+        "({quantity}).",
+        "en": '✔️ {association} says post #{id} "{what}" was collected/delivered ({quantity}).',
+    },
+    "done_by_author": {
+        "fr": "✔️ Annonce #{id} clôturée. Merci !",
+        "en": "✔️ Post #{id} closed. Thanks!",
+    },
+    "done_to_claimer": {
+        "fr": "✔️ {association} a clôturé l'annonce #{id} « {what} ». Merci pour votre aide !",
+        "en": '✔️ {association} closed post #{id} "{what}". Thanks for your help!',
+    },
+    # Cancel
+    "cancel_usage": {
+        "fr": "Usage : /annuler NUMÉRO, par ex. /annuler 12.",
+        "en": "Usage: /annuler NUMBER, e.g. /annuler 12.",
+    },
+    "cancel_not_allowed": {
+        "fr": "Vous ne pouvez annuler que les annonces de votre association ou la prise de "
+        "votre association. L'annonce #{id} n'est ni l'une ni l'autre.",
+        "en": "You can only cancel your association's posts or its claims. Post #{id} is neither.",
+    },
+    "post_cancelled": {
+        "fr": "🗑️ Annonce #{id} retirée.",
+        "en": "🗑️ Post #{id} withdrawn.",
+    },
+    "post_cancelled_to_claimer": {
+        "fr": "🗑️ L'annonce #{id} « {what} » ({association}) a été retirée par son auteur.",
+        "en": '🗑️ Post #{id} "{what}" ({association}) was withdrawn by its author.',
+    },
+    "claim_cancelled": {
+        "fr": "↩️ Votre prise de l'annonce #{id} est annulée. Elle est de nouveau disponible.",
+        "en": "↩️ Your claim on post #{id} is cancelled. It is available again.",
+    },
+    "claim_cancelled_to_author": {
+        "fr": "↩️ {association} ne prend plus l'annonce #{id} « {what} ». Elle est de nouveau "
+        "ouverte.",
+        "en": '↩️ {association} no longer takes post #{id} "{what}". It is open again.',
+    },
+    # Correct
+    "correct_usage": {
+        "fr": "Usage : /corriger NUMÉRO TEXTE, par ex. /corriger 12 40 kg pour jeudi.",
+        "en": "Usage: /corriger NUMBER TEXT, e.g. /corriger 12 40 kg pour jeudi.",
+    },
+    "correct_not_author": {
+        "fr": "Seule l'association qui a publié l'annonce #{id} (ou un coordinateur) peut la "
+        "corriger.",
+        "en": "Only the association that published post #{id} (or a coordinator) can fix it.",
+    },
+    "correct_nothing": {
+        "fr": "Je n'ai rien trouvé à changer dans « {text} ». Exemple : /corriger {id} 40 kg "
+        "pour jeudi à Narbonne",
+        "en": 'I found nothing to change in "{text}". Example: /corriger {id} 40 kg pour '
+        "jeudi à Narbonne",
+    },
+    "post_corrected": {
+        "fr": "✏️ Annonce #{id} corrigée.",
+        "en": "✏️ Post #{id} updated.",
+    },
+    # Lists
+    "list_empty": {
+        "fr": "Aucune annonce ouverte pour l'instant. Publiez la vôtre : /besoin ou /don.",
+        "en": "No open posts right now. Publish yours: /besoin or /don.",
+    },
+    "list_title": {"fr": "Annonces ouvertes ({count})", "en": "Open posts ({count})"},
+    "list_usage": {
+        "fr": "Usage : /liste, /liste besoins, /liste dons ou /liste materiel.",
+        "en": "Usage: /list, /list besoins, /list dons or /list materiel.",
+    },
+    "list_footer": {
+        "fr": "Pour prendre : /prendre NUMÉRO",
+        "en": "To take one: /prendre NUMBER",
+    },
+    "mine_title": {
+        "fr": "{association} : annonces et prises",
+        "en": "{association}: posts and claims",
+    },
+    "mine_posts": {"fr": "Nos annonces :", "en": "Our posts:"},
+    "mine_claims": {"fr": "Ce que nous avons pris :", "en": "What we took:"},
+    "mine_empty": {
+        "fr": "Votre association n'a ni annonce ouverte ni prise en cours.",
+        "en": "Your association has no open post and no claim in progress.",
+    },
+    "help": {
+        "fr": "Boucle — les commandes\n"
+        "• /besoin 30 kg de riz pour vendredi\n"
+        "• /don 4 cagettes de tomates à Trèbes, à prendre demain\n"
+        "• /materiel cherche un camion frigo jeudi\n"
+        "• /urgent plus de lait infantile, Quillan\n"
+        "• /prendre 12 (ou /prendre 12 10 kg)\n"
+        "• /fait 12 quand c'est récupéré ou livré\n"
+        "• /annuler 12 · /corriger 12 40 kg\n"
+        "• /liste (besoins, dons, materiel) · /mes\n"
+        "Vous pouvez aussi écrire simplement : « on a 200 yaourts en trop, DLC vendredi ».",
+        "en": "Boucle — the commands\n"
+        "• /besoin 30 kg de riz pour vendredi (a need)\n"
+        "• /don 4 cagettes de tomates à Trèbes (an offer)\n"
+        "• /materiel cherche un camion frigo jeudi (equipment)\n"
+        "• /urgent plus de lait infantile, Quillan\n"
+        "• /prendre 12 (or /prendre 12 10 kg)\n"
+        "• /fait 12 once collected or delivered\n"
+        "• /annuler 12 · /corriger 12 40 kg\n"
+        "• /list · /mine\n"
+        'You can also write plain words: "on a 200 yaourts en trop, DLC vendredi".',
+    },
+    "help_coordinator": {
+        "fr": "Coordination : /inviter pour un code d'invitation, /inviter coordinateur.",
+        "en": "Coordination: /invite for an invite code, /invite coordinator.",
+    },
+    "language_set": {"fr": "Langue : français.", "en": "Language: English."},
+    "language_usage": {
+        "fr": "Usage : /langue fr ou /langue en.",
+        "en": "Usage: /language fr or /language en.",
+    },
+}
+
+# What Telegram's command menu shows (setMyCommands), per language.
+MENU: dict[str, list[tuple[str, str]]] = {
+    "fr": [
+        ("besoin", "Publier un besoin"),
+        ("don", "Proposer un surplus"),
+        ("materiel", "Chercher ou prêter du matériel, des bénévoles"),
+        ("urgent", "Besoin urgent"),
+        ("prendre", "Prendre une annonce : /prendre 12"),
+        ("fait", "Marquer récupéré / livré : /fait 12"),
+        ("annuler", "Retirer une annonce ou une prise"),
+        ("corriger", "Corriger une annonce : /corriger 12 40 kg"),
+        ("liste", "Voir les annonces ouvertes"),
+        ("mes", "Les annonces et prises de mon association"),
+        ("aide", "Comment ça marche"),
+    ],
+}
+
+
+def t(lang: str, key: str, **values: object) -> str:
+    entry = CATALOGUE[key]
+    template = entry.get(lang) or entry["fr"]
+    return template.format(**values) if values else template

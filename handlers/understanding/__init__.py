@@ -1,0 +1,24 @@
+"""Understanding French messages as volunteers write them (see docs/understanding.md).
+
+Pure functions over text: no I/O apart from loading the packaged commune data once.
+"""
+
+from .gazetteer import Commune, Gazetteer, load_gazetteer
+from .model import CONTRACT_KEYS, INTENTS, Intent, Understanding
+from .parser import contract_json_lines, understand, understand_correction
+from .safety import SafetyVerdict, check_offer_dates
+
+__all__ = [
+    "CONTRACT_KEYS",
+    "INTENTS",
+    "Commune",
+    "Gazetteer",
+    "Intent",
+    "SafetyVerdict",
+    "Understanding",
+    "check_offer_dates",
+    "contract_json_lines",
+    "load_gazetteer",
+    "understand",
+    "understand_correction",
+]

@@ -1,0 +1,589 @@
+"""Words of the trade, as regular expressions over folded text (lower case, no accents).
+
+Each category lists the words that name it; a word is written with its usual endings
+(``yaourts?`` for "yaourt" and "yaourts"). Order inside a family does not matter: the
+parser takes every match, then applies the precedence rules of the contract.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+
+def _alt(*words: str) -> str:
+    return "|".join(words)
+
+
+FOOD: Final[dict[str, str]] = {
+    "bebe": _alt(
+        r"bebes?",
+        r"infantiles?",
+        r"nourrissons?",
+        r"lait (?:de )?(?:1er|2e|2eme|3e|3eme|premier|deuxieme|troisieme|1|2|3) ?age",
+        r"lait (?:de )?croissance",
+        r"petits? pots?",
+        r"couches?(?! adultes?)(?: bebe)?",
+        r"changes? complets? bebe",
+        r"biberons?",
+        r"puericulture",
+        r"bledine",
+        r"lingettes? bebe",
+        r"pots? pour bebe",
+    ),
+    "surgeles": _alt(
+        r"surgel(?:e|es|ee|ees|er)",
+        r"congel(?:e|es|ee|ees)",
+        r"produits? congel\w*",
+        r"glaces?(?! pilee)",
+        r"cremes? glacees?",
+        r"frozen",
+    ),
+    "conserves": _alt(
+        r"conserves?",
+        r"en boite",
+        r"en boites",
+        r"en conserve",
+        r"bocal",
+        r"bocaux",
+        r"en bocal",
+        r"appertis\w*",
+        r"boites? (?:de |d')(?:thon|sardines?|maquereaux?|haricots|petits? pois|legumes|"
+        r"tomates?|raviolis?|mais|cassoulet|lentilles|pois chiches|fruits au sirop|"
+        r"pates? de tomates?|ratatouille|champignons|flageolets|soupe|poisson)",
+        r"cassoulets?",
+        r"raviolis? en boite",
+        r"thon en boite",
+    ),
+    "boissons": _alt(
+        r"jus(?: (?:de |d')\w+)?",
+        r"eaux?(?! de javel)(?: (?:minerale|plate|gazeuse|de source))?",
+        r"sodas?",
+        r"boissons?",
+        r"sirops?",
+        r"limonades?",
+        r"coca(?: cola)?",
+        r"bouteilles? d'eau",
+        r"packs? d'eau",
+        r"briques? de jus",
+        r"nectars?",
+        r"smoothies?",
+    ),
+    "hygiene": _alt(
+        r"hygiene",
+        r"produits? d'hygiene",
+        r"hygieniques?",
+        r"savons?",
+        r"lessives?",
+        r"gels? douches?",
+        r"shampo{1,2}ings?",
+        r"shampoo",
+        r"dentifrices?",
+        r"brosses? a dents?",
+        r"papier toilette",
+        r"papier wc",
+        r"pq",
+        r"serviettes? hygieniques?",
+        r"protections? (?:hygieniques?|periodiques?)",
+        r"tampons?",
+        r"deodorants?",
+        r"deos?",
+        r"rasoirs?",
+        r"mouchoirs?",
+        r"produits? (?:d'entretien|menagers?)",
+        r"liquide vaisselle",
+        r"eau de javel",
+        r"javel",
+        r"couches? adultes?",
+        r"gel hydroalcoolique",
+        r"cotons?(?: tiges?)?",
+        r"lingettes?",
+    ),
+    "fruits_legumes": _alt(
+        r"fruits?",
+        r"legumes?",
+        r"f ?& ?l",
+        r"f ?et ?l",
+        r"pommes? de terre",
+        r"pdt",
+        r"patates?",
+        r"pommes?",
+        r"poires?",
+        r"oranges?",
+        r"bananes?",
+        r"clementines?",
+        r"mandarines?",
+        r"citrons?",
+        r"kiwis?",
+        r"raisins?(?! secs?)",
+        r"fraises?",
+        r"framboises?",
+        r"cerises?",
+        r"abricots?",
+        r"peches?",
+        r"nectarines?",
+        r"prunes?",
+        r"melons?",
+        r"pasteques?",
+        r"ananas",
+        r"mangues?",
+        r"tomates?",
+        r"carottes?",
+        r"courgettes?",
+        r"aubergines?",
+        r"poivrons?",
+        r"salades?(?! composees?)",
+        r"laitues?",
+        r"choux?(?: fleurs?)?",
+        r"brocolis?",
+        r"epinards?",
+        r"haricots? verts?",
+        r"poireaux?",
+        r"oignons?",
+        r"echalotes?",
+        r"navets?",
+        r"radis",
+        r"betteraves?",
+        r"potirons?",
+        r"potimarrons?",
+        r"courges?",
+        r"citrouilles?",
+        r"butternuts?",
+        r"concombres?",
+        r"celeris?",
+        r"champignons?",
+        r"endives?",
+        r"artichauts?",
+        r"avocats?",
+        r"fenouils?",
+        r"panais",
+        r"primeurs?",
+        r"agrumes?",
+        r"figues?",
+        r"chataignes?",
+        r"ail",
+    ),
+    "produits_laitiers": _alt(
+        r"lait(?:s)?(?! (?:infantile|de croissance|(?:de )?(?:1er|2e|2eme|3e|1|2|3) ?age))",
+        r"laitages?",
+        r"produits? laitiers?",
+        r"yaourts?",
+        r"yogh?ourts?",
+        r"fromages?(?: blancs?)?",
+        r"beurres?",
+        r"cremes?(?! (?:glacees?|dessert))(?: fraiches?)?",
+        r"cremes? dessert",
+        r"petits? suisses?",
+        r"faisselles?",
+        r"emmental",
+        r"gruyere",
+        r"mozzarella",
+        r"camemberts?",
+        r"comte",
+        r"raclette",
+        r"desserts? lactes?",
+        r"kefir",
+        r"fromage frais",
+    ),
+    "viande_poisson_oeufs": _alt(
+        r"viandes?",
+        r"boeuf",
+        r"veau",
+        r"porc",
+        r"agneau",
+        r"poulets?",
+        r"volailles?",
+        r"dindes?",
+        r"canards?",
+        r"jambons?",
+        r"saucisses?",
+        r"saucissons?",
+        r"charcuteries?",
+        r"steaks?",
+        r"steacks?",
+        r"hache(?:e|s|es)?",
+        r"lardons?",
+        r"merguez",
+        r"chipolatas?",
+        r"escalopes?",
+        r"nuggets?",
+        r"cordons? bleus?",
+        r"poissons?",
+        r"saumons?",
+        r"thon",
+        r"cabillauds?",
+        r"colin",
+        r"merlu",
+        r"sardines?",
+        r"maquereaux?",
+        r"crevettes?",
+        r"moules?",
+        r"filets? de poisson",
+        r"oeufs?",
+        r"pate",  # "pâté": only when written with its accent, see parser
+    ),
+    "epicerie_seche": _alt(
+        r"pates?(?! (?:a tartiner|feuilletee|brisee))",
+        r"spaghettis?",
+        r"coquillettes?",
+        r"macaronis?",
+        r"riz",
+        r"farines?",
+        r"sucres?",
+        r"huiles?",
+        r"cafes?",
+        r"the",
+        r"thes",
+        r"infusions?",
+        r"tisanes?",
+        r"chocolats?(?: en poudre)?",
+        r"cacao",
+        r"biscuits?",
+        r"gateaux secs",
+        r"cereales?",
+        r"muesli",
+        r"legumineuses?",
+        r"legumes secs",
+        r"lentilles?",
+        r"pois chiches?",
+        r"haricots? secs?",
+        r"haricots? rouges?",
+        r"semoule",
+        r"couscous",
+        r"quinoa",
+        r"sel",
+        r"poivre",
+        r"epices?",
+        r"vinaigre",
+        r"moutarde",
+        r"ketchup",
+        r"mayonnaise",
+        r"sauces?(?: tomates?)?",
+        r"confitures?",
+        r"pates? a tartiner",
+        r"nutella",
+        r"miel",
+        r"compotes?",
+        r"epicerie(?: seche)?",
+        r"produits? secs",
+        r"denrees? seches",
+        r"flocons? d'avoine",
+        r"madeleines?",
+        r"levure",
+        r"chapelure",
+        r"petits? dejeuners?",
+        r"raisins? secs?",
+        r"fruits? secs",
+        r"puree en flocons",
+        r"lait en poudre",
+    ),
+    "boulangerie": _alt(
+        r"pains?(?! au chocolat)",
+        r"pains? au chocolat",
+        r"chocolatines?",
+        r"baguettes?",
+        r"brioches?",
+        r"viennoiseries?",
+        r"croissants?",
+        r"gateaux?(?! secs)",
+        r"patisseries?",
+        r"tartes?",
+        r"pain de mie",
+        r"boulangerie",
+        r"muffins?",
+        r"beignets?",
+        r"galettes? des rois",
+        r"buches?",
+    ),
+    "plats_prepares": _alt(
+        r"plats?(?: (?:cuisines?|prepares?|chauds?|du jour|prets?|prepares))?",
+        r"repas",
+        r"plateaux? repas",
+        r"sandwichs?",
+        r"sandwiches",
+        r"salades? composees?",
+        r"quiches?",
+        r"pizzas?",
+        r"lasagnes?",
+        r"soupes?",
+        r"veloutes?",
+        r"traiteur",
+        r"taboules?",
+        r"hachis parmentier",
+        r"gratins?",
+        r"barquettes? repas",
+        r"portions?",
+        r"wraps?",
+        r"paellas?",
+    ),
+}
+
+RESOURCE: Final[dict[str, str]] = {
+    "vehicule_frigo": _alt(
+        r"(?:camion|camionnette|vehicule|fourgon|utilitaire|voiture|van|remorque|transport|"
+        r"fourgonnette)s?(?: \w+){0,2}? (?:frigo|frigorifiques?|frigorifies?|refrigeres?|"
+        r"isothermes?|froid)",
+        r"camions? frigos?",
+        r"frigo roulant",
+    ),
+    "vehicule": _alt(
+        r"camions?",
+        r"camionnettes?",
+        r"vehicules?",
+        r"fourgons?",
+        r"fourgonnettes?",
+        r"utilitaires?",
+        r"voitures?",
+        r"vans?",
+        r"remorques?",
+        r"transport(?:er|ez|ons)?",
+        r"livrer",
+        r"livraisons?",
+        r"convoyer",
+        r"chauffeurs? avec (?:son |un |une |leur |sa )?(?:vehicule|camion|voiture|utilitaire)",
+        r"navette",
+    ),
+    "stockage_froid": _alt(
+        r"chambres? froides?",
+        r"frigos?",
+        r"refrigerateurs?",
+        r"congelateurs?",
+        r"congel",
+        r"armoires? (?:refrigerees?|froides?)",
+        r"vitrines? refrigerees?",
+        r"cellules? de refroidissement",
+        r"stockage (?:froid|frigorifique|refrigere|au froid)",
+        r"espace froid",
+        r"place au (?:froid|frais)",
+        r"froid (?:positif|negatif)",
+    ),
+    "stockage": _alt(
+        r"entrepots?",
+        r"locaux",
+        r"local",
+        r"stockage",
+        r"stocker",
+        r"hangars?",
+        r"garages?",
+        r"caves?",
+        r"espace de stockage",
+        r"lieu de stockage",
+        r"box",
+        r"depots?",
+        r"de la place",
+        r"place pour (?:du |des |stocker)",
+    ),
+    "conserverie": _alt(
+        r"conserveries?",
+        r"autoclaves?",
+        r"sterilisat\w+",
+        r"steriliser",
+        r"mise en conserve",
+        r"mettre en conserve",
+        r"mise en bocaux",
+    ),
+    "manutention": _alt(
+        r"transpalettes?",
+        r"trans palettes?",
+        r"diables?",
+        r"chariots?(?: elevateurs?)?",
+        r"palettes? vides?",
+        r"caisses? vides?",
+        r"cagettes? vides?",
+        r"bacs?(?: vides?)?",
+        r"gerbeurs?",
+        r"rolls?",
+        r"sangles?",
+        r"manutention",
+        r"clark",
+        r"monte[- ]charges?",
+        r"hayon",
+    ),
+    "benevoles": _alt(
+        r"benevoles?",
+        r"volontaires?",
+        r"bras",
+        r"coups? de main",
+        r"mains? fortes?",
+        r"chauffeurs?",
+        r"renforts?",
+        r"(?:personnes|gens|monde)(?= pour)",
+        r"aide pour (?:trier|porter|decharger|charger|distribuer|la distribution|le tri)",
+        r"(?:aider|aidez) a (?:trier|porter|decharger|charger|distribuer)",
+        r"trieurs?",
+        r"manutentionnaires?",
+    ),
+}
+
+CATEGORY_RES: Final[dict[str, re.Pattern[str]]] = {
+    name: re.compile(rf"\b(?:{pattern})\b") for name, pattern in {**FOOD, **RESOURCE}.items()
+}
+
+# -- intents -----------------------------------------------------------------------------
+REQUEST_CUES: Final[list[tuple[str, float]]] = [
+    (
+        r"(?<!si )(?<!plus )(?<!pas )(?<!pas de )\bbesoins? (?:urgents? )?(?:de|d'|d |en|du|des)\b",
+        3,
+    ),
+    (r"(?<!si )(?<!plus )(?<!pas )\bbesoin\b", 2),
+    (r"\b(?:on|nous|je|j') ?(?:re)?cherch(?:e|ons|ent)\b", 3),
+    (r"\b(?:re)?cherch(?:e|ons|ez|ent|ons)\b", 2.5),
+    (r"\brecherche\b", 2.5),
+    (r"\bil (?:nous |me |leur )?(?:manque|faut|faudrait)\b", 3),
+    (r"\b(?:nous|me|leur) (?:manque|faut|faudrait)\b", 3),
+    (r"\bmanqu(?:e|ons|ent) (?:de|d')", 2.5),
+    (r"\bon manque\b", 2.5),
+    (r"\bqui (?:aurait|a|peut|pourrait|dispose|possede|aurais|peux|prete|pourra)\b", 3),
+    (r"\bquelqu ?'? ?un (?:aurait|a|peut|pourrait|dispose|pour)\b", 3),
+    (r"\b(?:qq ?1|qqn|qqun|qlq ?1|qlqn|quelqun|qlqun)\b", 2.5),
+    (r"\?\s*$", 1),
+    (r"\b(?:auriez|avez|pourriez|pouvez)[- ]vous\b", 3),
+    (r"\bvous (?:auriez|avez|pourriez)\b", 2),
+    (r"\bplus (?:de|d') .{1,40}? en stock\b", 3),
+    (r"\b(?:on|nous) n'?(?:a|avons) plus (?:de|d')", 3),
+    (r"\bplus (?:de|d') .{1,30}? (?:pour|a|chez|dans)\b", 1),
+    (r"\brupture\b", 3),
+    (r"\bstocks? vides?\b", 2),
+    (r"\bdemand(?:e|ons|ent)\b", 1.5),
+    (r"\bappel aux dons\b", 3),
+    (r"\bsollicit\w+", 2),
+    (r"\b(?:je|on|nous) (?:voudrai(?:s|t)|voudrions|souhait\w+|aimerai\w*)\b", 2),
+    (r"\bemprunt\w*\b", 2.5),
+    (r"\ba emprunter\b", 1),
+    (r"\bloue[rz]?\b", 1),
+    (r"\b(?:nous|me) (?:preter|pretez|aider|aidez|depanner)\b", 2.5),
+    (r"\bqui (?:nous )?(?:prete|preterait|donnerait|depannerait)\b", 3),
+    (r"\bbesoin d'aide\b", 2),
+    (r"\ben panne\b", 0.5),
+]
+OFFER_CUES: Final[list[tuple[str, float]]] = [
+    (r"\ba donner\b", 3),
+    (r"\b(?:je|on|nous) donn(?:e|ons)\b", 3),
+    (r"\bdonnons\b", 3),
+    (r"\bdons? (?:de|d')", 3),
+    (r"\bdispo(?:nible|nibles|s)?\b", 3),
+    (r"\ben trop\b", 3),
+    (r"\bsurplus\b", 3),
+    (r"\bexced\w+", 3),
+    (r"\bqui (?:veut|voudrait|en veut|est interesse|serait interesse|prend)\b", 3),
+    (r"\b(?:des )?interesse(?:e|s|es)? \?", 1.5),
+    (r"\bpropos(?:e|ons|ent|ez)\b", 3),
+    (r"\bpret(?:e|ons|ent|ons)\b", 3),
+    (r"\bpeut (?:etre )?prete\b", 3),
+    (r"\b(?:on|nous|je) (?:peu[tx]|pouvons) (?:preter|donner|proposer|mettre a disposition)\b", 3),
+    (r"\ba recuperer\b", 2),
+    (r"\ba prendre\b", 2),
+    (r"\ba partager\b", 1),
+    (r"\ba enlever\b", 2),
+    (r"\b(?:il )?(?:nous )?reste\b", 1.5),
+    (r"\brestants?\b", 1.5),
+    (r"\binvendus?\b", 2),
+    (r"\boffr(?:e|ons|ent|ez)\b", 2.5),
+    (r"\b(?:mettons|met|mets|mettre) a disposition\b", 3),
+    (r"\ba (?:votre |la )?disposition\b", 2),
+    (r"\ba ceder\b", 3),
+    (r"\bced(?:e|ons)\b", 2),
+    (r"\bgratuit\w*", 1),
+    (r"\bsi besoin\b", 1.5),
+    (r"\bsi (?:ca|cela) (?:interesse|peut servir|dépanne|depanne)\b", 2.5),
+    (r"\b(?:notre|nos) \w+(?: \w+)? (?:a|ont|avons) de la place\b", 2),
+    (r"\b(?:on|nous) (?:a|avons) (?:recu|recupere) (?:trop|beaucoup)\b", 2),
+    (r"\b(?:on a|nous avons|j'ai) (?:\d+|des|du|de la|plein|beaucoup|une|un|quelques)\b", 0.8),
+    (r"\blibres?\b", 1),
+    (r"\bvacant\w*", 1.5),
+]
+REQUEST_RES: Final[list[tuple[re.Pattern[str], float]]] = [
+    (re.compile(p), w) for p, w in REQUEST_CUES
+]
+OFFER_RES: Final[list[tuple[re.Pattern[str], float]]] = [(re.compile(p), w) for p, w in OFFER_CUES]
+
+URGENT_RE: Final = re.compile(
+    r"\b(?:urgen(?:t|te|ts|tes|ce|ces|tissime)|urgemment|sos|au plus vite|au plus tot|"
+    r"des que possible|dqp|rapidement|asap|faire vite|(?:tres|super|hyper|assez) vite|"
+    r"vite svp|pressant|presse|d'urgence|en urgence)\b"
+)
+NOT_URGENT_RE: Final = re.compile(
+    r"\b(?:pas|non|rien d'|rien de|sans|aucune?) ?(?:tres |super |si )?(?:urgen\w*|presse)"
+)
+
+COLD_WORDS_RE: Final = re.compile(
+    r"\b(?:frais|fraiche|fraiches|refrigere\w*|frigorifi\w*|chaine du froid|au froid|"
+    r"froid|frigo|congel\w*|surgel\w*|0 ?- ?4 ?°?c?|4 ?°c|\+ ?4 ?°?c?|temperature dirigee|"
+    r"isotherme)\b"
+)
+NOT_COLD_RE: Final = re.compile(
+    r"\b(?:non|pas|sans|ni|aucune?|hors)(?: de| d'| besoin de| besoin du| la| le)? ?"
+    r"(?:chaine du )?(?:frais|froid|frigo|frigorifi\w*|refrigere\w*|isotherme)"
+    r"|\btemperature ambiante\b|\bne (?:craint|necessite) pas le froid\b"
+)
+FRIGO_NEGATED_RE: Final = re.compile(
+    r"\b(?:non|pas|sans)(?: de)? ?(?:frigo|frigorifi\w*|refrigere\w*|isotherme)"
+)
+COLD_CATEGORIES: Final = frozenset(
+    {
+        "produits_laitiers",
+        "viande_poisson_oeufs",
+        "surgeles",
+        "plats_prepares",
+        "vehicule_frigo",
+        "stockage_froid",
+    }
+)
+
+LIST_RE: Final = re.compile(
+    r"qu'?est[- ]?ce qu'?(?:il|y) (?:y )?a"
+    r"|qu'?est[- ]?ce qui (?:est )?(?:dispo|ouvert|en cours)"
+    r"|\b(?:quels?|quelles?) (?:sont )?(?:les )?(?:besoins|offres|dons|annonces|surplus|posts)"
+    r"|\b(?:il y a|y a|ya|y'a|y a t il|y a-t-il) quoi\b"
+    r"|\bquoi de (?:neuf|dispo|prevu)\b"
+    r"|\b(?:voir|afficher|affiche|montre\w*|lister?|consulter) "
+    r"(?:les |la liste des |toutes les |tous les )?"
+    r"(?:annonces|besoins|offres|dons|posts|demandes)"
+    r"|\bliste des (?:annonces|besoins|offres|dons|demandes)\b"
+    r"|^(?:la )?liste\W*$"
+    r"|\by a[- ]t[- ]il des (?:besoins|dons|offres|annonces|demandes)"
+    r"|\b(?:des |les )?(?:annonces|besoins|offres|demandes) en cours\b"
+    r"|\bce qui est (?:dispo|disponible|propose|en cours)\b"
+    r"|\bqui a besoin de quoi\b"
+)
+HELP_RE: Final = re.compile(
+    r"\bcomment (?:ca|cela) (?:marche|fonctionne)"
+    r"|\bcomment (?:faire|on fait|je fais|fait[- ]on|utiliser|publier|poster|ca se passe|"
+    r"proceder|ca marche|s'en servir|m'en servir)"
+    r"|^(?:aide|help|au secours|\?+)\W*$"
+    r"|\bmode d'emploi\b"
+    r"|\bje (?:ne )?(?:comprends?|sais) (?:pas|rien)\b"
+    r"|\bque (?:puis|peux)[- ]je faire\b"
+    r"|\b(?:tuto(?:riel)?|notice)\b"
+    r"|\bc'est quoi (?:ce|les) (?:bot|commandes)\b"
+    r"|\bquelles? (?:sont les )?commandes?\b"
+    r"|\bexplique[sz]?[- ]moi\b"
+    r"|\bbesoin d'aide (?:pour|avec) (?:le bot|boucle|l'appli)"
+)
+
+# -- post references and the actions on them ---------------------------------------------
+REF_WORD = r"(?:annonce|post|offre|demande|besoin|don|n°|no|num|numero|ref|#)"
+MONTHS_WORDS = (
+    r"janvier|janv|fevrier|fevr|fev|mars|avril|avr|mai|juin|juillet|juil|aout|septembre|sept|"
+    r"octobre|oct|novembre|nov|decembre|dec"
+)
+CANCEL_RE: Final = re.compile(
+    r"\bannul\w*|\bplus (?:besoin|necessaire|d'actualite|valable|dispo\w*)\b"
+    r"|\b(?:retir|supprim|effac)(?:e|er|ez|ons)\b|\bn'est plus (?:dispo\w*|valable)"
+)
+DONE_RE: Final = re.compile(
+    r"\b(?:recupere(?:e|s|es)|livre(?:e|s|es)?|collecte(?:e|s|es)|faite?s?|reglee?s?|"
+    r"terminee?s?|clos|cloture\w*|servie?s?|distribuee?s?|partie?s?|recupere|c'est fait|"
+    r"c'est bon|c'est ok|ok c'est fait|effectuee?s?)\b"
+)
+CLAIM_RE: Final = re.compile(
+    r"\b(?:je|j'|on|nous|moi|on va|je vais|nous allons)\s*(?:les |le |la |l'|en |vous )?"
+    r"(?:prend|prends|prenons|recupere|recuperons|recupererai|recuperera|reserve|reservons|"
+    r"prendrai|prendra|prendrons|prendre|recuperer|passe(?:rai|ra|rons)? (?:prendre|recuperer)|"
+    r"(?:peux|peut|pouvons|pourrait|pourrions|pourrais|vais|va|allons|voudrais|voudrait) "
+    r"(?:prendre|recuperer|passer prendre|passer recuperer|reserver)|"
+    r"m'occupe|s'occupe|occupe|positionne|suis preneu\w*|"
+    r"sommes preneu\w*|veux bien|interesse\w*)\b"
+    r"|\bpreneu(?:r|rs|se|ses)\b|\bje prends\b|\bok pour (?:le|la|l'annonce|l'offre)\b"
+    r"|\binteresse(?:e|s|es)? par\b|\breserve(?:r)? (?:le|la|l')"
+)

@@ -1,0 +1,638 @@
+"""Reading one message: ``understand(text, now, gazetteer)`` → :class:`Understanding`.
+
+The steps, each over the folded text (lower case, no accents):
+1. a leading command (``/besoin``, ``prendre 12``…) fixes the intent or its direction;
+2. actions on a post (claim, done, cancel) need a post number or a clear verb;
+3. list and help questions;
+4. otherwise the direction (request or offer) comes from weighted cue words, and the
+   family (food or shared resource) from what the message names first;
+5. dates, amounts and the commune are read outside the spans already used (a post number
+   is not a quantity, a date is not a post number).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Final, Literal
+from zoneinfo import ZoneInfo
+
+from . import lexicon as lx
+from .dates import DateHit, find_dates
+from .gazetteer import Gazetteer
+from .model import RESOURCE_CATEGORIES, Intent, Understanding
+from .quantities import COUNT_WORDS, Amount, find_amounts
+from .text import Folded, canonical, fold, word_set
+
+Direction = Literal["request", "offer"]
+
+# -- commands ------------------------------------------------------------------------------
+_COMMANDS: Final[dict[str, str]] = {
+    **dict.fromkeys(("besoin", "besoins", "need", "demande"), "request"),
+    **dict.fromkeys(("urgent", "urgence", "sos"), "urgent"),
+    **dict.fromkeys(("don", "dons", "surplus", "offre", "offer", "donner", "donne"), "offer"),
+    **dict.fromkeys(("materiel", "equipement", "ressource", "ressources", "mat"), "equipment"),
+    **dict.fromkeys(("prendre", "prends", "take", "claim", "reserver", "reserve"), "claim"),
+    **dict.fromkeys(("fait", "done", "termine", "recupere", "livre", "fini"), "done"),
+    **dict.fromkeys(("annuler", "annule", "cancel", "supprimer", "retirer"), "cancel"),
+    **dict.fromkeys(("liste", "list", "annonces", "voir", "lister"), "list"),
+    **dict.fromkeys(("aide", "help", "start", "aider", "commandes"), "help"),
+}
+# Without a slash (WhatsApp), only these open a command, and only in these shapes.
+_BARE_COMMAND_RE: Final = re.compile(
+    r"^(?:(prendre|fait|annuler|annule)\s#?\d{1,6}\b"
+    r"|(don|surplus|materiel|besoin)\b(?!\s(?:de|d'|d|du|des|urgent)\b)(?!\s?:?\s?$)"
+    r"|(liste|aide|help)\W*$)"
+)
+_SLASH_RE: Final = re.compile(r"^/([a-z]+)(?:@\w+)?\b")
+
+# -- post references -----------------------------------------------------------------------
+_UNIT_OR_MONTH = (
+    r"\s?(?:kg|kgs|kilos?|g|gr|t|tonnes?|l|litres?|cl|cartons?|palettes?|cagettes?|colis|"
+    r"repas|pieces?|unites?|sacs?|boites?|bouteilles?|benevoles?|personnes?|h|heures?|%|€|"
+    r"euros?|x|jours?|semaines?|" + lx.MONTHS_WORDS + r")\b"
+)
+_EXPLICIT_REF_RE: Final = re.compile(
+    r"(?:\b(?:annonce|post|offre|publication|demande)s?\s?(?:n°|no|numero|num|#)?\s?"
+    r"|\b(?:n°|numero|num|ref)\s?|#\s?|\bno\s)(\d{1,6})\b(?![.,]\d)"
+)
+_IMPLICIT_REF_RE: Final = re.compile(
+    r"\b(?:le|la|du|l'|de l'|pour le|sur le|au)\s?(\d{1,6})\b(?![.,/:-]?\d)"
+    rf"(?!{_UNIT_OR_MONTH})"
+)
+_BARE_REF_RE: Final = re.compile(rf"(?<![\d,./:])(\d{{1,6}})\b(?![.,/:-]?\d)(?!{_UNIT_OR_MONTH})")
+_PRESENT_RECUP_RE: Final = re.compile(r"récupère|recupère|récupérons|recuperons")
+
+# -- categories ----------------------------------------------------------------------------
+_LOCATION_BEFORE_RE: Final = re.compile(
+    r"(?:\ba l'|\bau|\ba la|\bdans l'|\bdans (?:le|la|les|notre|nos|un|une|leur|leurs|votre)|"
+    r"\bchez|\bdepuis l'|\bdevant l'|\bdevant (?:le|la)|\bpres (?:du|de l'|de la)|\bvers l')\s?$"
+)
+_ROOM_BEFORE_RE: Final = re.compile(
+    r"\b(?:place|espace|stocker|stockage|ranger)\b\s?(?:\w+\s?){0,2}$"
+)
+_MERGE_GAP_RE: Final = re.compile(
+    r"^(?:\s|,|&|\+|\bet\b|\bou\b|\bde\b|\bd'|\bdu\b|\bdes\b|\ben\b|\bau\b|\baux\b|"
+    r"\ba la\b|\bpour\b(?=\s(?:les )?bebes?)|\bles\b)*$"
+)
+_FRIGO_NEG_RE: Final = lx.FRIGO_NEGATED_RE
+_WHAT_STOP: Final = word_set(
+    """
+    pour a avant d'ici dans sous au en le la les si svp merci ce cette demain des de du
+    d' et ou mais car sur chez vers par avec sans aujourd'hui urgent urgence qui que
+    quoi dont lundi mardi mercredi jeudi vendredi samedi dimanche svp stp s'il vous
+    plait ! ? . , ; environ max maximum minimum min a asap rapidement vite possible si
+    besoin on nous je est sont etre avoir avons ont ai a une un il y dispo disponible
+    disponibles tout toute svp plz pls bonjour bjr slt salut hello coucou merci mrc
+    """
+)
+_WHAT_SKIP: Final = word_set(
+    """
+    de d' du des un une le la les l' quelques plusieurs beaucoup plein environ notre nos
+    votre vos leur leurs son sa ses mon ma mes ton ta tes ce cet cette ces encore aussi
+    bien tres vraiment urgent urgemment rapidement svp stp
+    """
+)
+_WHAT_AFTER_RE: Final = re.compile(
+    r"\b(?:besoins?|cherch\w*|recherch\w*|manque|faudrait|faut|donner|donne|donnons|"
+    r"dispo\w*|propos\w*|prete|pretons|trop|surplus|exced\w*|plus|aurait|a|avons|offre|"
+    r"offrons|reste|restant|veut)\b"
+)
+_GREETING_RE: Final = re.compile(r"^(?:bonjour|bjr|salut|slt|hello|coucou|bonsoir|hey)\b[ ,!.]*")
+
+
+@dataclass(frozen=True)
+class _Mention:
+    start: int
+    end: int
+    category: str
+
+    @property
+    def resource(self) -> bool:
+        return self.category in RESOURCE_CATEGORIES
+
+
+@dataclass(frozen=True)
+class _Command:
+    kind: str  # request, urgent, offer, equipment, claim, done, cancel, list, help
+    end: int  # where the command's arguments start
+
+
+def _command(text: str) -> _Command | None:
+    m = _SLASH_RE.match(text)
+    if m:
+        kind = _COMMANDS.get(m.group(1))
+        return _Command(kind, m.end()) if kind else _Command("unknown", m.end())
+    m = _BARE_COMMAND_RE.match(text)
+    if m:
+        word = m.group(1) or m.group(2) or m.group(3)
+        if word == "besoin":
+            return None  # "besoin 30kg riz": the free reading gets it right, with its cues
+        kind = _COMMANDS.get(word, "unknown")
+        return _Command(kind, len(word))
+    return None
+
+
+def _mentions(f: Folded, start: int = 0) -> list[_Mention]:
+    text = f.text
+    found: list[_Mention] = []
+    for category, pattern in lx.CATEGORY_RES.items():
+        for m in pattern.finditer(text, start):
+            category_here = category
+            word = m.group(0)
+            if word == "pate":
+                accented = f.original(m.start(), m.end())
+                is_pate = accented.endswith("é")
+                if (category == "viande_poisson_oeufs") != is_pate:
+                    continue
+            if category == "vehicule_frigo" and _FRIGO_NEG_RE.search(word):
+                category_here = "vehicule"
+            if category in RESOURCE_CATEGORIES:
+                before = text[max(0, m.start() - 20) : m.start()]
+                if _LOCATION_BEFORE_RE.search(before) and not _ROOM_BEFORE_RE.search(
+                    text[max(0, m.start() - 30) : m.start()]
+                ):
+                    continue  # "à l'entrepôt", "dans notre local": where, not what
+            found.append(_Mention(m.start(), m.end(), category_here))
+    found.sort(key=lambda x: (x.start, -(x.end - x.start)))
+    kept: list[_Mention] = []
+    for mention in found:
+        if kept and mention.start < kept[-1].end:
+            continue
+        kept.append(mention)
+    # Generic room ("de la place", "stockage") right before a cold one is cold room.
+    result: list[_Mention] = []
+    for i, mention in enumerate(kept):
+        nxt = kept[i + 1] if i + 1 < len(kept) else None
+        if (
+            mention.category == "stockage"
+            and nxt is not None
+            and nxt.category == "stockage_froid"
+            and nxt.start - mention.end < 25
+        ):
+            continue
+        result.append(mention)
+    return result
+
+
+def _food_category(mentions: list[_Mention]) -> str | None:
+    food = [m.category for m in mentions if not m.resource]
+    if not food:
+        return None
+    for first in ("surgeles", "conserves", "bebe"):
+        if first in food:
+            return first
+    return food[0]
+
+
+def _score(patterns: list[tuple[re.Pattern[str], float]], text: str) -> tuple[float, int]:
+    total = 0.0
+    first = len(text)
+    for pattern, weight in patterns:
+        for m in pattern.finditer(text):
+            total += weight
+            first = min(first, m.start())
+    return total, first
+
+
+def _direction(text: str) -> Direction | None:
+    request, r_first = _score(lx.REQUEST_RES, text)
+    offer, o_first = _score(lx.OFFER_RES, text)
+    if request <= 0 and offer <= 0:
+        return None
+    if request > offer:
+        return "request"
+    if offer > request:
+        return "offer"
+    return "request" if r_first <= o_first else "offer"
+
+
+def _refs(text: str, start: int) -> list[tuple[int, int, int]]:
+    """Post numbers (value, start, end), the surest kinds first."""
+    refs: list[tuple[int, int, int]] = []
+    for pattern in (_EXPLICIT_REF_RE, _IMPLICIT_REF_RE, _BARE_REF_RE):
+        for m in pattern.finditer(text, start):
+            span = (m.start(1), m.end(1))
+            if any(s == span[0] for _, s, _ in refs):
+                continue
+            refs.append((int(m.group(1)), span[0], span[1]))
+    return refs
+
+
+def _action(
+    f: Folded, start: int, direction_strength: float
+) -> tuple[Intent, int | None, tuple[int, int] | None] | None:
+    """claim / done / cancel read from free text, with the post they are about."""
+    text = f.text
+    body = text[start:]
+    refs = _refs(text, start)
+    explicit = [
+        r
+        for r in refs
+        if _EXPLICIT_REF_RE.match(text, max(0, r[1] - 20))
+        or text[max(0, r[1] - 12) : r[1]]
+        .rstrip()
+        .endswith(("annonce", "post", "offre", "n°", "#", "numero", "num"))
+    ]
+    ref = refs[0] if refs else None
+    words = len(body.split())
+    cancel = lx.CANCEL_RE.search(body)
+    claim = lx.CLAIM_RE.search(body)
+    done = lx.DONE_RE.search(body)
+    if (
+        done
+        and done.group(0) == "recupere"
+        and _PRESENT_RECUP_RE.search(f.original(start + done.start(), start + done.end()))
+    ):
+        done = None
+    strong_post = direction_strength >= 3 and not explicit
+    if cancel and (ref or words <= 5) and not strong_post:
+        return _with_ref("cancel", ref)
+    if claim and (ref or words <= 4) and not strong_post:
+        return _with_ref("claim", ref)
+    if done and ref and not strong_post:
+        return _with_ref("done", ref)
+    if (
+        done
+        and words <= 3
+        and not strong_post
+        and done.group(0) not in {"faite", "faites", "livre"}
+    ):
+        return _with_ref("done", None)
+    return None
+
+
+def _with_ref(
+    intent: Intent, ref: tuple[int, int, int] | None
+) -> tuple[Intent, int | None, tuple[int, int] | None]:
+    if ref is None:
+        return intent, None, None
+    return intent, ref[0], (ref[1], ref[2])
+
+
+def _what(f: Folded, mentions: list[_Mention], chosen: str | None, start: int) -> str | None:
+    """A short label of the goods or resource, as written."""
+    text = f.text
+    if chosen is not None and mentions:
+        group: list[_Mention] = []
+        resource = chosen in RESOURCE_CATEGORIES
+        for m in mentions:
+            if m.resource != resource:
+                if group:
+                    break
+                continue
+            if group:
+                gap = text[group[-1].end : m.start]
+                if not _MERGE_GAP_RE.match(gap) or m.end - group[0].start > 60:
+                    break
+            group.append(m)
+            if len(group) >= 4:
+                break
+        if group:
+            label = f.original(group[0].start, group[-1].end).strip(" ,;:")
+            return _tidy(label)
+    # Nothing in the lexicon: the words after the cue or the amount ("besoin de jouets").
+    cue = _WHAT_AFTER_RE.search(text, start)
+    pos = cue.end() if cue else start
+    words = list(re.finditer(r"[a-z][a-z'-]*|\d+(?:[.,]\d+)?|[^\sa-z\d]", text[pos:]))
+    picked: list[re.Match[str]] = []
+    for w in words:
+        token = w.group(0)
+        if not picked:
+            if token in _WHAT_SKIP or token[0].isdigit() or token in _UNIT_SKIP:
+                continue
+            if token in _WHAT_STOP or not token[0].isalpha():
+                if token in {"de", "d'"}:
+                    continue
+                break
+            picked.append(w)
+            continue
+        if token in _WHAT_STOP or not token[0].isalpha() or len(picked) >= 3:
+            break
+        picked.append(w)
+    if not picked:
+        return None
+    label = f.original(pos + picked[0].start(), pos + picked[-1].end())
+    return _tidy(label) if len(label) >= 3 else None
+
+
+_UNIT_SKIP: Final = (
+    word_set(
+        """
+    kg kgs kilo kilos g gr t tonne tonnes l litre litres cl carton cartons cagette
+    cagettes palette palettes colis sac sacs x dizaine douzaine quinzaine vingtaine
+    trentaine quarantaine cinquantaine soixantaine centaine
+    """
+    )
+    | COUNT_WORDS
+)
+
+
+def _tidy(label: str) -> str:
+    label = re.sub(r"\s+", " ", label).strip(" ,;:.!?-()")
+    return label[:60]
+
+
+def _amount_for(
+    amounts: list[Amount], mentions: list[_Mention], intent: Intent, f: Folded
+) -> Amount | None:
+    if not amounts:
+        return None
+    if intent in {"equipment_request", "equipment_offer"}:
+        for a in amounts:
+            if a.unit == "personne":
+                return a
+            if a.noun is not None and any(
+                m.resource and m.start <= a.end + 1 and m.end >= a.end - len(a.noun)
+                for m in mentions
+            ):
+                return a
+        return None
+    if intent == "claim":
+        return amounts[0]
+    for i, a in enumerate(amounts):
+        if a.unit == "personne":
+            continue
+        if a.explicit:
+            return _summed(a, amounts[i + 1 :], f.text)
+        if a.noun is None:
+            continue
+        if a.noun in COUNT_WORDS or any(
+            not m.resource and m.start <= a.end and m.end >= a.end - len(a.noun) for m in mentions
+        ):
+            return a
+    return None
+
+
+_LIST_GAP_RE: Final = re.compile(r"^\s?(?:de |d')?[a-z' -]{1,30}?\s?(?:\+|et|,|&|plus)\s?$")
+
+
+def _summed(first: Amount, rest: list[Amount], text: str) -> Amount:
+    """ "20 kg de carottes + 10 kg de poireaux" is one post of 30 kg."""
+    total = first.value
+    last = first
+    for nxt in rest:
+        if nxt.unit != first.unit or not nxt.explicit:
+            break
+        if not _LIST_GAP_RE.match(text[last.end : nxt.start]):
+            break
+        total += nxt.value
+        last = nxt
+    if last is first:
+        return first
+    return Amount(first.start, last.end, total, first.unit, first.noun)
+
+
+def _urgent(text: str) -> bool:
+    m = lx.URGENT_RE.search(text)
+    if not m:
+        return False
+    for m in lx.URGENT_RE.finditer(text):
+        window = text[max(0, m.start() - 16) : m.end()]
+        if not lx.NOT_URGENT_RE.search(window):
+            return True
+    return False
+
+
+def _cold(text: str, category: str | None) -> bool:
+    if category in lx.COLD_CATEGORIES:
+        return True
+    for m in lx.COLD_WORDS_RE.finditer(text):
+        word = m.group(0)
+        after = text[m.end() : m.end() + 6]
+        if word == "frais" and (
+            after.startswith((" de ", " d'"))
+            or text[max(0, m.start() - 5) : m.start()].endswith(("nos ", "vos ", "mes ", "les "))
+        ):
+            continue
+        window = text[max(0, m.start() - 22) : m.end()]
+        if lx.NOT_COLD_RE.search(window):
+            continue
+        return True
+    return False
+
+
+def _mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    chars = list(text)
+    for s, e in spans:
+        for i in range(max(0, s), min(len(chars), e)):
+            chars[i] = " "
+    return "".join(chars)
+
+
+def _deadline(hits: list[DateHit]) -> tuple[date | None, Literal["dlc", "ddm"] | None, str | None]:
+    valid = [h for h in hits if h.value is not None]
+    strong = [h for h in valid if not h.weak] or valid
+    invalid = next((h.text for h in hits if h.value is None), None)
+    if not strong:
+        return None, None, invalid
+    best = min(strong, key=lambda h: (h.value, h.kind is None))
+    return best.value, best.kind, invalid
+
+
+def _local_now(now: datetime, tz: str) -> datetime:
+    try:
+        zone = ZoneInfo(tz)
+    except Exception:  # an unknown zone name: read in the network's default
+        zone = ZoneInfo("Europe/Paris")
+    if now.tzinfo is None:
+        return now.replace(tzinfo=zone)
+    return now.astimezone(zone)
+
+
+def understand(
+    text: str, now: datetime, gazetteer: Gazetteer, tz: str = "Europe/Paris"
+) -> Understanding:
+    """What a message says. Pure and deterministic; never raises."""
+    try:
+        return _understand(text, now, gazetteer, tz)
+    except Exception:  # a bug must not take a conversation down: read it as chat
+        return Understanding(intent="unknown")
+
+
+def _understand(text: str, now: datetime, gazetteer: Gazetteer, tz: str) -> Understanding:
+    local = _local_now(now, tz)
+    f = fold(canonical(text if isinstance(text, str) else str(text)))
+    t = f.text
+    greet = _GREETING_RE.match(t)
+    body_start = greet.end() if greet else 0
+    command = _command(t[body_start:]) if body_start else _command(t)
+    args_start = body_start + command.end if command else body_start
+    body = t[args_start:]
+
+    mentions = _mentions(f, args_start)
+    direction = _direction(body)
+    request_score = _score(lx.REQUEST_RES, body)[0]
+    offer_score = _score(lx.OFFER_RES, body)[0]
+    urgent = _urgent(t)
+
+    intent: Intent = "unknown"
+    post_ref: int | None = None
+    ref_span: tuple[int, int] | None = None
+    kind = command.kind if command else None
+
+    if kind in {"claim", "done", "cancel"}:
+        intent = "claim" if kind == "claim" else "done" if kind == "done" else "cancel"
+        m = re.search(r"#?\s?(\d{1,6})\b(?![.,]\d)", body)
+        if m and not re.match(_UNIT_OR_MONTH, body[m.end() :]):
+            post_ref = int(m.group(1))
+            ref_span = (args_start + m.start(1), args_start + m.end(1))
+    elif kind == "list":
+        intent = "list"
+    elif kind == "help":
+        intent = "help"
+    elif kind in {"request", "urgent", "offer", "equipment"}:
+        if kind == "urgent":
+            urgent = True
+        if kind == "equipment":
+            wants: Direction = "offer" if offer_score > request_score else "request"
+        else:
+            wants = "offer" if kind == "offer" else "request"
+        intent = _family(wants, mentions, forced_resource=kind == "equipment")
+    else:
+        action = _action(f, args_start, max(request_score, offer_score))
+        if action is not None:
+            intent, post_ref, ref_span = action
+        elif lx.LIST_RE.search(body):
+            intent = "list"
+        elif lx.HELP_RE.search(body):
+            intent = "help"
+        elif direction is not None:
+            intent = _family(direction, mentions, forced_resource=False)
+            if intent in {"need", "offer"} and not mentions and max(request_score, offer_score) < 2:
+                intent = "unknown"
+
+    skip = [ref_span] if ref_span else []
+    hits = find_dates(t, local, skip)
+    deadline, date_kind, invalid = _deadline(hits)
+    spans = [(h.start, h.end) for h in hits] + skip
+    people = any(m.category == "benevoles" for m in mentions)
+    amounts = find_amounts(t, spans, people=people)
+    amount = None if intent in {"list", "help"} else _amount_for(amounts, mentions, intent, f)
+
+    category: str | None = None
+    if intent in {"need", "offer"}:
+        category = _food_category(mentions)
+    elif intent in {"equipment_request", "equipment_offer"}:
+        category = next((m.category for m in mentions if m.resource), None)
+
+    what: str | None = None
+    if intent in {"need", "offer", "equipment_request", "equipment_offer"}:
+        what = _what(f, mentions, category, args_start)
+        if category is None and intent in {"need", "offer"} and what is not None:
+            category = "autre"
+
+    cold = _cold(t, category) if intent != "unknown" else False
+    if category == "vehicule" and not cold:
+        pass
+    place_text = _mask(t, spans + [(a.start, a.end) for a in amounts])
+    commune = gazetteer.find_in(place_text) if intent not in {"help"} else None
+
+    missing: list[str] = []
+    if (
+        intent in {"need", "offer", "equipment_request", "equipment_offer"}
+        and what is None
+        and category is None
+    ):
+        missing.append("what")
+    if intent == "offer" and cold and deadline is None:
+        missing.append("dlc")
+    if intent in {"claim", "done", "cancel"} and post_ref is None:
+        missing.append("post_ref")
+    if invalid is not None:
+        missing.append("date")
+
+    return Understanding(
+        intent=intent,
+        urgent=urgent,
+        category=category,
+        quantity=amount.value if amount else None,
+        unit=amount.unit if amount else None,
+        deadline=deadline,
+        place=commune.name if commune else None,
+        cold_chain=cold,
+        post_ref=post_ref,
+        what=what,
+        date_kind=date_kind,
+        invalid_date=invalid,
+        missing=tuple(missing),
+    )
+
+
+def _family(direction: Direction, mentions: list[_Mention], forced_resource: bool) -> Intent:
+    """Food (need/offer) or shared resource (equipment_*): what the message names first."""
+    first = mentions[0] if mentions else None
+    resource = forced_resource or (first is not None and first.resource)
+    if direction == "request":
+        return "equipment_request" if resource else "need"
+    return "equipment_offer" if resource else "offer"
+
+
+def contract_json_lines(
+    texts: Iterable[str], now: datetime, gazetteer: Gazetteer, tz: str = "Europe/Paris"
+) -> Iterator[str]:
+    """One compact JSON object per message, in order (for ``boucle parse``)."""
+    for text in texts:
+        result = understand(text, now, gazetteer, tz)
+        yield json.dumps(result.to_contract(), ensure_ascii=False, separators=(",", ":"))
+
+
+def understand_correction(
+    text: str, now: datetime, gazetteer: Gazetteer, tz: str = "Europe/Paris"
+) -> dict[str, object]:
+    """Only the fields a correction states ("30 kg", "pour jeudi", "à Narbonne", "urgent").
+
+    Keys among quantity, unit, deadline (a ``date``), place (official name), urgent,
+    cold_chain, category, what; plus ``invalid_date`` when a date written does not exist.
+    Never raises.
+    """
+    try:
+        return _correction(text, now, gazetteer, tz)
+    except Exception:  # a bug must not take a conversation down
+        return {}
+
+
+def _correction(text: str, now: datetime, gazetteer: Gazetteer, tz: str) -> dict[str, object]:
+    f = fold(canonical(text))
+    t = f.text
+    out: dict[str, object] = {}
+    hits = find_dates(t, _local_now(now, tz))
+    deadline, _kind, invalid = _deadline(hits)
+    if deadline is not None:
+        out["deadline"] = deadline
+    if invalid is not None:
+        out["invalid_date"] = invalid
+    spans = [(h.start, h.end) for h in hits]
+    mentions = _mentions(f)
+    people = any(m.category == "benevoles" for m in mentions)
+    amounts = find_amounts(t, spans, people=people)
+    amount = next((a for a in amounts if a.explicit), None)
+    if amount is None and amounts and amounts[0].noun is None:
+        out["quantity"] = amounts[0].value  # "30": the number alone, its unit unchanged
+    elif amount is not None:
+        out["quantity"] = amount.value
+        out["unit"] = amount.unit
+    masked = _mask(t, spans + [(a.start, a.end) for a in amounts])
+    commune = gazetteer.find_in(masked) or gazetteer.find(masked)
+    if commune is not None:
+        out["place"] = commune.name
+    if lx.URGENT_RE.search(t):
+        out["urgent"] = _urgent(t)
+    if lx.COLD_WORDS_RE.search(t):
+        out["cold_chain"] = _cold(t, None)
+    if mentions:
+        resource = [m for m in mentions if m.resource]
+        category = (
+            resource[0].category if resource and mentions[0].resource else _food_category(mentions)
+        )
+        if category is not None:
+            out["category"] = category
+            if category in lx.COLD_CATEGORIES:
+                out["cold_chain"] = True
+            label = _what(f, mentions, category, 0)
+            if label:
+                out["what"] = label
+    return out

@@ -1,0 +1,86 @@
+"""Text normalisation shared by the parser and the gazetteer.
+
+``canonical`` is what the parser reads: NFC, case-folded, control characters and runs of
+spaces collapsed to one space. ``fold`` strips the accents of that text one character at a
+time (``é`` → ``e``, ``œ`` → ``oe``) and keeps, for each folded character, the index of the
+canonical character it comes from, so that a span found in the folded text can be shown
+as written (with its accents).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+MAX_CHARS = 2000  # a post is a few lines; past this we read only the start of a message
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
+_DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-"})
+_SPACES = re.compile(r"\s+")
+_SPECIAL = {"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "đ": "d", "ł": "l", "²": "2", "³": "3"}
+
+
+def canonical(text: str) -> str:
+    """NFC, case-folded, one space between words: case and spacing no longer matter."""
+    text = text[: MAX_CHARS * 2]
+    text = unicodedata.normalize("NFC", text).translate(_APOSTROPHES).translate(_DASHES)
+    text = "".join(c if c.isprintable() or c.isspace() else " " for c in text)
+    text = _SPACES.sub(" ", text.casefold()).strip()
+    # casefold can produce combining marks again (e.g. "İ"): recompose once more.
+    text = unicodedata.normalize("NFC", text)[:MAX_CHARS]
+    return _SPACES.sub(" ", text).strip()
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    if char.isascii():
+        return char
+    if char in _SPECIAL:
+        return _SPECIAL[char]
+    decomposed = unicodedata.normalize("NFKD", char)
+    base = "".join(c for c in decomposed if not unicodedata.combining(c))
+    if base.isascii() and base.strip():
+        return base.lower()
+    if char.isalpha() or char.isdigit():
+        return char  # other scripts stay as they are (they match nothing in the lexicon)
+    return " "
+
+
+@dataclass(frozen=True)
+class Folded:
+    """Accent-free text plus, per character, its index in the canonical text."""
+
+    text: str
+    source: str
+    index: tuple[int, ...]
+
+    def original(self, start: int, end: int) -> str:
+        """The canonical (accented) text behind the folded span [start, end)."""
+        if start >= end or start >= len(self.index):
+            return ""
+        first = self.index[start]
+        last = self.index[min(end, len(self.index)) - 1]
+        return self.source[first : last + 1]
+
+
+def fold(source: str) -> Folded:
+    parts: list[str] = []
+    index: list[int] = []
+    for i, char in enumerate(source):
+        folded = _fold_char(char)
+        parts.append(folded)
+        index.extend([i] * len(folded))
+    return Folded("".join(parts), source, tuple(index))
+
+
+def key(text: str) -> str:
+    """A lookup key: folded, lower case, letters and digits separated by single spaces."""
+    folded = fold(canonical(text)).text
+    return " ".join("".join(c if c.isalnum() else " " for c in folded).split())
+
+
+def word_set(text: str) -> frozenset[str]:
+    """A set of words written as one block of text."""
+    return frozenset(text.split())

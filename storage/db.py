@@ -1,0 +1,91 @@
+"""The one SQLite connection, its PRAGMAs, the transaction helper and the migration runner.
+
+aiosqlite runs one worker thread per connection, so two coroutines that begin transactions on
+the same connection would collide: every transaction takes `Database._lock` and starts with
+`BEGIN IMMEDIATE`, which takes SQLite's write lock up front (read-then-write cannot interleave).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+
+import aiosqlite
+
+Conn = aiosqlite.Connection
+
+PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=NORMAL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA busy_timeout=5000",
+)
+
+
+class Database:
+    def __init__(self, conn: Conn) -> None:
+        self._conn = conn
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path | str) -> Database:
+        conn = await aiosqlite.connect(str(path), isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        for pragma in PRAGMAS:
+            await conn.execute(pragma)
+        db = cls(conn)
+        await db.migrate()
+        return db
+
+    async def close(self) -> None:
+        await self._conn.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Conn]:
+        """All of the block's statements happen, or none (rolled back on any exception)."""
+        async with self._lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                await self._conn.rollback()
+                raise
+            await self._conn.commit()
+
+    async def migrate(self) -> list[str]:
+        """Apply the numbered `migrations/NNNN_*.sql` files not applied yet, each atomically."""
+        await self._conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT"
+            " NOT NULL DEFAULT CURRENT_TIMESTAMP)"
+        )
+        async with self._conn.execute("SELECT name FROM schema_migrations") as cursor:
+            done = {row[0] for row in await cursor.fetchall()}
+        applied: list[str] = []
+        for name, sql in migration_files():
+            if name in done:
+                continue
+            # executescript commits first, so wrap the file in its own transaction explicitly.
+            await self._conn.executescript(
+                f"BEGIN IMMEDIATE;\n{sql}\n;INSERT INTO schema_migrations (name) VALUES "
+                f"('{name}');\nCOMMIT;"
+            )
+            applied.append(name)
+        return applied
+
+    async def backup(self, target: Path) -> None:
+        async with aiosqlite.connect(str(target)) as dest:
+            await self._conn.backup(dest)
+
+
+def migration_files() -> list[tuple[str, str]]:
+    folder = resources.files("storage") / "migrations"
+    files = sorted(
+        (entry.name, entry.read_text(encoding="utf-8"))
+        for entry in folder.iterdir()
+        if entry.name.endswith(".sql")
+    )
+    return files

@@ -1,0 +1,48 @@
+"""Inbound messages: stored before they are processed, recognised when redelivered."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.db import Conn
+from storage.timefmt import to_db
+
+
+@dataclass(frozen=True)
+class InboxEntry:
+    channel: str
+    message_id: str
+    payload: str
+
+
+async def record_inbound(
+    conn: Conn, channel: str, message_id: str, address: str, payload: str, now: datetime
+) -> bool:
+    """Store an inbound message; False when it was already seen (a redelivery)."""
+    try:
+        await conn.execute(
+            "INSERT INTO inbox (channel, message_id, address, payload, received_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (channel, message_id, address, payload, to_db(now)),
+        )
+    except sqlite3.IntegrityError:
+        return False
+    return True
+
+
+async def mark_inbound(conn: Conn, channel: str, message_id: str, state: str) -> None:
+    await conn.execute(
+        "UPDATE inbox SET state = ? WHERE channel = ? AND message_id = ?",
+        (state, channel, message_id),
+    )
+
+
+async def unprocessed_inbound(conn: Conn) -> list[InboxEntry]:
+    """Messages stored but not processed: the process stopped in between."""
+    async with conn.execute(
+        "SELECT channel, message_id, payload FROM inbox WHERE state = 'received'"
+        " ORDER BY received_at"
+    ) as cur:
+        return [InboxEntry(row[0], row[1], row[2]) for row in await cur.fetchall()]

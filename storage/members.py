@@ -1,0 +1,253 @@
+"""Associations, members, their channel identities and invites."""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+from datetime import datetime
+
+from storage.db import Conn
+from storage.models import Association, Identity, Invite, Member, Role
+from storage.timefmt import from_db, to_db
+
+# No 0/O/1/I/L: codes are read aloud and typed on small phones.
+INVITE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+INVITE_LENGTH = 8
+
+SELECT_MEMBER = """
+SELECT m.id, m.association_id, a.name AS association_name, m.name, m.role, m.status, m.language
+FROM members m JOIN associations a ON a.id = m.association_id
+"""
+
+
+def _member(row: sqlite3.Row) -> Member:
+    return Member(
+        id=row["id"],
+        association_id=row["association_id"],
+        association_name=row["association_name"],
+        name=row["name"],
+        role=row["role"],
+        status=row["status"],
+        language=row["language"],
+    )
+
+
+def _association(row: sqlite3.Row) -> Association:
+    return Association(
+        id=row["id"],
+        name=row["name"],
+        commune=row["commune"],
+        latitude=row["latitude"],
+        longitude=row["longitude"],
+    )
+
+
+async def association_by_name(conn: Conn, name: str) -> Association | None:
+    async with conn.execute("SELECT * FROM associations WHERE name = ?", (name,)) as cur:
+        row = await cur.fetchone()
+    return _association(row) if row else None
+
+
+async def association_by_id(conn: Conn, association_id: int) -> Association | None:
+    async with conn.execute("SELECT * FROM associations WHERE id = ?", (association_id,)) as cur:
+        row = await cur.fetchone()
+    return _association(row) if row else None
+
+
+async def all_associations(conn: Conn) -> list[Association]:
+    async with conn.execute("SELECT * FROM associations ORDER BY name") as cur:
+        return [_association(row) for row in await cur.fetchall()]
+
+
+async def ensure_association(
+    conn: Conn,
+    name: str,
+    commune: str,
+    now: datetime,
+    latitude: float | None = None,
+    longitude: float | None = None,
+) -> Association:
+    existing = await association_by_name(conn, name)
+    if existing:
+        return existing
+    await conn.execute(
+        "INSERT INTO associations (name, commune, latitude, longitude, created_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (name, commune, latitude, longitude, to_db(now)),
+    )
+    created = await association_by_name(conn, name)
+    assert created is not None
+    return created
+
+
+async def set_association_location(
+    conn: Conn, association_id: int, latitude: float, longitude: float
+) -> None:
+    await conn.execute(
+        "UPDATE associations SET latitude = ?, longitude = ? WHERE id = ?",
+        (latitude, longitude, association_id),
+    )
+
+
+async def create_invite(
+    conn: Conn, association_id: int, role: Role, now: datetime, created_by: int | None = None
+) -> str:
+    while True:
+        code = "".join(secrets.choice(INVITE_ALPHABET) for _ in range(INVITE_LENGTH))
+        try:
+            await conn.execute(
+                "INSERT INTO invites (code, association_id, role, created_by, created_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (code, association_id, role, created_by, to_db(now)),
+            )
+        except sqlite3.IntegrityError:
+            continue  # astronomically rare collision: draw again
+        return code
+
+
+async def invite_by_code(conn: Conn, code: str) -> Invite | None:
+    async with conn.execute(
+        "SELECT code, association_id, role, used_by FROM invites WHERE code = ?",
+        (code.strip().upper(),),
+    ) as cur:
+        row = await cur.fetchone()
+    if row is None:
+        return None
+    return Invite(row["code"], row["association_id"], row["role"], row["used_by"])
+
+
+async def use_invite(conn: Conn, code: str, member_id: int, now: datetime) -> bool:
+    """Mark the invite used; False if someone used it first (single use)."""
+    cur = await conn.execute(
+        "UPDATE invites SET used_by = ?, used_at = ? WHERE code = ? AND used_by IS NULL",
+        (member_id, to_db(now), code),
+    )
+    return cur.rowcount == 1
+
+
+async def create_member(
+    conn: Conn, association_id: int, name: str, role: Role, now: datetime
+) -> Member:
+    cur = await conn.execute(
+        "INSERT INTO members (association_id, name, role, joined_at) VALUES (?, ?, ?, ?)",
+        (association_id, name, role, to_db(now)),
+    )
+    member = await member_by_id(conn, int(cur.lastrowid or 0))
+    assert member is not None
+    return member
+
+
+async def member_by_id(conn: Conn, member_id: int) -> Member | None:
+    async with conn.execute(SELECT_MEMBER + " WHERE m.id = ?", (member_id,)) as cur:
+        row = await cur.fetchone()
+    return _member(row) if row else None
+
+
+async def member_by_address(conn: Conn, channel: str, external_id: str) -> Member | None:
+    async with conn.execute(
+        SELECT_MEMBER
+        + " JOIN identities i ON i.member_id = m.id"
+        + " WHERE i.channel = ? AND i.external_id = ? AND m.status != 'removed'",
+        (channel, external_id),
+    ) as cur:
+        row = await cur.fetchone()
+    return _member(row) if row else None
+
+
+async def member_by_name(conn: Conn, name: str) -> Member | None:
+    async with conn.execute(
+        SELECT_MEMBER + " WHERE m.name = ? COLLATE NOCASE ORDER BY m.id LIMIT 1", (name,)
+    ) as cur:
+        row = await cur.fetchone()
+    return _member(row) if row else None
+
+
+async def add_identity(
+    conn: Conn, member_id: int, channel: str, external_id: str, contact: str, now: datetime
+) -> None:
+    await conn.execute(
+        "INSERT INTO identities (channel, external_id, member_id, contact, last_inbound_at,"
+        " created_at) VALUES (?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (channel, external_id) DO UPDATE SET member_id = excluded.member_id",
+        (channel, external_id, member_id, contact, to_db(now), to_db(now)),
+    )
+
+
+async def touch_identity(
+    conn: Conn, channel: str, external_id: str, contact: str, now: datetime
+) -> None:
+    """Remember when the person last wrote (WhatsApp's 24-hour window) and how to reach them."""
+    await conn.execute(
+        "UPDATE identities SET last_inbound_at = ?,"
+        " contact = CASE WHEN ? != '' THEN ? ELSE contact END"
+        " WHERE channel = ? AND external_id = ?",
+        (to_db(now), contact, contact, channel, external_id),
+    )
+
+
+def _identity(row: sqlite3.Row) -> Identity:
+    last = row["last_inbound_at"]
+    return Identity(
+        channel=row["channel"],
+        external_id=row["external_id"],
+        member_id=row["member_id"],
+        contact=row["contact"],
+        last_inbound_at=from_db(last) if last else None,
+    )
+
+
+async def identities_of(conn: Conn, member_id: int) -> list[Identity]:
+    """A member's identities, the one they wrote from most recently first."""
+    async with conn.execute(
+        "SELECT * FROM identities WHERE member_id = ?"
+        " ORDER BY last_inbound_at IS NULL, last_inbound_at DESC, created_at DESC",
+        (member_id,),
+    ) as cur:
+        return [_identity(row) for row in await cur.fetchall()]
+
+
+async def active_members(conn: Conn, exclude_association: int | None = None) -> list[Member]:
+    async with conn.execute(
+        SELECT_MEMBER + " WHERE m.status = 'active' AND m.association_id != ? ORDER BY m.id",
+        (exclude_association if exclude_association is not None else -1,),
+    ) as cur:
+        return [_member(row) for row in await cur.fetchall()]
+
+
+async def members_of_association(conn: Conn, association_id: int) -> list[Member]:
+    async with conn.execute(
+        SELECT_MEMBER + " WHERE m.association_id = ? AND m.status = 'active' ORDER BY m.id",
+        (association_id,),
+    ) as cur:
+        return [_member(row) for row in await cur.fetchall()]
+
+
+async def set_member_status(conn: Conn, member_id: int, status: str) -> None:
+    await conn.execute("UPDATE members SET status = ? WHERE id = ?", (status, member_id))
+
+
+async def set_member_language(conn: Conn, member_id: int, language: str) -> None:
+    await conn.execute("UPDATE members SET language = ? WHERE id = ?", (language, member_id))
+
+
+async def count_active_members(conn: Conn) -> int:
+    async with conn.execute("SELECT COUNT(*) FROM members WHERE status = 'active'") as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def count_active_members_outside(conn: Conn, association_id: int) -> int:
+    async with conn.execute(
+        "SELECT COUNT(*) FROM members WHERE status = 'active' AND association_id != ?",
+        (association_id,),
+    ) as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def contact_of(conn: Conn, member_id: int) -> str:
+    """How to reach a member directly: their most recently used identity's contact."""
+    for identity in await identities_of(conn, member_id):
+        if identity.contact:
+            return identity.contact
+    return ""

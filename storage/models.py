@@ -1,0 +1,114 @@
+"""Typed rows: storage functions return these, never raw rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+
+Role = Literal["member", "coordinator"]
+PostKind = Literal["need", "offer", "equipment_request", "equipment_offer"]
+PostStatus = Literal["open", "taken", "done", "cancelled", "expired"]
+ClaimStatus = Literal["active", "done", "cancelled"]
+
+
+@dataclass(frozen=True)
+class Association:
+    id: int
+    name: str
+    commune: str
+    latitude: float | None
+    longitude: float | None
+
+
+@dataclass(frozen=True)
+class Member:
+    id: int
+    association_id: int
+    association_name: str
+    name: str
+    role: Role
+    status: str
+    language: str
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == "coordinator"
+
+
+@dataclass(frozen=True)
+class Identity:
+    channel: str
+    external_id: str
+    member_id: int
+    contact: str
+    last_inbound_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Invite:
+    code: str
+    association_id: int
+    role: Role
+    used_by: int | None
+
+
+@dataclass(frozen=True)
+class NewPost:
+    kind: PostKind
+    what: str
+    category: str | None
+    quantity: float | None
+    unit: str | None
+    deadline: date | None
+    date_kind: str | None
+    place: str | None
+    urgent: bool
+    cold_chain: bool
+    original_text: str
+
+
+@dataclass(frozen=True)
+class Post:
+    id: int
+    kind: PostKind
+    what: str
+    category: str | None
+    quantity: float | None
+    unit: str | None
+    deadline: date | None
+    date_kind: str | None
+    place: str | None
+    urgent: bool
+    cold_chain: bool
+    status: PostStatus
+    author_id: int
+    association_id: int
+    association_name: str
+    created_at: datetime
+    claimed: float
+    active_claims: int
+
+    @property
+    def remaining(self) -> float | None:
+        """What is still free to claim, when the post has a quantity."""
+        if self.quantity is None:
+            return None
+        return max(self.quantity - self.claimed, 0.0)
+
+    @property
+    def is_offer_like(self) -> bool:
+        return self.kind in ("offer", "equipment_offer")
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: int
+    post_id: int
+    member_id: int
+    association_id: int
+    association_name: str
+    quantity: float | None
+    status: ClaimStatus
+    done_quantity: float | None
+    created_at: datetime

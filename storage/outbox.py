@@ -1,0 +1,136 @@
+"""The durable outbox: every notification is a row before it is sent.
+
+States: queued -> in_flight -> sent | failed; `held` waits for something outside the sender
+(WhatsApp's 24-hour window). A row left `in_flight` by a crash is requeued at start: it may be
+sent twice, and only those rows can be (neither platform offers an idempotency key).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.db import Conn
+from storage.timefmt import to_db
+
+PRIORITY_URGENT = 0
+PRIORITY_NOTIFICATION = 1
+PRIORITY_DIGEST = 2
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    id: int
+    channel: str
+    external_id: str
+    member_id: int | None
+    payload: str
+    priority: int
+    attempts: int
+
+
+@dataclass(frozen=True)
+class QueuedMessage:
+    channel: str
+    external_id: str
+    member_id: int | None
+    payload: str
+    priority: int
+
+
+def _message(row: sqlite3.Row) -> OutboxMessage:
+    return OutboxMessage(
+        id=row["id"],
+        channel=row["channel"],
+        external_id=row["external_id"],
+        member_id=row["member_id"],
+        payload=row["payload"],
+        priority=row["priority"],
+        attempts=row["attempts"],
+    )
+
+
+async def enqueue(conn: Conn, messages: list[QueuedMessage], now: datetime) -> int:
+    await conn.executemany(
+        "INSERT INTO outbox (channel, external_id, member_id, payload, priority,"
+        " next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (m.channel, m.external_id, m.member_id, m.payload, m.priority, to_db(now), to_db(now))
+            for m in messages
+        ],
+    )
+    return len(messages)
+
+
+async def take_due(
+    conn: Conn, now: datetime, limit: int, channel: str | None = None
+) -> list[OutboxMessage]:
+    """Mark up to `limit` due messages in flight and return them, most urgent first."""
+    async with conn.execute(
+        "UPDATE outbox SET state = 'in_flight', attempts = attempts + 1"
+        " WHERE id IN (SELECT id FROM outbox WHERE state = 'queued' AND next_attempt_at <= ?"
+        " AND (? IS NULL OR channel = ?) ORDER BY priority, id LIMIT ?)"
+        " RETURNING *",
+        (to_db(now), channel, channel, limit),
+    ) as cur:
+        rows = await cur.fetchall()
+    return sorted((_message(row) for row in rows), key=lambda m: (m.priority, m.id))
+
+
+async def mark_sent(conn: Conn, message_id: int, platform_id: str, now: datetime) -> None:
+    await conn.execute(
+        "UPDATE outbox SET state = 'sent', sent_at = ?, platform_message_id = ?,"
+        " last_error = NULL WHERE id = ?",
+        (to_db(now), platform_id, message_id),
+    )
+
+
+async def mark_retry(conn: Conn, message_id: int, at: datetime, error: str) -> None:
+    await conn.execute(
+        "UPDATE outbox SET state = 'queued', next_attempt_at = ?, last_error = ? WHERE id = ?",
+        (to_db(at), error, message_id),
+    )
+
+
+async def mark_failed(conn: Conn, message_id: int, error: str) -> None:
+    await conn.execute(
+        "UPDATE outbox SET state = 'failed', last_error = ? WHERE id = ?", (error, message_id)
+    )
+
+
+async def mark_held(conn: Conn, message_id: int, reason: str) -> None:
+    await conn.execute(
+        "UPDATE outbox SET state = 'held', last_error = ? WHERE id = ?", (reason, message_id)
+    )
+
+
+async def release_held(conn: Conn, channel: str, external_id: str, now: datetime) -> int:
+    cur = await conn.execute(
+        "UPDATE outbox SET state = 'queued', next_attempt_at = ? WHERE state = 'held'"
+        " AND channel = ? AND external_id = ?",
+        (to_db(now), channel, external_id),
+    )
+    return cur.rowcount
+
+
+async def requeue_in_flight(conn: Conn, now: datetime) -> int:
+    """After a crash: what was in flight may or may not have been sent; send it again."""
+    cur = await conn.execute(
+        "UPDATE outbox SET state = 'queued', next_attempt_at = ? WHERE state = 'in_flight'",
+        (to_db(now),),
+    )
+    return cur.rowcount
+
+
+async def next_due_at(conn: Conn) -> str | None:
+    async with conn.execute(
+        "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'queued'"
+    ) as cur:
+        row = await cur.fetchone()
+    return row[0] if row else None
+
+
+async def count_by_state(conn: Conn) -> dict[str, int]:
+    async with conn.execute("SELECT state, COUNT(*) FROM outbox GROUP BY state") as cur:
+        return {row[0]: int(row[1]) for row in await cur.fetchall()}

@@ -1,0 +1,301 @@
+"""Posts (needs, offers, equipment) and their claims. Claims are the "must happen once" part."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from storage.db import Conn
+from storage.events import record_event
+from storage.models import Claim, NewPost, Post, PostKind
+from storage.timefmt import date_from_db, date_to_db, from_db, to_db
+
+SELECT_POST = """
+SELECT p.*, a.name AS association_name,
+       COALESCE((SELECT SUM(COALESCE(c.done_quantity, c.quantity, p.quantity)) FROM claims c
+                 WHERE c.post_id = p.id AND c.status != 'cancelled'), 0) AS claimed,
+       (SELECT COUNT(*) FROM claims c WHERE c.post_id = p.id AND c.status = 'active')
+           AS active_claims
+FROM posts p JOIN associations a ON a.id = p.association_id
+"""
+
+SELECT_CLAIM = """
+SELECT c.*, a.name AS association_name FROM claims c
+JOIN associations a ON a.id = c.association_id
+"""
+
+
+def _post(row: sqlite3.Row) -> Post:
+    return Post(
+        id=row["id"],
+        kind=row["kind"],
+        what=row["what"],
+        category=row["category"],
+        quantity=row["quantity"],
+        unit=row["unit"],
+        deadline=date_from_db(row["deadline"]),
+        date_kind=row["date_kind"],
+        place=row["place"],
+        urgent=bool(row["urgent"]),
+        cold_chain=bool(row["cold_chain"]),
+        status=row["status"],
+        author_id=row["author_id"],
+        association_id=row["association_id"],
+        association_name=row["association_name"],
+        created_at=from_db(row["created_at"]),
+        claimed=float(row["claimed"] or 0),
+        active_claims=int(row["active_claims"]),
+    )
+
+
+def _claim(row: sqlite3.Row) -> Claim:
+    return Claim(
+        id=row["id"],
+        post_id=row["post_id"],
+        member_id=row["member_id"],
+        association_id=row["association_id"],
+        association_name=row["association_name"],
+        quantity=row["quantity"],
+        status=row["status"],
+        done_quantity=row["done_quantity"],
+        created_at=from_db(row["created_at"]),
+    )
+
+
+async def create_post(
+    conn: Conn, post: NewPost, author_id: int, association_id: int, now: datetime
+) -> Post:
+    cur = await conn.execute(
+        "INSERT INTO posts (kind, category, what, quantity, unit, deadline, date_kind, place,"
+        " urgent, cold_chain, author_id, association_id, original_text, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            post.kind,
+            post.category,
+            post.what,
+            post.quantity,
+            post.unit,
+            date_to_db(post.deadline),
+            post.date_kind,
+            post.place,
+            int(post.urgent),
+            int(post.cold_chain),
+            author_id,
+            association_id,
+            post.original_text,
+            to_db(now),
+            to_db(now),
+        ),
+    )
+    post_id = int(cur.lastrowid or 0)
+    await record_event(
+        conn,
+        now,
+        "post_created",
+        author_id,
+        post_id=post_id,
+        quantity=post.quantity,
+        unit=post.unit,
+        detail=post.kind,
+    )
+    created = await post_by_id(conn, post_id)
+    assert created is not None
+    return created
+
+
+async def post_by_id(conn: Conn, post_id: int) -> Post | None:
+    async with conn.execute(SELECT_POST + " WHERE p.id = ?", (post_id,)) as cur:
+        row = await cur.fetchone()
+    return _post(row) if row else None
+
+
+async def open_posts(conn: Conn, kinds: tuple[PostKind, ...], limit: int = 30) -> list[Post]:
+    marks = ",".join("?" for _ in kinds)
+    async with conn.execute(
+        SELECT_POST + f" WHERE p.status = 'open' AND p.kind IN ({marks})"
+        " ORDER BY p.urgent DESC, p.deadline IS NULL, p.deadline, p.id LIMIT ?",
+        (*kinds, limit),
+    ) as cur:
+        return [_post(row) for row in await cur.fetchall()]
+
+
+async def posts_of_association(conn: Conn, association_id: int, limit: int = 20) -> list[Post]:
+    async with conn.execute(
+        SELECT_POST + " WHERE p.association_id = ? AND p.status IN ('open', 'taken')"
+        " ORDER BY p.id DESC LIMIT ?",
+        (association_id, limit),
+    ) as cur:
+        return [_post(row) for row in await cur.fetchall()]
+
+
+@dataclass(frozen=True)
+class PostUpdate:
+    what: str | None = None
+    category: str | None = None
+    quantity: float | None = None
+    unit: str | None = None
+    deadline: date | None = None
+    date_kind: str | None = None
+    place: str | None = None
+    urgent: bool | None = None
+    cold_chain: bool | None = None
+
+
+async def update_post_fields(
+    conn: Conn, post_id: int, update: PostUpdate, actor_id: int, now: datetime
+) -> list[str]:
+    """Change only the fields given; returns their names."""
+    values: dict[str, object] = {}
+    for name in ("what", "category", "quantity", "unit", "date_kind", "place"):
+        value = getattr(update, name)
+        if value is not None:
+            values[name] = value
+    if update.deadline is not None:
+        values["deadline"] = date_to_db(update.deadline)
+    for flag in ("urgent", "cold_chain"):
+        value = getattr(update, flag)
+        if value is not None:
+            values[flag] = int(value)
+    if not values:
+        return []
+    assignments = ", ".join(f"{name} = ?" for name in values)  # names from the fixed list above
+    await conn.execute(
+        f"UPDATE posts SET {assignments}, updated_at = ? WHERE id = ?",
+        (*values.values(), to_db(now), post_id),
+    )
+    await record_event(
+        conn, now, "post_corrected", actor_id, post_id=post_id, detail=",".join(values)
+    )
+    return list(values)
+
+
+async def set_post_status(
+    conn: Conn, post_id: int, status: str, actor_id: int | None, now: datetime, event: str
+) -> None:
+    await conn.execute(
+        "UPDATE posts SET status = ?, updated_at = ? WHERE id = ?", (status, to_db(now), post_id)
+    )
+    await record_event(conn, now, event, actor_id, post_id=post_id)
+
+
+async def refresh_post_status(conn: Conn, post_id: int, now: datetime) -> Post:
+    """Derive open/taken/done from the claims, for a post that is still live."""
+    post = await post_by_id(conn, post_id)
+    assert post is not None
+    if post.status not in ("open", "taken"):
+        return post
+    if post.remaining is None:
+        fully_claimed = post.claimed > 0 or post.active_claims > 0 or await _any_claim(conn, post)
+    else:
+        fully_claimed = post.remaining <= 0
+    if fully_claimed and post.active_claims == 0:
+        status = "done"
+    elif fully_claimed:
+        status = "taken"
+    else:
+        status = "open"
+    if status != post.status:
+        await conn.execute(
+            "UPDATE posts SET status = ?, updated_at = ? WHERE id = ?",
+            (status, to_db(now), post_id),
+        )
+        post = await post_by_id(conn, post_id)
+        assert post is not None
+    return post
+
+
+async def _any_claim(conn: Conn, post: Post) -> bool:
+    async with conn.execute(
+        "SELECT 1 FROM claims WHERE post_id = ? AND status != 'cancelled' LIMIT 1", (post.id,)
+    ) as cur:
+        return await cur.fetchone() is not None
+
+
+async def claim_post(
+    conn: Conn,
+    post_id: int,
+    member_id: int,
+    association_id: int,
+    quantity: float | None,
+    now: datetime,
+) -> Claim:
+    """Record a claim. The caller checked availability inside the same transaction."""
+    cur = await conn.execute(
+        "INSERT INTO claims (post_id, member_id, association_id, quantity, created_at,"
+        " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+        (post_id, member_id, association_id, quantity, to_db(now), to_db(now)),
+    )
+    claim_id = int(cur.lastrowid or 0)
+    await record_event(
+        conn, now, "claimed", member_id, post_id=post_id, claim_id=claim_id, quantity=quantity
+    )
+    claim = await claim_by_id(conn, claim_id)
+    assert claim is not None
+    return claim
+
+
+async def claim_by_id(conn: Conn, claim_id: int) -> Claim | None:
+    async with conn.execute(SELECT_CLAIM + " WHERE c.id = ?", (claim_id,)) as cur:
+        row = await cur.fetchone()
+    return _claim(row) if row else None
+
+
+async def active_claims_of_post(conn: Conn, post_id: int) -> list[Claim]:
+    async with conn.execute(
+        SELECT_CLAIM + " WHERE c.post_id = ? AND c.status = 'active' ORDER BY c.id", (post_id,)
+    ) as cur:
+        return [_claim(row) for row in await cur.fetchall()]
+
+
+async def active_claim_of_association(
+    conn: Conn, post_id: int, association_id: int
+) -> Claim | None:
+    async with conn.execute(
+        SELECT_CLAIM + " WHERE c.post_id = ? AND c.association_id = ? AND c.status = 'active'"
+        " ORDER BY c.id DESC LIMIT 1",
+        (post_id, association_id),
+    ) as cur:
+        row = await cur.fetchone()
+    return _claim(row) if row else None
+
+
+async def claims_of_association(conn: Conn, association_id: int, limit: int = 20) -> list[Claim]:
+    async with conn.execute(
+        SELECT_CLAIM + " WHERE c.association_id = ? AND c.status = 'active'"
+        " ORDER BY c.id DESC LIMIT ?",
+        (association_id, limit),
+    ) as cur:
+        return [_claim(row) for row in await cur.fetchall()]
+
+
+async def complete_claim(
+    conn: Conn, claim_id: int, quantity: float | None, actor_id: int, now: datetime
+) -> None:
+    await conn.execute(
+        "UPDATE claims SET status = 'done', done_quantity = ?, updated_at = ? WHERE id = ?",
+        (quantity, to_db(now), claim_id),
+    )
+    claim = await claim_by_id(conn, claim_id)
+    assert claim is not None
+    await record_event(
+        conn,
+        now,
+        "completed",
+        actor_id,
+        post_id=claim.post_id,
+        claim_id=claim_id,
+        quantity=quantity,
+    )
+
+
+async def cancel_claim(conn: Conn, claim_id: int, actor_id: int, now: datetime) -> None:
+    await conn.execute(
+        "UPDATE claims SET status = 'cancelled', updated_at = ? WHERE id = ?",
+        (to_db(now), claim_id),
+    )
+    claim = await claim_by_id(conn, claim_id)
+    assert claim is not None
+    await record_event(
+        conn, now, "claim_cancelled", actor_id, post_id=claim.post_id, claim_id=claim_id
+    )

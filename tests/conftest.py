@@ -1,0 +1,65 @@
+"""Shared fixtures: a manual clock, a fresh database, and a small network driven in memory."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.clock import ManualClock
+from handlers.understanding import Gazetteer, load_gazetteer
+from storage.db import Database
+from tests.network import Network
+
+# python-telegram-bot 22 warns that RetryAfter.retry_after becomes a timedelta; opt in now.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+PARIS = ZoneInfo("Europe/Paris")
+# A Tuesday morning in the network's time zone.
+START = datetime(2026, 12, 1, 9, 0, tzinfo=PARIS)
+
+
+@pytest.fixture(autouse=True)
+def no_internet(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Tests only ever talk to loopback: any other connection attempt fails loudly."""
+    real_connect = socket.socket.connect
+
+    def guarded_connect(self: socket.socket, address: object) -> None:
+        host = address[0] if isinstance(address, tuple) else ""
+        if (
+            isinstance(host, str)
+            and host
+            and not (host.startswith("127.") or host in ("localhost", "::1"))
+        ):
+            raise AssertionError(f"test tried to reach the network: {address!r}")
+        real_connect(self, address)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+    yield
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(START)
+
+
+@pytest.fixture(scope="session")
+def gazetteer() -> Gazetteer:
+    return load_gazetteer()
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = await Database.open(tmp_path / "boucle.db")
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+async def network(db: Database, clock: ManualClock, gazetteer: Gazetteer) -> Network:
+    return Network(db, clock, gazetteer)

@@ -1,0 +1,78 @@
+"""A network driven in memory: people write through the real dispatcher, and what the sender
+delivers lands in per-person inboxes (a recording channel, no platform)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from bot.channels.base import Address, Incoming, Outgoing, RecordingChannel
+from bot.channels.terminal import render_plain
+from bot.clock import ManualClock
+from bot.delivery import Sender
+from bot.dispatch import Dispatcher
+from handlers.context import NetworkConfig
+from handlers.understanding import Gazetteer
+from storage import members
+from storage.db import Database
+from storage.models import Role
+
+CHANNEL = "test"
+
+
+class Network:
+    def __init__(self, db: Database, clock: ManualClock, gazetteer: Gazetteer) -> None:
+        self.db = db
+        self.clock = clock
+        self.gazetteer = gazetteer
+        self.channel = RecordingChannel(CHANNEL)
+        self.group = Address(CHANNEL, "group")
+        self.dispatcher = Dispatcher(db, clock, gazetteer, NetworkConfig(), self.group)
+        self.sender = Sender(db, {CHANNEL: self.channel}, clock)
+        self._message_ids = 0
+        self._delivered = 0
+        self.inboxes: dict[str, list[str]] = defaultdict(list)
+
+    async def invite(
+        self, association: str, commune: str = "Carcassonne", role: Role = "member"
+    ) -> str:
+        async with self.db.transaction() as conn:
+            found = await members.ensure_association(conn, association, commune, self.clock.now())
+            return await members.create_invite(conn, found.id, role, self.clock.now())
+
+    async def join(
+        self, user: str, association: str, commune: str = "Carcassonne", role: Role = "member"
+    ) -> list[str]:
+        code = await self.invite(association, commune, role)
+        return await self.say(user, f"/start {code}")
+
+    async def say(self, user: str, text: str, *, button: bool = False) -> list[str]:
+        """`user` writes `text`; returns the bot's direct replies, rendered as plain text."""
+        replies = await self.dispatcher.handle(self.incoming(user, text, button=button))
+        await self.deliver()
+        return [render_plain(reply) for reply in replies]
+
+    def incoming(self, user: str, text: str, *, button: bool = False) -> Incoming:
+        self._message_ids += 1
+        return Incoming(
+            address=Address(CHANNEL, user),
+            message_id=f"m{self._message_ids}",
+            text=text,
+            received_at=self.clock.now(),
+            display_name=user.capitalize(),
+            contact=f"@{user}",
+            is_button=button,
+        )
+
+    async def deliver(self) -> None:
+        await self.sender.deliver_all_due()
+        for external_id, message in self.channel.sent[self._delivered :]:
+            self.inboxes[external_id].append(render_plain(message))
+        self._delivered = len(self.channel.sent)
+
+    def take_inbox(self, user: str) -> list[str]:
+        """What `user` received since the last call."""
+        received = self.inboxes.pop(user, [])
+        return received
+
+    def last_outgoing(self, user: str) -> Outgoing:
+        return next(m for who, m in reversed(self.channel.sent) if who == user)

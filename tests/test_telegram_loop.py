@@ -1,0 +1,222 @@
+"""The whole loop on Telegram, through python-telegram-bot's real HTTP stack and a local fake
+Bot API server: three people of three associations, a stranger, hostile text, a restart."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+
+from bot.app import Boucle
+from bot.clock import ManualClock
+from bot.settings import Settings
+from storage import members
+from storage.db import Database
+from tests.conftest import START
+from tests.fakes.telegram_api import FakeTelegramAPI, SentMessage
+
+ALICE, BOB, CARLA, MALLORY = 111, 222, 333, 666
+GROUP = -1001234
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeTelegramAPI]:
+    async with FakeTelegramAPI() as fake:
+        fake.user(ALICE, "Alice", "alice_ba")
+        fake.user(BOB, "Bob", "bob_restos")
+        fake.user(CARLA, "Carla")
+        fake.user(MALLORY, "Mallory")
+        yield fake
+
+
+def settings_for(api: FakeTelegramAPI, db_path: Path) -> Settings:
+    return Settings(
+        telegram_bot_token=SecretStr(api.token),
+        telegram_base_url=api.base_url,
+        boucle_db_path=db_path,
+        boucle_group_chat_id=GROUP,
+        _env_file=None,  # type: ignore[call-arg]
+    )
+
+
+async def make_invites(db_path: Path) -> dict[str, str]:
+    db = await Database.open(db_path)
+    codes: dict[str, str] = {}
+    async with db.transaction() as conn:
+        for key, name, commune in (
+            ("alice", "Banque Alimentaire de l'Aude", "Carcassonne"),
+            ("bob", "Restos du Cœur Narbonne", "Narbonne"),
+            ("carla", "Épicerie solidaire de Limoux", "Limoux"),
+        ):
+            association = await members.ensure_association(conn, name, commune, START)
+            codes[key] = await members.create_invite(conn, association.id, "member", START)
+    await db.close()
+    return codes
+
+
+@pytest.fixture
+async def running(
+    api: FakeTelegramAPI, tmp_path: Path
+) -> AsyncIterator[tuple[Boucle, dict[str, str]]]:
+    db_path = tmp_path / "boucle.db"
+    codes = await make_invites(db_path)
+    app = await Boucle.create(settings_for(api, db_path), ManualClock(START))
+    await app.start()
+    yield app, codes
+    await app.stop()
+
+
+async def last_text(api: FakeTelegramAPI, chat: int, count: int) -> SentMessage:
+    return (await api.wait_for_messages(chat, count))[count - 1]
+
+
+async def join_all(api: FakeTelegramAPI, codes: dict[str, str]) -> None:
+    api.send_text(ALICE, f"/start {codes['alice']}")
+    api.send_text(BOB, f"/start {codes['bob']}")
+    api.send_text(CARLA, f"/start {codes['carla']}")
+    for chat in (ALICE, BOB, CARLA):
+        welcome = await last_text(api, chat, 1)
+        assert "Bienvenue" in welcome.plain_text
+
+
+async def test_whole_loop_three_associations(
+    api: FakeTelegramAPI, running: tuple[Boucle, dict[str, str]]
+) -> None:
+    _, codes = running
+    assert api.calls_to("setMyCommands"), "the French command menu is set at start"
+    await join_all(api, codes)
+
+    api.send_text(ALICE, "/don 30 kg de pommes à Carcassonne, à prendre demain")
+    confirmation = await last_text(api, ALICE, 2)
+    assert "#1" in confirmation.plain_text and "30 kg" in confirmation.plain_text
+    relay_bob = await last_text(api, BOB, 2)
+    await last_text(api, CARLA, 2)
+    assert "pommes" in relay_bob.plain_text and relay_bob.parse_mode == "HTML"
+    assert relay_bob.data_for("Je prends") == "/prendre 1"
+    group = await last_text(api, GROUP, 1)
+    assert "#1" in group.plain_text
+
+    # Carla takes part by command, Bob takes the rest with the button.
+    api.send_text(CARLA, "/prendre 1 10 kg")
+    carla_ok = await last_text(api, CARLA, 3)
+    assert "Il reste 20 kg" in carla_ok.plain_text and "@alice_ba" in carla_ok.plain_text
+    assert "Carla" in (await last_text(api, ALICE, 3)).plain_text
+    api.press_button(BOB, relay_bob, relay_bob.data_for("Je prends"))
+    bob_ok = await last_text(api, BOB, 3)
+    assert "C'est noté" in bob_ok.plain_text and "20 kg" in bob_ok.plain_text
+    await api.wait_for(lambda: len(api.callback_answers) == 1, what="callback answered")
+    assert "@bob_restos" in (await last_text(api, ALICE, 4)).plain_text
+
+    # Taking it again gets a clear answer.
+    api.send_text(CARLA, "/prendre 1")
+    assert "déjà pris l'annonce #1" in (await last_text(api, CARLA, 4)).plain_text
+
+    # Done, by the two claimers.
+    api.send_text(BOB, "/fait 1")
+    assert "20 kg" in (await last_text(api, BOB, 4)).plain_text
+    api.send_text(CARLA, "/fait 1 10 kg")
+    await last_text(api, CARLA, 5)
+    await api.wait_for_messages(ALICE, 6)
+
+    # A need, helped then cancelled by its author.
+    api.send_text(BOB, "/besoin 12 kg de café pour vendredi")
+    await last_text(api, BOB, 5)
+    relay = await last_text(api, CARLA, 6)
+    assert relay.data_for("Je peux aider") == "/prendre 2"
+    api.press_button(CARLA, relay, "/prendre 2")
+    await last_text(api, CARLA, 7)
+    api.send_text(BOB, "/annuler 2")
+    assert "retirée" in (await last_text(api, BOB, 7)).plain_text
+    assert "retirée par son auteur" in (await last_text(api, CARLA, 8)).plain_text
+
+    assert api.duplicates() == {}
+
+
+async def test_stranger_is_refused_and_nothing_relayed(
+    api: FakeTelegramAPI, running: tuple[Boucle, dict[str, str]]
+) -> None:
+    _, codes = running
+    await join_all(api, codes)
+    api.send_text(MALLORY, "/don 500 kg de pommes")
+    refusal = await last_text(api, MALLORY, 1)
+    assert "code d'invitation" in refusal.plain_text
+    await asyncio.sleep(0.3)
+    assert len(api.messages_to(ALICE)) == 1 and len(api.messages_to(GROUP)) == 0
+
+
+async def test_hostile_text_is_escaped(
+    api: FakeTelegramAPI, running: tuple[Boucle, dict[str, str]]
+) -> None:
+    """User text inside formatted messages is escaped: the fake answers 400 to bad HTML."""
+    _, codes = running
+    api.user(CARLA, '<b>Zoé</b> & "Co" 🍝')
+    await join_all(api, codes)
+    api.send_text(ALICE, "/don 4 cagettes de tomates <script>alert(1)</script> & 🍅 à Trèbes")
+    await last_text(api, ALICE, 2)
+    relay = await last_text(api, CARLA, 2)
+    api.press_button(CARLA, relay, "/prendre 1")
+    await last_text(api, CARLA, 3)
+    news = await last_text(api, ALICE, 3)
+    assert '<b>Zoé</b> & "Co" 🍝' in news.plain_text
+    assert "&lt;b&gt;" in news.text
+    api.send_text(ALICE, "<i>bonjour</i> & <<>> 'salut'")
+    assert "pas compris" in (await last_text(api, ALICE, 4)).plain_text
+
+
+async def test_sticker_and_long_message(
+    api: FakeTelegramAPI, running: tuple[Boucle, dict[str, str]]
+) -> None:
+    _, codes = running
+    await join_all(api, codes)
+    api.send_sticker(ALICE)
+    assert "texte" in (await last_text(api, ALICE, 2)).plain_text
+    api.send_text(ALICE, "besoin " + "de riz " * 800)
+    assert "trop long" in (await last_text(api, ALICE, 3)).plain_text
+
+
+async def test_restart_in_the_middle_loses_nothing(api: FakeTelegramAPI, tmp_path: Path) -> None:
+    db_path = tmp_path / "boucle.db"
+    codes = await make_invites(db_path)
+    first = await Boucle.create(settings_for(api, db_path), ManualClock(START))
+    await first.start()
+    await join_all(api, codes)
+    # The relays hang in flight when the process stops.
+    api.delay_next("sendMessage", 2.0, count=2)
+    api.send_text(ALICE, "/don 4 cagettes de tomates à Trèbes")
+    await api.wait_for(lambda: len(api.calls_to("sendMessage")) >= 5, what="relay in flight")
+    await first.stop()
+    assert not api.messages_to(CARLA)[1:], "stopped before Carla's relay went out"
+
+    second = await Boucle.create(settings_for(api, db_path), ManualClock(START))
+    await second.start()
+    try:
+        relay = await last_text(api, BOB, 2)
+        assert "tomates" in relay.plain_text
+        await last_text(api, CARLA, 2)
+        api.press_button(BOB, relay, "/prendre 1")
+        await api.wait_for(
+            lambda: any("C'est noté" in m.plain_text for m in api.messages_to(BOB)),
+            what="Bob's claim confirmed",
+        )
+        # Only what was in flight at the stop may arrive twice.
+        assert sum(api.duplicates().values()) <= 3
+    finally:
+        await second.stop()
+
+
+async def test_redelivered_update_is_processed_once(
+    api: FakeTelegramAPI, running: tuple[Boucle, dict[str, str]]
+) -> None:
+    _, codes = running
+    await join_all(api, codes)
+    update_id = api.send_text(ALICE, "/don 4 cagettes de tomates à Trèbes")
+    await last_text(api, ALICE, 2)
+    original = next(u for u in api.updates if u["update_id"] == update_id)
+    api.inject_raw(original)  # Telegram sends the same update again
+    api.send_text(ALICE, "/mes")
+    await last_text(api, ALICE, 3)
+    assert len(api.messages_to(ALICE)) == 3
+    assert len(api.messages_to(BOB)) == 2

@@ -1,0 +1,112 @@
+"""The offline gazetteer of French communes."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from handlers.understanding import Gazetteer, load_gazetteer
+
+CARCASSONNE = (43.2130, 2.3491)
+
+
+def test_loads_every_commune_once_and_fast() -> None:
+    load_gazetteer.cache_clear()
+    start = time.perf_counter()
+    gazetteer = load_gazetteer()
+    assert time.perf_counter() - start < 2.0  # ~0.4 s on one core; margin for slow CI
+    assert len(gazetteer) > 34_000
+    assert load_gazetteer() is gazetteer
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("TREBES", "Trèbes"),
+        ("trèbes", "Trèbes"),
+        ("lezignan corbieres", "Lézignan-Corbières"),
+        ("Lézignan-Corbières", "Lézignan-Corbières"),
+        ("st pons de thomieres", "Saint-Pons-de-Thomières"),
+        ("Sete", "Sète"),
+        ("11000", "Carcassonne"),
+        ("l'isle sur la sorgue", "L'Isle-sur-la-Sorgue"),
+        ("Cherbourg", "Cherbourg-en-Cotentin"),  # a former commune's name
+        ("Paris", "Paris"),
+    ],
+)
+def test_find(gazetteer: Gazetteer, text: str, name: str) -> None:
+    commune = gazetteer.find(text)
+    assert commune is not None and commune.name == name
+
+
+def test_find_nothing(gazetteer: Gazetteer) -> None:
+    assert gazetteer.find("") is None
+    assert gazetteer.find("zzzz") is None
+    assert gazetteer.find("99999") is None
+
+
+def test_commune_fields(gazetteer: Gazetteer) -> None:
+    commune = gazetteer.find("Narbonne")
+    assert commune is not None
+    assert commune.insee == "11262"
+    assert "11100" in commune.postal_codes
+    assert commune.department == "11"
+    assert commune.population is not None and commune.population > 50_000
+    assert commune.latitude is not None and 43 < commune.latitude < 43.3
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("BESOIN DE POISSON POUR VENDREDI - RESTOS TREBES", "Trèbes"),
+        ("150 litres de jus d'orange à donner, Trèbes", "Trèbes"),
+        ("Notre entrepôt a de la place pour du sec si besoin, Bram", "Bram"),
+        ("2 palettes à donner, entrepôt de Carcassonne", "Carcassonne"),
+        ("besoin de couches, Lézignan-Corbières, dans 3 jours", "Lézignan-Corbières"),
+        ("dispo secteur castelnaudary", "Castelnaudary"),
+        ("livraison à Orange", "Orange"),
+        ("besoin de riz à Mer", "Mer"),
+        ("besoin de riz 11100", "Narbonne"),
+        ("on est a st pons de thomieres", "Saint-Pons-de-Thomières"),
+    ],
+)
+def test_find_in(gazetteer: Gazetteer, text: str, name: str) -> None:
+    commune = gazetteer.find_in(text)
+    assert commune is not None and commune.name == name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bonjour",
+        "Merci beaucoup",
+        "on a du jus d'orange",
+        "besoin de lait et de pain",
+        "la mer est belle",
+        "un don de fromage",
+        "le 3 mars",
+        "on a du champagne et du camembert",
+        "",
+    ],
+)
+def test_find_in_ignores_common_words(gazetteer: Gazetteer, text: str) -> None:
+    assert gazetteer.find_in(text) is None
+
+
+def test_homonyms_prefer_the_focus(gazetteer: Gazetteer) -> None:
+    plain = gazetteer.find("Lezignan")
+    assert plain is not None and plain.name == "Lézignan-Corbières"  # largest by default
+    near_pyrenees = gazetteer.with_focus([(43.10, 0.05)]).find("Lezignan")
+    assert near_pyrenees is not None and near_pyrenees.name == "Lézignan"
+    aude = gazetteer.with_focus([CARCASSONNE])
+    commune = aude.find("Saint-Martin-Lalande")
+    assert commune is not None and commune.department == "11"
+    villeneuve = aude.find_in("besoin de riz à Villeneuve-Minervois")
+    assert villeneuve is not None and villeneuve.department == "11"
+
+
+def test_with_focus_shares_data(gazetteer: Gazetteer) -> None:
+    focused = gazetteer.with_focus([CARCASSONNE])
+    assert focused._data is gazetteer._data
+    assert gazetteer.focus == ()
