@@ -14,6 +14,7 @@ from storage import drafts
 # Answers that drop the post we were asking about.
 DROP_WORDS = frozenset({"annuler", "annule", "stop", "non", "laisse tomber", "cancel"})
 GREETINGS = ("bonjour", "bonsoir", "salut", "coucou", "hello", "bjr", "slt")
+THANKS = ("merci", "mrc", "thanks", "thx", "top", "super", "parfait", "génial", "genial")
 
 
 async def handle_free_text(ctx: Context, text: str) -> Effects:
@@ -50,6 +51,8 @@ async def route(ctx: Context, understood: Understanding, text: str) -> Effects:
         return await listing.help_text(ctx, "")
     if text.strip().lower().startswith(GREETINGS):
         return Effects.reply(Outgoing(t(ctx.lang, "greeting_reply")))
+    if text.strip().lower().startswith(THANKS):
+        return Effects.reply(Outgoing(t(ctx.lang, "thanks_reply")))
     return Effects.reply(Outgoing(t(ctx.lang, "not_understood")))
 
 

@@ -404,6 +404,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "fr": "Usage : /langue fr ou /langue en.",
         "en": "Usage: /language fr or /language en.",
     },
+    "thanks_reply": {
+        "fr": "Avec plaisir ! Boucle reste là si besoin : /liste pour voir les annonces.",
+        "en": "You're welcome! /list shows the open posts.",
+    },
+    # --- WhatsApp, linking identities, places and photos (issue 4) ---
+    # --- Digests, reminders, alerts and delivery (issue 5) ---
 }
 
 # What Telegram's command menu shows (setMyCommands), per language.
