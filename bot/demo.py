@@ -20,13 +20,30 @@ class DemoMember:
     association: str
     commune: str
     role: str
+    phone: str  # fictitious: the 01 99 00 range is reserved for fiction by ARCEP
 
 
 DEMO_MEMBERS = (
-    DemoMember("camille", "Camille", "Banque Alimentaire de l'Aude", "Carcassonne", "coordinator"),
-    DemoMember("nadia", "Nadia", "Restos du Cœur de Narbonne", "Narbonne", "member"),
-    DemoMember("leo", "Léo", "Épicerie solidaire de Limoux", "Limoux", "member"),
-    DemoMember("sophie", "Sophie", "Croix-Rouge de Castelnaudary", "Castelnaudary", "coordinator"),
+    DemoMember(
+        "camille",
+        "Camille",
+        "Banque Alimentaire de l'Aude",
+        "Carcassonne",
+        "coordinator",
+        "01 99 00 00 01",
+    ),
+    DemoMember(
+        "nadia", "Nadia", "Restos du Cœur de Narbonne", "Narbonne", "member", "01 99 00 00 02"
+    ),
+    DemoMember("leo", "Léo", "Épicerie solidaire de Limoux", "Limoux", "member", "01 99 00 00 03"),
+    DemoMember(
+        "sophie",
+        "Sophie",
+        "Croix-Rouge de Castelnaudary",
+        "Castelnaudary",
+        "coordinator",
+        "01 99 00 00 04",
+    ),
 )
 
 DEMO_POSTS = (
@@ -59,9 +76,7 @@ async def seed_demo(db: Database, gazetteer: Gazetteer, now: datetime, timezone:
                 "coordinator" if demo.role == "coordinator" else "member",
                 now,
             )
-            await members.add_identity(
-                conn, member.id, CHANNEL, demo.key, f"{demo.name} (terminal)", now
-            )
+            await members.add_identity(conn, member.id, CHANNEL, demo.key, demo.phone, now)
             ids[demo.key] = member.id
         for key, text in DEMO_POSTS:
             author = await members.member_by_id(conn, ids[key])

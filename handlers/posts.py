@@ -100,7 +100,14 @@ async def answer_draft(ctx: Context, draft: drafts.Draft, answer: str) -> Effect
             missing=tuple(m for m in understood.missing if m not in ("dlc", "deadline")),
         )
     else:
-        what = reply.what or answer.strip()[:MAX_WHAT_LENGTH]
+        # The answer completes the first message: read both together ("/don 30 kg" + "des
+        # yaourts" is an offer of yoghurts, which must stay cold).
+        combined = understand(
+            f"{data['original']} {answer}", ctx.now, ctx.gazetteer, ctx.config.timezone
+        )
+        if combined.intent == understood.intent and combined.what:
+            understood = combined
+        what = understood.what or reply.what or answer.strip()[:MAX_WHAT_LENGTH]
         understood = replace(
             understood,
             what=what,

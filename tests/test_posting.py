@@ -36,10 +36,13 @@ async def test_need_is_confirmed_and_relayed_to_other_associations_only(network:
 
 async def test_urgent_post_is_marked_and_goes_first(network: Network) -> None:
     await two_associations(network)
-    await network.say("alice", "/don 10 kg de carottes à Carcassonne")
-    await network.say("alice", "/urgent plus de lait infantile, Narbonne")
+    # Both are queued before the sender runs: the urgent one, posted second, goes out first.
+    await network.dispatcher.handle(network.incoming("alice", "/don 10 kg de carottes"))
+    await network.dispatcher.handle(network.incoming("alice", "/urgent plus de lait infantile"))
+    await network.deliver()
     relayed = network.take_inbox("bob")
-    assert "URGENT" in relayed[0] or "URGENT" in relayed[1]
+    assert "URGENT" in relayed[0] and "lait" in relayed[0]
+    assert "URGENT" not in relayed[1] and "carottes" in relayed[1]
 
 
 async def test_free_text_offer_is_understood(network: Network) -> None:

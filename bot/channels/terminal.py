@@ -95,7 +95,7 @@ async def run_chat(
             text=line,
             received_at=clock.now(),
             display_name=channel.names[users[current]],
-            contact=f"{channel.names[users[current]]} (terminal)",
+            contact="",  # keep the contact the demo network was seeded with
         )
         for reply in await handle(incoming):
             channel.show_reply(reply)

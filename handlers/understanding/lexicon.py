@@ -18,6 +18,7 @@ def _alt(*words: str) -> str:
 FOOD: Final[dict[str, str]] = {
     "bebe": _alt(
         r"bebes?",
+        r"laits? infantiles?",
         r"infantiles?",
         r"nourrissons?",
         r"lait (?:de )?(?:1er|2e|2eme|3e|3eme|premier|deuxieme|troisieme|1|2|3) ?age",

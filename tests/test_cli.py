@@ -1,0 +1,121 @@
+"""`boucle invite` and `boucle parse`, as a person runs them."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from storage import members
+from storage.db import Database
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run in an empty folder (no `.env`), with the database there."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("TELEGRAM_BOT_TOKEN", "TWILIO_ACCOUNT_SID", "BOUCLE_DB_PATH"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("BOUCLE_DB_PATH", str(tmp_path / "network.db"))
+    return tmp_path
+
+
+def test_invite_prints_single_use_code_on_last_line(
+    capsys: pytest.CaptureFixture[str], isolated: Path
+) -> None:
+    assert main(["invite", "--association", "Restos du Cœur", "--commune", "NARBONNE"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    code = lines[-1]
+    assert len(code) == 8 and code.isalnum() and code.isupper()
+    assert "Narbonne" in lines[0]  # the commune's official spelling
+
+    async def check() -> None:
+        db = await Database.open(isolated / "network.db")
+        async with db.transaction() as conn:
+            invite = await members.invite_by_code(conn, code)
+            association = await members.association_by_name(conn, "Restos du Cœur")
+        await db.close()
+        assert invite is not None and invite.used_by is None and invite.role == "member"
+        assert association is not None and association.latitude is not None
+
+    asyncio.run(check())
+
+
+def test_invite_count_prints_n_distinct_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        main(
+            [
+                "invite",
+                "--association",
+                "Épicerie",
+                "--commune",
+                "Limoux",
+                "--count",
+                "5",
+                "--role",
+                "coordinator",
+            ]
+        )
+        == 0
+    )
+    codes = capsys.readouterr().out.strip().splitlines()[-5:]
+    assert len(set(codes)) == 5 and all(len(c) == 8 for c in codes)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--commune", "Nulle-Part-Sur-Rien"], "Commune inconnue"),
+        (["--commune", "Limoux", "--count", "0"], "--count"),
+    ],
+)
+def test_invite_refuses_bad_input(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["invite", "--association", "A", *args]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_parse_arguments_prints_one_json_per_message(capsys: pytest.CaptureFixture[str]) -> None:
+    now = "2026-12-01T09:00:00+01:00"
+    assert (
+        main(
+            ["parse", "--now", now, "Besoin de 30 kg de riz pour vendredi, Narbonne", "/prendre 7"]
+        )
+        == 0
+    )
+    first, second = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert first["intent"] == "need" and first["deadline"] == "2026-12-04"
+    assert first["place"] == "Narbonne" and first["quantity"] == 30
+    assert second["intent"] == "claim" and second["post_ref"] == 7
+    keys = {
+        "intent",
+        "urgent",
+        "category",
+        "quantity",
+        "unit",
+        "deadline",
+        "place",
+        "cold_chain",
+        "post_ref",
+    }
+    assert keys <= first.keys()
+
+
+def test_parse_reads_stdin_line_by_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("Bonjour\n/fait 12\n"))
+    assert main(["parse", "--now", "2026-12-01T09:00:00+01:00"]) == 0
+    results = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["intent"] for r in results] == ["unknown", "done"]
+
+
+def test_parse_rejects_bad_now(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["parse", "--now", "mardi", "x"]) == 2
+    assert "ISO" in capsys.readouterr().err
