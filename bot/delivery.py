@@ -1,7 +1,19 @@
-"""The sender loop: delivers the outbox, most urgent first, and records every outcome.
+"""The sender loop: delivers the outbox, most urgent first, within each platform's limits.
 
-A row is marked `in_flight` (committed) before its send and `sent` right after, so after a
-crash only rows that were in flight at that instant can go out twice; they are counted.
+One lane per channel (Telegram, WhatsApp, ...), each with its own pacing, so a throttled
+platform never holds the others back. A lane reads the next due row of each chat, waits for
+its pacer, marks that one row `in_flight` (committed) and sends it; several sends are in flight
+at once (bounded), so a slow HTTP round-trip does not cap the rate. The outcome is committed
+with a `delivery_attempts` row. After a crash only rows that were in flight at that instant can
+go out twice; `recover` requeues and counts them.
+
+Outcomes: a 429 requeues the row after `retry_after` and pauses the chat (the whole channel
+for a private chat, see `Pacer.pause`); 5xx and timeouts retry with exponential backoff, then
+`failed`; 403 marks the member unreachable (their coordinator reads it in the digest) and holds
+their other messages; outside WhatsApp's window the row is held until the person writes.
+
+Pacing uses an injectable monotonic clock and sleep (real time in production, fast in tests);
+when a row is due is read against the injected `Clock`.
 """
 
 from __future__ import annotations
@@ -9,7 +21,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping
+import math
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -24,11 +39,177 @@ from bot.channels.base import (
     Unreachable,
 )
 from bot.clock import Clock
-from storage import members, outbox
+from storage import deliveries, members, outbox
 from storage.db import Database
 from storage.outbox import OutboxMessage
 
 log = logging.getLogger(__name__)
+
+# Telegram's limits, from the Bot FAQ ("My bot is hitting limits, how do I avoid this?",
+# https://core.telegram.org/bots/faq): about 30 messages/s overall, about 1 message/s to one
+# chat (short bursts tolerated), 20 messages/min to one group.
+TELEGRAM_MESSAGES_PER_SECOND = 30
+TELEGRAM_CHAT_PER_SECOND = 1.0
+# The burst one private chat tolerates is not documented: 3 is our assumption (the fake's too).
+TELEGRAM_CHAT_BURST = 3
+TELEGRAM_GROUP_PER_MINUTE = 20
+# Twilio: about 80 messages/s per WhatsApp sender by default (BOUCLE_WHATSAPP_RATE).
+WHATSAPP_DEFAULT_PER_SECOND = 80.0
+# The platforms count arrival times, which jitter by a few milliseconds: aim 3 % under each
+# limit so that a window measured at the other end never holds one message too many.
+SAFETY = 0.97
+# How many sends one lane keeps on the wire at once. Bounded: these are the only messages a
+# crash can duplicate. 16 covers ~0.5 s round-trips at 30/s.
+MAX_IN_FLIGHT = 16
+# Sends that may leave back to back before the overall spacing applies.
+FREE_BURST = 5
+
+Monotonic = Callable[[], float]
+Sleep = Callable[[float], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Pacing:
+    """How fast one platform takes messages. `per_second` None: no limit (terminal, tests)."""
+
+    per_second: float | None = None
+    chat_per_second: float | None = None
+    chat_burst: int = 1
+    group_per_minute: int | None = None
+
+
+UNLIMITED = Pacing()
+TELEGRAM_PACING = Pacing(
+    per_second=TELEGRAM_MESSAGES_PER_SECOND,
+    chat_per_second=TELEGRAM_CHAT_PER_SECOND,
+    chat_burst=TELEGRAM_CHAT_BURST,
+    group_per_minute=TELEGRAM_GROUP_PER_MINUTE,
+)
+
+
+def default_pacing(whatsapp_per_second: float = WHATSAPP_DEFAULT_PER_SECOND) -> dict[str, Pacing]:
+    return {"telegram": TELEGRAM_PACING, "whatsapp": Pacing(per_second=whatsapp_per_second)}
+
+
+class Window:
+    """At most `limit` events in any `period` seconds."""
+
+    def __init__(self, limit: int, period: float) -> None:
+        self.limit = max(1, limit)
+        self.period = period
+        self.times: deque[float] = deque()
+
+    def wait(self, now: float) -> float:
+        while self.times and self.times[0] <= now - self.period:
+            self.times.popleft()
+        if len(self.times) < self.limit:
+            return 0.0
+        return self.times[-self.limit] + self.period - now
+
+    def add(self, now: float) -> None:
+        self.times.append(now)
+
+
+def _rate_window(per_second: float, burst: int) -> Window:
+    """`burst` messages per `burst / per_second` seconds, `SAFETY` under the rate."""
+    limit = max(1, burst)
+    return Window(limit, limit / (per_second * SAFETY))
+
+
+class Pacer:
+    """One channel's pacing: a window over all its sends, one per chat, and pauses after 429s.
+
+    The overall window is one second wide. Past a small burst (a reply and its few
+    notifications go at once), sends are spaced by at least half the average interval, so a
+    broadcast does not leave in one clump at the start of each second."""
+
+    def __init__(self, pacing: Pacing, monotonic: Monotonic, resuming: bool = False) -> None:
+        self.pacing = pacing
+        self._now = monotonic
+        self._global = (
+            _rate_window(pacing.per_second, math.floor(pacing.per_second) or 1)
+            if pacing.per_second
+            else None
+        )
+        self._spacing = 0.5 / pacing.per_second if pacing.per_second else 0.0
+        if self._global is not None and resuming:
+            # Restarted with messages waiting (after a crash, mid-broadcast): the previous
+            # process may have filled the platform's window just before dying. Start as if the
+            # window were full at the steady rate, so the first sends do not burst into a 429.
+            start = monotonic()
+            step = self._global.period / self._global.limit
+            for index in range(self._global.limit):
+                self._global.add(start - self._global.period + (index + 1) * step)
+        self._last = -math.inf
+        self._paused_until = -math.inf
+        self._chats: dict[str, Window] = {}
+        self._chat_paused: dict[str, float] = {}
+
+    def global_wait(self) -> float:
+        now = self._now()
+        wait = max(self._paused_until - now, 0.0)
+        if self._global is not None:
+            wait = max(wait, self._global.wait(now))
+            if len(self._global.times) >= FREE_BURST:
+                wait = max(wait, self._last + self._spacing - now)
+        return wait
+
+    def chat_wait(self, external_id: str) -> float:
+        now = self._now()
+        wait = self._chat_paused.get(external_id, -math.inf) - now
+        window = self._chats.get(external_id)
+        if window is not None:
+            wait = max(wait, window.wait(now))
+        return max(wait, 0.0)
+
+    def blocked_chats(self) -> dict[str, float]:
+        """Chats that must wait, and how long; forgets chats idle for long (bounded memory)."""
+        blocked: dict[str, float] = {}
+        for external_id in list(self._chats) + list(self._chat_paused):
+            wait = self.chat_wait(external_id)
+            if wait > 0:
+                blocked[external_id] = wait
+            else:
+                window = self._chats.get(external_id)
+                if window is not None and not window.times:
+                    del self._chats[external_id]
+                self._chat_paused.pop(external_id, None)
+        return blocked
+
+    def record(self, external_id: str, parts: int = 1) -> None:
+        """`parts` platform messages leave now for `external_id`."""
+        now = self._now()
+        self._last = now
+        window = self._chats.get(external_id) or self._chat_window(external_id)
+        for _ in range(max(1, parts)):
+            if self._global is not None:
+                self._global.add(now)
+            if window is not None:
+                window.add(now)
+
+    def _chat_window(self, external_id: str) -> Window | None:
+        if is_group(external_id) and self.pacing.group_per_minute:
+            window = Window(self.pacing.group_per_minute, 60.0 / SAFETY)
+        elif self.pacing.chat_per_second:
+            window = _rate_window(self.pacing.chat_per_second, self.pacing.chat_burst)
+        else:
+            return None
+        self._chats[external_id] = window
+        return window
+
+    def pause(self, external_id: str, seconds: float) -> None:
+        """After a 429. Our own pacing keeps each private chat far under Telegram's limit, so a
+        429 there means the bot-wide limit: the whole channel waits. A group's 429 is its own
+        20/min limit: only that group waits (its retry_after may be most of a minute)."""
+        until = self._now() + seconds
+        self._chat_paused[external_id] = max(self._chat_paused.get(external_id, until), until)
+        if not is_group(external_id):
+            self._paused_until = max(self._paused_until, until)
+
+
+def is_group(external_id: str) -> bool:
+    """Telegram group and supergroup ids are negative."""
+    return external_id.startswith("-")
 
 
 @dataclass(frozen=True)
@@ -38,6 +219,7 @@ class DeliveryPolicy:
     first_backoff_seconds: float = 2.0
     max_backoff_seconds: float = 600.0
     idle_poll_seconds: float = 5.0
+    max_in_flight: int = MAX_IN_FLIGHT
 
     def backoff(self, attempts: int) -> float:
         delay: float = self.first_backoff_seconds * 2 ** max(attempts - 1, 0)
@@ -48,10 +230,33 @@ class DeliveryPolicy:
 class DeliveryStats:
     sent: int = 0
     retried: int = 0
+    rate_limited: int = 0
     failed: int = 0
+    unreachable: int = 0
     held: int = 0
     requeued_after_crash: int = 0
+    most_in_flight: int = 0
     by_channel: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Lane:
+    """One channel's sending state (in memory only: the truth is in the outbox)."""
+
+    name: str
+    channel: Channel
+    pacer: Pacer
+    slots: asyncio.Semaphore
+    busy_chats: set[str] = field(default_factory=set)
+    tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    new_rows: asyncio.Event = field(default_factory=asyncio.Event)
+    progress: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+@dataclass(frozen=True)
+class Pass:
+    dispatched: int
+    retry_in: float | None  # a chat window opens in this many seconds
 
 
 class Sender:
@@ -61,102 +266,244 @@ class Sender:
         channels: Mapping[str, Channel],
         clock: Clock,
         policy: DeliveryPolicy | None = None,
+        pacing: Mapping[str, Pacing] | None = None,
+        monotonic: Monotonic = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
         self.db = db
-        self.channels = channels
+        self.channels = channels  # may be filled after construction (Boucle.create)
         self.clock = clock
         self.policy = policy or DeliveryPolicy()
+        self.pacing = dict(pacing) if pacing is not None else default_pacing()
         self.stats = DeliveryStats()
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self._monotonic = monotonic
+        self._sleep = sleep
+        self._lanes: dict[str, Lane] = {}
+        self._loops: list[asyncio.Task[None]] = []
+        self._resuming = False
+
+    # ------------------------------------------------------------------ lifecycle
 
     def wake(self) -> None:
-        self._wake.set()
+        """New rows were committed (maybe urgent ones): every lane looks again."""
+        for lane in self._lanes.values():
+            lane.new_rows.set()
+            lane.progress.set()
 
     async def recover(self) -> int:
-        """At start: what was in flight when the process stopped is queued again."""
+        """At start: what was in flight when the process stopped is queued again (counted)."""
         async with self.db.transaction() as conn:
-            count = await outbox.requeue_in_flight(conn, self.clock.now())
+            count = await deliveries.requeue_interrupted(conn, self.clock.now())
+            waiting = (await outbox.count_by_state(conn)).get("queued", 0)
+        self._resuming = waiting > 0
         self.stats.requeued_after_crash += count
         if count:
-            log.warning("%d message(s) were in flight at the last stop: sending them again", count)
+            log.warning(
+                "%d message(s) were in flight at the last stop: sending them again "
+                "(they may arrive twice)",
+                count,
+            )
         return count
 
-    async def deliver_due(self) -> int:
-        """Send one batch of due messages; returns how many were attempted."""
-        async with self.db.transaction() as conn:
-            batch = await outbox.take_due(conn, self.clock.now(), self.policy.batch_size)
-        for message in batch:
-            await self.deliver(message)
-        return len(batch)
+    def start(self) -> None:
+        for name in self.channels:
+            lane = self._lane(name)
+            self._loops.append(asyncio.create_task(self._run_lane(lane), name=f"sender-{name}"))
+
+    async def stop(self) -> None:
+        """Stop at once: sends on the wire are cancelled, their rows stay `in_flight` and are
+        requeued (and counted) by the next `recover`."""
+        tasks = [*self._loops, *(t for lane in self._lanes.values() for t in lane.tasks)]
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._loops = []
+
+    # ------------------------------------------------------------------ draining
 
     async def deliver_all_due(self) -> int:
+        """Send everything due now and wait for the outcomes (terminal, tests): passes until
+        nothing is left that may go now. Rows whose chat must wait stay queued."""
         total = 0
-        while attempted := await self.deliver_due():
-            total += attempted
-        return total
+        while True:
+            await self._hold_unknown_channels()
+            dispatched = 0
+            for name in list(self.channels):
+                lane = self._lane(name)
+                dispatched += (await self._pass(lane)).dispatched
+                await self._settle(lane)
+            total += dispatched
+            if not dispatched:
+                return total
 
-    async def deliver(self, message: OutboxMessage) -> None:
-        channel = self.channels.get(message.channel)
-        if channel is None:
-            async with self.db.transaction() as conn:
-                await outbox.mark_held(conn, message.id, f"channel {message.channel} not running")
-            self.stats.held += 1
-            return
-        try:
-            result: SendResult = await channel.send(
-                message.external_id, Outgoing.from_json(message.payload)
+    async def _settle(self, lane: Lane) -> None:
+        while lane.tasks:
+            await asyncio.gather(*list(lane.tasks), return_exceptions=True)
+
+    # ------------------------------------------------------------------ the lane loop
+
+    def _lane(self, name: str) -> Lane:
+        lane = self._lanes.get(name)
+        if lane is None:
+            lane = Lane(
+                name=name,
+                channel=self.channels[name],
+                pacer=Pacer(self.pacing.get(name, UNLIMITED), self._monotonic, self._resuming),
+                slots=asyncio.Semaphore(self.policy.max_in_flight),
             )
-        except Exception as error:  # an adapter bug must not stop the loop
-            log.exception("send of outbox message %d raised", message.id)
-            result = RetryLater(self.policy.backoff(message.attempts), repr(error))
-        await self.record(message, result)
+            self._lanes[name] = lane
+        return lane
 
-    async def record(self, message: OutboxMessage, result: SendResult) -> None:
+    async def _run_lane(self, lane: Lane) -> None:
+        await self._hold_unknown_channels()
+        while True:
+            try:
+                done = await self._pass(lane)
+            except Exception:  # a storage hiccup must not end delivery for good
+                log.exception("sender lane %s failed; trying again", lane.name)
+                await self._sleep(self.policy.idle_poll_seconds)
+                continue
+            if done.dispatched:
+                continue
+            timeout = self.policy.idle_poll_seconds
+            if done.retry_in is not None:
+                timeout = min(timeout, done.retry_in)
+            async with self.db.transaction() as conn:
+                next_due = await deliveries.next_due_at(conn, lane.name)
+            if next_due is not None:
+                until_due = (next_due - self.clock.now()).total_seconds()
+                if until_due > 0:
+                    timeout = min(timeout, until_due)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(lane.progress.wait(), max(timeout, 0.001))
+
+    async def _pass(self, lane: Lane) -> Pass:
+        """Dispatch the due head rows of this lane that may go now, most urgent first."""
+        lane.new_rows.clear()
+        lane.progress.clear()
+        blocked = lane.pacer.blocked_chats()
+        skip = set(blocked) | lane.busy_chats
+        async with self.db.transaction() as conn:
+            heads = await deliveries.due_heads(
+                conn, lane.name, self.clock.now(), self.policy.batch_size, skip
+            )
+        dispatched = 0
+        for head in heads:
+            if lane.new_rows.is_set():
+                break  # something new, maybe urgent: read the queue again in priority order
+            if head.external_id in lane.busy_chats:
+                continue
+            while (wait := lane.pacer.global_wait()) > 0:
+                await self._sleep(wait)
+            chat_wait = lane.pacer.chat_wait(head.external_id)
+            if chat_wait > 0:  # a 429 arrived meanwhile
+                blocked[head.external_id] = chat_wait
+                continue
+            await lane.slots.acquire()
+            async with self.db.transaction() as conn:
+                message = await deliveries.mark_in_flight(conn, head.id)
+            if message is None:
+                lane.slots.release()
+                continue
+            outgoing = Outgoing.from_json(message.payload)
+            lane.pacer.record(message.external_id, self._parts(lane.channel, outgoing))
+            lane.busy_chats.add(message.external_id)
+            task = asyncio.create_task(self._deliver(lane, message, outgoing))
+            lane.tasks.add(task)
+            self.stats.most_in_flight = max(self.stats.most_in_flight, len(lane.tasks))
+            dispatched += 1
+        return Pass(dispatched, min(blocked.values()) if blocked else None)
+
+    @staticmethod
+    def _parts(channel: Channel, message: Outgoing) -> int:
+        """How many platform messages this one becomes (a long text is split by the channel)."""
+        parts = getattr(channel, "parts", None)
+        return int(parts(message)) if callable(parts) else 1
+
+    async def _deliver(self, lane: Lane, message: OutboxMessage, outgoing: Outgoing) -> None:
+        try:
+            try:
+                result: SendResult = await lane.channel.send(message.external_id, outgoing)
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # an adapter bug must not stop the loop
+                log.exception("send of outbox message %d raised", message.id)
+                result = RetryLater(self.policy.backoff(message.attempts), repr(error))
+            await self.record(message, result, lane)
+        finally:
+            lane.busy_chats.discard(message.external_id)
+            lane.slots.release()
+            current = asyncio.current_task()
+            if current is not None:
+                lane.tasks.discard(current)
+            lane.progress.set()
+
+    async def record(
+        self, message: OutboxMessage, result: SendResult, lane: Lane | None = None
+    ) -> None:
         now = self.clock.now()
+        attempt = message.attempts
         async with self.db.transaction() as conn:
             if isinstance(result, Sent):
                 await outbox.mark_sent(conn, message.id, result.platform_message_id, now)
+                await deliveries.record_attempt(conn, message.id, attempt, now, deliveries.SENT)
                 self.stats.sent += 1
                 self.stats.by_channel[message.channel] = (
                     self.stats.by_channel.get(message.channel, 0) + 1
                 )
+            elif isinstance(result, RetryLater) and result.rate_limited:
+                at = now + timedelta(seconds=result.seconds)
+                await deliveries.requeue(
+                    conn, message.id, at, result.reason, counts_as_attempt=False
+                )
+                await deliveries.record_attempt(
+                    conn, message.id, attempt, now, deliveries.RATE_LIMITED, result.reason
+                )
+                if lane is not None:
+                    lane.pacer.pause(message.external_id, result.seconds)
+                self.stats.rate_limited += 1
+                log.warning("429 for %s: waiting %.1f s", message.channel, result.seconds)
             elif isinstance(result, RetryLater):
-                if message.attempts >= self.policy.max_attempts and not result.rate_limited:
+                if attempt >= self.policy.max_attempts:
                     await outbox.mark_failed(conn, message.id, result.reason)
+                    await deliveries.record_attempt(
+                        conn, message.id, attempt, now, deliveries.FAILED, result.reason
+                    )
                     self.stats.failed += 1
                 else:
-                    at = now + timedelta(seconds=result.seconds)
-                    await outbox.mark_retry(conn, message.id, at, result.reason)
+                    at = now + timedelta(seconds=self.policy.backoff(attempt))
+                    await deliveries.requeue(conn, message.id, at, result.reason)
+                    await deliveries.record_attempt(
+                        conn, message.id, attempt, now, deliveries.RETRY, result.reason
+                    )
                     self.stats.retried += 1
             elif isinstance(result, Unreachable):
                 await outbox.mark_failed(conn, message.id, f"unreachable: {result.reason}")
+                await deliveries.record_attempt(
+                    conn, message.id, attempt, now, deliveries.UNREACHABLE, result.reason
+                )
                 if message.member_id is not None:
                     await members.set_member_status(conn, message.member_id, "unreachable")
-                self.stats.failed += 1
+                await deliveries.hold_queued_for(
+                    conn, message.channel, message.external_id, "unreachable"
+                )
+                self.stats.unreachable += 1
             elif isinstance(result, OutsideWindow):
                 await outbox.mark_held(conn, message.id, result.reason)
+                await deliveries.record_attempt(
+                    conn, message.id, attempt, now, deliveries.HELD, result.reason
+                )
                 self.stats.held += 1
             elif isinstance(result, Rejected):
                 await outbox.mark_failed(conn, message.id, result.reason)
+                await deliveries.record_attempt(
+                    conn, message.id, attempt, now, deliveries.REJECTED, result.reason
+                )
                 self.stats.failed += 1
 
-    async def run(self) -> None:
-        await self.recover()
-        while True:
-            attempted = await self.deliver_due()
-            if attempted:
-                continue
-            self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.policy.idle_poll_seconds)
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self.run(), name="boucle-sender")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+    async def _hold_unknown_channels(self) -> None:
+        async with self.db.transaction() as conn:
+            held = await deliveries.hold_unknown_channels(conn, list(self.channels))
+        self.stats.held += held

@@ -20,7 +20,9 @@ from bot.fanout import enqueue_notifications
 from handlers.commands import Command, build_command_table, command_key
 from handlers.context import Context, Effects, NetworkConfig, Notification, UserError
 from handlers.freetext import handle_free_text
+from handlers.linking import LINK_COMMAND
 from handlers.members import looks_like_invite_code
+from handlers.places import set_place
 from handlers.texts import t
 from handlers.understanding import Gazetteer
 from storage import drafts, inbox, members, outbox
@@ -57,6 +59,15 @@ class Dispatcher:
 
     async def handle(self, incoming: Incoming) -> list[Outgoing]:
         """Process one message once; the replies are for its writer (empty for a redelivery)."""
+        if not await self.accept(incoming):
+            return []
+        return await self.process(incoming)
+
+    async def accept(self, incoming: Incoming) -> bool:
+        """Store the message (committed) before anything else; False for a redelivery.
+
+        Webhooks (WhatsApp) call this, answer the platform at once, then `process` later:
+        what was accepted is never lost, `replay_unprocessed` finishes it after a crash."""
         async with self.db.transaction() as conn:
             fresh = await inbox.record_inbound(
                 conn,
@@ -68,8 +79,7 @@ class Dispatcher:
             )
         if not fresh:
             log.info("redelivered message %s ignored", incoming.message_id)
-            return []
-        return await self.process(incoming)
+        return fresh
 
     async def process(self, incoming: Incoming, replies_via_outbox: bool = False) -> list[Outgoing]:
         now = self.clock.now()
@@ -133,6 +143,8 @@ class Dispatcher:
         found = self.find_command(text, ctx.member is not None)
         if ctx.member is None:
             return await self.route_stranger(ctx, found, text)
+        if found is None and incoming.location is not None:
+            return await set_place(ctx, incoming.location)
         if found is None:
             if not text:
                 return Effects.reply(Outgoing(t(ctx.lang, "unsupported")))
@@ -150,7 +162,8 @@ class Dispatcher:
     ) -> Effects:
         """Someone not registered: only joining is possible, nothing is stored or relayed."""
         command = found[0] if found is not None else None
-        if command is not None and command.name == "start":
+        # Joining, and linking this new identity to an existing member (`lier CODE`).
+        if command is not None and command.name in ("start", LINK_COMMAND):
             return await command.handler(ctx, found[1] if found else "")
         if found is None and looks_like_invite_code(text):
             invite_code = text.strip()
@@ -173,7 +186,7 @@ class Dispatcher:
         args = args.strip()
         if command.bare_needs_number:
             return (command, args) if args.lstrip("#")[:1].isdigit() else None
-        if command.name == "start":
+        if command.name == "start" or (command.name == LINK_COMMAND and args):
             return (command, args) if looks_like_invite_code(args) else None
         return (command, args) if not args else None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TELEGRAM_DEFAULT_BASE_URL = "https://api.telegram.org/bot"
@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     boucle_public_url: str | None = None
     boucle_http_host: str = "127.0.0.1"
     boucle_http_port: int = 8080
+    # Messages per second the sender allows itself on WhatsApp (Twilio's default: ~80/s).
+    boucle_whatsapp_rate: float = Field(default=80.0, gt=0)
 
     twilio_account_sid: str | None = None
     twilio_auth_token: SecretStr | None = None

@@ -22,6 +22,17 @@ async def load_post(ctx: Context, post_id: int) -> Post:
     return post
 
 
+def not_open(ctx: Context, post: Post) -> UserError:
+    status = t(ctx.lang, f"status_{post.status}")
+    return UserError(t(ctx.lang, "post_not_open", id=post.id, status=status))
+
+
+def require_live(ctx: Context, post: Post) -> None:
+    """Open or taken: a post that can still be closed, withdrawn or corrected."""
+    if post.status not in ("open", "taken"):
+        raise not_open(ctx, post)
+
+
 def require_post_ref(ctx: Context, args: str, command: str, usage_key: str) -> tuple[int, str]:
     parsed = split_post_ref(args)
     if parsed is None:
@@ -46,9 +57,7 @@ async def take(ctx: Context, post_id: int, amount: Amount | None) -> Effects:
     if await posts.active_claim_of_association(ctx.conn, post.id, member.association_id):
         raise UserError(t(ctx.lang, "claim_already_yours", id=post.id))
     if post.status != "open":
-        raise UserError(
-            t(ctx.lang, "post_not_open", id=post.id, status=t(ctx.lang, f"status_{post.status}"))
-        )
+        raise not_open(ctx, post)
     taken = claimed_quantity(ctx, post, amount)
     claim = await posts.claim_post(
         ctx.conn, post.id, member.id, member.association_id, taken, ctx.now
@@ -172,10 +181,7 @@ async def close_by_author(
     ctx: Context, member: Member, post: Post, amount: Amount | None
 ) -> Effects:
     """The author's side says it is settled: every active claim is completed, the post closed."""
-    if post.status not in ("open", "taken"):
-        raise UserError(
-            t(ctx.lang, "post_not_open", id=post.id, status=t(ctx.lang, f"status_{post.status}"))
-        )
+    require_live(ctx, post)
     claims = await posts.active_claims_of_post(ctx.conn, post.id)
     for claim in claims:
         collected = claim.quantity or post.quantity
@@ -226,10 +232,7 @@ async def cancel(ctx: Context, post_id: int) -> Effects:
 
 
 async def withdraw_post(ctx: Context, member: Member, post: Post) -> Effects:
-    if post.status not in ("open", "taken"):
-        raise UserError(
-            t(ctx.lang, "post_not_open", id=post.id, status=t(ctx.lang, f"status_{post.status}"))
-        )
+    require_live(ctx, post)
     claims = await posts.active_claims_of_post(ctx.conn, post.id)
     for claim in claims:
         await posts.cancel_claim(ctx.conn, claim.id, member.id, ctx.now)

@@ -10,7 +10,17 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from handlers import claims, corrections, listing, members, posts
+from handlers import (
+    alerts,
+    claims,
+    corrections,
+    digests,
+    linking,
+    listing,
+    members,
+    posts,
+    reminders,
+)
 from handlers.context import Context, Effects
 
 Permission = Literal["anyone", "member", "coordinator"]
@@ -52,6 +62,10 @@ def build_command_table(extra: tuple[Command, ...] = ()) -> dict[str, Command]:
         Command("mes", listing.mine, ("mine",), "member", True),
         Command("inviter", members.invite, ("invite",), "coordinator"),
         Command("langue", members.language, ("language", "lang")),
+        Command(linking.LINK_COMMAND, linking.link_command, ("link",), "anyone", True),
+        Command("alerte", alerts.alert_command, ("alert",), "coordinator"),
+        Command("digest", digests.digest_command, ("point",)),
+        Command("relancer", reminders.relaunch_command, ("relaunch",), "member", True, True),
         *extra,
     )
     table: dict[str, Command] = {}

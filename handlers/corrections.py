@@ -6,7 +6,7 @@ from datetime import date
 
 from bot.channels.base import Outgoing
 from handlers.amounts import check_quantity
-from handlers.claims import load_post, require_post_ref
+from handlers.claims import load_post, require_live, require_post_ref
 from handlers.context import Context, Effects, UserError
 from handlers.formatting import post_details
 from handlers.texts import t
@@ -23,10 +23,7 @@ async def correct_command(ctx: Context, args: str) -> Effects:
     post = await load_post(ctx, post_id)
     if post.association_id != member.association_id and not member.is_coordinator:
         raise UserError(t(ctx.lang, "correct_not_author", id=post.id))
-    if post.status not in ("open", "taken"):
-        raise UserError(
-            t(ctx.lang, "post_not_open", id=post.id, status=t(ctx.lang, f"status_{post.status}"))
-        )
+    require_live(ctx, post)
     fields = understand_correction(text, ctx.now, ctx.gazetteer, ctx.config.timezone)
     update = _update_from(fields)
     if update.quantity is not None:

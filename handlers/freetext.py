@@ -4,7 +4,7 @@ a claim, a closing, a withdrawal, a question about what is open — or politely 
 from __future__ import annotations
 
 from bot.channels.base import Outgoing
-from handlers import claims, listing, posts
+from handlers import claims, listing, posts, reminders
 from handlers.amounts import Amount, check_quantity
 from handlers.context import Context, Effects, UserError
 from handlers.texts import t
@@ -20,6 +20,12 @@ THANKS = ("merci", "mrc", "thanks", "thx", "top", "super", "parfait", "génial",
 async def handle_free_text(ctx: Context, text: str) -> Effects:
     member = ctx.need_member()
     draft = await drafts.draft_of(ctx.conn, member.id)
+    if draft is not None and draft.question == reminders.QUESTION_PICKUP:
+        # « récupéré ? combien ? »: « non » is an answer here, not "drop the post".
+        answered = await reminders.answer_pickup(ctx, draft, text)
+        if answered is not None:
+            return answered
+        draft = None  # not an answer: the question is dropped, the message read as usual
     if draft is not None:
         if text.strip().lower().strip(" .!") in DROP_WORDS:
             await drafts.drop_draft(ctx.conn, member.id)

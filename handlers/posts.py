@@ -142,6 +142,8 @@ async def publish(ctx: Context, understood: Understanding, original: str) -> Eff
         urgent=understood.urgent,
         cold_chain=understood.cold_chain,
         original_text=original,
+        # A photo sent with the message that publishes the post (WhatsApp) goes with it.
+        media_urls=ctx.incoming.media_urls,
     )
     post = await posts.create_post(ctx.conn, new, member.id, member.association_id, ctx.now)
     audience = await members.count_active_members_outside(ctx.conn, member.association_id)
@@ -194,8 +196,17 @@ def relay_message(post: Post, lang: str, today: date) -> Outgoing:
     else:
         how = t(lang, "relay_how_to_help", id=post.id)
         choice = Choice(t(lang, "button_help_need"), f"/prendre {post.id}")
+    headline = post_headline(post, lang, today)
     return Outgoing(
-        title=title, text=f"{post_headline(post, lang, today)}\n{how}", choices=(choice,)
+        title=title,
+        text=f"{headline}\n{how}",
+        choices=(choice,),
+        media_urls=post.media_urls,
+        # Outside WhatsApp's 24-hour window, only an urgent post may go (as the alert template).
+        template="alert" if post.urgent else "",
+        template_variables=(f"#{post.id} {headline} ({post.association_name})",)
+        if post.urgent
+        else (),
     )
 
 

@@ -396,8 +396,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         'You can also write plain words: "on a 200 yaourts en trop, DLC vendredi".',
     },
     "help_coordinator": {
-        "fr": "Coordination : /inviter pour un code d'invitation, /inviter coordinateur.",
-        "en": "Coordination: /invite for an invite code, /invite coordinator.",
+        "fr": "Coordination : /inviter pour un code d'invitation, /inviter coordinateur ; "
+        "/alerte TEXTE pour prévenir tout le réseau en urgence ; /digest pour le point "
+        "quotidien (chaque matin à 8 h).",
+        "en": "Coordination: /invite for an invite code, /invite coordinator; /alerte TEXT to "
+        "alert the whole network at once; /digest for the daily digest (every morning at 8).",
     },
     "language_set": {"fr": "Langue : français.", "en": "Language: English."},
     "language_usage": {
@@ -409,7 +412,200 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "You're welcome! /list shows the open posts.",
     },
     # --- WhatsApp, linking identities, places and photos (issue 4) ---
+    "whatsapp_choice": {
+        "fr": "👉 {label} : répondez {command}",
+        "en": "👉 {label}: reply {command}",
+    },
+    "photo_link": {"fr": "📷 Photo : {url}", "en": "📷 Photo: {url}"},
+    "link_code": {
+        "fr": "Pour relier votre autre compte (WhatsApp ou Telegram) à votre profil, envoyez "
+        "depuis cet autre compte :\nlier {code}\nCe code est valable {minutes} minutes et ne "
+        "sert qu'une fois.",
+        "en": "To link your other account (WhatsApp or Telegram) to your profile, send from "
+        "that account:\nlier {code}\nThis code works once, for {minutes} minutes.",
+    },
+    "link_done": {
+        "fr": "C'est relié : ce compte est maintenant celui de {name} ({association}). Boucle "
+        "vous écrit là où vous avez écrit en dernier.",
+        "en": "Linked: this account now belongs to {name} ({association}). Boucle writes to "
+        "you where you last wrote.",
+    },
+    "link_unknown": {
+        "fr": "Ce code de liaison n'existe pas ou a expiré. Envoyez /lier depuis votre compte "
+        "déjà inscrit pour en obtenir un nouveau.",
+        "en": "This link code does not exist or has expired. Send /lier from your registered "
+        "account to get a new one.",
+    },
+    "link_same_member": {
+        "fr": "Ce compte est déjà relié à votre profil.",
+        "en": "This account is already linked to your profile.",
+    },
+    "link_other_member": {
+        "fr": "Ce compte est déjà inscrit au nom de {name}. Un compte ne peut appartenir qu'à "
+        "une personne : demandez à votre coordinateur si c'est une erreur.",
+        "en": "This account is already registered as {name}. An account belongs to one person "
+        "only: ask your coordinator if this is a mistake.",
+    },
+    "place_set": {
+        "fr": "Position enregistrée pour {association} ({latitude}, {longitude}). Elle sert à "
+        "repérer les annonces proches de chez vous.",
+        "en": "Location saved for {association} ({latitude}, {longitude}). It helps find the "
+        "posts near you.",
+    },
     # --- Digests, reminders, alerts and delivery (issue 5) ---
+    "digest_title": {"fr": "☀️ Le point Boucle — {day}", "en": "☀️ Boucle digest — {day}"},
+    "digest_section_urgent": {"fr": "🆘 Besoins urgents", "en": "🆘 Urgent needs"},
+    "digest_section_needs": {"fr": "📣 Besoins ouverts", "en": "📣 Open needs"},
+    "digest_section_offers": {
+        "fr": "🥕 Dons, par date limite",
+        "en": "🥕 Offers, by deadline",
+    },
+    "digest_section_resources": {
+        "fr": "🧰 Matériel et bénévoles",
+        "en": "🧰 Equipment and volunteers",
+    },
+    "digest_section_activity": {
+        "fr": "✅ Depuis le dernier point",
+        "en": "✅ Since the last digest",
+    },
+    "digest_section_expiring": {"fr": "⏰ Expire aujourd'hui", "en": "⏰ Expiring today"},
+    "digest_section_yours": {"fr": "🏠 Pour {association}", "en": "🏠 For {association}"},
+    "digest_section_unreachable": {
+        "fr": "📵 Injoignables",
+        "en": "📵 Unreachable",
+    },
+    "digest_take": {"fr": "→ /prendre {id}", "en": "→ /prendre {id}"},
+    "digest_activity_claimed": {
+        "fr": "#{id} {what} : pris par {association}{amount}",
+        "en": "#{id} {what}: taken by {association}{amount}",
+    },
+    "digest_activity_completed": {
+        "fr": "#{id} {what} : récupéré par {association}{amount}",
+        "en": "#{id} {what}: collected by {association}{amount}",
+    },
+    "digest_activity_closed": {
+        "fr": "#{id} {what} : clôturée par {association}",
+        "en": "#{id} {what}: closed by {association}",
+    },
+    "digest_to_collect": {
+        "fr": "À récupérer : #{id} {what}{amount} ({association}) → /fait {id}",
+        "en": "To collect: #{id} {what}{amount} ({association}) → /fait {id}",
+    },
+    "digest_unanswered": {
+        "fr": "Sans réponse : #{id} {what} → /relancer {id}",
+        "en": "No answer yet: #{id} {what} → /relancer {id}",
+    },
+    "digest_unreachable_line": {
+        "fr": "{names} ne reçoivent plus les messages (bot bloqué ?). Demandez-leur d'écrire "
+        "au bot.",
+        "en": "{names} no longer receive messages (bot blocked?). Ask them to write to the bot.",
+    },
+    "digest_more": {"fr": "… et {count} autre(s) : /liste", "en": "… and {count} more: /list"},
+    "digest_nothing": {
+        "fr": "Rien de neuf dans le réseau pour l'instant.",
+        "en": "Nothing new in the network for now.",
+    },
+    "digest_template_summary": {
+        "fr": "{count} annonce(s) ouverte(s) dans le réseau",
+        "en": "{count} open post(s) in the network",
+    },
+    "digest_subscription_on": {
+        "fr": "Votre point quotidien arrive chaque jour à {time}. /digest off pour l'arrêter, "
+        "/digest 7h30 pour changer l'heure.",
+        "en": "Your daily digest comes every day at {time}. /digest off to stop it, "
+        "/digest 7h30 to change the time.",
+    },
+    "digest_subscription_off": {
+        "fr": "Vous ne recevez pas le point quotidien. /digest 8h pour le recevoir chaque matin.",
+        "en": "You do not get the daily digest. /digest 8h to get it every morning.",
+    },
+    "digest_set": {
+        "fr": "C'est noté : le point quotidien chaque jour à {time}.",
+        "en": "Done: the daily digest every day at {time}.",
+    },
+    "digest_stopped": {
+        "fr": "Point quotidien arrêté. /digest 8h pour le reprendre.",
+        "en": "Daily digest stopped. /digest 8h to get it again.",
+    },
+    "digest_usage": {
+        "fr": "Usage : /digest (le point maintenant), /digest 7h30 (chaque jour à 7 h 30), "
+        "/digest off (arrêter).",
+        "en": "Usage: /digest (the digest now), /digest 7h30 (every day at 7:30), "
+        "/digest off (stop).",
+    },
+    "alert_usage": {
+        "fr": "Usage : /alerte TEXTE, par ex. /alerte plus de lait infantile à Quillan, qui peut "
+        "aider ?",
+        "en": "Usage: /alerte TEXT, e.g. /alerte no more infant milk in Quillan, who can help?",
+    },
+    "alert_title": {"fr": "🚨 Alerte — {association}", "en": "🚨 Alert — {association}"},
+    "alert_from": {"fr": "De {name}. Contact : {contact}", "en": "From {name}. Contact: {contact}"},
+    "alert_sent": {
+        "fr": "🚨 Alerte envoyée à {count} membre(s), avant tout autre message.",
+        "en": "🚨 Alert sent to {count} member(s), ahead of any other message.",
+    },
+    "reminder_offer_expiring": {
+        "fr": "⏳ Votre annonce #{id} « {what} » est encore ouverte et arrive à échéance "
+        "aujourd'hui.\nProlonger : /corriger {id} jusqu'à lundi · Retirer : /annuler {id} · "
+        "Relancer : /relancer {id}",
+        "en": '⏳ Your post #{id} "{what}" is still open and reaches its deadline today.\n'
+        "Extend: /corriger {id} jusqu'à lundi · Withdraw: /annuler {id} · "
+        "Re-broadcast: /relancer {id}",
+    },
+    "reminder_pickup_day": {
+        "fr": "📦 Aujourd'hui : récupération de #{id} « {what} »{amount} auprès de "
+        "{association}. Contact : {contact}\nUne fois récupéré : /fait {id}",
+        "en": '📦 Today: pick up #{id} "{what}"{amount} from {association}. '
+        "Contact: {contact}\nOnce collected: /fait {id}",
+    },
+    "reminder_return_claimer": {
+        "fr": "🔁 Le matériel #{id} « {what} » prêté par {association} est à rendre "
+        "aujourd'hui. Contact : {contact}",
+        "en": '🔁 The equipment #{id} "{what}" lent by {association} is due back today. '
+        "Contact: {contact}",
+    },
+    "reminder_return_author": {
+        "fr": "🔁 Le matériel #{id} « {what} » doit vous être rendu aujourd'hui par "
+        "{association}. Une fois rendu : /fait {id}",
+        "en": '🔁 The equipment #{id} "{what}" is due back today from {association}. '
+        "Once returned: /fait {id}",
+    },
+    "reminder_pickup_check": {
+        "fr": "❓ Annonce #{id} « {what} » : récupéré ? combien ?\n"
+        "Répondez par ex. « oui 25 kg », « 25 » ou « non ».",
+        "en": '❓ Post #{id} "{what}": collected? how much?\n'
+        'Answer e.g. "oui 25 kg", "25" or "non".',
+    },
+    "pickup_not_yet": {
+        "fr": "Noté, pas encore. Quand ce sera fait : /fait {id} (ou /annuler {id}).",
+        "en": "Noted, not yet. Once done: /fait {id} (or /annuler {id}).",
+    },
+    "pickup_already_closed": {
+        "fr": "Merci, l'annonce #{id} est déjà clôturée.",
+        "en": "Thanks, post #{id} is already closed.",
+    },
+    "post_expired_to_author": {
+        "fr": "⌛ Votre annonce #{id} « {what} » a expiré sans preneur (date limite passée). "
+        "Pour la republier, envoyez-la à nouveau avec une nouvelle date.",
+        "en": '⌛ Your post #{id} "{what}" expired with no taker (deadline passed). '
+        "To post it again, send it with a new date.",
+    },
+    "relaunch_done": {
+        "fr": "📣 Annonce #{id} relancée auprès de {count} membre(s).",
+        "en": "📣 Post #{id} re-broadcast to {count} member(s).",
+    },
+    "relaunch_not_author": {
+        "fr": "Seule l'association qui a publié l'annonce #{id} peut la relancer.",
+        "en": "Only the association that published post #{id} can re-broadcast it.",
+    },
+    "relaunch_not_open": {
+        "fr": "L'annonce #{id} n'est plus ouverte : rien à relancer.",
+        "en": "Post #{id} is no longer open: nothing to re-broadcast.",
+    },
+    "relaunch_usage": {
+        "fr": "Usage : /relancer NUMÉRO, par ex. /relancer 12.",
+        "en": "Usage: /relancer NUMBER, e.g. /relancer 12.",
+    },
 }
 
 # What Telegram's command menu shows (setMyCommands), per language.
@@ -425,6 +621,7 @@ MENU: dict[str, list[tuple[str, str]]] = {
         ("corriger", "Corriger une annonce : /corriger 12 40 kg"),
         ("liste", "Voir les annonces ouvertes"),
         ("mes", "Les annonces et prises de mon association"),
+        ("digest", "Le point quotidien : /digest 7h30, /digest off"),
         ("aide", "Comment ça marche"),
     ],
 }

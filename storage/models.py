@@ -66,6 +66,8 @@ class NewPost:
     urgent: bool
     cold_chain: bool
     original_text: str
+    # Photos sent with the post (Twilio media URLs), relayed with it.
+    media_urls: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ class Post:
     created_at: datetime
     claimed: float
     active_claims: int
+    media_urls: tuple[str, ...] = ()
 
     @property
     def remaining(self) -> float | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -46,6 +47,7 @@ def _post(row: sqlite3.Row) -> Post:
         created_at=from_db(row["created_at"]),
         claimed=float(row["claimed"] or 0),
         active_claims=int(row["active_claims"]),
+        media_urls=tuple(json.loads(row["media_urls"] or "[]")),
     )
 
 
@@ -68,8 +70,8 @@ async def create_post(
 ) -> Post:
     cur = await conn.execute(
         "INSERT INTO posts (kind, category, what, quantity, unit, deadline, date_kind, place,"
-        " urgent, cold_chain, author_id, association_id, original_text, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " urgent, cold_chain, author_id, association_id, original_text, created_at, updated_at,"
+        " media_urls) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             post.kind,
             post.category,
@@ -86,6 +88,7 @@ async def create_post(
             post.original_text,
             to_db(now),
             to_db(now),
+            json.dumps(list(post.media_urls)),
         ),
     )
     post_id = int(cur.lastrowid or 0)

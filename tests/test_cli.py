@@ -9,10 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
-from bot.cli import main
+from bot.cli import create_invites, main
+from bot.settings import Settings
 from storage import members
 from storage.db import Database
+from tests.fakes.telegram_api import BOT_USERNAME, FakeTelegramAPI
 
 
 @pytest.fixture(autouse=True)
@@ -119,3 +122,18 @@ def test_parse_reads_stdin_line_by_line(
 def test_parse_rejects_bad_now(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["parse", "--now", "mardi", "x"]) == 2
     assert "ISO" in capsys.readouterr().err
+
+
+async def test_invite_prints_deep_link_when_the_bot_is_reachable(
+    capsys: pytest.CaptureFixture[str], isolated: Path
+) -> None:
+    async with FakeTelegramAPI() as api:
+        settings = Settings(
+            telegram_bot_token=SecretStr(api.token),
+            telegram_base_url=api.base_url,
+            boucle_db_path=isolated / "network.db",
+            _env_file=None,  # type: ignore[call-arg]
+        )
+        assert await create_invites(settings, "Restos", "Narbonne", "member", 1) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[-2] == f"https://t.me/{BOT_USERNAME}?start={lines[-1]}"

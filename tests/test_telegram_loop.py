@@ -128,6 +128,8 @@ async def test_whole_loop_three_associations(
     assert relay.data_for("Je peux aider") == "/prendre 2"
     api.press_button(CARLA, relay, "/prendre 2")
     await last_text(api, CARLA, 7)
+    # Bob's news of Carla's help goes through the outbox: wait for it before he cancels.
+    await last_text(api, BOB, 6)
     api.send_text(BOB, "/annuler 2")
     assert "retirée" in (await last_text(api, BOB, 7)).plain_text
     assert "retirée par son auteur" in (await last_text(api, CARLA, 8)).plain_text
@@ -183,12 +185,16 @@ async def test_restart_in_the_middle_loses_nothing(api: FakeTelegramAPI, tmp_pat
     first = await Boucle.create(settings_for(api, db_path), ManualClock(START))
     await first.start()
     await join_all(api, codes)
-    # The relays hang in flight when the process stops.
-    api.delay_next("sendMessage", 2.0, count=2)
+    # Alice's confirmation and the three relays (sent concurrently) hang in flight when the
+    # process stops.
+    api.delay_next("sendMessage", 2.0, count=4)
     api.send_text(ALICE, "/don 4 cagettes de tomates à Trèbes")
-    await api.wait_for(lambda: len(api.calls_to("sendMessage")) >= 5, what="relay in flight")
-    await first.stop()
+    await api.wait_for(lambda: len(api.calls_to("sendMessage")) >= 7, what="relays in flight")
+    # The sender stops first (as in a crash, its sends are abandoned); stopping Telegram then
+    # waits for Alice's reply, while the fake still executes the abandoned sends.
+    await first.sender.stop()
     assert not api.messages_to(CARLA)[1:], "stopped before Carla's relay went out"
+    await first.stop()
 
     second = await Boucle.create(settings_for(api, db_path), ManualClock(START))
     await second.start()

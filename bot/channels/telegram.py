@@ -35,7 +35,7 @@ from bot.channels.base import (
     Unreachable,
     split_text,
 )
-from handlers.texts import MENU
+from handlers.texts import MENU, t
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,10 @@ Handle = Callable[[Incoming], Awaitable[list[Outgoing]]]
 
 def render_html(message: Outgoing) -> list[str]:
     """The message as Telegram HTML, split under the limit at line boundaries, never mid-tag."""
-    body = html.escape(message.text, quote=False)
+    # Photos travel as links on Telegram (Telegram shows them with a preview tap away).
+    photos = [t("fr", "photo_link", url=url) for url in message.media_urls]
+    text = "\n".join([message.text, *photos]) if message.text else "\n".join(photos)
+    body = html.escape(text, quote=False)
     chunks = split_text(body, MAX_TEXT - 200) if body else [""]
     if message.title:
         title = f"<b>{html.escape(message.title, quote=False)}</b>"
@@ -142,17 +145,36 @@ class TelegramChannel:
 
     @classmethod
     def build(
-        cls, token: str, base_url: str, handle: Handle, clock_now: Callable[[], datetime]
+        cls,
+        token: str,
+        base_url: str,
+        handle: Handle,
+        clock_now: Callable[[], datetime],
+        webhook: bool = False,
     ) -> TelegramChannel:
-        application = (
+        """`webhook`: updates come through our web server (`feed`), PTB's updater is off."""
+        builder = (
             ApplicationBuilder()
             .token(token)
             .base_url(base_url)
             .base_file_url(base_url.replace("/bot", "/file/bot"))
             .concurrent_updates(8)
-            .build()
         )
-        return cls(application, handle, clock_now)
+        if webhook:
+            builder = builder.updater(None)
+        return cls(builder.build(), handle, clock_now)
+
+    async def set_webhook(self, url: str, secret_token: str | None) -> None:
+        await self.application.bot.set_webhook(url, secret_token=secret_token)
+
+    async def feed(self, data: dict[str, object]) -> None:
+        """A webhook update: queued for the application, processed like a polled one."""
+        update = Update.de_json(data, self.application.bot)
+        await self.application.update_queue.put(update)
+
+    @property
+    def state(self) -> str:
+        return "running" if self.application.running else "stopped"
 
     @property
     def bot_username(self) -> str | None:
@@ -193,6 +215,10 @@ class TelegramChannel:
             result = await self.send(incoming.address.external_id, reply)
             if not isinstance(result, Sent):
                 log.warning("direct reply to %s not sent: %s", incoming.address, result)
+
+    def parts(self, message: Outgoing) -> int:
+        """How many Telegram messages `message` becomes (the sender paces each one)."""
+        return len(render_html(message))
 
     async def send(self, external_id: str, message: Outgoing) -> SendResult:
         chunks = render_html(message)

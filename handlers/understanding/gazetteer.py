@@ -38,7 +38,7 @@ _SEGMENT_BREAK = re.compile(r"[,;:!?()\[\]\n/|]| - |\.(?:\s|$)")
 # place context ("à Orange", "secteur Mer", "…, Don"), never as the word itself.
 STOP_WORDS = word_set(
     """
-    orange cognac camembert brie munster roquefort champagne chablis beaufort vittel
+    sos orange cognac camembert brie munster roquefort champagne chablis beaufort vittel
     volvic evian morbier laguiole comte bordeaux bourgogne cantal reblochon banon
     pouilly sancerre lait pain riz sel sucre the cafe miel oeufs beurre creme viande
     poisson porc boeuf poulet pomme pommes poire poires orange oranges peche peches

@@ -546,6 +546,8 @@ LIST_RE: Final = re.compile(
     r"|\b(?:des |les )?(?:annonces|besoins|offres|demandes) en cours\b"
     r"|\bce qui est (?:dispo|disponible|propose|en cours)\b"
     r"|\bqui a besoin de quoi\b"
+    r"|\bc'?est quoi les (?:besoins|offres|dons|annonces|surplus|demandes)\b"
+    r"|\b(?:les )?(?:besoins|offres|dons|annonces|surplus) (?:du jour|en ce moment|actuels?)\b"
 )
 HELP_RE: Final = re.compile(
     r"\bcomment (?:ca|cela) (?:marche|fonctionne)"

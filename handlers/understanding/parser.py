@@ -25,7 +25,7 @@ from .dates import DateHit, find_dates
 from .gazetteer import Gazetteer
 from .model import RESOURCE_CATEGORIES, Intent, Understanding
 from .quantities import COUNT_WORDS, Amount, find_amounts
-from .text import Folded, canonical, fold, word_set
+from .text import Folded, fold, readable, word_set
 
 Direction = Literal["request", "offer"]
 
@@ -455,7 +455,7 @@ def understand(
 
 def _understand(text: str, now: datetime, gazetteer: Gazetteer, tz: str) -> Understanding:
     local = _local_now(now, tz)
-    f = fold(canonical(text if isinstance(text, str) else str(text)))
+    f = fold(readable(text if isinstance(text, str) else str(text)))
     t = f.text
     greet = _GREETING_RE.match(t)
     body_start = greet.end() if greet else 0
@@ -596,7 +596,7 @@ def understand_correction(
 
 
 def _correction(text: str, now: datetime, gazetteer: Gazetteer, tz: str) -> dict[str, object]:
-    f = fold(canonical(text))
+    f = fold(readable(text))
     t = f.text
     out: dict[str, object] = {}
     hits = find_dates(t, _local_now(now, tz))

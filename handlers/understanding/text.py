@@ -33,6 +33,35 @@ def canonical(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+# Texting shorthand, read as the words they stand for. Only in messages (`readable`), never in
+# commune lookups.
+ABBREVIATIONS = {
+    "bsn": "besoin",
+    "bsns": "besoins",
+    "pr": "pour",
+    "dem": "demain",
+    "dmn": "demain",
+    "ajd": "aujourd'hui",
+    "auj": "aujourd'hui",
+    "aujd": "aujourd'hui",
+    "qqn": "quelqu'un",
+    "qq1": "quelqu'un",
+    "qqun": "quelqu'un",
+    "qqch": "quelque chose",
+    "tjrs": "toujours",
+    "aprem": "après-midi",
+    "dispos": "dispo",
+    "svp": "s'il vous plaît",
+    "stp": "s'il te plaît",
+}
+_ABBREVIATION = re.compile(r"(?<![\w'])(" + "|".join(ABBREVIATIONS) + r")(?![\w'])")
+
+
+def readable(text: str) -> str:
+    """`canonical`, with texting shorthand spelled out ("bsn 15 kg pr dem")."""
+    return _ABBREVIATION.sub(lambda m: ABBREVIATIONS[m.group(1)], canonical(text))
+
+
 @lru_cache(maxsize=4096)
 def _fold_char(char: str) -> str:
     if char.isascii():

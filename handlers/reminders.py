@@ -1,0 +1,253 @@
+"""Reminders and expiry: what is due at `now`, each done once (keys in `schedules`).
+
+Every function takes the connection, `now` and the network's time zone, claims its deed with
+`schedules.claim_once` in the caller's transaction and returns the notifications to store with
+it. Posts carry a deadline day, not an hour: the hours below say when, on or after that day,
+each reminder goes (local time, set here and nowhere else).
+
+- an offer still open on its deadline day, in the afternoon: its author may extend, withdraw or
+  re-broadcast it (`/relancer`);
+- the claimer, the morning of the pickup day (an offer's deadline);
+- a lent resource (a claimed `equipment_offer`): both sides on its return date (its deadline);
+- the day after the deadline of a claimed post: author and claimers are asked « récupéré ?
+  combien ? »; the answer closes the post with its quantity (`answer_pickup`);
+- a post nobody took expires once its deadline day is over, and its author is told.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.channels.base import Outgoing
+from handlers import claims
+from handlers.amounts import parse_amount
+from handlers.context import Context, Effects, Notification, ToMember, UserError
+from handlers.formatting import quantity
+from handlers.posts import relay_notifications
+from handlers.texts import t
+from storage import drafts, members, posts, schedules
+from storage.db import Conn
+from storage.models import Claim, Post
+
+QUESTION_PICKUP = "pickup"
+
+
+@dataclass(frozen=True)
+class ReminderTimes:
+    """When each reminder goes, in the network's local time."""
+
+    # "A few hours before its deadline": deadlines are days, so the afternoon of that day.
+    offer_expiring_at: time = time(15, 0)
+    # The claimer, on the morning of the pickup day.
+    pickup_day_at: time = time(8, 0)
+    # A lent resource, on its return date.
+    return_day_at: time = time(9, 0)
+    # The day after the deadline: « récupéré ? combien ? ».
+    pickup_check_at: time = time(10, 0)
+    # The deadline day is over: unclaimed posts expire.
+    expire_at: time = time(0, 0)
+
+
+DEFAULT_TIMES = ReminderTimes()
+
+YES = re.compile(r"^(oui|ouais|yes|ok|c'est fait|fait|done)\b[\s,.!:]*", re.IGNORECASE)
+NO = re.compile(r"^(non|no|pas encore|not yet)\b", re.IGNORECASE)
+STARTS_WITH_NUMBER = re.compile(r"^\d")
+
+
+def moment(day: date, at: time, tz: ZoneInfo) -> datetime:
+    """`at` on `day` in the network's zone (an hour skipped by DST counts from the jump)."""
+    return datetime.combine(day, at, tzinfo=tz)
+
+
+async def due_reminders(
+    conn: Conn, now: datetime, tz: ZoneInfo, times: ReminderTimes = DEFAULT_TIMES
+) -> list[Notification]:
+    today = now.astimezone(tz).date()
+    notes: list[Notification] = []
+    notes += await offers_expiring(conn, now, today, tz, times)
+    notes += await pickup_days(conn, now, today, tz, times)
+    notes += await pickup_checks(conn, now, today, tz, times)
+    notes += await expire_posts(conn, now, today, tz, times)
+    return notes
+
+
+async def offers_expiring(
+    conn: Conn, now: datetime, today: date, tz: ZoneInfo, times: ReminderTimes
+) -> list[Notification]:
+    if now < moment(today, times.offer_expiring_at, tz):
+        return []
+    notes: list[Notification] = []
+    for post in await schedules.posts_with_deadline(conn, today, ("open",)):
+        if post.kind != "offer":
+            continue
+        key = f"reminder:offer_expiring:post:{post.id}:{today.isoformat()}"
+        if await schedules.claim_once(conn, key, now):
+            notes.append(_to(post.author_id, "reminder_offer_expiring", id=post.id, what=post.what))
+    return notes
+
+
+async def pickup_days(
+    conn: Conn, now: datetime, today: date, tz: ZoneInfo, times: ReminderTimes
+) -> list[Notification]:
+    """Pickup morning (offers) and return date (lent equipment), for each active claim."""
+    notes: list[Notification] = []
+    for claim, post in await schedules.active_claims_due_on(conn, today):
+        if post.kind == "offer" and now >= moment(today, times.pickup_day_at, tz):
+            key = f"reminder:pickup_day:claim:{claim.id}:{today.isoformat()}"
+            if await schedules.claim_once(conn, key, now):
+                notes.append(await _pickup_day(conn, claim, post))
+        elif post.kind == "equipment_offer" and now >= moment(today, times.return_day_at, tz):
+            key = f"reminder:return:claim:{claim.id}:{today.isoformat()}"
+            if await schedules.claim_once(conn, key, now):
+                notes += await _return_day(conn, claim, post)
+    return notes
+
+
+async def _pickup_day(conn: Conn, claim: Claim, post: Post) -> Notification:
+    contact = await members.contact_of(conn, post.author_id)
+
+    def render(lang: str) -> Outgoing:
+        amount = f" ({quantity(claim.quantity, post.unit, lang)})" if claim.quantity else ""
+        return Outgoing(
+            t(
+                lang,
+                "reminder_pickup_day",
+                id=post.id,
+                what=post.what,
+                amount=amount,
+                association=post.association_name,
+                contact=contact or t(lang, "contact_unknown"),
+            )
+        )
+
+    return Notification(ToMember(claim.member_id), render)
+
+
+async def _return_day(conn: Conn, claim: Claim, post: Post) -> list[Notification]:
+    owner_contact = await members.contact_of(conn, post.author_id)
+    return [
+        _to(
+            claim.member_id,
+            "reminder_return_claimer",
+            id=post.id,
+            what=post.what,
+            association=post.association_name,
+            contact=owner_contact or "—",
+        ),
+        _to(
+            post.author_id,
+            "reminder_return_author",
+            id=post.id,
+            what=post.what,
+            association=claim.association_name,
+        ),
+    ]
+
+
+async def pickup_checks(
+    conn: Conn, now: datetime, today: date, tz: ZoneInfo, times: ReminderTimes
+) -> list[Notification]:
+    """After the deadline of a claimed post, ask both sides whether and how much was collected."""
+    notes: list[Notification] = []
+    for post in await schedules.posts_past_deadline(conn, today):
+        if post.kind == "equipment_offer" or post.deadline is None:
+            continue  # a loan ends when the owner says it came back (/fait)
+        if now < moment(post.deadline + timedelta(days=1), times.pickup_check_at, tz):
+            continue
+        active = await posts.active_claims_of_post(conn, post.id)
+        if not active:
+            continue
+        key = f"reminder:pickup_check:post:{post.id}:{post.deadline.isoformat()}"
+        if not await schedules.claim_once(conn, key, now):
+            continue
+        asked = {post.author_id, *(c.member_id for c in active)}
+        for member_id in sorted(asked):
+            await ask_pickup(conn, member_id, post, now)
+            notes.append(_to(member_id, "reminder_pickup_check", id=post.id, what=post.what))
+    return notes
+
+
+async def ask_pickup(conn: Conn, member_id: int, post: Post, now: datetime) -> None:
+    """Remember the question, unless the person is in the middle of another one (a post
+    waiting for an answer): then `/fait N` remains the way to answer."""
+    if await drafts.draft_of(conn, member_id) is None:
+        payload = json.dumps({"post_id": post.id})
+        await drafts.save_draft(conn, member_id, QUESTION_PICKUP, payload, now)
+
+
+async def expire_posts(
+    conn: Conn, now: datetime, today: date, tz: ZoneInfo, times: ReminderTimes
+) -> list[Notification]:
+    notes: list[Notification] = []
+    for post in await schedules.posts_past_deadline(conn, today):
+        if post.status != "open" or post.deadline is None:
+            continue
+        if now < moment(post.deadline + timedelta(days=1), times.expire_at, tz):
+            continue
+        if await posts.active_claims_of_post(conn, post.id):
+            continue  # partly taken: the pickup question settles it
+        if not await schedules.claim_once(conn, f"expire:post:{post.id}", now):
+            continue
+        await posts.set_post_status(conn, post.id, "expired", None, now, "expired")
+        notes.append(_to(post.author_id, "post_expired_to_author", id=post.id, what=post.what))
+    return notes
+
+
+def _to(member_id: int, key: str, **values: object) -> Notification:
+    def render(lang: str) -> Outgoing:
+        return Outgoing(t(lang, key, **values))
+
+    return Notification(ToMember(member_id), render)
+
+
+# ------------------------------------------------------------------ the answer
+
+
+async def answer_pickup(ctx: Context, draft: drafts.Draft, text: str) -> Effects | None:
+    """« oui 25 kg », « 25 », « oui », « non »: closes (or not) the post with its quantity.
+
+    None when the text is not an answer (the person moved on): the question is dropped and the
+    message is handled as usual."""
+    member = ctx.need_member()
+    post_id = int(json.loads(draft.payload)["post_id"])
+    answer = text.strip()
+    await drafts.drop_draft(ctx.conn, member.id)
+    if NO.match(answer):
+        return Effects.reply(Outgoing(t(ctx.lang, "pickup_not_yet", id=post_id)))
+    yes = YES.match(answer)
+    rest = answer[yes.end() :] if yes else answer
+    if not yes and not STARTS_WITH_NUMBER.match(answer):
+        return None
+    post = await claims.load_post(ctx, post_id)
+    if post.status not in ("open", "taken"):
+        return Effects.reply(Outgoing(t(ctx.lang, "pickup_already_closed", id=post.id)))
+    if post.association_id != member.association_id and not await posts.active_claim_of_association(
+        ctx.conn, post.id, member.association_id
+    ):
+        return Effects.reply(Outgoing(t(ctx.lang, "pickup_already_closed", id=post.id)))
+    amount = parse_amount(ctx, rest, "done_usage")
+    return await claims.done(ctx, post.id, amount)
+
+
+# ------------------------------------------------------------------ /relancer
+
+
+async def relaunch_command(ctx: Context, args: str) -> Effects:
+    """The author's association sends an open post to the network again."""
+    post_id, _ = claims.require_post_ref(ctx, args, "relancer", "relaunch_usage")
+    member = ctx.need_member()
+    post = await claims.load_post(ctx, post_id)
+    if post.association_id != member.association_id:
+        raise UserError(t(ctx.lang, "relaunch_not_author", id=post.id))
+    if post.status != "open":
+        raise UserError(t(ctx.lang, "relaunch_not_open", id=post.id))
+    audience = await members.count_active_members_outside(ctx.conn, member.association_id)
+    return Effects(
+        replies=[Outgoing(t(ctx.lang, "relaunch_done", id=post.id, count=audience))],
+        notifications=relay_notifications(post, ctx.today),
+    )

@@ -1,0 +1,166 @@
+"""The sender's side of the outbox: pick the next rows, mark one in flight, record each attempt.
+
+`storage/outbox.py` enqueues; this module is what the sender loop runs. A row is marked
+`in_flight` on its own, right before its send, so a crash can only repeat the rows that were
+really on the wire at that instant; `requeue_interrupted` counts them (attempts `interrupted`).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Collection
+from datetime import datetime
+
+from storage.db import Conn
+from storage.outbox import OutboxMessage
+from storage.timefmt import from_db, to_db
+
+# Outcomes written to `delivery_attempts.outcome`.
+SENT = "sent"
+RETRY = "retry"
+RATE_LIMITED = "rate_limited"
+FAILED = "failed"
+UNREACHABLE = "unreachable"
+REJECTED = "rejected"
+HELD = "held"
+INTERRUPTED = "interrupted"
+
+
+def _message(row: sqlite3.Row) -> OutboxMessage:
+    return OutboxMessage(
+        id=row["id"],
+        channel=row["channel"],
+        external_id=row["external_id"],
+        member_id=row["member_id"],
+        payload=row["payload"],
+        priority=row["priority"],
+        attempts=row["attempts"],
+    )
+
+
+# One row per chat (its most urgent, oldest), so one busy chat cannot hide the others, and
+# the messages of one chat keep their order.
+DUE_HEADS = """
+SELECT * FROM (
+    SELECT o.*,
+           ROW_NUMBER() OVER (PARTITION BY o.external_id ORDER BY o.priority, o.id)
+               AS chat_rank
+    FROM outbox o
+    WHERE o.channel = ? AND o.state = 'queued' AND o.next_attempt_at <= ?
+      AND o.external_id NOT IN (SELECT value FROM json_each(?))
+)
+WHERE chat_rank = 1
+ORDER BY priority, id
+LIMIT ?
+"""
+
+
+async def due_heads(
+    conn: Conn, channel: str, now: datetime, limit: int, skip_chats: Collection[str] = ()
+) -> list[OutboxMessage]:
+    """The next due row of each chat of `channel` (except `skip_chats`), most urgent first."""
+    async with conn.execute(
+        DUE_HEADS, (channel, to_db(now), json.dumps(list(skip_chats)), limit)
+    ) as cur:
+        return [_message(row) for row in await cur.fetchall()]
+
+
+async def mark_in_flight(conn: Conn, message_id: int) -> OutboxMessage | None:
+    """Take one queued row for sending (None if something else changed it meanwhile)."""
+    async with conn.execute(
+        "UPDATE outbox SET state = 'in_flight', attempts = attempts + 1"
+        " WHERE id = ? AND state = 'queued' RETURNING *",
+        (message_id,),
+    ) as cur:
+        row = await cur.fetchone()
+    return _message(row) if row else None
+
+
+async def record_attempt(
+    conn: Conn, message_id: int, attempt: int, now: datetime, outcome: str, detail: str = ""
+) -> None:
+    await conn.execute(
+        "INSERT INTO delivery_attempts (outbox_id, attempt, at, outcome, detail)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (message_id, attempt, to_db(now), outcome, detail[:500]),
+    )
+
+
+async def requeue(
+    conn: Conn, message_id: int, at: datetime, error: str, *, counts_as_attempt: bool = True
+) -> None:
+    """Back in the queue until `at`. A 429 is the platform's pacing, not a failed try: it does
+    not use up one of the row's attempts."""
+    await conn.execute(
+        "UPDATE outbox SET state = 'queued', next_attempt_at = ?, last_error = ?,"
+        " attempts = attempts - ? WHERE id = ?",
+        (to_db(at), error[:500], 0 if counts_as_attempt else 1, message_id),
+    )
+
+
+async def hold_queued_for(conn: Conn, channel: str, external_id: str, reason: str) -> int:
+    """Someone cannot be reached: keep their other messages until they write again."""
+    cur = await conn.execute(
+        "UPDATE outbox SET state = 'held', last_error = ?"
+        " WHERE state = 'queued' AND channel = ? AND external_id = ?",
+        (reason, channel, external_id),
+    )
+    return cur.rowcount
+
+
+async def hold_unknown_channels(conn: Conn, running: Collection[str]) -> int:
+    """Rows for a channel that is not running are held (they go when the person writes)."""
+    cur = await conn.execute(
+        "UPDATE outbox SET state = 'held', last_error = 'channel not running'"
+        " WHERE state = 'queued' AND channel NOT IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(running)),),
+    )
+    return cur.rowcount
+
+
+async def requeue_interrupted(conn: Conn, now: datetime) -> int:
+    """After a stop or a crash: rows left in flight may or may not have gone out. They are sent
+    again (the only possible duplicates) and each is recorded as an `interrupted` attempt."""
+    await conn.execute(
+        "INSERT INTO delivery_attempts (outbox_id, attempt, at, outcome, detail)"
+        " SELECT id, attempts, ?, ?, 'in flight at the last stop' FROM outbox"
+        " WHERE state = 'in_flight'",
+        (to_db(now), INTERRUPTED),
+    )
+    cur = await conn.execute(
+        "UPDATE outbox SET state = 'queued', next_attempt_at = ? WHERE state = 'in_flight'",
+        (to_db(now),),
+    )
+    return cur.rowcount
+
+
+async def next_due_at(conn: Conn, channel: str) -> datetime | None:
+    async with conn.execute(
+        "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'queued' AND channel = ?",
+        (channel,),
+    ) as cur:
+        row = await cur.fetchone()
+    return from_db(row[0]) if row and row[0] else None
+
+
+async def count_in_flight(conn: Conn) -> int:
+    async with conn.execute("SELECT COUNT(*) FROM outbox WHERE state = 'in_flight'") as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def attempts_of(conn: Conn, message_id: int) -> list[tuple[int, str]]:
+    """(attempt number, outcome) of one row, in order."""
+    async with conn.execute(
+        "SELECT attempt, outcome FROM delivery_attempts WHERE outbox_id = ? ORDER BY id",
+        (message_id,),
+    ) as cur:
+        return [(int(row[0]), str(row[1])) for row in await cur.fetchall()]
+
+
+async def count_attempts_by_outcome(conn: Conn) -> dict[str, int]:
+    async with conn.execute(
+        "SELECT outcome, COUNT(*) FROM delivery_attempts GROUP BY outcome"
+    ) as cur:
+        return {str(row[0]): int(row[1]) for row in await cur.fetchall()}

@@ -1,0 +1,430 @@
+"""The sender: priority, pacing at the platforms' limits, retries, 403, restarts.
+
+Pacing runs on a fake monotonic clock (`FakeTime`): sleeping advances it, so tests are fast
+and exact. The error paths go through python-telegram-bot's real HTTP stack against the local
+fake Bot API (429, 5xx, timeout, 403).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from telegram.ext import Application, ApplicationBuilder
+
+from bot.channels.base import Outgoing, RecordingChannel, SendResult, Sent
+from bot.channels.telegram import TelegramChannel
+from bot.clock import ManualClock
+from bot.delivery import (
+    TELEGRAM_PACING,
+    DeliveryPolicy,
+    Pacer,
+    Sender,
+)
+from storage import deliveries, members, outbox
+from storage.db import Database
+from storage.outbox import (
+    PRIORITY_DIGEST,
+    PRIORITY_NOTIFICATION,
+    PRIORITY_URGENT,
+    QueuedMessage,
+)
+from tests.fakes.telegram_api import FakeTelegramAPI
+
+
+@dataclass
+class FakeTime:
+    """A monotonic clock that only moves when someone sleeps (or the test says so)."""
+
+    now: float = 1000.0
+    slept: float = 0.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(0)  # sends dispatched before the sleep start before time moves
+        self.now += seconds
+        self.slept += seconds
+        await asyncio.sleep(0)
+
+
+@dataclass
+class TimedChannel:
+    """Records each send with the fake time it left at."""
+
+    time: FakeTime
+    name: str = "telegram"
+    sent: list[tuple[float, str, Outgoing]] = field(default_factory=list)
+
+    async def send(self, external_id: str, message: Outgoing) -> SendResult:
+        self.sent.append((self.time.now, external_id, message))
+        return Sent(str(len(self.sent)))
+
+
+@dataclass
+class StuckChannel:
+    """Sends hang until released: what "in flight" looks like."""
+
+    name: str = "telegram"
+    release: asyncio.Event = field(default_factory=asyncio.Event)
+    started: list[str] = field(default_factory=list)
+    sent: list[str] = field(default_factory=list)
+
+    async def send(self, external_id: str, message: Outgoing) -> SendResult:
+        self.started.append(external_id)
+        await self.release.wait()
+        self.sent.append(external_id)
+        return Sent()
+
+
+FAR_FUTURE = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def row(chat: str | int, text: str, priority: int = PRIORITY_NOTIFICATION) -> QueuedMessage:
+    return QueuedMessage("telegram", str(chat), None, Outgoing(text).to_json(), priority)
+
+
+async def enqueue(db: Database, clock: ManualClock, rows: list[QueuedMessage]) -> None:
+    async with db.transaction() as conn:
+        await outbox.enqueue(conn, rows, clock.now())
+
+
+async def states(db: Database) -> dict[str, int]:
+    async with db.transaction() as conn:
+        return await outbox.count_by_state(conn)
+
+
+def max_in_window(times: list[float], window: float) -> int:
+    ordered = sorted(times)
+    best, start = 0, 0
+    for end, moment in enumerate(ordered):
+        while ordered[start] <= moment - window:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
+
+
+# ------------------------------------------------------------------ pacing
+
+
+def test_pacer_keeps_under_thirty_per_second_and_close_to_it() -> None:
+    time = FakeTime()
+    pacer = Pacer(TELEGRAM_PACING, time.monotonic)
+    times: list[float] = []
+    for chat in range(600):
+        time.now += pacer.global_wait()
+        assert pacer.chat_wait(str(chat)) == 0
+        pacer.record(str(chat))
+        times.append(time.now)
+    assert max_in_window(times, 1.0) <= 30
+    rate = (len(times) - 1) / (times[-1] - times[0])
+    assert rate >= 0.95 * 30
+
+
+def test_pacer_private_chat_and_group_limits() -> None:
+    time = FakeTime()
+    pacer = Pacer(TELEGRAM_PACING, time.monotonic)
+    private: list[float] = []
+    for _ in range(12):
+        time.now += max(pacer.global_wait(), pacer.chat_wait("42"))
+        pacer.record("42")
+        private.append(time.now)
+    assert max_in_window(private, 3.0) <= 3  # about 1/s with bursts of 3
+    group: list[float] = []
+    for _ in range(45):
+        time.now += max(pacer.global_wait(), pacer.chat_wait("-100123"))
+        pacer.record("-100123")
+        group.append(time.now)
+    assert max_in_window(group, 60.0) <= 20
+
+
+def test_a_restart_with_messages_waiting_ramps_up_instead_of_bursting() -> None:
+    time = FakeTime()
+    pacer = Pacer(TELEGRAM_PACING, time.monotonic, resuming=True)
+    assert pacer.global_wait() > 0
+    start, times = time.now, []
+    while time.now < start + 1.0:
+        time.now += pacer.global_wait()
+        pacer.record(str(time.now))
+        times.append(time.now)
+    # Even if the crashed process sent at full rate until `start`, no window holds > 30.
+    assert len([t for t in times if t < start + 1.0]) <= 30
+
+
+def test_pause_after_429_private_pauses_the_channel_group_only_itself() -> None:
+    time = FakeTime()
+    pacer = Pacer(TELEGRAM_PACING, time.monotonic)
+    pacer.pause("-100123", 30)
+    assert pacer.chat_wait("-100123") == pytest.approx(30)
+    assert pacer.global_wait() == 0
+    pacer.pause("42", 2)
+    assert pacer.global_wait() == pytest.approx(2)
+
+
+# ------------------------------------------------------------------ the sender, in memory
+
+
+async def test_priority_order_urgent_then_notifications_then_digests(
+    db: Database, clock: ManualClock
+) -> None:
+    channel = RecordingChannel("telegram")
+    await enqueue(
+        db,
+        clock,
+        [
+            row(1, "digest", PRIORITY_DIGEST),
+            row(2, "news", PRIORITY_NOTIFICATION),
+            row(3, "alert", PRIORITY_URGENT),
+            row(4, "digest 2", PRIORITY_DIGEST),
+            row(5, "alert 2", PRIORITY_URGENT),
+        ],
+    )
+    time = FakeTime()
+    sender = Sender(db, {"telegram": channel}, clock, monotonic=time.monotonic, sleep=time.sleep)
+    assert await sender.deliver_all_due() == 5
+    assert [m.text for _, m in channel.sent] == ["alert", "alert 2", "news", "digest", "digest 2"]
+
+
+async def test_one_chat_keeps_its_order_and_its_pace(db: Database, clock: ManualClock) -> None:
+    time = FakeTime()
+    channel = TimedChannel(time)
+    await enqueue(db, clock, [row(7, f"m{i}") for i in range(6)] + [row(8, "other")])
+    sender = Sender(db, {"telegram": channel}, clock, monotonic=time.monotonic, sleep=time.sleep)
+    # Draining sends what may go now; the chat's window holds the rest for a few seconds.
+    await sender.deliver_all_due()
+    while (await states(db)).get("queued"):
+        time.now += 0.5
+        await sender.deliver_all_due()
+    to_seven = [(at, m.text) for at, chat, m in channel.sent if chat == "7"]
+    assert [text for _, text in to_seven] == [f"m{i}" for i in range(6)]
+    assert max_in_window([at for at, _ in to_seven], 3.0) <= 3
+
+
+async def test_sustained_rate_of_a_broadcast(db: Database, clock: ManualClock) -> None:
+    time = FakeTime()
+    channel = TimedChannel(time)
+    await enqueue(db, clock, [row(1000 + i, "alerte", PRIORITY_URGENT) for i in range(300)])
+    sender = Sender(db, {"telegram": channel}, clock, monotonic=time.monotonic, sleep=time.sleep)
+    assert await sender.deliver_all_due() == 300
+    times = [at for at, _, _ in channel.sent]
+    assert max_in_window(times, 1.0) <= 30
+    assert 299 / (times[-1] - times[0]) >= 0.95 * 30
+
+
+async def test_rows_are_marked_in_flight_one_by_one(db: Database, clock: ManualClock) -> None:
+    channel = StuckChannel()
+    await enqueue(db, clock, [row(i, "hello") for i in range(1, 11)])
+    sender = Sender(db, {"telegram": channel}, clock, DeliveryPolicy(max_in_flight=3))
+    sender.start()
+    try:
+        for _ in range(200):
+            await asyncio.sleep(0.005)
+            if len(channel.started) == 3:
+                break
+        await asyncio.sleep(0.05)
+        assert len(channel.started) == 3
+        assert await states(db) == {"in_flight": 3, "queued": 7}
+    finally:
+        await sender.stop()
+
+
+async def test_restart_in_the_middle_of_a_broadcast(db: Database, clock: ManualClock) -> None:
+    stuck = StuckChannel()
+    chats = [str(1000 + i) for i in range(40)]
+    await enqueue(db, clock, [row(chat, "alerte", PRIORITY_URGENT) for chat in chats])
+    first = Sender(db, {"telegram": stuck}, clock, DeliveryPolicy(max_in_flight=4))
+    first.start()
+    for _ in range(200):
+        await asyncio.sleep(0.005)
+        if len(stuck.started) == 4:
+            break
+    # The platform got these four, but the process dies before recording them.
+    stuck.sent.extend(stuck.started)
+    await first.stop()
+    assert (await states(db)).get("in_flight") == 4
+
+    channel = RecordingChannel("telegram")
+    second = Sender(db, {"telegram": channel}, clock)
+    assert await second.recover() == 4
+    assert second.stats.requeued_after_crash == 4
+    await second.deliver_all_due()
+    received = stuck.sent + [chat for chat, _ in channel.sent]
+    assert set(received) == set(chats), "nobody lost"
+    assert len(received) - len(chats) <= 4, "duplicates only among what was in flight"
+    assert await states(db) == {"sent": 40}
+    async with db.transaction() as conn:
+        outcomes = await deliveries.count_attempts_by_outcome(conn)
+    assert outcomes == {"interrupted": 4, "sent": 40}
+
+
+async def test_unknown_channel_rows_are_held(db: Database, clock: ManualClock) -> None:
+    await enqueue(
+        db, clock, [QueuedMessage("whatsapp", "+33612345678", None, Outgoing("x").to_json(), 1)]
+    )
+    sender = Sender(db, {"telegram": RecordingChannel("telegram")}, clock)
+    await sender.deliver_all_due()
+    assert await states(db) == {"held": 1}
+
+
+# ------------------------------------------------------------------ through the real PTB stack
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeTelegramAPI]:
+    async with FakeTelegramAPI(enforce_limits=True) as fake:
+        yield fake
+
+
+@pytest.fixture
+async def telegram(api: FakeTelegramAPI, clock: ManualClock) -> AsyncIterator[TelegramChannel]:
+    application: Application = (  # type: ignore[type-arg]
+        ApplicationBuilder()
+        .token(api.token)
+        .base_url(api.base_url)
+        .updater(None)
+        .read_timeout(0.3)
+        .build()
+    )
+
+    async def no_handle(_: object) -> list[Outgoing]:
+        return []
+
+    channel = TelegramChannel(application, no_handle, clock.now)
+    await application.initialize()
+    yield channel
+    await application.shutdown()
+
+
+async def member_on_telegram(db: Database, clock: ManualClock, chat: int, role: str) -> int:
+    async with db.transaction() as conn:
+        association = await members.ensure_association(conn, "Resto", "Narbonne", clock.now())
+        member = await members.create_member(
+            conn,
+            association.id,
+            f"Membre {chat}",
+            "coordinator" if role == "coordinator" else "member",
+            clock.now(),
+        )
+        await members.add_identity(conn, member.id, "telegram", str(chat), "", clock.now())
+    return member.id
+
+
+def ptb_sender(
+    db: Database, telegram: TelegramChannel, clock: ManualClock, **policy: int
+) -> tuple[Sender, FakeTime]:
+    time = FakeTime()
+    sender = Sender(
+        db,
+        {"telegram": telegram},
+        clock,
+        DeliveryPolicy(**policy),  # type: ignore[arg-type]
+        monotonic=time.monotonic,
+        sleep=time.sleep,
+    )
+    return sender, time
+
+
+async def only_row(db: Database) -> outbox.OutboxMessage:
+    async with db.transaction() as conn:
+        [found] = await deliveries.due_heads(conn, "telegram", FAR_FUTURE, 10)
+    return found
+
+
+async def attempts(db: Database) -> list[str]:
+    async with db.transaction() as conn:
+        return [outcome for _, outcome in await deliveries.attempts_of(conn, 1)]
+
+
+async def test_429_waits_out_retry_after(
+    db: Database, clock: ManualClock, api: FakeTelegramAPI, telegram: TelegramChannel
+) -> None:
+    await enqueue(db, clock, [row(42, "bonjour")])
+    sender, time = ptb_sender(db, telegram, clock)
+    api.fail_next("sendMessage", 429, retry_after=3)
+    await sender.deliver_all_due()
+    assert await states(db) == {"queued": 1}
+    assert (await only_row(db)).attempts == 0, "a 429 does not use up an attempt"
+    assert sender.stats.rate_limited == 1
+    # Not due before retry_after on the clock; the channel is paused for as long.
+    clock.advance(timedelta(seconds=2))
+    assert await sender.deliver_all_due() == 0
+    clock.advance(timedelta(seconds=1))
+    assert await sender.deliver_all_due() == 0, "due, but the chat is paused for 3 s"
+    time.now += 3
+    assert await sender.deliver_all_due() == 1
+    assert await states(db) == {"sent": 1}
+    assert await attempts(db) == ["rate_limited", "sent"]
+    assert [m.plain_text for m in api.messages_to(42)] == ["bonjour"]
+
+
+async def test_5xx_retries_with_backoff_then_fails(
+    db: Database, clock: ManualClock, api: FakeTelegramAPI, telegram: TelegramChannel
+) -> None:
+    await enqueue(db, clock, [row(42, "bonjour")])
+    sender, _ = ptb_sender(db, telegram, clock, max_attempts=3)
+    api.fail_next("sendMessage", 502, count=5)
+    await sender.deliver_all_due()
+    clock.advance(timedelta(seconds=1.9))
+    assert await sender.deliver_all_due() == 0, "first backoff: 2 s"
+    clock.advance(timedelta(seconds=0.1))
+    await sender.deliver_all_due()
+    clock.advance(timedelta(seconds=3.9))
+    assert await sender.deliver_all_due() == 0, "second backoff: 4 s"
+    clock.advance(timedelta(seconds=0.1))
+    await sender.deliver_all_due()
+    assert await states(db) == {"failed": 1}
+    assert await attempts(db) == ["retry", "retry", "failed"]
+
+
+async def test_5xx_then_success(
+    db: Database, clock: ManualClock, api: FakeTelegramAPI, telegram: TelegramChannel
+) -> None:
+    await enqueue(db, clock, [row(42, "bonjour")])
+    sender, _ = ptb_sender(db, telegram, clock)
+    api.fail_next("sendMessage", 500)
+    await sender.deliver_all_due()
+    clock.advance(timedelta(seconds=2))
+    await sender.deliver_all_due()
+    assert await states(db) == {"sent": 1}
+    assert await attempts(db) == ["retry", "sent"]
+    assert api.duplicates() == {}
+
+
+async def test_timeout_is_retried_and_may_duplicate_only_that_message(
+    db: Database, clock: ManualClock, api: FakeTelegramAPI, telegram: TelegramChannel
+) -> None:
+    await enqueue(db, clock, [row(42, "bonjour")])
+    sender, _ = ptb_sender(db, telegram, clock)
+    api.delay_next("sendMessage", 0.6)  # longer than the client's 0.3 s read timeout
+    await sender.deliver_all_due()
+    assert await attempts(db) == ["retry"]
+    await api.wait_for(lambda: len(api.messages_to(42)) == 1, what="late execution")
+    clock.advance(timedelta(seconds=2))
+    await sender.deliver_all_due()
+    assert await states(db) == {"sent": 1}
+    # Telegram executed the timed-out call anyway: the one possible duplicate.
+    assert sum(api.duplicates().values()) <= 1
+
+
+async def test_403_marks_the_member_unreachable_and_holds_the_rest(
+    db: Database, clock: ManualClock, api: FakeTelegramAPI, telegram: TelegramChannel
+) -> None:
+    member_id = await member_on_telegram(db, clock, 42, "member")
+    rows = [
+        QueuedMessage("telegram", "42", member_id, Outgoing(f"m{i}").to_json(), 1) for i in range(3)
+    ]
+    await enqueue(db, clock, [*rows, row(43, "autre")])
+    api.blocked_users.add(42)
+    sender, _ = ptb_sender(db, telegram, clock)
+    await sender.deliver_all_due()
+    async with db.transaction() as conn:
+        member = await members.member_by_id(conn, member_id)
+        outcomes = await deliveries.count_attempts_by_outcome(conn)
+    assert member is not None and member.status == "unreachable"
+    assert await states(db) == {"failed": 1, "held": 2, "sent": 1}
+    assert outcomes == {"unreachable": 1, "sent": 1}
+    assert len(api.calls_to("sendMessage")) == 2, "no retry after 403"
