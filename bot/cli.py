@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from pydantic import ValidationError
 from telegram import Bot
 from telegram.error import TelegramError
 
@@ -46,8 +47,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        for problem in error.errors():
+            name = ".".join(str(part) for part in problem["loc"]).upper()
+            print(f"Réglage invalide {name} : {problem['msg']}", file=sys.stderr)
+        return 2
     if args.command == "run":
+        if problems := settings.problems():
+            print("\n".join(problems), file=sys.stderr)
+            return 2
         if not settings.telegram_enabled and not settings.whatsapp_enabled:
             print(
                 "Aucun jeton Telegram ni compte Twilio configuré : démarrage du chat de "

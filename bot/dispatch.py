@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import datetime
 
 from bot.channels.base import Address, Incoming, Location, Outgoing
@@ -131,7 +131,7 @@ class Dispatcher:
             exclude_member=writer.id if writer else None,
         )
         await inbox.mark_inbound(conn, incoming.address.channel, incoming.message_id, "processed")
-        return effects.replies, count > 0
+        return [replace(reply, lang=ctx.lang) for reply in effects.replies], count > 0
 
     async def route(self, ctx: Context) -> Effects:
         incoming = ctx.incoming

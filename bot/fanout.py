@@ -5,6 +5,7 @@ Runs inside the handler's transaction, so a change and the news of it commit tog
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from bot.channels.base import Address
@@ -72,7 +73,7 @@ async def row_for_member(
     if not identities:
         return None
     identity = identities[0]
-    payload = notification.render(member.language).to_json()
+    payload = replace(notification.render(member.language), lang=member.language).to_json()
     return QueuedMessage(
         identity.channel, identity.external_id, member.id, payload, notification.priority
     )

@@ -48,3 +48,19 @@ class Settings(BaseSettings):
         return bool(
             self.twilio_account_sid and self.twilio_auth_token and self.twilio_whatsapp_from
         )
+
+    def problems(self) -> list[str]:
+        """Settings that cannot work together, said to the person configuring the bot."""
+        found: list[str] = []
+        if self.telegram_webhook_url and self.telegram_webhook_secret is None:
+            found.append("TELEGRAM_WEBHOOK_URL demande aussi TELEGRAM_WEBHOOK_SECRET.")
+        twilio = (self.twilio_account_sid, self.twilio_auth_token, self.twilio_whatsapp_from)
+        if any(twilio) and not all(twilio):
+            found.append(
+                "WhatsApp demande TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN et TWILIO_WHATSAPP_FROM."
+            )
+        if self.whatsapp_enabled and not self.boucle_public_url:
+            found.append(
+                "WhatsApp demande BOUCLE_PUBLIC_URL (l'adresse publique que Twilio appelle)."
+            )
+        return found

@@ -22,7 +22,7 @@ from tests.fakes.telegram_api import BOT_USERNAME, FakeTelegramAPI
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Run in an empty folder (no `.env`), with the database there."""
     monkeypatch.chdir(tmp_path)
-    for name in ("TELEGRAM_BOT_TOKEN", "TWILIO_ACCOUNT_SID", "BOUCLE_DB_PATH"):
+    for name in ("TELEGRAM_BOT_TOKEN", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "BOUCLE_DB_PATH"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("BOUCLE_DB_PATH", str(tmp_path / "network.db"))
     return tmp_path
@@ -137,3 +137,19 @@ async def test_invite_prints_deep_link_when_the_bot_is_reachable(
         assert await create_invites(settings, "Restos", "Narbonne", "member", 1) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[-2] == f"https://t.me/{BOT_USERNAME}?start={lines[-1]}"
+
+
+def test_run_explains_incomplete_settings(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", "AC123")
+    assert main(["run"]) == 2
+    assert "TWILIO_AUTH_TOKEN" in capsys.readouterr().err
+
+
+def test_invalid_setting_is_named_not_a_traceback(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BOUCLE_GROUP_CHAT_ID", "le groupe")
+    assert main(["run"]) == 2
+    assert "BOUCLE_GROUP_CHAT_ID" in capsys.readouterr().err

@@ -105,6 +105,13 @@ def test_render_title_choices_and_split() -> None:
     assert "\n".join(chunks) == long.text
 
 
+def test_keyword_lines_speak_the_readers_language() -> None:
+    choice = (Choice("I'll take it", "/prendre 12"),)
+    [english] = render_whatsapp(Outgoing(text="apples", choices=choice, lang="en"))
+    [french] = render_whatsapp(Outgoing(text="pommes", choices=choice))
+    assert "reply PRENDRE 12" in english and "répondez PRENDRE 12" in french
+
+
 def exception(status: int, code: int) -> TwilioRestException:
     return TwilioRestException(status, "https://api.twilio.com/x", "error", code)
 

@@ -72,6 +72,8 @@ class Outgoing:
     # variables. Other messages wait for the person's next message there.
     template: str = ""
     template_variables: tuple[str, ...] = ()
+    # The reader's language, for the words an adapter adds itself (« Répondez PRENDRE 12 »).
+    lang: str = "fr"
 
     def to_json(self) -> str:
         return json.dumps(
@@ -82,6 +84,7 @@ class Outgoing:
                 "media_urls": list(self.media_urls),
                 "template": self.template,
                 "template_variables": list(self.template_variables),
+                "lang": self.lang,
             },
             ensure_ascii=False,
         )
@@ -96,6 +99,7 @@ class Outgoing:
             media_urls=tuple(data.get("media_urls", [])),
             template=data.get("template", ""),
             template_variables=tuple(data.get("template_variables", [])),
+            lang=data.get("lang", "fr"),
         )
 
 

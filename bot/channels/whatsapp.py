@@ -135,9 +135,8 @@ def render_whatsapp(message: Outgoing) -> list[str]:
     if message.text:
         lines.append(message.text)
     for choice in message.choices:
-        # The adapter does not know the reader's language; the network's language is French.
         lines.append(
-            t("fr", "whatsapp_choice", label=choice.label, command=keyword(choice.command))
+            t(message.lang, "whatsapp_choice", label=choice.label, command=keyword(choice.command))
         )
     body = "\n".join(lines)
     return split_text(body, MAX_BODY) if body else []
