@@ -13,7 +13,7 @@ from pydantic import SecretStr
 from bot.app import Boucle
 from bot.clock import ManualClock
 from bot.settings import Settings
-from storage import members
+from storage import members, outbox
 from storage.db import Database
 from tests.conftest import START
 from tests.fakes.telegram_api import FakeTelegramAPI, SentMessage
@@ -185,17 +185,18 @@ async def test_restart_in_the_middle_loses_nothing(api: FakeTelegramAPI, tmp_pat
     first = await Boucle.create(settings_for(api, db_path), ManualClock(START))
     await first.start()
     await join_all(api, codes)
-    # Alice's confirmation and the three relays (sent concurrently) hang in flight when the
-    # process stops.
-    api.delay_next("sendMessage", 2.0, count=4)
+    # The three relays are on the wire, unanswered, when the process stops.
+    api.hold_chats(BOB, CARLA, GROUP)
     api.send_text(ALICE, "/don 4 cagettes de tomates à Trèbes")
     await api.wait_for(lambda: len(api.calls_to("sendMessage")) >= 7, what="relays in flight")
-    # The sender stops first (as in a crash, its sends are abandoned); stopping Telegram then
-    # waits for Alice's reply, while the fake still executes the abandoned sends.
-    await first.sender.stop()
-    assert not api.messages_to(CARLA)[1:], "stopped before Carla's relay went out"
     await first.stop()
-
+    db = await Database.open(db_path)
+    async with db.transaction() as conn:
+        in_flight = (await outbox.count_by_state(conn)).get("in_flight", 0)
+    await db.close()
+    assert in_flight == 3
+    assert len(api.messages_to(CARLA)) == 1  # only her welcome: the relay is not delivered
+    api.release_chats()  # the platform did deliver what was on the wire: those may repeat
     second = await Boucle.create(settings_for(api, db_path), ManualClock(START))
     await second.start()
     try:
@@ -208,7 +209,8 @@ async def test_restart_in_the_middle_loses_nothing(api: FakeTelegramAPI, tmp_pat
             what="Bob's claim confirmed",
         )
         # Only what was in flight at the stop may arrive twice.
-        assert sum(api.duplicates().values()) <= 3
+        assert second.sender.stats.requeued_after_crash == 3
+        assert sum(api.duplicates().values()) <= in_flight
     finally:
         await second.stop()
 

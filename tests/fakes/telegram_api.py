@@ -611,6 +611,8 @@ class FakeTelegramAPI:
         self._open_queries: dict[str, tuple[int, str | None]] = {}
         self._failures: dict[str, deque[_Failure]] = {}
         self._delays: dict[str, deque[float]] = {}
+        self.held_chats: set[int] = set()
+        self._released = asyncio.Event()
         self._poll_generation = 0
         self._global_window = _SlidingWindow(global_per_second, 1.0)
         self._chat_windows: dict[int, _SlidingWindow] = {}
@@ -898,6 +900,25 @@ class FakeTelegramAPI:
                 return failure
         return None
 
+    def hold_chats(self, *chat_ids: int) -> None:
+        """Sends to these chats are received but not answered until `release_chats()`: the
+        bot sees them in flight for as long as the test wants (then they are executed)."""
+        self.held_chats.update(chat_ids)
+
+    def release_chats(self) -> None:
+        self.held_chats.clear()
+        self._released.set()
+        self._released = asyncio.Event()
+
+    async def _wait_if_held(self, params: dict[str, Any]) -> None:
+        if params.get("chat_id") not in self.held_chats:
+            return
+        released = asyncio.create_task(self._released.wait())
+        closing = asyncio.create_task(self._closing.wait())
+        _, pending = await asyncio.wait({released, closing}, return_when=asyncio.FIRST_COMPLETED)
+        for task in pending:
+            task.cancel()
+
     def _take_delay(self, method: str) -> float | None:
         for key in (method, "*"):
             queue = self._delays.get(key)
@@ -960,6 +981,8 @@ class FakeTelegramAPI:
             if delay:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._closing.wait(), delay)
+            if key in ("sendmessage", "sendphoto"):
+                await self._wait_if_held(params)
             failure = self._take_failure(key)
             if failure is not None:
                 raise _APIError(failure.status, failure.description, failure.retry_after)
