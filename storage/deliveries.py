@@ -8,12 +8,11 @@ really on the wire at that instant; `requeue_interrupted` counts them (attempts 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Collection
 from datetime import datetime
 
 from storage.db import Conn
-from storage.outbox import OutboxMessage
+from storage.outbox import OutboxMessage, message_from_row
 from storage.timefmt import from_db, to_db
 
 # Outcomes written to `delivery_attempts.outcome`.
@@ -25,18 +24,6 @@ UNREACHABLE = "unreachable"
 REJECTED = "rejected"
 HELD = "held"
 INTERRUPTED = "interrupted"
-
-
-def _message(row: sqlite3.Row) -> OutboxMessage:
-    return OutboxMessage(
-        id=row["id"],
-        channel=row["channel"],
-        external_id=row["external_id"],
-        member_id=row["member_id"],
-        payload=row["payload"],
-        priority=row["priority"],
-        attempts=row["attempts"],
-    )
 
 
 # One row per chat (its most urgent, oldest), so one busy chat cannot hide the others, and
@@ -63,7 +50,7 @@ async def due_heads(
     async with conn.execute(
         DUE_HEADS, (channel, to_db(now), json.dumps(list(skip_chats)), limit)
     ) as cur:
-        return [_message(row) for row in await cur.fetchall()]
+        return [message_from_row(row) for row in await cur.fetchall()]
 
 
 async def mark_in_flight(conn: Conn, message_id: int) -> OutboxMessage | None:
@@ -74,7 +61,7 @@ async def mark_in_flight(conn: Conn, message_id: int) -> OutboxMessage | None:
         (message_id,),
     ) as cur:
         row = await cur.fetchone()
-    return _message(row) if row else None
+    return message_from_row(row) if row else None
 
 
 async def record_attempt(

@@ -39,7 +39,7 @@ class QueuedMessage:
     priority: int
 
 
-def _message(row: sqlite3.Row) -> OutboxMessage:
+def message_from_row(row: sqlite3.Row) -> OutboxMessage:
     return OutboxMessage(
         id=row["id"],
         channel=row["channel"],
@@ -63,33 +63,11 @@ async def enqueue(conn: Conn, messages: list[QueuedMessage], now: datetime) -> i
     return len(messages)
 
 
-async def take_due(
-    conn: Conn, now: datetime, limit: int, channel: str | None = None
-) -> list[OutboxMessage]:
-    """Mark up to `limit` due messages in flight and return them, most urgent first."""
-    async with conn.execute(
-        "UPDATE outbox SET state = 'in_flight', attempts = attempts + 1"
-        " WHERE id IN (SELECT id FROM outbox WHERE state = 'queued' AND next_attempt_at <= ?"
-        " AND (? IS NULL OR channel = ?) ORDER BY priority, id LIMIT ?)"
-        " RETURNING *",
-        (to_db(now), channel, channel, limit),
-    ) as cur:
-        rows = await cur.fetchall()
-    return sorted((_message(row) for row in rows), key=lambda m: (m.priority, m.id))
-
-
 async def mark_sent(conn: Conn, message_id: int, platform_id: str, now: datetime) -> None:
     await conn.execute(
         "UPDATE outbox SET state = 'sent', sent_at = ?, platform_message_id = ?,"
         " last_error = NULL WHERE id = ?",
         (to_db(now), platform_id, message_id),
-    )
-
-
-async def mark_retry(conn: Conn, message_id: int, at: datetime, error: str) -> None:
-    await conn.execute(
-        "UPDATE outbox SET state = 'queued', next_attempt_at = ?, last_error = ? WHERE id = ?",
-        (to_db(at), error, message_id),
     )
 
 
@@ -112,23 +90,6 @@ async def release_held(conn: Conn, channel: str, external_id: str, now: datetime
         (to_db(now), channel, external_id),
     )
     return cur.rowcount
-
-
-async def requeue_in_flight(conn: Conn, now: datetime) -> int:
-    """After a crash: what was in flight may or may not have been sent; send it again."""
-    cur = await conn.execute(
-        "UPDATE outbox SET state = 'queued', next_attempt_at = ? WHERE state = 'in_flight'",
-        (to_db(now),),
-    )
-    return cur.rowcount
-
-
-async def next_due_at(conn: Conn) -> str | None:
-    async with conn.execute(
-        "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'queued'"
-    ) as cur:
-        row = await cur.fetchone()
-    return row[0] if row else None
 
 
 async def count_by_state(conn: Conn) -> dict[str, int]:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.clock import ManualClock
-from storage import inbox, members, outbox
+from storage import deliveries, inbox, members, outbox
 from storage.db import Database, migration_files
 from storage.outbox import QueuedMessage
 
@@ -53,8 +53,10 @@ async def test_outbox_priority_and_crash_recovery(db: Database, clock: ManualClo
     ]
     async with db.transaction() as conn:
         await outbox.enqueue(conn, rows, clock.now())
-        taken = await outbox.take_due(conn, clock.now(), 2)
-    assert [m.external_id for m in taken] == ["2", "3"]
+        heads = await deliveries.due_heads(conn, "telegram", clock.now(), 2)
+        assert [m.external_id for m in heads] == ["2", "3"]
+        for head in heads:
+            assert await deliveries.mark_in_flight(conn, head.id) is not None
     async with db.transaction() as conn:
-        assert await outbox.requeue_in_flight(conn, clock.now()) == 2
+        assert await deliveries.requeue_interrupted(conn, clock.now()) == 2
         assert (await outbox.count_by_state(conn)) == {"queued": 3}

@@ -21,7 +21,7 @@ from bot.dispatch import Dispatcher
 from bot.web import MAX_BODY_BYTES, Web
 from handlers.context import NetworkConfig
 from handlers.understanding import Gazetteer
-from storage import members, outbox, statuses
+from storage import deliveries, members, outbox, statuses
 from storage.db import Database
 from storage.outbox import PRIORITY_NOTIFICATION, QueuedMessage
 from tests.fakes.twilio_api import (
@@ -196,7 +196,9 @@ async def sent_row(
             ],
             clock.now(),
         )
-        [row] = await outbox.take_due(conn, clock.now(), 10)
+        [head] = await deliveries.due_heads(conn, "whatsapp", clock.now(), 10)
+        row = await deliveries.mark_in_flight(conn, head.id)
+        assert row is not None
         await outbox.mark_sent(conn, row.id, sid, clock.now())
     return row.id
 
