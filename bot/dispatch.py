@@ -18,7 +18,7 @@ from bot.channels.base import Address, Incoming, Location, Outgoing
 from bot.clock import Clock
 from bot.fanout import enqueue_notifications
 from handlers.commands import Command, build_command_table, command_key
-from handlers.context import Context, Effects, NetworkConfig, Notification, UserError
+from handlers.context import Context, Effects, NetworkConfig, UserError
 from handlers.freetext import handle_free_text
 from handlers.linking import LINK_COMMAND
 from handlers.members import looks_like_invite_code
@@ -221,12 +221,6 @@ class Dispatcher:
     def _notify_sender(self) -> None:
         for wake in self._wake_sender:
             wake()
-
-    async def notify(self, notifications: list[Notification]) -> None:
-        """For producers outside a message (the scheduler): store notifications, wake the sender."""
-        async with self.db.transaction() as conn:
-            await enqueue_notifications(conn, notifications, self.clock.now(), self.group)
-        self._notify_sender()
 
 
 async def drop_pending_question(ctx: Context) -> None:

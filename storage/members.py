@@ -20,7 +20,7 @@ FROM members m JOIN associations a ON a.id = m.association_id
 """
 
 
-def _member(row: sqlite3.Row) -> Member:
+def member_from_row(row: sqlite3.Row) -> Member:
     return Member(
         id=row["id"],
         association_id=row["association_id"],
@@ -140,7 +140,7 @@ async def create_member(
 async def member_by_id(conn: Conn, member_id: int) -> Member | None:
     async with conn.execute(SELECT_MEMBER + " WHERE m.id = ?", (member_id,)) as cur:
         row = await cur.fetchone()
-    return _member(row) if row else None
+    return member_from_row(row) if row else None
 
 
 async def member_by_address(conn: Conn, channel: str, external_id: str) -> Member | None:
@@ -151,7 +151,7 @@ async def member_by_address(conn: Conn, channel: str, external_id: str) -> Membe
         (channel, external_id),
     ) as cur:
         row = await cur.fetchone()
-    return _member(row) if row else None
+    return member_from_row(row) if row else None
 
 
 async def member_by_name(conn: Conn, name: str) -> Member | None:
@@ -159,7 +159,7 @@ async def member_by_name(conn: Conn, name: str) -> Member | None:
         SELECT_MEMBER + " WHERE m.name = ? COLLATE NOCASE ORDER BY m.id LIMIT 1", (name,)
     ) as cur:
         row = await cur.fetchone()
-    return _member(row) if row else None
+    return member_from_row(row) if row else None
 
 
 async def add_identity(
@@ -211,7 +211,7 @@ async def active_members(conn: Conn, exclude_association: int | None = None) -> 
         SELECT_MEMBER + " WHERE m.status = 'active' AND m.association_id != ? ORDER BY m.id",
         (exclude_association if exclude_association is not None else -1,),
     ) as cur:
-        return [_member(row) for row in await cur.fetchall()]
+        return [member_from_row(row) for row in await cur.fetchall()]
 
 
 async def members_of_association(conn: Conn, association_id: int) -> list[Member]:
@@ -219,7 +219,7 @@ async def members_of_association(conn: Conn, association_id: int) -> list[Member
         SELECT_MEMBER + " WHERE m.association_id = ? AND m.status = 'active' ORDER BY m.id",
         (association_id,),
     ) as cur:
-        return [_member(row) for row in await cur.fetchall()]
+        return [member_from_row(row) for row in await cur.fetchall()]
 
 
 async def set_member_status(conn: Conn, member_id: int, status: str) -> None:

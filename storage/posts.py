@@ -27,7 +27,7 @@ JOIN associations a ON a.id = c.association_id
 """
 
 
-def _post(row: sqlite3.Row) -> Post:
+def post_from_row(row: sqlite3.Row) -> Post:
     return Post(
         id=row["id"],
         kind=row["kind"],
@@ -51,7 +51,7 @@ def _post(row: sqlite3.Row) -> Post:
     )
 
 
-def _claim(row: sqlite3.Row) -> Claim:
+def claim_from_row(row: sqlite3.Row) -> Claim:
     return Claim(
         id=row["id"],
         post_id=row["post_id"],
@@ -110,7 +110,7 @@ async def create_post(
 async def post_by_id(conn: Conn, post_id: int) -> Post | None:
     async with conn.execute(SELECT_POST + " WHERE p.id = ?", (post_id,)) as cur:
         row = await cur.fetchone()
-    return _post(row) if row else None
+    return post_from_row(row) if row else None
 
 
 async def open_posts(conn: Conn, kinds: tuple[PostKind, ...], limit: int = 30) -> list[Post]:
@@ -120,7 +120,7 @@ async def open_posts(conn: Conn, kinds: tuple[PostKind, ...], limit: int = 30) -
         " ORDER BY p.urgent DESC, p.deadline IS NULL, p.deadline, p.id LIMIT ?",
         (*kinds, limit),
     ) as cur:
-        return [_post(row) for row in await cur.fetchall()]
+        return [post_from_row(row) for row in await cur.fetchall()]
 
 
 async def posts_of_association(conn: Conn, association_id: int, limit: int = 20) -> list[Post]:
@@ -129,7 +129,7 @@ async def posts_of_association(conn: Conn, association_id: int, limit: int = 20)
         " ORDER BY p.id DESC LIMIT ?",
         (association_id, limit),
     ) as cur:
-        return [_post(row) for row in await cur.fetchall()]
+        return [post_from_row(row) for row in await cur.fetchall()]
 
 
 @dataclass(frozen=True)
@@ -241,14 +241,14 @@ async def claim_post(
 async def claim_by_id(conn: Conn, claim_id: int) -> Claim | None:
     async with conn.execute(SELECT_CLAIM + " WHERE c.id = ?", (claim_id,)) as cur:
         row = await cur.fetchone()
-    return _claim(row) if row else None
+    return claim_from_row(row) if row else None
 
 
 async def active_claims_of_post(conn: Conn, post_id: int) -> list[Claim]:
     async with conn.execute(
         SELECT_CLAIM + " WHERE c.post_id = ? AND c.status = 'active' ORDER BY c.id", (post_id,)
     ) as cur:
-        return [_claim(row) for row in await cur.fetchall()]
+        return [claim_from_row(row) for row in await cur.fetchall()]
 
 
 async def active_claim_of_association(
@@ -260,7 +260,7 @@ async def active_claim_of_association(
         (post_id, association_id),
     ) as cur:
         row = await cur.fetchone()
-    return _claim(row) if row else None
+    return claim_from_row(row) if row else None
 
 
 async def claims_of_association(conn: Conn, association_id: int, limit: int = 20) -> list[Claim]:
@@ -269,7 +269,7 @@ async def claims_of_association(conn: Conn, association_id: int, limit: int = 20
         " ORDER BY c.id DESC LIMIT ?",
         (association_id, limit),
     ) as cur:
-        return [_claim(row) for row in await cur.fetchall()]
+        return [claim_from_row(row) for row in await cur.fetchall()]
 
 
 async def complete_claim(

@@ -6,13 +6,13 @@ as its messages: INSERT OR IGNORE makes "once" hold across restarts and double w
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from storage.db import Conn
+from storage.members import member_from_row
 from storage.models import Claim, Member, Post
-from storage.posts import SELECT_CLAIM, SELECT_POST, _claim, _post
+from storage.posts import SELECT_CLAIM, SELECT_POST, claim_from_row, post_from_row
 from storage.timefmt import date_to_db, from_db, to_db
 
 
@@ -64,24 +64,14 @@ SELECT * FROM (
 """
 
 
-def _member(row: sqlite3.Row) -> Member:
-    return Member(
-        id=row["id"],
-        association_id=row["association_id"],
-        association_name=row["association_name"],
-        name=row["name"],
-        role=row["role"],
-        status=row["status"],
-        language=row["language"],
-    )
-
-
 async def digest_subscribers(conn: Conn, default_time: str) -> list[Subscriber]:
     """Active members who get the digest: coordinators by default, anyone who asked."""
     async with conn.execute(
         SELECT_SUBSCRIBERS + " WHERE chosen_time IS NOT NULL ORDER BY id", (default_time,)
     ) as cur:
-        return [Subscriber(_member(row), row["chosen_time"]) for row in await cur.fetchall()]
+        return [
+            Subscriber(member_from_row(row), row["chosen_time"]) for row in await cur.fetchall()
+        ]
 
 
 async def digest_time_of(conn: Conn, member_id: int, default_time: str) -> str | None:
@@ -140,7 +130,7 @@ async def activity_since(conn: Conn, since: datetime, limit: int = 40) -> list[A
 async def _post_by_id(conn: Conn, post_id: int) -> Post | None:
     async with conn.execute(SELECT_POST + " WHERE p.id = ?", (post_id,)) as cur:
         row = await cur.fetchone()
-    return _post(row) if row else None
+    return post_from_row(row) if row else None
 
 
 async def posts_with_deadline(
@@ -151,7 +141,7 @@ async def posts_with_deadline(
         SELECT_POST + f" WHERE p.deadline = ? AND p.status IN ({marks}) ORDER BY p.id",
         (date_to_db(day), *statuses),
     ) as cur:
-        return [_post(row) for row in await cur.fetchall()]
+        return [post_from_row(row) for row in await cur.fetchall()]
 
 
 async def posts_past_deadline(conn: Conn, today: date) -> list[Post]:
@@ -160,7 +150,7 @@ async def posts_past_deadline(conn: Conn, today: date) -> list[Post]:
         SELECT_POST + " WHERE p.deadline < ? AND p.status IN ('open', 'taken') ORDER BY p.id",
         (date_to_db(today),),
     ) as cur:
-        return [_post(row) for row in await cur.fetchall()]
+        return [post_from_row(row) for row in await cur.fetchall()]
 
 
 async def active_claims_due_on(conn: Conn, day: date) -> list[tuple[Claim, Post]]:
@@ -171,7 +161,7 @@ async def active_claims_due_on(conn: Conn, day: date) -> list[tuple[Claim, Post]
         " ORDER BY c.id",
         (date_to_db(day),),
     ) as cur:
-        claims = [_claim(row) for row in await cur.fetchall()]
+        claims = [claim_from_row(row) for row in await cur.fetchall()]
     pairs: list[tuple[Claim, Post]] = []
     for claim in claims:
         post = await _post_by_id(conn, claim.post_id)
@@ -188,7 +178,7 @@ async def unanswered_posts_of(conn: Conn, association_id: int) -> list[Post]:
         " AND c.status != 'cancelled') ORDER BY p.deadline IS NULL, p.deadline, p.id",
         (association_id,),
     ) as cur:
-        return [_post(row) for row in await cur.fetchall()]
+        return [post_from_row(row) for row in await cur.fetchall()]
 
 
 async def unreachable_members_of(conn: Conn, association_id: int) -> list[Member]:
@@ -198,4 +188,4 @@ async def unreachable_members_of(conn: Conn, association_id: int) -> list[Member
         " WHERE m.association_id = ? AND m.status = 'unreachable' ORDER BY m.name",
         (association_id,),
     ) as cur:
-        return [_member(row) for row in await cur.fetchall()]
+        return [member_from_row(row) for row in await cur.fetchall()]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Literal, get_args
 
 Intent = Literal[
     "need",
@@ -20,18 +20,7 @@ Intent = Literal[
 ]
 DateKind = Literal["dlc", "ddm"]
 
-INTENTS: tuple[Intent, ...] = (
-    "need",
-    "offer",
-    "equipment_request",
-    "equipment_offer",
-    "claim",
-    "done",
-    "cancel",
-    "list",
-    "help",
-    "unknown",
-)
+INTENTS: tuple[Intent, ...] = get_args(Intent)
 FOOD_CATEGORIES = (
     "fruits_legumes",
     "produits_laitiers",
