@@ -41,7 +41,7 @@ from typing import Any, ClassVar
 import uvicorn
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
@@ -971,7 +971,10 @@ class FakeTelegramAPI:
     async def _endpoint(self, request: Request) -> Response:
         token = request.path_params["token"]
         method = request.path_params["method"]
-        params = await self._read_params(request)
+        try:
+            params = await self._read_params(request)
+        except ClientDisconnect:  # the bot died mid-request (the crash benchmark kills it)
+            return Response(status_code=499)
         self.calls.append((method, params))
         key = method.lower()
         try:
