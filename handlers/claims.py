@@ -9,7 +9,7 @@ from __future__ import annotations
 from bot.channels.base import Outgoing
 from handlers.amounts import Amount, parse_amount, split_post_ref
 from handlers.context import Context, Effects, Notification, Render, ToMember, UserError
-from handlers.formatting import plain_quantity, quantity
+from handlers.formatting import UNIT_WORDS, plain_quantity, quantity
 from handlers.texts import t
 from storage import members, posts
 from storage.models import Claim, Member, Post
@@ -25,6 +25,13 @@ async def load_post(ctx: Context, post_id: int) -> Post:
 def not_open(ctx: Context, post: Post) -> UserError:
     status = t(ctx.lang, f"status_{post.status}")
     return UserError(t(ctx.lang, "post_not_open", id=post.id, status=status))
+
+
+def unit_mismatch(ctx: Context, post: Post) -> UserError:
+    """The amount given is not in the post's unit: say which unit, with a typed example."""
+    unit = UNIT_WORDS.get(post.unit or "", post.unit or "")
+    example = plain_quantity(5, post.unit)
+    return UserError(t(ctx.lang, "claim_unit_mismatch", id=post.id, unit=unit, example=example))
 
 
 def require_live(ctx: Context, post: Post) -> None:
@@ -72,7 +79,7 @@ def claimed_quantity(ctx: Context, post: Post, amount: Amount | None) -> float |
     if amount is None:
         return remaining
     if amount.unit is not None and post.unit is not None and amount.unit != post.unit:
-        raise UserError(t(ctx.lang, "claim_unit_mismatch", id=post.id, unit=post.unit))
+        raise unit_mismatch(ctx, post)
     if remaining is not None and amount.quantity > remaining:
         raise UserError(
             t(
@@ -152,7 +159,7 @@ async def done(ctx: Context, post_id: int, amount: Amount | None) -> Effects:
     if claim is None:
         raise UserError(t(ctx.lang, "done_nothing_to_close", id=post.id))
     if amount and amount.unit and post.unit and amount.unit != post.unit:
-        raise UserError(t(ctx.lang, "claim_unit_mismatch", id=post.id, unit=post.unit))
+        raise unit_mismatch(ctx, post)
     collected = amount.quantity if amount else (claim.quantity or post.quantity)
     await posts.complete_claim(ctx.conn, claim.id, collected, member.id, ctx.now)
     post = await posts.refresh_post_status(ctx.conn, post.id, ctx.now)

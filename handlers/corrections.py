@@ -16,6 +16,8 @@ from storage.posts import PostUpdate
 
 
 async def correct_command(ctx: Context, args: str) -> Effects:
+    if not args.strip():
+        raise UserError(t(ctx.lang, "correct_usage"))
     post_id, text = require_post_ref(ctx, args, "corriger", "correct_usage")
     if not text:
         raise UserError(t(ctx.lang, "correct_usage"))

@@ -54,6 +54,20 @@ UNIT_LABELS = {
 }
 
 
+# How a unit reads in a sentence ("comptée en cagettes"): French unit names, as typed.
+UNIT_WORDS = {
+    "kg": "kg",
+    "l": "litres",
+    "unite": "unités",
+    "carton": "cartons",
+    "cagette": "cagettes",
+    "palette": "palettes",
+    "colis": "colis",
+    "repas": "repas",
+    "personne": "personnes",
+}
+
+
 def number(value: float) -> str:
     """12 -> "12", 2.5 -> "2,5" (French decimal comma; also fine for English readers here)."""
     if float(value).is_integer():
@@ -69,8 +83,10 @@ def quantity(value: float | None, unit: str | None, lang: str) -> str:
 
 
 def plain_quantity(value: float, unit: str | None) -> str:
-    """A quantity as a person would type it back in a command: "12 kg", "3 carton"."""
-    return f"{number(value)} {unit}" if unit and unit != "unite" else number(value)
+    """A quantity as a person would type it back in a command: "12 kg", "3 cartons"."""
+    if not unit or unit == "unite":
+        return number(value)  # a bare number is read in the post's own unit
+    return f"{number(value)} {UNIT_WORDS.get(unit, unit)}"
 
 
 def day(value: date, lang: str, today: date | None = None) -> str:

@@ -231,10 +231,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "/prendre {id} {remaining_plain}",
     },
     "claim_unit_mismatch": {
-        "fr": "L'annonce #{id} est en {unit}. Indiquez la quantité dans cette unité, "
-        "par ex. /prendre {id} 5 {unit}.",
+        "fr": "L'annonce #{id} est comptée en {unit}. Indiquez la quantité dans cette unité, "
+        "par ex. /prendre {id} {example}.",
         "en": "Post #{id} is counted in {unit}. Give the quantity in that unit, "
-        "e.g. /prendre {id} 5 {unit}.",
+        "e.g. /prendre {id} {example}.",
     },
     "claim_usage": {
         "fr": "Usage : /prendre NUMÉRO [QUANTITÉ], par ex. /prendre 12 ou /prendre 12 10 kg.",

@@ -37,7 +37,11 @@ async def test_claim_more_than_remaining_is_refused(network: Network) -> None:
     replies = await network.say("bob", "/prendre 1 -5")
     assert "nombre positif" in replies[0]
     replies = await network.say("bob", "/prendre 1 3 palettes")
-    assert "en kg" in replies[0]
+    assert "comptée en kg" in replies[0] and "/prendre 1 5 kg" in replies[0]
+    await network.say("alice", "/don 6 cagettes de tomates à Trèbes")
+    replies = await network.say("bob", "/prendre 2 3 kg")
+    assert "comptée en cagettes" in replies[0] and "/prendre 2 5 cagettes" in replies[0]
+    assert "C'est noté" in (await network.say("bob", "/prendre 2 5 cagettes"))[0]
 
 
 async def test_taken_post_gets_clear_answer(network: Network) -> None:

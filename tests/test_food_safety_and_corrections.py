@@ -55,4 +55,5 @@ async def test_correction_changes_only_given_fields(network: Network) -> None:
     assert "jeu. 3 déc." in replies[0] and "Narbonne" in replies[0]
     assert "rien trouvé" in (await network.say("alice", "/corriger 1 blabla"))[0]
     assert "Usage" in (await network.say("alice", "/corriger 1"))[0]
+    assert "/corriger 12 40 kg" in (await network.say("alice", "/corriger"))[0]
     assert "passée" in (await network.say("alice", "/corriger 1 pour le 3/10/2025"))[0]
