@@ -11,7 +11,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(VENV)/bin/boucle start
+	$(VENV)/bin/boucle run
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check bot handlers storage tests bench

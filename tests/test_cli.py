@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import re
 import sys
 from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
 
-from bot.cli import create_invites, main
+from bot.cli import build_parser, create_invites, main
 from bot.settings import Settings
 from storage import members
 from storage.db import Database
@@ -153,3 +154,12 @@ def test_invalid_setting_is_named_not_a_traceback(
     monkeypatch.setenv("BOUCLE_GROUP_CHAT_ID", "le groupe")
     assert main(["run"]) == 2
     assert "BOUCLE_GROUP_CHAT_ID" in capsys.readouterr().err
+
+
+def test_makefile_run_target_calls_a_real_command() -> None:
+    """`make run` is the first thing a newcomer types."""
+    makefile = (Path(__file__).parent.parent / "Makefile").read_text(encoding="utf-8")
+    commands = re.findall(r"/bin/boucle (\w+)", makefile)
+    assert commands, "the Makefile starts the bot"
+    for command in commands:
+        assert build_parser().parse_args([command]).command == command
