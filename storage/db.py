@@ -56,6 +56,12 @@ class Database:
                 raise
             await self._conn.commit()
 
+    async def ping(self) -> None:
+        """A trivial read (health check): raises when the database cannot answer. Takes the
+        connection's lock (one statement at a time) but not SQLite's write lock."""
+        async with self._lock, self._conn.execute("SELECT 1") as cursor:
+            await cursor.fetchone()
+
     async def migrate(self) -> list[str]:
         """Apply the numbered `migrations/NNNN_*.sql` files not applied yet, each atomically."""
         await self._conn.execute(

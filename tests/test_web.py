@@ -330,10 +330,10 @@ async def test_healthz(setup: Setup) -> None:
 async def test_healthz_reports_an_unreachable_database(
     setup: Setup, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken() -> Any:
+    async def broken() -> Any:
         raise OSError("disk gone")
 
-    monkeypatch.setattr(setup.db, "transaction", broken)
+    monkeypatch.setattr(setup.db, "ping", broken)
     response = await setup.client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "error: OSError"
