@@ -4,6 +4,8 @@ delivers lands in per-person inboxes (a recording channel, no platform)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
+from pathlib import Path
 
 from bot.channels.base import Address, Incoming, Outgoing, RecordingChannel
 from bot.channels.terminal import render_plain
@@ -76,3 +78,24 @@ class Network:
 
     def last_outgoing(self, user: str) -> Outgoing:
         return next(m for who, m in reversed(self.channel.sent) if who == user)
+
+
+THREE_ASSOCIATIONS = (
+    ("Banque Alimentaire de l'Aude", "Carcassonne"),
+    ("Restos du Cœur Narbonne", "Narbonne"),
+    ("Épicerie solidaire de Limoux", "Limoux"),
+)
+
+
+async def invite_three(
+    db_path: Path, people: tuple[str, str, str], now: datetime
+) -> dict[str, str]:
+    """One invite code per person, each for one of three associations (in a fresh database)."""
+    db = await Database.open(db_path)
+    codes: dict[str, str] = {}
+    async with db.transaction() as conn:
+        for person, (name, commune) in zip(people, THREE_ASSOCIATIONS, strict=True):
+            association = await members.ensure_association(conn, name, commune, now)
+            codes[person] = await members.create_invite(conn, association.id, "member", now)
+    await db.close()
+    return codes

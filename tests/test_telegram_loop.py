@@ -13,10 +13,11 @@ from pydantic import SecretStr
 from bot.app import Boucle
 from bot.clock import ManualClock
 from bot.settings import Settings
-from storage import members, outbox
+from storage import outbox
 from storage.db import Database
 from tests.conftest import START
 from tests.fakes.telegram_api import FakeTelegramAPI, SentMessage
+from tests.network import invite_three
 
 ALICE, BOB, CARLA, MALLORY = 111, 222, 333, 666
 GROUP = -1001234
@@ -43,18 +44,7 @@ def settings_for(api: FakeTelegramAPI, db_path: Path) -> Settings:
 
 
 async def make_invites(db_path: Path) -> dict[str, str]:
-    db = await Database.open(db_path)
-    codes: dict[str, str] = {}
-    async with db.transaction() as conn:
-        for key, name, commune in (
-            ("alice", "Banque Alimentaire de l'Aude", "Carcassonne"),
-            ("bob", "Restos du Cœur Narbonne", "Narbonne"),
-            ("carla", "Épicerie solidaire de Limoux", "Limoux"),
-        ):
-            association = await members.ensure_association(conn, name, commune, START)
-            codes[key] = await members.create_invite(conn, association.id, "member", START)
-    await db.close()
-    return codes
+    return await invite_three(db_path, ("alice", "bob", "carla"), START)
 
 
 @pytest.fixture

@@ -19,10 +19,10 @@ from bot.app import Boucle
 from bot.clock import ManualClock
 from bot.settings import Settings
 from storage import members
-from storage.db import Database
 from tests.conftest import START
 from tests.fakes.telegram_api import FakeTelegramAPI, SentMessage
 from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, SENDER, FakeTwilioAPI
+from tests.network import invite_three
 
 PUBLIC = "https://boucle.example.org"
 AWA = "+33611111111"  # WhatsApp, Banque Alimentaire de l'Aude
@@ -55,18 +55,7 @@ def settings_for(
 
 
 async def make_invites(db_path: Path) -> dict[str, str]:
-    db = await Database.open(db_path)
-    codes: dict[str, str] = {}
-    async with db.transaction() as conn:
-        for key, name, commune in (
-            ("awa", "Banque Alimentaire de l'Aude", "Carcassonne"),
-            ("bob", "Restos du Cœur Narbonne", "Narbonne"),
-            ("denis", "Épicerie solidaire de Limoux", "Limoux"),
-        ):
-            association = await members.ensure_association(conn, name, commune, START)
-            codes[key] = await members.create_invite(conn, association.id, "member", START)
-    await db.close()
-    return codes
+    return await invite_three(db_path, ("awa", "bob", "denis"), START)
 
 
 @pytest.fixture
