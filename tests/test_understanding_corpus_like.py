@@ -292,6 +292,37 @@ CASES: list[tuple[str, dict[str, object]]] = [
     ("il y a quoi de dispo ?", {"intent": "list"}),
     ("c'est quoi les dons en ce moment ?", {"intent": "list"}),
     (
+        "2 congélateurs à prêter, Lézignan",
+        {
+            "intent": "equipment_offer",
+            "category": "stockage_froid",
+            "quantity": 2,
+            "place": "Lézignan-Corbières",
+        },
+    ),
+    (
+        "sandwichs en trop ce midi, environ 50, Narbonne centre",
+        {
+            "intent": "offer",
+            "category": "plats_prepares",
+            "quantity": 50,
+            "unit": "unite",
+            "deadline": "2026-12-01",
+            "place": "Narbonne",
+        },
+    ),
+    (
+        "Qui peut récupérer 500 kg de pommes de terre à Castelnaudary d'ici vendredi ?",
+        {
+            "intent": "offer",
+            "category": "fruits_legumes",
+            "quantity": 500,
+            "unit": "kg",
+            "deadline": "2026-12-04",
+        },
+    ),
+    ("qqn a un frigo a preter ?", {"intent": "equipment_request", "category": "stockage_froid"}),
+    (
         "bsn 15 kgs de farine pr dem",
         {
             "intent": "need",

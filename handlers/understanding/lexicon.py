@@ -473,6 +473,13 @@ OFFER_CUES: Final[list[tuple[str, float]]] = [
     (r"\bpeut (?:etre )?prete\b", 3),
     (r"\b(?:on|nous|je) (?:peu[tx]|pouvons) (?:preter|donner|proposer|mettre a disposition)\b", 3),
     (r"\ba recuperer\b", 2),
+    # "Qui peut récupérer 500 kg de pommes ?" asks who takes an offer (outweighs "qui peut").
+    (
+        r"\bqui (?:peut|pourrait|veut|voudrait) (?:les |le |la |l')?"
+        r"(?:recuperer|prendre|enlever|venir chercher)\b",
+        5,
+    ),
+    (r"\ba preter\b", 2.5),
     (r"\ba prendre\b", 2),
     (r"\ba partager\b", 1),
     (r"\ba enlever\b", 2),

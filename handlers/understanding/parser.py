@@ -359,6 +359,8 @@ def _amount_for(
         if a.explicit:
             return _summed(a, amounts[i + 1 :], f.text)
         if a.noun is None:
+            if _ABOUT_BEFORE_RE.search(f.text[max(0, a.start - 14) : a.start]):
+                return a  # "sandwichs en trop, environ 50": a count of the goods named
             continue
         if a.noun in COUNT_WORDS or any(
             not m.resource and m.start <= a.end and m.end >= a.end - len(a.noun) for m in mentions
@@ -367,6 +369,8 @@ def _amount_for(
     return None
 
 
+# "environ 50", "~50", "à peu près 50": a bare number announced as an amount.
+_ABOUT_BEFORE_RE: Final = re.compile(r"(?:environ|env\.?|~|a peu pres|pres de|dans les)\s?$")
 _LIST_GAP_RE: Final = re.compile(r"^\s?(?:de |d')?[a-z' -]{1,30}?\s?(?:\+|et|,|&|plus)\s?$")
 
 
