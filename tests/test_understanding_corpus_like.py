@@ -292,6 +292,16 @@ CASES: list[tuple[str, dict[str, object]]] = [
     ("il y a quoi de dispo ?", {"intent": "list"}),
     ("c'est quoi les dons en ce moment ?", {"intent": "list"}),
     (
+        "cherche 20 kg de viande (pas surgelée) pour le repas de noël le 24/12",
+        {
+            "intent": "need",
+            "category": "viande_poisson_oeufs",
+            "deadline": "2026-12-24",
+            "cold_chain": True,
+        },
+    ),
+    ("Au secours on n'a plus de couches pour les bébés !!", {"urgent": True, "category": "bebe"}),
+    (
         "2 congélateurs à prêter, Lézignan",
         {
             "intent": "equipment_offer",

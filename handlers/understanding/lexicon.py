@@ -508,7 +508,7 @@ OFFER_RES: Final[list[tuple[re.Pattern[str], float]]] = [(re.compile(p), w) for 
 URGENT_RE: Final = re.compile(
     r"\b(?:urgen(?:t|te|ts|tes|ce|ces|tissime)|urgemment|sos|au plus vite|au plus tot|"
     r"des que possible|dqp|rapidement|asap|faire vite|(?:tres|super|hyper|assez) vite|"
-    r"vite svp|pressant|presse|d'urgence|en urgence)\b"
+    r"vite svp|pressant|presse|d'urgence|en urgence|au secours)\b"
 )
 NOT_URGENT_RE: Final = re.compile(
     r"\b(?:pas|non|rien d'|rien de|sans|aucune?) ?(?:tres |super |si )?(?:urgen\w*|presse)"

@@ -79,6 +79,7 @@ _MERGE_GAP_RE: Final = re.compile(
     r"\ba la\b|\bpour\b(?=\s(?:les )?bebes?)|\bles\b)*$"
 )
 _FRIGO_NEG_RE: Final = lx.FRIGO_NEGATED_RE
+_KEEPING_NEGATED_RE: Final = re.compile(r"\b(?:pas|non|sans|ni)\s$")
 _WHAT_STOP: Final = word_set(
     """
     pour a avant d'ici dans sous au en le la les si svp merci ce cette demain des de du
@@ -150,6 +151,10 @@ def _mentions(f: Folded, start: int = 0) -> list[_Mention]:
                     continue
             if category == "vehicule_frigo" and _FRIGO_NEG_RE.search(word):
                 category_here = "vehicule"
+            if category in ("surgeles", "conserves") and _KEEPING_NEGATED_RE.search(
+                text[max(0, m.start() - 8) : m.start()]
+            ):
+                continue  # "viande (pas surgelée)": the way it is kept is denied, not stated
             if category in RESOURCE_CATEGORIES:
                 before = text[max(0, m.start() - 20) : m.start()]
                 if _LOCATION_BEFORE_RE.search(before) and not _ROOM_BEFORE_RE.search(
