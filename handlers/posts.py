@@ -43,11 +43,15 @@ async def publish_text(ctx: Context, text: str) -> Effects:
     return await publish_understood(ctx, understood, text)
 
 
-async def publish_understood(ctx: Context, understood: Understanding, original: str) -> Effects:
+async def publish_understood(
+    ctx: Context, understood: Understanding, original: str, earlier_media: tuple[str, ...] = ()
+) -> Effects:
+    """`earlier_media`: photos sent with the first message, before our question."""
+    media = (*earlier_media, *ctx.incoming.media_urls)
     question = question_for(understood)
     if question:
-        return await ask(ctx, understood, original, question)
-    return await publish(ctx, understood, original)
+        return await ask(ctx, understood, original, question, media)
+    return await publish(ctx, understood, original, media)
 
 
 def question_for(understood: Understanding) -> str | None:
@@ -60,10 +64,20 @@ def question_for(understood: Understanding) -> str | None:
     return None
 
 
-async def ask(ctx: Context, understood: Understanding, original: str, question: str) -> Effects:
+async def ask(
+    ctx: Context,
+    understood: Understanding,
+    original: str,
+    question: str,
+    media: tuple[str, ...] = (),
+) -> Effects:
     member = ctx.need_member()
     payload = json.dumps(
-        {"understood": _understanding_to_json(understood), "original": original},
+        {
+            "understood": _understanding_to_json(understood),
+            "original": original,
+            "media_urls": list(media),
+        },
         ensure_ascii=False,
     )
     await drafts.save_draft(ctx.conn, member.id, question, payload, ctx.now)
@@ -119,10 +133,17 @@ async def answer_draft(ctx: Context, draft: drafts.Draft, answer: str) -> Effect
             missing=tuple(m for m in understood.missing if m != "what"),
         )
     await drafts.drop_draft(ctx.conn, member.id)
-    return await publish_understood(ctx, understood, f"{data['original']}\n{answer}")
+    return await publish_understood(
+        ctx,
+        understood,
+        f"{data['original']}\n{answer}",
+        tuple(data.get("media_urls", ())),
+    )
 
 
-async def publish(ctx: Context, understood: Understanding, original: str) -> Effects:
+async def publish(
+    ctx: Context, understood: Understanding, original: str, media: tuple[str, ...] = ()
+) -> Effects:
     member = ctx.need_member()
     if understood.quantity is not None:
         check_quantity(ctx, float(understood.quantity), understood.unit)
@@ -142,8 +163,8 @@ async def publish(ctx: Context, understood: Understanding, original: str) -> Eff
         urgent=understood.urgent,
         cold_chain=understood.cold_chain,
         original_text=original,
-        # A photo sent with the message that publishes the post (WhatsApp) goes with it.
-        media_urls=ctx.incoming.media_urls,
+        # Photos sent with the post (WhatsApp), also before our one question, go with it.
+        media_urls=media,
     )
     post = await posts.create_post(ctx.conn, new, member.id, member.association_id, ctx.now)
     audience = await members.count_active_members_outside(ctx.conn, member.association_id)

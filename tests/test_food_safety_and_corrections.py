@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from storage import posts
 from tests.network import Network
 
@@ -57,3 +59,14 @@ async def test_correction_changes_only_given_fields(network: Network) -> None:
     assert "Usage" in (await network.say("alice", "/corriger 1"))[0]
     assert "/corriger 12 40 kg" in (await network.say("alice", "/corriger"))[0]
     assert "passée" in (await network.say("alice", "/corriger 1 pour le 3/10/2025"))[0]
+
+
+async def test_photo_sent_before_the_question_stays_with_the_post(network: Network) -> None:
+    await members_of_two(network)
+    photo = "https://example.invalid/yaourts.jpg"
+    first = replace(network.incoming("bob", "/don 40 yaourts"), media_urls=(photo,))
+    assert "DLC" in (await network.dispatcher.handle(first))[0].text
+    assert "#1" in (await network.say("bob", "vendredi"))[0]
+    async with network.db.transaction() as conn:
+        post = await posts.post_by_id(conn, 1)
+    assert post is not None and post.media_urls == (photo,)

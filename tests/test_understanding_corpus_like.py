@@ -291,6 +291,7 @@ CASES: list[tuple[str, dict[str, object]]] = [
     ("quels sont les besoins a narbonne ?", {"intent": "list"}),
     ("il y a quoi de dispo ?", {"intent": "list"}),
     ("c'est quoi les dons en ce moment ?", {"intent": "list"}),
+    ("baguettes en trop, 25 environ, Bram", {"intent": "offer", "quantity": 25, "unit": "unite"}),
     (
         "cherche 20 kg de viande (pas surgelée) pour le repas de noël le 24/12",
         {

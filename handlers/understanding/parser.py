@@ -363,6 +363,8 @@ def _amount_for(
             continue
         if a.explicit:
             return _summed(a, amounts[i + 1 :], f.text)
+        if a.noun in _ABOUT_WORDS:
+            return a  # "25 environ": the count of the goods named, approximately
         if a.noun is None:
             if _ABOUT_BEFORE_RE.search(f.text[max(0, a.start - 14) : a.start]):
                 return a  # "sandwichs en trop, environ 50": a count of the goods named
@@ -376,6 +378,7 @@ def _amount_for(
 
 # "environ 50", "~50", "à peu près 50": a bare number announced as an amount.
 _ABOUT_BEFORE_RE: Final = re.compile(r"(?:environ|env\.?|~|a peu pres|pres de|dans les)\s?$")
+_ABOUT_WORDS: Final = frozenset({"environ", "env", "approx"})
 _LIST_GAP_RE: Final = re.compile(r"^\s?(?:de |d')?[a-z' -]{1,30}?\s?(?:\+|et|,|&|plus)\s?$")
 
 
