@@ -14,6 +14,7 @@ from storage import drafts
 # Answers that drop the post we were asking about.
 DROP_WORDS = frozenset({"annuler", "annule", "stop", "non", "laisse tomber", "cancel"})
 GREETINGS = ("bonjour", "bonsoir", "salut", "coucou", "hello", "bjr", "slt")
+ECHO_LENGTH = 200
 THANKS = ("merci", "mrc", "thanks", "thx", "top", "super", "parfait", "génial", "genial")
 
 
@@ -59,6 +60,11 @@ async def route(ctx: Context, understood: Understanding, text: str) -> Effects:
         return Effects.reply(Outgoing(t(ctx.lang, "greeting_reply")))
     if text.strip().lower().startswith(THANKS):
         return Effects.reply(Outgoing(t(ctx.lang, "thanks_reply")))
+    if understood.quantity is not None:
+        # "500 g de sel": goods and an amount, but given or wanted? Their words come back
+        # ready to send, so nothing they typed is lost.
+        echo = " ".join(text.split())[:ECHO_LENGTH]
+        return Effects.reply(Outgoing(t(ctx.lang, "need_or_offer", text=echo)))
     return Effects.reply(Outgoing(t(ctx.lang, "not_understood")))
 
 

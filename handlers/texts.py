@@ -99,6 +99,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "I did not understand. To post: /besoin, /don or /materiel followed by a few "
         "words (what, how much, when, where). /help for examples.",
     },
+    "need_or_offer": {
+        "fr": "C'est un besoin ou un don ? Renvoyez votre message avec la bonne commande :\n"
+        "/besoin {text}\n/don {text}",
+        "en": "Is it a need or an offer? Send your message again with the right command:\n"
+        "/besoin {text}\n/don {text}",
+    },
     "greeting_reply": {
         "fr": "Bonjour ! Dites-moi ce dont vous avez besoin ou ce que vous avez à donner. "
         "/aide pour les exemples.",

@@ -158,3 +158,12 @@ async def test_help(network: Network) -> None:
     await two_associations(network)
     text = (await network.say("alice", "/aide"))[0]
     assert "/besoin" in text and "/prendre" in text
+
+
+async def test_goods_without_need_or_offer_get_both_commands_ready(network: Network) -> None:
+    await two_associations(network)
+    replies = await network.say("alice", "500 g de sel")
+    assert "besoin ou un don" in replies[0]
+    assert "/besoin 500 g de sel" in replies[0] and "/don 500 g de sel" in replies[0]
+    assert await count_posts(network) == 0
+    assert "#1" in (await network.say("alice", "/don 500 g de sel"))[0]
