@@ -247,12 +247,31 @@ class Web:
         )
 
 
-class _Server(uvicorn.Server):
-    """uvicorn inside the bot's event loop: the bot owns the signals and the stop."""
+class InLoopServer(uvicorn.Server):
+    """uvicorn inside the caller's event loop: the caller owns the signals and the stop.
+    (The test fakes serve the same way.)"""
 
     def __init__(self, config: uvicorn.Config) -> None:
         super().__init__(config)
         self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def start_serving(self, name: str) -> int:
+        """Serve in a task; returns the port once the socket listens (`port=0`: any port)."""
+        self._task = asyncio.create_task(self.serve(), name=name)
+        while not self.started:
+            if self._task.done():
+                await self._task  # raises the startup error (port in use...)
+                raise RuntimeError(f"{name} stopped during startup")
+            await asyncio.sleep(0.005)
+        port: int = self.servers[0].sockets[0].getsockname()[1]
+        return port
+
+    async def stop_serving(self) -> None:
+        if self._task is not None:
+            self.stop()
+            await self._task
+            self._task = None
 
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
@@ -284,24 +303,14 @@ class WebServer:
             access_log=False,
             timeout_graceful_shutdown=5,
         )
-        self._server = _Server(config)
-        self._task: asyncio.Task[None] | None = None
+        self._server = InLoopServer(config)
         self.port: int | None = None
 
     async def start(self) -> None:
         self.web.worker.start()
-        self._task = asyncio.create_task(self._server.serve(), name="boucle-web")
-        while not self._server.started:
-            if self._task.done():
-                await self._task  # raises the startup error (port in use...)
-                raise RuntimeError("the web server stopped during startup")
-            await asyncio.sleep(0.01)
-        self.port = self._server.servers[0].sockets[0].getsockname()[1]
+        self.port = await self._server.start_serving("boucle-web")
         log.info("web server listening on %s:%s", self._server.config.host, self.port)
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._server.stop()
-            await self._task
-            self._task = None
+        await self._server.stop_serving()
         await self.web.worker.stop()

@@ -94,7 +94,6 @@ class FakeTwilioAPI:
         self._ids = itertools.count(1)
         self._changed = asyncio.Event()
         self._server: _Server | None = None
-        self._task: asyncio.Task[None] | None = None
         self._port: int | None = None
         self._pending_callbacks: set[asyncio.Task[None]] = set()
         self.app = Starlette(
@@ -118,12 +117,7 @@ class FakeTwilioAPI:
             access_log=False,
         )
         self._server = _Server(config)
-        self._task = asyncio.create_task(self._server.serve(), name="fake-twilio-api")
-        while not self._server.started:
-            if self._task.done():
-                await self._task
-            await asyncio.sleep(0.005)
-        self._port = self._server.servers[0].sockets[0].getsockname()[1]
+        self._port = await self._server.start_serving("fake-twilio-api")
         self._client = httpx.AsyncClient(timeout=10)
         return self
 
@@ -132,9 +126,8 @@ class FakeTwilioAPI:
             task.cancel()
         await asyncio.gather(*self._pending_callbacks, return_exceptions=True)
         await self._client.aclose()
-        if self._server is not None and self._task is not None:
-            self._server.stop()
-            await self._task
+        if self._server is not None:
+            await self._server.stop_serving()
 
     @property
     def base_url(self) -> str:
