@@ -125,10 +125,13 @@ def alert_message() -> Incoming:
 
 
 async def telegram_channel(base_url: str, token: str) -> TelegramChannel:
+    async def no_accept(_: Incoming) -> bool:
+        return False
+
     async def no_updates(_: Incoming) -> list[Outgoing]:
         return []
 
-    channel = TelegramChannel.build(token, base_url, no_updates, SystemClock().now, webhook=True)
+    channel = TelegramChannel.build(token, base_url, no_accept, no_updates, SystemClock().now)
     await channel.application.initialize()
     return channel
 

@@ -70,9 +70,9 @@ class Boucle:
             app.telegram = TelegramChannel.build(
                 settings.telegram_bot_token.get_secret_value(),
                 settings.telegram_base_url,
-                dispatcher.handle,
+                dispatcher.accept,
+                dispatcher.process,
                 clock.now,
-                webhook=settings.telegram_webhook_url is not None,
             )
             channels[TELEGRAM] = app.telegram
         app._build_whatsapp_and_web()

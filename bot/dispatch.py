@@ -103,6 +103,9 @@ class Dispatcher:
     async def _run(
         self, conn: Conn, incoming: Incoming, now: datetime, replies_via_outbox: bool
     ) -> tuple[list[Outgoing], bool]:
+        if not await inbox.is_pending(conn, incoming.address.channel, incoming.message_id):
+            # Already handled (a replay at start and the live path met): once is enough.
+            return [], False
         member = await members.member_by_address(
             conn, incoming.address.channel, incoming.address.external_id
         )

@@ -46,3 +46,13 @@ async def unprocessed_inbound(conn: Conn) -> list[InboxEntry]:
         " ORDER BY received_at"
     ) as cur:
         return [InboxEntry(row[0], row[1], row[2]) for row in await cur.fetchall()]
+
+
+async def is_pending(conn: Conn, channel: str, message_id: str) -> bool:
+    """Stored and not processed yet (a message nobody stored counts as pending: tests, replays
+    of messages that never went through `record_inbound`)."""
+    async with conn.execute(
+        "SELECT state FROM inbox WHERE channel = ? AND message_id = ?", (channel, message_id)
+    ) as cur:
+        row = await cur.fetchone()
+    return row is None or row[0] == "received"

@@ -290,10 +290,13 @@ async def telegram(api: FakeTelegramAPI, clock: ManualClock) -> AsyncIterator[Te
         .build()
     )
 
+    async def no_accept(_: object) -> bool:
+        return False
+
     async def no_handle(_: object) -> list[Outgoing]:
         return []
 
-    channel = TelegramChannel(application, no_handle, clock.now)
+    channel = TelegramChannel(application, no_accept, no_handle, clock.now)
     await application.initialize()
     yield channel
     await application.shutdown()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from unittest import mock
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from bot.dispatch import Dispatcher
 from handlers.commands import Command, build_command_table, command_key
 from handlers.context import Context, Effects
+from storage import posts
 from tests.network import Network
 
 
@@ -82,3 +84,16 @@ async def test_commands_without_slash(network: Network) -> None:
     assert "Boucle — les commandes" in (await network.say("bob", "aide"))[0]
     # A bare word is a command only when its arguments fit: this is a post, not /aide.
     assert "#2" in (await network.say("bob", "aide alimentaire : besoin de 10 kg de riz"))[0]
+
+
+async def test_a_message_processed_twice_acts_once(network: Network) -> None:
+    """A replay at start and the live path may meet on one message: it is handled once."""
+    await network.join("alice", "Banque Alimentaire de l'Aude")
+    message = network.incoming("alice", "/don 4 cagettes de tomates à Trèbes")
+    assert await network.dispatcher.accept(message)
+    first, second = await asyncio.gather(
+        network.dispatcher.process(message), network.dispatcher.process(message)
+    )
+    assert sorted(len(replies) for replies in (first, second)) == [0, 1]
+    async with network.db.transaction() as conn:
+        assert await posts.post_by_id(conn, 2) is None

@@ -11,6 +11,7 @@ import pytest
 from pydantic import SecretStr
 
 from bot.app import Boucle
+from bot.channels.base import Incoming
 from bot.clock import ManualClock
 from bot.settings import Settings
 from storage import outbox
@@ -217,4 +218,30 @@ async def test_redelivered_update_is_processed_once(
     api.send_text(ALICE, "/mes")
     await last_text(api, ALICE, 3)
     assert len(api.messages_to(ALICE)) == 3
+    assert len(api.messages_to(BOB)) == 2
+
+
+async def test_update_not_stored_is_not_acknowledged(
+    api: FakeTelegramAPI, running: tuple[Boucle, dict[str, str]]
+) -> None:
+    """If storing an update fails, Telegram is not told we have it: it comes again, once."""
+    app, codes = running
+    await join_all(api, codes)
+    assert app.telegram is not None
+    app.telegram.error_pause = 0.01
+    real_accept = app.dispatcher.accept
+    failures = 0
+
+    async def failing_once(incoming: Incoming) -> bool:
+        nonlocal failures
+        if "tomates" in incoming.text and failures == 0:
+            failures += 1
+            raise OSError("disk full")
+        return await real_accept(incoming)
+
+    app.telegram._accept = failing_once
+    update_id = api.send_text(ALICE, "/don 4 cagettes de tomates à Trèbes")
+    assert "#1" in (await last_text(api, ALICE, 2)).plain_text
+    assert api.deliveries[update_id] == 2  # served again because it was not acknowledged
+    await last_text(api, BOB, 2)
     assert len(api.messages_to(BOB)) == 2

@@ -2,10 +2,17 @@
 
 The adapter holds a PTB `Application`; it never subclasses it. Every piece of text is escaped
 here, so user input can never break Telegram's HTML parsing.
+
+Updates are stored before Telegram is told we have them. PTB's own updater acknowledges a
+batch (the next `getUpdates` offset) while the batch may still wait in its queue, so a crash
+there would lose messages; our polling loop (and the webhook route) first commits each update
+to the inbox (`accept`), then lets the application process it.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import html
 import logging
 from collections.abc import Awaitable, Callable
@@ -46,7 +53,11 @@ MAX_CALLBACK_BYTES = 64
 TRANSIENT_RETRY_SECONDS = 5.0
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
-Handle = Callable[[Incoming], Awaitable[list[Outgoing]]]
+Accept = Callable[[Incoming], Awaitable[bool]]
+Process = Callable[[Incoming], Awaitable[list[Outgoing]]]
+# Long polling: Telegram holds each getUpdates open this long when there is nothing new.
+POLL_TIMEOUT_SECONDS = 25
+POLL_ERROR_PAUSE_SECONDS = 3.0
 
 
 def render_html(message: Outgoing) -> list[str]:
@@ -135,12 +146,16 @@ class TelegramChannel:
     def __init__(
         self,
         application: Application,  # type: ignore[type-arg]
-        handle: Handle,
+        accept: Accept,
+        process: Process,
         clock_now: Callable[[], datetime],
     ) -> None:
         self.application = application
-        self._handle = handle
+        self._accept = accept
+        self._process = process
         self._now = clock_now
+        self._polling: asyncio.Task[None] | None = None
+        self.error_pause = POLL_ERROR_PAUSE_SECONDS
         application.add_handler(TypeHandler(Update, self._on_update))
 
     @classmethod
@@ -148,29 +163,55 @@ class TelegramChannel:
         cls,
         token: str,
         base_url: str,
-        handle: Handle,
+        accept: Accept,
+        process: Process,
         clock_now: Callable[[], datetime],
-        webhook: bool = False,
     ) -> TelegramChannel:
-        """`webhook`: updates come through our web server (`feed`), PTB's updater is off."""
-        builder = (
+        """Updates come from our polling loop or our web server (`feed`): no PTB updater."""
+        application = (
             ApplicationBuilder()
             .token(token)
             .base_url(base_url)
             .base_file_url(base_url.replace("/bot", "/file/bot"))
             .concurrent_updates(8)
+            .updater(None)
+            .build()
         )
-        if webhook:
-            builder = builder.updater(None)
-        return cls(builder.build(), handle, clock_now)
+        return cls(application, accept, process, clock_now)
 
     async def set_webhook(self, url: str, secret_token: str | None) -> None:
         await self.application.bot.set_webhook(url, secret_token=secret_token)
 
     async def feed(self, data: dict[str, object]) -> None:
-        """A webhook update: queued for the application, processed like a polled one."""
-        update = Update.de_json(data, self.application.bot)
-        await self.application.update_queue.put(update)
+        """A webhook update: stored when this returns (answer Telegram after), processed later."""
+        await self.receive(Update.de_json(data, self.application.bot))
+
+    async def receive(self, update: Update) -> None:
+        """Store the update's message (a redelivery is recognised), then queue its processing."""
+        incoming = incoming_from_update(update, self._now())
+        if incoming is not None and await self._accept(incoming):
+            await self.application.update_queue.put(update)
+
+    async def _poll(self) -> None:
+        offset: int | None = None
+        while True:
+            try:
+                updates = await self.application.bot.get_updates(
+                    offset=offset, timeout=POLL_TIMEOUT_SECONDS, allowed_updates=Update.ALL_TYPES
+                )
+            except TelegramError as error:  # network, 5xx, 429, conflict: wait and ask again
+                log.warning("getUpdates failed (%s); trying again", error)
+                await asyncio.sleep(self.error_pause)
+                continue
+            for update in updates:
+                try:
+                    await self.receive(update)
+                except Exception:  # not stored: do not acknowledge it, Telegram sends it again
+                    log.exception("could not store update %s; asking again", update.update_id)
+                    await asyncio.sleep(self.error_pause)
+                    break
+                # Only now may the next getUpdates acknowledge it.
+                offset = update.update_id + 1
 
     @property
     def state(self) -> str:
@@ -190,12 +231,16 @@ class TelegramChannel:
             [BotCommand(name, description) for name, description in MENU["fr"]]
         )
         await self.application.start()
-        if polling and self.application.updater is not None:
-            await self.application.updater.start_polling(drop_pending_updates=False)
+        if polling:
+            await self.application.bot.delete_webhook(drop_pending_updates=False)
+            self._polling = asyncio.create_task(self._poll(), name="telegram-polling")
 
     async def stop(self) -> None:
-        if self.application.updater is not None and self.application.updater.running:
-            await self.application.updater.stop()
+        if self._polling is not None:
+            self._polling.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._polling
+            self._polling = None
         if self.application.running:
             await self.application.stop()
         await self.application.shutdown()
@@ -211,7 +256,7 @@ class TelegramChannel:
         incoming = incoming_from_update(update, self._now())
         if incoming is None:
             return
-        for reply in await self._handle(incoming):
+        for reply in await self._process(incoming):
             result = await self.send(incoming.address.external_id, reply)
             if not isinstance(result, Sent):
                 log.warning("direct reply to %s not sent: %s", incoming.address, result)
