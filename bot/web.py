@@ -19,7 +19,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qsl
 
 import uvicorn
@@ -28,6 +28,7 @@ from starlette.datastructures import ImmutableMultiDict
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp
 from twilio.request_validator import RequestValidator
 
 from bot.channels.base import Incoming
@@ -256,6 +257,25 @@ class InLoopServer(uvicorn.Server):
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
+    @classmethod
+    def for_app(
+        cls, app: ASGIApp, host: str = "127.0.0.1", port: int = 0, graceful_seconds: float = 5
+    ) -> Self:
+        """HTTP/1.1 only, no lifespan, no access log: the settings every server of ours uses."""
+        config = uvicorn.Config(
+            app,
+            host=host,
+            port=port,
+            http="h11",
+            ws="none",
+            lifespan="off",
+            log_config=None,
+            log_level="warning",
+            access_log=False,
+            timeout_graceful_shutdown=int(graceful_seconds),
+        )
+        return cls(config)
+
     async def start_serving(self, name: str) -> int:
         """Serve in a task; returns the port once the socket listens (`port=0`: any port)."""
         self._task = asyncio.create_task(self.serve(), name=name)
@@ -292,18 +312,7 @@ class WebServer:
 
     def __init__(self, web: Web, host: str, port: int) -> None:
         self.web = web
-        config = uvicorn.Config(
-            web.app,
-            host=host,
-            port=port,
-            http="h11",
-            ws="none",
-            lifespan="off",
-            log_config=None,
-            access_log=False,
-            timeout_graceful_shutdown=5,
-        )
-        self._server = InLoopServer(config)
+        self._server = InLoopServer.for_app(web.app, host, port)
         self.port: int | None = None
 
     async def start(self) -> None:

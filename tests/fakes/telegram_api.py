@@ -38,7 +38,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
 from starlette.requests import ClientDisconnect, Request
@@ -627,19 +626,7 @@ class FakeTelegramAPI:
     async def start(self) -> None:
         """Serve on 127.0.0.1, ephemeral port; returns once the socket listens."""
         self._closing = asyncio.Event()  # fresh, so that a stopped fake can be restarted
-        config = uvicorn.Config(
-            self.app,
-            host="127.0.0.1",
-            port=0,
-            http="h11",
-            ws="none",
-            lifespan="off",
-            log_config=None,
-            log_level="warning",
-            access_log=False,
-            timeout_graceful_shutdown=2,
-        )
-        self._server = _Server(config)
+        self._server = _Server.for_app(self.app, graceful_seconds=2)
         self._port = await self._server.start_serving("fake-telegram-api")
 
     async def stop(self) -> None:

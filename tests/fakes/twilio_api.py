@@ -34,7 +34,6 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 import httpx
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -105,18 +104,7 @@ class FakeTwilioAPI:
     # ---------------------------------------------------------------- lifecycle
 
     async def __aenter__(self) -> FakeTwilioAPI:
-        config = uvicorn.Config(
-            self.app,
-            host="127.0.0.1",
-            port=0,
-            http="h11",
-            ws="none",
-            lifespan="off",
-            log_config=None,
-            log_level="warning",
-            access_log=False,
-        )
-        self._server = _Server(config)
+        self._server = _Server.for_app(self.app)
         self._port = await self._server.start_serving("fake-twilio-api")
         self._client = httpx.AsyncClient(timeout=10)
         return self
