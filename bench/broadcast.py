@@ -35,12 +35,13 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-from bot.channels.base import Address, Channel, Incoming, Outgoing
+from bot.channels.base import Channel
 from bot.channels.telegram import TelegramChannel
 from bot.clock import SystemClock
 from bot.delivery import TELEGRAM_MESSAGES_PER_SECOND, Sender
 from bot.dispatch import Dispatcher
 from handlers.context import NetworkConfig
+from handlers.messages import Address, Incoming, Outgoing
 from handlers.understanding import load_gazetteer
 from storage import deliveries, members, outbox
 from storage.db import Database

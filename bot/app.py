@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from bot.channels.base import Address, Channel
+from bot.channels.base import Channel
 from bot.channels.telegram import CHANNEL as TELEGRAM
 from bot.channels.telegram import TelegramChannel
 from bot.channels.terminal import TerminalChannel, run_chat
@@ -24,6 +24,7 @@ from bot.scheduler import Scheduler
 from bot.settings import Settings
 from bot.web import Web, WebServer
 from handlers.context import NetworkConfig
+from handlers.messages import Address
 from handlers.understanding import Gazetteer, load_gazetteer
 from storage import members, statuses
 from storage.db import Database

@@ -30,7 +30,6 @@ from datetime import timedelta
 
 from bot.channels.base import (
     Channel,
-    Outgoing,
     OutsideWindow,
     Rejected,
     RetryLater,
@@ -39,6 +38,7 @@ from bot.channels.base import (
     Unreachable,
 )
 from bot.clock import Clock
+from handlers.messages import Outgoing
 from storage import deliveries, members, outbox
 from storage.db import Database
 from storage.outbox import OutboxMessage

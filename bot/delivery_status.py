@@ -16,9 +16,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.channels.base import Outgoing, Sent
+from bot.channels.base import Sent
 from bot.channels.whatsapp import ERROR_OUTSIDE_WINDOW, UNREACHABLE_CODES, WhatsAppChannel
 from bot.clock import Clock
+from handlers.messages import Outgoing
 from storage import members, statuses
 from storage.db import Database
 from storage.statuses import FAILED_STATUSES

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import asdict, replace
 from datetime import datetime
 
-from bot.channels.base import Address, Incoming, Location, Outgoing
 from bot.clock import Clock
 from bot.fanout import enqueue_notifications
 from handlers.commands import Command, build_command_table, command_key
@@ -22,6 +21,7 @@ from handlers.context import Context, Effects, NetworkConfig, UserError
 from handlers.freetext import handle_free_text
 from handlers.linking import LINK_COMMAND
 from handlers.members import looks_like_invite_code
+from handlers.messages import Address, Incoming, Location, Outgoing
 from handlers.places import set_place
 from handlers.texts import t
 from handlers.understanding import Gazetteer

@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from bot.channels.base import Address
 from handlers.context import (
     Notification,
     ToAssociation,
@@ -17,6 +16,7 @@ from handlers.context import (
     ToMember,
     ToOtherAssociations,
 )
+from handlers.messages import Address
 from storage import members, outbox
 from storage.db import Conn
 from storage.models import Member

@@ -19,10 +19,10 @@ from zoneinfo import ZoneInfo
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.channels.base import Address
 from bot.clock import Clock
 from bot.fanout import enqueue_notifications
 from handlers import digests, reminders
+from handlers.messages import Address
 from storage.db import Database
 
 log = logging.getLogger(__name__)

@@ -31,12 +31,12 @@ from starlette.routing import Route
 from starlette.types import ASGIApp
 from twilio.request_validator import RequestValidator
 
-from bot.channels.base import Incoming
 from bot.channels.telegram import TelegramChannel
 from bot.channels.whatsapp import WhatsAppChannel, parse_twilio_form
 from bot.clock import Clock
 from bot.delivery_status import StatusPolicy, apply_status, status_report
 from bot.dispatch import Dispatcher
+from handlers.messages import Incoming
 from storage.db import Database
 
 log = logging.getLogger(__name__)

@@ -7,8 +7,8 @@ it travels as the approved "alert" template.
 
 from __future__ import annotations
 
-from bot.channels.base import Outgoing
 from handlers.context import Context, Effects, Notification, ToEveryone, ToGroup, UserError
+from handlers.messages import Outgoing
 from handlers.texts import t
 from storage import members
 from storage.outbox import PRIORITY_URGENT

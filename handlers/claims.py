@@ -6,10 +6,10 @@ availability check and the claim cannot interleave with another claim: exactly o
 
 from __future__ import annotations
 
-from bot.channels.base import Outgoing
 from handlers.amounts import Amount, parse_amount, split_post_ref
 from handlers.context import Context, Effects, Notification, Render, ToMember, UserError
 from handlers.formatting import UNIT_WORDS, plain_quantity, quantity
+from handlers.messages import Outgoing
 from handlers.texts import t
 from storage import members, posts
 from storage.models import Claim, Member, Post

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.channels.base import Incoming, Outgoing
+from handlers.messages import Incoming, Outgoing
 from handlers.understanding import Gazetteer
 from storage.db import Conn
 from storage.models import Member

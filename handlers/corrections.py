@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.channels.base import Outgoing
 from handlers.amounts import check_quantity
 from handlers.claims import load_post, require_live, require_post_ref
 from handlers.context import Context, Effects, UserError
 from handlers.formatting import post_details
+from handlers.messages import Outgoing
 from handlers.texts import t
 from handlers.understanding import understand_correction
 from storage import posts

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.channels.base import Outgoing, split_text
 from handlers.context import Context, Effects, Notification, Render, ToMember, UserError
 from handlers.formatting import day, post_list_line, quantity
+from handlers.messages import Outgoing, split_text
 from handlers.texts import t
 from storage import posts, schedules
 from storage.db import Conn

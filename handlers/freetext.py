@@ -3,10 +3,10 @@ a claim, a closing, a withdrawal, a question about what is open — or politely 
 
 from __future__ import annotations
 
-from bot.channels.base import Outgoing
 from handlers import claims, listing, posts, reminders
 from handlers.amounts import Amount, check_quantity
 from handlers.context import Context, Effects, UserError
+from handlers.messages import Outgoing
 from handlers.texts import t
 from handlers.understanding import Understanding, understand
 from storage import drafts

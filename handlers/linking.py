@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.channels.base import Outgoing
 from handlers.context import Context, Effects, UserError
+from handlers.messages import Outgoing
 from handlers.texts import t
 from storage import links, members
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.channels.base import Outgoing
 from handlers.context import Context, Effects, UserError
 from handlers.formatting import post_list_line, quantity
+from handlers.messages import Outgoing
 from handlers.texts import t
 from storage import posts
 from storage.models import PostKind

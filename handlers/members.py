@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from bot.channels.base import Outgoing
 from handlers.context import Context, Effects, Notification, ToAssociation, UserError
+from handlers.messages import Outgoing
 from handlers.texts import LANGUAGES, t
 from storage import members
 from storage.models import Role

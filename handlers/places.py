@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.channels.base import Location, Outgoing
 from handlers.context import Context, Effects
+from handlers.messages import Location, Outgoing
 from handlers.texts import t
 from storage import members
 

@@ -6,7 +6,6 @@ import json
 from dataclasses import asdict, replace
 from datetime import date
 
-from bot.channels.base import Choice, Outgoing
 from handlers.amounts import check_quantity
 from handlers.context import (
     Context,
@@ -17,6 +16,7 @@ from handlers.context import (
     UserError,
 )
 from handlers.formatting import post_details, post_headline
+from handlers.messages import Choice, Outgoing
 from handlers.texts import t
 from handlers.understanding import Understanding, check_offer_dates, understand
 from storage import drafts, members, posts

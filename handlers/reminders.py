@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.channels.base import Outgoing
 from handlers import claims
 from handlers.amounts import parse_amount
 from handlers.context import Context, Effects, Notification, ToMember, UserError
 from handlers.formatting import quantity
+from handlers.messages import Outgoing
 from handlers.posts import relay_notifications
 from handlers.texts import t
 from storage import drafts, members, posts, schedules

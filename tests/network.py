@@ -7,12 +7,13 @@ from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
 
-from bot.channels.base import Address, Incoming, Outgoing, RecordingChannel
+from bot.channels.base import RecordingChannel
 from bot.channels.terminal import render_plain
 from bot.clock import ManualClock
 from bot.delivery import Sender
 from bot.dispatch import Dispatcher
 from handlers.context import NetworkConfig
+from handlers.messages import Address, Incoming, Outgoing
 from handlers.understanding import Gazetteer
 from storage import members
 from storage.db import Database

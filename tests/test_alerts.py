@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.channels.base import Outgoing
+from handlers.messages import Outgoing
 from storage import outbox
 from tests.network import Network
 

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from telegram.ext import Application, ApplicationBuilder
 
-from bot.channels.base import Outgoing, RecordingChannel, SendResult, Sent
+from bot.channels.base import RecordingChannel, SendResult, Sent
 from bot.channels.telegram import TelegramChannel
 from bot.clock import ManualClock
 from bot.delivery import (
@@ -24,6 +24,7 @@ from bot.delivery import (
     Pacer,
     Sender,
 )
+from handlers.messages import Outgoing
 from storage import deliveries, members, outbox
 from storage.db import Database
 from storage.outbox import (

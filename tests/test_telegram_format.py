@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 from telegram import Update
 
-from bot.channels.base import Choice, Outgoing, split_text
 from bot.channels.telegram import MAX_TEXT, incoming_from_update, keyboard, render_html
+from handlers.messages import Choice, Outgoing, split_text
 from tests.fakes.telegram_api import parse_html
 
 

@@ -11,9 +11,9 @@ import pytest
 from pydantic import SecretStr
 
 from bot.app import Boucle
-from bot.channels.base import Incoming
 from bot.clock import ManualClock
 from bot.settings import Settings
+from handlers.messages import Incoming
 from storage import outbox
 from storage.db import Database
 from tests.conftest import START

@@ -6,13 +6,14 @@ import io
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from bot.channels.base import Choice, Outgoing, Sent
+from bot.channels.base import Sent
 from bot.channels.terminal import TerminalChannel, run_chat
 from bot.clock import ManualClock
 from bot.delivery import Sender
 from bot.demo import demo_names, demo_users, seed_demo
 from bot.dispatch import Dispatcher
 from handlers.context import NetworkConfig
+from handlers.messages import Choice, Outgoing
 from handlers.understanding import Gazetteer
 from storage.db import Database
 

@@ -14,12 +14,12 @@ import httpx
 import pytest
 from twilio.request_validator import RequestValidator
 
-from bot.channels.base import Outgoing
 from bot.channels.whatsapp import WhatsAppChannel
 from bot.clock import ManualClock
 from bot.dispatch import Dispatcher
 from bot.web import MAX_BODY_BYTES, Web
 from handlers.context import NetworkConfig
+from handlers.messages import Outgoing
 from handlers.understanding import Gazetteer
 from storage import deliveries, members, outbox, statuses
 from storage.db import Database

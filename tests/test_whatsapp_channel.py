@@ -10,17 +10,7 @@ from datetime import datetime, timedelta
 import pytest
 from twilio.base.exceptions import TwilioRestException
 
-from bot.channels.base import (
-    Address,
-    Choice,
-    Location,
-    Outgoing,
-    OutsideWindow,
-    Rejected,
-    RetryLater,
-    Sent,
-    Unreachable,
-)
+from bot.channels.base import OutsideWindow, Rejected, RetryLater, Sent, Unreachable
 from bot.channels.whatsapp import (
     MAX_BODY,
     BaseUrlHttpClient,
@@ -30,6 +20,7 @@ from bot.channels.whatsapp import (
     result_of_error,
 )
 from bot.clock import ManualClock
+from handlers.messages import Address, Choice, Location, Outgoing
 from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, SENDER, FakeTwilioAPI, inbound_form
 
 NUMBER = "+33611111111"

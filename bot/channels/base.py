@@ -1,106 +1,14 @@
-"""What every channel adapter speaks: `Incoming` in, `Outgoing` out, typed send results.
+"""What a channel adapter answers: typed send results, the `Channel` protocol, a recorder.
 
-Handlers only ever see these types, never a Telegram `Update` or a Twilio form.
+The messages themselves (`Incoming`, `Outgoing`, ...) belong to the core: `handlers/messages.py`.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Protocol
 
-
-@dataclass(frozen=True)
-class Address:
-    """Where a person (or a group) is reached: `telegram:123`, `whatsapp:+33612345678`."""
-
-    channel: str
-    external_id: str
-
-    def __str__(self) -> str:
-        return f"{self.channel}:{self.external_id}"
-
-    @classmethod
-    def parse(cls, text: str) -> Address:
-        channel, _, external_id = text.partition(":")
-        if not channel or not external_id:
-            raise ValueError(f"not an address: {text!r}")
-        return cls(channel, external_id)
-
-
-@dataclass(frozen=True)
-class Location:
-    latitude: float
-    longitude: float
-
-
-@dataclass(frozen=True)
-class Incoming:
-    """One message from a person, whatever the platform."""
-
-    address: Address
-    message_id: str
-    text: str
-    received_at: datetime
-    display_name: str = ""
-    contact: str = ""
-    is_button: bool = False
-    unsupported: bool = False
-    location: Location | None = None
-    media_urls: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Choice:
-    """A one-tap answer: a button on Telegram, a keyword reply on WhatsApp and in the terminal."""
-
-    label: str
-    command: str
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    """One message to send. Text is plain (adapters escape and format it); `title` is emphasised."""
-
-    text: str
-    title: str = ""
-    choices: tuple[Choice, ...] = ()
-    media_urls: tuple[str, ...] = ()
-    # Where a platform only allows pre-approved templates (WhatsApp outside its 24-hour
-    # window): which template may carry this message ("alert", "digest"; "" = none) and its
-    # variables. Other messages wait for the person's next message there.
-    template: str = ""
-    template_variables: tuple[str, ...] = ()
-    # The reader's language, for the words an adapter adds itself (« Répondez PRENDRE 12 »).
-    lang: str = "fr"
-
-    def to_json(self) -> str:
-        return json.dumps(
-            {
-                "text": self.text,
-                "title": self.title,
-                "choices": [[c.label, c.command] for c in self.choices],
-                "media_urls": list(self.media_urls),
-                "template": self.template,
-                "template_variables": list(self.template_variables),
-                "lang": self.lang,
-            },
-            ensure_ascii=False,
-        )
-
-    @classmethod
-    def from_json(cls, payload: str) -> Outgoing:
-        data = json.loads(payload)
-        return cls(
-            text=data["text"],
-            title=data.get("title", ""),
-            choices=tuple(Choice(label, command) for label, command in data.get("choices", [])),
-            media_urls=tuple(data.get("media_urls", [])),
-            template=data.get("template", ""),
-            template_variables=tuple(data.get("template_variables", [])),
-            lang=data.get("lang", "fr"),
-        )
+from handlers.messages import Outgoing
 
 
 @dataclass(frozen=True)
@@ -145,32 +53,6 @@ class Channel(Protocol):
     name: str
 
     async def send(self, external_id: str, message: Outgoing) -> SendResult: ...
-
-
-def split_text(text: str, limit: int) -> list[str]:
-    """Split `text` into chunks of at most `limit` characters, at line boundaries when possible."""
-    if len(text) <= limit:
-        return [text]
-    chunks: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            if current:
-                chunks.append(current)
-                current = ""
-            cut = line.rfind(" ", 0, limit)
-            cut = cut if cut > limit // 2 else limit
-            chunks.append(line[:cut])
-            line = line[cut:].lstrip(" ")
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            chunks.append(current)
-            current = line
-        else:
-            current = candidate
-    if current:
-        chunks.append(current)
-    return chunks
 
 
 @dataclass

@@ -30,18 +30,8 @@ from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from bot.channels.base import (
-    Address,
-    Incoming,
-    Location,
-    Outgoing,
-    Rejected,
-    RetryLater,
-    SendResult,
-    Sent,
-    Unreachable,
-    split_text,
-)
+from bot.channels.base import Rejected, RetryLater, SendResult, Sent, Unreachable
+from handlers.messages import Address, Incoming, Location, Outgoing, split_text
 from handlers.texts import MENU, t
 
 log = logging.getLogger(__name__)

@@ -13,8 +13,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from bot.channels.base import Address, Incoming, Outgoing, SendResult, Sent
+from bot.channels.base import SendResult, Sent
 from bot.clock import Clock
+from handlers.messages import Address, Incoming, Outgoing
 
 CHANNEL = "terminal"
 

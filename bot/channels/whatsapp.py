@@ -29,19 +29,8 @@ from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.http.response import Response as TwilioResponse
 from twilio.rest import Client
 
-from bot.channels.base import (
-    Address,
-    Incoming,
-    Location,
-    Outgoing,
-    OutsideWindow,
-    Rejected,
-    RetryLater,
-    SendResult,
-    Sent,
-    Unreachable,
-    split_text,
-)
+from bot.channels.base import OutsideWindow, Rejected, RetryLater, SendResult, Sent, Unreachable
+from handlers.messages import Address, Incoming, Location, Outgoing, split_text
 from handlers.texts import t
 
 log = logging.getLogger(__name__)
