@@ -1,4 +1,11 @@
-"""Start and stop everything: storage, dispatcher, channels, sender (and, later, the rest)."""
+"""Start and stop everything: storage, dispatcher, intake, channels, sender, scheduler, web.
+
+The process is honest about its health: a start-up failure raises `StartupError` (one line for
+the operator, the CLI exits non-zero); a stop (SIGTERM, Ctrl+C) completes within
+`STOP_SECONDS`, letting sends already on the wire finish; if one of the bot's loops dies
+(polling, a sender lane, the web server), `/healthz` answers 503 and `run_bot` stops the
+process with a non-zero exit.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from bot.channels.base import Channel
+from bot.channels.base import Channel, StartupError
 from bot.channels.telegram import CHANNEL as TELEGRAM
 from bot.channels.telegram import TelegramChannel
 from bot.channels.terminal import TerminalChannel, run_chat
@@ -20,11 +27,12 @@ from bot.clock import Clock, SystemClock
 from bot.delivery import Sender, default_pacing
 from bot.demo import demo_names, demo_users, seed_demo
 from bot.dispatch import Dispatcher
+from bot.intake import Intake
 from bot.scheduler import Scheduler
 from bot.settings import Settings
 from bot.web import Web, WebServer
 from handlers.context import NetworkConfig
-from handlers.messages import Address
+from handlers.messages import Address, Incoming
 from handlers.understanding import Gazetteer, load_gazetteer
 from storage import members, statuses
 from storage.db import Database
@@ -32,6 +40,11 @@ from storage.db import Database
 log = logging.getLogger(__name__)
 
 DEMO_DB_PATH = Path("boucle-demo.db")
+# A stop (SIGTERM, Ctrl+C) is over within this time, whatever is under way. Supervisors
+# (systemd, Docker) wait 10 s before they kill.
+STOP_SECONDS = 8.0
+# Of it: messages being processed may finish for this long, then sends on the wire.
+PROCESSING_GRACE_SECONDS = 2.0
 
 
 @dataclass
@@ -41,6 +54,7 @@ class Boucle:
     settings: Settings
     db: Database
     dispatcher: Dispatcher
+    intake: Intake
     sender: Sender
     clock: Clock
     channels: dict[str, Channel] = field(default_factory=dict)
@@ -53,6 +67,14 @@ class Boucle:
     async def create(cls, settings: Settings, clock: Clock | None = None) -> Boucle:
         clock = clock or SystemClock()
         db = await Database.open(settings.boucle_db_path)
+        try:
+            return await cls._assemble(settings, clock, db)
+        except BaseException:
+            await db.close()  # its worker thread would keep the process alive
+            raise
+
+    @classmethod
+    async def _assemble(cls, settings: Settings, clock: Clock, db: Database) -> Boucle:
         group = (
             Address(TELEGRAM, str(settings.boucle_group_chat_id))
             if settings.boucle_group_chat_id is not None
@@ -61,18 +83,19 @@ class Boucle:
         config = NetworkConfig(timezone=settings.boucle_timezone, has_group=group is not None)
         gazetteer = await network_gazetteer(db)
         dispatcher = Dispatcher(db, clock, gazetteer, config, group)
+        intake = Intake(dispatcher.accept, dispatcher.process)
         channels: dict[str, Channel] = {}
         sender = Sender(db, channels, clock, pacing=default_pacing(settings.boucle_whatsapp_rate))
         dispatcher.add_sender_wakeup(sender.wake)
-        app = cls(settings, db, dispatcher, sender, clock, channels)
+        app = cls(settings, db, dispatcher, intake, sender, clock, channels)
         app.scheduler = Scheduler(db, clock, settings.boucle_timezone, group, sender.wake)
         if settings.telegram_enabled:
             assert settings.telegram_bot_token is not None
             app.telegram = TelegramChannel.build(
                 settings.telegram_bot_token.get_secret_value(),
                 settings.telegram_base_url,
-                dispatcher.accept,
-                dispatcher.process,
+                intake.take,
+                dispatcher.reject_unreadable,
                 clock.now,
             )
             channels[TELEGRAM] = app.telegram
@@ -80,38 +103,74 @@ class Boucle:
         return app
 
     async def start(self) -> None:
+        """Reach the platforms, finish what the last run left, then listen. On failure,
+        what was started is stopped again and `StartupError` (or the error) propagates."""
+        try:
+            await self._start()
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def _start(self) -> None:
         if self.telegram is not None:
-            webhook = self.settings.telegram_webhook_url
-            await self.telegram.start(polling=webhook is None)
-            if webhook is not None:
-                secret = self.settings.telegram_webhook_secret
-                await self.telegram.set_webhook(
-                    webhook, secret.get_secret_value() if secret else None
-                )
+            await self.telegram.connect(self.settings.boucle_startup_timeout)
             self.dispatcher.config = NetworkConfig(
                 timezone=self.settings.boucle_timezone,
                 bot_username=self.telegram.bot_username,
                 has_group=self.dispatcher.group is not None,
             )
         await self.sender.recover()
-        await self.dispatcher.replay_unprocessed()
         self.sender.start()
+        # What was stored but not processed at the last stop goes first, in order.
+        await self.intake.resume(await self.dispatcher.unprocessed())
         if self.scheduler is not None:
             await self.scheduler.start()  # catches up a digest missed today, then every minute
         if self.web is not None:
             await self.web.start()
+        if self.telegram is not None:
+            webhook = self.settings.telegram_webhook_url
+            if webhook is None:
+                await self.telegram.bot.delete_webhook(drop_pending_updates=False)
+                self.telegram.start_polling()
+            else:
+                secret = self.settings.telegram_webhook_secret
+                await self.telegram.set_webhook(
+                    webhook, secret.get_secret_value() if secret else None
+                )
 
-    async def stop(self) -> None:
+    async def stop(self, seconds: float = STOP_SECONDS) -> None:
+        """Stop within about `seconds`: receive nothing more, let the work under way finish
+        briefly, then cancel; whatever is cut short is finished at the next start."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        if self.telegram is not None:
+            await self.telegram.stop_receiving()
         if self.web is not None:
-            await self.web.stop()  # no new webhook first, then finish what was accepted
+            await self.web.stop()  # no new webhook first
+        await self.intake.stop(min(PROCESSING_GRACE_SECONDS, seconds / 4))
         if self.scheduler is not None:
             await self.scheduler.stop()
-        await self.sender.stop()
+        await self.sender.stop(grace_seconds=max(deadline - loop.time() - 1.0, 0.0))
         if self.telegram is not None:
             await self.telegram.stop()
         if self.whatsapp is not None:
             await self.whatsapp.close()
         await self.db.close()
+
+    def loop_states(self) -> dict[str, str]:
+        """The bot's own loops: "running", or "failed" once one has ended."""
+        states = self.sender.loop_states()
+        if self.telegram is not None and self.telegram.polling is not None:
+            states["telegram-polling"] = self.telegram.state
+        return states
+
+    def vital_tasks(self) -> list[asyncio.Task[None]]:
+        tasks = self.sender.loops
+        if self.telegram is not None and self.telegram.polling is not None:
+            tasks.append(self.telegram.polling)
+        if self.web is not None and self.web.task is not None:
+            tasks.append(self.web.task)
+        return tasks
 
     def _build_whatsapp_and_web(self) -> None:
         """WhatsApp (Twilio) and the web server, when configured (see README, "WhatsApp")."""
@@ -147,7 +206,7 @@ class Boucle:
             return
         secret = settings.telegram_webhook_secret
         web = Web(
-            self.dispatcher,
+            self.intake,
             self.db,
             self.clock,
             dict(self.channels),
@@ -157,6 +216,7 @@ class Boucle:
             telegram=self.telegram if settings.telegram_webhook_url else None,
             telegram_secret=secret.get_secret_value() if secret else None,
             wake_sender=self.sender.wake,
+            loop_states=self.loop_states,
         )
         self.web = WebServer(web, settings.boucle_http_host, settings.boucle_http_port)
 
@@ -174,19 +234,46 @@ async def network_gazetteer(db: Database) -> Gazetteer:
     return gazetteer.with_focus(points) if points else gazetteer
 
 
-async def run_bot(settings: Settings) -> None:
-    app = await Boucle.create(settings)
-    await app.start()
-    log.info("Boucle is running (Ctrl+C to stop)")
+async def run_bot(settings: Settings) -> int:
+    """Run until SIGTERM or Ctrl+C (exit status 0), or until one of the bot's loops dies
+    (status 1, after a clean stop). A start-up failure raises `StartupError`."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
-    try:
-        await stop.wait()
-    finally:
-        await app.stop()
+    app = await Boucle.create(settings)
+    starting = asyncio.create_task(app.start())
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    if not starting.done():  # asked to stop while starting (Telegram slow to answer...)
+        starting.cancel()
+        with contextlib.suppress(asyncio.CancelledError, StartupError):
+            await starting
+        return 0
+    stopping.cancel()
+    starting.result()  # raises StartupError (the app stopped itself)
+    log.info("Boucle is running (Ctrl+C to stop)")
+    status = await run_until_stopped(app, stop)
+    await app.stop()
+    return status
+
+
+async def run_until_stopped(app: Boucle, stop: asyncio.Event) -> int:
+    waiting = asyncio.create_task(stop.wait())
+    vital = app.vital_tasks()
+    done, _ = await asyncio.wait({waiting, *vital}, return_when=asyncio.FIRST_COMPLETED)
+    if waiting in done:
+        return 0
+    waiting.cancel()
+    for task in done:
+        error = task.exception() if not task.cancelled() else None
+        log.critical(
+            "%s stopped (%s): Boucle stops too, so that its supervisor restarts it",
+            task.get_name(),
+            type(error).__name__ if error else "ended",
+        )
+    return 1
 
 
 async def run_terminal_chat(settings: Settings, db_path: Path = DEMO_DB_PATH) -> None:
@@ -196,12 +283,20 @@ async def run_terminal_chat(settings: Settings, db_path: Path = DEMO_DB_PATH) ->
     gazetteer = await network_gazetteer(db)
     config = NetworkConfig(timezone=settings.boucle_timezone)
     dispatcher = Dispatcher(db, clock, gazetteer, config)
+    intake = Intake(dispatcher.accept, dispatcher.process)
     terminal = TerminalChannel(names=demo_names())
     sender = Sender(db, {"terminal": terminal}, clock)
     await sender.recover()
+    await intake.resume(await dispatcher.unprocessed())
+
+    async def take_and_process(incoming: Incoming) -> None:
+        await intake.take(incoming)
+        await intake.idle()
+
     try:
         await run_chat(
-            terminal, dispatcher.handle, sender.deliver_all_due, clock, demo_users(), "camille"
+            terminal, take_and_process, sender.deliver_all_due, clock, demo_users(), "camille"
         )
     finally:
+        await intake.stop(PROCESSING_GRACE_SECONDS)
         await db.close()

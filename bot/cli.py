@@ -15,6 +15,7 @@ from telegram import Bot
 from telegram.error import TelegramError
 
 from bot.app import run_bot, run_terminal_chat
+from bot.channels.base import StartupError
 from bot.clock import SystemClock
 from bot.settings import Settings
 from handlers.members import deep_link
@@ -65,8 +66,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             asyncio.run(run_terminal_chat(settings))
             return 0
-        asyncio.run(run_bot(settings))
-        return 0
+        try:
+            return asyncio.run(run_bot(settings))
+        except StartupError as error:
+            print(f"Boucle ne peut pas démarrer : {error}", file=sys.stderr)
+            return 1
+        except KeyboardInterrupt:  # Ctrl+C before the signal handlers were in place
+            return 130
     if args.command == "chat":
         logging.getLogger().setLevel(logging.WARNING)
         asyncio.run(run_terminal_chat(settings))

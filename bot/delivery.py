@@ -8,9 +8,12 @@ with a `delivery_attempts` row. After a crash only rows that were in flight at t
 go out twice; `recover` requeues and counts them.
 
 Outcomes: a 429 requeues the row after `retry_after` and pauses the chat (the whole channel
-for a private chat, see `Pacer.pause`); 5xx and timeouts retry with exponential backoff, then
-`failed`; 403 marks the member unreachable (their coordinator reads it in the digest) and holds
-their other messages; outside WhatsApp's window the row is held until the person writes.
+for a private chat, see `Pacer.pause`); 5xx and refused connections retry with exponential
+backoff, then `failed`; an ambiguous outcome (the request may have reached the platform but no
+answer was read) is retried at most `max_ambiguous_attempts` times, each one counted, since
+each retry may be a duplicate; 403 marks the member unreachable (their coordinator reads it in
+the digest) and holds their other messages; outside WhatsApp's window the row is held until the
+person writes.
 
 Pacing uses an injectable monotonic clock and sleep (real time in production, fast in tests);
 when a row is due is read against the injected `Clock`.
@@ -220,6 +223,9 @@ class DeliveryPolicy:
     max_backoff_seconds: float = 600.0
     idle_poll_seconds: float = 5.0
     max_in_flight: int = MAX_IN_FLIGHT
+    # Sends whose outcome we could not read (each may have arrived): after this many, give up
+    # rather than risk the person receiving the message once more.
+    max_ambiguous_attempts: int = 2
 
     def backoff(self, attempts: int) -> float:
         delay: float = self.first_backoff_seconds * 2 ** max(attempts - 1, 0)
@@ -230,6 +236,7 @@ class DeliveryPolicy:
 class DeliveryStats:
     sent: int = 0
     retried: int = 0
+    ambiguous: int = 0
     rate_limited: int = 0
     failed: int = 0
     unreachable: int = 0
@@ -310,16 +317,32 @@ class Sender:
             lane = self._lane(name)
             self._loops.append(asyncio.create_task(self._run_lane(lane), name=f"sender-{name}"))
 
-    async def stop(self) -> None:
-        """Stop at once: sends on the wire are cancelled, their rows stay `in_flight` and are
-        requeued (and counted) by the next `recover`."""
-        tasks = [*self._loops, *(t for lane in self._lanes.values() for t in lane.tasks)]
-        for task in tasks:
+    async def stop(self, grace_seconds: float = 0.0) -> None:
+        """Take no new row; sends already on the wire may finish for `grace_seconds` (a message
+        the platform accepted is then recorded as sent, not sent again after a restart). What is
+        still on the wire then is cancelled: its row stays `in_flight` and the next `recover`
+        requeues (and counts) it."""
+        loops, self._loops = self._loops, []
+        for task in loops:
             task.cancel()
-        for task in tasks:
+        for task in loops:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        self._loops = []
+        on_wire = [task for lane in self._lanes.values() for task in lane.tasks]
+        if on_wire and grace_seconds > 0:
+            await asyncio.wait(on_wire, timeout=grace_seconds)
+        for task in on_wire:
+            task.cancel()
+        for task in on_wire:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    @property
+    def loops(self) -> list[asyncio.Task[None]]:
+        return list(self._loops)
+
+    def loop_states(self) -> dict[str, str]:
+        return {task.get_name(): "failed" if task.done() else "running" for task in self._loops}
 
     # ------------------------------------------------------------------ draining
 
@@ -466,7 +489,21 @@ class Sender:
                 self.stats.rate_limited += 1
                 log.warning("429 for %s: waiting %.1f s", message.channel, result.seconds)
             elif isinstance(result, RetryLater):
-                if attempt >= self.policy.max_attempts:
+                ambiguous = message.ambiguous_attempts + (1 if result.ambiguous else 0)
+                outcome = deliveries.AMBIGUOUS if result.ambiguous else deliveries.RETRY
+                if result.ambiguous:
+                    self.stats.ambiguous += 1
+                    log.warning(
+                        "outbox message %d: no answer from %s, it may have arrived (%d/%d)",
+                        message.id,
+                        message.channel,
+                        ambiguous,
+                        self.policy.max_ambiguous_attempts,
+                    )
+                if (
+                    attempt >= self.policy.max_attempts
+                    or ambiguous >= self.policy.max_ambiguous_attempts
+                ):
                     await outbox.mark_failed(conn, message.id, result.reason)
                     await deliveries.record_attempt(
                         conn, message.id, attempt, now, deliveries.FAILED, result.reason
@@ -474,9 +511,11 @@ class Sender:
                     self.stats.failed += 1
                 else:
                     at = now + timedelta(seconds=self.policy.backoff(attempt))
-                    await deliveries.requeue(conn, message.id, at, result.reason)
+                    await deliveries.requeue(
+                        conn, message.id, at, result.reason, ambiguous=result.ambiguous
+                    )
                     await deliveries.record_attempt(
-                        conn, message.id, attempt, now, deliveries.RETRY, result.reason
+                        conn, message.id, attempt, now, outcome, result.reason
                     )
                     self.stats.retried += 1
             elif isinstance(result, Unreachable):

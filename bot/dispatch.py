@@ -1,9 +1,12 @@
 """The one path of every message: inbox, who is it, which command, handler, outbox.
 
-`Dispatcher.handle` stores the message (recognising a redelivery), then runs the handler and
-stores its notifications in one transaction, and returns the replies for the writer, which the
-channel sends at once. A crash between storing and processing leaves the message `received`:
-`replay_unprocessed` handles it at the next start, its replies then going through the outbox.
+`accept` stores the message (recognising a redelivery) together with the facts "this person
+wrote" (last inbound time, reactivation, release of held messages), so that no later error can
+roll them back. `process` runs the handler and stores, in one transaction, its effects, every
+outgoing message (the writer's replies included) and the inbox row's "processed": either all of
+it happens or none. The sender is woken as soon as that commits, so replies still leave in
+milliseconds, and a 429, a 5xx or a crash cannot lose them. A crash between storing and
+processing leaves the message `received`: it is processed at the next start.
 """
 
 from __future__ import annotations
@@ -58,7 +61,8 @@ class Dispatcher:
         self._wake_sender.append(wake)
 
     async def handle(self, incoming: Incoming) -> list[Outgoing]:
-        """Process one message once; the replies are for its writer (empty for a redelivery)."""
+        """Accept then process one message (the terminal, tests). Returns the replies queued
+        for its writer (already in the outbox); empty for a redelivery."""
         if not await self.accept(incoming):
             return []
         return await self.process(incoming)
@@ -66,8 +70,9 @@ class Dispatcher:
     async def accept(self, incoming: Incoming) -> bool:
         """Store the message (committed) before anything else; False for a redelivery.
 
-        Webhooks (WhatsApp) call this, answer the platform at once, then `process` later:
-        what was accepted is never lost, `replay_unprocessed` finishes it after a crash."""
+        Channels call this (through `bot.intake.Intake`), acknowledge the platform, then
+        `process` runs later: what was accepted is never lost."""
+        now = self.clock.now()
         async with self.db.transaction() as conn:
             fresh = await inbox.record_inbound(
                 conn,
@@ -75,66 +80,88 @@ class Dispatcher:
                 incoming.message_id,
                 str(incoming.address),
                 encode_incoming(incoming),
-                self.clock.now(),
+                now,
             )
+            released = await self._note_that_they_wrote(conn, incoming, now) if fresh else 0
+        if released:
+            self._notify_sender()
         if not fresh:
             log.info("redelivered message %s ignored", incoming.message_id)
         return fresh
 
-    async def process(self, incoming: Incoming, replies_via_outbox: bool = False) -> list[Outgoing]:
+    async def _note_that_they_wrote(self, conn: Conn, incoming: Incoming, now: datetime) -> int:
+        """A member wrote: their window is open, they are reachable, held news may go."""
+        address = incoming.address
+        member = await members.member_by_address(conn, address.channel, address.external_id)
+        if member is None:
+            return 0
+        await members.touch_identity(
+            conn, address.channel, address.external_id, incoming.contact, now
+        )
+        if member.status == "unreachable":
+            await members.set_member_status(conn, member.id, "active")
+        return await outbox.release_held(conn, address.channel, address.external_id, now)
+
+    async def reject_unreadable(self, channel: str, message_id: str, payload: str) -> bool:
+        """A platform update we cannot read: stored as failed (for an operator), never
+        processed. False when it was stored before."""
+        async with self.db.transaction() as conn:
+            return await inbox.record_inbound(
+                conn, channel, message_id, f"{channel}:?", payload, self.clock.now(), "failed"
+            )
+
+    async def process(self, incoming: Incoming) -> list[Outgoing]:
+        """Handle an accepted message once; returns the replies queued for its writer."""
         now = self.clock.now()
         try:
             async with self.db.transaction() as conn:
-                replies, notified = await self._run(conn, incoming, now, replies_via_outbox)
+                replies = await self._run(conn, incoming, now)
         except UserError as error:
-            replies, notified = [Outgoing(error.message)], False
-            await self._mark(incoming, "processed")
+            replies = await self._conclude(incoming, [Outgoing(error.message)], "processed")
         except Exception:
             log.exception("failed to process message %s", incoming.message_id)
-            replies, notified = [Outgoing(t("fr", "internal_error"))], False
-            await self._mark(incoming, "failed")
-        if notified:
+            apology = [Outgoing(t("fr", "internal_error"))]
+            replies = await self._conclude(incoming, apology, "failed")
+        if replies:
             self._notify_sender()
-        if replies_via_outbox and replies:
-            await self._enqueue_replies(incoming.address, replies)
-            return []
         return replies
 
-    async def _run(
-        self, conn: Conn, incoming: Incoming, now: datetime, replies_via_outbox: bool
-    ) -> tuple[list[Outgoing], bool]:
+    async def _run(self, conn: Conn, incoming: Incoming, now: datetime) -> list[Outgoing]:
         if not await inbox.is_pending(conn, incoming.address.channel, incoming.message_id):
             # Already handled (a replay at start and the live path met): once is enough.
-            return [], False
+            return []
         member = await members.member_by_address(
             conn, incoming.address.channel, incoming.address.external_id
         )
-        if member is not None:
-            await members.touch_identity(
-                conn, incoming.address.channel, incoming.address.external_id, incoming.contact, now
-            )
-            if member.status == "unreachable":
-                await members.set_member_status(conn, member.id, "active")
-            released = await outbox.release_held(
-                conn, incoming.address.channel, incoming.address.external_id, now
-            )
-            if released:
-                self._notify_sender()
         ctx = Context(conn, incoming, member, now, self.gazetteer, self.config)
         effects = await self.route(ctx)
-        # The writer gets direct replies, never a copy of the news they caused (even a newcomer).
+        # The writer gets replies, never a copy of the news they caused (even a newcomer).
         writer = member or await members.member_by_address(
             conn, incoming.address.channel, incoming.address.external_id
         )
-        count = await enqueue_notifications(
-            conn,
-            effects.notifications,
-            now,
-            self.group,
-            exclude_member=writer.id if writer else None,
+        writer_id = writer.id if writer else None
+        await enqueue_notifications(
+            conn, effects.notifications, now, self.group, exclude_member=writer_id
         )
+        replies = [replace(reply, lang=ctx.lang) for reply in effects.replies]
+        await enqueue_replies(conn, incoming.address, writer_id, replies, now)
         await inbox.mark_inbound(conn, incoming.address.channel, incoming.message_id, "processed")
-        return [replace(reply, lang=ctx.lang) for reply in effects.replies], count > 0
+        return replies
+
+    async def _conclude(
+        self, incoming: Incoming, replies: list[Outgoing], state: str
+    ) -> list[Outgoing]:
+        """After the handler's transaction rolled back: the answer and the inbox state, together."""
+        address = incoming.address
+        async with self.db.transaction() as conn:
+            if not await inbox.is_pending(conn, address.channel, incoming.message_id):
+                return []
+            member = await members.member_by_address(conn, address.channel, address.external_id)
+            await enqueue_replies(
+                conn, address, member.id if member else None, replies, self.clock.now()
+            )
+            await inbox.mark_inbound(conn, address.channel, incoming.message_id, state)
+        return replies
 
     async def route(self, ctx: Context) -> Effects:
         incoming = ctx.incoming
@@ -193,37 +220,33 @@ class Dispatcher:
             return (command, args) if looks_like_invite_code(args) else None
         return (command, args) if not args else None
 
-    async def replay_unprocessed(self) -> int:
-        """At start: process what was stored but not processed before a stop."""
+    async def unprocessed(self) -> list[Incoming]:
+        """Stored but not processed before the last stop, oldest first (see `Intake.resume`)."""
         async with self.db.transaction() as conn:
             pending = await inbox.unprocessed_inbound(conn)
-        for entry in pending:
-            await self.process(decode_incoming(entry.payload), replies_via_outbox=True)
+        return [decode_incoming(entry.payload) for entry in pending]
+
+    async def replay_unprocessed(self) -> int:
+        """Process, one after the other, what was stored but not processed before a stop."""
+        pending = await self.unprocessed()
+        for incoming in pending:
+            await self.process(incoming)
         return len(pending)
-
-    async def _enqueue_replies(self, address: Address, replies: list[Outgoing]) -> None:
-        async with self.db.transaction() as conn:
-            member = await members.member_by_address(conn, address.channel, address.external_id)
-            rows = [
-                QueuedMessage(
-                    address.channel,
-                    address.external_id,
-                    member.id if member else None,
-                    reply.to_json(),
-                    PRIORITY_URGENT,
-                )
-                for reply in replies
-            ]
-            await outbox.enqueue(conn, rows, self.clock.now())
-        self._notify_sender()
-
-    async def _mark(self, incoming: Incoming, state: str) -> None:
-        async with self.db.transaction() as conn:
-            await inbox.mark_inbound(conn, incoming.address.channel, incoming.message_id, state)
 
     def _notify_sender(self) -> None:
         for wake in self._wake_sender:
             wake()
+
+
+async def enqueue_replies(
+    conn: Conn, to: Address, member_id: int | None, replies: list[Outgoing], now: datetime
+) -> None:
+    """The writer's replies: outbox rows like any other message, ahead of the news."""
+    rows = [
+        QueuedMessage(to.channel, to.external_id, member_id, reply.to_json(), PRIORITY_URGENT)
+        for reply in replies
+    ]
+    await outbox.enqueue(conn, rows, now)
 
 
 async def drop_pending_question(ctx: Context) -> None:

@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     boucle_http_port: int = 8080
     # Messages per second the sender allows itself on WhatsApp (Twilio's default: ~80/s).
     boucle_whatsapp_rate: float = Field(default=80.0, gt=0)
+    # At start, how long to keep trying to reach Telegram before giving up (exit status 1).
+    boucle_startup_timeout: float = Field(default=30.0, gt=0, le=300)
 
     twilio_account_sid: str | None = None
     twilio_auth_token: SecretStr | None = None

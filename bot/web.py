@@ -4,10 +4,10 @@ Routes: `POST /whatsapp` (Twilio inbound), `POST /whatsapp/status` (delivery sta
 `POST /telegram` (Telegram updates, webhook mode only), `GET /healthz`.
 
 Each webhook is a straight line: refuse an oversized body, check the signature (or secret),
-parse, store, answer. The work (running the command, applying a status) happens after the
-answer, in one worker task fed by a queue: Twilio wants its answer within seconds, and messages
-are handled in the order they arrived. What was stored but not yet processed when the process
-stops is finished at the next start (`Dispatcher.replay_unprocessed`).
+parse, store, answer. The work happens after the answer: a message is handed to the intake
+(`bot/intake.py`: stored before we answer, processed in order per chat), a status callback to
+one worker task fed by a queue. Twilio wants its answer within seconds. What was stored but not
+yet processed when the process stops is finished at the next start.
 """
 
 from __future__ import annotations
@@ -35,8 +35,7 @@ from bot.channels.telegram import TelegramChannel
 from bot.channels.whatsapp import WhatsAppChannel, parse_twilio_form
 from bot.clock import Clock
 from bot.delivery_status import StatusPolicy, apply_status, status_report
-from bot.dispatch import Dispatcher
-from handlers.messages import Incoming
+from bot.intake import Intake
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -123,7 +122,7 @@ class Web:
 
     def __init__(
         self,
-        dispatcher: Dispatcher,
+        intake: Intake,
         db: Database,
         clock: Clock,
         channels: dict[str, Any],
@@ -134,8 +133,9 @@ class Web:
         telegram_secret: str | None = None,
         wake_sender: Callable[[], None] = lambda: None,
         status_policy: StatusPolicy | None = None,
+        loop_states: Callable[[], dict[str, str]] = dict,
     ) -> None:
-        self.dispatcher = dispatcher
+        self.intake = intake
         self.db = db
         self.clock = clock
         self.channels = channels
@@ -146,6 +146,8 @@ class Web:
         self.telegram_secret = telegram_secret
         self.wake_sender = wake_sender
         self.status_policy = status_policy or StatusPolicy()
+        # The bot's own loops (sender lanes, polling): one that died makes the process unhealthy.
+        self.loop_states = loop_states
         self.worker = Worker()
         routes = [Route("/healthz", self.healthz, methods=["GET"])]
         if whatsapp is not None:
@@ -183,13 +185,14 @@ class Web:
         if isinstance(form, Response):
             return form
         incoming = parse_twilio_form(form, self.clock.now())
-        if incoming is not None and await self.dispatcher.accept(incoming):
-            self.worker.submit(lambda: self._process(incoming))
+        if incoming is not None:
+            await self.intake.take(incoming)
         return Response(EMPTY_TWIML, media_type="text/xml")
 
-    async def _process(self, incoming: Incoming) -> None:
-        # Replies go through the outbox: durable, and sent by the one sender loop.
-        await self.dispatcher.process(incoming, replies_via_outbox=True)
+    async def idle(self) -> None:
+        """Wait until what was received is processed (tests)."""
+        await self.intake.idle()
+        await self.worker.idle()
 
     async def whatsapp_status(self, request: Request) -> Response:
         form = await self._verified_form(request)
@@ -220,8 +223,8 @@ class Web:
             return Response(status_code=400)
         if not isinstance(data, dict):
             return Response(status_code=400)
-        # PTB's update queue stores nothing durably: the dispatcher's inbox does, once the
-        # application picks the update up (a redelivery is then recognised).
+        # Stored in the inbox when `feed` returns (a redelivery is recognised); if storing
+        # fails, the error answer makes Telegram send the update again.
         await self.telegram.feed(data)
         return Response()
 
@@ -237,12 +240,16 @@ class Web:
         channels = {
             name: getattr(channel, "state", "running") for name, channel in self.channels.items()
         }
-        healthy = database == "ok" and all(state == "running" for state in channels.values())
+        loops = self.loop_states()
+        healthy = database == "ok" and all(
+            state == "running" for state in [*channels.values(), *loops.values()]
+        )
         return JSONResponse(
             {
                 "status": "ok" if healthy else "unhealthy",
                 "database": database,
                 "channels": channels,
+                "loops": loops,
             },
             status_code=200 if healthy else 503,
         )
@@ -287,6 +294,10 @@ class InLoopServer(uvicorn.Server):
         port: int = self.servers[0].sockets[0].getsockname()[1]
         return port
 
+    @property
+    def task(self) -> asyncio.Task[None] | None:
+        return self._task
+
     async def stop_serving(self) -> None:
         if self._task is not None:
             self.stop()
@@ -319,6 +330,11 @@ class WebServer:
         self.web.worker.start()
         self.port = await self._server.start_serving("boucle-web")
         log.info("web server listening on %s:%s", self._server.config.host, self.port)
+
+    @property
+    def task(self) -> asyncio.Task[None] | None:
+        """Serving; done only if the server died (or was stopped)."""
+        return self._server.task
 
     async def stop(self) -> None:
         await self._server.stop_serving()

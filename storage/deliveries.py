@@ -18,6 +18,7 @@ from storage.timefmt import from_db, to_db
 # Outcomes written to `delivery_attempts.outcome`.
 SENT = "sent"
 RETRY = "retry"
+AMBIGUOUS = "ambiguous"  # no answer read: the message may have arrived; retried, bounded
 RATE_LIMITED = "rate_limited"
 FAILED = "failed"
 UNREACHABLE = "unreachable"
@@ -75,14 +76,20 @@ async def record_attempt(
 
 
 async def requeue(
-    conn: Conn, message_id: int, at: datetime, error: str, *, counts_as_attempt: bool = True
+    conn: Conn,
+    message_id: int,
+    at: datetime,
+    error: str,
+    *,
+    counts_as_attempt: bool = True,
+    ambiguous: bool = False,
 ) -> None:
     """Back in the queue until `at`. A 429 is the platform's pacing, not a failed try: it does
-    not use up one of the row's attempts."""
+    not use up one of the row's attempts. An ambiguous outcome is counted apart (bounded)."""
     await conn.execute(
         "UPDATE outbox SET state = 'queued', next_attempt_at = ?, last_error = ?,"
-        " attempts = attempts - ? WHERE id = ?",
-        (to_db(at), error[:500], 0 if counts_as_attempt else 1, message_id),
+        " attempts = attempts - ?, ambiguous_attempts = ambiguous_attempts + ? WHERE id = ?",
+        (to_db(at), error[:500], 0 if counts_as_attempt else 1, int(ambiguous), message_id),
     )
 
 

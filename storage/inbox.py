@@ -18,14 +18,20 @@ class InboxEntry:
 
 
 async def record_inbound(
-    conn: Conn, channel: str, message_id: str, address: str, payload: str, now: datetime
+    conn: Conn,
+    channel: str,
+    message_id: str,
+    address: str,
+    payload: str,
+    now: datetime,
+    state: str = "received",
 ) -> bool:
     """Store an inbound message; False when it was already seen (a redelivery)."""
     try:
         await conn.execute(
-            "INSERT INTO inbox (channel, message_id, address, payload, received_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (channel, message_id, address, payload, to_db(now)),
+            "INSERT INTO inbox (channel, message_id, address, payload, received_at, state)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (channel, message_id, address, payload, to_db(now), state),
         )
     except sqlite3.IntegrityError:
         return False

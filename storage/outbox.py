@@ -28,6 +28,7 @@ class OutboxMessage:
     payload: str
     priority: int
     attempts: int
+    ambiguous_attempts: int = 0
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ def message_from_row(row: sqlite3.Row) -> OutboxMessage:
         payload=row["payload"],
         priority=row["priority"],
         attempts=row["attempts"],
+        ambiguous_attempts=row["ambiguous_attempts"],
     )
 
 

@@ -49,10 +49,15 @@ class Network:
         return await self.say(user, f"/start {code}")
 
     async def say(self, user: str, text: str, *, button: bool = False) -> list[str]:
-        """`user` writes `text`; returns the bot's direct replies, rendered as plain text."""
-        replies = await self.dispatcher.handle(self.incoming(user, text, button=button))
+        """`user` writes `text`; returns what the sender delivered to them for it (their
+        replies come through the outbox like everything else), rendered as plain text."""
         await self.deliver()
-        return [render_plain(reply) for reply in replies]
+        before = len(self.inboxes[user])
+        await self.dispatcher.handle(self.incoming(user, text, button=button))
+        await self.deliver()
+        replies = self.inboxes[user][before:]
+        del self.inboxes[user][before:]
+        return replies
 
     def incoming(self, user: str, text: str, *, button: bool = False) -> Incoming:
         self._message_ids += 1

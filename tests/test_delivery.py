@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from telegram.ext import Application, ApplicationBuilder
+from telegram import Bot
+from telegram.request import HTTPXRequest
 
 from bot.channels.base import RecordingChannel, SendResult, Sent
 from bot.channels.telegram import TelegramChannel
@@ -282,25 +283,18 @@ async def api() -> AsyncIterator[FakeTelegramAPI]:
 
 @pytest.fixture
 async def telegram(api: FakeTelegramAPI, clock: ManualClock) -> AsyncIterator[TelegramChannel]:
-    application: Application = (  # type: ignore[type-arg]
-        ApplicationBuilder()
-        .token(api.token)
-        .base_url(api.base_url)
-        .updater(None)
-        .read_timeout(0.3)
-        .build()
-    )
+    bot = Bot(api.token, base_url=api.base_url, request=HTTPXRequest(read_timeout=0.3))
 
-    async def no_accept(_: object) -> bool:
+    async def no_take(_: object) -> bool:
         return False
 
-    async def no_handle(_: object) -> list[Outgoing]:
-        return []
+    async def no_reject(*_: str) -> bool:
+        return False
 
-    channel = TelegramChannel(application, no_accept, no_handle, clock.now)
-    await application.initialize()
+    channel = TelegramChannel(bot, no_take, no_reject, clock.now)
+    await bot.initialize()
     yield channel
-    await application.shutdown()
+    await bot.shutdown()
 
 
 async def member_on_telegram(db: Database, clock: ManualClock, chat: int, role: str) -> int:
@@ -405,13 +399,40 @@ async def test_timeout_is_retried_and_may_duplicate_only_that_message(
     sender, _ = ptb_sender(db, telegram, clock)
     api.delay_next("sendMessage", 0.6)  # longer than the client's 0.3 s read timeout
     await sender.deliver_all_due()
-    assert await attempts(db) == ["retry"]
+    assert await attempts(db) == ["ambiguous"], "no answer read: it may have arrived"
+    assert sender.stats.ambiguous == 1
     await api.wait_for(lambda: len(api.messages_to(42)) == 1, what="late execution")
     clock.advance(timedelta(seconds=2))
     await sender.deliver_all_due()
     assert await states(db) == {"sent": 1}
     # Telegram executed the timed-out call anyway: the one possible duplicate.
     assert sum(api.duplicates().values()) <= 1
+
+
+async def test_ambiguous_sends_are_retried_a_bounded_number_of_times(
+    db: Database, clock: ManualClock, api: FakeTelegramAPI, telegram: TelegramChannel
+) -> None:
+    await enqueue(db, clock, [row(42, "bonjour")])
+    sender, _ = ptb_sender(db, telegram, clock, max_ambiguous_attempts=2)
+    api.delay_next("sendMessage", 0.6, count=5)
+    for _ in range(4):
+        await sender.deliver_all_due()
+        clock.advance(timedelta(seconds=60))
+    assert await states(db) == {"failed": 1}, "not sent a third time: it may have arrived twice"
+    assert await attempts(db) == ["ambiguous", "failed"]
+    assert sender.stats.ambiguous == 2
+    await api.wait_for(lambda: len(api.messages_to(42)) == 2, what="both late executions")
+
+
+async def test_refused_connection_is_not_ambiguous(
+    db: Database, clock: ManualClock, telegram: TelegramChannel
+) -> None:
+    await enqueue(db, clock, [row(42, "bonjour")])
+    telegram.bot = Bot(telegram.bot.token, base_url="http://127.0.0.1:9/bot")
+    sender, _ = ptb_sender(db, telegram, clock)
+    await sender.deliver_all_due()
+    assert await attempts(db) == ["retry"]
+    assert sender.stats.ambiguous == 0
 
 
 async def test_403_marks_the_member_unreachable_and_holds_the_rest(

@@ -78,6 +78,6 @@ def test_updates_ignored_outside_private_chats() -> None:
     incoming = incoming_from_update(private, now)
     assert (
         incoming is not None
-        and incoming.message_id == "u6"
+        and incoming.message_id == "m7:2"  # chat and message: unlike update_id, never reused
         and incoming.contact.startswith("@anne")
     )

@@ -170,6 +170,10 @@ async def test_sticker_and_long_message(
     assert "trop long" in (await last_text(api, ALICE, 3)).plain_text
 
 
+def relays_on_the_wire(api: FakeTelegramAPI) -> int:
+    return sum("Don #1 ·" in str(call.get("text", "")) for call in api.calls_to("sendMessage"))
+
+
 async def test_restart_in_the_middle_loses_nothing(api: FakeTelegramAPI, tmp_path: Path) -> None:
     db_path = tmp_path / "boucle.db"
     codes = await make_invites(db_path)
@@ -179,8 +183,8 @@ async def test_restart_in_the_middle_loses_nothing(api: FakeTelegramAPI, tmp_pat
     # The three relays are on the wire, unanswered, when the process stops.
     api.hold_chats(BOB, CARLA, GROUP)
     api.send_text(ALICE, "/don 4 cagettes de tomates à Trèbes")
-    await api.wait_for(lambda: len(api.calls_to("sendMessage")) >= 7, what="relays in flight")
-    await first.stop()
+    await api.wait_for(lambda: relays_on_the_wire(api) == 3, what="relays in flight")
+    await first.stop(seconds=0)  # no grace: as if the process were killed
     db = await Database.open(db_path)
     async with db.transaction() as conn:
         in_flight = (await outbox.count_by_state(conn)).get("in_flight", 0)
@@ -229,7 +233,7 @@ async def test_update_not_stored_is_not_acknowledged(
     await join_all(api, codes)
     assert app.telegram is not None
     app.telegram.error_pause = 0.01
-    real_accept = app.dispatcher.accept
+    real_take = app.intake.take
     failures = 0
 
     async def failing_once(incoming: Incoming) -> bool:
@@ -237,9 +241,9 @@ async def test_update_not_stored_is_not_acknowledged(
         if "tomates" in incoming.text and failures == 0:
             failures += 1
             raise OSError("disk full")
-        return await real_accept(incoming)
+        return await real_take(incoming)
 
-    app.telegram._accept = failing_once
+    app.telegram._take = failing_once
     update_id = api.send_text(ALICE, "/don 4 cagettes de tomates à Trèbes")
     assert "#1" in (await last_text(api, ALICE, 2)).plain_text
     assert api.deliveries[update_id] == 2  # served again because it was not acknowledged

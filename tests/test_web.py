@@ -17,6 +17,7 @@ from twilio.request_validator import RequestValidator
 from bot.channels.whatsapp import WhatsAppChannel
 from bot.clock import ManualClock
 from bot.dispatch import Dispatcher
+from bot.intake import Intake
 from bot.web import MAX_BODY_BYTES, Web
 from handlers.context import NetworkConfig
 from handlers.messages import Outgoing
@@ -74,6 +75,7 @@ class Setup:
 @pytest.fixture
 async def setup(db: Database, clock: ManualClock, gazetteer: Gazetteer) -> AsyncIterator[Setup]:
     dispatcher = Dispatcher(db, clock, gazetteer, NetworkConfig())
+    intake = Intake(dispatcher.accept, dispatcher.process)
     async with FakeTwilioAPI() as twilio:
 
         async def last_inbound(external_id: str) -> Any:
@@ -92,7 +94,7 @@ async def setup(db: Database, clock: ManualClock, gazetteer: Gazetteer) -> Async
         )
         telegram = FakeTelegram()
         web = Web(
-            dispatcher,
+            intake,
             db,
             clock,
             {"whatsapp": whatsapp, "telegram": telegram},
@@ -123,7 +125,7 @@ async def test_signed_message_is_stored_and_answered_with_empty_twiml(setup: Set
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/xml")
     assert response.text.endswith("<Response></Response>")
-    await setup.web.worker.idle()
+    await setup.web.idle()
     assert await count(setup.db, "SELECT COUNT(*) FROM inbox WHERE state = 'processed'") == 1
     # A stranger: the reply (how to join) is queued for them, on WhatsApp.
     assert await count(setup.db, "SELECT COUNT(*) FROM outbox WHERE channel = 'whatsapp'") == 1
@@ -149,7 +151,7 @@ async def test_bad_signatures_are_refused_and_nothing_stored(
     with caplog.at_level(logging.WARNING, logger="bot.web"):
         response = await setup.post("/whatsapp", form, signature=signature)
     assert response.status_code == 403
-    await setup.web.worker.idle()
+    await setup.web.idle()
     assert await count(setup.db, "SELECT COUNT(*) FROM inbox") == 0
     assert any("refused" in r.getMessage() for r in caplog.records)
     assert "secret" not in caplog.text, "the body is never logged"
@@ -168,7 +170,7 @@ async def test_redelivered_message_sid_is_acknowledged_once(setup: Setup) -> Non
     form = inbound_form(NUMBER, "bonjour", "SMreplayed")
     for _ in range(3):
         assert (await setup.post("/whatsapp", form)).status_code == 200
-    await setup.web.worker.idle()
+    await setup.web.idle()
     assert await count(setup.db, "SELECT COUNT(*) FROM inbox") == 1
     assert await count(setup.db, "SELECT COUNT(*) FROM outbox") == 1, "one reply only"
 
@@ -231,7 +233,7 @@ async def test_status_callbacks_update_delivery_state(setup: Setup, clock: Manua
     row_id = await sent_row(setup.db, clock, sid, None)
     for status in ("sent", "delivered", "sent", "read"):
         assert (await setup.post("/whatsapp/status", status_form(sid, status))).status_code == 200
-    await setup.web.worker.idle()
+    await setup.web.idle()
     assert await state_of(setup.db, row_id) == ("sent", "read"), "never moves backwards"
     unsigned = await setup.post("/whatsapp/status", status_form(sid, "failed", 30003), "")
     assert unsigned.status_code == 403
@@ -246,7 +248,7 @@ async def test_failed_status_is_retried_then_member_unreachable(
     sid = new_sid("SM")
     row_id = await sent_row(setup.db, clock, sid, member_id)
     await setup.post("/whatsapp/status", status_form(sid, "undelivered", 30003))
-    await setup.web.worker.idle()
+    await setup.web.idle()
     assert (await state_of(setup.db, row_id))[0] == "queued", "sent again later"
     # Two more sends, both undelivered: the policy gives up and marks the member.
     for _ in range(2):
@@ -257,7 +259,7 @@ async def test_failed_status_is_retried_then_member_unreachable(
                 (sid := new_sid("SM"), row_id),
             )
         await setup.post("/whatsapp/status", status_form(sid, "failed", 30003))
-        await setup.web.worker.idle()
+        await setup.web.idle()
     assert (await state_of(setup.db, row_id))[0] == "failed"
     async with setup.db.transaction() as conn:
         found = await members.member_by_id(conn, member_id)
@@ -271,7 +273,7 @@ async def test_failed_status_for_unsubscribed_number_marks_unreachable_at_once(
     sid = new_sid("SM")
     row_id = await sent_row(setup.db, clock, sid, member_id)
     await setup.post("/whatsapp/status", status_form(sid, "failed", 21610))
-    await setup.web.worker.idle()
+    await setup.web.idle()
     assert (await state_of(setup.db, row_id))[0] == "failed"
 
 
@@ -279,20 +281,20 @@ async def test_63016_status_sends_the_template_or_holds(setup: Setup, clock: Man
     sid = new_sid("SM")
     row_id = await sent_row(setup.db, clock, sid, None)  # an alert: the template exists
     await setup.post("/whatsapp/status", status_form(sid, "failed", 63016))
-    await setup.web.worker.idle()
+    await setup.web.idle()
     [template] = setup.twilio.messages_to(NUMBER)
     assert template.content_sid == "HXalert"
     assert await state_of(setup.db, row_id) == ("sent", None)
     # The template too fails with 63016 (say it was not approved): wait for the person.
     await setup.post("/whatsapp/status", status_form(template.sid, "failed", 63016))
-    await setup.web.worker.idle()
+    await setup.web.idle()
     # No second template (no loop): held, released when the person writes.
     assert len(setup.twilio.messages_to(NUMBER)) == 1
     assert await state_of(setup.db, row_id) == ("held", None)
     plain_sid = new_sid("SM")
     plain_id = await sent_row(setup.db, clock, plain_sid, None, template="")
     await setup.post("/whatsapp/status", status_form(plain_sid, "failed", 63016))
-    await setup.web.worker.idle()
+    await setup.web.idle()
     assert await state_of(setup.db, plain_id) == ("held", None), "no template for a plain one"
 
 
@@ -321,10 +323,18 @@ async def test_healthz(setup: Setup) -> None:
         "status": "ok",
         "database": "ok",
         "channels": {"whatsapp": "running", "telegram": "running"},
+        "loops": {},
     }
     setup.telegram.state = "stopped"
     response = await setup.client.get("/healthz")
     assert response.status_code == 503 and response.json()["channels"]["telegram"] == "stopped"
+
+
+async def test_healthz_is_unhealthy_when_a_loop_died(setup: Setup) -> None:
+    setup.web.loop_states = lambda: {"sender-telegram": "failed"}
+    response = await setup.client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["loops"] == {"sender-telegram": "failed"}
 
 
 async def test_healthz_reports_an_unreachable_database(

@@ -204,7 +204,7 @@ async def test_window_templates_and_release(
 
     await twilio.callbacks_done()
     assert app.web is not None
-    await app.web.web.worker.idle()
+    await app.web.web.idle()
     assert await held() == 2  # the tomatoes (never sent) and this one
     twilio.outside_window.discard(DENIS)
     await twilio.send_whatsapp(DENIS, "merci")

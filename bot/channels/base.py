@@ -23,6 +23,8 @@ class RetryLater:
     seconds: float
     reason: str = ""
     rate_limited: bool = False
+    # The request may have reached the platform (no answer read): a retry may duplicate it.
+    ambiguous: bool = False
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,11 @@ class OutsideWindow:
     """WhatsApp only: the 24-hour window is closed; needs a template or must wait."""
 
     reason: str = ""
+
+
+class StartupError(Exception):
+    """A channel cannot start (bad token, platform unreachable for too long): its message is
+    the one line an operator reads, and it never contains a secret."""
 
 
 SendResult = Sent | RetryLater | Unreachable | Rejected | OutsideWindow

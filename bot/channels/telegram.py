@@ -1,12 +1,13 @@
 """Telegram through python-telegram-bot: updates in, HTML messages with buttons out.
 
-The adapter holds a PTB `Application`; it never subclasses it. Every piece of text is escaped
-here, so user input can never break Telegram's HTML parsing.
+The adapter holds a PTB `Bot` (one pooled HTTP client); it never subclasses it. Every piece of
+text is escaped here, so user input can never break Telegram's HTML parsing.
 
-Updates are stored before Telegram is told we have them. PTB's own updater acknowledges a
-batch (the next `getUpdates` offset) while the batch may still wait in its queue, so a crash
-there would lose messages; our polling loop (and the webhook route) first commits each update
-to the inbox (`accept`), then lets the application process it.
+Receiving: our polling loop (or the webhook route, `feed`) hands each update to the intake,
+which commits it to the inbox, and only then may the next `getUpdates` acknowledge it: a crash
+can never lose an update Telegram believes delivered. Updates are fetched raw and read one by
+one, so one update we cannot read is stored as failed and skipped instead of blocking the rest.
+Sending: `send` is called by the sender loop only; this adapter never answers anyone by itself.
 """
 
 from __future__ import annotations
@@ -14,11 +15,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import html
+import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import httpx
 from telegram import (
+    Bot,
     BotCommand,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -27,10 +33,25 @@ from telegram import (
     Update,
 )
 from telegram.constants import MessageLimit, ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+from telegram.request import HTTPXRequest
 
-from bot.channels.base import Rejected, RetryLater, SendResult, Sent, Unreachable
+from bot.channels.base import (
+    Rejected,
+    RetryLater,
+    SendResult,
+    Sent,
+    StartupError,
+    Unreachable,
+)
 from handlers.messages import Address, Incoming, Location, Outgoing, split_text
 from handlers.texts import MENU, t
 
@@ -43,11 +64,23 @@ MAX_CALLBACK_BYTES = 64
 TRANSIENT_RETRY_SECONDS = 5.0
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
-Accept = Callable[[Incoming], Awaitable[bool]]
-Process = Callable[[Incoming], Awaitable[list[Outgoing]]]
+# A send whose answer takes longer than this is given up (the sender retries it, counted).
+SEND_READ_TIMEOUT_SECONDS = 10.0
+CONNECT_TIMEOUT_SECONDS = 5.0
 # Long polling: Telegram holds each getUpdates open this long when there is nothing new.
 POLL_TIMEOUT_SECONDS = 25
 POLL_ERROR_PAUSE_SECONDS = 3.0
+# Storing updates failed this many times in a row: the database is gone, the loop gives up
+# (the process then exits non-zero for its supervisor to see).
+MAX_STORE_FAILURES = 20
+# Start-up: transient errors are retried with this backoff, up to the configured deadline.
+STARTUP_FIRST_BACKOFF_SECONDS = 1.0
+STARTUP_MAX_BACKOFF_SECONDS = 8.0
+# Sends the sender keeps on the wire at once, plus a few for callback answers.
+CONNECTION_POOL_SIZE = 24
+
+Take = Callable[[Incoming], Awaitable[bool]]
+RejectUnreadable = Callable[[str, str, str], Awaitable[bool]]
 
 
 def render_html(message: Outgoing) -> list[str]:
@@ -81,7 +114,9 @@ def incoming_from_update(update: Update, now: datetime) -> Incoming | None:
         user = query.from_user
         return Incoming(
             address=Address(CHANNEL, str(user.id)),
-            message_id=f"u{update.update_id}",
+            # Identified by what Telegram keeps unique, not by `update_id`, which restarts
+            # after a token change or a long silence (a new message must not look redelivered).
+            message_id=f"c{query.id}",
             text=query.data or "",
             received_at=now,
             display_name=user.full_name,
@@ -100,7 +135,7 @@ def incoming_from_update(update: Update, now: datetime) -> Incoming | None:
     )
     return Incoming(
         address=Address(CHANNEL, str(message.chat.id)),
-        message_id=f"u{update.update_id}",
+        message_id=f"m{message.chat.id}:{message.message_id}",
         text=text,
         received_at=message.date.astimezone(UTC) if message.date else now,
         display_name=user.full_name,
@@ -125,9 +160,17 @@ def result_of_error(error: TelegramError) -> SendResult:
         if "chat not found" in error.message.lower():
             return Unreachable(error.message)
         return Rejected(error.message)
-    if isinstance(error, TimedOut | NetworkError):
-        return RetryLater(TRANSIENT_RETRY_SECONDS, str(error))
-    return RetryLater(TRANSIENT_RETRY_SECONDS, str(error))
+    return RetryLater(TRANSIENT_RETRY_SECONDS, type(error).__name__, ambiguous=maybe_sent(error))
+
+
+def maybe_sent(error: TelegramError) -> bool:
+    """True when the request may have reached Telegram although no answer was read: the
+    connection dropped or the answer timed out after the request was written. A refused
+    connection, a full pool or an HTTP error status mean it was not executed."""
+    cause = error.__cause__
+    if isinstance(cause, httpx.ReadTimeout | httpx.RemoteProtocolError | httpx.ReadError):
+        return True
+    return isinstance(error, TimedOut) and cause is None
 
 
 class TelegramChannel:
@@ -135,121 +178,214 @@ class TelegramChannel:
 
     def __init__(
         self,
-        application: Application,  # type: ignore[type-arg]
-        accept: Accept,
-        process: Process,
+        bot: Bot,
+        take: Take,
+        reject_unreadable: RejectUnreadable,
         clock_now: Callable[[], datetime],
     ) -> None:
-        self.application = application
-        self._accept = accept
-        self._process = process
+        self.bot = bot
+        self._take = take
+        self._reject = reject_unreadable
         self._now = clock_now
         self._polling: asyncio.Task[None] | None = None
+        self._connected = False
+        self._webhook = False
+        self._answers: set[asyncio.Task[None]] = set()
         self.error_pause = POLL_ERROR_PAUSE_SECONDS
-        application.add_handler(TypeHandler(Update, self._on_update))
+        self.unreadable = 0
 
     @classmethod
     def build(
         cls,
         token: str,
         base_url: str,
-        accept: Accept,
-        process: Process,
+        take: Take,
+        reject_unreadable: RejectUnreadable,
         clock_now: Callable[[], datetime],
     ) -> TelegramChannel:
-        """Updates come from our polling loop or our web server (`feed`): no PTB updater."""
-        application = (
-            ApplicationBuilder()
-            .token(token)
-            .base_url(base_url)
-            .base_file_url(base_url.replace("/bot", "/file/bot"))
-            .concurrent_updates(8)
-            .updater(None)
-            .build()
+        bot = Bot(
+            token,
+            base_url=base_url,
+            base_file_url=base_url.replace("/bot", "/file/bot"),
+            request=HTTPXRequest(
+                connection_pool_size=CONNECTION_POOL_SIZE,
+                read_timeout=SEND_READ_TIMEOUT_SECONDS,
+                connect_timeout=CONNECT_TIMEOUT_SECONDS,
+            ),
+            get_updates_request=HTTPXRequest(
+                connection_pool_size=1, connect_timeout=CONNECT_TIMEOUT_SECONDS
+            ),
         )
-        return cls(application, accept, process, clock_now)
+        return cls(bot, take, reject_unreadable, clock_now)
 
-    async def set_webhook(self, url: str, secret_token: str | None) -> None:
-        await self.application.bot.set_webhook(url, secret_token=secret_token)
+    # ------------------------------------------------------------------ lifecycle
 
-    async def feed(self, data: dict[str, object]) -> None:
-        """A webhook update: stored when this returns (answer Telegram after), processed later."""
-        await self.receive(Update.de_json(data, self.application.bot))
-
-    async def receive(self, update: Update) -> None:
-        """Store the update's message (a redelivery is recognised), then queue its processing."""
-        incoming = incoming_from_update(update, self._now())
-        if incoming is not None and await self._accept(incoming):
-            await self.application.update_queue.put(update)
-
-    async def _poll(self) -> None:
-        offset: int | None = None
+    async def connect(
+        self, give_up_after: float, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    ) -> None:
+        """Reach Telegram (getMe) and set the command menu. Transient failures are retried
+        with backoff for `give_up_after` seconds; then, or at once for a refused token,
+        `StartupError` with one line to read."""
+        deadline = time.monotonic() + give_up_after
+        delay = STARTUP_FIRST_BACKOFF_SECONDS
         while True:
             try:
-                updates = await self.application.bot.get_updates(
-                    offset=offset, timeout=POLL_TIMEOUT_SECONDS, allowed_updates=Update.ALL_TYPES
+                await self.bot.initialize()
+                break
+            except InvalidToken:
+                raise StartupError(
+                    "Telegram refuse le jeton TELEGRAM_BOT_TOKEN : vérifiez-le auprès de "
+                    "@BotFather (Telegram rejected the bot token)."
+                ) from None
+            except (NetworkError, TimedOut, RetryAfter) as error:
+                if time.monotonic() + delay > deadline:
+                    raise StartupError(
+                        f"Telegram injoignable depuis {give_up_after:.0f} s "
+                        f"({type(error).__name__}) : vérifiez le réseau ou TELEGRAM_BASE_URL "
+                        "(Telegram unreachable)."
+                    ) from None
+                log.warning(
+                    "Telegram unreachable (%s); trying again in %.0f s", type(error).__name__, delay
                 )
-            except TelegramError as error:  # network, 5xx, 429, conflict: wait and ask again
-                log.warning("getUpdates failed (%s); trying again", error)
-                await asyncio.sleep(self.error_pause)
-                continue
-            for update in updates:
-                try:
-                    await self.receive(update)
-                except Exception:  # not stored: do not acknowledge it, Telegram sends it again
-                    log.exception("could not store update %s; asking again", update.update_id)
-                    await asyncio.sleep(self.error_pause)
-                    break
-                # Only now may the next getUpdates acknowledge it.
-                offset = update.update_id + 1
+                await sleep(delay)
+                delay = min(delay * 2, STARTUP_MAX_BACKOFF_SECONDS)
+        self._connected = True
+        try:
+            await self.bot.set_my_commands(
+                [BotCommand(name, description) for name, description in MENU["fr"]]
+            )
+        except TelegramError as error:  # the menu is a convenience: run without it
+            log.warning("could not set the command menu (%s)", type(error).__name__)
+
+    def start_polling(self) -> asyncio.Task[None]:
+        self._polling = asyncio.create_task(self._poll(), name="telegram-polling")
+        return self._polling
+
+    async def set_webhook(self, url: str, secret_token: str | None) -> None:
+        await self.bot.set_webhook(url, secret_token=secret_token)
+        self._webhook = True
+
+    @property
+    def polling(self) -> asyncio.Task[None] | None:
+        return self._polling
 
     @property
     def state(self) -> str:
-        return "running" if self.application.running else "stopped"
+        if not self._connected:
+            return "stopped"
+        if self._polling is not None and self._polling.done():
+            return "failed"
+        return "running"
 
     @property
     def bot_username(self) -> str | None:
         try:
-            username: str = self.application.bot.username
+            username: str = self.bot.username
         except RuntimeError:
             return None
         return username
 
-    async def start(self, polling: bool = True) -> None:
-        await self.application.initialize()
-        await self.application.bot.set_my_commands(
-            [BotCommand(name, description) for name, description in MENU["fr"]]
-        )
-        await self.application.start()
-        if polling:
-            await self.application.bot.delete_webhook(drop_pending_updates=False)
-            self._polling = asyncio.create_task(self._poll(), name="telegram-polling")
-
-    async def stop(self) -> None:
-        if self._polling is not None:
+    async def stop_receiving(self) -> None:
+        """No more getUpdates (a long poll in progress is abandoned: what it would have
+        returned is not acknowledged, so Telegram keeps it for the next start)."""
+        if self._polling is not None and not self._polling.done():
             self._polling.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._polling
-            self._polling = None
-        if self.application.running:
-            await self.application.stop()
-        await self.application.shutdown()
 
-    async def _on_update(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if not isinstance(update, Update):
+    async def stop(self) -> None:
+        await self.stop_receiving()
+        for task in list(self._answers):
+            task.cancel()
+        if self._connected:
+            self._connected = False
+            with contextlib.suppress(Exception):
+                await self.bot.shutdown()
+
+    # ------------------------------------------------------------------ receiving
+
+    async def feed(self, data: dict[str, Any]) -> None:
+        """A webhook update: stored when this returns (answer Telegram after)."""
+        await self.receive_raw(data)
+
+    async def receive_raw(self, raw: dict[str, Any]) -> None:
+        """Read one update and hand its message to the intake (stored when this returns).
+        An update we cannot read is stored as failed and skipped; a storage failure raises
+        (the update must then not be acknowledged)."""
+        try:
+            update = Update.de_json(raw, self.bot)
+            incoming = incoming_from_update(update, self._now())
+        except Exception:
+            self.unreadable += 1
+            update_id = raw.get("update_id")
+            log.warning("unreadable Telegram update %s stored as failed and skipped", update_id)
+            await self._reject(CHANNEL, f"u{update_id}", json.dumps(raw, default=str)[:20_000])
             return
         if update.callback_query is not None:
+            self._answer_button(update.callback_query.id)
+        if incoming is not None:
+            await self._take(incoming)
+
+    def _answer_button(self, query_id: str) -> None:
+        """Stop the button's spinner at once (not a message: the answer goes by the outbox)."""
+
+        async def answer() -> None:
             try:
-                await update.callback_query.answer()
+                await self.bot.answer_callback_query(query_id)
             except TelegramError:
-                log.warning("could not answer callback query %s", update.callback_query.id)
-        incoming = incoming_from_update(update, self._now())
-        if incoming is None:
-            return
-        for reply in await self._process(incoming):
-            result = await self.send(incoming.address.external_id, reply)
-            if not isinstance(result, Sent):
-                log.warning("direct reply to %s not sent: %s", incoming.address, result)
+                log.info("could not answer callback query %s", query_id)
+
+        task = asyncio.create_task(answer())
+        self._answers.add(task)
+        task.add_done_callback(self._answers.discard)
+
+    async def _poll(self) -> None:
+        offset: int | None = None
+        store_failures = 0
+        while True:
+            try:
+                raw_updates = await self._get_updates(offset)
+            except InvalidToken:
+                log.error("Telegram rejects the bot token: polling stops")
+                raise
+            except TelegramError as error:  # network, 5xx, 429, conflict: wait and ask again
+                log.warning("getUpdates failed (%s); trying again", type(error).__name__)
+                await asyncio.sleep(self.error_pause)
+                continue
+            for raw in raw_updates:
+                try:
+                    await self.receive_raw(raw)
+                except Exception:  # not stored: do not acknowledge it, Telegram sends it again
+                    store_failures += 1
+                    log.exception("could not store update %s; asking again", raw.get("update_id"))
+                    if store_failures >= MAX_STORE_FAILURES:
+                        raise
+                    await asyncio.sleep(self.error_pause)
+                    break
+                store_failures = 0
+                # Only now may the next getUpdates acknowledge it.
+                update_id = raw.get("update_id")
+                if isinstance(update_id, int):
+                    offset = update_id + 1
+
+    async def _get_updates(self, offset: int | None) -> list[dict[str, Any]]:
+        """The raw updates (read one by one by `receive_raw`). The Bot API's method names are
+        case-insensitive; the lower-case name keeps PTB from steering us to `get_updates`,
+        which reads a whole batch at once and fails on it whole."""
+        result = await self.bot.do_api_request(
+            "getupdates",
+            api_kwargs={
+                "offset": offset,
+                "timeout": POLL_TIMEOUT_SECONDS,
+                "allowed_updates": ["message", "callback_query"],
+            },
+            read_timeout=POLL_TIMEOUT_SECONDS + SEND_READ_TIMEOUT_SECONDS,
+        )
+        if not isinstance(result, list):
+            return []
+        return [raw for raw in result if isinstance(raw, dict)]
+
+    # ------------------------------------------------------------------ sending
 
     def parts(self, message: Outgoing) -> int:
         """How many Telegram messages `message` becomes (the sender paces each one)."""
@@ -262,7 +398,7 @@ class TelegramChannel:
         try:
             for index, chunk in enumerate(chunks):
                 last = index == len(chunks) - 1
-                sent = await self.application.bot.send_message(
+                sent = await self.bot.send_message(
                     chat_id=int(external_id),
                     text=chunk,
                     parse_mode=ParseMode.HTML,

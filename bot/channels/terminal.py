@@ -1,7 +1,9 @@
 """The terminal chat: try Boucle without any token, as members of a small demo network.
 
 `/as NAME` (terminal only) switches to another demo member to see the other side of the loop.
-Messages for other members are printed with their name, as if on their phone.
+Every message, the reply included, comes through the outbox and the sender like on any other
+channel: the reply to the member typing is printed as the bot's answer, messages for the other
+members with their name, as if on their phone.
 """
 
 from __future__ import annotations
@@ -34,21 +36,22 @@ class TerminalChannel:
     out: TextIO = field(default_factory=lambda: sys.stdout)
     names: dict[str, str] = field(default_factory=dict)
     name: str = CHANNEL
+    # The member typing now: what is sent to them is the bot's answer.
+    current: str = ""
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     async def send(self, external_id: str, message: Outgoing) -> SendResult:
-        who = self.names.get(external_id, external_id)
-        body = render_plain(message).replace("\n", "\n   ")
-        self.out.write(f"\n📨 [pour {who}] {body}\n")
+        if external_id == self.current:
+            self.out.write(f"🤖 {render_plain(message)}\n")
+        else:
+            who = self.names.get(external_id, external_id)
+            body = render_plain(message).replace("\n", "\n   ")
+            self.out.write(f"\n📨 [pour {who}] {body}\n")
         self.out.flush()
         return Sent(f"t{next(self._ids)}")
 
-    def show_reply(self, message: Outgoing) -> None:
-        self.out.write(f"🤖 {render_plain(message)}\n")
-        self.out.flush()
 
-
-Handle = Callable[[Incoming], Awaitable[list[Outgoing]]]
+Handle = Callable[[Incoming], Awaitable[object]]
 Flush = Callable[[], Awaitable[object]]
 
 
@@ -98,8 +101,8 @@ async def run_chat(
             display_name=channel.names[users[current]],
             contact="",  # keep the contact the demo network was seeded with
         )
-        for reply in await handle(incoming):
-            channel.show_reply(reply)
+        channel.current = users[current]
+        await handle(incoming)
         await flush()
 
 
