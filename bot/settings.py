@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TELEGRAM_DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 
 
 class Settings(BaseSettings):
@@ -29,6 +32,8 @@ class Settings(BaseSettings):
     boucle_http_port: int = 8080
     # Messages per second the sender allows itself on WhatsApp (Twilio's default: ~80/s).
     boucle_whatsapp_rate: float = Field(default=80.0, gt=0)
+    # Level of our own loggers (bot, handlers, storage); libraries stay at WARNING.
+    boucle_log_level: LogLevel = "INFO"
 
     twilio_account_sid: str | None = None
     twilio_auth_token: SecretStr | None = None
@@ -36,6 +41,11 @@ class Settings(BaseSettings):
     twilio_api_base_url: str | None = None
     twilio_template_alert: str | None = None
     twilio_template_digest: str | None = None
+
+    @field_validator("boucle_log_level", mode="before")
+    @classmethod
+    def log_level_any_case(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
 
     @property
     def telegram_enabled(self) -> bool:
