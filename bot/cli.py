@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from collections.abc import Sequence
 from datetime import datetime
@@ -17,6 +16,7 @@ from telegram.error import TelegramError
 from bot.app import run_bot, run_terminal_chat
 from bot.channels.base import StartupError
 from bot.clock import SystemClock
+from bot.logs import configure_logging, settings_secrets
 from bot.settings import Settings
 from handlers.members import deep_link
 from handlers.understanding import contract_json_lines, load_gazetteer
@@ -45,9 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    # Token-shaped strings are redacted even before the settings (and their secrets) are read.
+    configure_logging("INFO", ())
     try:
         settings = Settings()
     except ValidationError as error:
@@ -55,6 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             name = ".".join(str(part) for part in problem["loc"]).upper()
             print(f"Réglage invalide {name} : {problem['msg']}", file=sys.stderr)
         return 2
+    configure_logging(log_level_for(args.command, settings), settings_secrets(settings))
     if args.command == "run":
         if problems := settings.problems():
             print("\n".join(problems), file=sys.stderr)
@@ -74,7 +74,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         except KeyboardInterrupt:  # Ctrl+C before the signal handlers were in place
             return 130
     if args.command == "chat":
-        logging.getLogger().setLevel(logging.WARNING)
         asyncio.run(run_terminal_chat(settings))
         return 0
     if args.command == "invite":
@@ -84,6 +83,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "parse":
         return parse_messages(settings, args.now, args.text)
     return 2
+
+
+def log_level_for(command: str, settings: Settings) -> str:
+    """BOUCLE_LOG_LEVEL; the terminal chat stays quiet (WARNING) unless it is set explicitly."""
+    if command == "chat" and "boucle_log_level" not in settings.model_fields_set:
+        return "WARNING"
+    return settings.boucle_log_level
 
 
 async def create_invites(

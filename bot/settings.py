@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TELEGRAM_DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 
 
 class Settings(BaseSettings):
@@ -31,6 +34,8 @@ class Settings(BaseSettings):
     boucle_whatsapp_rate: float = Field(default=80.0, gt=0)
     # At start, how long to keep trying to reach Telegram before giving up (exit status 1).
     boucle_startup_timeout: float = Field(default=30.0, gt=0, le=300)
+    # Level of our own loggers (bot, handlers, storage); libraries stay at WARNING.
+    boucle_log_level: LogLevel = "INFO"
 
     twilio_account_sid: str | None = None
     twilio_auth_token: SecretStr | None = None
@@ -38,6 +43,11 @@ class Settings(BaseSettings):
     twilio_api_base_url: str | None = None
     twilio_template_alert: str | None = None
     twilio_template_digest: str | None = None
+
+    @field_validator("boucle_log_level", mode="before")
+    @classmethod
+    def log_level_any_case(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
 
     @property
     def telegram_enabled(self) -> bool:

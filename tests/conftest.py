@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
+import sys
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -12,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.clock import ManualClock
+from bot.logs import OURS, THIRD_PARTY
 from handlers.understanding import Gazetteer, load_gazetteer
 from storage.db import Database
 from tests.network import Network
@@ -41,6 +44,25 @@ def no_internet(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
     yield
+
+
+@pytest.fixture(autouse=True)
+def restore_logging() -> Iterator[None]:
+    """`configure_logging` (run by `boucle` commands and logging tests) is undone after each test:
+    root handlers and level, our and the libraries' logger levels, the excepthook."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    names = ("", *OURS, *THIRD_PARTY)
+    levels = {name: logging.getLogger(name).level for name in names}
+    hook = sys.excepthook
+    yield
+    for handler in [h for h in root.handlers if h not in handlers]:
+        handler.close()
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    for name, old_level in levels.items():
+        logging.getLogger(name).setLevel(old_level)
+    sys.excepthook = hook
 
 
 @pytest.fixture
