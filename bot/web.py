@@ -31,7 +31,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 from twilio.request_validator import RequestValidator
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.h11_impl import STATUS_PHRASES, H11Protocol
 
 from bot.channels.base import Incoming
 from bot.channels.telegram import TelegramChannel
@@ -321,6 +321,15 @@ class SlowClientH11Protocol(H11Protocol):
             self._deadline.cancel()
         self._deadline = None if delay is None else self.loop.call_later(delay, self._expired)
 
+    def shutdown(self) -> None:
+        # A request still coming in at stop is refused at once (uvicorn would wait for it the
+        # whole graceful period, then cancel the application: an ERROR and a 500).
+        if self.cycle is not None and self.cycle.more_body and not self.transport.is_closing():
+            log.info("refused %s's request: the server is stopping (503)", peer(self.client))
+            self._answer_and_close(503)
+        else:
+            super().shutdown()
+
     def _expired(self) -> None:
         self._deadline = None
         cycle = self.cycle
@@ -330,17 +339,23 @@ class SlowClientH11Protocol(H11Protocol):
         if cycle is None or cycle.response_complete:
             limit = self.limits.header_seconds
             log.info("closed %s's connection: no complete request head within %g s", client, limit)
+            self.transport.close()
         elif cycle.more_body:
             limit = self.limits.request_seconds
             log.info("cut %s's request: body not complete within %g s (408)", client, limit)
-            if not cycle.response_started:
-                headers = [(b"content-length", b"0"), (b"connection", b"close")]
-                answer = h11.Response(status_code=408, headers=headers, reason=b"Request Timeout")
-                for event in (answer, h11.EndOfMessage()):
-                    self.transport.write(self.conn.send(event) or b"")
-        else:
-            return  # the whole request is in: the application answers it
-        # uvicorn then tells the application its client is gone (ClientDisconnect).
+            self._answer_and_close(408)
+        # else the whole request is in: the application answers it
+
+    def _answer_and_close(self, status: int) -> None:
+        """Answer a request whose body is still coming (unless the application already began
+        to), then close: uvicorn tells the application its client is gone."""
+        if not self.cycle.response_started:
+            headers = [(b"content-length", b"0"), (b"connection", b"close")]
+            answer = h11.Response(
+                status_code=status, headers=headers, reason=STATUS_PHRASES[status]
+            )
+            for event in (answer, h11.EndOfMessage()):
+                self.transport.write(self.conn.send(event) or b"")
         self.transport.close()
 
 

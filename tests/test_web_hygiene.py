@@ -239,6 +239,27 @@ async def test_the_applications_own_time_is_not_cut(caplog: pytest.LogCaptureFix
     assert not [r for r in caplog.records if r.name == "bot.web" and "408" in r.getMessage()]
 
 
+async def test_a_stop_does_not_wait_for_a_body_still_coming(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Without this, uvicorn waits its whole graceful period, then cancels the application:
+    an ERROR with a traceback, and a 500."""
+    caplog.set_level(logging.INFO)
+    async for served in serve(HttpLimits(header_seconds=PATIENCE, request_seconds=PATIENCE)):
+        reader, writer = await served.connect()
+        writer.write(request("/echo", body=b"abc", length=100))
+        await served.connections(1)
+        await asyncio.sleep(0.05)  # the application is reading the body
+        began = time.monotonic()
+        await served.server.stop_serving()
+        stopped = time.monotonic() - began
+        data, _ = await read_all(reader)
+        writer.close()
+        assert data.startswith(b"HTTP/1.1 503 Service Unavailable\r\n")
+        assert stopped < 1.0, "not the graceful 5 s"
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
 # ---------------------------------------------------------------------- disconnects
 
 
