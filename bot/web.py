@@ -19,17 +19,19 @@ import json
 import logging
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 from urllib.parse import parse_qsl
 
+import h11
 import uvicorn
 from starlette.applications import Starlette
 from starlette.datastructures import ImmutableMultiDict
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Receive, Scope, Send
 from twilio.request_validator import RequestValidator
+from uvicorn.protocols.http.h11_impl import STATUS_PHRASES, H11Protocol
 
 from bot.channels.telegram import TelegramChannel
 from bot.channels.whatsapp import WhatsAppChannel, parse_twilio_form
@@ -49,6 +51,14 @@ TELEGRAM_SECRET = "X-Telegram-Bot-Api-Secret-Token"
 HEALTH_TIMEOUT_SECONDS = 2.0
 # At stop: how long the worker may finish what was already accepted.
 DRAIN_SECONDS = 5.0
+
+# HTTP hygiene (see `SlowClientH11Protocol`). Twilio and Telegram send a whole request at once:
+# a client slower than this is broken or hostile.
+HEADER_TIMEOUT_SECONDS = 10.0  # from connection (or previous answer) to complete request head
+REQUEST_TIMEOUT_SECONDS = 15.0  # from the same start to complete body; else 408 and close
+KEEP_ALIVE_SECONDS = 5  # an idle connection between requests is closed after this
+# Requests arriving while this many other connections are open are answered 503 at once.
+MAX_CONNECTIONS = 100
 
 Job = Callable[[], Awaitable[None]]
 
@@ -255,6 +265,132 @@ class Web:
         )
 
 
+@dataclass(frozen=True)
+class HttpLimits:
+    """How long a client may take to send a request, and how many may be connected."""
+
+    header_seconds: float = HEADER_TIMEOUT_SECONDS
+    request_seconds: float = REQUEST_TIMEOUT_SECONDS
+    keep_alive_seconds: int = KEEP_ALIVE_SECONDS  # uvicorn takes whole seconds
+    max_connections: int = MAX_CONNECTIONS
+
+
+DEFAULT_LIMITS = HttpLimits()
+
+
+class SlowClientH11Protocol(H11Protocol):
+    """uvicorn's h11 protocol with the request deadlines it lacks.
+
+    uvicorn's only timer is keep-alive: armed after an answer, cancelled by any byte received.
+    A fresh connection, or one that sends its request head or body a byte at a time
+    (slowloris), is held for ever: a few hundred of them use up the process's sockets. Here,
+    from the moment a request may start (connection made, or previous answer sent), its head
+    must be complete within `header_seconds` (else the connection is closed: there is no
+    request to answer) and its body within `request_seconds` (else 408 and close). Once the
+    whole request is in, the time is the application's. It is done here, not in the ASGI app:
+    uvicorn calls the app only once the head is complete."""
+
+    limits: ClassVar[HttpLimits] = DEFAULT_LIMITS
+    _deadline: asyncio.TimerHandle | None = None
+    _request_began = 0.0
+
+    @classmethod
+    def with_limits(cls, limits: HttpLimits) -> type[SlowClientH11Protocol]:
+        """The class uvicorn instantiates per connection (it passes only its own config)."""
+        return type(cls.__name__, (cls,), {"limits": limits})
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._await_request()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._set_deadline(None)
+        super().connection_lost(exc)
+
+    def handle_events(self) -> None:
+        cycle = self.cycle
+        super().handle_events()
+        if self.cycle is not cycle:  # a request head arrived: the rest of the time is the body's
+            remaining = self._request_began + self.limits.request_seconds - self.loop.time()
+            self._set_deadline(max(remaining, 0.0))
+
+    def on_response_complete(self) -> None:
+        # Before uvicorn's: it handles a pipelined request at once (and arms keep-alive).
+        self._await_request()
+        super().on_response_complete()
+
+    def _await_request(self) -> None:
+        self._request_began = self.loop.time()
+        self._set_deadline(self.limits.header_seconds)
+
+    def _set_deadline(self, delay: float | None) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+        self._deadline = None if delay is None else self.loop.call_later(delay, self._expired)
+
+    def shutdown(self) -> None:
+        # A request still coming in at stop is refused at once (uvicorn would wait for it the
+        # whole graceful period, then cancel the application: an ERROR and a 500).
+        if self.cycle is not None and self.cycle.more_body and not self.transport.is_closing():
+            log.info("refused %s's request: the server is stopping (503)", peer(self.client))
+            self._answer_and_close(503)
+        else:
+            super().shutdown()
+
+    def _expired(self) -> None:
+        self._deadline = None
+        cycle = self.cycle
+        if self.transport.is_closing():
+            return
+        client = peer(self.client)
+        if cycle is None or cycle.response_complete:
+            limit = self.limits.header_seconds
+            log.info("closed %s's connection: no complete request head within %g s", client, limit)
+            self.transport.close()
+        elif cycle.more_body:
+            limit = self.limits.request_seconds
+            log.info("cut %s's request: body not complete within %g s (408)", client, limit)
+            self._answer_and_close(408)
+        # else the whole request is in: the application answers it
+
+    def _answer_and_close(self, status: int) -> None:
+        """Answer a request whose body is still coming (unless the application already began
+        to), then close: uvicorn tells the application its client is gone."""
+        if not self.cycle.response_started:
+            headers = [(b"content-length", b"0"), (b"connection", b"close")]
+            answer = h11.Response(
+                status_code=status, headers=headers, reason=STATUS_PHRASES[status]
+            )
+            for event in (answer, h11.EndOfMessage()):
+                self.transport.write(self.conn.send(event) or b"")
+        self.transport.close()
+
+
+class QuietDisconnects:
+    """A client that goes away before its request is complete (a phone losing signal, a
+    proxy giving up, our own 408) is routine: one INFO line. Without this, Starlette's
+    `ClientDisconnect` (raised by `request.stream()`, so by `read_body`) reaches uvicorn,
+    which logs an ERROR with a traceback."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await self.app(scope, receive, send)
+        except ClientDisconnect:
+            # Starlette tried to answer 500; uvicorn drops writes to a closed connection.
+            log.info(
+                "%s went away before its request to %s was complete",
+                peer(scope.get("client")),
+                scope.get("path", "?"),
+            )
+
+
+def peer(address: tuple[str, int] | None) -> str:
+    return f"{address[0]}:{address[1]}" if address else "a client"
+
+
 class InLoopServer(uvicorn.Server):
     """uvicorn inside the caller's event loop: the caller owns the signals and the stop.
     (The test fakes serve the same way.)"""
@@ -266,20 +402,29 @@ class InLoopServer(uvicorn.Server):
 
     @classmethod
     def for_app(
-        cls, app: ASGIApp, host: str = "127.0.0.1", port: int = 0, graceful_seconds: float = 5
+        cls,
+        app: ASGIApp,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        graceful_seconds: float = 5,
+        limits: HttpLimits = DEFAULT_LIMITS,
     ) -> Self:
-        """HTTP/1.1 only, no lifespan, no access log: the settings every server of ours uses."""
+        """HTTP/1.1 only, no lifespan, no access log, slow clients cut, connections capped,
+        disconnects quiet: the settings every server of ours uses."""
         config = uvicorn.Config(
-            app,
+            QuietDisconnects(app),
             host=host,
             port=port,
-            http="h11",
+            http=SlowClientH11Protocol.with_limits(limits),
             ws="none",
             lifespan="off",
             log_config=None,
             log_level="warning",
             access_log=False,
             timeout_graceful_shutdown=int(graceful_seconds),
+            timeout_keep_alive=limits.keep_alive_seconds,
+            # uvicorn counts the requesting connection itself: N + 1 lets N be served.
+            limit_concurrency=limits.max_connections + 1,
         )
         return cls(config)
 
@@ -321,9 +466,9 @@ class InLoopServer(uvicorn.Server):
 class WebServer:
     """Serves `Web.app` with uvicorn, started and stopped by the bot (`port=0`: any port)."""
 
-    def __init__(self, web: Web, host: str, port: int) -> None:
+    def __init__(self, web: Web, host: str, port: int, limits: HttpLimits = DEFAULT_LIMITS) -> None:
         self.web = web
-        self._server = InLoopServer.for_app(web.app, host, port)
+        self._server = InLoopServer.for_app(web.app, host, port, limits=limits)
         self.port: int | None = None
 
     async def start(self) -> None:

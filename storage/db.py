@@ -3,12 +3,17 @@
 aiosqlite runs one worker thread per connection, so two coroutines that begin transactions on
 the same connection would collide: every transaction takes `Database._lock` and starts with
 `BEGIN IMMEDIATE`, which takes SQLite's write lock up front (read-then-write cannot interleave).
+
+The database holds phone numbers and every message: it is readable by its owner only (0600).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
 import sqlite3
+import stat
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -17,6 +22,12 @@ from pathlib import Path
 import aiosqlite
 
 Conn = aiosqlite.Connection
+
+log = logging.getLogger(__name__)
+
+# SQLite's files next to the database: the write-ahead log, its shared-memory index, and the
+# rollback journal (before WAL is switched on).
+SIDE_FILES = ("-wal", "-shm", "-journal")
 
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -33,6 +44,7 @@ class Database:
 
     @classmethod
     async def open(cls, path: Path | str) -> Database:
+        make_private(Path(path))
         conn = await aiosqlite.connect(str(path), isolation_level=None)
         conn.row_factory = sqlite3.Row
         for pragma in PRAGMAS:
@@ -85,6 +97,33 @@ class Database:
     async def backup(self, target: Path) -> None:
         async with aiosqlite.connect(str(target)) as dest:
             await self._conn.backup(dest)
+
+
+def make_private(path: Path) -> None:
+    """Create the database file readable and writable by its owner only, or take group and
+    others' access away from an existing one (and from side files left by a previous run).
+
+    SQLite creates the -wal and -shm files with the database file's own permissions, so a
+    database pre-created with mode 0600 keeps them private too. An empty file is a valid new
+    database to SQLite."""
+    if str(path) == ":memory:":
+        return
+    try:
+        # O_EXCL: created only when absent; an existing file is never truncated.
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    except FileNotFoundError:  # no such folder: SQLite's own error will say so
+        return
+    for file in (path, *(path.with_name(path.name + suffix) for suffix in SIDE_FILES)):
+        try:
+            mode = stat.S_IMODE(os.stat(file).st_mode)
+            if mode & 0o077:
+                os.chmod(file, mode & 0o700)
+        except FileNotFoundError:
+            continue
+        except PermissionError:  # not ours (a shared volume...): say so, SQLite decides
+            log.warning("cannot make %s readable by its owner only", file.name)
 
 
 def migration_files() -> list[tuple[str, str]]:
