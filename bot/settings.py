@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from storage.retention import DEFAULT_RETENTION_DAYS
+
 TELEGRAM_DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 
 
@@ -31,6 +33,8 @@ class Settings(BaseSettings):
     boucle_whatsapp_rate: float = Field(default=80.0, gt=0)
     # At start, how long to keep trying to reach Telegram before giving up (exit status 1).
     boucle_startup_timeout: float = Field(default=30.0, gt=0, le=300)
+    # Days after which sent messages, delivery attempts and handled inbound messages are purged.
+    boucle_retention_days: int = Field(default=DEFAULT_RETENTION_DAYS, ge=1)
 
     twilio_account_sid: str | None = None
     twilio_auth_token: SecretStr | None = None
