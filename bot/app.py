@@ -89,6 +89,7 @@ class Boucle:
         dispatcher.add_sender_wakeup(sender.wake)
         app = cls(settings, db, dispatcher, intake, sender, clock, channels)
         app.scheduler = Scheduler(db, clock, settings.boucle_timezone, group, sender.wake)
+        app.scheduler.retention_days = settings.boucle_retention_days
         if settings.telegram_enabled:
             assert settings.telegram_bot_token is not None
             app.telegram = TelegramChannel.build(

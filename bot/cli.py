@@ -1,4 +1,4 @@
-"""`boucle run | chat | invite | parse`."""
+"""`boucle run | chat | invite | parse | backup`."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import asyncio
 import sys
 from collections.abc import Sequence
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
@@ -21,6 +22,7 @@ from bot.settings import Settings
 from handlers.members import deep_link
 from handlers.understanding import contract_json_lines, load_gazetteer
 from storage import members
+from storage.backup import BackupError, backup_database
 from storage.db import Database
 from storage.models import Role
 
@@ -40,6 +42,11 @@ def build_parser() -> argparse.ArgumentParser:
     parse = commands.add_parser("parse", help="show what Boucle understands of messages (JSON)")
     parse.add_argument("--now", help="ISO-8601 moment relative dates are read against")
     parse.add_argument("text", nargs="*")
+    backup = commands.add_parser(
+        "backup", help="write a consistent copy of the live database (the bot may run)"
+    )
+    backup.add_argument("path", type=Path, help="the copy's file name")
+    backup.add_argument("--force", action="store_true", help="replace an existing file")
     return parser
 
 
@@ -82,6 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     if args.command == "parse":
         return parse_messages(settings, args.now, args.text)
+    if args.command == "backup":
+        return backup_to(settings.boucle_db_path, args.path, args.force)
     return 2
 
 
@@ -162,6 +171,23 @@ def parse_messages(settings: Settings, now_text: str | None, texts: list[str]) -
     for line in contract_json_lines(messages, now, load_gazetteer(), settings.boucle_timezone):
         print(line)
     return 0
+
+
+def backup_to(source: Path, target: Path, force: bool) -> int:
+    try:
+        size = backup_database(source, target, overwrite=force)
+    except BackupError as error:
+        print(f"Sauvegarde impossible : {error}", file=sys.stderr)
+        return 1
+    print(f"Sauvegarde écrite : {target.absolute()} ({readable_size(size)}).")
+    return 0
+
+
+def readable_size(size: int) -> str:
+    for unit, scale in (("Go", 1e9), ("Mo", 1e6), ("ko", 1e3)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}".replace(".", ",")
+    return f"{size} octets"
 
 
 if __name__ == "__main__":

@@ -7,6 +7,11 @@ claimed in `schedules` in the same transaction as its messages: a restart loses 
 sends nothing twice. APScheduler's own jobs live in memory and vanish on restart, which is
 fine: they hold no state. At start, `run_due_jobs` runs once at once (the catch-up: a digest
 missed while the bot was down goes out if it is still the same day).
+
+The retention purge is one more daily deed (`retention:<local date>`, from `PURGE_AT` local
+time): claimed before it runs, so it happens at most once a day even if it fails or the process
+stops half-way (each batch it committed stays done; the next day's purge finishes the rest).
+Missed while the bot was down, it runs at the next start.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -23,6 +29,7 @@ from bot.clock import Clock
 from bot.fanout import enqueue_notifications
 from handlers import digests, reminders
 from handlers.messages import Address
+from storage import retention, schedules
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -31,6 +38,8 @@ log = logging.getLogger(__name__)
 TICK_MINUTES = "*"
 # A tick late by less than this (a busy loop) still runs; later ones merge into the next.
 MISFIRE_GRACE_SECONDS = 50
+# The daily purge runs from this local time (a quiet hour), or at start when it was missed.
+PURGE_AT = time(4, 0)
 
 
 @dataclass
@@ -49,6 +58,7 @@ class Scheduler:
         group: Address | None = None,
         wake_sender: Callable[[], None] | None = None,
         times: reminders.ReminderTimes = reminders.DEFAULT_TIMES,
+        retention_days: int = retention.DEFAULT_RETENTION_DAYS,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -56,6 +66,7 @@ class Scheduler:
         self.group = group
         self.wake_sender = wake_sender
         self.times = times
+        self.retention_days = retention_days
         self.aps: AsyncIOScheduler | None = None
 
     async def run_due_jobs(self) -> Tally:
@@ -83,7 +94,29 @@ class Scheduler:
                 tally.reminders,
                 tally.messages,
             )
+        await self.purge_if_due(now)
         return tally
+
+    async def purge_if_due(self, now: datetime) -> retention.PurgeCounts | None:
+        """The daily retention purge, once per local day from `PURGE_AT`; None when not due."""
+        local = now.astimezone(self.tz)
+        if local.time() < PURGE_AT:
+            return None
+        async with self.db.transaction() as conn:
+            if not await schedules.claim_once(conn, f"retention:{local.date().isoformat()}", now):
+                return None
+        counts = await retention.purge_expired(self.db, now, timedelta(days=self.retention_days))
+        log.info(
+            "retention (%d days): %d outbox row(s), %d delivery attempt(s), %d inbox row(s)"
+            " deleted, %d inbox payload(s) blanked, in %d batch(es)",
+            self.retention_days,
+            counts.outbox,
+            counts.attempts,
+            counts.inbox_deleted,
+            counts.inbox_blanked,
+            counts.batches,
+        )
+        return counts
 
     async def _tick(self) -> None:
         try:

@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from storage.retention import DEFAULT_RETENTION_DAYS
+
 TELEGRAM_DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
@@ -36,6 +38,8 @@ class Settings(BaseSettings):
     boucle_startup_timeout: float = Field(default=30.0, gt=0, le=300)
     # Level of our own loggers (bot, handlers, storage); libraries stay at WARNING.
     boucle_log_level: LogLevel = "INFO"
+    # Days after which sent messages, delivery attempts and handled inbound messages are purged.
+    boucle_retention_days: int = Field(default=DEFAULT_RETENTION_DAYS, ge=1)
 
     twilio_account_sid: str | None = None
     twilio_auth_token: SecretStr | None = None

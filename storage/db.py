@@ -95,7 +95,13 @@ class Database:
         return applied
 
     async def backup(self, target: Path) -> None:
-        async with aiosqlite.connect(str(target)) as dest:
+        """SQLite's online backup of this connection's database into `target`, in one step.
+
+        Takes the connection's lock. Without it, a backup started while another coroutine's
+        transaction is open deadlocks: SQLite answers "locked" and the backup retries in the
+        connection's only thread, which that transaction needs to commit. With it, the copy is
+        as of one commit. `boucle backup` (storage/backup.py) uses its own connection instead."""
+        async with self._lock, aiosqlite.connect(str(target)) as dest:
             await self._conn.backup(dest)
 
 
