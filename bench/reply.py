@@ -496,7 +496,7 @@ async def boucle_run(
 
 @dataclass(frozen=True)
 class Options:
-    members: int = 18
+    members: int = 15
     messages: int = 60
     concurrent: int = 24
     width: int = 4
