@@ -477,14 +477,16 @@ async def boucle_run(
             Outbound(i, m.chat, "start", f"/start {m.code}") for i, m in enumerate(network.members)
         ]
         await exchange(api, joins)
+        # The news of who joined is paced per chat (and, once replies go through the outbox,
+        # queued ahead of them): let it all go before anything is timed or read as a reply.
+        await settle(api, options.quiet_s)
         # Warm-up (not measured): a post by each association (the first claims take them),
         # a list and the help.
         for writer in range(options.warm_up):
             kind = ("post", "liste", "aide")[writer // ASSOCIATIONS % 3]
             batch = [network.message(writer % len(network.members), kind)]
             network.answered(batch, (await exchange(api, batch))[1])
-        # The news of who joined is paced per chat: let it all go, and let each chat's window
-        # empty, so that the measurement starts from a quiet sender.
+        # Let each chat's window empty, so that the measurement starts from a quiet sender.
         await settle(api, options.quiet_s)
         return await play("Boucle", api, steps, options.rate, network.prepare, network.answered)
     finally:
