@@ -44,7 +44,7 @@ from bot.clock import Clock
 from handlers.messages import Outgoing
 from storage import deliveries, members, outbox
 from storage.db import Database
-from storage.outbox import OutboxMessage
+from storage.outbox import PRIORITY_REPLY, OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +56,8 @@ TELEGRAM_CHAT_PER_SECOND = 1.0
 # The burst one private chat tolerates is not documented: 3 is our assumption (the fake's too).
 TELEGRAM_CHAT_BURST = 3
 TELEGRAM_GROUP_PER_MINUTE = 20
+# Replies to a person who writes fast (a burst of messages) go at most this fast to them.
+TELEGRAM_REPLIES_PER_SECOND = 3
 # Twilio: about 80 messages/s per WhatsApp sender by default (BOUCLE_WHATSAPP_RATE).
 WHATSAPP_DEFAULT_PER_SECOND = 80.0
 # The platforms count arrival times, which jitter by a few milliseconds: aim 3 % under each
@@ -79,6 +81,8 @@ class Pacing:
     chat_per_second: float | None = None
     chat_burst: int = 1
     group_per_minute: int | None = None
+    # Replies to what a person just wrote, per chat (outside the news' window, see chat_wait).
+    reply_per_second: float | None = None
 
 
 UNLIMITED = Pacing()
@@ -87,6 +91,7 @@ TELEGRAM_PACING = Pacing(
     chat_per_second=TELEGRAM_CHAT_PER_SECOND,
     chat_burst=TELEGRAM_CHAT_BURST,
     group_per_minute=TELEGRAM_GROUP_PER_MINUTE,
+    reply_per_second=TELEGRAM_REPLIES_PER_SECOND,
 )
 
 
@@ -147,6 +152,7 @@ class Pacer:
         self._paused_until = -math.inf
         self._chats: dict[str, Window] = {}
         self._chat_paused: dict[str, float] = {}
+        self._replies: dict[str, Window] = {}
 
     def global_wait(self) -> float:
         now = self._now()
@@ -157,16 +163,26 @@ class Pacer:
                 wait = max(wait, self._last + self._spacing - now)
         return wait
 
-    def chat_wait(self, external_id: str) -> float:
+    def chat_wait(self, external_id: str, reply: bool = False) -> float:
+        """How long before the next message may go to this chat. The answer to what the
+        person just wrote is not held behind the chat's window, which news fills (they
+        are waiting for it, and a private chat takes short bursts): only a 429 pause and a
+        window of replies of its own apply to it."""
         now = self._now()
         wait = self._chat_paused.get(external_id, -math.inf) - now
-        window = self._chats.get(external_id)
+        window = (self._replies if reply else self._chats).get(external_id)
         if window is not None:
             wait = max(wait, window.wait(now))
         return max(wait, 0.0)
 
+    def paused_chats(self) -> set[str]:
+        """Chats under a 429 pause: nothing at all may go to them."""
+        now = self._now()
+        return {chat for chat, until in self._chat_paused.items() if until > now}
+
     def blocked_chats(self) -> dict[str, float]:
-        """Chats that must wait, and how long; forgets chats idle for long (bounded memory)."""
+        """Chats whose news must wait, and how long; forgets chats idle for long (bounded
+        memory)."""
         blocked: dict[str, float] = {}
         for external_id in list(self._chats) + list(self._chat_paused):
             wait = self.chat_wait(external_id)
@@ -177,18 +193,27 @@ class Pacer:
                 if window is not None and not window.times:
                     del self._chats[external_id]
                 self._chat_paused.pop(external_id, None)
+        for external_id in [chat for chat, window in self._replies.items() if not window.times]:
+            del self._replies[external_id]
         return blocked
 
-    def record(self, external_id: str, parts: int = 1) -> None:
+    def record(self, external_id: str, parts: int = 1, reply: bool = False) -> None:
         """`parts` platform messages leave now for `external_id`."""
         now = self._now()
         self._last = now
         window = self._chats.get(external_id) or self._chat_window(external_id)
+        replies = self._replies.get(external_id)
+        if reply and replies is None and self.pacing.reply_per_second:
+            replies = self._replies[external_id] = Window(
+                math.ceil(self.pacing.reply_per_second), 1.0 / SAFETY
+            )
         for _ in range(max(1, parts)):
             if self._global is not None:
                 self._global.add(now)
             if window is not None:
                 window.add(now)
+            if reply and replies is not None:
+                replies.add(now)
 
     def _chat_window(self, external_id: str) -> Window | None:
         if is_group(external_id) and self.pacing.group_per_minute:
@@ -407,10 +432,15 @@ class Sender:
         lane.new_rows.clear()
         lane.progress.clear()
         blocked = lane.pacer.blocked_chats()
-        skip = set(blocked) | lane.busy_chats
+        paused = lane.pacer.paused_chats()
         async with self.db.transaction() as conn:
             heads = await deliveries.due_heads(
-                conn, lane.name, self.clock.now(), self.policy.batch_size, skip
+                conn,
+                lane.name,
+                self.clock.now(),
+                self.policy.batch_size,
+                skip_chats=paused | lane.busy_chats,
+                replies_only=set(blocked) - paused,
             )
         dispatched = 0
         for head in heads:
@@ -420,8 +450,9 @@ class Sender:
                 continue
             while (wait := lane.pacer.global_wait()) > 0:
                 await self._sleep(wait)
-            chat_wait = lane.pacer.chat_wait(head.external_id)
-            if chat_wait > 0:  # a 429 arrived meanwhile
+            reply = head.priority == PRIORITY_REPLY
+            chat_wait = lane.pacer.chat_wait(head.external_id, reply)
+            if chat_wait > 0:  # a 429 arrived meanwhile, or replies come too fast
                 blocked[head.external_id] = chat_wait
                 continue
             await lane.slots.acquire()
@@ -431,7 +462,7 @@ class Sender:
                 lane.slots.release()
                 continue
             outgoing = Outgoing.from_json(message.payload)
-            lane.pacer.record(message.external_id, self._parts(lane.channel, outgoing))
+            lane.pacer.record(message.external_id, self._parts(lane.channel, outgoing), reply)
             lane.busy_chats.add(message.external_id)
             task = asyncio.create_task(self._deliver(lane, message, outgoing))
             lane.tasks.add(task)

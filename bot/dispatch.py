@@ -30,7 +30,7 @@ from handlers.texts import t
 from handlers.understanding import Gazetteer
 from storage import drafts, inbox, members, outbox
 from storage.db import Conn, Database
-from storage.outbox import PRIORITY_URGENT, QueuedMessage
+from storage.outbox import PRIORITY_REPLY, QueuedMessage
 
 log = logging.getLogger(__name__)
 
@@ -243,7 +243,7 @@ async def enqueue_replies(
 ) -> None:
     """The writer's replies: outbox rows like any other message, ahead of the news."""
     rows = [
-        QueuedMessage(to.channel, to.external_id, member_id, reply.to_json(), PRIORITY_URGENT)
+        QueuedMessage(to.channel, to.external_id, member_id, reply.to_json(), PRIORITY_REPLY)
         for reply in replies
     ]
     await outbox.enqueue(conn, rows, now)

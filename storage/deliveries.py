@@ -12,7 +12,7 @@ from collections.abc import Collection
 from datetime import datetime
 
 from storage.db import Conn
-from storage.outbox import OutboxMessage, message_from_row
+from storage.outbox import PRIORITY_REPLY, OutboxMessage, message_from_row
 from storage.timefmt import from_db, to_db
 
 # Outcomes written to `delivery_attempts.outcome`.
@@ -28,7 +28,8 @@ INTERRUPTED = "interrupted"
 
 
 # One row per chat (its most urgent, oldest), so one busy chat cannot hide the others, and
-# the messages of one chat keep their order.
+# the messages of one chat keep their order. In a chat whose window is full (`replies_only`),
+# only a reply may go.
 DUE_HEADS = """
 SELECT * FROM (
     SELECT o.*,
@@ -37,6 +38,7 @@ SELECT * FROM (
     FROM outbox o
     WHERE o.channel = ? AND o.state = 'queued' AND o.next_attempt_at <= ?
       AND o.external_id NOT IN (SELECT value FROM json_each(?))
+      AND (o.priority = ? OR o.external_id NOT IN (SELECT value FROM json_each(?)))
 )
 WHERE chat_rank = 1
 ORDER BY priority, id
@@ -45,11 +47,25 @@ LIMIT ?
 
 
 async def due_heads(
-    conn: Conn, channel: str, now: datetime, limit: int, skip_chats: Collection[str] = ()
+    conn: Conn,
+    channel: str,
+    now: datetime,
+    limit: int,
+    skip_chats: Collection[str] = (),
+    replies_only: Collection[str] = (),
 ) -> list[OutboxMessage]:
-    """The next due row of each chat of `channel` (except `skip_chats`), most urgent first."""
+    """The next due row of each chat of `channel` (except `skip_chats`; in `replies_only`,
+    replies only), most urgent first."""
     async with conn.execute(
-        DUE_HEADS, (channel, to_db(now), json.dumps(list(skip_chats)), limit)
+        DUE_HEADS,
+        (
+            channel,
+            to_db(now),
+            json.dumps(list(skip_chats)),
+            PRIORITY_REPLY,
+            json.dumps(list(replies_only)),
+            limit,
+        ),
     ) as cur:
         return [message_from_row(row) for row in await cur.fetchall()]
 

@@ -14,6 +14,8 @@ from datetime import datetime
 from storage.db import Conn
 from storage.timefmt import to_db
 
+# The answer to what a person just wrote: first, and not held behind their chat's news.
+PRIORITY_REPLY = -1
 PRIORITY_URGENT = 0
 PRIORITY_NOTIFICATION = 1
 PRIORITY_DIGEST = 2

@@ -31,6 +31,7 @@ from storage.db import Database
 from storage.outbox import (
     PRIORITY_DIGEST,
     PRIORITY_NOTIFICATION,
+    PRIORITY_REPLY,
     PRIORITY_URGENT,
     QueuedMessage,
 )
@@ -204,6 +205,30 @@ async def test_one_chat_keeps_its_order_and_its_pace(db: Database, clock: Manual
     to_seven = [(at, m.text) for at, chat, m in channel.sent if chat == "7"]
     assert [text for _, text in to_seven] == [f"m{i}" for i in range(6)]
     assert max_in_window([at for at, _ in to_seven], 3.0) <= 3
+
+
+async def test_a_reply_is_not_held_behind_the_chats_news(
+    db: Database, clock: ManualClock
+) -> None:
+    time = FakeTime()
+    channel = TimedChannel(time)
+    sender = Sender(db, {"telegram": channel}, clock, monotonic=time.monotonic, sleep=time.sleep)
+    await enqueue(db, clock, [row(7, f"news {i}") for i in range(5)])
+    await sender.deliver_all_due()
+    assert len(channel.sent) == 3, "the chat's window is full: news waits"
+    await enqueue(db, clock, [row(7, "your reply", PRIORITY_REPLY)])
+    await sender.deliver_all_due()
+    assert channel.sent[-1][2].text == "your reply", "the answer goes at once, ahead of the news"
+    assert len(channel.sent) == 4
+    # A burst of replies to one fast writer is paced too (its own window), never dropped.
+    await enqueue(db, clock, [row(7, f"reply {i}", PRIORITY_REPLY) for i in range(4)])
+    await sender.deliver_all_due()
+    assert [m.text for _, _, m in channel.sent[4:]] == ["reply 0", "reply 1"]
+    while (await states(db)).get("queued"):
+        time.now += 0.5
+        await sender.deliver_all_due()
+    texts = [m.text for _, _, m in channel.sent]
+    assert texts[6:8] == ["reply 2", "reply 3"] and sorted(texts[8:]) == ["news 3", "news 4"]
 
 
 async def test_sustained_rate_of_a_broadcast(db: Database, clock: ManualClock) -> None:
