@@ -207,9 +207,7 @@ async def test_one_chat_keeps_its_order_and_its_pace(db: Database, clock: Manual
     assert max_in_window([at for at, _ in to_seven], 3.0) <= 3
 
 
-async def test_a_reply_is_not_held_behind_the_chats_news(
-    db: Database, clock: ManualClock
-) -> None:
+async def test_a_reply_is_not_held_behind_the_chats_news(db: Database, clock: ManualClock) -> None:
     time = FakeTime()
     channel = TimedChannel(time)
     sender = Sender(db, {"telegram": channel}, clock, monotonic=time.monotonic, sleep=time.sleep)
