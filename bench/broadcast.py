@@ -41,7 +41,7 @@ from bot.clock import SystemClock
 from bot.delivery import TELEGRAM_MESSAGES_PER_SECOND, Sender
 from bot.dispatch import Dispatcher
 from handlers.context import NetworkConfig
-from handlers.messages import Address, Incoming, Outgoing
+from handlers.messages import Address, Incoming
 from handlers.understanding import load_gazetteer
 from storage import deliveries, members, outbox
 from storage.db import Database
@@ -126,14 +126,16 @@ def alert_message() -> Incoming:
 
 
 async def telegram_channel(base_url: str, token: str) -> TelegramChannel:
-    async def no_accept(_: Incoming) -> bool:
+    """The Telegram adapter as the sender uses it (it receives nothing here)."""
+
+    async def no_take(_: Incoming) -> bool:
         return False
 
-    async def no_updates(_: Incoming) -> list[Outgoing]:
-        return []
+    async def no_reject(*_: str) -> bool:
+        return False
 
-    channel = TelegramChannel.build(token, base_url, no_accept, no_updates, SystemClock().now)
-    await channel.application.initialize()
+    channel = TelegramChannel.build(token, base_url, no_take, no_reject, SystemClock().now)
+    await channel.bot.initialize()
     return channel
 
 
@@ -163,7 +165,7 @@ async def rate_bench(count: int) -> BroadcastReport:
                 await asyncio.sleep(0.5)  # let late duplicates, if any, show up
             finally:
                 await sender.stop()
-                await channel.application.shutdown()
+                await channel.bot.shutdown()
                 await db.close()
             sent = [(m.chat_id, m.time) for m in api.sent]
             return measure(chats, sent, posted_at, api.rate_limited_count)
@@ -263,7 +265,7 @@ async def child_main(db_path: Path, base_url: str, token: str) -> int:
                 return 0
     finally:
         await sender.stop()
-        await channel.application.shutdown()
+        await channel.bot.shutdown()
         await db.close()
 
 
