@@ -7,6 +7,7 @@ import json
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 
+import aiohttp
 import pytest
 from twilio.base.exceptions import TwilioRestException
 
@@ -127,6 +128,20 @@ def test_error_mapping(error: Exception, expected: type) -> None:
     assert isinstance(result, expected)
     if isinstance(result, RetryLater):
         assert result.rate_limited == (getattr(error, "status", 0) == 429)
+
+
+@pytest.mark.parametrize(
+    ("error", "ambiguous"),
+    [
+        (TimeoutError(), True),  # our time limit ran out while Twilio may be creating it
+        (aiohttp.ServerDisconnectedError(), True),
+        (OSError("connection refused"), False),
+        (exception(503, 0), False),  # Twilio answered: nothing was created
+    ],
+)
+def test_ambiguous_outcomes(error: Exception, ambiguous: bool) -> None:
+    result = result_of_error(error)
+    assert isinstance(result, RetryLater) and result.ambiguous == ambiguous
 
 
 async def test_base_url_rewrite() -> None:

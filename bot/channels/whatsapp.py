@@ -152,7 +152,18 @@ def result_of_error(error: Exception) -> SendResult:
         if code in UNREACHABLE_CODES:
             return Unreachable(reason)
         return Rejected(reason)
-    return RetryLater(TRANSIENT_RETRY_SECONDS, type(error).__name__)
+    return RetryLater(TRANSIENT_RETRY_SECONDS, type(error).__name__, ambiguous=maybe_sent(error))
+
+
+def maybe_sent(error: Exception) -> bool:
+    """True when the request may have reached Twilio although no answer was read (our time
+    limit ran out, or the connection dropped after the request was written); a refused
+    connection means it was not."""
+    if isinstance(error, aiohttp.ClientConnectorError):
+        return False
+    return isinstance(
+        error, TimeoutError | aiohttp.ServerDisconnectedError | aiohttp.ClientPayloadError
+    )
 
 
 class BaseUrlHttpClient:
