@@ -249,3 +249,29 @@ async def test_update_not_stored_is_not_acknowledged(
     assert api.deliveries[update_id] == 2  # served again because it was not acknowledged
     await last_text(api, BOB, 2)
     assert len(api.messages_to(BOB)) == 2
+
+
+async def test_one_chat_is_answered_in_order_under_concurrent_load(
+    api: FakeTelegramAPI, running: tuple[Boucle, dict[str, str]]
+) -> None:
+    app, codes = running
+    await join_all(api, codes)
+    process = app.intake._process
+
+    async def first_one_slow(incoming: Incoming) -> object:
+        if incoming.text.startswith("/besoin 7 kg"):
+            await asyncio.sleep(0.3)  # a slow parse, a busy database: later ones must wait
+        return await process(incoming)
+
+    app.intake._process = first_one_slow
+    amounts = [7, 3, 11, 5, 2, 9]
+    for amount in amounts:
+        api.send_text(ALICE, f"/besoin {amount} kg de riz")
+        api.send_text(BOB, "/liste")
+        api.send_text(CARLA, "/aide")
+    replies = (await api.wait_for_messages(ALICE, 1 + len(amounts), timeout=15))[1:]
+    confirmations = [m.plain_text for m in replies if "publiée" in m.plain_text]
+    assert len(confirmations) == len(amounts)
+    # Each answer is to the message it follows, in the order they were written.
+    for number, (amount, text) in enumerate(zip(amounts, confirmations, strict=True), 1):
+        assert f"#{number}" in text and f"{amount} kg" in text, text

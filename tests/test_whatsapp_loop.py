@@ -18,7 +18,7 @@ from pydantic import SecretStr
 from bot.app import Boucle
 from bot.clock import ManualClock
 from bot.settings import Settings
-from storage import members
+from storage import members, statuses
 from tests.conftest import START
 from tests.fakes.telegram_api import FakeTelegramAPI, SentMessage
 from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, SENDER, FakeTwilioAPI
@@ -210,6 +210,36 @@ async def test_window_templates_and_release(
     await twilio.send_whatsapp(DENIS, "merci")
     bodies = [m.body for m in await twilio.wait_for_messages(DENIS, 6)]
     assert sum("pâtes" in body for body in bodies) == 2, "sent again once Denis wrote"
+
+
+async def test_a_user_error_still_releases_held_messages(
+    api: FakeTelegramAPI,
+    twilio: FakeTwilioAPI,
+    running: tuple[Boucle, dict[str, str]],
+    clock: ManualClock,
+) -> None:
+    """ "Awa wrote" is committed when her message is accepted: her mistake, which rolls back
+    everything its handler did, does not keep the news she was waiting for held."""
+    app, codes = running
+    await join_all(api, twilio, codes)
+    clock.advance(timedelta(hours=25))  # Awa's window is closed: the relay is held
+    api.send_text(BOB, "/don 4 cagettes de tomates à Narbonne")
+    await last_telegram(api, BOB, 2)
+    assert len(twilio.messages_to(AWA)) == 1, "held until Awa writes"
+    await twilio.send_whatsapp(AWA, "PRENDRE 99")  # no post 99: a user error
+    bodies = [m.body for m in await twilio.wait_for_messages(AWA, 3)]
+    assert any("99" in body for body in bodies[1:]), "her error is answered"
+    assert any("tomates" in body for body in bodies[1:]), "and the held relay goes out"
+    async with (
+        app.db.transaction() as conn,
+        conn.execute(
+            "SELECT COUNT(*) FROM outbox WHERE state = 'held' AND external_id = ?", (AWA,)
+        ) as cur,
+    ):
+        held = (await cur.fetchone() or [0])[0]
+        last = await statuses.last_inbound_at(conn, "whatsapp", AWA)
+    assert held == 0
+    assert last == clock.now(), "her window is open again, although her command failed"
 
 
 async def test_redelivered_message_sid_is_processed_once(
