@@ -36,9 +36,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from bot.channels.base import Channel
-from bot.channels.telegram import TelegramChannel
+from bot.channels.telegram import TELEGRAM_MESSAGES_PER_SECOND, TelegramChannel
 from bot.clock import SystemClock
-from bot.delivery import TELEGRAM_MESSAGES_PER_SECOND, Sender
+from bot.delivery import Sender
 from bot.dispatch import Dispatcher
 from handlers.context import NetworkConfig
 from handlers.messages import Address, Incoming

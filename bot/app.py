@@ -24,7 +24,7 @@ from bot.channels.terminal import TerminalChannel, run_chat
 from bot.channels.whatsapp import CHANNEL as WHATSAPP
 from bot.channels.whatsapp import WhatsAppChannel
 from bot.clock import Clock, SystemClock
-from bot.delivery import Sender, default_pacing
+from bot.delivery import Sender
 from bot.demo import demo_names, demo_users, seed_demo
 from bot.dispatch import Dispatcher
 from bot.intake import Intake
@@ -85,7 +85,7 @@ class Boucle:
         dispatcher = Dispatcher(db, clock, gazetteer, config, group)
         intake = Intake(dispatcher.accept, dispatcher.process)
         channels: dict[str, Channel] = {}
-        sender = Sender(db, channels, clock, pacing=default_pacing(settings.boucle_whatsapp_rate))
+        sender = Sender(db, channels, clock)
         dispatcher.add_sender_wakeup(sender.wake)
         app = cls(settings, db, dispatcher, intake, sender, clock, channels)
         app.scheduler = Scheduler(db, clock, settings.boucle_timezone, group, sender.wake)
@@ -201,6 +201,7 @@ class Boucle:
                 },
                 last_inbound,
                 self.clock.now,
+                settings.boucle_whatsapp_rate,
             )
             self.channels[WHATSAPP] = self.whatsapp
         if self.whatsapp is None and settings.telegram_webhook_url is None:

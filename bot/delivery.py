@@ -1,7 +1,8 @@
 """The sender loop: delivers the outbox, most urgent first, within each platform's limits.
 
-One lane per channel (Telegram, WhatsApp, ...), each with its own pacing, so a throttled
-platform never holds the others back. A lane reads the next due row of each chat, waits for
+One lane per channel (Telegram, WhatsApp, ...), each paced by the limits its channel declares
+(`Channel.pacing`: the sender knows no platform), so a throttled platform never holds the others
+back. A lane reads the next due row of each chat, waits for
 its pacer, marks that one row `in_flight` (committed) and sends it; several sends are in flight
 at once (bounded), so a slow HTTP round-trip does not cap the rate. The outcome is committed
 with a `delivery_attempts` row. After a crash only rows that were in flight at that instant can
@@ -32,8 +33,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.channels.base import (
+    UNLIMITED,
     Channel,
     OutsideWindow,
+    Pacing,
     Rejected,
     RetryLater,
     SendResult,
@@ -48,18 +51,6 @@ from storage.outbox import PRIORITY_REPLY, OutboxMessage
 
 log = logging.getLogger(__name__)
 
-# Telegram's limits, from the Bot FAQ ("My bot is hitting limits, how do I avoid this?",
-# https://core.telegram.org/bots/faq): about 30 messages/s overall, about 1 message/s to one
-# chat (short bursts tolerated), 20 messages/min to one group.
-TELEGRAM_MESSAGES_PER_SECOND = 30
-TELEGRAM_CHAT_PER_SECOND = 1.0
-# The burst one private chat tolerates is not documented: 3 is our assumption (the fake's too).
-TELEGRAM_CHAT_BURST = 3
-TELEGRAM_GROUP_PER_MINUTE = 20
-# Replies to a person who writes fast (a burst of messages) go at most this fast to them.
-TELEGRAM_REPLIES_PER_SECOND = 3
-# Twilio: about 80 messages/s per WhatsApp sender by default (BOUCLE_WHATSAPP_RATE).
-WHATSAPP_DEFAULT_PER_SECOND = 80.0
 # The platforms count arrival times, which jitter by a few milliseconds: aim 3 % under each
 # limit so that a window measured at the other end never holds one message too many.
 SAFETY = 0.97
@@ -71,32 +62,6 @@ FREE_BURST = 5
 
 Monotonic = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
-
-
-@dataclass(frozen=True)
-class Pacing:
-    """How fast one platform takes messages. `per_second` None: no limit (terminal, tests)."""
-
-    per_second: float | None = None
-    chat_per_second: float | None = None
-    chat_burst: int = 1
-    group_per_minute: int | None = None
-    # Replies to what a person just wrote, per chat (outside the news' window, see chat_wait).
-    reply_per_second: float | None = None
-
-
-UNLIMITED = Pacing()
-TELEGRAM_PACING = Pacing(
-    per_second=TELEGRAM_MESSAGES_PER_SECOND,
-    chat_per_second=TELEGRAM_CHAT_PER_SECOND,
-    chat_burst=TELEGRAM_CHAT_BURST,
-    group_per_minute=TELEGRAM_GROUP_PER_MINUTE,
-    reply_per_second=TELEGRAM_REPLIES_PER_SECOND,
-)
-
-
-def default_pacing(whatsapp_per_second: float = WHATSAPP_DEFAULT_PER_SECOND) -> dict[str, Pacing]:
-    return {"telegram": TELEGRAM_PACING, "whatsapp": Pacing(per_second=whatsapp_per_second)}
 
 
 class Window:
@@ -216,7 +181,7 @@ class Pacer:
                 replies.add(now)
 
     def _chat_window(self, external_id: str) -> Window | None:
-        if is_group(external_id) and self.pacing.group_per_minute:
+        if self.pacing.is_group(external_id) and self.pacing.group_per_minute:
             window = Window(self.pacing.group_per_minute, 60.0 / SAFETY)
         elif self.pacing.chat_per_second:
             window = _rate_window(self.pacing.chat_per_second, self.pacing.chat_burst)
@@ -231,13 +196,8 @@ class Pacer:
         20/min limit: only that group waits (its retry_after may be most of a minute)."""
         until = self._now() + seconds
         self._chat_paused[external_id] = max(self._chat_paused.get(external_id, until), until)
-        if not is_group(external_id):
+        if not self.pacing.is_group(external_id):
             self._paused_until = max(self._paused_until, until)
-
-
-def is_group(external_id: str) -> bool:
-    """Telegram group and supergroup ids are negative."""
-    return external_id.startswith("-")
 
 
 @dataclass(frozen=True)
@@ -298,7 +258,7 @@ class Sender:
         channels: Mapping[str, Channel],
         clock: Clock,
         policy: DeliveryPolicy | None = None,
-        pacing: Mapping[str, Pacing] | None = None,
+        pacing: Mapping[str, Pacing] | None = None,  # overrides the channels' own (tests)
         monotonic: Monotonic = time.monotonic,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
@@ -306,7 +266,7 @@ class Sender:
         self.channels = channels  # may be filled after construction (Boucle.create)
         self.clock = clock
         self.policy = policy or DeliveryPolicy()
-        self.pacing = dict(pacing) if pacing is not None else default_pacing()
+        self.pacing = dict(pacing) if pacing is not None else {}
         self.stats = DeliveryStats()
         self._monotonic = monotonic
         self._sleep = sleep
@@ -398,11 +358,16 @@ class Sender:
             lane = Lane(
                 name=name,
                 channel=self.channels[name],
-                pacer=Pacer(self.pacing.get(name, UNLIMITED), self._monotonic, self._resuming),
+                pacer=Pacer(self._pacing_of(name), self._monotonic, self._resuming),
                 slots=asyncio.Semaphore(self.policy.max_in_flight),
             )
             self._lanes[name] = lane
         return lane
+
+    def _pacing_of(self, name: str) -> Pacing:
+        """Each channel knows its platform's limits; the sender knows no platform."""
+        declared = getattr(self.channels[name], "pacing", UNLIMITED)
+        return self.pacing.get(name, declared if isinstance(declared, Pacing) else UNLIMITED)
 
     async def _run_lane(self, lane: Lane) -> None:
         await self._hold_unknown_channels()

@@ -16,15 +16,10 @@ import pytest
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from bot.channels.base import RecordingChannel, SendResult, Sent
-from bot.channels.telegram import TelegramChannel
+from bot.channels.base import Pacing, RecordingChannel, SendResult, Sent
+from bot.channels.telegram import TELEGRAM_PACING, TelegramChannel
 from bot.clock import ManualClock
-from bot.delivery import (
-    TELEGRAM_PACING,
-    DeliveryPolicy,
-    Pacer,
-    Sender,
-)
+from bot.delivery import DeliveryPolicy, Pacer, Sender
 from handlers.messages import Outgoing
 from storage import deliveries, members, outbox
 from storage.db import Database
@@ -61,6 +56,7 @@ class TimedChannel:
 
     time: FakeTime
     name: str = "telegram"
+    pacing: Pacing = TELEGRAM_PACING
     sent: list[tuple[float, str, Outgoing]] = field(default_factory=list)
 
     async def send(self, external_id: str, message: Outgoing) -> SendResult:
@@ -73,6 +69,7 @@ class StuckChannel:
     """Sends hang until released: what "in flight" looks like."""
 
     name: str = "telegram"
+    pacing: Pacing = TELEGRAM_PACING
     release: asyncio.Event = field(default_factory=asyncio.Event)
     started: list[str] = field(default_factory=list)
     sent: list[str] = field(default_factory=list)

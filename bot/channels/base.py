@@ -5,6 +5,7 @@ The messages themselves (`Incoming`, `Outgoing`, ...) belong to the core: `handl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -48,6 +49,28 @@ class OutsideWindow:
     reason: str = ""
 
 
+def never_a_group(_: str) -> bool:
+    return False
+
+
+@dataclass(frozen=True)
+class Pacing:
+    """How fast one platform takes messages, declared by its channel; `per_second` None: no
+    limit (terminal, tests)."""
+
+    per_second: float | None = None
+    chat_per_second: float | None = None
+    chat_burst: int = 1
+    group_per_minute: int | None = None
+    # Replies to what a person just wrote, per chat (outside the news' window).
+    reply_per_second: float | None = None
+    # Which chats are groups (their own per-minute limit; a 429 there pauses only them).
+    is_group: Callable[[str], bool] = never_a_group
+
+
+UNLIMITED = Pacing()
+
+
 class StartupError(Exception):
     """A channel cannot start (bad token, platform unreachable for too long): its message is
     the one line an operator reads, and it never contains a secret."""
@@ -57,6 +80,9 @@ SendResult = Sent | RetryLater | Unreachable | Rejected | OutsideWindow
 
 
 class Channel(Protocol):
+    """Sends one message; may also declare `pacing: Pacing` (default: unlimited) and
+    `parts(message) -> int`, how many platform messages one becomes."""
+
     name: str
 
     async def send(self, external_id: str, message: Outgoing) -> SendResult: ...

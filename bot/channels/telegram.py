@@ -45,6 +45,7 @@ from telegram.error import (
 from telegram.request import HTTPXRequest
 
 from bot.channels.base import (
+    Pacing,
     Rejected,
     RetryLater,
     SendResult,
@@ -62,6 +63,16 @@ CHANNEL = "telegram"
 MAX_TEXT = MessageLimit.MAX_TEXT_LENGTH
 MAX_CALLBACK_BYTES = 64
 TRANSIENT_RETRY_SECONDS = 5.0
+# Telegram's limits, from the Bot FAQ ("My bot is hitting limits, how do I avoid this?",
+# https://core.telegram.org/bots/faq): about 30 messages/s overall, about 1 message/s to one
+# chat (short bursts tolerated), 20 messages/min to one group.
+TELEGRAM_MESSAGES_PER_SECOND = 30
+TELEGRAM_CHAT_PER_SECOND = 1.0
+# The burst one private chat tolerates is not documented: 3 is our assumption (the fake's too).
+TELEGRAM_CHAT_BURST = 3
+TELEGRAM_GROUP_PER_MINUTE = 20
+# Replies to a person who writes fast (a burst of messages) go at most this fast to them.
+TELEGRAM_REPLIES_PER_SECOND = 3
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 # A send whose answer takes longer than this is given up (the sender retries it, counted).
@@ -81,6 +92,21 @@ CONNECTION_POOL_SIZE = 24
 
 Take = Callable[[Incoming], Awaitable[bool]]
 RejectUnreadable = Callable[[str, str, str], Awaitable[bool]]
+
+
+def is_group(external_id: str) -> bool:
+    """Telegram group and supergroup ids are negative."""
+    return external_id.startswith("-")
+
+
+TELEGRAM_PACING = Pacing(
+    per_second=TELEGRAM_MESSAGES_PER_SECOND,
+    chat_per_second=TELEGRAM_CHAT_PER_SECOND,
+    chat_burst=TELEGRAM_CHAT_BURST,
+    group_per_minute=TELEGRAM_GROUP_PER_MINUTE,
+    reply_per_second=TELEGRAM_REPLIES_PER_SECOND,
+    is_group=is_group,
+)
 
 
 def render_html(message: Outgoing) -> list[str]:
@@ -175,6 +201,7 @@ def maybe_sent(error: TelegramError) -> bool:
 
 class TelegramChannel:
     name = CHANNEL
+    pacing = TELEGRAM_PACING
 
     def __init__(
         self,

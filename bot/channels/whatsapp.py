@@ -29,7 +29,15 @@ from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.http.response import Response as TwilioResponse
 from twilio.rest import Client
 
-from bot.channels.base import OutsideWindow, Rejected, RetryLater, SendResult, Sent, Unreachable
+from bot.channels.base import (
+    OutsideWindow,
+    Pacing,
+    Rejected,
+    RetryLater,
+    SendResult,
+    Sent,
+    Unreachable,
+)
 from handlers.messages import Address, Incoming, Location, Outgoing, split_text
 from handlers.texts import t
 
@@ -47,6 +55,8 @@ WINDOW = timedelta(hours=24)
 SEND_TIMEOUT_SECONDS = 15.0
 TRANSIENT_RETRY_SECONDS = 5.0
 RATE_LIMIT_RETRY_SECONDS = 2.0
+# Twilio: about 80 messages/s per WhatsApp sender by default (BOUCLE_WHATSAPP_RATE).
+WHATSAPP_DEFAULT_PER_SECOND = 80.0
 
 # Twilio error codes (https://www.twilio.com/docs/api/errors).
 ERROR_OUTSIDE_WINDOW = 63016  # free-form message outside the 24-hour window
@@ -231,8 +241,10 @@ class WhatsAppChannel:
         last_inbound: LastInbound,
         clock_now: Callable[[], datetime],
         http_client: BaseUrlHttpClient | None = None,
+        per_second: float = WHATSAPP_DEFAULT_PER_SECOND,
     ) -> None:
         self.client = client
+        self.pacing = Pacing(per_second=per_second)
         self.from_ = from_ if from_.startswith(PREFIX) else f"{PREFIX}{from_}"
         self.status_callback_url = status_callback_url
         self.templates = {name: sid for name, sid in templates.items() if sid}
@@ -251,11 +263,14 @@ class WhatsAppChannel:
         templates: Mapping[str, str],
         last_inbound: LastInbound,
         clock_now: Callable[[], datetime],
+        per_second: float = WHATSAPP_DEFAULT_PER_SECOND,
     ) -> WhatsAppChannel:
         """One client and one HTTP session for the process (call from inside the event loop)."""
         http = BaseUrlHttpClient(api_base_url)
         client = Client(account_sid, auth_token, http_client=http)
-        return cls(client, from_, status_callback_url, templates, last_inbound, clock_now, http)
+        return cls(
+            client, from_, status_callback_url, templates, last_inbound, clock_now, http, per_second
+        )
 
     @property
     def state(self) -> str:
