@@ -30,7 +30,7 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.channels.base import (
     UNLIMITED,
@@ -45,7 +45,7 @@ from bot.channels.base import (
 )
 from bot.clock import Clock
 from handlers.messages import Outgoing
-from storage import deliveries, members, outbox
+from storage import deliveries, members, outbox, statuses
 from storage.db import Database
 from storage.outbox import PRIORITY_REPLY, OutboxMessage
 
@@ -442,6 +442,7 @@ class Sender:
         return int(parts(message)) if callable(parts) else 1
 
     async def _deliver(self, lane: Lane, message: OutboxMessage, outgoing: Outgoing) -> None:
+        started_at = self.clock.now()
         try:
             try:
                 result: SendResult = await lane.channel.send(message.external_id, outgoing)
@@ -450,7 +451,7 @@ class Sender:
             except Exception as error:  # an adapter bug must not stop the loop
                 log.exception("send of outbox message %d raised", message.id)
                 result = RetryLater(self.policy.backoff(message.attempts), repr(error))
-            await self.record(message, result, lane)
+            await self.record(message, result, lane, started_at)
         finally:
             lane.busy_chats.discard(message.external_id)
             lane.slots.release()
@@ -460,7 +461,11 @@ class Sender:
             lane.progress.set()
 
     async def record(
-        self, message: OutboxMessage, result: SendResult, lane: Lane | None = None
+        self,
+        message: OutboxMessage,
+        result: SendResult,
+        lane: Lane | None = None,
+        started_at: datetime | None = None,
     ) -> None:
         now = self.clock.now()
         attempt = message.attempts
@@ -526,6 +531,13 @@ class Sender:
                 )
                 self.stats.unreachable += 1
             elif isinstance(result, OutsideWindow):
+                wrote = await statuses.last_inbound_at(conn, message.channel, message.external_id)
+                if started_at is not None and wrote is not None and wrote > started_at:
+                    # They wrote while this send was on the wire: their message found nothing
+                    # held to release, so this one goes again now instead of waiting for the next.
+                    await deliveries.requeue(conn, message.id, now, result.reason)
+                    self.stats.retried += 1
+                    return
                 await outbox.mark_held(conn, message.id, result.reason)
                 await deliveries.record_attempt(
                     conn, message.id, attempt, now, deliveries.HELD, result.reason

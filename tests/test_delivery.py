@@ -16,7 +16,7 @@ import pytest
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from bot.channels.base import Pacing, RecordingChannel, SendResult, Sent
+from bot.channels.base import OutsideWindow, Pacing, RecordingChannel, SendResult, Sent
 from bot.channels.telegram import TELEGRAM_PACING, TelegramChannel
 from bot.clock import ManualClock
 from bot.delivery import DeliveryPolicy, Pacer, Sender
@@ -281,6 +281,46 @@ async def test_restart_in_the_middle_of_a_broadcast(db: Database, clock: ManualC
     async with db.transaction() as conn:
         outcomes = await deliveries.count_attempts_by_outcome(conn)
     assert outcomes == {"interrupted": 4, "sent": 40}
+
+
+@dataclass
+class ClosedWindowChannel:
+    """Says the person is outside their window; `writes_meanwhile`: they write during the send."""
+
+    db: Database
+    clock: ManualClock
+    member_chat: str
+    writes_meanwhile: bool
+    name: str = "whatsapp"
+    calls: int = 0
+
+    async def send(self, external_id: str, message: Outgoing) -> SendResult:
+        self.calls += 1
+        if self.writes_meanwhile and self.calls == 1:
+            self.clock.advance(timedelta(seconds=1))
+            async with self.db.transaction() as conn:
+                await members.touch_identity(conn, "whatsapp", external_id, "", self.clock.now())
+            return OutsideWindow("24-hour window closed")
+        return OutsideWindow("24-hour window closed") if self.calls == 1 else Sent("ok")
+
+
+@pytest.mark.parametrize("writes_meanwhile", [True, False])
+async def test_outside_the_window_a_person_who_wrote_meanwhile_is_not_kept_waiting(
+    db: Database, clock: ManualClock, writes_meanwhile: bool
+) -> None:
+    async with db.transaction() as conn:
+        association = await members.ensure_association(conn, "Resto", "Narbonne", clock.now())
+        member = await members.create_member(conn, association.id, "Awa", "member", clock.now())
+        await members.add_identity(conn, member.id, "whatsapp", "+336", "", clock.now())
+    channel = ClosedWindowChannel(db, clock, "+336", writes_meanwhile)
+    await enqueue(
+        db, clock, [QueuedMessage("whatsapp", "+336", member.id, Outgoing("news").to_json(), 1)]
+    )
+    sender = Sender(db, {"whatsapp": channel}, clock)
+    await sender.deliver_all_due()
+    # Her message found nothing held to release while the send was on the wire: the news
+    # goes again at once rather than waiting for her next message.
+    assert await states(db) == ({"sent": 1} if writes_meanwhile else {"held": 1})
 
 
 async def test_unknown_channel_rows_are_held(db: Database, clock: ManualClock) -> None:

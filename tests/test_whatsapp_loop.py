@@ -6,6 +6,7 @@ Telegram webhook mode."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -225,20 +226,29 @@ async def test_a_user_error_still_releases_held_messages(
     clock.advance(timedelta(hours=25))  # Awa's window is closed: the relay is held
     api.send_text(BOB, "/don 4 cagettes de tomates à Narbonne")
     await last_telegram(api, BOB, 2)
-    assert len(twilio.messages_to(AWA)) == 1, "held until Awa writes"
+
+    async def held_for_awa() -> int:
+        async with (
+            app.db.transaction() as conn,
+            conn.execute(
+                "SELECT COUNT(*) FROM outbox WHERE state = 'held' AND external_id = ?", (AWA,)
+            ) as cur,
+        ):
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    for _ in range(200):
+        if await held_for_awa():
+            break
+        await asyncio.sleep(0.01)
+    assert await held_for_awa() == 1 and len(twilio.messages_to(AWA)) == 1, "held for Awa"
     await twilio.send_whatsapp(AWA, "PRENDRE 99")  # no post 99: a user error
     bodies = [m.body for m in await twilio.wait_for_messages(AWA, 3)]
     assert any("99" in body for body in bodies[1:]), "her error is answered"
     assert any("tomates" in body for body in bodies[1:]), "and the held relay goes out"
-    async with (
-        app.db.transaction() as conn,
-        conn.execute(
-            "SELECT COUNT(*) FROM outbox WHERE state = 'held' AND external_id = ?", (AWA,)
-        ) as cur,
-    ):
-        held = (await cur.fetchone() or [0])[0]
+    async with app.db.transaction() as conn:
         last = await statuses.last_inbound_at(conn, "whatsapp", AWA)
-    assert held == 0
+    assert await held_for_awa() == 0
     assert last == clock.now(), "her window is open again, although her command failed"
 
 
