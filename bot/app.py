@@ -17,12 +17,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from starlette.routing import Route
+
 from bot.channels.base import Channel, StartupError
 from bot.channels.telegram import CHANNEL as TELEGRAM
 from bot.channels.telegram import TelegramChannel
+from bot.channels.telegram import webhook_route as telegram_webhook_route
 from bot.channels.terminal import TerminalChannel, run_chat
 from bot.channels.whatsapp import CHANNEL as WHATSAPP
 from bot.channels.whatsapp import WhatsAppChannel
+from bot.channels.whatsapp.webhooks import TwilioWebhooks
 from bot.clock import Clock, SystemClock
 from bot.delivery import Sender
 from bot.demo import demo_names, demo_users, seed_demo
@@ -30,7 +34,7 @@ from bot.dispatch import Dispatcher
 from bot.intake import Intake
 from bot.scheduler import Scheduler
 from bot.settings import Settings
-from bot.web import Web, WebServer
+from bot.web import Web, WebServer, Worker
 from handlers.context import NetworkConfig
 from handlers.messages import Address, Incoming
 from handlers.understanding import Gazetteer, load_gazetteer
@@ -206,20 +210,25 @@ class Boucle:
             self.channels[WHATSAPP] = self.whatsapp
         if self.whatsapp is None and settings.telegram_webhook_url is None:
             return
+        routes: list[Route] = []
+        workers: list[Worker] = []
+        if self.whatsapp is not None:
+            assert settings.twilio_auth_token is not None
+            twilio = TwilioWebhooks(
+                self.intake,
+                self.db,
+                self.clock,
+                self.whatsapp,
+                settings.boucle_public_url,
+                settings.twilio_auth_token.get_secret_value(),
+                wake_sender=self.sender.wake,
+            )
+            routes += twilio.routes()
+            workers.append(twilio.worker)
         secret = settings.telegram_webhook_secret
-        web = Web(
-            self.intake,
-            self.db,
-            self.clock,
-            dict(self.channels),
-            settings.boucle_public_url,
-            settings.twilio_auth_token.get_secret_value() if settings.twilio_auth_token else None,
-            whatsapp=self.whatsapp,
-            telegram=self.telegram if settings.telegram_webhook_url else None,
-            telegram_secret=secret.get_secret_value() if secret else None,
-            wake_sender=self.sender.wake,
-            loop_states=self.loop_states,
-        )
+        if self.telegram is not None and settings.telegram_webhook_url and secret is not None:
+            routes.append(telegram_webhook_route(self.telegram, secret.get_secret_value()))
+        web = Web(self.db, dict(self.channels), routes, self.loop_states, workers, self.intake)
         self.web = WebServer(web, settings.boucle_http_host, settings.boucle_http_port)
 
 

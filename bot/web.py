@@ -1,42 +1,30 @@
-"""The one web server of the bot process: Twilio's and Telegram's webhooks, and a health check.
+"""The one web server of the bot process: the channels' webhooks and a health check.
 
-Routes: `POST /whatsapp` (Twilio inbound), `POST /whatsapp/status` (delivery status callbacks),
-`POST /telegram` (Telegram updates, webhook mode only), `GET /healthz`.
-
-Each webhook is a straight line: refuse an oversized body, check the signature (or secret),
-parse, store, answer. The work happens after the answer: a message is handed to the intake
-(`bot/intake.py`: stored before we answer, processed in order per chat), a status callback to
-one worker task fed by a queue. Twilio wants its answer within seconds. What was stored but not
-yet processed when the process stops is finished at the next start.
+Each channel brings its own routes (`bot/channels/whatsapp/webhooks.py`: `POST /whatsapp`,
+`POST /whatsapp/status`; `bot/channels/telegram.py`: `POST /telegram` in webhook mode); this
+module serves them with `GET /healthz`, protects the server from slow or numerous clients, and
+offers what every webhook needs: a bounded body reader and a worker for work done after the
+answer. It knows no platform.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
-import json
 import logging
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Self
-from urllib.parse import parse_qsl
+from typing import ClassVar, Self
 
 import h11
 import uvicorn
 from starlette.applications import Starlette
-from starlette.datastructures import ImmutableMultiDict
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
-from twilio.request_validator import RequestValidator
 from uvicorn.protocols.http.h11_impl import STATUS_PHRASES, H11Protocol
 
-from bot.channels.telegram import TelegramChannel
-from bot.channels.whatsapp import WhatsAppChannel, parse_twilio_form
-from bot.clock import Clock
-from bot.delivery_status import StatusPolicy, apply_status, status_report
 from bot.intake import Intake
 from storage.db import Database
 
@@ -45,9 +33,6 @@ log = logging.getLogger(__name__)
 # Twilio's inbound forms are a few kilobytes, Telegram's updates too; anything much larger
 # is not from them.
 MAX_BODY_BYTES = 64 * 1024
-EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
-TWILIO_SIGNATURE = "X-Twilio-Signature"
-TELEGRAM_SECRET = "X-Telegram-Bot-Api-Secret-Token"
 HEALTH_TIMEOUT_SECONDS = 2.0
 # At stop: how long the worker may finish what was already accepted.
 DRAIN_SECONDS = 5.0
@@ -80,13 +65,6 @@ async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
             raise BodyTooLarge
         chunks.append(chunk)
     return b"".join(chunks)
-
-
-def public_url(base: str, request: Request) -> str:
-    """The URL Twilio called, rebuilt from the configured public base (a proxy in front
-    changes the host, scheme and port the process sees)."""
-    query = f"?{request.url.query}" if request.url.query else ""
-    return f"{base.rstrip('/')}{request.url.path}{query}"
 
 
 @dataclass
@@ -128,115 +106,39 @@ class Worker:
 
 
 class Web:
-    """The Starlette app, built from the running bot's parts."""
+    """The Starlette app: the webhooks the channels bring (`routes`) and a health check."""
 
     def __init__(
         self,
-        intake: Intake,
         db: Database,
-        clock: Clock,
-        channels: dict[str, Any],
-        public_base_url: str | None,
-        twilio_auth_token: str | None,
-        whatsapp: WhatsAppChannel | None = None,
-        telegram: TelegramChannel | None = None,
-        telegram_secret: str | None = None,
-        wake_sender: Callable[[], None] = lambda: None,
-        status_policy: StatusPolicy | None = None,
+        channels: Mapping[str, object],
+        routes: list[Route],
         loop_states: Callable[[], dict[str, str]] = dict,
+        workers: list[Worker] | None = None,
+        intake: Intake | None = None,
     ) -> None:
-        self.intake = intake
         self.db = db
-        self.clock = clock
         self.channels = channels
-        self.public_base_url = public_base_url
-        self.validator = RequestValidator(twilio_auth_token) if twilio_auth_token else None
-        self.whatsapp = whatsapp
-        self.telegram = telegram
-        self.telegram_secret = telegram_secret
-        self.wake_sender = wake_sender
-        self.status_policy = status_policy or StatusPolicy()
         # The bot's own loops (sender lanes, polling): one that died makes the process unhealthy.
         self.loop_states = loop_states
-        self.worker = Worker()
-        routes = [Route("/healthz", self.healthz, methods=["GET"])]
-        if whatsapp is not None:
-            routes.append(Route("/whatsapp", self.whatsapp_inbound, methods=["POST"]))
-            routes.append(Route("/whatsapp/status", self.whatsapp_status, methods=["POST"]))
-        if telegram is not None and telegram_secret:
-            routes.append(Route("/telegram", self.telegram_update, methods=["POST"]))
-        self.app = Starlette(routes=routes)
+        self.workers = workers or []
+        self.intake = intake
+        self.app = Starlette(routes=[Route("/healthz", self.healthz, methods=["GET"]), *routes])
 
-    # ------------------------------------------------------------------ Twilio
+    def start(self) -> None:
+        for worker in self.workers:
+            worker.start()
 
-    async def _verified_form(self, request: Request) -> ImmutableMultiDict[str, str] | Response:
-        """The form when Twilio signed it; else the response to give (403, 413)."""
-        try:
-            body = await read_body(request)
-        except BodyTooLarge:
-            log.warning("refused an oversized request to %s", request.url.path)
-            return Response(status_code=413)
-        # Repeated keys are kept: the signature covers every value.
-        form = ImmutableMultiDict(
-            parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
-        )
-        signature = request.headers.get(TWILIO_SIGNATURE, "")
-        if self.validator is None or self.public_base_url is None or not signature:
-            log.warning("refused an unsigned request to %s", request.url.path)
-            return Response(status_code=403)
-        if not self.validator.validate(public_url(self.public_base_url, request), form, signature):
-            # The body is not logged: it is someone's message, or an attacker's payload.
-            log.warning("refused a request to %s: wrong Twilio signature", request.url.path)
-            return Response(status_code=403)
-        return form
-
-    async def whatsapp_inbound(self, request: Request) -> Response:
-        form = await self._verified_form(request)
-        if isinstance(form, Response):
-            return form
-        incoming = parse_twilio_form(form, self.clock.now())
-        if incoming is not None:
-            await self.intake.take(incoming)
-        return Response(EMPTY_TWIML, media_type="text/xml")
+    async def stop(self) -> None:
+        for worker in self.workers:
+            await worker.stop()
 
     async def idle(self) -> None:
         """Wait until what was received is processed (tests)."""
-        await self.intake.idle()
-        await self.worker.idle()
-
-    async def whatsapp_status(self, request: Request) -> Response:
-        form = await self._verified_form(request)
-        if isinstance(form, Response):
-            return form
-        report = status_report(dict(form))
-        if report is not None:
-            self.worker.submit(
-                lambda: apply_status(
-                    report, self.db, self.clock, self.whatsapp, self.wake_sender, self.status_policy
-                )
-            )
-        return Response(EMPTY_TWIML, media_type="text/xml")
-
-    # ------------------------------------------------------------------ Telegram
-
-    async def telegram_update(self, request: Request) -> Response:
-        assert self.telegram is not None and self.telegram_secret is not None
-        given = request.headers.get(TELEGRAM_SECRET, "")
-        if not hmac.compare_digest(given.encode(), self.telegram_secret.encode()):
-            log.warning("refused a Telegram update without the right secret token")
-            return Response(status_code=403)
-        try:
-            data = json.loads(await read_body(request))
-        except BodyTooLarge:
-            return Response(status_code=413)
-        except ValueError:
-            return Response(status_code=400)
-        if not isinstance(data, dict):
-            return Response(status_code=400)
-        # Stored in the inbox when `feed` returns (a redelivery is recognised); if storing
-        # fails, the error answer makes Telegram send the update again.
-        await self.telegram.feed(data)
-        return Response()
+        if self.intake is not None:
+            await self.intake.idle()
+        for worker in self.workers:
+            await worker.idle()
 
     # ------------------------------------------------------------------ health
 
@@ -472,7 +374,7 @@ class WebServer:
         self.port: int | None = None
 
     async def start(self) -> None:
-        self.web.worker.start()
+        self.web.start()
         self.port = await self._server.start_serving("boucle-web")
         log.info("web server listening on %s:%s", self._server.config.host, self.port)
 
@@ -483,4 +385,4 @@ class WebServer:
 
     async def stop(self) -> None:
         await self._server.stop_serving()
-        await self.web.worker.stop()
+        await self.web.stop()

@@ -38,3 +38,19 @@ def test_the_check_sees_a_forbidden_import(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
     sample.write_text("from bot.channels.base import Sent\nimport telegram\n")
     assert {"bot.channels.base", "telegram"} <= imported_modules(sample)
+
+
+PLATFORM_MODULES = ("telegram", "twilio", "bot.channels.telegram", "bot.channels.whatsapp")
+CORE_OF_THE_BOT = ("dispatch", "intake", "delivery", "fanout", "scheduler", "web")
+
+
+@pytest.mark.parametrize("name", CORE_OF_THE_BOT)
+def test_the_bots_core_knows_no_platform(name: str) -> None:
+    """Adding a channel touches bot/channels/ only: the sender, the intake, the dispatcher and
+    the web server speak to channels through `bot.channels.base`."""
+    offending = {
+        module
+        for module in imported_modules(ROOT / "bot" / f"{name}.py")
+        if module.startswith(PLATFORM_MODULES)
+    }
+    assert not offending, f"bot/{name}.py imports {sorted(offending)}"

@@ -14,7 +14,9 @@ import httpx
 import pytest
 from twilio.request_validator import RequestValidator
 
+from bot.channels.telegram import webhook_route
 from bot.channels.whatsapp import WhatsAppChannel
+from bot.channels.whatsapp.webhooks import TwilioWebhooks
 from bot.clock import ManualClock
 from bot.dispatch import Dispatcher
 from bot.intake import Intake
@@ -93,24 +95,21 @@ async def setup(db: Database, clock: ManualClock, gazetteer: Gazetteer) -> Async
             clock.now,
         )
         telegram = FakeTelegram()
+        twilio_hooks = TwilioWebhooks(intake, db, clock, whatsapp, PUBLIC, AUTH_TOKEN)
         web = Web(
-            intake,
             db,
-            clock,
             {"whatsapp": whatsapp, "telegram": telegram},
-            PUBLIC,
-            AUTH_TOKEN,
-            whatsapp=whatsapp,
-            telegram=telegram,  # type: ignore[arg-type]
-            telegram_secret=SECRET,
+            [*twilio_hooks.routes(), webhook_route(telegram, SECRET)],
+            workers=[twilio_hooks.worker],
+            intake=intake,
         )
-        web.worker.start()
+        web.start()
         transport = httpx.ASGITransport(app=web.app)
         async with httpx.AsyncClient(
             transport=transport, base_url="http://10.0.0.5:8080"
         ) as client:
             yield Setup(web, client, twilio, telegram, db)
-        await web.worker.stop()
+        await web.stop()
         await whatsapp.close()
 
 

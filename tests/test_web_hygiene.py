@@ -19,8 +19,8 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from bot.channels.telegram import webhook_route
 from bot.clock import ManualClock
-from bot.dispatch import Dispatcher
 from bot.web import (
     HEADER_TIMEOUT_SECONDS,
     KEEP_ALIVE_SECONDS,
@@ -32,7 +32,6 @@ from bot.web import (
     WebServer,
     read_body,
 )
-from handlers.context import NetworkConfig
 from handlers.understanding import Gazetteer
 from storage.db import Database
 
@@ -350,16 +349,7 @@ async def test_the_bots_web_server_has_the_hygiene_and_still_serves(
     caplog.set_level(logging.INFO)
     secret = "s3cret-token"
     telegram = FakeTelegram(fed=[])
-    web = Web(
-        Dispatcher(db, clock, gazetteer, NetworkConfig()),
-        db,
-        clock,
-        channels={"telegram": telegram},
-        public_base_url=None,
-        twilio_auth_token=None,
-        telegram=telegram,  # type: ignore[arg-type]
-        telegram_secret=secret,
-    )
+    web = Web(db, {"telegram": telegram}, [webhook_route(telegram, secret)])
     server = WebServer(web, "127.0.0.1", 0, limits=FAST)
     await server.start()
     assert server.port is not None

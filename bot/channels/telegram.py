@@ -14,15 +14,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hmac
 import html
 import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 from telegram import (
     Bot,
     BotCommand,
@@ -53,6 +57,7 @@ from bot.channels.base import (
     StartupError,
     Unreachable,
 )
+from bot.web import BodyTooLarge, read_body
 from handlers.messages import Address, Incoming, Location, Outgoing, split_text
 from handlers.texts import MENU, t
 
@@ -435,3 +440,36 @@ class TelegramChannel:
         except TelegramError as error:
             return result_of_error(error)
         return Sent(str(sent.message_id) if sent else "")
+
+
+# ----------------------------------------------------------------------------- webhook mode
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+class Feed(Protocol):
+    async def feed(self, data: dict[str, Any]) -> None: ...
+
+
+def webhook_route(channel: Feed, secret: str) -> Route:
+    """`POST /telegram`: Telegram's updates, checked against the webhook's secret token. The
+    update is stored when `feed` returns; if storing fails, the error answer makes Telegram
+    send it again."""
+
+    async def update(request: Request) -> Response:
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), secret.encode()):
+            log.warning("refused a Telegram update without the right secret token")
+            return Response(status_code=403)
+        try:
+            data = json.loads(await read_body(request))
+        except BodyTooLarge:
+            return Response(status_code=413)
+        except ValueError:
+            return Response(status_code=400)
+        if not isinstance(data, dict):
+            return Response(status_code=400)
+        await channel.feed(data)
+        return Response()
+
+    return Route("/telegram", update, methods=["POST"])

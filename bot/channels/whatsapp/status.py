@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.channels.base import Sent
-from bot.channels.whatsapp import ERROR_OUTSIDE_WINDOW, UNREACHABLE_CODES, WhatsAppChannel
+from bot.channels.whatsapp.adapter import ERROR_OUTSIDE_WINDOW, UNREACHABLE_CODES, WhatsAppChannel
 from bot.clock import Clock
 from handlers.messages import Outgoing
 from storage import members, statuses
