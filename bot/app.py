@@ -218,7 +218,6 @@ class Boucle:
                 self.intake,
                 self.db,
                 self.clock,
-                self.whatsapp,
                 settings.boucle_public_url,
                 settings.twilio_auth_token.get_secret_value(),
                 wake_sender=self.sender.wake,

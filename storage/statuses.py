@@ -95,23 +95,10 @@ async def fail_after_failure(conn: Conn, outbox_id: int, error: str) -> None:
     )
 
 
-TEMPLATE_RESENT = "resent as template: "
-
-
-async def resent_as_template(
-    conn: Conn, outbox_id: int, platform_message_id: str, error: str
-) -> None:
-    """The row went out again, as a template, under a new platform message id."""
-    await conn.execute(
-        "UPDATE outbox SET platform_message_id = ?, delivery_status = NULL, last_error = ?"
-        " WHERE id = ?",
-        (platform_message_id, TEMPLATE_RESENT + error, outbox_id),
-    )
-
-
 async def last_inbound_at(conn: Conn, channel: str, external_id: str) -> datetime | None:
     """When this address last wrote to us: the identity's mark, or the inbox for strangers
-    (who have no identity yet but still get their reply)."""
+    (who have no identity yet but still get their reply). None when the platform told us
+    their window closed after that (`close_window`)."""
     async with conn.execute(
         "SELECT MAX(at) FROM (SELECT last_inbound_at AS at FROM identities"
         " WHERE channel = ? AND external_id = ?"
@@ -119,4 +106,27 @@ async def last_inbound_at(conn: Conn, channel: str, external_id: str) -> datetim
         (channel, external_id, f"{channel}:{external_id}"),
     ) as cur:
         row = await cur.fetchone()
-    return from_db(row[0]) if row and row[0] else None
+    last = from_db(row[0]) if row and row[0] else None
+    closed = await window_closed_at(conn, channel, external_id)
+    if last is None or (closed is not None and closed > last):
+        return None
+    return last
+
+
+async def window_closed_at(conn: Conn, channel: str, external_id: str) -> datetime | None:
+    async with conn.execute(
+        "SELECT closed_at FROM closed_windows WHERE channel = ? AND external_id = ?",
+        (channel, external_id),
+    ) as cur:
+        row = await cur.fetchone()
+    return from_db(row[0]) if row else None
+
+
+async def close_window(conn: Conn, channel: str, external_id: str, at: datetime) -> None:
+    """The platform refused a free-form message as outside the window: until the person
+    writes again, their messages go as templates or wait."""
+    await conn.execute(
+        "INSERT INTO closed_windows (channel, external_id, closed_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (channel, external_id) DO UPDATE SET closed_at = excluded.closed_at",
+        (channel, external_id, to_db(at)),
+    )

@@ -18,6 +18,7 @@ from bot.channels.telegram import webhook_route
 from bot.channels.whatsapp import WhatsAppChannel
 from bot.channels.whatsapp.webhooks import TwilioWebhooks
 from bot.clock import ManualClock
+from bot.delivery import Sender
 from bot.dispatch import Dispatcher
 from bot.intake import Intake
 from bot.web import MAX_BODY_BYTES, Web
@@ -60,6 +61,7 @@ class Setup:
     twilio: FakeTwilioAPI
     telegram: FakeTelegram
     db: Database
+    sender: Sender
 
     def sign(self, path: str, form: list[tuple[str, str]], token: str = AUTH_TOKEN) -> str:
         return signature(token, f"{PUBLIC}{path}", form)
@@ -95,7 +97,7 @@ async def setup(db: Database, clock: ManualClock, gazetteer: Gazetteer) -> Async
             clock.now,
         )
         telegram = FakeTelegram()
-        twilio_hooks = TwilioWebhooks(intake, db, clock, whatsapp, PUBLIC, AUTH_TOKEN)
+        twilio_hooks = TwilioWebhooks(intake, db, clock, PUBLIC, AUTH_TOKEN)
         web = Web(
             db,
             {"whatsapp": whatsapp, "telegram": telegram},
@@ -108,7 +110,9 @@ async def setup(db: Database, clock: ManualClock, gazetteer: Gazetteer) -> Async
         async with httpx.AsyncClient(
             transport=transport, base_url="http://10.0.0.5:8080"
         ) as client:
-            yield Setup(web, client, twilio, telegram, db)
+            yield Setup(
+                web, client, twilio, telegram, db, Sender(db, {"whatsapp": whatsapp}, clock)
+            )
         await web.stop()
         await whatsapp.close()
 
@@ -281,12 +285,17 @@ async def test_63016_status_sends_the_template_or_holds(setup: Setup, clock: Man
     row_id = await sent_row(setup.db, clock, sid, None)  # an alert: the template exists
     await setup.post("/whatsapp/status", status_form(sid, "failed", 63016))
     await setup.web.idle()
+    # Back in the outbox, not sent from the callback: the sender sends it as the template.
+    assert await state_of(setup.db, row_id) == ("queued", None)
+    assert setup.twilio.messages_to(NUMBER) == []
+    await setup.sender.deliver_all_due()
     [template] = setup.twilio.messages_to(NUMBER)
     assert template.content_sid == "HXalert"
     assert await state_of(setup.db, row_id) == ("sent", None)
     # The template too fails with 63016 (say it was not approved): wait for the person.
     await setup.post("/whatsapp/status", status_form(template.sid, "failed", 63016))
     await setup.web.idle()
+    await setup.sender.deliver_all_due()
     # No second template (no loop): held, released when the person writes.
     assert len(setup.twilio.messages_to(NUMBER)) == 1
     assert await state_of(setup.db, row_id) == ("held", None)
@@ -294,6 +303,7 @@ async def test_63016_status_sends_the_template_or_holds(setup: Setup, clock: Man
     plain_id = await sent_row(setup.db, clock, plain_sid, None, template="")
     await setup.post("/whatsapp/status", status_form(plain_sid, "failed", 63016))
     await setup.web.idle()
+    await setup.sender.deliver_all_due()
     assert await state_of(setup.db, plain_id) == ("held", None), "no template for a plain one"
 
 

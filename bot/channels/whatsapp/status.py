@@ -2,8 +2,11 @@
 
 A message Twilio accepted (the REST call answered 201) may still fail later: the callback then
 says `failed` or `undelivered` with an error code. The policy:
-- 63016 (outside the 24-hour window): the approved template when the message may use one,
-  else the row is held and goes out when the person next writes (as for a send refused at once);
+- 63016 (outside the 24-hour window): the window is recorded closed and the row goes back to
+  the outbox, so the sender sends it again as the approved template when the message may use
+  one, else holds it until the person next writes (as for a send refused at once). If the
+  window was already known closed, what failed was the template itself: the row waits for the
+  person. Nothing is sent from here: every message leaves through the outbox and the sender;
 - a code meaning the number can never receive (invalid, unsubscribed): the member is unreachable;
 - anything else: sent again after a pause, at most `max_attempts` sends in all, after which
   the member is marked unreachable (their coordinator sees it; writing again reactivates them).
@@ -16,10 +19,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.channels.base import Sent
-from bot.channels.whatsapp.adapter import ERROR_OUTSIDE_WINDOW, UNREACHABLE_CODES, WhatsAppChannel
+from bot.channels.whatsapp.adapter import ERROR_OUTSIDE_WINDOW, UNREACHABLE_CODES
 from bot.clock import Clock
-from handlers.messages import Outgoing
 from storage import members, statuses
 from storage.db import Database
 from storage.statuses import FAILED_STATUSES
@@ -56,7 +57,6 @@ async def apply_status(
     report: StatusReport,
     db: Database,
     clock: Clock,
-    whatsapp: WhatsAppChannel | None,
     wake_sender: Callable[[], None],
     policy: StatusPolicy | None = None,
 ) -> None:
@@ -68,19 +68,18 @@ async def apply_status(
     reason = f"{report.status} (twilio error {report.error_code})"
     log.warning("outbox message %d %s", row.id, reason)
     if report.error_code == ERROR_OUTSIDE_WINDOW:
-        message = Outgoing.from_json(row.payload)
-        # Once only: a template refused with 63016 too (not approved?) must not loop.
-        already = (row.last_error or "").startswith(statuses.TEMPLATE_RESENT)
-        if whatsapp is not None and not already:
-            result = await whatsapp.send_outside_window(row.external_id, message, reason)
-            if isinstance(result, Sent):
-                async with db.transaction() as conn:
-                    await statuses.resent_as_template(
-                        conn, row.id, result.platform_message_id, reason
-                    )
-                return
         async with db.transaction() as conn:
-            await statuses.hold_after_failure(conn, row.id, reason)
+            known_closed = await statuses.last_inbound_at(conn, row.channel, row.external_id)
+            if known_closed is None and await statuses.window_closed_at(
+                conn, row.channel, row.external_id
+            ):
+                # Refused although we knew the window closed: the template itself failed
+                # (not approved?). Wait for the person rather than loop.
+                await statuses.hold_after_failure(conn, row.id, reason)
+                return
+            await statuses.close_window(conn, row.channel, row.external_id, clock.now())
+            await statuses.requeue_after_failure(conn, row.id, clock.now(), reason)
+        wake_sender()
         return
     permanent = report.error_code in UNREACHABLE_CODES
     async with db.transaction() as conn:

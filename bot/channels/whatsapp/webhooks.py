@@ -19,7 +19,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from twilio.request_validator import RequestValidator
 
-from bot.channels.whatsapp.adapter import WhatsAppChannel, parse_twilio_form
+from bot.channels.whatsapp.adapter import parse_twilio_form
 from bot.channels.whatsapp.status import StatusPolicy, apply_status, status_report
 from bot.clock import Clock
 from bot.intake import Intake
@@ -45,7 +45,6 @@ class TwilioWebhooks:
         intake: Intake,
         db: Database,
         clock: Clock,
-        channel: WhatsAppChannel | None,
         public_base_url: str | None,
         auth_token: str | None,
         wake_sender: Callable[[], None] = lambda: None,
@@ -54,7 +53,6 @@ class TwilioWebhooks:
         self.intake = intake
         self.db = db
         self.clock = clock
-        self.channel = channel
         self.public_base_url = public_base_url
         self.validator = RequestValidator(auth_token) if auth_token else None
         self.wake_sender = wake_sender
@@ -105,7 +103,7 @@ class TwilioWebhooks:
         if report is not None:
             self.worker.submit(
                 lambda: apply_status(
-                    report, self.db, self.clock, self.channel, self.wake_sender, self.status_policy
+                    report, self.db, self.clock, self.wake_sender, self.status_policy
                 )
             )
         return Response(EMPTY_TWIML, media_type="text/xml")
