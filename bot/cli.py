@@ -71,8 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "Aucun jeton Telegram ni compte Twilio configuré : démarrage du chat de "
                 "démonstration dans le terminal (voir README pour configurer le bot)."
             )
-            asyncio.run(run_terminal_chat(settings))
-            return 0
+            return chat_in_terminal(settings)
         try:
             return asyncio.run(run_bot(settings))
         except StartupError as error:
@@ -81,8 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except KeyboardInterrupt:  # Ctrl+C before the signal handlers were in place
             return 130
     if args.command == "chat":
-        asyncio.run(run_terminal_chat(settings))
-        return 0
+        return chat_in_terminal(settings)
     if args.command == "invite":
         return asyncio.run(
             create_invites(settings, args.association, args.commune, args.role, args.count)
@@ -92,6 +90,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "backup":
         return backup_to(settings.boucle_db_path, args.path, args.force)
     return 2
+
+
+def chat_in_terminal(settings: Settings) -> int:
+    try:
+        asyncio.run(run_terminal_chat(settings))
+    except KeyboardInterrupt:  # Ctrl+C: what was typed is stored, a restart finishes it
+        print("\nÀ bientôt !")
+        return 130
+    return 0
 
 
 def log_level_for(command: str, settings: Settings) -> str:

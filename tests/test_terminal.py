@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 import io
+import os
+import pty
+import select
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -73,3 +80,43 @@ async def test_terminal_channel_renders_choices() -> None:
     )
     assert isinstance(result, Sent)
     assert "[pour Xavier] Titre" in out.getvalue() and "[Je prends] → /prendre 3" in out.getvalue()
+
+
+def test_ctrl_c_leaves_the_terminal_chat_at_once(tmp_path: Path) -> None:
+    """A typed line is read by a daemon thread: Ctrl+C does not wait for the next Enter."""
+    fd, terminal = pty.openpty()  # a real terminal, as a person would use it
+    chat = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "chat"],
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        cwd=tmp_path,
+    )
+    os.close(terminal)
+    try:
+        output = read_until(fd, b"> ", seconds=30)
+        chat.send_signal(signal.SIGINT)
+        assert chat.wait(timeout=5) == 130
+        output += read_until(fd, b"", seconds=0.5)
+    finally:
+        chat.kill()
+        chat.wait()
+        os.close(fd)
+    assert b"Traceback" not in output
+    assert "À bientôt".encode() in output
+
+
+def read_until(fd: int, marker: bytes, seconds: float) -> bytes:
+    data = b""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not (marker and marker in data):
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if ready:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            data += chunk
+    return data

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import sys
+import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TextIO
@@ -67,7 +68,7 @@ async def run_chat(
     """Read lines, answer them, show what the others receive. `users`: lowercase name -> id."""
     current = first_user
     counter = itertools.count(1)
-    read = read_line or _stdin_line
+    read = read_line or StdinLines()
     channel.out.write(
         f"Boucle — chat de démonstration. Vous êtes {channel.names[users[current]]}.\n"
         "Essayez : /liste · /besoin 20 kg de pâtes pour vendredi · /prendre 1 · /aide\n"
@@ -106,6 +107,22 @@ async def run_chat(
         await flush()
 
 
-async def _stdin_line() -> str | None:
-    line = await asyncio.to_thread(sys.stdin.readline)
-    return line if line else None
+class StdinLines:
+    """Lines typed in the terminal, read by a daemon thread: unlike a worker thread of the
+    event loop, it never keeps the process alive after Ctrl+C (a blocked `readline` cannot be
+    cancelled, and `asyncio.run` would wait for it until the next Enter)."""
+
+    def __init__(self) -> None:
+        self._lines: asyncio.Queue[str | None] = asyncio.Queue()
+        self._loop = asyncio.get_running_loop()
+        threading.Thread(target=self._read, name="terminal-stdin", daemon=True).start()
+
+    def _read(self) -> None:
+        while True:
+            line = sys.stdin.readline()
+            self._loop.call_soon_threadsafe(self._lines.put_nowait, line or None)
+            if not line:
+                return
+
+    async def __call__(self) -> str | None:
+        return await self._lines.get()
