@@ -131,7 +131,14 @@ class Boucle:
         if self.scheduler is not None:
             await self.scheduler.start()  # catches up a digest missed today, then every minute
         if self.web is not None:
-            await self.web.start()
+            try:
+                await self.web.start()
+            except OSError as error:
+                host, port = self.settings.boucle_http_host, self.settings.boucle_http_port
+                raise StartupError(
+                    f"le serveur web ne peut pas écouter sur {host}:{port} ({error.strerror}) : "
+                    "changez BOUCLE_HTTP_PORT ou arrêtez l'autre programme."
+                ) from None
         if self.telegram is not None:
             webhook = self.settings.telegram_webhook_url
             if webhook is None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import socket
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar, Self
@@ -293,6 +294,20 @@ def peer(address: tuple[str, int] | None) -> str:
     return f"{address[0]}:{address[1]}" if address else "a client"
 
 
+def listening_socket(host: str, port: int) -> socket.socket:
+    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(128)
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
+
+
 class InLoopServer(uvicorn.Server):
     """uvicorn inside the caller's event loop: the caller owns the signals and the stop.
     (The test fakes serve the same way.)"""
@@ -331,8 +346,11 @@ class InLoopServer(uvicorn.Server):
         return cls(config)
 
     async def start_serving(self, name: str) -> int:
-        """Serve in a task; returns the port once the socket listens (`port=0`: any port)."""
-        self._task = asyncio.create_task(self.serve(), name=name)
+        """Serve in a task; returns the port once the socket listens (`port=0`: any port).
+        A port already in use raises `OSError` here: we bind the socket ourselves, since
+        uvicorn answers a failed bind with `sys.exit`, which would tear the event loop down."""
+        sock = listening_socket(self.config.host, self.config.port)
+        self._task = asyncio.create_task(self.serve(sockets=[sock]), name=name)
         while not self.started:
             if self._task.done():
                 await self._task  # raises the startup error (port in use...)

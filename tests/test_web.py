@@ -5,6 +5,7 @@ Telegram webhook's secret and the health check."""
 from __future__ import annotations
 
 import logging
+import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +22,7 @@ from bot.clock import ManualClock
 from bot.delivery import Sender
 from bot.dispatch import Dispatcher
 from bot.intake import Intake
-from bot.web import MAX_BODY_BYTES, Web
+from bot.web import MAX_BODY_BYTES, Web, WebServer
 from handlers.context import NetworkConfig
 from handlers.messages import Outgoing
 from handlers.understanding import Gazetteer
@@ -356,3 +357,16 @@ async def test_healthz_reports_an_unreachable_database(
     response = await setup.client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "error: OSError"
+
+
+async def test_a_port_in_use_is_a_clear_error_not_an_exit(db: Database) -> None:
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    try:
+        server = WebServer(Web(db, {}, []), "127.0.0.1", taken.getsockname()[1])
+        with pytest.raises(OSError, match="in use"):
+            await server.start()  # uvicorn alone would call sys.exit and stop the event loop
+        await server.stop()
+    finally:
+        taken.close()
