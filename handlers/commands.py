@@ -65,6 +65,7 @@ def build_command_table(extra: tuple[Command, ...] = ()) -> dict[str, Command]:
         Command(linking.LINK_COMMAND, linking.link_command, ("link",), "anyone", True),
         Command("alerte", alerts.alert_command, ("alert",), "coordinator"),
         Command("digest", digests.digest_command, ("point",)),
+        Command("arrivees", members.arrivals_command, ("arrivals",), "coordinator"),
         Command("relancer", reminders.relaunch_command, ("relaunch",), "member", True, True),
         *extra,
     )

@@ -2,9 +2,10 @@
 
 `gather_digest` reads (storage only); `render_digest` is pure: urgent needs first, then needs,
 offers by deadline, resources; what was taken and completed since the last digest; what
-expires today; the reader's association's pending actions; unreachable members (for
-coordinators). Each line carries the command to act on it (`/prendre 12`), and the text is
-split in parts under every platform's limit, each part one message.
+expires today; the reader's association's pending actions; unreachable members and new
+members (for coordinators; new members for those who chose `/arrivees digest`). Each line
+carries the command to act on it (`/prendre 12`), and the text is split in parts under every
+platform's limit, each part one message.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from handlers.context import Context, Effects, Notification, Render, ToMember, U
 from handlers.formatting import day, post_list_line, quantity
 from handlers.messages import Outgoing, split_text
 from handlers.texts import t
-from storage import posts, schedules
+from storage import arrivals, posts, schedules
+from storage.arrivals import Arrivals
 from storage.db import Conn
 from storage.models import Claim, Member, Post
 from storage.outbox import PRIORITY_DIGEST
@@ -31,6 +33,8 @@ DIGEST_PART_LIMIT = 1500
 # A phone screen or two per section; the rest is one `/liste` away.
 SECTION_LIMIT = 8
 ACTIVITY_LIMIT = 12
+# New members are counted; this many are named (a big intake is a number, not a roll call).
+ARRIVAL_NAMES = 10
 # The first digest (or `/digest` before any) covers the last day.
 FIRST_DIGEST_SPAN = timedelta(days=1)
 
@@ -49,6 +53,7 @@ class DigestData:
     to_collect: list[tuple[Claim, Post]]
     unanswered: list[Post]
     unreachable: list[Member]
+    arrivals: Arrivals
 
     @property
     def open_count(self) -> int:
@@ -68,6 +73,7 @@ class DigestData:
             or self.to_collect
             or self.unanswered
             or self.unreachable
+            or self.arrivals.count
         )
 
 
@@ -93,7 +99,10 @@ def parse_digest_time(text: str) -> time | None:
 # ------------------------------------------------------------------ reading
 
 
-async def gather_digest(conn: Conn, reader: Member, since: datetime, today: date) -> DigestData:
+async def gather_digest(
+    conn: Conn, reader: Member, since: datetime, today: date, now: datetime
+) -> DigestData:
+    """What the reader's digest says now; what happened is what happened in [since, now)."""
     others = await posts.open_posts(conn, ("need", "offer"), 200)
     others += await posts.open_posts(conn, ("equipment_request", "equipment_offer"), 100)
     # The reader's own posts are listed under their pending actions, not as things to take.
@@ -123,7 +132,20 @@ async def gather_digest(conn: Conn, reader: Member, since: datetime, today: date
             if reader.is_coordinator
             else []
         ),
+        arrivals=await arrivals_for(conn, reader, since, now),
     )
+
+
+async def arrivals_for(conn: Conn, reader: Member, since: datetime, now: datetime) -> Arrivals:
+    """New members of the reader's association, for a coordinator who chose to read them here
+    (`/arrivees digest`), since they chose it: those before were told at once."""
+    if not reader.is_coordinator:
+        return Arrivals(0, ())
+    choice = await arrivals.arrival_choice(conn, reader.id)
+    if choice.mode != "digest":
+        return Arrivals(0, ())
+    start = max(since, choice.since) if choice.since is not None else since
+    return await arrivals.arrivals_between(conn, reader.association_id, start, now, ARRIVAL_NAMES)
 
 
 async def digest_since(conn: Conn, member_id: int, now: datetime) -> datetime:
@@ -135,7 +157,7 @@ async def digest_for(conn: Conn, reader: Member, now: datetime, tz: ZoneInfo) ->
     """The reader's digest now, in their language ([] when there is nothing to say)."""
     today = now.astimezone(tz).date()
     since = await digest_since(conn, reader.id, now)
-    data = await gather_digest(conn, reader, since, today)
+    data = await gather_digest(conn, reader, since, today, now)
     return render_digest(data, reader.language, today, reader.association_name)
 
 
@@ -187,6 +209,11 @@ def render_digest(data: DigestData, lang: str, today: date, association: str) ->
             t(lang, "digest_section_unreachable"),
             [t(lang, "digest_unreachable_line", names=names)],
         )
+    if data.arrivals.count:
+        section(
+            t(lang, "digest_section_arrivals", association=association),
+            [arrivals_line(data.arrivals, lang)],
+        )
     parts = split_text("\n".join(lines), DIGEST_PART_LIMIT)
     summary = t(lang, "digest_template_summary", count=data.open_count)
     title = t(lang, "digest_title", day=day(today, lang))
@@ -198,6 +225,14 @@ def render_digest(data: DigestData, lang: str, today: date, association: str) ->
         else Outgoing(text=part)
         for index, part in enumerate(parts)
     ]
+
+
+def arrivals_line(found: Arrivals, lang: str) -> str:
+    names = ", ".join(found.names)
+    more = found.count - len(found.names)
+    if more > 0:
+        names += t(lang, "digest_arrivals_more", count=more)
+    return t(lang, "digest_arrivals_line", count=found.count, names=names)
 
 
 def activity_line(activity: Activity, lang: str) -> str:

@@ -1,14 +1,30 @@
-"""Joining with an invite code, inviting from the chat, the member's language."""
+"""Joining with an invite code (the coordinators hear of it: `/arrivees`), inviting from the
+chat, the member's language."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
-from handlers.context import Context, Effects, Notification, ToAssociation, UserError
+from handlers.context import Context, Effects, Notification, ToMember, UserError
+from handlers.digests import DEFAULT_DIGEST_TIME, format_time
 from handlers.messages import Outgoing
 from handlers.texts import LANGUAGES, t
-from storage import members
+from storage import arrivals, members, schedules
+from storage.arrivals import ArrivalMode
 from storage.models import Role
+
+# `/arrivees digest|direct`: the words a coordinator may use for each choice (no accents).
+ARRIVAL_WORDS: dict[str, ArrivalMode] = {
+    "digest": "digest",
+    "point": "digest",
+    "quotidien": "digest",
+    "resume": "digest",
+    "direct": "direct",
+    "directement": "direct",
+    "immediat": "direct",
+    "message": "direct",
+}
 
 INVITE_CODE = re.compile(r"^[A-Za-z0-9]{6,12}$")
 MAX_NAME_LENGTH = 60
@@ -49,9 +65,12 @@ async def start(ctx: Context, args: str) -> Effects:
             t(lang, "member_joined", name=member.name, association=member.association_name)
         )
 
+    # Only the association's coordinators hear of it, at once or in their digest (their
+    # choice, `/arrivees`): telling every member made N joins cost N² messages.
+    told = await arrivals.coordinators_told_at_once(ctx.conn, member.association_id, member.id)
     return Effects(
         replies=[Outgoing(welcome)],
-        notifications=[Notification(ToAssociation(member.association_id), joined)],
+        notifications=[Notification(ToMember(coordinator.id), joined) for coordinator in told],
     )
 
 
@@ -95,3 +114,35 @@ async def language(ctx: Context, args: str) -> Effects:
         raise UserError(t(ctx.lang, "language_usage"))
     await members.set_member_language(ctx.conn, member.id, wanted)
     return Effects.reply(Outgoing(t(wanted, "language_set")))
+
+
+async def arrivals_command(ctx: Context, args: str) -> Effects:
+    """`/arrivees [direct|digest]`: how a coordinator hears of new members (coordinators only,
+    checked by the dispatcher). Without a word: the current choice and how to change it."""
+    member = ctx.need_member()
+    wanted = plain_word(args)
+    if wanted:
+        mode = ARRIVAL_WORDS.get(wanted)
+        if mode is None:
+            raise UserError(t(ctx.lang, "arrivals_usage"))
+        await arrivals.set_arrival_mode(ctx.conn, member.id, mode, ctx.now)
+    else:
+        mode = (await arrivals.arrival_choice(ctx.conn, member.id)).mode
+    association = member.association_name
+    if mode == "direct":
+        return Effects.reply(Outgoing(t(ctx.lang, "arrivals_direct", association=association)))
+    at = await schedules.digest_time_of(ctx.conn, member.id, format_time(DEFAULT_DIGEST_TIME))
+    if at is None:  # no digest to count them in: told at once (storage.arrivals)
+        return Effects.reply(
+            Outgoing(t(ctx.lang, "arrivals_digest_but_off", association=association))
+        )
+    return Effects.reply(Outgoing(t(ctx.lang, "arrivals_digest", association=association, time=at)))
+
+
+def plain_word(text: str) -> str:
+    """The first word, lower case, without accents: « Immédiat » is "immediat"."""
+    words = text.strip().lower().split()
+    if not words:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", words[0])
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -66,6 +66,31 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "role_member": {"fr": "membre", "en": "member"},
     "role_coordinator": {"fr": "coordinateur·rice", "en": "coordinator"},
+    # Who hears of a new member (issue 9): the coordinators, at once or in their digest.
+    "arrivals_direct": {
+        "fr": "Chaque arrivée dans {association} vous est annoncée à mesure, en une ligne. "
+        "/arrivees digest pour les recevoir plutôt dans votre point quotidien.",
+        "en": "Each new member of {association} is announced to you at once, in one line. "
+        "/arrivees digest to get them in your daily digest instead.",
+    },
+    "arrivals_digest": {
+        "fr": "Les arrivées dans {association} sont comptées dans votre point quotidien "
+        "({time}). /arrivees direct pour les recevoir à mesure.",
+        "en": "New members of {association} are counted in your daily digest ({time}). "
+        "/arrivees direct to get them at once.",
+    },
+    "arrivals_digest_but_off": {
+        "fr": "Les arrivées dans {association} iront dans votre point quotidien, mais il est "
+        "arrêté : d'ici là, elles vous sont annoncées à mesure. /digest 8h pour le reprendre.",
+        "en": "New members of {association} will go in your daily digest, but it is stopped: "
+        "until then, they are announced to you at once. /digest 8h to get it again.",
+    },
+    "arrivals_usage": {
+        "fr": "Usage : /arrivees direct (une ligne à chaque arrivée dans votre association) "
+        "ou /arrivees digest (dans votre point quotidien).",
+        "en": "Usage: /arrivees direct (one line for each new member of your association) "
+        "or /arrivees digest (in your daily digest).",
+    },
     # Permissions and generic errors
     "coordinators_only": {
         "fr": "Cette commande est réservée aux coordinateurs.",
@@ -404,9 +429,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "help_coordinator": {
         "fr": "Coordination : /inviter pour un code d'invitation, /inviter coordinateur ; "
         "/alerte TEXTE pour prévenir tout le réseau en urgence ; /digest pour le point "
-        "quotidien (chaque matin à 8 h).",
+        "quotidien (chaque matin à 8 h) ; /arrivees direct|digest : chaque nouveau membre "
+        "annoncé à mesure ou dans le point.",
         "en": "Coordination: /invite for an invite code, /invite coordinator; /alerte TEXT to "
-        "alert the whole network at once; /digest for the daily digest (every morning at 8).",
+        "alert the whole network at once; /digest for the daily digest (every morning at 8); "
+        "/arrivees direct|digest: each new member announced at once or in the digest.",
     },
     "language_set": {"fr": "Langue : français.", "en": "Language: English."},
     "language_usage": {
@@ -539,6 +566,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Usage: /digest (the digest now), /digest 7h30 (every day at 7:30), "
         "/digest off (stop).",
     },
+    "digest_section_arrivals": {
+        "fr": "👋 Nouveaux membres de {association}",
+        "en": "👋 New members of {association}",
+    },
+    "digest_arrivals_line": {
+        "fr": "{count} arrivée(s) : {names}",
+        "en": "{count} new member(s): {names}",
+    },
+    "digest_arrivals_more": {"fr": " et {count} autre(s)", "en": " and {count} more"},
     "alert_usage": {
         "fr": "Usage : /alerte TEXTE, par ex. /alerte plus de lait infantile à Quillan, qui peut "
         "aider ?",
