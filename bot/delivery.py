@@ -433,7 +433,19 @@ class Sender:
             lane.tasks.add(task)
             self.stats.most_in_flight = max(self.stats.most_in_flight, len(lane.tasks))
             dispatched += 1
-        return Pass(dispatched, min(blocked.values()) if blocked else None)
+        return Pass(dispatched, self._retry_in(lane.pacer, blocked))
+
+    @staticmethod
+    def _retry_in(pacer: Pacer, blocked: dict[str, float]) -> float | None:
+        """When the next pass may find something to send in a blocked chat. A reply is not
+        held behind its chat's window for news, only behind a 429 pause and its own window:
+        it may go sooner than the news (a 1 s pause in a chat whose news window opens in 3 s),
+        so the lane must look again then, not when the news may go."""
+        waits = []
+        for external_id, news_wait in blocked.items():
+            reply_wait = pacer.chat_wait(external_id, reply=True)
+            waits.append(min(news_wait, reply_wait) if reply_wait > 0 else news_wait)
+        return min(waits) if waits else None
 
     @staticmethod
     def _parts(channel: Channel, message: Outgoing) -> int:

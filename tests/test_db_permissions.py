@@ -3,9 +3,11 @@ owner only, whatever the umask; an existing database with looser permissions is 
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sqlite3
 import stat
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -92,5 +94,11 @@ async def test_reopening_keeps_the_data_and_the_owner_only_mode(
 
 
 async def test_missing_folder_is_still_sqlites_error(tmp_path: Path) -> None:
+    before = set(threading.enumerate())
     with pytest.raises(sqlite3.OperationalError):
         await Database.open(tmp_path / "no-such-folder" / "boucle.db")
+    # After a failed connect aiosqlite stops its worker thread without waiting for it. Wait
+    # here: if the loop closed first, the thread's answer would hit a closed loop and fail
+    # whichever test runs next ("Exception in thread ... Event loop is closed").
+    for thread in set(threading.enumerate()) - before:
+        await asyncio.to_thread(thread.join, 5)

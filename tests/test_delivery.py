@@ -165,6 +165,21 @@ def test_pause_after_429_private_pauses_the_channel_group_only_itself() -> None:
     assert pacer.global_wait() == pytest.approx(2)
 
 
+def test_a_paused_reply_is_looked_at_again_when_the_pause_ends() -> None:
+    """The chat's window for news is full for 3 s, a 429 paused it for 1 s: its reply (not
+    held by the news window) may go after 1 s, so the lane's next pass is then."""
+    time = FakeTime()
+    pacer = Pacer(TELEGRAM_PACING, time.monotonic)
+    for _ in range(3):
+        pacer.record("42")
+    pacer.pause("42", 1)
+    blocked = pacer.blocked_chats()
+    assert blocked["42"] > 3
+    assert Sender._retry_in(pacer, blocked) == pytest.approx(1)
+    time.now += 1.5  # the pause is over, the news window is not: nothing to wake for early
+    assert Sender._retry_in(pacer, pacer.blocked_chats()) == pytest.approx(blocked["42"] - 1.5)
+
+
 # ------------------------------------------------------------------ the sender, in memory
 
 

@@ -201,6 +201,41 @@ async def test_delay_times_out_but_still_sends(api: FakeTelegramAPI) -> None:
     assert api.duplicates() == {(42, "hi"): 1}
 
 
+async def test_failures_and_delays_for_one_chat(api: FakeTelegramAPI) -> None:
+    request = HTTPXRequest(read_timeout=0.1)
+    async with Bot(api.token, base_url=api.base_url, request=request) as bot:
+        api.fail_next("sendMessage", 502, chat_id=42)
+        await bot.send_message(43, "other chat")  # not for 42: goes through
+        with pytest.raises(NetworkError, match="Bad Gateway"):
+            await bot.send_message(42, "hi")
+        api.delay_next("sendMessage", 0.3, chat_id=42)
+        await bot.send_message(43, "not delayed")
+        with pytest.raises(TimedOut):
+            await bot.send_message(42, "late")
+        await api.wait_for_messages(42, 1)  # executed late all the same
+    assert [m.text for m in api.messages_to(43)] == ["other chat", "not delayed"]
+    assert [m.text for m in api.messages_to(42)] == ["late"]
+
+
+async def test_held_sends_are_executed_or_dropped_on_release(
+    api: FakeTelegramAPI, bot: Bot
+) -> None:
+    api.hold_chats(42)
+    first = asyncio.create_task(bot.send_message(42, "executed"))
+    await api.wait_for(lambda: len(api.calls_to("sendMessage")) == 1, what="held call")
+    api.release_chats()
+    await first
+    api.hold_chats(42)
+    second = asyncio.create_task(bot.send_message(42, "dropped"))
+    await api.wait_for(lambda: len(api.calls_to("sendMessage")) == 2, what="held call")
+    assert not second.done()
+    api.release_chats(execute=False)
+    with pytest.raises(NetworkError, match="Bad Gateway"):
+        await second
+    assert [m.text for m in api.messages_to(42)] == ["executed"]
+    assert [params["text"] for _, params in api.dropped] == ["dropped"]
+
+
 async def test_unknown_method_is_404(api: FakeTelegramAPI, bot: Bot) -> None:
     async with httpx.AsyncClient() as client:
         response = await client.post(f"{api.base_url}{api.token}/frobnicate", data={"a": "1"})

@@ -457,6 +457,21 @@ class _Failure:
     description: str
     retry_after: int | None
     remaining: int
+    chat_id: int | None = None  # None: any call to the method
+
+
+@dataclass
+class _Delay:
+    seconds: float
+    chat_id: int | None = None
+
+
+@dataclass
+class _Gate:
+    """Held sends wait for this gate to open; then they are executed, or dropped."""
+
+    opened: asyncio.Event = field(default_factory=asyncio.Event)
+    execute: bool = True
 
 
 class _APIError(Exception):
@@ -595,9 +610,11 @@ class FakeTelegramAPI:
         self._message_ids: dict[int, itertools.count[int]] = {}
         self._open_queries: dict[str, tuple[int, str | None]] = {}
         self._failures: dict[str, deque[_Failure]] = {}
-        self._delays: dict[str, deque[float]] = {}
+        self._delays: dict[str, deque[_Delay]] = {}
         self.held_chats: set[int] = set()
-        self._released = asyncio.Event()
+        self._gate = _Gate()
+        # Held sends dropped by `release_chats(execute=False)`: (method, params).
+        self.dropped: list[tuple[str, dict[str, Any]]] = []
         self._poll_generation = 0
         self._global_window = _SlidingWindow(global_per_second, 1.0)
         self._chat_windows: dict[int, _SlidingWindow] = {}
@@ -831,8 +848,10 @@ class FakeTelegramAPI:
         description: str | None = None,
         retry_after: int | None = None,
         count: int = 1,
+        chat_id: int | None = None,
     ) -> None:
-        """The next `count` calls to `method` ("*" for any) fail with this error, unexecuted."""
+        """The next `count` calls to `method` ("*" for any) fail with this error, unexecuted;
+        with `chat_id`, only calls for that chat (the others go through)."""
         if description is None:
             if status == 429:
                 description = f"Too Many Requests: retry after {retry_after or 1}"
@@ -841,26 +860,35 @@ class FakeTelegramAPI:
         if status == 429 and retry_after is None:
             retry_after = 1
         self._failures.setdefault(method.lower(), deque()).append(
-            _Failure(status, description, retry_after, count)
+            _Failure(status, description, retry_after, count, chat_id)
         )
 
-    def delay_next(self, method: str, seconds: float, count: int = 1) -> None:
-        """The next `count` calls to `method` ("*" for any) are answered `seconds` late.
+    def delay_next(
+        self, method: str, seconds: float, count: int = 1, chat_id: int | None = None
+    ) -> None:
+        """The next `count` calls to `method` ("*" for any; with `chat_id`, for that chat only)
+        are answered `seconds` late.
 
         The call is still executed after the delay, even if the client gave up meanwhile
         (PTB raises TimedOut): like Telegram, the message may be sent although the bot thinks
         it failed, which is how retries create duplicates.
         """
-        self._delays.setdefault(method.lower(), deque()).extend([seconds] * count)
+        self._delays.setdefault(method.lower(), deque()).extend(
+            _Delay(seconds, chat_id) for _ in range(count)
+        )
 
-    def _take_failure(self, method: str) -> _Failure | None:
+    @staticmethod
+    def _for_chat(wanted: int | None, params: dict[str, Any]) -> bool:
+        return wanted is None or params.get("chat_id") == wanted
+
+    def _take_failure(self, method: str, params: dict[str, Any]) -> _Failure | None:
         for key in (method, "*"):
-            queue = self._failures.get(key)
-            if queue:
-                failure = queue[0]
+            queue = self._failures.get(key, deque())
+            failure = next((f for f in queue if self._for_chat(f.chat_id, params)), None)
+            if failure is not None:
                 failure.remaining -= 1
                 if failure.remaining <= 0:
-                    queue.popleft()
+                    queue.remove(failure)
                 return failure
         return None
 
@@ -869,25 +897,36 @@ class FakeTelegramAPI:
         bot sees them in flight for as long as the test wants (then they are executed)."""
         self.held_chats.update(chat_ids)
 
-    def release_chats(self) -> None:
+    def release_chats(self, *, execute: bool = True) -> None:
+        """Answer the held sends. By default they are executed now, even if the client that
+        made them is gone (Telegram does not notice a dead client). With `execute=False` they
+        are dropped instead: answered 502 and never executed (the request did not make it),
+        recorded in `dropped`."""
         self.held_chats.clear()
-        self._released.set()
-        self._released = asyncio.Event()
+        gate, self._gate = self._gate, _Gate()
+        gate.execute = execute
+        gate.opened.set()
 
-    async def _wait_if_held(self, params: dict[str, Any]) -> None:
+    async def _wait_if_held(self, method: str, params: dict[str, Any]) -> None:
         if params.get("chat_id") not in self.held_chats:
             return
-        released = asyncio.create_task(self._released.wait())
+        gate = self._gate
+        released = asyncio.create_task(gate.opened.wait())
         closing = asyncio.create_task(self._closing.wait())
         _, pending = await asyncio.wait({released, closing}, return_when=asyncio.FIRST_COMPLETED)
         for task in pending:
             task.cancel()
+        if gate.opened.is_set() and not gate.execute:
+            self.dropped.append((method, params))
+            raise _APIError(502, "Bad Gateway")
 
-    def _take_delay(self, method: str) -> float | None:
+    def _take_delay(self, method: str, params: dict[str, Any]) -> float | None:
         for key in (method, "*"):
-            queue = self._delays.get(key)
-            if queue:
-                return queue.popleft()
+            queue = self._delays.get(key, deque())
+            delay = next((d for d in queue if self._for_chat(d.chat_id, params)), None)
+            if delay is not None:
+                queue.remove(delay)
+                return delay.seconds
         return None
 
     # ---------------------------------------------------------------- HTTP
@@ -940,17 +979,18 @@ class FakeTelegramAPI:
         except ClientDisconnect:  # the bot died mid-request (the crash benchmark kills it)
             return Response(status_code=499)
         self.calls.append((method, params))
+        self._activity_signal.notify()  # a waiter may be watching for this call (held, delayed)
         key = method.lower()
         try:
             if token != self.token:
                 raise _APIError(401, "Unauthorized")
-            delay = self._take_delay(key)
+            delay = self._take_delay(key, params)
             if delay:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._closing.wait(), delay)
             if key in ("sendmessage", "sendphoto"):
-                await self._wait_if_held(params)
-            failure = self._take_failure(key)
+                await self._wait_if_held(method, params)
+            failure = self._take_failure(key, params)
             if failure is not None:
                 raise _APIError(failure.status, failure.description, failure.retry_after)
             handler = self._handlers.get(key)
