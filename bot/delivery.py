@@ -389,8 +389,12 @@ class Sender:
                 until_due = (next_due - self.clock.now()).total_seconds()
                 if until_due > 0:
                     timeout = min(timeout, until_due)
+            # Not `asyncio.wait_for`: on Python 3.11 it swallows a cancellation that arrives as
+            # the event is set (a send just finished), and the lane then ran on and `stop`
+            # waited for it for ever. `asyncio.timeout` lets the cancellation through.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(lane.progress.wait(), max(timeout, 0.001))
+                async with asyncio.timeout(max(timeout, 0.001)):
+                    await lane.progress.wait()
 
     async def _pass(self, lane: Lane) -> Pass:
         """Dispatch the due head rows of this lane that may go now, most urgent first."""

@@ -60,8 +60,14 @@ class Database:
     async def transaction(self) -> AsyncIterator[Conn]:
         """All of the block's statements happen, or none (rolled back on any exception)."""
         async with self._lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
             try:
+                # Inside the `try`: a task cancelled while it waits for BEGIN (a stop cancels
+                # the sender's loops) leaves SQLite running that BEGIN in aiosqlite's thread all
+                # the same. The rollback, queued after it on that one thread, closes it; else the
+                # connection stayed in a transaction and the next BEGIN failed ("cannot start a
+                # transaction within a transaction"). Rolling back when BEGIN itself failed is a
+                # no-op.
+                await self._conn.execute("BEGIN IMMEDIATE")
                 yield self._conn
             except BaseException:
                 await self._conn.rollback()

@@ -39,6 +39,7 @@ from telegram import (
 from telegram.constants import MessageLimit, ParseMode
 from telegram.error import (
     BadRequest,
+    EndPointNotFound,
     Forbidden,
     InvalidToken,
     NetworkError,
@@ -404,15 +405,22 @@ class TelegramChannel:
         """The raw updates (read one by one by `receive_raw`). The Bot API's method names are
         case-insensitive; the lower-case name keeps PTB from steering us to `get_updates`,
         which reads a whole batch at once and fails on it whole."""
-        result = await self.bot.do_api_request(
-            "getupdates",
-            api_kwargs={
-                "offset": offset,
-                "timeout": POLL_TIMEOUT_SECONDS,
-                "allowed_updates": ["message", "callback_query"],
-            },
-            read_timeout=POLL_TIMEOUT_SECONDS + SEND_READ_TIMEOUT_SECONDS,
-        )
+        try:
+            result = await self.bot.do_api_request(
+                "getupdates",
+                api_kwargs={
+                    "offset": offset,
+                    "timeout": POLL_TIMEOUT_SECONDS,
+                    "allowed_updates": ["message", "callback_query"],
+                },
+                read_timeout=POLL_TIMEOUT_SECONDS + SEND_READ_TIMEOUT_SECONDS,
+            )
+        except EndPointNotFound:
+            # getUpdates exists: once the bot is initialised, `do_api_request` reports a token
+            # Telegram refuses (401, revoked by @BotFather) as EndPointNotFound. Name it for
+            # what it is, so that `_poll` stops (and the process exits non-zero) instead of
+            # retrying a dead token for ever with /healthz still "ok".
+            raise InvalidToken("Telegram rejected the bot token (getUpdates)") from None
         if not isinstance(result, list):
             return []
         return [raw for raw in result if isinstance(raw, dict)]
