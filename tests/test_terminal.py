@@ -96,7 +96,7 @@ def test_ctrl_c_leaves_the_terminal_chat_at_once(tmp_path: Path) -> None:
     try:
         output = read_until(fd, b"> ", seconds=30)
         chat.send_signal(signal.SIGINT)
-        assert chat.wait(timeout=5) == 130
+        assert chat.wait(timeout=10) == 130
         output += read_until(fd, b"", seconds=0.5)
     finally:
         chat.kill()
