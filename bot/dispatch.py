@@ -218,6 +218,8 @@ class Dispatcher:
             return (command, args) if args.lstrip("#")[:1].isdigit() else None
         if command.name == "start" or (command.name == LINK_COMMAND and args):
             return (command, args) if looks_like_invite_code(args) else None
+        if args and command.bare_args is not None:
+            return (command, args) if command.bare_args(args) else None
         return (command, args) if not args else None
 
     async def unprocessed(self) -> list[Incoming]:
