@@ -626,6 +626,23 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "fr": "Usage : /relancer NUMÉRO, par ex. /relancer 12.",
         "en": "Usage: /relancer NUMBER, e.g. /relancer 12.",
     },
+    # --- The network's group: typed commands, button presses (issue 9) ---
+    "group_stranger": {
+        "fr": "{name}, je ne vous connais pas encore. Pour participer, écrivez-moi en privé "
+        "({bot}) : /start CODE, avec le code d'invitation de votre association.",
+        "en": "{name}, I do not know you yet. To join, write to me in private ({bot}): "
+        "/start CODE, with your association's invite code.",
+    },
+    "group_button_member": {
+        "fr": "Je vous réponds en privé, dans votre conversation avec {bot}.",
+        "en": "I answer you in private, in your chat with {bot}.",
+    },
+    "group_button_stranger": {
+        "fr": "Je ne vous connais pas encore : écrivez-moi en privé ({bot}) avec le code "
+        "d'invitation de votre association : /start CODE",
+        "en": "I do not know you yet: write to me in private ({bot}) with your association's "
+        "invite code: /start CODE",
+    },
 }
 
 # What Telegram's command menu shows (setMyCommands), per language.
