@@ -102,6 +102,8 @@ class Boucle:
                 intake.take,
                 dispatcher.reject_unreadable,
                 clock.now,
+                settings.boucle_group_chat_id,
+                dispatcher.is_member,
             )
             channels[TELEGRAM] = app.telegram
         app._build_whatsapp_and_web()

@@ -30,6 +30,7 @@ from handlers.texts import t
 from handlers.understanding import Gazetteer
 from storage import drafts, inbox, members, outbox
 from storage.db import Conn, Database
+from storage.models import Member
 from storage.outbox import PRIORITY_REPLY, QueuedMessage
 
 log = logging.getLogger(__name__)
@@ -96,11 +97,23 @@ class Dispatcher:
         if member is None:
             return 0
         await members.touch_identity(
-            conn, address.channel, address.external_id, incoming.contact, now
+            conn,
+            address.channel,
+            address.external_id,
+            incoming.contact,
+            now,
+            link=incoming.contact_link,
+            private=incoming.contact_private,
         )
         if member.status == "unreachable":
             await members.set_member_status(conn, member.id, "active")
         return await outbox.release_held(conn, address.channel, address.external_id, now)
+
+    async def is_member(self, address: Address) -> bool:
+        """Whether `address` is a member's (a channel's quick answer depends on it)."""
+        async with self.db.transaction() as conn:
+            found = await members.member_by_address(conn, address.channel, address.external_id)
+        return found is not None
 
     async def reject_unreadable(self, channel: str, message_id: str, payload: str) -> bool:
         """A platform update we cannot read: stored as failed (for an operator), never
@@ -144,7 +157,7 @@ class Dispatcher:
             conn, effects.notifications, now, self.group, exclude_member=writer_id
         )
         replies = [replace(reply, lang=ctx.lang) for reply in effects.replies]
-        await enqueue_replies(conn, incoming.address, writer_id, replies, now)
+        await enqueue_replies(conn, self.reply_address(incoming, writer), writer_id, replies, now)
         await inbox.mark_inbound(conn, incoming.address.channel, incoming.message_id, "processed")
         return replies
 
@@ -158,7 +171,11 @@ class Dispatcher:
                 return []
             member = await members.member_by_address(conn, address.channel, address.external_id)
             await enqueue_replies(
-                conn, address, member.id if member else None, replies, self.clock.now()
+                conn,
+                self.reply_address(incoming, member),
+                member.id if member else None,
+                replies,
+                self.clock.now(),
             )
             await inbox.mark_inbound(conn, address.channel, incoming.message_id, state)
         return replies
@@ -187,10 +204,26 @@ class Dispatcher:
         await drop_pending_question(ctx)
         return await command.handler(ctx, args)
 
+    def reply_address(self, incoming: Incoming, writer: Member | None) -> Address:
+        """Answers go to the writer in private, also for a command typed in the group: a
+        member has written to the bot in private to join, so the bot may write to them there.
+        Someone it does not know may never have: for them, the group is the only way back."""
+        if incoming.in_group and writer is None and self.group is not None:
+            return self.group
+        return incoming.address
+
     async def route_stranger(
         self, ctx: Context, found: tuple[Command | None, str] | None, text: str
     ) -> Effects:
         """Someone not registered: only joining is possible, nothing is stored or relayed."""
+        if ctx.incoming.in_group:
+            # Joining happens in private (an invite code is not for the whole group to see).
+            # A button press was already answered on the spot by the channel.
+            if ctx.incoming.is_button:
+                return Effects()
+            bot = f"@{self.config.bot_username}" if self.config.bot_username else "Boucle"
+            name = ctx.incoming.display_name or "Bonjour"
+            return Effects.reply(Outgoing(t(ctx.lang, "group_stranger", name=name, bot=bot)))
         command = found[0] if found is not None else None
         # Joining, and linking this new identity to an existing member (`lier CODE`).
         if command is not None and command.name in ("start", LINK_COMMAND):
@@ -218,6 +251,8 @@ class Dispatcher:
             return (command, args) if args.lstrip("#")[:1].isdigit() else None
         if command.name == "start" or (command.name == LINK_COMMAND and args):
             return (command, args) if looks_like_invite_code(args) else None
+        if args and command.bare_args is not None:
+            return (command, args) if command.bare_args(args) else None
         return (command, args) if not args else None
 
     async def unprocessed(self) -> list[Incoming]:
@@ -272,6 +307,9 @@ def decode_incoming(payload: str) -> Incoming:
         received_at=datetime.fromisoformat(data["received_at"]),
         display_name=data.get("display_name", ""),
         contact=data.get("contact", ""),
+        contact_link=data.get("contact_link", ""),
+        contact_private=data.get("contact_private", False),
+        in_group=data.get("in_group", False),
         is_button=data.get("is_button", False),
         unsupported=data.get("unsupported", False),
         location=Location(**location) if location else None,

@@ -8,6 +8,7 @@ it travels as the approved "alert" template.
 from __future__ import annotations
 
 from handlers.context import Context, Effects, Notification, ToEveryone, ToGroup, UserError
+from handlers.formatting import contact_links, contact_text
 from handlers.messages import Outgoing
 from handlers.texts import t
 from storage import members
@@ -25,13 +26,17 @@ async def alert_command(ctx: Context, args: str) -> Effects:
         raise UserError(t(ctx.lang, "alert_usage"))
     if len(text) > MAX_ALERT_LENGTH:
         raise UserError(t(ctx.lang, "too_long", length=len(text), limit=MAX_ALERT_LENGTH))
-    contact = await members.contact_of(ctx.conn, member.id)
+    # To the whole network and its group: never a phone number nobody agreed to show.
+    contact = await members.contact_card(ctx.conn, member.id, public=True)
     audience = await members.count_active_members(ctx.conn) - 1
+
+    shown = contact_text(contact, ctx.lang, "—")
 
     def render(lang: str) -> Outgoing:
         return Outgoing(
             title=t(lang, "alert_title", association=member.association_name),
-            text=f"{text}\n{t(lang, 'alert_from', name=member.name, contact=contact or '—')}",
+            text=f"{text}\n{t(lang, 'alert_from', name=member.name, contact=shown)}",
+            links=contact_links(contact),
             template="alert",
             template_variables=(f"{member.association_name} : {text}"[:MAX_ALERT_LENGTH],),
         )

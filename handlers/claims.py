@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from handlers.amounts import Amount, parse_amount, split_post_ref
 from handlers.context import Context, Effects, Notification, Render, ToMember, UserError
-from handlers.formatting import UNIT_WORDS, plain_quantity, quantity
+from handlers.formatting import (
+    UNIT_WORDS,
+    contact_links,
+    contact_text,
+    plain_quantity,
+    quantity,
+)
 from handlers.messages import Outgoing
 from handlers.texts import t
 from storage import members, posts
@@ -96,8 +102,9 @@ def claimed_quantity(ctx: Context, post: Post, amount: Amount | None) -> float |
 async def claim_effects(ctx: Context, member: Member, post: Post, claim: Claim) -> Effects:
     author = await members.member_by_id(ctx.conn, post.author_id)
     assert author is not None
-    author_contact = await members.contact_of(ctx.conn, author.id)
-    claimer_contact = await members.contact_of(ctx.conn, member.id)
+    # The two sides of a claim see each other's contact, a phone number included.
+    author_contact = await members.contact_card(ctx.conn, author.id)
+    claimer_contact = await members.contact_card(ctx.conn, member.id)
 
     def part(lang: str) -> str:
         if claim.quantity is None or claim.quantity == post.quantity:
@@ -114,7 +121,7 @@ async def claim_effects(ctx: Context, member: Member, post: Post, claim: Claim) 
             id=post.id,
             author=author.name,
             author_association=post.association_name,
-            contact=author_contact or t(ctx.lang, "contact_unknown"),
+            contact=contact_text(author_contact, ctx.lang),
         )
     ]
     if post.remaining:
@@ -131,16 +138,16 @@ async def claim_effects(ctx: Context, member: Member, post: Post, claim: Claim) 
             what_part=part(lang),
             id=post.id,
             what=post.what,
-            contact=claimer_contact or t(lang, "contact_unknown"),
+            contact=contact_text(claimer_contact, lang),
         )
         if post.remaining:
             text += "\n" + t(
                 lang, "claim_remaining", remaining=quantity(post.remaining, post.unit, lang)
             )
-        return Outgoing(text)
+        return Outgoing(text, links=contact_links(claimer_contact))
 
     return Effects(
-        replies=[Outgoing("\n".join(lines))],
+        replies=[Outgoing("\n".join(lines), links=contact_links(author_contact))],
         notifications=[Notification(ToMember(author.id), to_author)],
     )
 

@@ -37,6 +37,8 @@ class Command:
     bare_word: bool = False
     # Bare use only when the arguments start with a post number (`fait 12`, not `fait beau`).
     bare_needs_number: bool = False
+    # Bare use with arguments only when this accepts them (`liste 2`, `liste dons 3`).
+    bare_args: Callable[[str], bool] | None = None
 
 
 def posting(canonical: str) -> CommandHandler:
@@ -58,7 +60,9 @@ def build_command_table(extra: tuple[Command, ...] = ()) -> dict[str, Command]:
         Command("fait", claims.done_command, ("done", "recupere"), "member", True, True),
         Command("annuler", claims.cancel_command, ("cancel",), "member", True, True),
         Command("corriger", corrections.correct_command, ("fix", "edit"), "member", True, True),
-        Command("liste", listing.list_open, ("list",), "member", True),
+        Command(
+            "liste", listing.list_open, ("list",), "member", True, bare_args=listing.is_list_args
+        ),
         Command("mes", listing.mine, ("mine",), "member", True),
         Command("inviter", members.invite, ("invite",), "coordinator"),
         Command("langue", members.language, ("language", "lang")),

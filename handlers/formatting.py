@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from handlers.messages import Link
 from handlers.texts import t
-from storage.models import Post
+from storage.models import Contact, Post
 
 WEEKDAYS = {
     "fr": ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."),
@@ -143,3 +144,15 @@ def post_details(post: Post, lang: str, today: date) -> list[str]:
     if post.cold_chain:
         lines.append(t(lang, "post_summary_cold"))
     return lines
+
+
+def contact_text(contact: Contact | None, lang: str, fallback: str = "") -> str:
+    """The contact as shown in a sentence; `fallback` (or « répondez-lui via Boucle »)."""
+    if contact is not None:
+        return contact.text
+    return fallback or t(lang, "contact_unknown")
+
+
+def contact_links(*contacts: Contact | None) -> tuple[Link, ...]:
+    """One tap from the shown contact to a chat with the person, where there is a link."""
+    return tuple(Link(c.text, c.link) for c in contacts if c is not None and c.link)

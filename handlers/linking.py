@@ -45,7 +45,14 @@ async def use_code(ctx: Context, code: str) -> Effects:
         raise UserError(t(ctx.lang, "link_unknown"))
     address = ctx.incoming.address
     await members.add_identity(
-        ctx.conn, owner.id, address.channel, address.external_id, ctx.incoming.contact, ctx.now
+        ctx.conn,
+        owner.id,
+        address.channel,
+        address.external_id,
+        ctx.incoming.contact,
+        ctx.now,
+        link=ctx.incoming.contact_link,
+        private=ctx.incoming.contact_private,
     )
     return Effects.reply(
         Outgoing(

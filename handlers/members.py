@@ -56,7 +56,14 @@ async def start(ctx: Context, args: str) -> Effects:
         raise UserError(t(ctx.lang, "invite_used"))  # rolls the new member back
     address = ctx.incoming.address
     await members.add_identity(
-        ctx.conn, member.id, address.channel, address.external_id, ctx.incoming.contact, ctx.now
+        ctx.conn,
+        member.id,
+        address.channel,
+        address.external_id,
+        ctx.incoming.contact,
+        ctx.now,
+        link=ctx.incoming.contact_link,
+        private=ctx.incoming.contact_private,
     )
     welcome = t("fr", "welcome", name=member.name, association=member.association_name)
 

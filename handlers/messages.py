@@ -45,7 +45,14 @@ class Incoming:
     text: str
     received_at: datetime
     display_name: str = ""
+    # How others reach this person directly: the text shown (`@anne (Telegram)`), a link that
+    # opens a chat in one tap ("" if none), and whether the text is a phone number (private:
+    # shown only to the other side of a claim).
     contact: str = ""
+    contact_link: str = ""
+    contact_private: bool = False
+    # Written in the network's group chat, not in private (the address is still the person's).
+    in_group: bool = False
     is_button: bool = False
     unsupported: bool = False
     location: Location | None = None
@@ -61,6 +68,16 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class Link:
+    """A piece of a message's text that opens something in one tap (a chat with a person).
+    `text` appears as is in the message; a platform that can make it a link does (Telegram),
+    the others show the text alone."""
+
+    text: str
+    url: str
+
+
+@dataclass(frozen=True)
 class Outgoing:
     """One message to send. Text is plain (adapters escape and format it); `title` is emphasised."""
 
@@ -68,6 +85,7 @@ class Outgoing:
     title: str = ""
     choices: tuple[Choice, ...] = ()
     media_urls: tuple[str, ...] = ()
+    links: tuple[Link, ...] = ()
     # Where a platform only allows pre-approved templates (WhatsApp outside its 24-hour
     # window): which template may carry this message ("alert", "digest"; "" = none) and its
     # variables. Other messages wait for the person's next message there.
@@ -83,6 +101,7 @@ class Outgoing:
                 "title": self.title,
                 "choices": [[c.label, c.command] for c in self.choices],
                 "media_urls": list(self.media_urls),
+                "links": [[link.text, link.url] for link in self.links],
                 "template": self.template,
                 "template_variables": list(self.template_variables),
                 "lang": self.lang,
@@ -98,6 +117,7 @@ class Outgoing:
             title=data.get("title", ""),
             choices=tuple(Choice(label, command) for label, command in data.get("choices", [])),
             media_urls=tuple(data.get("media_urls", [])),
+            links=tuple(Link(text, url) for text, url in data.get("links", [])),
             template=data.get("template", ""),
             template_variables=tuple(data.get("template_variables", [])),
             lang=data.get("lang", "fr"),

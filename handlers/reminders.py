@@ -25,8 +25,8 @@ from zoneinfo import ZoneInfo
 from handlers import claims
 from handlers.amounts import parse_amount
 from handlers.context import Context, Effects, Notification, ToMember, UserError
-from handlers.formatting import quantity
-from handlers.messages import Outgoing
+from handlers.formatting import contact_links, contact_text, quantity
+from handlers.messages import Link, Outgoing
 from handlers.posts import relay_notifications
 from handlers.texts import t
 from storage import drafts, members, posts, schedules
@@ -109,7 +109,7 @@ async def pickup_days(
 
 
 async def _pickup_day(conn: Conn, claim: Claim, post: Post) -> Notification:
-    contact = await members.contact_of(conn, post.author_id)
+    contact = await members.contact_card(conn, post.author_id)
 
     def render(lang: str) -> Outgoing:
         amount = f" ({quantity(claim.quantity, post.unit, lang)})" if claim.quantity else ""
@@ -121,23 +121,25 @@ async def _pickup_day(conn: Conn, claim: Claim, post: Post) -> Notification:
                 what=post.what,
                 amount=amount,
                 association=post.association_name,
-                contact=contact or t(lang, "contact_unknown"),
-            )
+                contact=contact_text(contact, lang),
+            ),
+            links=contact_links(contact),
         )
 
     return Notification(ToMember(claim.member_id), render)
 
 
 async def _return_day(conn: Conn, claim: Claim, post: Post) -> list[Notification]:
-    owner_contact = await members.contact_of(conn, post.author_id)
+    owner_contact = await members.contact_card(conn, post.author_id)
     return [
         _to(
             claim.member_id,
             "reminder_return_claimer",
+            links=contact_links(owner_contact),
             id=post.id,
             what=post.what,
             association=post.association_name,
-            contact=owner_contact or "—",
+            contact=contact_text(owner_contact, "fr", "—"),
         ),
         _to(
             post.author_id,
@@ -198,9 +200,9 @@ async def expire_posts(
     return notes
 
 
-def _to(member_id: int, key: str, **values: object) -> Notification:
+def _to(member_id: int, key: str, links: tuple[Link, ...] = (), **values: object) -> Notification:
     def render(lang: str) -> Outgoing:
-        return Outgoing(t(lang, key, **values))
+        return Outgoing(t(lang, key, **values), links=links)
 
     return Notification(ToMember(member_id), render)
 

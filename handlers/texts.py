@@ -387,8 +387,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "list_title": {"fr": "Annonces ouvertes ({count})", "en": "Open posts ({count})"},
     "list_usage": {
-        "fr": "Usage : /liste, /liste besoins, /liste dons ou /liste materiel.",
-        "en": "Usage: /list, /list besoins, /list dons or /list materiel.",
+        "fr": "Usage : /liste, /liste besoins, /liste dons ou /liste materiel ; "
+        "ajoutez un numéro de page : /liste 2, /liste dons 3.",
+        "en": "Usage: /list, /list besoins, /list dons or /list materiel; "
+        "add a page number: /list 2, /list dons 3.",
     },
     "list_footer": {
         "fr": "Pour prendre : /prendre NUMÉRO",
@@ -403,6 +405,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "mine_empty": {
         "fr": "Votre association n'a ni annonce ouverte ni prise en cours.",
         "en": "Your association has no open post and no claim in progress.",
+    },
+    # /liste in pages (issue 9)
+    "list_title_paged": {
+        "fr": "Annonces ouvertes ({count}) — page {page}/{pages}",
+        "en": "Open posts ({count}) — page {page}/{pages}",
+    },
+    "list_next": {"fr": "Suivantes : {command}", "en": "Next: {command}"},
+    "list_next_button": {"fr": "Suivants ➡️", "en": "Next ➡️"},
+    "list_past_end": {
+        "fr": "Il n'y a pas de page {page} : la liste tient en {pages} page(s). "
+        "Dernière page : {last}",
+        "en": "There is no page {page}: the list has {pages} page(s). Last page: {last}",
     },
     "help": {
         "fr": "Boucle — les commandes\n"
@@ -647,6 +661,23 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "relaunch_usage": {
         "fr": "Usage : /relancer NUMÉRO, par ex. /relancer 12.",
         "en": "Usage: /relancer NUMBER, e.g. /relancer 12.",
+    },
+    # --- The network's group: typed commands, button presses (issue 9) ---
+    "group_stranger": {
+        "fr": "{name}, je ne vous connais pas encore. Pour participer, écrivez-moi en privé "
+        "({bot}) : /start CODE, avec le code d'invitation de votre association.",
+        "en": "{name}, I do not know you yet. To join, write to me in private ({bot}): "
+        "/start CODE, with your association's invite code.",
+    },
+    "group_button_member": {
+        "fr": "Je vous réponds en privé, dans votre conversation avec {bot}.",
+        "en": "I answer you in private, in your chat with {bot}.",
+    },
+    "group_button_stranger": {
+        "fr": "Je ne vous connais pas encore : écrivez-moi en privé ({bot}) avec le code "
+        "d'invitation de votre association : /start CODE",
+        "en": "I do not know you yet: write to me in private ({bot}) with your association's "
+        "invite code: /start CODE",
     },
 }
 

@@ -7,7 +7,7 @@ import sqlite3
 from datetime import datetime
 
 from storage.db import Conn
-from storage.models import Association, Identity, Invite, Member, Role
+from storage.models import Association, Contact, Identity, Invite, Member, Role
 from storage.timefmt import from_db, to_db
 
 # No 0/O/1/I/L: codes are read aloud and typed on small phones.
@@ -163,25 +163,43 @@ async def member_by_name(conn: Conn, name: str) -> Member | None:
 
 
 async def add_identity(
-    conn: Conn, member_id: int, channel: str, external_id: str, contact: str, now: datetime
+    conn: Conn,
+    member_id: int,
+    channel: str,
+    external_id: str,
+    contact: str,
+    now: datetime,
+    *,
+    link: str = "",
+    private: bool = False,
 ) -> None:
     await conn.execute(
-        "INSERT INTO identities (channel, external_id, member_id, contact, last_inbound_at,"
-        " created_at) VALUES (?, ?, ?, ?, ?, ?)"
+        "INSERT INTO identities (channel, external_id, member_id, contact, contact_link,"
+        " contact_private, last_inbound_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (channel, external_id) DO UPDATE SET member_id = excluded.member_id",
-        (channel, external_id, member_id, contact, to_db(now), to_db(now)),
+        (channel, external_id, member_id, contact, link, int(private), to_db(now), to_db(now)),
     )
 
 
 async def touch_identity(
-    conn: Conn, channel: str, external_id: str, contact: str, now: datetime
+    conn: Conn,
+    channel: str,
+    external_id: str,
+    contact: str,
+    now: datetime,
+    *,
+    link: str = "",
+    private: bool = False,
 ) -> None:
-    """Remember when the person last wrote (WhatsApp's 24-hour window) and how to reach them."""
+    """Remember when the person last wrote (WhatsApp's 24-hour window) and how to reach them
+    (a new @username, a link: the channel gives them with every message)."""
     await conn.execute(
         "UPDATE identities SET last_inbound_at = ?,"
-        " contact = CASE WHEN ? != '' THEN ? ELSE contact END"
+        " contact = CASE WHEN ? != '' THEN ? ELSE contact END,"
+        " contact_link = CASE WHEN ? != '' THEN ? ELSE contact_link END,"
+        " contact_private = CASE WHEN ? != '' THEN ? ELSE contact_private END"
         " WHERE channel = ? AND external_id = ?",
-        (to_db(now), contact, contact, channel, external_id),
+        (to_db(now), contact, contact, contact, link, contact, int(private), channel, external_id),
     )
 
 
@@ -193,6 +211,8 @@ def _identity(row: sqlite3.Row) -> Identity:
         member_id=row["member_id"],
         contact=row["contact"],
         last_inbound_at=from_db(last) if last else None,
+        contact_link=row["contact_link"],
+        contact_private=bool(row["contact_private"]),
     )
 
 
@@ -251,3 +271,13 @@ async def contact_of(conn: Conn, member_id: int) -> str:
         if identity.contact:
             return identity.contact
     return ""
+
+
+async def contact_card(conn: Conn, member_id: int, *, public: bool = False) -> Contact | None:
+    """How to reach a member directly, with a one-tap link: their most recently used identity.
+    `public` (a message to the whole network or its group): private contacts (phone numbers)
+    are left out, since nobody agreed to show their number to everyone."""
+    for identity in await identities_of(conn, member_id):
+        if identity.contact and not (public and identity.contact_private):
+            return Contact(identity.contact, identity.contact_link, identity.contact_private)
+    return None

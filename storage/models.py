@@ -43,6 +43,18 @@ class Identity:
     member_id: int
     contact: str
     last_inbound_at: datetime | None
+    contact_link: str = ""
+    contact_private: bool = False
+
+
+@dataclass(frozen=True)
+class Contact:
+    """How to reach a member directly: `text` to show, `link` to open a chat in one tap ("" if
+    none), `private` when it is a phone number (for the other side of a claim only)."""
+
+    text: str
+    link: str = ""
+    private: bool = False
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from handlers.messages import Outgoing
 from storage import outbox
 from tests.network import Network
@@ -79,3 +81,32 @@ async def test_urgent_post_uses_the_alert_fast_path(network: Network) -> None:
     assert "lait infantile" in received[0] and received[1] == "nouvelle"
     relay = next(m for who, m in network.channel.sent if who == "carla" and "lait" in m.text)
     assert relay.template == "alert"
+
+
+async def test_an_alert_never_shows_a_phone_number(network: Network) -> None:
+    """A WhatsApp contact is a phone number: nobody agreed to show it network-wide. The other
+    side of a claim still sees it (and gets the one-tap link)."""
+    await join_three(network)
+
+    async def from_whatsapp(text: str) -> None:
+        incoming = replace(
+            network.incoming("camille", text),
+            contact="+33612345678 (WhatsApp)",
+            contact_link="https://wa.me/33612345678",
+            contact_private=True,
+        )
+        await network.dispatcher.handle(incoming)
+        await network.deliver()
+
+    await from_whatsapp("/alerte Plus de lait infantile à Quillan !")
+    for user in ("bob", "carla", "group"):
+        [alert] = network.take_inbox(user)
+        assert "lait infantile" in alert and "+336" not in alert and "De Camille" in alert
+    assert network.last_outgoing("bob").links == ()
+    await from_whatsapp("/don 10 kg de pommes à Carcassonne")
+    network.take_inbox("bob")
+    [taken] = await network.say("bob", "/prendre 1")
+    assert "+33612345678 (WhatsApp)" in taken
+    assert [link.url for link in network.last_outgoing("bob").links] == [
+        "https://wa.me/33612345678"
+    ]

@@ -81,3 +81,67 @@ def test_updates_ignored_outside_private_chats() -> None:
         and incoming.message_id == "m7:2"  # chat and message: unlike update_id, never reused
         and incoming.contact.startswith("@anne")
     )
+
+
+@pytest.mark.parametrize(
+    "name", ["Carla", '<b>Zoé</b> & "Co" 🍝', "a > b < c", "&amp; déjà échappé", "tg://user"]
+)
+def test_a_contact_link_is_escaped_and_parses(name: str) -> None:
+    """The contact becomes a link (a mention by id for a person without @username), whatever
+    the name holds: the fake parses HTML as strictly as Telegram."""
+    from handlers.messages import Link
+
+    contact = f"{name} (Telegram, sans @pseudo)"
+    message = Outgoing(
+        f"Contact : {contact}\nMerci !",
+        title="C'est noté",
+        links=(Link(contact, 'tg://user?id=42&x="y"'), Link("absent", "https://t.me/x")),
+    )
+    [html] = render_html(message)
+    plain, entities = parse_html(html)
+    assert plain == f"C'est noté\nContact : {contact}\nMerci !"
+    [link] = [entity for entity in entities if entity["type"] == "text_link"]
+    assert link["url"] == 'tg://user?id=42&x="y"'
+    utf16 = plain.encode("utf-16-le")  # entity offsets count UTF-16 code units
+    start, end = link["offset"] * 2, (link["offset"] + link["length"]) * 2
+    assert utf16[start:end].decode("utf-16-le") == contact
+
+
+def test_links_with_other_schemes_are_not_made() -> None:
+    from handlers.messages import Link
+
+    [html] = render_html(Outgoing("Contact : Eve", links=(Link("Eve", "javascript:alert(1)"),)))
+    assert "<a" not in html
+
+
+def test_a_typed_command_in_the_network_group_is_taken_for_this_bot_only() -> None:
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+
+    def in_chat(chat: dict[str, object], text: str) -> Update:
+        return Update.de_json(
+            {
+                "update_id": 7,
+                "message": {
+                    "message_id": 3,
+                    "date": 0,
+                    "text": text,
+                    "chat": chat,
+                    "from": {"id": 7, "is_bot": False, "first_name": "A"},
+                },
+            },
+            None,
+        )
+
+    group = {"id": -100, "type": "supergroup", "title": "Réseau"}
+    other = {"id": -200, "type": "group", "title": "Autre"}
+    taken = incoming_from_update(in_chat(group, "/prendre@Boucle_Bot 3"), now, -100, "boucle_bot")
+    assert taken is not None and taken.in_group and str(taken.address) == "telegram:7"
+    assert taken.contact_link == "tg://user?id=7" and taken.message_id == "m-100:3"
+    for chat, text in [
+        (group, "/prendre@autre_bot 3"),
+        (group, "je prends le 3"),
+        (group, "/"),
+        (other, "/prendre 3"),
+    ]:
+        assert incoming_from_update(in_chat(chat, text), now, -100, "boucle_bot") is None
+    assert incoming_from_update(in_chat(group, "/prendre 3"), now, -100, "boucle_bot")

@@ -17,7 +17,7 @@ from handlers.messages import Incoming
 from storage import outbox
 from storage.db import Database
 from tests.conftest import START
-from tests.fakes.telegram_api import FakeTelegramAPI, SentMessage
+from tests.fakes.telegram_api import BOT_USERNAME, FakeTelegramAPI, SentMessage
 from tests.network import invite_three
 
 ALICE, BOB, CARLA, MALLORY = 111, 222, 333, 666
@@ -275,3 +275,89 @@ async def test_one_chat_is_answered_in_order_under_concurrent_load(
     # Each answer is to the message it follows, in the order they were written.
     for number, (amount, text) in enumerate(zip(amounts, confirmations, strict=True), 1):
         assert f"#{number}" in text and f"{amount} kg" in text, text
+
+
+# ----------------------------------------------------------------------------- reachability
+
+
+def link_to(message: SentMessage, text: str) -> str | None:
+    """The URL of the text link whose text contains `text`, as the reader's app shows it."""
+    encoded = message.plain_text.encode("utf-16-le")
+    for entity in message.entities:
+        start, length = entity["offset"] * 2, entity["length"] * 2
+        if entity["type"] == "text_link" and text in encoded[start : start + length].decode(
+            "utf-16-le"
+        ):
+            return str(entity["url"])
+    return None
+
+
+async def test_both_sides_of_a_claim_reach_each_other_in_one_tap(
+    api: FakeTelegramAPI, running: tuple[Boucle, dict[str, str]]
+) -> None:
+    """Carla has no @username: Alice still opens a chat with her in one tap (a mention link);
+    Carla opens Alice's with her t.me link. Names with markup stay escaped inside the link."""
+    _, codes = running
+    api.user(CARLA, '<b>Carla</b> & "Co"')
+    await join_all(api, codes)
+    api.send_text(ALICE, "/don 30 kg de pommes à Carcassonne")
+    await last_text(api, ALICE, 2)
+    api.send_text(CARLA, "/prendre 1 10 kg")
+    confirmation = await last_text(api, CARLA, 3)
+    assert link_to(confirmation, "@alice_ba") == "https://t.me/alice_ba"
+    news = await last_text(api, ALICE, 3)
+    assert link_to(news, '<b>Carla</b> & "Co"') == f"tg://user?id={CARLA}"
+
+
+# ----------------------------------------------------------------------------- the group
+
+
+async def test_a_command_typed_in_the_group_is_answered_in_private(
+    api: FakeTelegramAPI, running: tuple[Boucle, dict[str, str]]
+) -> None:
+    """`/prendre 1` or `/prendre@bot 1` typed in the network's group acts as in private and
+    the answer goes to the person's private chat; commands to another bot, and chatter, are
+    left alone."""
+    _, codes = running
+    await join_all(api, codes)
+    api.send_text(ALICE, "/don 30 kg de pommes à Carcassonne")
+    await last_text(api, ALICE, 2)
+    await last_text(api, GROUP, 1)
+    api.send_text(CARLA, "/prendre@autre_bot 1", chat_id=GROUP)
+    api.send_text(CARLA, "je prends le 1", chat_id=GROUP)
+    api.send_text(CARLA, f"/prendre@{BOT_USERNAME} 1 10 kg", chat_id=GROUP)
+    api.send_text(BOB, "/prendre 1 5 kg", chat_id=GROUP)
+    carla = await last_text(api, CARLA, 3)
+    assert "C'est noté" in carla.plain_text and "10 kg" in carla.plain_text
+    bob = await last_text(api, BOB, 3)
+    assert "C'est noté" in bob.plain_text and "5 kg" in bob.plain_text
+    await last_text(api, ALICE, 4)  # told of both claims, nothing more
+    await asyncio.sleep(0.3)
+    assert len(api.messages_to(ALICE)) == 4 and len(api.messages_to(CARLA)) == 3
+    assert len(api.messages_to(GROUP)) == 1  # nothing answered in the group
+
+
+async def test_a_stranger_in_the_group_gets_a_short_answer(
+    api: FakeTelegramAPI, running: tuple[Boucle, dict[str, str]]
+) -> None:
+    """Mallory never wrote to the bot (it may not write to her first): a typed command is
+    answered in the group, a button press by a notice on her screen. A member's press in the
+    group is told the answer is in private, and gets it there."""
+    _, codes = running
+    await join_all(api, codes)
+    api.send_text(ALICE, "/don 30 kg de pommes à Carcassonne")
+    relay = await last_text(api, GROUP, 1)
+    api.press_button(MALLORY, relay, "/prendre 1")
+    await api.wait_for(lambda: len(api.callback_answers) == 1, what="Mallory's press answered")
+    notice = api.callback_answers[0].text or ""
+    assert "code" in notice and f"@{BOT_USERNAME}" in notice
+    api.send_text(MALLORY, "/prendre 1", chat_id=GROUP)
+    answer = await last_text(api, GROUP, 2)
+    assert "Mallory" in answer.plain_text and "/start CODE" in answer.plain_text
+    api.press_button(BOB, relay, "/prendre 1")
+    await api.wait_for(lambda: len(api.callback_answers) == 2, what="Bob's press answered")
+    assert "en privé" in (api.callback_answers[1].text or "")
+    assert "C'est noté" in (await last_text(api, BOB, 3)).plain_text
+    await asyncio.sleep(0.3)
+    assert api.messages_to(MALLORY) == []  # nothing tried in private
+    assert len(api.messages_to(GROUP)) == 2

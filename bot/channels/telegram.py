@@ -59,7 +59,7 @@ from bot.channels.base import (
     Unreachable,
 )
 from bot.web import BodyTooLarge, read_body
-from handlers.messages import Address, Incoming, Location, Outgoing, split_text
+from handlers.messages import Address, Incoming, Link, Location, Outgoing, split_text
 from handlers.texts import MENU, t
 
 log = logging.getLogger(__name__)
@@ -98,6 +98,8 @@ CONNECTION_POOL_SIZE = 24
 
 Take = Callable[[Incoming], Awaitable[bool]]
 RejectUnreadable = Callable[[str, str, str], Awaitable[bool]]
+# Whether an address belongs to a member (the button answer in the group depends on it).
+IsMember = Callable[[Address], Awaitable[bool]]
 
 
 def is_group(external_id: str) -> bool:
@@ -122,12 +124,41 @@ def render_html(message: Outgoing) -> list[str]:
     text = "\n".join([message.text, *photos]) if message.text else "\n".join(photos)
     body = html.escape(text, quote=False)
     chunks = split_text(body, MAX_TEXT - 200) if body else [""]
+    # Links are added after the split, so that no tag is ever cut.
+    chunks = [with_links(chunk, message.links) for chunk in chunks]
     if message.title:
         title = f"<b>{html.escape(message.title, quote=False)}</b>"
         chunks[0] = f"{title}\n{chunks[0]}" if chunks[0] else title
     # An escape sequence must not be cut: split_text cuts on spaces/newlines, and escaping
     # adds no whitespace, so every chunk holds whole entities.
     return chunks
+
+
+# What a link may open: web pages and Telegram's own links (tg://user?id= mentions a person
+# without an @username: Telegram only honours it inside a link, not as bare text).
+LINK_SCHEMES = ("https://", "http://", "tg://")
+
+
+def with_links(chunk: str, links: tuple[Link, ...]) -> str:
+    """`chunk` (escaped HTML) with the first occurrence of each link's text made a link."""
+    spans: list[tuple[int, int, str]] = []
+    for link in links:
+        if not link.text or not link.url.startswith(LINK_SCHEMES):
+            continue
+        escaped = html.escape(link.text, quote=False)
+        start = chunk.find(escaped)
+        end = start + len(escaped)
+        if start < 0 or any(start < e and s < end for s, e, _ in spans):
+            continue
+        spans.append((start, end, link.url))
+    out: list[str] = []
+    at = 0
+    for start, end, url in sorted(spans):
+        href = html.escape(url, quote=True)
+        out += [chunk[at:start], f'<a href="{href}">', chunk[start:end], "</a>"]
+        at = end
+    out.append(chunk[at:])
+    return "".join(out)
 
 
 def keyboard(message: Outgoing) -> InlineKeyboardMarkup | None:
@@ -139,11 +170,18 @@ def keyboard(message: Outgoing) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup([buttons]) if buttons else None
 
 
-def incoming_from_update(update: Update, now: datetime) -> Incoming | None:
-    """Translate an update; None for what the bot ignores (edits, channel posts, group chatter)."""
+def incoming_from_update(
+    update: Update, now: datetime, group_id: int | None = None, bot_username: str | None = None
+) -> Incoming | None:
+    """Translate an update; None for what the bot ignores (edits, channel posts, group chatter).
+
+    In the network's group (`group_id`), a command typed to this bot (`/prendre 3`,
+    `/prendre@boucle_bot 3`) is taken as if written in private, from the person's own address:
+    the answer goes to them in private. Plain chatter there is people talking to each other."""
     if update.callback_query is not None:
         query = update.callback_query
         user = query.from_user
+        chat = query.message.chat if query.message is not None else None
         return Incoming(
             address=Address(CHANNEL, str(user.id)),
             # Identified by what Telegram keeps unique, not by `update_id`, which restarts
@@ -153,10 +191,15 @@ def incoming_from_update(update: Update, now: datetime) -> Incoming | None:
             received_at=now,
             display_name=user.full_name,
             contact=_contact(user.username, user.full_name),
+            contact_link=_contact_link(user.id, user.username),
             is_button=True,
+            in_group=chat is not None and chat.type != "private",
         )
     message = update.message
-    if message is None or message.from_user is None or message.chat.type != "private":
+    if message is None or message.from_user is None:
+        return None
+    in_group = message.chat.type != "private"
+    if in_group and not _command_for_us(message, group_id, bot_username):
         return None
     user = message.from_user
     text = message.text or message.caption or ""
@@ -166,19 +209,42 @@ def incoming_from_update(update: Update, now: datetime) -> Incoming | None:
         else None
     )
     return Incoming(
-        address=Address(CHANNEL, str(message.chat.id)),
+        # A private chat's id is the person's id: the group's messages come from there too.
+        address=Address(CHANNEL, str(user.id)),
         message_id=f"m{message.chat.id}:{message.message_id}",
         text=text,
         received_at=message.date.astimezone(UTC) if message.date else now,
         display_name=user.full_name,
         contact=_contact(user.username, user.full_name),
+        contact_link=_contact_link(user.id, user.username),
         unsupported=message.text is None and location is None,
         location=location,
+        in_group=in_group,
     )
+
+
+def _command_for_us(message: Message, group_id: int | None, bot_username: str | None) -> bool:
+    """A group message the bot takes: in the network's group, a command to this bot."""
+    if group_id is None or message.chat.id != group_id or not message.text:
+        return False
+    if not message.text.startswith("/"):
+        return False
+    words = message.text[1:].split(maxsplit=1)
+    name, at, target = (words[0] if words else "").partition("@")
+    if not name:
+        return False
+    # `/prendre@autre_bot 3` is for another bot of the group.
+    return not at or (bot_username is not None and target.lower() == bot_username.lower())
 
 
 def _contact(username: str | None, full_name: str) -> str:
     return f"@{username} (Telegram)" if username else f"{full_name} (Telegram, sans @pseudo)"
+
+
+def _contact_link(user_id: int, username: str | None) -> str:
+    """One tap to a chat with them: t.me for an @username; without one, Telegram's mention
+    link by id (honoured inside a link: `render_html` makes the contact one)."""
+    return f"https://t.me/{username}" if username else f"tg://user?id={user_id}"
 
 
 def result_of_error(error: TelegramError) -> SendResult:
@@ -215,11 +281,15 @@ class TelegramChannel:
         take: Take,
         reject_unreadable: RejectUnreadable,
         clock_now: Callable[[], datetime],
+        group_chat_id: int | None = None,
+        is_member: IsMember | None = None,
     ) -> None:
         self.bot = bot
         self._take = take
         self._reject = reject_unreadable
         self._now = clock_now
+        self.group_chat_id = group_chat_id
+        self._is_member = is_member
         self._polling: asyncio.Task[None] | None = None
         self._connected = False
         self._webhook = False
@@ -235,6 +305,8 @@ class TelegramChannel:
         take: Take,
         reject_unreadable: RejectUnreadable,
         clock_now: Callable[[], datetime],
+        group_chat_id: int | None = None,
+        is_member: IsMember | None = None,
     ) -> TelegramChannel:
         bot = Bot(
             token,
@@ -249,7 +321,7 @@ class TelegramChannel:
                 connection_pool_size=1, connect_timeout=CONNECT_TIMEOUT_SECONDS
             ),
         )
-        return cls(bot, take, reject_unreadable, clock_now)
+        return cls(bot, take, reject_unreadable, clock_now, group_chat_id, is_member)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -347,7 +419,9 @@ class TelegramChannel:
         (the update must then not be acknowledged)."""
         try:
             update = Update.de_json(raw, self.bot)
-            incoming = incoming_from_update(update, self._now())
+            incoming = incoming_from_update(
+                update, self._now(), self.group_chat_id, self.bot_username
+            )
         except Exception:
             self.unreadable += 1
             update_id = raw.get("update_id")
@@ -355,16 +429,27 @@ class TelegramChannel:
             await self._reject(CHANNEL, f"u{update_id}", json.dumps(raw, default=str)[:20_000])
             return
         if update.callback_query is not None:
-            self._answer_button(update.callback_query.id)
+            group_presser = incoming.address if incoming and incoming.in_group else None
+            self._answer_button(update.callback_query.id, group_presser)
         if incoming is not None:
             await self._take(incoming)
 
-    def _answer_button(self, query_id: str) -> None:
-        """Stop the button's spinner at once (not a message: the answer goes by the outbox)."""
+    def _answer_button(self, query_id: str, in_group_from: Address | None = None) -> None:
+        """Stop the button's spinner at once (not a message: the answer goes by the outbox).
+
+        A press in the group also shows a short notice on the presser's screen: a member is
+        told the answer is in their private chat; someone the bot does not know, how to join
+        (the bot may not write first to a person, so a private message could not reach them)."""
 
         async def answer() -> None:
+            text: str | None = None
+            if in_group_from is not None:
+                bot = f"@{self.bot_username}" if self.bot_username else "Boucle"
+                known = self._is_member is not None and await self._is_member(in_group_from)
+                key = "group_button_member" if known else "group_button_stranger"
+                text = t("fr", key, bot=bot)
             try:
-                await self.bot.answer_callback_query(query_id)
+                await self.bot.answer_callback_query(query_id, text=text)
             except TelegramError:
                 log.info("could not answer callback query %s", query_id)
 

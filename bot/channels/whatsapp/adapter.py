@@ -89,6 +89,9 @@ def parse_twilio_form(form: Mapping[str, str], now: datetime) -> Incoming | None
         received_at=now,
         display_name=(form.get("ProfileName") or "").strip() or number,
         contact=f"{number} (WhatsApp)",
+        # One tap opens a WhatsApp chat with them; the number is theirs: private.
+        contact_link=f"https://wa.me/{number.lstrip('+')}",
+        contact_private=True,
         # A photo without words, a voice note, a sticker: nothing the bot can read.
         unsupported=not text.strip() and location is None,
         location=location,
