@@ -157,19 +157,22 @@ class Boucle:
         briefly, then cancel; whatever is cut short is finished at the next start."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + seconds
-        if self.telegram is not None:
-            await self.telegram.stop_receiving()
-        if self.web is not None:
-            await self.web.stop()  # no new webhook first
-        await self.intake.stop(min(PROCESSING_GRACE_SECONDS, seconds / 4))
-        if self.scheduler is not None:
-            await self.scheduler.stop()
-        await self.sender.stop(grace_seconds=max(deadline - loop.time() - 1.0, 0.0))
-        if self.telegram is not None:
-            await self.telegram.stop()
-        if self.whatsapp is not None:
-            await self.whatsapp.close()
-        await self.db.close()
+        try:
+            if self.telegram is not None:
+                await self.telegram.stop_receiving()
+            if self.web is not None:
+                await self.web.stop()  # no new webhook first
+            await self.intake.stop(min(PROCESSING_GRACE_SECONDS, seconds / 4))
+            if self.scheduler is not None:
+                await self.scheduler.stop()
+            await self.sender.stop(grace_seconds=max(deadline - loop.time() - 1.0, 0.0))
+            if self.telegram is not None:
+                await self.telegram.stop()
+            if self.whatsapp is not None:
+                await self.whatsapp.close()
+        finally:
+            # Always: the database's worker thread would keep the process alive.
+            await self.db.close()
 
     def loop_states(self) -> dict[str, str]:
         """The bot's own loops: "running", or "failed" once one has ended."""

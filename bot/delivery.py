@@ -200,6 +200,15 @@ class Pacer:
             self._paused_until = max(self._paused_until, until)
 
 
+async def cancel_and_wait(tasks: list[asyncio.Task[None]]) -> None:
+    """Cancel `tasks` and wait for them to end. Their own errors were logged where they
+    happened and must not stop a shutdown; a cancellation of the caller still propagates."""
+    for task in tasks:
+        task.cancel()
+    if tasks:
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
 @dataclass(frozen=True)
 class DeliveryPolicy:
     batch_size: int = 50
@@ -308,19 +317,11 @@ class Sender:
         still on the wire then is cancelled: its row stays `in_flight` and the next `recover`
         requeues (and counts) it."""
         loops, self._loops = self._loops, []
-        for task in loops:
-            task.cancel()
-        for task in loops:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(loops)
         on_wire = [task for lane in self._lanes.values() for task in lane.tasks]
         if on_wire and grace_seconds > 0:
             await asyncio.wait(on_wire, timeout=grace_seconds)
-        for task in on_wire:
-            task.cancel()
-        for task in on_wire:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(on_wire)
 
     @property
     def loops(self) -> list[asyncio.Task[None]]:

@@ -528,3 +528,16 @@ async def test_403_marks_the_member_unreachable_and_holds_the_rest(
     assert await states(db) == {"failed": 1, "held": 2, "sent": 1}
     assert outcomes == {"unreachable": 1, "sent": 1}
     assert len(api.calls_to("sendMessage")) == 2, "no retry after 403"
+
+
+async def test_stop_ends_even_if_a_lane_died_of_an_error(db: Database, clock: ManualClock) -> None:
+    sender = Sender(db, {"telegram": RecordingChannel("telegram")}, clock)
+
+    async def broken_lane() -> None:
+        raise OSError("disk gone")
+
+    lane = asyncio.create_task(broken_lane())
+    await asyncio.sleep(0)
+    sender._loops.append(lane)
+    await asyncio.wait_for(sender.stop(), 2)  # logged where it happened; the stop goes on
+    assert lane.done() and isinstance(lane.exception(), OSError)
