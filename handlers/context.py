@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from handlers.messages import Incoming, Outgoing
@@ -12,6 +12,9 @@ from handlers.understanding import Gazetteer
 from storage.db import Conn
 from storage.models import Member
 from storage.outbox import PRIORITY_NOTIFICATION
+
+# A question about a post expires: answered later, the message is read as a new one.
+DEFAULT_QUESTION_MINUTES = 30
 
 
 class UserError(Exception):
@@ -77,6 +80,8 @@ class NetworkConfig:
     timezone: str = "Europe/Paris"
     bot_username: str | None = None
     has_group: bool = False
+    # How long a question about a post waits for its answer (BOUCLE_QUESTION_MINUTES).
+    question_ttl: timedelta = timedelta(minutes=DEFAULT_QUESTION_MINUTES)
 
 
 @dataclass

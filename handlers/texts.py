@@ -226,6 +226,49 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "fr": "Pour aider : /prendre {id}",
         "en": "To help: /prendre {id}",
     },
+    # --- A pending question knows its place (issue 9) ---
+    "pending_missing_what": {
+        "fr": "qu'est-ce qui est {kind_verb} ?",
+        "en": "what exactly is {kind_verb}?",
+    },
+    "pending_missing_dlc": {"fr": "quelle est la DLC ?", "en": "what is the use-by date?"},
+    "pending_missing_date": {"fr": "quelle date ?", "en": "which date?"},
+    "pending_still_waiting": {
+        "fr": "⏳ Votre annonce commencée attend toujours sa réponse : {missing} "
+        "Répondez quand vous voulez, ou « annuler ».",
+        "en": "⏳ The post you started is still waiting for its answer: {missing} "
+        'Answer whenever you like, or "annuler".',
+    },
+    "pending_expired": {
+        "fr": "La question posée plus tôt a expiré : rien n'a été publié. Pour publier, "
+        "envoyez l'annonce complète, ex. /don 20 kg de pâtes.",
+        "en": "The earlier question expired: nothing was published. To post, send the whole "
+        "post, e.g. /don 20 kg de pâtes.",
+    },
+    "pending_no_goods": {
+        "fr": "Je n'ai pas reconnu de produit dans « {text} ».",
+        "en": 'I did not recognise any goods in "{text}".',
+    },
+    "pending_no_date": {
+        "fr": "Je n'ai pas trouvé de date dans « {text} ».",
+        "en": 'I did not find a date in "{text}".',
+    },
+    "pending_given_up": {
+        "fr": "Je n'ai toujours pas trouvé la réponse, alors j'arrête là : rien n'a été publié. "
+        "Pour publier, envoyez l'annonce complète en un message, ex. /don 20 kg de pâtes, "
+        "DLC vendredi.",
+        "en": "Still no answer found, so I stop here: nothing was published. To post, send "
+        "the whole post in one message, e.g. /don 20 kg de pâtes, DLC vendredi.",
+    },
+    "pending_question_redirect": {
+        "fr": "Pour vos questions : /aide (les commandes et des exemples), /liste (les annonces "
+        "ouvertes).",
+        "en": "For your questions: /help (commands and examples), /list (open posts).",
+    },
+    "pending_question_post": {
+        "fr": "{line}\nPour y répondre : /prendre {id} · /aide pour le reste",
+        "en": "{line}\nTo answer it: /prendre {id} · /help for the rest",
+    },
     # Referring to posts
     "post_ref_missing": {
         "fr": "Indiquez le numéro de l'annonce, par ex. /{command} 12.",
