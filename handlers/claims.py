@@ -6,6 +6,7 @@ availability check and the claim cannot interleave with another claim: exactly o
 
 from __future__ import annotations
 
+from handlers import rights
 from handlers.amounts import Amount, parse_amount, split_post_ref
 from handlers.context import Context, Effects, Notification, Render, ToMember, UserError
 from handlers.formatting import (
@@ -65,8 +66,7 @@ async def take_command(ctx: Context, args: str) -> Effects:
 async def take(ctx: Context, post_id: int, amount: Amount | None) -> Effects:
     member = ctx.need_member()
     post = await load_post(ctx, post_id)
-    if post.association_id == member.association_id:
-        raise UserError(t(ctx.lang, "claim_own_post", id=post.id))
+    rights.require(ctx, "prendre", post.association_id == member.association_id, id=post.id)
     if await posts.active_claim_of_association(ctx.conn, post.id, member.association_id):
         raise UserError(t(ctx.lang, "claim_already_yours", id=post.id))
     if post.status != "open":
@@ -164,6 +164,7 @@ async def done(ctx: Context, post_id: int, amount: Amount | None) -> Effects:
         return await close_by_author(ctx, member, post, amount)
     claim = await posts.active_claim_of_association(ctx.conn, post.id, member.association_id)
     if claim is None:
+        rights.require(ctx, "fait", False, id=post.id)
         raise UserError(t(ctx.lang, "done_nothing_to_close", id=post.id))
     if amount and amount.unit and post.unit and amount.unit != post.unit:
         raise unit_mismatch(ctx, post)
@@ -195,6 +196,7 @@ async def close_by_author(
     ctx: Context, member: Member, post: Post, amount: Amount | None
 ) -> Effects:
     """The author's side says it is settled: every active claim is completed, the post closed."""
+    rights.require(ctx, "fait", True, id=post.id)
     require_live(ctx, post)
     claims = await posts.active_claims_of_post(ctx.conn, post.id)
     for claim in claims:
@@ -235,14 +237,25 @@ async def cancel_command(ctx: Context, args: str) -> Effects:
 async def cancel(ctx: Context, post_id: int) -> Effects:
     member = ctx.need_member()
     post = await load_post(ctx, post_id)
-    if post.association_id == member.association_id:
-        return await withdraw_post(ctx, member, post)
-    claim = await posts.active_claim_of_association(ctx.conn, post.id, member.association_id)
-    if claim is not None:
-        return await withdraw_claim(ctx, member, post, claim)
-    if member.is_coordinator:
-        return await withdraw_post(ctx, member, post)
-    raise UserError(t(ctx.lang, "cancel_not_allowed", id=post.id))
+    own = post.association_id == member.association_id
+    if not own:
+        # Their association's claim on another's post is their own association's business.
+        claim = await posts.active_claim_of_association(ctx.conn, post.id, member.association_id)
+        if claim is not None:
+            return await withdraw_claim(ctx, member, post, claim)
+    # Their association's post, or moderation (another's post: administrators only).
+    rights.require(ctx, "annuler", own, id=post.id)
+    return await withdraw_post(ctx, member, post)
+
+
+def done_by(lang: str, actor: Member, post: Post) -> str:
+    """Who changed a post, as its author and its claimers are told: its author, a colleague of
+    the author's association, or a network administrator moderating another association's."""
+    if actor.id == post.author_id:
+        return t(lang, "by_author")
+    if actor.association_id == post.association_id:
+        return t(lang, "by_colleague", name=actor.name, association=actor.association_name)
+    return t(lang, "by_admin", name=actor.name)
 
 
 async def withdraw_post(ctx: Context, member: Member, post: Post) -> Effects:
@@ -260,17 +273,24 @@ async def withdraw_post(ctx: Context, member: Member, post: Post) -> Effects:
                 id=post.id,
                 what=post.what,
                 association=post.association_name,
+                by=done_by(lang, member, post),
+            )
+        )
+
+    def to_author(lang: str) -> Outgoing:
+        return Outgoing(
+            t(
+                lang,
+                "post_cancelled_to_author",
+                id=post.id,
+                what=post.what,
+                by=done_by(lang, member, post),
             )
         )
 
     notifications = [Notification(ToMember(c.member_id), to_claimer) for c in claims]
     if post.author_id != member.id:
-        notifications.append(
-            Notification(
-                ToMember(post.author_id),
-                lambda lang: Outgoing(t(lang, "post_cancelled", id=post.id)),
-            )
-        )
+        notifications.append(Notification(ToMember(post.author_id), to_author))
     return Effects(
         replies=[Outgoing(t(ctx.lang, "post_cancelled", id=post.id))], notifications=notifications
     )
