@@ -1,4 +1,4 @@
-"""`boucle run | chat | invite | parse | backup`."""
+"""`boucle run | chat | invite | promote | parse | backup`."""
 
 from __future__ import annotations
 
@@ -23,10 +23,11 @@ from handlers.members import deep_link
 from handlers.understanding import contract_json_lines, load_gazetteer
 from storage import members
 from storage.backup import BackupError, backup_database
-from storage.db import Database
-from storage.models import Role
+from storage.db import Conn, Database
+from storage.models import Member, Role
 
 MAX_INVITES_AT_ONCE = 200
+ROLES: tuple[Role, ...] = ("member", "coordinator", "admin")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,8 +38,21 @@ def build_parser() -> argparse.ArgumentParser:
     invite = commands.add_parser("invite", help="create single-use invite codes")
     invite.add_argument("--association", required=True)
     invite.add_argument("--commune", required=True)
-    invite.add_argument("--role", choices=("member", "coordinator"), default="member")
+    invite.add_argument(
+        "--role",
+        choices=ROLES,
+        default="member",
+        help="admin: a coordinator of this association who also moderates the whole network",
+    )
     invite.add_argument("--count", type=int, default=1)
+    promote = commands.add_parser(
+        "promote", help="change a member's role (network administrator included)"
+    )
+    who = promote.add_mutually_exclusive_group(required=True)
+    who.add_argument("--member", type=int, help="the member's number (as /membres shows it)")
+    who.add_argument("--name", help="the member's name (with --association if several)")
+    promote.add_argument("--association", help="the member's association, to tell names apart")
+    promote.add_argument("--role", choices=ROLES, required=True)
     parse = commands.add_parser("parse", help="show what Boucle understands of messages (JSON)")
     parse.add_argument("--now", help="ISO-8601 moment relative dates are read against")
     parse.add_argument("text", nargs="*")
@@ -84,6 +98,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "invite":
         return asyncio.run(
             create_invites(settings, args.association, args.commune, args.role, args.count)
+        )
+    if args.command == "promote":
+        return asyncio.run(
+            promote_member(settings, args.member, args.name, args.association, args.role)
         )
     if args.command == "parse":
         return parse_messages(settings, args.now, args.text)
@@ -150,6 +168,64 @@ async def create_invites(
     for code in codes:
         print(code)
     return 0
+
+
+async def promote_member(
+    settings: Settings,
+    member_id: int | None,
+    name: str | None,
+    association_name: str | None,
+    role: Role,
+) -> int:
+    """Set a member's role; the only way to name or demote a network administrator."""
+    db = await Database.open(settings.boucle_db_path)
+    try:
+        async with db.transaction() as conn:
+            found, problem = await find_member(conn, member_id, name, association_name)
+            if found is None:
+                print(problem, file=sys.stderr)
+                return 2
+            if (
+                role == "member"
+                and found.is_coordinator
+                and await members.count_coordinators(conn, found.association_id) == 1
+                and await members.count_association_members(conn, found.association_id) > 1
+            ):
+                print(
+                    f"{found.name} est le dernier coordinateur de {found.association_name} : "
+                    "nommez-en d'abord un autre (boucle promote … --role coordinator).",
+                    file=sys.stderr,
+                )
+                return 2
+            await members.set_member_role(conn, found.id, role, SystemClock().now())
+    finally:
+        await db.close()
+    print(f"{found.name} (n°{found.id}, {found.association_name}) : rôle {found.role} → {role}.")
+    return 0
+
+
+async def find_member(
+    conn: Conn, member_id: int | None, name: str | None, association_name: str | None
+) -> tuple[Member | None, str]:
+    """The member designated on the command line, or why none is (one line)."""
+    if member_id is not None:
+        found = await members.member_by_id(conn, member_id)
+        if found is None or found.status == "removed":
+            return None, f"Aucun membre n°{member_id}."
+        return found, ""
+    association_id: int | None = None
+    if association_name:
+        association = await members.association_by_name(conn, association_name.strip())
+        if association is None:
+            return None, f"Association inconnue : « {association_name} »."
+        association_id = association.id
+    named = await members.members_called(conn, (name or "").strip(), association_id, limit=10)
+    if not named:
+        return None, f"Aucun membre nommé « {name} »."
+    if len(named) > 1:
+        listed = ", ".join(f"n°{m.id} ({m.association_name})" for m in named)
+        return None, f"Plusieurs membres s'appellent « {name} » : {listed}. Utilisez --member N."
+    return named[0], ""
 
 
 async def bot_username(settings: Settings) -> str | None:

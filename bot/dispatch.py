@@ -19,7 +19,7 @@ from datetime import datetime
 
 from bot.clock import Clock
 from bot.fanout import enqueue_notifications
-from handlers import questions
+from handlers import questions, rights
 from handlers.commands import Command, build_command_table, command_key
 from handlers.context import Context, Effects, NetworkConfig, UserError
 from handlers.freetext import handle_free_text
@@ -200,8 +200,9 @@ class Dispatcher:
         command, args = found
         if command is None:
             raise UserError(t(ctx.lang, "unknown_command", name=args))
-        if command.permission == "coordinator" and not ctx.member.is_coordinator:
-            raise UserError(t(ctx.lang, "coordinators_only"))
+        answer = rights.may_at_all(rights.who(ctx.member), command.action)
+        if isinstance(answer, rights.Refused):
+            raise UserError(t(ctx.lang, answer.reason))
         return await questions.run_command(ctx, command.name, lambda: command.handler(ctx, args))
 
     def reply_address(self, incoming: Incoming, writer: Member | None) -> Address:
@@ -225,8 +226,9 @@ class Dispatcher:
             name = ctx.incoming.display_name or "Bonjour"
             return Effects.reply(Outgoing(t(ctx.lang, "group_stranger", name=name, bot=bot)))
         command = found[0] if found is not None else None
-        # Joining, and linking this new identity to an existing member (`lier CODE`).
-        if command is not None and command.name in ("start", LINK_COMMAND):
+        # Joining, and linking this new identity to an existing member (`lier CODE`): the
+        # rights table's only rows open to strangers.
+        if command is not None and rights.may("stranger", command.action) == rights.Allowed():
             return await command.handler(ctx, found[1] if found else "")
         if found is None and looks_like_invite_code(text):
             invite_code = text.strip()

@@ -12,6 +12,7 @@ from handlers.context import (
     Notification,
     ToAssociation,
     ToEveryone,
+    ToFormerMember,
     ToGroup,
     ToMember,
     ToOtherAssociations,
@@ -56,6 +57,9 @@ async def recipients(conn: Conn, notification: Notification) -> list[Member]:
     if isinstance(to, ToMember):
         member = await members.member_by_id(conn, to.member_id)
         return [member] if member and member.status == "active" else []
+    if isinstance(to, ToFormerMember):
+        former = await members.member_by_id(conn, to.member_id)
+        return [former] if former and former.status == "removed" else []
     if isinstance(to, ToAssociation):
         return await members.members_of_association(conn, to.association_id)
     if isinstance(to, ToOtherAssociations):

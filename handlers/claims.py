@@ -6,6 +6,7 @@ availability check and the claim cannot interleave with another claim: exactly o
 
 from __future__ import annotations
 
+from handlers import rights
 from handlers.amounts import Amount, parse_amount, split_post_ref
 from handlers.context import Context, Effects, Notification, Render, ToMember, UserError
 from handlers.formatting import (
@@ -66,8 +67,7 @@ async def take_command(ctx: Context, args: str) -> Effects:
 async def take(ctx: Context, post_id: int, amount: Amount | None) -> Effects:
     member = ctx.need_member()
     post = await load_post(ctx, post_id)
-    if post.association_id == member.association_id:
-        raise UserError(t(ctx.lang, "claim_own_post", id=post.id))
+    rights.require(ctx, "prendre", post.association_id == member.association_id, id=post.id)
     if await posts.active_claim_of_association(ctx.conn, post.id, member.association_id):
         raise UserError(t(ctx.lang, "claim_already_yours", id=post.id))
     if post.status != "open":
@@ -176,7 +176,11 @@ async def done(ctx: Context, post_id: int, amount: Amount | None) -> Effects:
         return await close_by_author(ctx, member, post, amount, None)
     claim = await posts.active_claim_of_association(ctx.conn, post.id, member.association_id)
     if claim is None:
-        raise await nothing_to_close(ctx, post, member)
+        recorded = await already_recorded(ctx, post, member)
+        if recorded is not None:
+            raise recorded
+        rights.require(ctx, "fait", False, id=post.id)
+        raise UserError(t(ctx.lang, "done_nothing_to_close", id=post.id))
     if amount and amount.unit and post.unit and amount.unit != post.unit:
         raise unit_mismatch(ctx, post, "done_unit_mismatch")
     limit = claim_limit(post, claim)
@@ -238,9 +242,9 @@ def too_much_done(
     )
 
 
-async def nothing_to_close(ctx: Context, post: Post, member: Member) -> UserError:
-    """No active claim: either never taken, or its figure is already recorded (then only the
-    author's association can change it)."""
+async def already_recorded(ctx: Context, post: Post, member: Member) -> UserError | None:
+    """No active claim, but their figure is already recorded: only the author's association
+    can change it now."""
     for claim in await posts.claims_of_post(ctx.conn, post.id):
         if claim.association_id == member.association_id and claim.status == "done":
             return UserError(
@@ -252,7 +256,7 @@ async def nothing_to_close(ctx: Context, post: Post, member: Member) -> UserErro
                     author_association=post.association_name,
                 )
             )
-    return UserError(t(ctx.lang, "done_nothing_to_close", id=post.id))
+    return None
 
 
 def figure(claim: Claim, post: Post, lang: str) -> str:
@@ -301,6 +305,7 @@ async def close_by_author(
     confirmed. With a figure: it is the collected quantity of one claim (the only one, or the
     one named), recorded or corrected (never above what that claim took), then the post is
     closed if it was still live."""
+    rights.require(ctx, "fait", True, id=post.id)
     claims = await posts.claims_of_post(ctx.conn, post.id)
     live = post.status in ("open", "taken")
     if amount is None:
@@ -450,14 +455,25 @@ async def cancel_command(ctx: Context, args: str) -> Effects:
 async def cancel(ctx: Context, post_id: int) -> Effects:
     member = ctx.need_member()
     post = await load_post(ctx, post_id)
-    if post.association_id == member.association_id:
-        return await withdraw_post(ctx, member, post)
-    claim = await posts.active_claim_of_association(ctx.conn, post.id, member.association_id)
-    if claim is not None:
-        return await withdraw_claim(ctx, member, post, claim)
-    if member.is_coordinator:
-        return await withdraw_post(ctx, member, post)
-    raise UserError(t(ctx.lang, "cancel_not_allowed", id=post.id))
+    own = post.association_id == member.association_id
+    if not own:
+        # Their association's claim on another's post is their own association's business.
+        claim = await posts.active_claim_of_association(ctx.conn, post.id, member.association_id)
+        if claim is not None:
+            return await withdraw_claim(ctx, member, post, claim)
+    # Their association's post, or moderation (another's post: administrators only).
+    rights.require(ctx, "annuler", own, id=post.id)
+    return await withdraw_post(ctx, member, post)
+
+
+def done_by(lang: str, actor: Member, post: Post) -> str:
+    """Who changed a post, as its author and its claimers are told: its author, a colleague of
+    the author's association, or a network administrator moderating another association's."""
+    if actor.id == post.author_id:
+        return t(lang, "by_author")
+    if actor.association_id == post.association_id:
+        return t(lang, "by_colleague", name=actor.name, association=actor.association_name)
+    return t(lang, "by_admin", name=actor.name)
 
 
 async def withdraw_post(ctx: Context, member: Member, post: Post) -> Effects:
@@ -475,17 +491,24 @@ async def withdraw_post(ctx: Context, member: Member, post: Post) -> Effects:
                 id=post.id,
                 what=post.what,
                 association=post.association_name,
+                by=done_by(lang, member, post),
+            )
+        )
+
+    def to_author(lang: str) -> Outgoing:
+        return Outgoing(
+            t(
+                lang,
+                "post_cancelled_to_author",
+                id=post.id,
+                what=post.what,
+                by=done_by(lang, member, post),
             )
         )
 
     notifications = [Notification(ToMember(c.member_id), to_claimer) for c in claims]
     if post.author_id != member.id:
-        notifications.append(
-            Notification(
-                ToMember(post.author_id),
-                lambda lang: Outgoing(t(lang, "post_cancelled", id=post.id)),
-            )
-        )
+        notifications.append(Notification(ToMember(post.author_id), to_author))
     return Effects(
         replies=[Outgoing(t(ctx.lang, "post_cancelled", id=post.id))], notifications=notifications
     )

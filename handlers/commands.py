@@ -1,6 +1,8 @@
-"""The command table: every command, its aliases, who may use it, and what handles it.
+"""The command table: every command, its aliases, and what handles it.
 
 One explicit list; a duplicate name or alias fails at start-up instead of silently shadowing.
+Who may use each command is the rights table's (`handlers/rights.py`, keyed by the command's
+name): a command without a rule there fails at start-up too.
 """
 
 from __future__ import annotations
@@ -8,7 +10,6 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Literal
 
 from handlers import (
     alerts,
@@ -18,12 +19,13 @@ from handlers import (
     linking,
     listing,
     members,
+    membership,
     posts,
     reminders,
+    rights,
 )
 from handlers.context import Context, Effects
 
-Permission = Literal["anyone", "member", "coordinator"]
 CommandHandler = Callable[[Context, str], Awaitable[Effects]]
 
 
@@ -32,13 +34,18 @@ class Command:
     name: str
     handler: CommandHandler
     aliases: tuple[str, ...] = ()
-    permission: Permission = "member"
     # May be written without the slash (WhatsApp has no command menu): `prendre 12`.
     bare_word: bool = False
     # Bare use only when the arguments start with a post number (`fait 12`, not `fait beau`).
     bare_needs_number: bool = False
     # Bare use with arguments only when this accepts them (`liste 2`, `liste dons 3`).
     bare_args: Callable[[str], bool] | None = None
+    # Its row in the rights table (handlers/rights.py); "": the command's name.
+    rule: str = ""
+
+    @property
+    def action(self) -> str:
+        return self.rule or self.name
 
 
 def posting(canonical: str) -> CommandHandler:
@@ -50,31 +57,36 @@ def posting(canonical: str) -> CommandHandler:
 
 def build_command_table(extra: tuple[Command, ...] = ()) -> dict[str, Command]:
     commands = (
-        Command("start", members.start, ("demarrer", "rejoindre", "join"), "anyone", True),
-        Command("aide", listing.help_text, ("help", "aider"), "anyone", True),
+        Command("start", members.start, ("demarrer", "rejoindre", "join"), True),
+        Command("aide", listing.help_text, ("help", "aider"), True),
         Command("besoin", posting("besoin"), ("need",)),
         Command("don", posting("don"), ("surplus", "offer", "give")),
         Command("materiel", posting("materiel"), ("equipment",)),
         Command("urgent", posting("urgent"), ("sos",)),
-        Command("prendre", claims.take_command, ("take", "claim"), "member", True, True),
-        Command("fait", claims.done_command, ("done", "recupere"), "member", True, True),
-        Command("annuler", claims.cancel_command, ("cancel",), "member", True, True),
-        Command("corriger", corrections.correct_command, ("fix", "edit"), "member", True, True),
-        Command(
-            "liste", listing.list_open, ("list",), "member", True, bare_args=listing.is_list_args
-        ),
-        Command("mes", listing.mine, ("mine",), "member", True),
-        Command("inviter", members.invite, ("invite",), "coordinator"),
+        Command("prendre", claims.take_command, ("take", "claim"), True, True),
+        Command("fait", claims.done_command, ("done", "recupere"), True, True),
+        Command("annuler", claims.cancel_command, ("cancel",), True, True),
+        Command("corriger", corrections.correct_command, ("fix", "edit"), True, True),
+        Command("liste", listing.list_open, ("list",), True, bare_args=listing.is_list_args),
+        Command("mes", listing.mine, ("mine",), True),
+        Command("inviter", members.invite, ("invite",)),
         Command("langue", members.language, ("language", "lang")),
-        Command(linking.LINK_COMMAND, linking.link_command, ("link",), "anyone", True),
-        Command("alerte", alerts.alert_command, ("alert",), "coordinator"),
+        Command(linking.LINK_COMMAND, linking.link_command, ("link",), True),
+        Command("alerte", alerts.alert_command, ("alert",)),
         Command("digest", digests.digest_command, ("point",)),
-        Command("arrivees", members.arrivals_command, ("arrivals",), "coordinator"),
-        Command("relancer", reminders.relaunch_command, ("relaunch",), "member", True, True),
+        Command("arrivees", members.arrivals_command, ("arrivals",)),
+        Command("relancer", reminders.relaunch_command, ("relaunch",), True, True),
+        Command("membres", membership.roster_command, ("members",)),
+        Command("retirer", membership.remove_command, ("remove",)),
+        Command("promouvoir", membership.promote_command, ("promote",)),
+        Command("retrograder", membership.demote_command, ("demote",)),
+        Command("quitter", membership.leave_command, ("leave",)),
         *extra,
     )
     table: dict[str, Command] = {}
     for command in commands:
+        if command.action not in rights.RULES:
+            raise ValueError(f"command /{command.name} has no rule in handlers/rights.py")
         for name in (command.name, *command.aliases):
             key = command_key(name)
             if key in table:

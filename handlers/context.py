@@ -31,6 +31,13 @@ class ToMember:
 
 
 @dataclass(frozen=True)
+class ToFormerMember:
+    """Someone just removed from the network: the one last message that tells them so."""
+
+    member_id: int
+
+
+@dataclass(frozen=True)
 class ToAssociation:
     association_id: int
 
@@ -52,7 +59,7 @@ class ToGroup:
     """The network's group chat, when one is configured."""
 
 
-Recipient = ToMember | ToAssociation | ToOtherAssociations | ToEveryone | ToGroup
+Recipient = ToMember | ToFormerMember | ToAssociation | ToOtherAssociations | ToEveryone | ToGroup
 
 # Notifications are rendered per recipient, in the recipient's language.
 Render = Callable[[str], Outgoing]

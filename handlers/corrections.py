@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from handlers import rights
 from handlers.amounts import check_quantity
-from handlers.claims import load_post, require_live, require_post_ref
-from handlers.context import Context, Effects, UserError
+from handlers.claims import done_by, load_post, require_live, require_post_ref
+from handlers.context import Context, Effects, Notification, ToMember, UserError
 from handlers.formatting import UNIT_WORDS, plain_quantity, post_details, quantity
 from handlers.messages import Outgoing
 from handlers.texts import t
@@ -24,8 +25,8 @@ async def correct_command(ctx: Context, args: str) -> Effects:
         raise UserError(t(ctx.lang, "correct_usage"))
     member = ctx.need_member()
     post = await load_post(ctx, post_id)
-    if post.association_id != member.association_id and not member.is_coordinator:
-        raise UserError(t(ctx.lang, "correct_not_author", id=post.id))
+    # Another association's post: moderation, by a network administrator only.
+    rights.require(ctx, "corriger", post.association_id == member.association_id, id=post.id)
     require_live(ctx, post)
     fields = understand_correction(text, ctx.now, ctx.gazetteer, ctx.config.timezone)
     update = _update_from(fields)
@@ -39,11 +40,41 @@ async def correct_command(ctx: Context, args: str) -> Effects:
         raise UserError(t(ctx.lang, "correct_nothing", text=text, id=post.id))
     # A new total may free a part (taken → open) or use up the rest (open → taken).
     post = await posts.refresh_post_status(ctx.conn, post.id, ctx.now)
-    return Effects.reply(
-        Outgoing(
-            title=t(ctx.lang, "post_corrected", id=post.id),
-            text="\n".join(post_details(post, ctx.lang, ctx.today)),
+    today = ctx.today
+    claims = await posts.active_claims_of_post(ctx.conn, post.id)
+
+    def to_claimer(lang: str) -> Outgoing:
+        by = done_by(lang, member, post)
+        return Outgoing(
+            title=t(
+                lang,
+                "post_corrected_to_claimer",
+                id=post.id,
+                what=post.what,
+                association=post.association_name,
+                by=by,
+            ),
+            text="\n".join(post_details(post, lang, today)),
         )
+
+    def to_author(lang: str) -> Outgoing:
+        return Outgoing(
+            title=t(lang, "post_corrected_to_author", id=post.id, by=done_by(lang, member, post)),
+            text="\n".join(post_details(post, lang, today)),
+        )
+
+    # Those who took it plan a pickup on these figures: they hear of the new ones at once.
+    notifications = [Notification(ToMember(claim.member_id), to_claimer) for claim in claims]
+    if post.author_id != member.id:
+        notifications.append(Notification(ToMember(post.author_id), to_author))
+    return Effects(
+        replies=[
+            Outgoing(
+                title=t(ctx.lang, "post_corrected", id=post.id),
+                text="\n".join(post_details(post, ctx.lang, today)),
+            )
+        ],
+        notifications=notifications,
     )
 
 

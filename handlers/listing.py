@@ -193,5 +193,5 @@ async def mine(ctx: Context, args: str) -> Effects:
 async def help_text(ctx: Context, args: str) -> Effects:
     text = t(ctx.lang, "help")
     if ctx.member and ctx.member.is_coordinator:
-        text += "\n" + t(ctx.lang, "help_coordinator")
+        text += "\n" + t(ctx.lang, "help_coordinator") + "\n" + t(ctx.lang, "help_members")
     return Effects.reply(Outgoing(text))

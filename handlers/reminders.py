@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from handlers import claims
+from handlers import claims, rights
 from handlers.amounts import parse_amount
 from handlers.context import Context, Effects, Notification, ToMember, UserError
 from handlers.formatting import contact_links, contact_text, quantity
@@ -244,8 +244,7 @@ async def relaunch_command(ctx: Context, args: str) -> Effects:
     post_id, _ = claims.require_post_ref(ctx, args, "relancer", "relaunch_usage")
     member = ctx.need_member()
     post = await claims.load_post(ctx, post_id)
-    if post.association_id != member.association_id:
-        raise UserError(t(ctx.lang, "relaunch_not_author", id=post.id))
+    rights.require(ctx, "relancer", post.association_id == member.association_id, id=post.id)
     if post.status != "open":
         raise UserError(t(ctx.lang, "relaunch_not_open", id=post.id))
     audience = await members.count_active_members_outside(ctx.conn, member.association_id)

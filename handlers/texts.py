@@ -433,16 +433,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "cancel_not_allowed": {
         "fr": "Vous ne pouvez annuler que les annonces de votre association ou la prise de "
-        "votre association. L'annonce #{id} n'est ni l'une ni l'autre.",
-        "en": "You can only cancel your association's posts or its claims. Post #{id} is neither.",
+        "votre association. L'annonce #{id} n'est ni l'une ni l'autre : seul un administrateur "
+        "du réseau peut retirer l'annonce d'une autre association.",
+        "en": "You can only cancel your association's posts or its claims. Post #{id} is "
+        "neither: only a network administrator can withdraw another association's post.",
     },
     "post_cancelled": {
         "fr": "🗑️ Annonce #{id} retirée.",
         "en": "🗑️ Post #{id} withdrawn.",
     },
     "post_cancelled_to_claimer": {
-        "fr": "🗑️ L'annonce #{id} « {what} » ({association}) a été retirée par son auteur.",
-        "en": '🗑️ Post #{id} "{what}" ({association}) was withdrawn by its author.',
+        "fr": "🗑️ L'annonce #{id} « {what} » ({association}) a été retirée par {by}.",
+        "en": '🗑️ Post #{id} "{what}" ({association}) was withdrawn by {by}.',
     },
     "claim_cancelled": {
         "fr": "↩️ Votre prise de l'annonce #{id} est annulée. Elle est de nouveau disponible.",
@@ -459,9 +461,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Usage: /corriger NUMBER TEXT, e.g. /corriger 12 40 kg pour jeudi.",
     },
     "correct_not_author": {
-        "fr": "Seule l'association qui a publié l'annonce #{id} (ou un coordinateur) peut la "
-        "corriger.",
-        "en": "Only the association that published post #{id} (or a coordinator) can fix it.",
+        "fr": "Seule l'association qui a publié l'annonce #{id} peut la corriger (ou un "
+        "administrateur du réseau). Pour lui signaler une erreur, contactez-la.",
+        "en": "Only the association that published post #{id} can fix it (or a network "
+        "administrator). Contact it to report a mistake.",
     },
     "correct_nothing": {
         "fr": "Je n'ai rien trouvé à changer dans « {text} ». Exemple : /corriger {id} 40 kg "
@@ -788,6 +791,154 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "d'invitation de votre association : /start CODE",
         "en": "I do not know you yet: write to me in private ({bot}) with your association's "
         "invite code: /start CODE",
+    },
+    # --- Who may do what, membership (issue 9) ---
+    "admin_only": {
+        "fr": "Seul un administrateur du réseau peut agir sur une autre association. "
+        "Pour la vôtre : /membres",
+        "en": "Only a network administrator can act on another association. For yours: /membres",
+    },
+    "by_author": {"fr": "son auteur", "en": "its author"},
+    "by_colleague": {"fr": "{name} ({association})", "en": "{name} ({association})"},
+    "by_admin": {
+        "fr": "l'administrateur {name} du réseau",
+        "en": "the network administrator {name}",
+    },
+    "post_cancelled_to_author": {
+        "fr": "🗑️ Votre annonce #{id} « {what} » a été retirée par {by}.",
+        "en": '🗑️ Your post #{id} "{what}" was withdrawn by {by}.',
+    },
+    "post_corrected_to_claimer": {
+        "fr": "✏️ L'annonce #{id} « {what} » ({association}) que vous avez prise a été "
+        "modifiée par {by} :",
+        "en": '✏️ Post #{id} "{what}" ({association}) that you took was changed by {by}:',
+    },
+    "post_corrected_to_author": {
+        "fr": "✏️ Votre annonce #{id} a été modifiée par {by} :",
+        "en": "✏️ Your post #{id} was changed by {by}:",
+    },
+    "role_admin": {"fr": "administrateur·rice du réseau", "en": "network administrator"},
+    "members_title": {
+        "fr": "{association} : {count} membre(s) — page {page}/{pages}",
+        "en": "{association}: {count} member(s) — page {page}/{pages}",
+    },
+    "members_line": {"fr": "n°{number} {name} — {role}", "en": "#{number} {name} — {role}"},
+    "members_unreachable": {"fr": " (injoignable)", "en": " (unreachable)"},
+    "members_you": {"fr": " (vous)", "en": " (you)"},
+    "members_next": {"fr": "Suivants : {command}", "en": "Next: {command}"},
+    "members_footer": {
+        "fr": "Avec le numéro : /retirer N°, /promouvoir N°, /retrograder N°.",
+        "en": "With the number: /retirer NUMBER, /promouvoir NUMBER, /retrograder NUMBER.",
+    },
+    "members_past_end": {
+        "fr": "Il n'y a pas de page {page} : la liste tient en {pages} page(s).",
+        "en": "There is no page {page}: the list has {pages} page(s).",
+    },
+    "association_unknown": {
+        "fr": "Je ne connais pas l'association « {name} ». Usage : /membres, /membres 2, "
+        "ou (administrateurs) /membres NOM DE L'ASSOCIATION.",
+        "en": 'I do not know the association "{name}". Usage: /membres, /membres 2, or '
+        "(administrators) /membres ASSOCIATION NAME.",
+    },
+    "member_ref_usage": {
+        "fr": "Usage : /{command} N° (le numéro donné par /membres), par ex. /{command} 37, "
+        "ou /{command} NOM.",
+        "en": "Usage: /{command} NUMBER (the number /membres gives), e.g. /{command} 37, "
+        "or /{command} NAME.",
+    },
+    "member_not_found": {
+        "fr": "Je ne trouve pas « {ref} » parmi les membres. /membres donne leurs numéros.",
+        "en": 'I cannot find "{ref}" among the members. /membres gives their numbers.',
+    },
+    "member_ambiguous": {
+        "fr": "Plusieurs membres s'appellent « {ref} ». Donnez le numéro : /membres, puis "
+        "/{command} N°.",
+        "en": 'Several members are called "{ref}". Give the number: /membres, then '
+        "/{command} NUMBER.",
+    },
+    "target_is_admin": {
+        "fr": "{name} est administrateur du réseau : ce rôle se change avec l'outil "
+        "d'administration (boucle promote), pas dans le chat.",
+        "en": "{name} is a network administrator: that role is changed with the admin tool "
+        "(boucle promote), not in the chat.",
+    },
+    "remove_self": {
+        "fr": "Pour quitter vous-même le réseau : /quitter.",
+        "en": "To leave the network yourself: /quitter.",
+    },
+    "last_coordinator": {
+        "fr": "{name} est le dernier coordinateur de {association} : une association garde "
+        "toujours au moins un coordinateur. Nommez-en d'abord un autre : /promouvoir N° "
+        "(numéros : /membres).",
+        "en": "{name} is the last coordinator of {association}: an association always keeps "
+        "at least one. Appoint another first: /promouvoir NUMBER (numbers: /membres).",
+    },
+    "member_removed": {
+        "fr": "✅ {name} ne fait plus partie de {association} : plus de messages, plus "
+        "d'actions. Ses annonces et prises passées restent, à son nom.",
+        "en": "✅ {name} is no longer part of {association}: no more messages, no more "
+        "actions. Their past posts and claims stay, in their name.",
+    },
+    "member_removed_to_them": {
+        "fr": "Vous ne faites plus partie de {association} sur Boucle (retiré·e par {by}). "
+        "Vous ne recevrez plus de messages. Pour revenir, demandez un code d'invitation.",
+        "en": "You are no longer part of {association} on Boucle (removed by {by}). You will "
+        "get no more messages. To come back, ask for an invite code.",
+    },
+    "member_removed_to_coordinators": {
+        "fr": "{name} ne fait plus partie de {association} (retiré·e par {by}).",
+        "en": "{name} is no longer part of {association} (removed by {by}).",
+    },
+    "member_promoted": {
+        "fr": "✅ {name} est maintenant coordinateur·rice de {association}.",
+        "en": "✅ {name} is now a coordinator of {association}.",
+    },
+    "member_promoted_to_them": {
+        "fr": "Vous êtes maintenant coordinateur·rice de {association} (nommé·e par {by}). "
+        "/aide montre vos nouvelles commandes.",
+        "en": "You are now a coordinator of {association} (appointed by {by}). /help shows "
+        "your new commands.",
+    },
+    "member_already_coordinator": {
+        "fr": "{name} est déjà coordinateur·rice de {association}.",
+        "en": "{name} is already a coordinator of {association}.",
+    },
+    "member_demoted": {
+        "fr": "✅ {name} est maintenant membre (plus coordinateur·rice) de {association}.",
+        "en": "✅ {name} is now a member (no longer a coordinator) of {association}.",
+    },
+    "member_demoted_to_them": {
+        "fr": "Vous n'êtes plus coordinateur·rice de {association} (décision de {by}) ; "
+        "vous restez membre.",
+        "en": "You are no longer a coordinator of {association} (decided by {by}); you stay a "
+        "member.",
+    },
+    "member_already_member": {
+        "fr": "{name} n'est pas coordinateur·rice : rien à rétrograder.",
+        "en": "{name} is not a coordinator: nothing to demote.",
+    },
+    "leave_confirm": {
+        "fr": "Vous allez quitter {association} sur Boucle : plus de messages, plus d'actions "
+        "(vos annonces et prises passées restent). Pour confirmer : /quitter oui",
+        "en": "You are about to leave {association} on Boucle: no more messages, no more "
+        "actions (your past posts and claims stay). To confirm: /quitter oui",
+    },
+    "leave_button": {"fr": "Oui, quitter", "en": "Yes, leave"},
+    "left": {
+        "fr": "C'est fait : vous avez quitté {association}. Merci pour votre aide ! Pour "
+        "revenir, demandez un code d'invitation.",
+        "en": "Done: you left {association}. Thank you for your help! To come back, ask for an "
+        "invite code.",
+    },
+    "left_to_coordinators": {
+        "fr": "{name} a quitté {association} sur Boucle.",
+        "en": "{name} left {association} on Boucle.",
+    },
+    "help_members": {
+        "fr": "Membres : /membres (avec leurs numéros), /retirer N°, /promouvoir N°, "
+        "/retrograder N°.",
+        "en": "Members: /membres (with their numbers), /retirer NUMBER, /promouvoir NUMBER, "
+        "/retrograder NUMBER.",
     },
 }
 

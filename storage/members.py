@@ -14,8 +14,12 @@ from storage.timefmt import from_db, to_db
 INVITE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 INVITE_LENGTH = 8
 
+# An administrator's members.role is 'coordinator'; the grant (network_admins) makes it 'admin'.
 SELECT_MEMBER = """
-SELECT m.id, m.association_id, a.name AS association_name, m.name, m.role, m.status, m.language
+SELECT m.id, m.association_id, a.name AS association_name, m.name,
+       CASE WHEN EXISTS (SELECT 1 FROM network_admins g WHERE g.member_id = m.id)
+            THEN 'admin' ELSE m.role END AS role,
+       m.status, m.language
 FROM members m JOIN associations a ON a.id = m.association_id
 """
 
@@ -96,9 +100,16 @@ async def create_invite(
         code = "".join(secrets.choice(INVITE_ALPHABET) for _ in range(INVITE_LENGTH))
         try:
             await conn.execute(
-                "INSERT INTO invites (code, association_id, role, created_by, created_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (code, association_id, role, created_by, to_db(now)),
+                "INSERT INTO invites (code, association_id, role, network_admin, created_by,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    code,
+                    association_id,
+                    _stored_role(role),
+                    int(role == "admin"),
+                    created_by,
+                    to_db(now),
+                ),
             )
         except sqlite3.IntegrityError:
             continue  # astronomically rare collision: draw again
@@ -107,13 +118,14 @@ async def create_invite(
 
 async def invite_by_code(conn: Conn, code: str) -> Invite | None:
     async with conn.execute(
-        "SELECT code, association_id, role, used_by FROM invites WHERE code = ?",
+        "SELECT code, association_id, role, network_admin, used_by FROM invites WHERE code = ?",
         (code.strip().upper(),),
     ) as cur:
         row = await cur.fetchone()
     if row is None:
         return None
-    return Invite(row["code"], row["association_id"], row["role"], row["used_by"])
+    role: Role = "admin" if row["network_admin"] else row["role"]
+    return Invite(row["code"], row["association_id"], role, row["used_by"])
 
 
 async def use_invite(conn: Conn, code: str, member_id: int, now: datetime) -> bool:
@@ -130,11 +142,102 @@ async def create_member(
 ) -> Member:
     cur = await conn.execute(
         "INSERT INTO members (association_id, name, role, joined_at) VALUES (?, ?, ?, ?)",
-        (association_id, name, role, to_db(now)),
+        (association_id, name, _stored_role(role), to_db(now)),
     )
-    member = await member_by_id(conn, int(cur.lastrowid or 0))
+    member_id = int(cur.lastrowid or 0)
+    if role == "admin":
+        await _grant_admin(conn, member_id, now)
+    member = await member_by_id(conn, member_id)
     assert member is not None
     return member
+
+
+def _stored_role(role: Role) -> str:
+    """members.role and invites.role hold 'member' or 'coordinator'; an administrator is a
+    coordinator with a grant (migration 0011)."""
+    return "coordinator" if role == "admin" else role
+
+
+async def _grant_admin(conn: Conn, member_id: int, now: datetime) -> None:
+    await conn.execute(
+        "INSERT INTO network_admins (member_id, granted_at) VALUES (?, ?)"
+        " ON CONFLICT (member_id) DO NOTHING",
+        (member_id, to_db(now)),
+    )
+
+
+async def set_member_role(conn: Conn, member_id: int, role: Role, now: datetime) -> None:
+    """Promote or demote: 'admin' adds the grant, any other role takes it away."""
+    await conn.execute("UPDATE members SET role = ? WHERE id = ?", (_stored_role(role), member_id))
+    if role == "admin":
+        await _grant_admin(conn, member_id, now)
+    else:
+        await conn.execute("DELETE FROM network_admins WHERE member_id = ?", (member_id,))
+
+
+async def remove_member(conn: Conn, member_id: int) -> None:
+    """The member can no longer act nor be reached (every lookup by address and every audience
+    skips 'removed'); their posts, claims and events stay, with their name. An administrator's
+    grant goes with them."""
+    await conn.execute("UPDATE members SET status = 'removed' WHERE id = ?", (member_id,))
+    await conn.execute("DELETE FROM network_admins WHERE member_id = ?", (member_id,))
+
+
+async def count_coordinators(conn: Conn, association_id: int) -> int:
+    """Coordinators (administrators included) still in the association."""
+    async with conn.execute(
+        "SELECT COUNT(*) FROM members WHERE association_id = ? AND status != 'removed'"
+        " AND role = 'coordinator'",
+        (association_id,),
+    ) as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def count_association_members(conn: Conn, association_id: int) -> int:
+    """Members still in the association (reachable or not)."""
+    async with conn.execute(
+        "SELECT COUNT(*) FROM members WHERE association_id = ? AND status != 'removed'",
+        (association_id,),
+    ) as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def association_roster(
+    conn: Conn, association_id: int, limit: int, offset: int
+) -> list[Member]:
+    """One page of the association's members (not the removed): coordinators first, then by
+    name, so a page is the same from one /membres to the next."""
+    async with conn.execute(
+        SELECT_MEMBER + " WHERE m.association_id = ? AND m.status != 'removed'"
+        " ORDER BY m.role = 'member', m.name COLLATE NOCASE, m.id LIMIT ? OFFSET ?",
+        (association_id, limit, offset),
+    ) as cur:
+        return [member_from_row(row) for row in await cur.fetchall()]
+
+
+async def coordinators_of(conn: Conn, association_id: int) -> list[Member]:
+    """The association's active coordinators (administrators included)."""
+    async with conn.execute(
+        SELECT_MEMBER + " WHERE m.association_id = ? AND m.status = 'active'"
+        " AND m.role = 'coordinator' ORDER BY m.id",
+        (association_id,),
+    ) as cur:
+        return [member_from_row(row) for row in await cur.fetchall()]
+
+
+async def members_called(
+    conn: Conn, name: str, association_id: int | None, limit: int
+) -> list[Member]:
+    """Members (not the removed) called `name`, whatever the case, in one association or in
+    the whole network (`None`): the CLI's way to find someone."""
+    async with conn.execute(
+        SELECT_MEMBER + " WHERE m.status != 'removed' AND m.name = ? COLLATE NOCASE"
+        " AND (? IS NULL OR m.association_id = ?) ORDER BY m.id LIMIT ?",
+        (name, association_id, association_id, limit),
+    ) as cur:
+        return [member_from_row(row) for row in await cur.fetchall()]
 
 
 async def member_by_id(conn: Conn, member_id: int) -> Member | None:

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
-Role = Literal["member", "coordinator"]
+# "admin": a network administrator (storage keeps it as a grant on top of "coordinator").
+Role = Literal["member", "coordinator", "admin"]
 PostKind = Literal["need", "offer", "equipment_request", "equipment_offer"]
 PostStatus = Literal["open", "taken", "done", "cancelled", "expired"]
 ClaimStatus = Literal["active", "done", "cancelled"]
@@ -33,7 +34,12 @@ class Member:
 
     @property
     def is_coordinator(self) -> bool:
-        return self.role == "coordinator"
+        """A network administrator is also a coordinator of their own association."""
+        return self.role in ("coordinator", "admin")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
 
 
 @dataclass(frozen=True)

@@ -99,3 +99,14 @@ async def release_held(conn: Conn, channel: str, external_id: str, now: datetime
 async def count_by_state(conn: Conn) -> dict[str, int]:
     async with conn.execute("SELECT state, COUNT(*) FROM outbox GROUP BY state") as cur:
         return {row[0]: int(row[1]) for row in await cur.fetchall()}
+
+
+async def drop_pending_for_member(conn: Conn, member_id: int, reason: str) -> int:
+    """A removed member is reached no more: what was waiting for them (queued or held for
+    WhatsApp's window) is marked failed, with `reason`, instead of being sent."""
+    cur = await conn.execute(
+        "UPDATE outbox SET state = 'failed', last_error = ?"
+        " WHERE member_id = ? AND state IN ('queued', 'held')",
+        (reason, member_id),
+    )
+    return cur.rowcount

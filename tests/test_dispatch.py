@@ -52,7 +52,7 @@ async def test_bug_in_a_handler_apologises_and_keeps_the_message(network: Networ
     async def broken(ctx: Context, args: str) -> Effects:
         raise ZeroDivisionError
 
-    network.dispatcher.commands = build_command_table((Command("casse", broken),))
+    network.dispatcher.commands = build_command_table((Command("casse", broken, rule="liste"),))
     replies = await network.say("alice", "/casse")
     assert "Désolé" in replies[0] and "ZeroDivision" not in replies[0]
     async with (

@@ -50,7 +50,9 @@ async def test_demo_chat_plays_the_loop(
         "/as nad",
         "/prendre 4",
         "/as personne",
-        "/quitter",
+        "/quitter",  # the bot's command (leave the network): it asks to confirm
+        "/sortir",  # the demo's exit
+        "/aide",  # never read
     ]
     await run_chat(
         terminal,
@@ -70,6 +72,8 @@ async def test_demo_chat_plays_the_loop(
     assert "C'est noté" in text and "01 99 00 00 01" in text  # Camille's contact
     assert "[pour Camille (Banque Alimentaire de l'Aude)] 🤝 Nadia" in text
     assert "Membres :" in text and "À bientôt" in text
+    assert "Pour confirmer : /quitter oui" in text
+    assert "Boucle — les commandes" not in text
 
 
 async def test_terminal_channel_renders_choices() -> None:

@@ -73,13 +73,15 @@ async def run_chat(
         f"Boucle — chat de démonstration. Vous êtes {channel.names[users[current]]}.\n"
         "Essayez : /liste · /besoin 20 kg de pâtes pour vendredi · /prendre 1 · /aide\n"
         f"/as NOM pour changer de membre ({', '.join(channel.names[i] for i in users.values())})"
-        " · /quitter pour sortir.\n"
+        " · /sortir pour sortir.\n"
     )
     while True:
         channel.out.write(f"\n{channel.names[users[current]]} > ")
         channel.out.flush()
         line = await read()
-        if line is None or line.strip() in ("/quitter", "/quit", "/exit"):
+        # Not /quitter: that is the bot's own command (a member leaves the network), which the
+        # demo lets through so that it can be tried like any other.
+        if line is None or line.strip().lower() in ("/sortir", "/exit"):
             channel.out.write("\nÀ bientôt !\n")
             return
         line = line.strip()
