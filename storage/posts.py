@@ -336,16 +336,16 @@ async def complete_claim(
         "UPDATE claims SET status = 'done', done_quantity = ?, updated_at = ? WHERE id = ?",
         (quantity, to_db(now), claim_id),
     )
+    await _record_done_figure(conn, claim_id, quantity, actor_id, now, "completed")
+
+
+async def _record_done_figure(
+    conn: Conn, claim_id: int, quantity: float | None, actor_id: int, now: datetime, kind: str
+) -> None:
     claim = await claim_by_id(conn, claim_id)
     assert claim is not None
     await record_event(
-        conn,
-        now,
-        "completed",
-        actor_id,
-        post_id=claim.post_id,
-        claim_id=claim_id,
-        quantity=quantity,
+        conn, now, kind, actor_id, post_id=claim.post_id, claim_id=claim_id, quantity=quantity
     )
 
 
@@ -370,17 +370,7 @@ async def correct_done_quantity(
         "UPDATE claims SET done_quantity = ?, updated_at = ? WHERE id = ?",
         (quantity, to_db(now), claim_id),
     )
-    claim = await claim_by_id(conn, claim_id)
-    assert claim is not None
-    await record_event(
-        conn,
-        now,
-        "done_corrected",
-        actor_id,
-        post_id=claim.post_id,
-        claim_id=claim_id,
-        quantity=quantity,
-    )
+    await _record_done_figure(conn, claim_id, quantity, actor_id, now, "done_corrected")
 
 
 async def confirm_done_quantity(conn: Conn, claim: Claim, actor_id: int, now: datetime) -> None:
