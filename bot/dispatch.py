@@ -171,6 +171,8 @@ class Dispatcher:
             if not await inbox.is_pending(conn, address.channel, incoming.message_id):
                 return []
             member = await members.member_by_address(conn, address.channel, address.external_id)
+            if member is not None:  # the adapter's own words (« répondez … ») in their language
+                replies = [replace(reply, lang=member.language) for reply in replies]
             await enqueue_replies(
                 conn,
                 self.reply_address(incoming, member),
