@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -84,7 +84,11 @@ class Boucle:
             if settings.boucle_group_chat_id is not None
             else None
         )
-        config = NetworkConfig(timezone=settings.boucle_timezone, has_group=group is not None)
+        config = NetworkConfig(
+            timezone=settings.boucle_timezone,
+            has_group=group is not None,
+            limits=settings.limits,
+        )
         gazetteer = await network_gazetteer(db)
         dispatcher = Dispatcher(db, clock, gazetteer, config, group)
         intake = Intake(dispatcher.accept, dispatcher.process)
@@ -121,10 +125,8 @@ class Boucle:
     async def _start(self) -> None:
         if self.telegram is not None:
             await self.telegram.connect(self.settings.boucle_startup_timeout)
-            self.dispatcher.config = NetworkConfig(
-                timezone=self.settings.boucle_timezone,
-                bot_username=self.telegram.bot_username,
-                has_group=self.dispatcher.group is not None,
+            self.dispatcher.config = replace(
+                self.dispatcher.config, bot_username=self.telegram.bot_username
             )
         await self.sender.recover()
         self.sender.start()
@@ -303,7 +305,7 @@ async def run_terminal_chat(settings: Settings, db_path: Path = DEMO_DB_PATH) ->
     db = await Database.open(db_path)
     await seed_demo(db, load_gazetteer(), clock.now(), settings.boucle_timezone)
     gazetteer = await network_gazetteer(db)
-    config = NetworkConfig(timezone=settings.boucle_timezone)
+    config = NetworkConfig(timezone=settings.boucle_timezone, limits=settings.limits)
     dispatcher = Dispatcher(db, clock, gazetteer, config)
     intake = Intake(dispatcher.accept, dispatcher.process)
     terminal = TerminalChannel(names=demo_names())

@@ -15,6 +15,7 @@ from handlers import (
     claims,
     corrections,
     digests,
+    invitations,
     linking,
     listing,
     members,
@@ -71,6 +72,9 @@ def build_command_table(extra: tuple[Command, ...] = ()) -> dict[str, Command]:
         Command("digest", digests.digest_command, ("point",)),
         Command("arrivees", members.arrivals_command, ("arrivals",), "coordinator"),
         Command("relancer", reminders.relaunch_command, ("relaunch",), "member", True, True),
+        Command("confirmer", reminders.confirm_urgent_command, ("confirm",), "coordinator"),
+        Command("invitations", invitations.list_command, ("invites",), "coordinator"),
+        Command("revoquer", invitations.revoke_command, ("revoke",), "coordinator"),
         *extra,
     )
     table: dict[str, Command] = {}
