@@ -58,7 +58,7 @@ class Settings(BaseSettings):
     # Messages one sender may send in BOUCLE_FLOOD_WINDOW_MINUTES; the extra ones are stored
     # but neither processed nor answered (one notice per window).
     boucle_flood_messages: int = Field(default=20, ge=1)
-    boucle_flood_window_minutes: int = Field(default=1, ge=1)
+    boucle_flood_window_minutes: int = Field(default=1, ge=1, le=1440)
 
     twilio_account_sid: str | None = None
     twilio_auth_token: SecretStr | None = None

@@ -225,6 +225,11 @@ async def update_post_fields(
     return list(values)
 
 
+async def ask_urgency(conn: Conn, post_id: int) -> None:
+    """The post waits for a coordinator to confirm its urgency (beyond its author's quota)."""
+    await conn.execute("UPDATE posts SET urgent_pending = 1 WHERE id = ?", (post_id,))
+
+
 async def confirm_urgency(conn: Conn, post_id: int, actor_id: int, now: datetime) -> bool:
     """A coordinator confirms a post asked as urgent beyond its author's quota; False when it
     was not waiting for that (confirmed by someone else already, or corrected meanwhile)."""
