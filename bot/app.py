@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -35,7 +35,6 @@ from bot.intake import Intake
 from bot.scheduler import Scheduler
 from bot.settings import Settings
 from bot.web import Web, WebServer, Worker
-from handlers.context import NetworkConfig
 from handlers.messages import Address, Incoming
 from handlers.understanding import Gazetteer, load_gazetteer
 from storage import members, statuses
@@ -84,11 +83,7 @@ class Boucle:
             if settings.boucle_group_chat_id is not None
             else None
         )
-        config = NetworkConfig(
-            timezone=settings.boucle_timezone,
-            has_group=group is not None,
-            limits=settings.limits,
-        )
+        config = settings.network_config(has_group=group is not None)
         gazetteer = await network_gazetteer(db)
         dispatcher = Dispatcher(db, clock, gazetteer, config, group)
         intake = Intake(dispatcher.accept, dispatcher.process)
@@ -125,8 +120,8 @@ class Boucle:
     async def _start(self) -> None:
         if self.telegram is not None:
             await self.telegram.connect(self.settings.boucle_startup_timeout)
-            self.dispatcher.config = replace(
-                self.dispatcher.config, bot_username=self.telegram.bot_username
+            self.dispatcher.config = self.settings.network_config(
+                self.telegram.bot_username, self.dispatcher.group is not None
             )
         await self.sender.recover()
         self.sender.start()
@@ -305,7 +300,7 @@ async def run_terminal_chat(settings: Settings, db_path: Path = DEMO_DB_PATH) ->
     db = await Database.open(db_path)
     await seed_demo(db, load_gazetteer(), clock.now(), settings.boucle_timezone)
     gazetteer = await network_gazetteer(db)
-    config = NetworkConfig(timezone=settings.boucle_timezone, limits=settings.limits)
+    config = settings.network_config()
     dispatcher = Dispatcher(db, clock, gazetteer, config)
     intake = Intake(dispatcher.accept, dispatcher.process)
     terminal = TerminalChannel(names=demo_names())

@@ -20,6 +20,7 @@ from datetime import datetime
 
 from bot.clock import Clock
 from bot.fanout import enqueue_notifications
+from handlers import questions
 from handlers.commands import Command, build_command_table, command_key
 from handlers.context import Context, Effects, NetworkConfig, UserError
 from handlers.freetext import handle_free_text
@@ -29,7 +30,7 @@ from handlers.messages import Address, Incoming, Location, Outgoing
 from handlers.places import set_place
 from handlers.texts import t
 from handlers.understanding import Gazetteer
-from storage import drafts, inbox, members, outbox
+from storage import inbox, members, outbox
 from storage import limits as limits_store
 from storage.db import Conn, Database
 from storage.models import Member
@@ -243,8 +244,7 @@ class Dispatcher:
             raise UserError(t(ctx.lang, "unknown_command", name=args))
         if command.permission == "coordinator" and not ctx.member.is_coordinator:
             raise UserError(t(ctx.lang, "coordinators_only"))
-        await drop_pending_question(ctx)
-        return await command.handler(ctx, args)
+        return await questions.run_command(ctx, command.name, lambda: command.handler(ctx, args))
 
     def reply_address(self, incoming: Incoming, writer: Member | None) -> Address:
         """Answers go to the writer in private, also for a command typed in the group: a
@@ -321,12 +321,6 @@ async def enqueue_replies(
         for reply in replies
     ]
     await outbox.enqueue(conn, rows, now)
-
-
-async def drop_pending_question(ctx: Context) -> None:
-    """A new command means the person moved on: forget the question we asked them."""
-    if ctx.member is not None:
-        await drafts.drop_draft(ctx.conn, ctx.member.id)
 
 
 def encode_incoming(incoming: Incoming) -> str:

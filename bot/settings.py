@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from handlers.context import Limits
+from handlers.context import DEFAULT_QUESTION_MINUTES, Limits, NetworkConfig
 from storage.retention import DEFAULT_RETENTION_DAYS
 
 TELEGRAM_DEFAULT_BASE_URL = "https://api.telegram.org/bot"
@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     boucle_log_level: LogLevel = "INFO"
     # Days after which sent messages, delivery attempts and handled inbound messages are purged.
     boucle_retention_days: int = Field(default=DEFAULT_RETENTION_DAYS, ge=1)
+    # Minutes a question about a post (« Qu'est-ce qui est à donner ? ») waits for its answer.
+    boucle_question_minutes: int = Field(default=DEFAULT_QUESTION_MINUTES, ge=1, le=7 * 24 * 60)
 
     # Limits (issue 9), see `handlers.context.Limits` and the README.
     # Hours between two broadcasts of one post (`/relancer`; publication counts).
@@ -95,6 +97,18 @@ class Settings(BaseSettings):
     def whatsapp_enabled(self) -> bool:
         return bool(
             self.twilio_account_sid and self.twilio_auth_token and self.twilio_whatsapp_from
+        )
+
+    def network_config(
+        self, bot_username: str | None = None, has_group: bool = False
+    ) -> NetworkConfig:
+        """What handlers know of the settings (the network's time zone, its limits)."""
+        return NetworkConfig(
+            timezone=self.boucle_timezone,
+            bot_username=bot_username,
+            has_group=has_group,
+            question_ttl=timedelta(minutes=self.boucle_question_minutes),
+            limits=self.limits,
         )
 
     def problems(self) -> list[str]:

@@ -13,6 +13,9 @@ from storage.db import Conn
 from storage.models import Member
 from storage.outbox import PRIORITY_NOTIFICATION
 
+# A question about a post expires: answered later, the message is read as a new one.
+DEFAULT_QUESTION_MINUTES = 30
+
 
 class UserError(Exception):
     """A mistake of the person writing: its message (already in their language) is the answer."""
@@ -97,6 +100,8 @@ class NetworkConfig:
     timezone: str = "Europe/Paris"
     bot_username: str | None = None
     has_group: bool = False
+    # How long a question about a post waits for its answer (BOUCLE_QUESTION_MINUTES).
+    question_ttl: timedelta = timedelta(minutes=DEFAULT_QUESTION_MINUTES)
     limits: Limits = field(default_factory=Limits)
 
 

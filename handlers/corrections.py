@@ -9,11 +9,12 @@ from handlers import urgency
 from handlers.amounts import check_quantity
 from handlers.claims import load_post, require_live, require_post_ref
 from handlers.context import Context, Effects, Notification, UserError
-from handlers.formatting import post_details
+from handlers.formatting import UNIT_WORDS, plain_quantity, post_details, quantity
 from handlers.messages import Choice, Outgoing
 from handlers.texts import t
 from handlers.understanding import understand_correction
 from storage import posts
+from storage.models import Post
 from storage.posts import PostUpdate
 
 
@@ -32,6 +33,7 @@ async def correct_command(ctx: Context, args: str) -> Effects:
     update = _update_from(fields)
     if update.quantity is not None:
         check_quantity(ctx, update.quantity, update.unit)
+    check_against_claims(ctx, post, update)
     if update.deadline is not None and update.deadline < ctx.today:
         raise UserError(t(ctx.lang, "deadline_past", deadline=update.deadline.strftime("%d/%m/%Y")))
     # Made urgent beyond the daily quota: as at publishing, a coordinator confirms it.
@@ -43,7 +45,8 @@ async def correct_command(ctx: Context, args: str) -> Effects:
     changed = await posts.update_post_fields(ctx.conn, post.id, update, member.id, ctx.now)
     if not changed and asked is None:
         raise UserError(t(ctx.lang, "correct_nothing", text=text, id=post.id))
-    post = await load_post(ctx, post.id)
+    # A new total may free a part (taken → open) or use up the rest (open → taken).
+    post = await posts.refresh_post_status(ctx.conn, post.id, ctx.now)
     lines = post_details(post, ctx.lang, ctx.today)
     if asked is not None:
         lines = [*lines, asked[0]]
@@ -57,6 +60,35 @@ async def correct_command(ctx: Context, args: str) -> Effects:
         ],
         notifications=asked[2] if asked else [],
     )
+
+
+def check_against_claims(ctx: Context, post: Post, update: PostUpdate) -> None:
+    """What associations already took stays true: the total never drops under it, and its unit
+    does not change under their feet."""
+    if post.claimed <= 0:
+        return
+    if update.unit is not None and post.unit is not None and update.unit != post.unit:
+        raise UserError(
+            t(
+                ctx.lang,
+                "correct_unit_claimed",
+                id=post.id,
+                claimed=quantity(post.claimed, post.unit, ctx.lang),
+                unit=UNIT_WORDS.get(post.unit, post.unit),
+                example=plain_quantity(max(post.claimed, post.quantity or 0), post.unit),
+            )
+        )
+    if update.quantity is not None and update.quantity < post.claimed:
+        raise UserError(
+            t(
+                ctx.lang,
+                "correct_under_claimed",
+                id=post.id,
+                claimed=quantity(post.claimed, post.unit, ctx.lang),
+                asked=quantity(update.quantity, update.unit or post.unit, ctx.lang),
+                claimed_plain=plain_quantity(post.claimed, post.unit),
+            )
+        )
 
 
 def _update_from(fields: dict[str, object]) -> PostUpdate:

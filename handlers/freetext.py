@@ -3,12 +3,12 @@ a claim, a closing, a withdrawal, a question about what is open — or politely 
 
 from __future__ import annotations
 
-from handlers import claims, listing, posts, reminders
+from handlers import claims, listing, posts, questions, reminders
 from handlers.amounts import Amount, check_quantity
 from handlers.context import Context, Effects, UserError
 from handlers.messages import Outgoing
 from handlers.texts import t
-from handlers.understanding import Understanding, understand
+from handlers.understanding import Understanding, read_reply, understand
 from storage import drafts
 
 # Answers that drop the post we were asking about.
@@ -20,7 +20,8 @@ THANKS = ("merci", "mrc", "thanks", "thx", "top", "super", "parfait", "génial",
 
 async def handle_free_text(ctx: Context, text: str) -> Effects:
     member = ctx.need_member()
-    draft = await drafts.draft_of(ctx.conn, member.id)
+    # An expired question is dropped here: the message is read as a new one, with a note.
+    draft, expired_note = await questions.current(ctx)
     if draft is not None and draft.question == reminders.QUESTION_PICKUP:
         # « récupéré ? combien ? »: « non » is an answer here, not "drop the post".
         answered = await reminders.answer_pickup(ctx, draft, text)
@@ -31,11 +32,31 @@ async def handle_free_text(ctx: Context, text: str) -> Effects:
         if text.strip().lower().strip(" .!") in DROP_WORDS:
             await drafts.drop_draft(ctx.conn, member.id)
             return Effects.reply(Outgoing(t(ctx.lang, "draft_dropped")))
-        return await posts.answer_draft(ctx, draft, text)
+        return await answer_or_aside(ctx, draft, text)
     if len(text) > posts.MAX_POST_LENGTH:
         raise UserError(t(ctx.lang, "too_long", length=len(text), limit=posts.MAX_POST_LENGTH))
     understood = understand(text, ctx.now, ctx.gazetteer, ctx.config.timezone)
-    return await route(ctx, understood, text)
+    effects = await route(ctx, understood, text)
+    return questions.with_line(effects, expired_note) if expired_note else effects
+
+
+async def answer_or_aside(ctx: Context, draft: drafts.Draft, text: str) -> Effects:
+    """The answer to our question, or something said meanwhile (« je prends le 1 »,
+    « merci »): that is handled as what it is and the question waits, with a reminder."""
+    reply = read_reply(text, ctx.now, ctx.gazetteer, ctx.config.timezone)
+    if reply.kind == "answer":
+        return await posts.answer_draft(ctx, draft, text)
+    if reply.kind in ("action", "list", "help"):
+        effects = await route(ctx, reply.understood, text)
+    elif reply.kind == "question":
+        effects = await questions.answer_question(ctx, reply.post_ref)
+    elif reply.kind == "thanks":
+        effects = Effects.reply(Outgoing(t(ctx.lang, "thanks_reply")))
+    elif reply.kind == "greeting":
+        effects = Effects.reply(Outgoing(t(ctx.lang, "greeting_reply")))
+    else:  # signs only (« 👍 »): the reminder says all there is to say
+        effects = Effects()
+    return questions.remind(ctx, effects, draft)
 
 
 async def route(ctx: Context, understood: Understanding, text: str) -> Effects:

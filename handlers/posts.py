@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, replace
 from datetime import date
+from typing import Any
 
 from handlers import urgency
 from handlers.amounts import check_quantity
@@ -19,7 +20,7 @@ from handlers.context import (
 from handlers.formatting import post_details, post_headline
 from handlers.messages import Choice, Outgoing
 from handlers.texts import t
-from handlers.understanding import Understanding, check_offer_dates, understand
+from handlers.understanding import Understanding, check_offer_dates, names_goods, understand
 from storage import drafts, members, posts
 from storage.models import NewPost, Post, PostKind
 from storage.outbox import PRIORITY_NOTIFICATION, PRIORITY_URGENT
@@ -32,6 +33,10 @@ MAX_WHAT_LENGTH = 120
 QUESTION_WHAT = "what"
 QUESTION_DLC = "dlc"
 QUESTION_DATE = "date"
+# A question is asked at most twice (once, then once more when the reply missed it).
+ASKED_AT_MOST = 2
+# How much of a reply is quoted back (« Je n'ai pas reconnu de produit dans « … » »).
+ECHO_LENGTH = 60
 
 
 async def publish_text(ctx: Context, text: str) -> Effects:
@@ -82,13 +87,30 @@ async def ask(
         ensure_ascii=False,
     )
     await drafts.save_draft(ctx.conn, member.id, question, payload, ctx.now)
+    return Effects.reply(Outgoing(question_text(ctx, question, understood)))
+
+
+def question_text(ctx: Context, question: str, understood: Understanding) -> str:
     if question == QUESTION_DATE:
-        text = t(ctx.lang, "ask_invalid_date", date=understood.invalid_date)
-    elif question == QUESTION_DLC:
-        text = t(ctx.lang, "ask_dlc")
-    else:
-        text = t(ctx.lang, "ask_what", kind_verb=t(ctx.lang, f"kind_verb_{understood.intent}"))
-    return Effects.reply(Outgoing(text))
+        return t(ctx.lang, "ask_invalid_date", date=understood.invalid_date)
+    if question == QUESTION_DLC:
+        return t(ctx.lang, "ask_dlc")
+    return t(ctx.lang, "ask_what", kind_verb=t(ctx.lang, f"kind_verb_{understood.intent}"))
+
+
+async def ask_again(
+    ctx: Context, draft: drafts.Draft, data: dict[str, Any], reason: str, question: str
+) -> Effects:
+    """The reply did not contain what was asked: ask once more, then give up (the draft is
+    dropped and the person told nothing went out): never an interrogation."""
+    member = ctx.need_member()
+    attempts = int(data.get("attempts", 0))
+    if attempts + 1 >= ASKED_AT_MOST:
+        await drafts.drop_draft(ctx.conn, member.id)
+        return Effects.reply(Outgoing(t(ctx.lang, "pending_given_up")))
+    payload = json.dumps({**data, "attempts": attempts + 1}, ensure_ascii=False)
+    await drafts.save_draft(ctx.conn, member.id, draft.question, payload, ctx.now)
+    return Effects.reply(Outgoing(f"{reason}\n{question}" if reason else question))
 
 
 async def answer_draft(ctx: Context, draft: drafts.Draft, answer: str) -> Effects:
@@ -97,13 +119,15 @@ async def answer_draft(ctx: Context, draft: drafts.Draft, answer: str) -> Effect
     data = json.loads(draft.payload)
     understood = _understanding_from_json(data["understood"])
     reply = understand(answer, ctx.now, ctx.gazetteer, ctx.config.timezone)
+    echo = " ".join(answer.split())[:ECHO_LENGTH]
     if draft.question in (QUESTION_DLC, QUESTION_DATE):
         if reply.deadline is None:
             if reply.invalid_date:
-                return Effects.reply(
-                    Outgoing(t(ctx.lang, "ask_invalid_date", date=reply.invalid_date))
-                )
-            return Effects.reply(Outgoing(t(ctx.lang, "ask_dlc")))
+                again = t(ctx.lang, "ask_invalid_date", date=reply.invalid_date)
+                return await ask_again(ctx, draft, data, "", again)
+            reason = t(ctx.lang, "pending_no_date", text=echo)
+            again = question_text(ctx, draft.question, understood)
+            return await ask_again(ctx, draft, data, reason, again)
         date_kind = reply.date_kind or (
             understood.date_kind if draft.question == QUESTION_DATE else "dlc"
         )
@@ -114,6 +138,10 @@ async def answer_draft(ctx: Context, draft: drafts.Draft, answer: str) -> Effect
             invalid_date=None,
             missing=tuple(m for m in understood.missing if m not in ("dlc", "deadline")),
         )
+    elif not names_goods(answer, ctx.now, ctx.gazetteer, ctx.config.timezone):
+        reason = t(ctx.lang, "pending_no_goods", text=echo)
+        again = question_text(ctx, QUESTION_WHAT, understood)
+        return await ask_again(ctx, draft, data, reason, again)
     else:
         # The answer completes the first message: read both together ("/don 30 kg" + "des
         # yaourts" is an offer of yoghurts, which must stay cold).

@@ -226,6 +226,49 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "fr": "Pour aider : /prendre {id}",
         "en": "To help: /prendre {id}",
     },
+    # --- A pending question knows its place (issue 9) ---
+    "pending_missing_what": {
+        "fr": "qu'est-ce qui est {kind_verb} ?",
+        "en": "what exactly is {kind_verb}?",
+    },
+    "pending_missing_dlc": {"fr": "quelle est la DLC ?", "en": "what is the use-by date?"},
+    "pending_missing_date": {"fr": "quelle date ?", "en": "which date?"},
+    "pending_still_waiting": {
+        "fr": "⏳ Votre annonce commencée attend toujours sa réponse : {missing} "
+        "Répondez quand vous voulez, ou « annuler ».",
+        "en": "⏳ The post you started is still waiting for its answer: {missing} "
+        'Answer whenever you like, or "annuler".',
+    },
+    "pending_expired": {
+        "fr": "La question posée plus tôt a expiré : rien n'a été publié. Pour publier, "
+        "envoyez l'annonce complète, ex. /don 20 kg de pâtes.",
+        "en": "The earlier question expired: nothing was published. To post, send the whole "
+        "post, e.g. /don 20 kg de pâtes.",
+    },
+    "pending_no_goods": {
+        "fr": "Je n'ai pas reconnu de produit dans « {text} ».",
+        "en": 'I did not recognise any goods in "{text}".',
+    },
+    "pending_no_date": {
+        "fr": "Je n'ai pas trouvé de date dans « {text} ».",
+        "en": 'I did not find a date in "{text}".',
+    },
+    "pending_given_up": {
+        "fr": "Je n'ai toujours pas trouvé la réponse, alors j'arrête là : rien n'a été publié. "
+        "Pour publier, envoyez l'annonce complète en un message, ex. /don 20 kg de pâtes, "
+        "DLC vendredi.",
+        "en": "Still no answer found, so I stop here: nothing was published. To post, send "
+        "the whole post in one message, e.g. /don 20 kg de pâtes, DLC vendredi.",
+    },
+    "pending_question_redirect": {
+        "fr": "Pour vos questions : /aide (les commandes et des exemples), /liste (les annonces "
+        "ouvertes).",
+        "en": "For your questions: /help (commands and examples), /list (open posts).",
+    },
+    "pending_question_post": {
+        "fr": "{line}\nPour y répondre : /prendre {id} · /aide pour le reste",
+        "en": "{line}\nTo answer it: /prendre {id} · /help for the rest",
+    },
     # Referring to posts
     "post_ref_missing": {
         "fr": "Indiquez le numéro de l'annonce, par ex. /{command} 12.",
@@ -333,6 +376,56 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "fr": "✔️ {association} a clôturé l'annonce #{id} « {what} ». Merci pour votre aide !",
         "en": '✔️ {association} closed post #{id} "{what}". Thanks for your help!',
     },
+    # Figures that cannot be falsified (issue 9)
+    "done_unit_mismatch": {
+        "fr": "L'annonce #{id} est comptée en {unit}. Indiquez la quantité dans cette unité, "
+        "par ex. /fait {id} {example}.",
+        "en": "Post #{id} is counted in {unit}. Give the quantity in that unit, "
+        "e.g. /fait {id} {example}.",
+    },
+    "done_more_than_claimed": {
+        "fr": "Votre association a pris {claimed} de l'annonce #{id} : vous ne pouvez pas "
+        "indiquer {asked}. Si tout est récupéré : /fait {id} {claimed_plain} (ou /fait {id}) ; "
+        "si c'est moins, indiquez ce que vous avez eu : /fait {id} QUANTITÉ.",
+        "en": "Your association took {claimed} of post #{id}: you cannot record {asked}. "
+        "If you collected it all: /fait {id} {claimed_plain} (or /fait {id}); if less, give "
+        "what you got: /fait {id} QUANTITY.",
+    },
+    "done_author_more_than_claimed": {
+        "fr": "{association} a pris {claimed} de l'annonce #{id} : le chiffre récupéré ne peut "
+        "pas dépasser cela ({asked} demandé). Par ex. /fait {id} {claimed_plain}",
+        "en": "{association} took {claimed} of post #{id}: the collected figure cannot be "
+        "higher ({asked} asked). E.g. /fait {id} {claimed_plain}",
+    },
+    "done_already_recorded": {
+        "fr": "Votre association a déjà indiqué {quantity} pour l'annonce #{id}. Seule "
+        "l'association qui l'a publiée ({author_association}) peut corriger ce chiffre.",
+        "en": "Your association already recorded {quantity} for post #{id}. Only the "
+        "association that published it ({author_association}) can correct that figure.",
+    },
+    "done_which_claim": {
+        "fr": "Plusieurs associations ont pris l'annonce #{id} : {figures}. Précisez laquelle "
+        "après la quantité, par ex. /fait {id} {example}",
+        "en": "Several associations took post #{id}: {figures}. Say which one after the "
+        "quantity, e.g. /fait {id} {example}",
+    },
+    "done_figure_set": {
+        "fr": "✏️ Annonce #{id} : {association} a récupéré {quantity} (chiffre précédent : "
+        "{before}). C'est ce chiffre qui compte désormais.",
+        "en": "✏️ Post #{id}: {association} collected {quantity} (previous figure: {before}). "
+        "This figure now counts.",
+    },
+    "done_figure_to_claimer": {
+        "fr": "✏️ {association} a corrigé le chiffre de l'annonce #{id} « {what} » : "
+        "{quantity} récupéré(s) (vous aviez indiqué {before}).",
+        "en": '✏️ {association} corrected the figure of post #{id} "{what}": {quantity} '
+        "collected (you had recorded {before}).",
+    },
+    "done_figures_confirmed": {
+        "fr": "✔️ Chiffres de l'annonce #{id} confirmés : {figures}. Pour en corriger un : "
+        "/fait {id} QUANTITÉ",
+        "en": "✔️ Figures of post #{id} confirmed: {figures}. To correct one: /fait {id} QUANTITY",
+    },
     # Cancel
     "cancel_usage": {
         "fr": "Usage : /annuler NUMÉRO, par ex. /annuler 12.",
@@ -380,6 +473,21 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "fr": "✏️ Annonce #{id} corrigée.",
         "en": "✏️ Post #{id} updated.",
     },
+    # Corrections and what was already taken (issue 9)
+    "correct_under_claimed": {
+        "fr": "Déjà pris sur l'annonce #{id} : {claimed}. La correction demandée ({asked}) est "
+        "en dessous. Indiquez au moins {claimed} (/corriger {id} {claimed_plain}), ou demandez "
+        "aux associations qui l'ont prise d'annuler leur prise (/annuler {id}) avant de réduire.",
+        "en": "Already taken on post #{id}: {claimed}. The correction asked ({asked}) is below "
+        "that. Give at least {claimed} (/corriger {id} {claimed_plain}), or ask the associations "
+        "that took it to cancel their claim (/annuler {id}) before reducing.",
+    },
+    "correct_unit_claimed": {
+        "fr": "L'annonce #{id} a déjà été prise ({claimed}) : elle reste comptée en {unit}. "
+        "Corrigez la quantité dans cette unité, par ex. /corriger {id} {example}",
+        "en": "Post #{id} was already taken ({claimed}): it stays counted in {unit}. Correct the "
+        "quantity in that unit, e.g. /corriger {id} {example}",
+    },
     # Lists
     "list_empty": {
         "fr": "Aucune annonce ouverte pour l'instant. Publiez la vôtre : /besoin ou /don.",
@@ -425,7 +533,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "• /materiel cherche un camion frigo jeudi\n"
         "• /urgent plus de lait infantile, Quillan\n"
         "• /prendre 12 (ou /prendre 12 10 kg)\n"
-        "• /fait 12 quand c'est récupéré ou livré\n"
+        "• /fait 12 quand c'est récupéré ou livré (/fait 12 8 kg : la quantité)\n"
+        "• Votre annonce : /fait 12 8 kg corrige le chiffre récupéré\n"
         "• /annuler 12 · /corriger 12 40 kg\n"
         "• /liste (besoins, dons, materiel) · /mes\n"
         "Vous pouvez aussi écrire simplement : « on a 200 yaourts en trop, DLC vendredi ».",
@@ -435,7 +544,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "• /materiel cherche un camion frigo jeudi (equipment)\n"
         "• /urgent plus de lait infantile, Quillan\n"
         "• /prendre 12 (or /prendre 12 10 kg)\n"
-        "• /fait 12 once collected or delivered\n"
+        "• /fait 12 once collected or delivered (/fait 12 8 kg: the quantity)\n"
+        "• Your post: /fait 12 8 kg corrects the collected figure\n"
         "• /annuler 12 · /corriger 12 40 kg\n"
         "• /list · /mine\n"
         'You can also write plain words: "on a 200 yaourts en trop, DLC vendredi".',

@@ -32,3 +32,34 @@ async def event_kinds_for_post(conn: Conn, post_id: int) -> list[str]:
         "SELECT kind FROM events WHERE post_id = ? ORDER BY id", (post_id,)
     ) as cur:
         return [row[0] for row in await cur.fetchall()]
+
+
+# The kinds that set a claim's collected figure; the latest one counts.
+FIGURE_KINDS = ("completed", "done_corrected")
+
+
+async def collected_by_claim(conn: Conn, post_id: int) -> dict[int, float | None]:
+    """Each completed claim of a post and its collected figure, as the log says it now: an
+    author's correction takes the place of the claimer's first figure."""
+    async with conn.execute(
+        "SELECT claim_id, quantity FROM events WHERE id IN ("
+        " SELECT MAX(id) FROM events WHERE post_id = ? AND claim_id IS NOT NULL"
+        " AND kind IN (?, ?) GROUP BY claim_id)",
+        (post_id, *FIGURE_KINDS),
+    ) as cur:
+        return {int(row[0]): row[1] for row in await cur.fetchall()}
+
+
+async def collected_totals(conn: Conn) -> dict[str | None, float]:
+    """What the network collected or delivered, per unit: each completed claim's latest figure
+    (a correction counts instead of the first figure; a claim later cancelled does not count)."""
+    async with conn.execute(
+        "SELECT p.unit, SUM(e.quantity) FROM events e"
+        " JOIN claims c ON c.id = e.claim_id JOIN posts p ON p.id = e.post_id"
+        " WHERE c.status = 'done' AND e.quantity IS NOT NULL AND e.id IN ("
+        "  SELECT MAX(id) FROM events WHERE claim_id IS NOT NULL AND kind IN (?, ?)"
+        "  GROUP BY claim_id)"
+        " GROUP BY p.unit",
+        FIGURE_KINDS,
+    ) as cur:
+        return {row[0]: float(row[1]) for row in await cur.fetchall()}

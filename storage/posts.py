@@ -219,8 +219,16 @@ async def update_post_fields(
             " WHERE id = ?",
             (to_db(now), post_id),
         )
+    # The new figure goes into the log with the change: the first one stays in `post_created`.
     await record_event(
-        conn, now, "post_corrected", actor_id, post_id=post_id, detail=",".join(values)
+        conn,
+        now,
+        "post_corrected",
+        actor_id,
+        post_id=post_id,
+        quantity=update.quantity,
+        unit=update.unit,
+        detail=",".join(values),
     )
     return list(values)
 
@@ -334,6 +342,14 @@ async def active_claim_of_association(
     return claim_from_row(row) if row else None
 
 
+async def claims_of_post(conn: Conn, post_id: int) -> list[Claim]:
+    """The claims that count (active or done), oldest first: a few per post."""
+    async with conn.execute(
+        SELECT_CLAIM + " WHERE c.post_id = ? AND c.status != 'cancelled' ORDER BY c.id", (post_id,)
+    ) as cur:
+        return [claim_from_row(row) for row in await cur.fetchall()]
+
+
 async def claims_of_association(conn: Conn, association_id: int, limit: int = 20) -> list[Claim]:
     async with conn.execute(
         SELECT_CLAIM + " WHERE c.association_id = ? AND c.status = 'active'"
@@ -372,4 +388,39 @@ async def cancel_claim(conn: Conn, claim_id: int, actor_id: int, now: datetime) 
     assert claim is not None
     await record_event(
         conn, now, "claim_cancelled", actor_id, post_id=claim.post_id, claim_id=claim_id
+    )
+
+
+async def correct_done_quantity(
+    conn: Conn, claim_id: int, quantity: float, actor_id: int, now: datetime
+) -> None:
+    """The author's figure replaces the claimer's for the indicators. The claim row holds the
+    current figure; the first one stays in its `completed` event, the new one is a new event."""
+    await conn.execute(
+        "UPDATE claims SET done_quantity = ?, updated_at = ? WHERE id = ?",
+        (quantity, to_db(now), claim_id),
+    )
+    claim = await claim_by_id(conn, claim_id)
+    assert claim is not None
+    await record_event(
+        conn,
+        now,
+        "done_corrected",
+        actor_id,
+        post_id=claim.post_id,
+        claim_id=claim_id,
+        quantity=quantity,
+    )
+
+
+async def confirm_done_quantity(conn: Conn, claim: Claim, actor_id: int, now: datetime) -> None:
+    """The author agrees with the figure recorded: an event, nothing else changes."""
+    await record_event(
+        conn,
+        now,
+        "done_confirmed",
+        actor_id,
+        post_id=claim.post_id,
+        claim_id=claim.id,
+        quantity=claim.done_quantity,
     )

@@ -31,9 +31,8 @@ URGENT = "🆘 URGENT"
 
 
 def set_limits(network: Network, **values: object) -> None:
-    network.dispatcher.config = replace(
-        network.dispatcher.config, limits=replace(Limits(), **values)
-    )
+    config = network.dispatcher.config
+    network.dispatcher.config = replace(config, limits=replace(config.limits, **values))
 
 
 async def two_associations(network: Network) -> None:

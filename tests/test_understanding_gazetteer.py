@@ -15,7 +15,7 @@ def test_loads_every_commune_once_and_fast() -> None:
     load_gazetteer.cache_clear()
     start = time.perf_counter()
     gazetteer = load_gazetteer()
-    assert time.perf_counter() - start < 2.0  # ~0.4 s on one core; margin for slow CI
+    assert time.perf_counter() - start < 4.0  # ~0.4 s on one core; margin for a loaded CI
     assert len(gazetteer) > 34_000
     assert load_gazetteer() is gazetteer
 

@@ -6,6 +6,7 @@ Pure functions over text: no I/O apart from loading the packaged commune data on
 from .gazetteer import Commune, Gazetteer, load_gazetteer
 from .model import CONTRACT_KEYS, INTENTS, Intent, Understanding
 from .parser import contract_json_lines, understand, understand_correction
+from .replies import Reply, ReplyKind, names_goods, read_reply
 from .safety import SafetyVerdict, check_offer_dates
 
 __all__ = [
@@ -14,11 +15,15 @@ __all__ = [
     "Commune",
     "Gazetteer",
     "Intent",
+    "Reply",
+    "ReplyKind",
     "SafetyVerdict",
     "Understanding",
     "check_offer_dates",
     "contract_json_lines",
     "load_gazetteer",
+    "names_goods",
+    "read_reply",
     "understand",
     "understand_correction",
 ]

@@ -591,7 +591,7 @@ CLAIM_RE: Final = re.compile(
     r"(?:prend|prends|prenons|recupere|recuperons|recupererai|recuperera|reserve|reservons|"
     r"prendrai|prendra|prendrons|prendre|recuperer|passe(?:rai|ra|rons)? (?:prendre|recuperer)|"
     r"(?:peux|peut|pouvons|pourrait|pourrions|pourrais|vais|va|allons|voudrais|voudrait) "
-    r"(?:prendre|recuperer|passer prendre|passer recuperer|reserver)|"
+    r"(?:prendre|recuperer|passer prendre|passer recuperer|reserver|aider)|"
     r"m'occupe|s'occupe|occupe|positionne|suis preneu\w*|"
     r"sommes preneu\w*|veux bien|interesse\w*)\b"
     r"|\bpreneu(?:r|rs|se|ses)\b|\bje prends\b|\bok pour (?:le|la|l'annonce|l'offre)\b"
