@@ -72,7 +72,10 @@ def build_command_table(extra: tuple[Command, ...] = ()) -> dict[str, Command]:
         Command("digest", digests.digest_command, ("point",)),
         Command("arrivees", members.arrivals_command, ("arrivals",), "coordinator"),
         Command("relancer", reminders.relaunch_command, ("relaunch",), "member", True, True),
-        Command("confirmer", reminders.confirm_urgent_command, ("confirm",), "coordinator"),
+        # Bare too: WhatsApp shows the « Confirmer l'urgence » choice as « CONFIRMER 12 ».
+        Command(
+            "confirmer", reminders.confirm_urgent_command, ("confirm",), "coordinator", True, True
+        ),
         Command("invitations", invitations.list_command, ("invites",), "coordinator"),
         Command("revoquer", invitations.revoke_command, ("revoke",), "coordinator"),
         *extra,

@@ -177,7 +177,8 @@ async def test_correcting_a_post_to_urgent_counts_against_the_quota(network: Net
     assert "relancée" in relaunched
     [relay] = network.take_inbox("bob")
     assert URGENT not in relay
-    assert "confirmée" in (await network.say("cora", f"/confirmer {post}"))[0]
+    # As a WhatsApp user answers the choice: the keyword, without a slash.
+    assert "confirmée" in (await network.say("cora", f"CONFIRMER {post}"))[0]
     assert URGENT in network.take_inbox("bob")[0]
 
 
