@@ -1,4 +1,4 @@
-"""`boucle run | chat | invite | promote | parse | backup`."""
+"""`boucle run | chat | invite | invites | promote | parse | backup`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -28,6 +28,10 @@ from storage.models import Member, Role
 
 MAX_INVITES_AT_ONCE = 200
 ROLES: tuple[Role, ...] = ("member", "coordinator", "admin")
+DEFAULT_INVITE_DAYS = 14
+MAX_INVITE_DAYS = 365
+# `boucle invites --association`: the newest codes (an association rarely has more open).
+MAX_LISTED = 500
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,6 +57,18 @@ def build_parser() -> argparse.ArgumentParser:
     who.add_argument("--name", help="the member's name (with --association if several)")
     promote.add_argument("--association", help="the member's association, to tell names apart")
     promote.add_argument("--role", choices=ROLES, required=True)
+    invite.add_argument(
+        "--expires",
+        type=int,
+        metavar="DAYS",
+        help="days the codes work (default: BOUCLE_INVITE_DAYS, 14)",
+    )
+    invites = commands.add_parser(
+        "invites", help="list an association's open invite codes, or revoke one"
+    )
+    which = invites.add_mutually_exclusive_group(required=True)
+    which.add_argument("--association", help="list the codes of this association that still work")
+    which.add_argument("--revoke", metavar="CODE", help="stop this unused code from working")
     parse = commands.add_parser("parse", help="show what Boucle understands of messages (JSON)")
     parse.add_argument("--now", help="ISO-8601 moment relative dates are read against")
     parse.add_argument("text", nargs="*")
@@ -96,13 +112,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "chat":
         return chat_in_terminal(settings)
     if args.command == "invite":
+        days = args.expires if args.expires is not None else settings.boucle_invite_days
         return asyncio.run(
-            create_invites(settings, args.association, args.commune, args.role, args.count)
+            create_invites(settings, args.association, args.commune, args.role, args.count, days)
         )
     if args.command == "promote":
         return asyncio.run(
             promote_member(settings, args.member, args.name, args.association, args.role)
         )
+    if args.command == "invites":
+        if args.revoke:
+            return asyncio.run(revoke_invite(settings, args.revoke))
+        return asyncio.run(list_invites(settings, args.association))
     if args.command == "parse":
         return parse_messages(settings, args.now, args.text)
     if args.command == "backup":
@@ -127,10 +148,18 @@ def log_level_for(command: str, settings: Settings) -> str:
 
 
 async def create_invites(
-    settings: Settings, association_name: str, commune_name: str, role: Role, count: int
+    settings: Settings,
+    association_name: str,
+    commune_name: str,
+    role: Role,
+    count: int,
+    days: int = DEFAULT_INVITE_DAYS,
 ) -> int:
     if not 1 <= count <= MAX_INVITES_AT_ONCE:
         print(f"--count doit être entre 1 et {MAX_INVITES_AT_ONCE}.", file=sys.stderr)
+        return 2
+    if not 1 <= days <= MAX_INVITE_DAYS:
+        print(f"--expires doit être entre 1 et {MAX_INVITE_DAYS} jours.", file=sys.stderr)
         return 2
     if not association_name.strip():
         print("--association ne peut pas être vide.", file=sys.stderr)
@@ -155,14 +184,18 @@ async def create_invites(
                 commune.latitude,
                 commune.longitude,
             )
+            validity = timedelta(days=days)
             codes = [
-                await members.create_invite(conn, association.id, role, now) for _ in range(count)
+                await members.create_invite(conn, association.id, role, now, valid_for=validity)
+                for _ in range(count)
             ]
     finally:
         await db.close()
     username = await bot_username(settings)
     print(f"{association.name} ({association.commune}) — {count} code(s), rôle {role}.")
     print("Chaque code ne sert qu'une fois : la personne envoie /start CODE au bot.")
+    until = (now + timedelta(days=days)).astimezone(ZoneInfo(settings.boucle_timezone))
+    print(f"Valable(s) jusqu'au {until:%d/%m/%Y %H:%M} ({days} jours).")
     if username and count == 1:
         print(deep_link(username, codes[0]))
     for code in codes:
@@ -226,6 +259,51 @@ async def find_member(
         listed = ", ".join(f"n°{m.id} ({m.association_name})" for m in named)
         return None, f"Plusieurs membres s'appellent « {name} » : {listed}. Utilisez --member N."
     return named[0], ""
+
+
+async def list_invites(settings: Settings, association_name: str) -> int:
+    """`boucle invites --association NAME`: the codes that still work, newest first."""
+    now = SystemClock().now()
+    zone = ZoneInfo(settings.boucle_timezone)
+    db = await Database.open(settings.boucle_db_path)
+    try:
+        async with db.transaction() as conn:
+            association = await members.association_by_name(conn, association_name.strip())
+            if association is None:
+                print(f"Association inconnue : « {association_name} ».", file=sys.stderr)
+                return 2
+            found, total = await members.open_invites(conn, association.id, now, MAX_LISTED)
+    finally:
+        await db.close()
+    print(f"{association.name} — {total} code(s) en cours.")
+    for invite in found:
+        until = f"{invite.expires_at.astimezone(zone):%d/%m/%Y %H:%M}" if invite.expires_at else "-"
+        print(f"{invite.code}  {invite.role:<11}  jusqu'au {until}")
+    if total > len(found):
+        print(f"… et {total - len(found)} autre(s), plus anciens.")
+    return 0
+
+
+async def revoke_invite(settings: Settings, code: str) -> int:
+    """`boucle invites --revoke CODE`: the code stops working (a used one stays as it is)."""
+    now = SystemClock().now()
+    db = await Database.open(settings.boucle_db_path)
+    try:
+        async with db.transaction() as conn:
+            invite = await members.invite_by_code(conn, code)
+            if invite is None:
+                print(f"Code inconnu : {code}.", file=sys.stderr)
+                return 2
+            if invite.used_by is not None:
+                print(f"Le code {invite.code} a déjà servi : rien à révoquer.", file=sys.stderr)
+                return 1
+            if not await members.revoke_invite(conn, invite.code, None, now):
+                print(f"Le code {invite.code} était déjà révoqué.")
+                return 0
+    finally:
+        await db.close()
+    print(f"Code {invite.code} révoqué : il ne permet plus de rejoindre le réseau.")
+    return 0
 
 
 async def bot_username(settings: Settings) -> str | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import asdict, replace
 from datetime import datetime
@@ -24,12 +25,13 @@ from handlers.commands import Command, build_command_table, command_key
 from handlers.context import Context, Effects, NetworkConfig, UserError
 from handlers.freetext import handle_free_text
 from handlers.linking import LINK_COMMAND
-from handlers.members import looks_like_invite_code
+from handlers.members import bare_code, looks_like_invite_code
 from handlers.messages import Address, Incoming, Location, Outgoing
 from handlers.places import set_place
 from handlers.texts import t
 from handlers.understanding import Gazetteer
 from storage import inbox, members, outbox
+from storage import limits as limits_store
 from storage.db import Conn, Database
 from storage.models import Member
 from storage.outbox import PRIORITY_REPLY, QueuedMessage
@@ -70,11 +72,18 @@ class Dispatcher:
         return await self.process(incoming)
 
     async def accept(self, incoming: Incoming) -> bool:
-        """Store the message (committed) before anything else; False for a redelivery.
+        """Store the message (committed) before anything else; True when it is to be
+        processed, False for a redelivery or a message beyond its sender's rate.
 
         Channels call this (through `bot.intake.Intake`), acknowledge the platform, then
-        `process` runs later: what was accepted is never lost."""
+        `process` runs later: what was accepted is never lost. Beyond the rate, the message is
+        stored 'throttled' and never processed: no answer (on WhatsApp, no paid reply) but one
+        notice per window, queued here. The count lives in SQLite, in this transaction: it is
+        decided before any processing (a flood costs one insert per message, not a handler
+        run) and a restart neither forgets it nor replays the extra messages."""
         now = self.clock.now()
+        limits = self.config.limits
+        notice = False
         async with self.db.transaction() as conn:
             fresh = await inbox.record_inbound(
                 conn,
@@ -85,11 +94,44 @@ class Dispatcher:
                 now,
             )
             released = await self._note_that_they_wrote(conn, incoming, now) if fresh else 0
-        if released:
+            throttled = False
+            if fresh:
+                window = await limits_store.count_message(
+                    conn,
+                    str(incoming.address),
+                    now,
+                    limits.message_window,
+                    limits.messages_per_window,
+                )
+                throttled = window.over(limits.messages_per_window)
+            if throttled:
+                address = incoming.address
+                await inbox.mark_inbound(conn, address.channel, incoming.message_id, "throttled")
+                if window.notify:
+                    notice = await self._flood_notice(conn, incoming, window.started_at, now)
+        if released or notice:
             self._notify_sender()
         if not fresh:
             log.info("redelivered message %s ignored", incoming.message_id)
-        return fresh
+        elif throttled:
+            log.info(
+                "message %s beyond its sender's rate: stored, not processed", incoming.message_id
+            )
+        return fresh and not throttled
+
+    async def _flood_notice(
+        self, conn: Conn, incoming: Incoming, started: datetime, now: datetime
+    ) -> bool:
+        """The one « trop de messages » of this window, in the writer's language."""
+        address = incoming.address
+        writer = await members.member_by_address(conn, address.channel, address.external_id)
+        resume = started + self.config.limits.message_window
+        minutes = max(1, math.ceil((resume - now).total_seconds() / 60))
+        lang = writer.language if writer else "fr"
+        notice = Outgoing(t(lang, "flood_notice", minutes=minutes), lang=lang)
+        to = self.reply_address(incoming, writer)
+        await enqueue_replies(conn, to, writer.id if writer else None, [notice], now)
+        return True
 
     async def _note_that_they_wrote(self, conn: Conn, incoming: Incoming, now: datetime) -> int:
         """A member wrote: their window is open, they are reachable, held news may go."""
@@ -233,10 +275,7 @@ class Dispatcher:
         if command is not None and rights.may("stranger", command.action) == rights.Allowed():
             return await command.handler(ctx, found[1] if found else "")
         if found is None and looks_like_invite_code(text):
-            invite_code = text.strip()
-            if await members.invite_by_code(ctx.conn, invite_code):
-                start = self.commands[command_key("start")]
-                return await start.handler(ctx, invite_code)
+            return await bare_code(ctx, text)
         return Effects.reply(Outgoing(t(ctx.lang, "not_member")))
 
     def find_command(self, text: str, is_member: bool) -> tuple[Command | None, str] | None:

@@ -4,7 +4,8 @@ A channel adapter calls `Intake.take(incoming)`. It returns once the message is 
 inbox (the adapter may then acknowledge it to the platform); processing happens afterwards, in a
 task. Messages of one chat are processed one after the other, in the order they were taken (a
 button press is never answered before the post it follows); different chats are processed
-concurrently, at most `max_concurrent` at once.
+concurrently, at most `max_concurrent` at once. Storing is fair in the same way (`take`): one
+chat's flood never queues ahead of another chat's message.
 
 A message taken but not processed when the process stops stays `received` in the inbox and is
 processed at the next start (`resume`), ahead of anything new from the same chat.
@@ -30,6 +31,14 @@ Accept = Callable[[Incoming], Awaitable[bool]]
 Process = Callable[[Incoming], Awaitable[object]]
 
 
+class _Turn:
+    """One chat's messages being stored, one at a time (FIFO: their order is kept)."""
+
+    def __init__(self) -> None:
+        self.lock = asyncio.Lock()
+        self.users = 0
+
+
 class Intake:
     def __init__(
         self, accept: Accept, process: Process, max_concurrent: int = MAX_CONCURRENT_CHATS
@@ -38,6 +47,7 @@ class Intake:
         self._process = process
         self._slots = asyncio.Semaphore(max_concurrent)
         self._chats: dict[str, deque[Incoming]] = {}
+        self._storing: dict[str, _Turn] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._idle = asyncio.Event()
         self._idle.set()
@@ -46,8 +56,26 @@ class Intake:
 
     async def take(self, incoming: Incoming) -> bool:
         """Store `incoming` (committed when this returns), then queue its processing.
-        False for a redelivery, which is not processed again."""
-        fresh = await self._accept(incoming)
+        False for a redelivery, which is not processed again, or a message stored beyond its
+        sender's rate (`Dispatcher.accept`), which is not processed at all.
+
+        One chat's messages are stored one after the other: the database takes transactions
+        in the order they ask, so 1,500 messages of one flooding chat arriving at once would
+        otherwise all be queued ahead of another member's single message. In turn, each
+        chat has at most one transaction waiting: another member waits for a couple of
+        them, not for the flood."""
+        chat = str(incoming.address)
+        turn = self._storing.get(chat)
+        if turn is None:
+            turn = self._storing[chat] = _Turn()
+        turn.users += 1
+        try:
+            async with turn.lock:
+                fresh = await self._accept(incoming)
+        finally:
+            turn.users -= 1
+            if turn.users == 0:
+                del self._storing[chat]
         if fresh:
             self.submit(incoming)
         return fresh

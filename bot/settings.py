@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from handlers.context import DEFAULT_QUESTION_MINUTES, NetworkConfig
+from handlers.context import DEFAULT_QUESTION_MINUTES, Limits, NetworkConfig
 from storage.retention import DEFAULT_RETENTION_DAYS
 
 TELEGRAM_DEFAULT_BASE_URL = "https://api.telegram.org/bot"
@@ -45,6 +45,23 @@ class Settings(BaseSettings):
     # Minutes a question about a post (« Qu'est-ce qui est à donner ? ») waits for its answer.
     boucle_question_minutes: int = Field(default=DEFAULT_QUESTION_MINUTES, ge=1, le=7 * 24 * 60)
 
+    # Limits (issue 9), see `handlers.context.Limits` and the README.
+    # Hours between two broadcasts of one post (`/relancer`; publication counts).
+    boucle_relaunch_hours: float = Field(default=6.0, ge=0)
+    # Urgent posts a member may publish in 24 h; beyond, a coordinator confirms the urgency.
+    boucle_urgent_per_day: int = Field(default=3, ge=0)
+    # Wrong invite or link codes one sender may try in BOUCLE_CODE_WINDOW_MINUTES...
+    boucle_code_attempts: int = Field(default=5, ge=1)
+    boucle_code_window_minutes: int = Field(default=10, ge=1)
+    # ...and the whole network in a minute (a guessing attack from many accounts).
+    boucle_code_attempts_per_minute: int = Field(default=100, ge=1)
+    # Days a new invite code works (`boucle invite --expires` overrides it).
+    boucle_invite_days: int = Field(default=14, ge=1, le=365)
+    # Messages one sender may send in BOUCLE_FLOOD_WINDOW_MINUTES; the extra ones are stored
+    # but neither processed nor answered (one notice per window).
+    boucle_flood_messages: int = Field(default=20, ge=1)
+    boucle_flood_window_minutes: int = Field(default=1, ge=1, le=1440)
+
     twilio_account_sid: str | None = None
     twilio_auth_token: SecretStr | None = None
     twilio_whatsapp_from: str | None = None
@@ -56,6 +73,19 @@ class Settings(BaseSettings):
     @classmethod
     def log_level_any_case(cls, value: object) -> object:
         return value.strip().upper() if isinstance(value, str) else value
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(
+            relaunch_interval=timedelta(hours=self.boucle_relaunch_hours),
+            urgent_per_day=self.boucle_urgent_per_day,
+            code_attempts_per_sender=self.boucle_code_attempts,
+            code_window=timedelta(minutes=self.boucle_code_window_minutes),
+            code_attempts_per_minute=self.boucle_code_attempts_per_minute,
+            invite_validity=timedelta(days=self.boucle_invite_days),
+            messages_per_window=self.boucle_flood_messages,
+            message_window=timedelta(minutes=self.boucle_flood_window_minutes),
+        )
 
     @property
     def telegram_enabled(self) -> bool:
@@ -78,6 +108,7 @@ class Settings(BaseSettings):
             bot_username=bot_username,
             has_group=has_group,
             question_ttl=timedelta(minutes=self.boucle_question_minutes),
+            limits=self.limits,
         )
 
     def problems(self) -> list[str]:

@@ -16,6 +16,7 @@ from handlers import (
     claims,
     corrections,
     digests,
+    invitations,
     linking,
     listing,
     members,
@@ -76,6 +77,10 @@ def build_command_table(extra: tuple[Command, ...] = ()) -> dict[str, Command]:
         Command("digest", digests.digest_command, ("point",)),
         Command("arrivees", members.arrivals_command, ("arrivals",)),
         Command("relancer", reminders.relaunch_command, ("relaunch",), True, True),
+        # Bare too: WhatsApp shows the « Confirmer l'urgence » choice as « CONFIRMER 12 ».
+        Command("confirmer", reminders.confirm_urgent_command, ("confirm",), True, True),
+        Command("invitations", invitations.list_command, ("invites",)),
+        Command("revoquer", invitations.revoke_command, ("revoke",)),
         Command("membres", membership.roster_command, ("members",)),
         Command("retirer", membership.remove_command, ("remove",)),
         Command("promouvoir", membership.promote_command, ("promote",)),

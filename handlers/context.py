@@ -83,12 +83,33 @@ class Effects:
 
 
 @dataclass(frozen=True)
+class Limits:
+    """The network's limits (issue 9), from the settings (`bot.settings`, `BOUCLE_*`)."""
+
+    # A post goes to the whole network again (`/relancer`) at most once in this time, counted
+    # from its last broadcast (publication included).
+    relaunch_interval: timedelta = timedelta(hours=6)
+    # Urgent posts a member publishes as urgent in 24 hours; beyond, a coordinator confirms.
+    urgent_per_day: int = 3
+    # Failed invite or link codes: per sender in `code_window`, then network-wide per minute.
+    code_attempts_per_sender: int = 5
+    code_window: timedelta = timedelta(minutes=10)
+    code_attempts_per_minute: int = 100
+    # How long a new invite code works.
+    invite_validity: timedelta = timedelta(days=14)
+    # Messages one sender may send in `message_window`; beyond, stored but not processed.
+    messages_per_window: int = 20
+    message_window: timedelta = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
 class NetworkConfig:
     timezone: str = "Europe/Paris"
     bot_username: str | None = None
     has_group: bool = False
     # How long a question about a post waits for its answer (BOUCLE_QUESTION_MINUTES).
     question_ttl: timedelta = timedelta(minutes=DEFAULT_QUESTION_MINUTES)
+    limits: Limits = field(default_factory=Limits)
 
 
 @dataclass

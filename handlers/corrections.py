@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
-from handlers import rights
+from handlers import rights, urgency
 from handlers.amounts import check_quantity
 from handlers.claims import done_by, load_post, require_live, require_post_ref
 from handlers.context import Context, Effects, Notification, ToMember, UserError
 from handlers.formatting import UNIT_WORDS, plain_quantity, post_details, quantity
-from handlers.messages import Outgoing
+from handlers.messages import Choice, Outgoing
 from handlers.texts import t
 from handlers.understanding import understand_correction
 from storage import posts
@@ -35,8 +36,14 @@ async def correct_command(ctx: Context, args: str) -> Effects:
     check_against_claims(ctx, post, update)
     if update.deadline is not None and update.deadline < ctx.today:
         raise UserError(t(ctx.lang, "deadline_past", deadline=update.deadline.strftime("%d/%m/%Y")))
+    # Made urgent beyond the daily quota: as at publishing, a coordinator confirms it.
+    asked: tuple[str, tuple[Choice, ...], list[Notification]] | None = None
+    if update.urgent and not post.urgent and not await urgency.urgent_quota_left(ctx, member):
+        update = replace(update, urgent=None)
+        await posts.ask_urgency(ctx.conn, post.id)
+        asked = await urgency.ask_confirmation(ctx, member, post)
     changed = await posts.update_post_fields(ctx.conn, post.id, update, member.id, ctx.now)
-    if not changed:
+    if not changed and asked is None:
         raise UserError(t(ctx.lang, "correct_nothing", text=text, id=post.id))
     # A new total may free a part (taken → open) or use up the rest (open → taken).
     post = await posts.refresh_post_status(ctx.conn, post.id, ctx.now)
@@ -67,14 +74,18 @@ async def correct_command(ctx: Context, args: str) -> Effects:
     notifications = [Notification(ToMember(claim.member_id), to_claimer) for claim in claims]
     if post.author_id != member.id:
         notifications.append(Notification(ToMember(post.author_id), to_author))
+    lines = post_details(post, ctx.lang, today)
+    if asked is not None:
+        lines = [*lines, asked[0]]
     return Effects(
         replies=[
             Outgoing(
                 title=t(ctx.lang, "post_corrected", id=post.id),
-                text="\n".join(post_details(post, ctx.lang, today)),
+                text="\n".join(lines),
+                choices=asked[1] if asked else (),
             )
         ],
-        notifications=notifications,
+        notifications=[*notifications, *(asked[2] if asked else [])],
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from handlers import limits
 from handlers.context import Context, Effects, UserError
 from handlers.messages import Outgoing
 from handlers.texts import t
@@ -31,16 +32,19 @@ async def link_command(ctx: Context, args: str) -> Effects:
 
 
 async def use_code(ctx: Context, code: str) -> Effects:
+    wait = await limits.code_wait(ctx)
+    if wait is not None:
+        return Effects.reply(wait)  # the code is not even looked at
     found = await links.link_code(ctx.conn, code)
     if found is None or found.used or found.expires_at <= ctx.now:
-        raise UserError(t(ctx.lang, "link_unknown"))
+        return await limits.failed_code(ctx, t(ctx.lang, "link_unknown"))
     if ctx.member is not None:
         if ctx.member.id == found.member_id:
             raise UserError(t(ctx.lang, "link_same_member"))
         raise UserError(t(ctx.lang, "link_other_member", name=ctx.member.name))
     owner = await members.member_by_id(ctx.conn, found.member_id)
     if owner is None or owner.status == "removed":
-        raise UserError(t(ctx.lang, "link_unknown"))
+        return await limits.failed_code(ctx, t(ctx.lang, "link_unknown"))
     if not await links.use_link_code(ctx.conn, found.code, ctx.now):
         raise UserError(t(ctx.lang, "link_unknown"))
     address = ctx.incoming.address

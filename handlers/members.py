@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from handlers import limits
 from handlers.context import Context, Effects, Notification, ToMember, UserError
 from handlers.digests import DEFAULT_DIGEST_TIME, format_time
 from handlers.messages import Outgoing
@@ -43,11 +44,21 @@ async def start(ctx: Context, args: str) -> Effects:
     code = args.strip().split()[0] if args.strip() else ""
     if not code:
         raise UserError(t(ctx.lang, "start_needs_code"))
+    wait = await limits.code_wait(ctx)
+    if wait is not None:
+        return Effects.reply(wait)  # the code is not even looked at
     invite = await members.invite_by_code(ctx.conn, code)
     if invite is None:
-        raise UserError(t(ctx.lang, "invite_unknown"))
+        return await limits.failed_code(ctx, t(ctx.lang, "invite_unknown"))
+    if invite.revoked_at is not None:
+        return await limits.failed_code(ctx, t(ctx.lang, "invite_revoked"))
     if invite.used_by is not None:
-        raise UserError(t(ctx.lang, "invite_used"))
+        return await limits.failed_code(ctx, t(ctx.lang, "invite_used"))
+    if invite.expired(ctx.now):
+        until = (
+            invite.expires_at.astimezone(ctx.tz).strftime("%d/%m/%Y") if invite.expires_at else ""
+        )
+        return await limits.failed_code(ctx, t(ctx.lang, "invite_expired", date=until))
     name = (ctx.incoming.display_name or ctx.incoming.address.external_id)[:MAX_NAME_LENGTH]
     member = await members.create_member(
         ctx.conn, invite.association_id, name, invite.role, ctx.now
@@ -92,22 +103,39 @@ async def invite(ctx: Context, args: str) -> Effects:
         role = "coordinator"
     else:
         raise UserError(t(ctx.lang, "invite_usage"))
-    code = await members.create_invite(ctx.conn, member.association_id, role, ctx.now, member.id)
+    validity = ctx.config.limits.invite_validity
+    code = await members.create_invite(
+        ctx.conn, member.association_id, role, ctx.now, member.id, valid_for=validity
+    )
     link = ""
     if ctx.config.bot_username:
         link = f"\n{deep_link(ctx.config.bot_username, code)}"
-    return Effects.reply(
-        Outgoing(
-            t(
-                ctx.lang,
-                "invite_created",
-                association=member.association_name,
-                role=t(ctx.lang, f"role_{role}"),
-                code=code,
-                link=link,
-            )
-        )
+    created = t(
+        ctx.lang,
+        "invite_created",
+        association=member.association_name,
+        role=t(ctx.lang, f"role_{role}"),
+        code=code,
+        link=link,
     )
+    until = (ctx.now + validity).astimezone(ctx.tz).strftime("%d/%m/%Y")
+    expiry = t(ctx.lang, "invite_valid_until", date=until)
+    return Effects.reply(Outgoing(f"{created}\n{expiry}"))
+
+
+async def bare_code(ctx: Context, text: str) -> Effects:
+    """A stranger wrote a lone word that may be an invite code (WhatsApp users rarely type
+    /start): joined with it when it is one, else told how to join. A word shaped like our
+    codes that is none counts as a failed attempt (greetings are not shaped like them)."""
+    wait = await limits.code_wait(ctx)
+    if wait is not None:
+        return Effects.reply(wait)
+    code = text.strip()
+    if await members.invite_by_code(ctx.conn, code) is not None:
+        return await start(ctx, code)  # used, expired or revoked: its own clear answer
+    if members.invite_shaped(code):
+        return await limits.failed_code(ctx, t(ctx.lang, "not_member"))
+    return Effects.reply(Outgoing(t(ctx.lang, "not_member")))
 
 
 def deep_link(bot_username: str, code: str) -> str:

@@ -7,6 +7,7 @@ from dataclasses import asdict, replace
 from datetime import date
 from typing import Any
 
+from handlers import urgency
 from handlers.amounts import check_quantity
 from handlers.context import (
     Context,
@@ -179,6 +180,8 @@ async def publish(
     association = await members.association_by_id(ctx.conn, member.association_id)
     assert association is not None
     kind: PostKind = understood.intent  # type: ignore[assignment]
+    # Beyond the daily urgent quota, the post goes as ordinary until a coordinator confirms.
+    pending = understood.urgent and not await urgency.urgent_quota_left(ctx, member)
     new = NewPost(
         kind=kind,
         what=(understood.what or "")[:MAX_WHAT_LENGTH],
@@ -188,22 +191,30 @@ async def publish(
         deadline=understood.deadline,
         date_kind=understood.date_kind,
         place=understood.place or association.commune,
-        urgent=understood.urgent,
+        urgent=understood.urgent and not pending,
         cold_chain=understood.cold_chain,
         original_text=original,
         # Photos sent with the post (WhatsApp), also before our one question, go with it.
         media_urls=media,
+        urgent_pending=pending,
     )
     post = await posts.create_post(ctx.conn, new, member.id, member.association_id, ctx.now)
     audience = await members.count_active_members_outside(ctx.conn, member.association_id)
     lines = [*post_details(post, ctx.lang, ctx.today), *notes]
     lines.append(t(ctx.lang, "post_relayed_to", count=audience))
+    choices: tuple[Choice, ...] = ()
+    relays = relay_notifications(post, ctx.today)
+    if pending:
+        line, choices, requests = await urgency.ask_confirmation(ctx, member, post)
+        lines.append(line)
+        relays += requests
     lines.append(t(ctx.lang, "post_next_steps", id=post.id))
     confirmation = Outgoing(
         title=t(ctx.lang, "post_published", id=post.id, kind=t(ctx.lang, f"kind_{post.kind}")),
         text="\n".join(lines),
+        choices=choices,
     )
-    return Effects(replies=[confirmation], notifications=relay_notifications(post, ctx.today))
+    return Effects(replies=[confirmation], notifications=relays)
 
 
 def check_dates(ctx: Context, understood: Understanding) -> list[str]:

@@ -29,7 +29,7 @@ from handlers.formatting import contact_links, contact_text, quantity
 from handlers.messages import Link, Outgoing
 from handlers.posts import relay_notifications
 from handlers.texts import t
-from storage import drafts, members, posts, schedules
+from storage import drafts, events, limits, members, posts, schedules
 from storage.db import Conn
 from storage.models import Claim, Post
 
@@ -240,15 +240,72 @@ async def answer_pickup(ctx: Context, draft: drafts.Draft, text: str) -> Effects
 
 
 async def relaunch_command(ctx: Context, args: str) -> Effects:
-    """The author's association sends an open post to the network again."""
+    """The author's association sends an open post to the network again, at most once per
+    `relaunch_interval` (from its last broadcast: a relaunch right after publishing is a
+    second copy of the same message on every phone)."""
     post_id, _ = claims.require_post_ref(ctx, args, "relancer", "relaunch_usage")
     member = ctx.need_member()
     post = await claims.load_post(ctx, post_id)
     rights.require(ctx, "relancer", post.association_id == member.association_id, id=post.id)
     if post.status != "open":
         raise UserError(t(ctx.lang, "relaunch_not_open", id=post.id))
+    last = await limits.last_broadcast(ctx.conn, post.id) or post.created_at
+    allowed_at = last + ctx.config.limits.relaunch_interval
+    if ctx.now < allowed_at:
+        hours = ctx.config.limits.relaunch_interval.total_seconds() / 3600
+        raise UserError(
+            t(
+                ctx.lang,
+                "relaunch_too_soon",
+                id=post.id,
+                hours=f"{hours:g}",
+                when=moment_text(allowed_at, ctx),
+            )
+        )
+    await events.record_event(ctx.conn, ctx.now, "post_relaunched", member.id, post_id=post.id)
     audience = await members.count_active_members_outside(ctx.conn, member.association_id)
     return Effects(
         replies=[Outgoing(t(ctx.lang, "relaunch_done", id=post.id, count=audience))],
         notifications=relay_notifications(post, ctx.today),
+    )
+
+
+def moment_text(at: datetime, ctx: Context) -> str:
+    """« 15h20 » today, « le 02/12 à 15h20 » another day (the network's local time)."""
+    local = at.astimezone(ctx.tz)
+    hour = f"{local.hour}h{local.minute:02d}"
+    if local.date() == ctx.today:
+        return t(ctx.lang, "at_time_today", time=hour)
+    return t(ctx.lang, "at_time_other_day", day=local.strftime("%d/%m"), time=hour)
+
+
+# ------------------------------------------------------------------ /confirmer
+
+
+async def confirm_urgent_command(ctx: Context, args: str) -> Effects:
+    """`/confirmer N`: a coordinator of the author's association confirms the urgency of a post
+    published beyond its author's daily quota (handlers.urgency); it goes to the network again,
+    as urgent. Coordinators only (the command table)."""
+    post_id, _ = claims.require_post_ref(ctx, args, "confirmer", "confirm_urgent_usage")
+    member = ctx.need_member()
+    post = await claims.load_post(ctx, post_id)
+    rights.require(ctx, "confirmer", post.association_id == member.association_id, id=post.id)
+    if post.urgent:
+        raise UserError(t(ctx.lang, "confirm_urgent_already", id=post.id))
+    if not post.urgent_pending:
+        raise UserError(t(ctx.lang, "confirm_urgent_not_asked", id=post.id))
+    if post.status != "open":
+        raise UserError(t(ctx.lang, "relaunch_not_open", id=post.id))
+    if not await posts.confirm_urgency(ctx.conn, post.id, member.id, ctx.now):
+        raise UserError(t(ctx.lang, "confirm_urgent_already", id=post.id))
+    confirmed = await claims.load_post(ctx, post.id)
+    audience = await members.count_active_members_outside(ctx.conn, member.association_id)
+    notes = relay_notifications(confirmed, ctx.today)
+    if confirmed.author_id != member.id:
+        notes.append(
+            _to(confirmed.author_id, "urgent_confirmed_author", id=post.id, name=member.name)
+        )
+    return Effects(
+        replies=[Outgoing(t(ctx.lang, "urgent_confirmed", id=post.id, count=audience))],
+        notifications=notes,
     )

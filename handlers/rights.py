@@ -54,6 +54,7 @@ class Rule:
     other: tuple[str, str, str, str] | None = None
 
 
+NOT_YOURS = "confirm_urgent_not_yours"
 EVERY_MEMBER = Rule((NM, YES, YES, YES))
 COORDINATORS = Rule((NM, CO, YES, YES))
 # Acting on a member: a coordinator in their own association, an administrator anywhere.
@@ -88,6 +89,12 @@ RULES: dict[str, Rule] = {
     "promouvoir": ON_MEMBERS,
     "retrograder": ON_MEMBERS,
     "quitter": EVERY_MEMBER,
+    # Limits (issue 9, item 4): a coordinator confirms the urgency of their association's post.
+    "confirmer": Rule(
+        COORDINATORS.own, (NM, CO, "confirm_urgent_not_yours", "confirm_urgent_not_yours")
+    ),
+    "invitations": COORDINATORS,
+    "revoquer": COORDINATORS,
 }
 
 

@@ -775,6 +775,147 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "fr": "Usage : /relancer NUMÉRO, par ex. /relancer 12.",
         "en": "Usage: /relancer NUMBER, e.g. /relancer 12.",
     },
+    # --- Limits that fit the field (issue 9) ---
+    "relaunch_too_soon": {
+        "fr": "L'annonce #{id} est déjà partie à tout le réseau il y a moins de {hours} h. "
+        "Vous pourrez la relancer {when}. D'ici là, /corriger {id} pour la modifier.",
+        "en": "Post #{id} already went to the whole network less than {hours} h ago. "
+        "You can re-broadcast it {when}. Meanwhile, /corriger {id} to change it.",
+    },
+    "at_time_today": {"fr": "à {time}", "en": "at {time}"},
+    "at_time_other_day": {"fr": "le {day} à {time}", "en": "on {day} at {time}"},
+    "urgent_quota_reached": {
+        "fr": "⚠️ Vous avez déjà publié {limit} annonce(s) urgente(s) en 24 h : celle-ci part "
+        "comme annonce ordinaire. Les coordinateurs de {association} peuvent confirmer "
+        "l'urgence en un geste ; elle repartira alors en urgent.",
+        "en": "⚠️ You already published {limit} urgent post(s) in 24 h: this one goes as an "
+        "ordinary post. The coordinators of {association} can confirm its urgency in one tap; "
+        "it will then go out again as urgent.",
+    },
+    "urgent_quota_coordinator": {
+        "fr": "⚠️ Déjà {limit} annonce(s) urgente(s) en 24 h : celle-ci part comme annonce "
+        "ordinaire. Si c'est vraiment urgent, confirmez (/confirmer {id}).",
+        "en": "⚠️ Already {limit} urgent post(s) in 24 h: this one goes as an ordinary post. "
+        "If it really is urgent, confirm it (/confirmer {id}).",
+    },
+    "urgent_quota_no_coordinator": {
+        "fr": "⚠️ Vous avez déjà publié {limit} annonce(s) urgente(s) en 24 h : celle-ci part "
+        "comme annonce ordinaire (votre association n'a pas de coordinateur pour confirmer "
+        "l'urgence).",
+        "en": "⚠️ You already published {limit} urgent post(s) in 24 h: this one goes as an "
+        "ordinary post (your association has no coordinator to confirm its urgency).",
+    },
+    "urgent_confirm_request": {
+        "fr": "🆘 {name} a publié une annonce urgente de plus (au-delà de {limit} en 24 h) : "
+        "#{id} « {what} ». Elle est partie comme annonce ordinaire. Si c'est vraiment urgent, "
+        "confirmez : elle repartira en urgent à tout le réseau.",
+        "en": '🆘 {name} published one more urgent post (beyond {limit} in 24 h): #{id} "{what}". '
+        "It went as an ordinary post. If it really is urgent, confirm it: it will go out again "
+        "as urgent to the whole network.",
+    },
+    "button_confirm_urgent": {"fr": "Confirmer l'urgence #{id}", "en": "Confirm urgency #{id}"},
+    "urgent_confirmed": {
+        "fr": "🆘 Urgence de l'annonce #{id} confirmée : renvoyée en urgent à {count} membre(s).",
+        "en": "🆘 Urgency of post #{id} confirmed: sent again as urgent to {count} member(s).",
+    },
+    "urgent_confirmed_author": {
+        "fr": "🆘 {name} a confirmé l'urgence de votre annonce #{id} : elle est repartie en "
+        "urgent à tout le réseau.",
+        "en": "🆘 {name} confirmed the urgency of your post #{id}: it went out again as urgent "
+        "to the whole network.",
+    },
+    "confirm_urgent_usage": {
+        "fr": "Usage : /confirmer NUMÉRO, par ex. /confirmer 12 (l'urgence d'une annonce de "
+        "votre association).",
+        "en": "Usage: /confirmer NUMBER, e.g. /confirmer 12 (the urgency of a post of your "
+        "association).",
+    },
+    "confirm_urgent_not_yours": {
+        "fr": "L'annonce #{id} n'est pas de votre association : seuls ses coordinateurs "
+        "peuvent confirmer son urgence.",
+        "en": "Post #{id} is not your association's: only its coordinators can confirm its "
+        "urgency.",
+    },
+    "confirm_urgent_already": {
+        "fr": "L'annonce #{id} est déjà urgente : rien à confirmer.",
+        "en": "Post #{id} is already urgent: nothing to confirm.",
+    },
+    "confirm_urgent_not_asked": {
+        "fr": "L'annonce #{id} n'attend pas de confirmation d'urgence.",
+        "en": "Post #{id} is not waiting for an urgency confirmation.",
+    },
+    "code_attempts_sender": {
+        "fr": "Trop d'essais de code depuis ce compte. Par sécurité, attendez {minutes} min "
+        "avant de réessayer, et vérifiez le code auprès de votre coordinateur.",
+        "en": "Too many code attempts from this account. For safety, wait {minutes} min "
+        "before trying again, and check the code with your coordinator.",
+    },
+    "code_attempts_network": {
+        "fr": "Beaucoup d'essais de code en ce moment sur le réseau : par sécurité, réessayez "
+        "dans {minutes} min.",
+        "en": "Many code attempts on the network right now: for safety, try again in "
+        "{minutes} min.",
+    },
+    "invite_expired": {
+        "fr": "Ce code d'invitation a expiré le {date}. Demandez-en un nouveau à votre "
+        "coordinateur.",
+        "en": "This invite code expired on {date}. Ask your coordinator for a new one.",
+    },
+    "invite_revoked": {
+        "fr": "Ce code d'invitation a été annulé par votre association. Demandez-en un "
+        "nouveau à votre coordinateur.",
+        "en": "This invite code was cancelled by your association. Ask your coordinator for "
+        "a new one.",
+    },
+    "invite_valid_until": {
+        "fr": "Valable jusqu'au {date}. /invitations pour voir les codes en cours.",
+        "en": "Valid until {date}. /invitations to see the codes still open.",
+    },
+    "invite_no_expiry": {"fr": "sans date limite", "en": "no end date"},
+    "invites_title": {
+        "fr": "Codes d'invitation en cours — {association} ({count})",
+        "en": "Invite codes still open — {association} ({count})",
+    },
+    "invites_line": {
+        "fr": "{code} — {role} — valable jusqu'au {until}",
+        "en": "{code} — {role} — valid until {until}",
+    },
+    "invites_more": {"fr": "… et {count} autre(s)", "en": "… and {count} more"},
+    "invites_how_to_revoke": {
+        "fr": "Pour annuler un code : /revoquer CODE",
+        "en": "To cancel a code: /revoquer CODE",
+    },
+    "invites_none": {
+        "fr": "Aucun code d'invitation en cours pour {association}. /inviter pour en créer un.",
+        "en": "No invite code open for {association}. /inviter to make one.",
+    },
+    "revoke_usage": {
+        "fr": "Usage : /revoquer CODE, par ex. /revoquer K7M2QX9P (/invitations pour la liste).",
+        "en": "Usage: /revoquer CODE, e.g. /revoquer K7M2QX9P (/invitations for the list).",
+    },
+    "revoke_unknown": {
+        "fr": "Je ne trouve pas le code {code} parmi ceux de votre association. "
+        "/invitations pour la liste.",
+        "en": "I cannot find code {code} among your association's. /invitations for the list.",
+    },
+    "revoke_used": {
+        "fr": "Le code {code} a déjà servi : il ne peut plus être utilisé.",
+        "en": "Code {code} was already used: it cannot be used again.",
+    },
+    "revoke_already": {
+        "fr": "Le code {code} est déjà annulé.",
+        "en": "Code {code} is already cancelled.",
+    },
+    "revoke_done": {
+        "fr": "Code {code} annulé : il ne permet plus de rejoindre le réseau.",
+        "en": "Code {code} cancelled: it can no longer be used to join.",
+    },
+    "flood_notice": {
+        "fr": "Trop de messages d'un coup : je mets les suivants de côté et je reprends dans "
+        "{minutes} min. Renvoyez alors ce qui compte.",
+        "en": "Too many messages at once: I set the next ones aside and resume in {minutes} "
+        "min. Then send again what matters.",
+    },
     # --- The network's group: typed commands, button presses (issue 9) ---
     "group_stranger": {
         "fr": "{name}, je ne vous connais pas encore. Pour participer, écrivez-moi en privé "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 import sqlite3
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from storage.db import Conn
 from storage.models import Association, Contact, Identity, Invite, Member, Role
@@ -13,6 +13,15 @@ from storage.timefmt import from_db, to_db
 # No 0/O/1/I/L: codes are read aloud and typed on small phones.
 INVITE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 INVITE_LENGTH = 8
+# How long an invite code works (BOUCLE_INVITE_DAYS, `boucle invite --expires`).
+DEFAULT_INVITE_VALIDITY = timedelta(days=14)
+
+
+def invite_shaped(text: str) -> bool:
+    """Whether `text` could be one of our codes (a guess), not any short word."""
+    code = text.strip().upper()
+    return len(code) == INVITE_LENGTH and all(c in INVITE_ALPHABET for c in code)
+
 
 # An administrator's members.role is 'coordinator'; the grant (network_admins) makes it 'admin'.
 SELECT_MEMBER = """
@@ -94,14 +103,22 @@ async def set_association_location(
 
 
 async def create_invite(
-    conn: Conn, association_id: int, role: Role, now: datetime, created_by: int | None = None
+    conn: Conn,
+    association_id: int,
+    role: Role,
+    now: datetime,
+    created_by: int | None = None,
+    *,
+    valid_for: timedelta | None = DEFAULT_INVITE_VALIDITY,
 ) -> str:
+    """A single-use code; it stops working after `valid_for` (None: never, for tests)."""
+    expires = to_db(now + valid_for) if valid_for is not None else None
     while True:
         code = "".join(secrets.choice(INVITE_ALPHABET) for _ in range(INVITE_LENGTH))
         try:
             await conn.execute(
                 "INSERT INTO invites (code, association_id, role, network_admin, created_by,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                " created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     code,
                     association_id,
@@ -109,6 +126,7 @@ async def create_invite(
                     int(role == "admin"),
                     created_by,
                     to_db(now),
+                    expires,
                 ),
             )
         except sqlite3.IntegrityError:
@@ -116,23 +134,71 @@ async def create_invite(
         return code
 
 
-async def invite_by_code(conn: Conn, code: str) -> Invite | None:
-    async with conn.execute(
-        "SELECT code, association_id, role, network_admin, used_by FROM invites WHERE code = ?",
-        (code.strip().upper(),),
-    ) as cur:
-        row = await cur.fetchone()
-    if row is None:
-        return None
+def _invite(row: sqlite3.Row) -> Invite:
+    def moment(name: str) -> datetime | None:
+        value = row[name]
+        return from_db(value) if value else None
+
     role: Role = "admin" if row["network_admin"] else row["role"]
-    return Invite(row["code"], row["association_id"], role, row["used_by"])
+    return Invite(
+        row["code"],
+        row["association_id"],
+        role,
+        row["used_by"],
+        created_at=moment("created_at"),
+        expires_at=moment("expires_at"),
+        revoked_at=moment("revoked_at"),
+    )
+
+
+SELECT_INVITE = (
+    "SELECT code, association_id, role, network_admin, used_by, created_at, expires_at,"
+    " revoked_at FROM invites"
+)
+
+
+async def invite_by_code(conn: Conn, code: str) -> Invite | None:
+    async with conn.execute(SELECT_INVITE + " WHERE code = ?", (code.strip().upper(),)) as cur:
+        row = await cur.fetchone()
+    return _invite(row) if row else None
 
 
 async def use_invite(conn: Conn, code: str, member_id: int, now: datetime) -> bool:
-    """Mark the invite used; False if someone used it first (single use)."""
+    """Mark the invite used; False if someone used it first (single use), or it was revoked or
+    expired meanwhile."""
     cur = await conn.execute(
-        "UPDATE invites SET used_by = ?, used_at = ? WHERE code = ? AND used_by IS NULL",
-        (member_id, to_db(now), code),
+        "UPDATE invites SET used_by = ?, used_at = ? WHERE code = ? AND used_by IS NULL"
+        " AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)",
+        (member_id, to_db(now), code, to_db(now)),
+    )
+    return cur.rowcount == 1
+
+
+async def open_invites(
+    conn: Conn, association_id: int, now: datetime, limit: int
+) -> tuple[list[Invite], int]:
+    """The association's codes that still work (unused, not revoked, not expired), newest
+    first, at most `limit`; and how many there are in all."""
+    where = (
+        " WHERE association_id = ? AND used_by IS NULL AND revoked_at IS NULL"
+        " AND (expires_at IS NULL OR expires_at > ?)"
+    )
+    params = (association_id, to_db(now))
+    async with conn.execute(
+        SELECT_INVITE + where + " ORDER BY created_at DESC LIMIT ?", (*params, limit)
+    ) as cur:
+        found = [_invite(row) for row in await cur.fetchall()]
+    async with conn.execute("SELECT COUNT(*) FROM invites" + where, params) as cur:
+        row = await cur.fetchone()
+    return found, int(row[0]) if row else 0
+
+
+async def revoke_invite(conn: Conn, code: str, actor_id: int | None, now: datetime) -> bool:
+    """Stop an unused code from working; False when it was used or revoked already."""
+    cur = await conn.execute(
+        "UPDATE invites SET revoked_at = ?, revoked_by = ?"
+        " WHERE code = ? AND used_by IS NULL AND revoked_at IS NULL",
+        (to_db(now), actor_id, code.strip().upper()),
     )
     return cur.rowcount == 1
 

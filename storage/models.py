@@ -69,6 +69,13 @@ class Invite:
     association_id: int
     role: Role
     used_by: int | None
+    created_at: datetime | None = None
+    # None: never expires (only codes made before invites expired, and only in old tests).
+    expires_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+    def expired(self, now: datetime) -> bool:
+        return self.expires_at is not None and self.expires_at <= now
 
 
 @dataclass(frozen=True)
@@ -86,6 +93,9 @@ class NewPost:
     original_text: str
     # Photos sent with the post (Twilio media URLs), relayed with it.
     media_urls: tuple[str, ...] = ()
+    # Asked as urgent beyond the author's daily quota: relayed as ordinary until a
+    # coordinator of their association confirms the urgency (`urgent` is then False).
+    urgent_pending: bool = False
 
 
 @dataclass(frozen=True)
@@ -109,6 +119,7 @@ class Post:
     claimed: float
     active_claims: int
     media_urls: tuple[str, ...] = ()
+    urgent_pending: bool = False
 
     @property
     def remaining(self) -> float | None:

@@ -48,6 +48,7 @@ def post_from_row(row: sqlite3.Row) -> Post:
         claimed=float(row["claimed"] or 0),
         active_claims=int(row["active_claims"]),
         media_urls=tuple(json.loads(row["media_urls"] or "[]")),
+        urgent_pending=bool(row["urgent_pending"]),
     )
 
 
@@ -71,7 +72,8 @@ async def create_post(
     cur = await conn.execute(
         "INSERT INTO posts (kind, category, what, quantity, unit, deadline, date_kind, place,"
         " urgent, cold_chain, author_id, association_id, original_text, created_at, updated_at,"
-        " media_urls) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " media_urls, urgent_since, urgent_pending)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             post.kind,
             post.category,
@@ -89,6 +91,8 @@ async def create_post(
             to_db(now),
             to_db(now),
             json.dumps(list(post.media_urls)),
+            to_db(now) if post.urgent else None,
+            int(post.urgent_pending),
         ),
     )
     post_id = int(cur.lastrowid or 0)
@@ -208,6 +212,13 @@ async def update_post_fields(
         f"UPDATE posts SET {assignments}, updated_at = ? WHERE id = ?",
         (*values.values(), to_db(now), post_id),
     )
+    if update.urgent:
+        # The daily urgent quota counts when a post became urgent (storage.limits).
+        await conn.execute(
+            "UPDATE posts SET urgent_since = COALESCE(urgent_since, ?), urgent_pending = 0"
+            " WHERE id = ?",
+            (to_db(now), post_id),
+        )
     # The new figure goes into the log with the change: the first one stays in `post_created`.
     await record_event(
         conn,
@@ -220,6 +231,25 @@ async def update_post_fields(
         detail=",".join(values),
     )
     return list(values)
+
+
+async def ask_urgency(conn: Conn, post_id: int) -> None:
+    """The post waits for a coordinator to confirm its urgency (beyond its author's quota)."""
+    await conn.execute("UPDATE posts SET urgent_pending = 1 WHERE id = ?", (post_id,))
+
+
+async def confirm_urgency(conn: Conn, post_id: int, actor_id: int, now: datetime) -> bool:
+    """A coordinator confirms a post asked as urgent beyond its author's quota; False when it
+    was not waiting for that (confirmed by someone else already, or corrected meanwhile)."""
+    cur = await conn.execute(
+        "UPDATE posts SET urgent = 1, urgent_pending = 0, urgent_since = ?, updated_at = ?"
+        " WHERE id = ? AND urgent_pending = 1",
+        (to_db(now), to_db(now), post_id),
+    )
+    if cur.rowcount != 1:
+        return False
+    await record_event(conn, now, "urgent_confirmed", actor_id, post_id=post_id)
+    return True
 
 
 async def set_post_status(

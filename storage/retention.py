@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from storage.db import Conn, Database
+from storage.limits import purge_sender_windows
 from storage.timefmt import to_db
 
 DEFAULT_RETENTION_DAYS = 30
@@ -113,6 +114,9 @@ async def purge_expired(
         if rows < batch_rows:
             break
         await asyncio.sleep(0)
+    # Message-rate windows (storage.limits) last minutes: one row per sender who wrote lately.
+    async with db.transaction() as conn:
+        await purge_sender_windows(conn, before)
     return counts
 
 

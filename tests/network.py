@@ -12,7 +12,7 @@ from bot.channels.terminal import render_plain
 from bot.clock import ManualClock
 from bot.delivery import Sender
 from bot.dispatch import Dispatcher
-from handlers.context import NetworkConfig
+from handlers.context import Limits, NetworkConfig
 from handlers.messages import Address, Incoming, Outgoing
 from handlers.understanding import Gazetteer
 from storage import members
@@ -20,6 +20,10 @@ from storage.db import Database
 from storage.models import Role
 
 CHANNEL = "test"
+# The manual clock stands still between messages: a scenario's dozens of messages would all
+# fall in one minute and meet the per-sender rate (20 a minute), which no person typing could.
+# tests/test_limits.py sets the rate it tests.
+NETWORK_CONFIG = NetworkConfig(limits=Limits(messages_per_window=100_000))
 
 
 class Network:
@@ -29,7 +33,7 @@ class Network:
         self.gazetteer = gazetteer
         self.channel = RecordingChannel(CHANNEL)
         self.group = Address(CHANNEL, "group")
-        self.dispatcher = Dispatcher(db, clock, gazetteer, NetworkConfig(), self.group)
+        self.dispatcher = Dispatcher(db, clock, gazetteer, NETWORK_CONFIG, self.group)
         self.sender = Sender(db, {CHANNEL: self.channel}, clock)
         self._message_ids = 0
         self._delivered = 0

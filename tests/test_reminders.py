@@ -6,7 +6,7 @@ done is only known from SQLite.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from storage import events, posts
 from tests.network import Network
@@ -39,6 +39,8 @@ async def test_offer_still_open_reminds_its_author_once(network: Network) -> Non
 async def test_relaunch_sends_the_post_again(network: Network) -> None:
     await two_associations(network)
     offer = await make_post(network, "carla", "offer", "pommes", DEADLINE)
+    network.take_inbox("bob")
+    network.clock.advance(timedelta(hours=6))  # one broadcast per 6 hours (tests/test_limits.py)
     [reply] = await network.say("carla", f"/relancer {offer.id}")
     assert "relancée auprès de 1 membre" in reply
     [relay] = network.take_inbox("bob")

@@ -24,6 +24,7 @@ CO = "coordinators_only"
 AD = "admin_only"
 DN = "done_nothing_to_close"
 RN = "relaunch_not_author"
+NY = "confirm_urgent_not_yours"
 EVERY_MEMBER = (NM, OK, OK, OK)
 
 # What each person gets, written by hand (not read from handlers/rights.py, so that a wrong
@@ -54,6 +55,9 @@ EXPECTED: dict[str, tuple[tuple[str, str, str, str], tuple[str, str, str, str] |
     "promouvoir": ((NM, CO, OK, OK), (NM, CO, AD, OK)),
     "retrograder": ((NM, CO, OK, OK), (NM, CO, AD, OK)),
     "quitter": (EVERY_MEMBER, None),
+    "confirmer": ((NM, CO, OK, OK), (NM, CO, NY, NY)),
+    "invitations": ((NM, CO, OK, OK), None),
+    "revoquer": ((NM, CO, OK, OK), None),
 }  # fmt: skip
 
 # What each one types; {own_*} designates the writer's association's post or member, {other_*}
@@ -83,6 +87,9 @@ TEXTS: dict[str, tuple[str, str | None]] = {
     "promouvoir": ("/promouvoir {own_member}", "/promouvoir {other_member}"),
     "retrograder": ("/retrograder {own_coordinator}", "/retrograder {other_coordinator}"),
     "quitter": ("/quitter oui", None),
+    "confirmer": ("/confirmer {own_post}", "/confirmer {other_post}"),
+    "invitations": ("/invitations", None),
+    "revoquer": ("/revoquer ABCDEFGH", None),
 }
 
 WHO: tuple[str, ...] = ("stranger", "member", "coordinator", "admin")
