@@ -138,6 +138,5 @@ class Intake:
         tasks = list(self._tasks)
         for task in tasks:
             task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        if tasks:  # a cancellation of the caller itself still propagates
+            await asyncio.gather(*tasks, return_exceptions=True)
