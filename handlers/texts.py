@@ -557,10 +557,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "fr": "Coordination : /inviter pour un code d'invitation, /inviter coordinateur ; "
         "/alerte TEXTE pour prévenir tout le réseau en urgence ; /digest pour le point "
         "quotidien (chaque matin à 8 h) ; /arrivees direct|digest : chaque nouveau membre "
-        "annoncé à mesure ou dans le point.",
+        "annoncé à mesure ou dans le point ; /invitations et /revoquer CODE pour vos codes ; "
+        "/confirmer N pour confirmer l'urgence d'une annonce de votre association.",
         "en": "Coordination: /invite for an invite code, /invite coordinator; /alerte TEXT to "
         "alert the whole network at once; /digest for the daily digest (every morning at 8); "
-        "/arrivees direct|digest: each new member announced at once or in the digest.",
+        "/arrivees direct|digest: each new member announced at once or in the digest; "
+        "/invitations and /revoquer CODE for your codes; /confirmer N to confirm the urgency "
+        "of a post of your association.",
     },
     "language_set": {"fr": "Langue : français.", "en": "Language: English."},
     "language_usage": {
