@@ -33,7 +33,7 @@ from handlers.context import (
 from handlers.messages import Choice, Outgoing
 from handlers.texts import t
 from storage import members, outbox
-from storage.models import Member
+from storage.models import Member, Role
 
 MEMBERS_PAGE_SIZE = 30
 # The same person may be written n°37, #37, no 37 or 37.
@@ -136,41 +136,37 @@ async def remove_command(ctx: Context, args: str) -> Effects:
 
 async def promote_command(ctx: Context, args: str) -> Effects:
     """`/promouvoir N°|NOM`: a member becomes a coordinator of their association."""
-    actor = ctx.need_member()
-    target = await _target(ctx, args, "promouvoir")
-    values = {"name": target.name, "association": target.association_name}
-    if target.is_coordinator:
-        return Effects.reply(Outgoing(t(ctx.lang, "member_already_coordinator", **values)))
-    await members.set_member_role(ctx.conn, target.id, "coordinator", ctx.now)
-    by = _by(actor, target)
-
-    def to_them(lang: str) -> Outgoing:
-        association = target.association_name
-        return Outgoing(t(lang, "member_promoted_to_them", association=association, by=by(lang)))
-
-    return Effects(
-        replies=[Outgoing(t(ctx.lang, "member_promoted", **values))],
-        notifications=[Notification(ToMember(target.id), to_them)],
-    )
+    return await _change_role(ctx, args, "promouvoir", "coordinator")
 
 
 async def demote_command(ctx: Context, args: str) -> Effects:
     """`/retrograder N°|NOM`: a coordinator becomes a member again (themselves included)."""
+    return await _change_role(ctx, args, "retrograder", "member")
+
+
+async def _change_role(ctx: Context, args: str, command: str, role: Role) -> Effects:
     actor = ctx.need_member()
-    target = await _target(ctx, args, "retrograder")
+    target = await _target(ctx, args, command)
     values = {"name": target.name, "association": target.association_name}
-    if not target.is_coordinator:
-        return Effects.reply(Outgoing(t(ctx.lang, "member_already_member", **values)))
-    await _keep_a_coordinator(ctx, target, leaving=False)
-    await members.set_member_role(ctx.conn, target.id, "member", ctx.now)
+    promoting = role == "coordinator"
+    if target.is_coordinator == promoting:
+        already = "member_already_coordinator" if promoting else "member_already_member"
+        return Effects.reply(Outgoing(t(ctx.lang, already, **values)))
+    if not promoting:
+        await _keep_a_coordinator(ctx, target, leaving=False)
+    await members.set_member_role(ctx.conn, target.id, role, ctx.now)
     by = _by(actor, target)
+    done, notice = (
+        ("member_promoted", "member_promoted_to_them")
+        if promoting
+        else ("member_demoted", "member_demoted_to_them")
+    )
 
     def to_them(lang: str) -> Outgoing:
-        association = target.association_name
-        return Outgoing(t(lang, "member_demoted_to_them", association=association, by=by(lang)))
+        return Outgoing(t(lang, notice, association=target.association_name, by=by(lang)))
 
     return Effects(
-        replies=[Outgoing(t(ctx.lang, "member_demoted", **values))],
+        replies=[Outgoing(t(ctx.lang, done, **values))],
         notifications=[Notification(ToMember(target.id), to_them)],
     )
 
