@@ -72,6 +72,9 @@ def build_command_table(extra: tuple[Command, ...] = ()) -> dict[str, Command]:
         Command("mes", listing.mine, ("mine",), True),
         Command("inviter", members.invite, ("invite",)),
         Command("langue", members.language, ("language", "lang")),
+        Command(
+            "numero", members.number_command, ("number",), True, bare_args=members.is_number_choice
+        ),
         Command(linking.LINK_COMMAND, linking.link_command, ("link",), True),
         Command("alerte", alerts.alert_command, ("alert",)),
         Command("digest", digests.digest_command, ("point",)),

@@ -77,6 +77,8 @@ async def start(ctx: Context, args: str) -> Effects:
         private=ctx.incoming.contact_private,
     )
     welcome = t("fr", "welcome", name=member.name, association=member.association_name)
+    if ctx.incoming.contact_private:  # a phone number: shown to nobody until they agree
+        welcome += "\n" + t("fr", "welcome_number")
 
     def joined(lang: str) -> Outgoing:
         return Outgoing(
@@ -181,3 +183,28 @@ def plain_word(text: str) -> str:
         return ""
     decomposed = unicodedata.normalize("NFKD", words[0])
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+SHOW_NUMBER = frozenset({"oui", "yes", "montrer", "show"})
+HIDE_NUMBER = frozenset({"non", "no", "masquer", "cacher", "hide"})
+
+
+def is_number_choice(args: str) -> bool:
+    """`numero oui` typed without the slash (WhatsApp) is the command, not a message."""
+    return args.strip().lower() in SHOW_NUMBER | HIDE_NUMBER
+
+
+async def number_command(ctx: Context, args: str) -> Effects:
+    """`/numero oui|non`: whether the other side of an exchange sees the member's phone number
+    (never the whole network). Without a word: the current choice."""
+    member = ctx.need_member()
+    word = args.strip().lower()
+    if word in SHOW_NUMBER or word in HIDE_NUMBER:
+        shares = word in SHOW_NUMBER
+        await members.set_shares_number(ctx.conn, member.id, shares)
+        return Effects.reply(Outgoing(t(ctx.lang, "number_shown" if shares else "number_hidden")))
+    if word:
+        raise UserError(t(ctx.lang, "number_usage"))
+    shares = await members.shares_number(ctx.conn, member.id)
+    key = "number_shown" if shares else "number_hidden"
+    return Effects.reply(Outgoing(t(ctx.lang, key) + "\n" + t(ctx.lang, "number_usage")))

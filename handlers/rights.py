@@ -95,6 +95,7 @@ RULES: dict[str, Rule] = {
     ),
     "invitations": COORDINATORS,
     "revoquer": COORDINATORS,
+    "numero": EVERY_MEMBER,
 }
 
 

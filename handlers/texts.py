@@ -348,6 +348,31 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "claim_all": {"fr": "la totalité", "en": "all of it"},
     "contact_unknown": {"fr": "répondez-lui via Boucle", "en": "reply through Boucle"},
+    # --- Phone number consent (issue 9, reachability) ---
+    "welcome_number": {
+        "fr": "Votre numéro n'est montré à personne. Pour que l'association avec qui vous "
+        "échangez une annonce puisse vous appeler : NUMERO OUI.",
+        "en": "Your number is shown to nobody. So that the association you exchange a post "
+        "with can call you: NUMERO OUI.",
+    },
+    "number_shown": {
+        "fr": "Votre numéro est montré à l'association avec qui vous échangez une annonce, "
+        "jamais à tout le réseau. Pour le cacher : /numero non",
+        "en": "Your number is shown to the association you exchange a post with, never to the "
+        "whole network. To hide it: /numero non",
+    },
+    "number_hidden": {
+        "fr": "Votre numéro n'est montré à personne. Pour le montrer à l'association avec qui "
+        "vous échangez une annonce : /numero oui",
+        "en": "Your number is shown to nobody. To show it to the association you exchange a "
+        "post with: /numero oui",
+    },
+    "number_usage": {
+        "fr": "Usage : /numero oui (montrer votre numéro à l'autre association d'un échange) ou "
+        "/numero non (le cacher).",
+        "en": "Usage: /numero oui (show your number to the other association of an exchange) "
+        "or /numero non (hide it).",
+    },
     # Done
     "done_usage": {
         "fr": "Usage : /fait NUMÉRO [QUANTITÉ], par ex. /fait 12 ou /fait 12 8 kg.",

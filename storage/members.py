@@ -444,9 +444,23 @@ async def contact_of(conn: Conn, member_id: int) -> str:
 
 async def contact_card(conn: Conn, member_id: int, *, public: bool = False) -> Contact | None:
     """How to reach a member directly, with a one-tap link: their most recently used identity.
-    `public` (a message to the whole network or its group): private contacts (phone numbers)
-    are left out, since nobody agreed to show their number to everyone."""
+    A private contact (a phone number) is shown only if its owner agreed (`shares_number`),
+    and never in a message to the whole network or its group (`public`)."""
+    shares = await shares_number(conn, member_id)
     for identity in await identities_of(conn, member_id):
-        if identity.contact and not (public and identity.contact_private):
+        hidden = identity.contact_private and (public or not shares)
+        if identity.contact and not hidden:
             return Contact(identity.contact, identity.contact_link, identity.contact_private)
     return None
+
+
+async def shares_number(conn: Conn, member_id: int) -> bool:
+    async with conn.execute("SELECT shares_number FROM members WHERE id = ?", (member_id,)) as cur:
+        row = await cur.fetchone()
+    return bool(row and row[0])
+
+
+async def set_shares_number(conn: Conn, member_id: int, shares: bool) -> None:
+    await conn.execute(
+        "UPDATE members SET shares_number = ? WHERE id = ?", (int(shares), member_id)
+    )

@@ -103,6 +103,10 @@ async def test_an_alert_never_shows_a_phone_number(network: Network) -> None:
         [alert] = network.take_inbox(user)
         assert "lait infantile" in alert and "+336" not in alert and "De Camille" in alert
     assert network.last_outgoing("bob").links == ()
+    await from_whatsapp("/numero oui")  # she agrees to show it to the other side of a claim
+    await from_whatsapp("/alerte Encore du lait ?")
+    for user in ("bob", "carla", "group"):
+        assert "+336" not in "".join(network.take_inbox(user)), "agreeing is not for everyone"
     await from_whatsapp("/don 10 kg de pommes à Carcassonne")
     network.take_inbox("bob")
     [taken] = await network.say("bob", "/prendre 1")

@@ -58,6 +58,7 @@ EXPECTED: dict[str, tuple[tuple[str, str, str, str], tuple[str, str, str, str] |
     "confirmer": ((NM, CO, OK, OK), (NM, CO, NY, NY)),
     "invitations": ((NM, CO, OK, OK), None),
     "revoquer": ((NM, CO, OK, OK), None),
+    "numero": (EVERY_MEMBER, None),
 }  # fmt: skip
 
 # What each one types; {own_*} designates the writer's association's post or member, {other_*}
@@ -90,6 +91,7 @@ TEXTS: dict[str, tuple[str, str | None]] = {
     "confirmer": ("/confirmer {own_post}", "/confirmer {other_post}"),
     "invitations": ("/invitations", None),
     "revoquer": ("/revoquer ABCDEFGH", None),
+    "numero": ("/numero oui", None),
 }
 
 WHO: tuple[str, ...] = ("stranger", "member", "coordinator", "admin")

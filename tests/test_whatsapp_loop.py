@@ -145,17 +145,20 @@ async def test_telegram_author_whatsapp_claimer(
 ) -> None:
     _, codes = running
     await join_all(api, twilio, codes)
+    assert "NUMERO OUI" in await last_whatsapp(twilio, AWA, 1), "her number is hers to show"
+    await twilio.send_whatsapp(AWA, "numero oui")
+    assert "/numero non" in await last_whatsapp(twilio, AWA, 2)
     api.send_text(BOB, "/besoin 12 kg de café pour vendredi")
     await last_telegram(api, BOB, 2)
-    relay = await last_whatsapp(twilio, AWA, 2)
+    relay = await last_whatsapp(twilio, AWA, 3)
     assert "café" in relay and "répondez PRENDRE 1" in relay
     await twilio.send_whatsapp(AWA, "PRENDRE 1")
-    assert "C'est noté" in await last_whatsapp(twilio, AWA, 3)
+    assert "C'est noté" in await last_whatsapp(twilio, AWA, 4)
     news = await last_telegram(api, BOB, 3)
-    assert "Awa" in news.plain_text and AWA in news.plain_text
+    assert "Awa" in news.plain_text and AWA in news.plain_text, "she agreed: Bob can call her"
     api.send_text(BOB, "/annuler 1")
     await last_telegram(api, BOB, 4)
-    assert "retirée par son auteur" in await last_whatsapp(twilio, AWA, 4)
+    assert "retirée par son auteur" in await last_whatsapp(twilio, AWA, 5)
 
 
 async def test_window_templates_and_release(
