@@ -251,23 +251,21 @@ async def remove_member(conn: Conn, member_id: int) -> None:
 
 async def count_coordinators(conn: Conn, association_id: int) -> int:
     """Coordinators (administrators included) still in the association."""
-    async with conn.execute(
+    return await count_of(
+        conn,
         "SELECT COUNT(*) FROM members WHERE association_id = ? AND status != 'removed'"
         " AND role = 'coordinator'",
         (association_id,),
-    ) as cur:
-        row = await cur.fetchone()
-    return int(row[0]) if row else 0
+    )
 
 
 async def count_association_members(conn: Conn, association_id: int) -> int:
     """Members still in the association (reachable or not)."""
-    async with conn.execute(
+    return await count_of(
+        conn,
         "SELECT COUNT(*) FROM members WHERE association_id = ? AND status != 'removed'",
         (association_id,),
-    ) as cur:
-        row = await cur.fetchone()
-    return int(row[0]) if row else 0
+    )
 
 
 async def association_roster(
@@ -420,18 +418,15 @@ async def set_member_language(conn: Conn, member_id: int, language: str) -> None
 
 
 async def count_active_members(conn: Conn) -> int:
-    async with conn.execute("SELECT COUNT(*) FROM members WHERE status = 'active'") as cur:
-        row = await cur.fetchone()
-    return int(row[0]) if row else 0
+    return await count_of(conn, "SELECT COUNT(*) FROM members WHERE status = 'active'")
 
 
 async def count_active_members_outside(conn: Conn, association_id: int) -> int:
-    async with conn.execute(
+    return await count_of(
+        conn,
         "SELECT COUNT(*) FROM members WHERE status = 'active' AND association_id != ?",
         (association_id,),
-    ) as cur:
-        row = await cur.fetchone()
-    return int(row[0]) if row else 0
+    )
 
 
 async def contact_of(conn: Conn, member_id: int) -> str:
@@ -464,3 +459,10 @@ async def set_shares_number(conn: Conn, member_id: int, shares: bool) -> None:
     await conn.execute(
         "UPDATE members SET shares_number = ? WHERE id = ?", (int(shares), member_id)
     )
+
+
+async def count_of(conn: Conn, sql: str, params: tuple[object, ...] = ()) -> int:
+    """The one number a `SELECT COUNT(*)` gives."""
+    async with conn.execute(sql, params) as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
