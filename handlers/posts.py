@@ -281,4 +281,5 @@ def _understanding_from_json(data: dict[str, object]) -> Understanding:
     deadline = values.get("deadline")
     values["deadline"] = date.fromisoformat(deadline) if isinstance(deadline, str) else None
     values["missing"] = tuple(values.get("missing") or ())  # type: ignore[arg-type]
+    values["guessed"] = tuple(values.get("guessed") or ())  # type: ignore[arg-type]
     return Understanding(**values)  # type: ignore[arg-type]

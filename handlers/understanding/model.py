@@ -45,6 +45,9 @@ RESOURCE_CATEGORIES = (
     "benevoles",
 )
 UNITS = ("kg", "l", "unite", "carton", "cagette", "palette", "colis", "repas", "personne")
+# At or above this confidence a free-text post is published at once; below, it is shown to its
+# writer with « ✅ Publier / ✏️ Corriger / ✖ Annuler » first.
+CERTAIN = 0.8
 CONTRACT_KEYS = (
     "intent",
     "urgent",
@@ -82,6 +85,15 @@ class Understanding:
     date_kind: DateKind | None = None
     invalid_date: str | None = None
     missing: tuple[str, ...] = ()
+    # How sure the reading is, 0..1 (see docs/understanding.md, "Confidence"); `guessed` names
+    # the fields that were inferred rather than read (« what », « intent », « place »...).
+    confidence: float = 1.0
+    guessed: tuple[str, ...] = ()
+
+    @property
+    def certain(self) -> bool:
+        """Sure enough to publish free text to everyone without asking the writer first."""
+        return self.confidence >= CERTAIN
 
     def to_contract(self) -> dict[str, object]:
         """The nine keys of the contract (JSON-ready), then the extra ones."""
@@ -99,4 +111,6 @@ class Understanding:
             "date_kind": self.date_kind,
             "invalid_date": self.invalid_date,
             "missing": list(self.missing),
+            "confidence": round(self.confidence, 2),
+            "guessed": list(self.guessed),
         }

@@ -557,6 +557,9 @@ def _understand(text: str, now: datetime, gazetteer: Gazetteer, tz: str) -> Unde
     if invalid is not None:
         missing.append("date")
 
+    confidence, guessed = _confidence(
+        intent, command is not None, t, mentions, max(request_score, offer_score)
+    )
     return Understanding(
         intent=intent,
         urgent=urgent,
@@ -571,7 +574,26 @@ def _understand(text: str, now: datetime, gazetteer: Gazetteer, tz: str) -> Unde
         date_kind=date_kind,
         invalid_date=invalid,
         missing=tuple(missing),
+        confidence=confidence,
+        guessed=guessed,
     )
+
+
+def _confidence(
+    intent: Intent, commanded: bool, text: str, mentions: list[_Mention], cue: float
+) -> tuple[float, tuple[str, ...]]:
+    """A first, plain rule (see docs/understanding.md): a command, or free text with a clear
+    cue and goods the lexicon knows, is certain; a question or a guess is not."""
+    if commanded or intent not in {"need", "offer", "equipment_request", "equipment_offer"}:
+        return 1.0, ()
+    guessed: list[str] = []
+    if cue < 2:
+        guessed.append("intent")
+    if not mentions:
+        guessed.append("what")
+    if "?" in text:
+        guessed.append("question")
+    return (0.9 if not guessed else 0.5), tuple(guessed)
 
 
 def _family(direction: Direction, mentions: list[_Mention], forced_resource: bool) -> Intent:
