@@ -1,0 +1,49 @@
+"""Honest generalisation: the parser on our labelled corpus of volunteers' messages.
+
+The corpus (tests/corpus/README.md) was written from the contract alone, by authors who did
+not read the parser, and split once into a development part (tune on it, failures are shown)
+and a held-out part (never tuned on: only its figures are shown, never its messages).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from handlers.understanding import CONTRACT_KEYS, Gazetteer
+from tests.corpus.load import load, score
+
+# Floors: what the parser reached when last measured (docs/benchmarks.md), so that a change
+# that reads worse fails here. Raise them as the parser improves; never lower them to pass.
+# The issue's target (#10) for the held-out part is 0.95 whole message and 0.98 intent.
+HELD_OUT_WHOLE_MESSAGE = 0.51
+HELD_OUT_INTENT = 0.70
+DEV_WHOLE_MESSAGE = 0.54
+DEV_INTENT = 0.72
+
+
+def test_the_corpus_is_large_split_and_labelled_on_all_contract_keys() -> None:
+    dev, held_out = load("dev"), load("heldout")
+    assert len(dev) + len(held_out) >= 1000
+    assert 0.25 <= len(held_out) / (len(dev) + len(held_out)) <= 0.35
+    assert not {r.id for r in dev} & {r.id for r in held_out}
+    assert not {r.text for r in dev} & {r.text for r in held_out}
+    for row in (*dev, *held_out):
+        assert set(CONTRACT_KEYS) <= set(row.expect), row.id
+    # Every class of message is in both parts.
+    intents = Counter(str(r.expect["intent"]) for r in held_out)
+    assert all(intents[i] >= 5 for i in ("need", "offer", "claim", "list", "help", "unknown"))
+
+
+def test_development_part(gazetteer: Gazetteer) -> None:
+    result = score(load("dev"), gazetteer)
+    shown = "\n".join(f"{row.id} {row.text!r}: {bad}" for row, bad in result.failures[:40])
+    assert result.intent >= DEV_INTENT, f"intent {result.intent:.3f}\n{shown}"
+    assert result.whole >= DEV_WHOLE_MESSAGE, f"whole {result.whole:.3f}\n{shown}"
+
+
+def test_held_out_part(gazetteer: Gazetteer) -> None:
+    result = score(load("heldout"), gazetteer)
+    # Figures only: showing the failing messages would invite tuning on them.
+    figures = f"held-out: intent {result.intent:.3f}, whole message {result.whole:.3f}"
+    assert result.intent >= HELD_OUT_INTENT, figures
+    assert result.whole >= HELD_OUT_WHOLE_MESSAGE, figures
