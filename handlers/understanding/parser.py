@@ -21,6 +21,7 @@ from typing import Final, Literal
 from zoneinfo import ZoneInfo
 
 from . import lexicon as lx
+from . import vocabulary
 from .dates import DateHit, find_dates
 from .gazetteer import Gazetteer
 from .model import RESOURCE_CATEGORIES, Intent, Understanding
@@ -29,23 +30,19 @@ from .text import Folded, fold, readable, word_set
 
 Direction = Literal["request", "offer"]
 
-# -- commands ------------------------------------------------------------------------------
-_COMMANDS: Final[dict[str, str]] = {
-    **dict.fromkeys(("besoin", "besoins", "need", "demande"), "request"),
-    **dict.fromkeys(("urgent", "urgence", "sos"), "urgent"),
-    **dict.fromkeys(("don", "dons", "surplus", "offre", "offer", "donner", "donne"), "offer"),
-    **dict.fromkeys(("materiel", "equipement", "ressource", "ressources", "mat"), "equipment"),
-    **dict.fromkeys(("prendre", "prends", "take", "claim", "reserver", "reserve"), "claim"),
-    **dict.fromkeys(("fait", "done", "termine", "recupere", "livre", "fini"), "done"),
-    **dict.fromkeys(("annuler", "annule", "cancel", "supprimer", "retirer"), "cancel"),
-    **dict.fromkeys(("liste", "list", "annonces", "voir", "lister"), "list"),
-    **dict.fromkeys(("aide", "help", "start", "aider", "commandes"), "help"),
-}
-# Without a slash (WhatsApp), only these open a command, and only in these shapes.
+
+# -- commands (words from vocabulary.py) ---------------------------------------------------
+def _alternation(words: tuple[str, ...]) -> str:
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
+# Without a slash (WhatsApp), only these shapes open a command: an action on a post number,
+# a post word followed by the goods (not « don de », which the free reading takes), or a
+# list / help word alone.
 _BARE_COMMAND_RE: Final = re.compile(
-    r"^(?:(prendre|fait|annuler|annule)\s#?\d{1,6}\b"
-    r"|(don|surplus|materiel|besoin)\b(?!\s(?:de|d'|d|du|des|urgent)\b)(?!\s?:?\s?$)"
-    r"|(liste|aide|help)\W*$)"
+    rf"^(?:({_alternation(vocabulary.bare_words('post_number'))})\s#?\d{{1,6}}\b"
+    rf"|({_alternation(vocabulary.post_heads())})\b(?!\s(?:de|d'|d|du|des|urgent)\b)(?!\s?:?\s?$)"
+    rf"|({_alternation(vocabulary.bare_words('alone'))})\W*$)"
 )
 _SLASH_RE: Final = re.compile(r"^/([a-z]+)(?:@\w+)?\b")
 
@@ -125,15 +122,11 @@ class _Command:
 def _command(text: str) -> _Command | None:
     m = _SLASH_RE.match(text)
     if m:
-        kind = _COMMANDS.get(m.group(1))
-        return _Command(kind, m.end()) if kind else _Command("unknown", m.end())
+        return _Command(vocabulary.reading_of(m.group(1)) or "unknown", m.end())
     m = _BARE_COMMAND_RE.match(text)
     if m:
         word = m.group(1) or m.group(2) or m.group(3)
-        if word == "besoin":
-            return None  # "besoin 30kg riz": the free reading gets it right, with its cues
-        kind = _COMMANDS.get(word, "unknown")
-        return _Command(kind, len(word))
+        return _Command(vocabulary.reading_of(word) or "unknown", len(word))
     return None
 
 
