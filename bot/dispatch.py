@@ -287,7 +287,7 @@ class Dispatcher:
             return (command, args.strip()) if command else (None, name[:30])
         head, _, args = text.partition(" ")
         command = self.commands.get(command_key(head))
-        if command is None or not command.bare_word:
+        if command is None or command_key(head) not in command.bare_words:
             return None
         args = args.strip()
         if command.bare_needs_number:

@@ -1,13 +1,14 @@
-"""The command table: every command, its aliases, and what handles it.
+"""The command table: every command and what handles it.
 
-One explicit list; a duplicate name or alias fails at start-up instead of silently shadowing.
+Its words (synonyms, use without the slash) come from the one vocabulary,
+`handlers/understanding/vocabulary.py`, which the parser and /aide read too; a command the
+vocabulary lacks, or a duplicate name or alias, fails at start-up instead of silently shadowing.
 Who may use each command is the rights table's (`handlers/rights.py`, keyed by the command's
 name): a command without a rule there fails at start-up too.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ from handlers import (
     rights,
 )
 from handlers.context import Context, Effects
+from handlers.understanding import vocabulary
 
 CommandHandler = Callable[[Context, str], Awaitable[Effects]]
 
@@ -35,8 +37,8 @@ class Command:
     name: str
     handler: CommandHandler
     aliases: tuple[str, ...] = ()
-    # May be written without the slash (WhatsApp has no command menu): `prendre 12`.
-    bare_word: bool = False
+    # The words that may be written without the slash (WhatsApp has no command menu): `prendre 12`.
+    bare_words: tuple[str, ...] = ()
     # Bare use only when the arguments start with a post number (`fait 12`, not `fait beau`).
     bare_needs_number: bool = False
     # Bare use with arguments only when this accepts them (`liste 2`, `liste dons 3`).
@@ -49,6 +51,21 @@ class Command:
         return self.rule or self.name
 
 
+def worded(
+    name: str, handler: CommandHandler, bare_args: Callable[[str], bool] | None = None
+) -> Command:
+    """A command with its words from the vocabulary (KeyError: the vocabulary lacks it)."""
+    words = vocabulary.command_words(name)
+    return Command(
+        name,
+        handler,
+        words.synonyms,
+        words.bare_words,
+        words.bare == "post_number",
+        bare_args,
+    )
+
+
 def posting(canonical: str) -> CommandHandler:
     async def publish(ctx: Context, args: str) -> Effects:
         return await posts.publish_text(ctx, f"/{canonical} {args}".strip())
@@ -58,37 +75,34 @@ def posting(canonical: str) -> CommandHandler:
 
 def build_command_table(extra: tuple[Command, ...] = ()) -> dict[str, Command]:
     commands = (
-        Command("start", members.start, ("demarrer", "rejoindre", "join"), True),
-        Command("aide", listing.help_text, ("help", "aider"), True),
-        Command("besoin", posting("besoin"), ("need",)),
-        Command("don", posting("don"), ("surplus", "offer", "give")),
-        Command("materiel", posting("materiel"), ("equipment",)),
-        Command("urgent", posting("urgent"), ("sos",)),
-        Command("prendre", claims.take_command, ("take", "claim"), True, True),
-        Command("fait", claims.done_command, ("done", "recupere"), True, True),
-        Command("annuler", claims.cancel_command, ("cancel",), True, True),
-        Command("corriger", corrections.correct_command, ("fix", "edit"), True, True),
-        Command("liste", listing.list_open, ("list",), True, bare_args=listing.is_list_args),
-        Command("mes", listing.mine, ("mine",), True),
-        Command("inviter", members.invite, ("invite",)),
-        Command("langue", members.language, ("language", "lang")),
-        Command(
-            "numero", members.number_command, ("number",), True, bare_args=members.is_number_choice
-        ),
-        Command(linking.LINK_COMMAND, linking.link_command, ("link",), True),
-        Command("alerte", alerts.alert_command, ("alert",)),
-        Command("digest", digests.digest_command, ("point",)),
-        Command("arrivees", members.arrivals_command, ("arrivals",)),
-        Command("relancer", reminders.relaunch_command, ("relaunch",), True, True),
-        # Bare too: WhatsApp shows the « Confirmer l'urgence » choice as « CONFIRMER 12 ».
-        Command("confirmer", reminders.confirm_urgent_command, ("confirm",), True, True),
-        Command("invitations", invitations.list_command, ("invites",)),
-        Command("revoquer", invitations.revoke_command, ("revoke",)),
-        Command("membres", membership.roster_command, ("members",)),
-        Command("retirer", membership.remove_command, ("remove",)),
-        Command("promouvoir", membership.promote_command, ("promote",)),
-        Command("retrograder", membership.demote_command, ("demote",)),
-        Command("quitter", membership.leave_command, ("leave",)),
+        worded("start", members.start),
+        worded("aide", listing.help_text),
+        worded("besoin", posting("besoin")),
+        worded("don", posting("don")),
+        worded("materiel", posting("materiel")),
+        worded("urgent", posting("urgent")),
+        worded("prendre", claims.take_command),
+        worded("fait", claims.done_command),
+        worded("annuler", claims.cancel_command),
+        worded("corriger", corrections.correct_command),
+        worded("liste", listing.list_open, listing.is_list_args),
+        worded("mes", listing.mine),
+        worded("inviter", members.invite),
+        worded("langue", members.language),
+        worded("numero", members.number_command, members.is_number_choice),
+        worded(linking.LINK_COMMAND, linking.link_command),
+        worded("alerte", alerts.alert_command),
+        worded("digest", digests.digest_command),
+        worded("arrivees", members.arrivals_command),
+        worded("relancer", reminders.relaunch_command),
+        worded("confirmer", reminders.confirm_urgent_command),
+        worded("invitations", invitations.list_command),
+        worded("revoquer", invitations.revoke_command),
+        worded("membres", membership.roster_command),
+        worded("retirer", membership.remove_command),
+        worded("promouvoir", membership.promote_command),
+        worded("retrograder", membership.demote_command),
+        worded("quitter", membership.leave_command),
         *extra,
     )
     table: dict[str, Command] = {}
@@ -105,5 +119,4 @@ def build_command_table(extra: tuple[Command, ...] = ()) -> dict[str, Command]:
 
 def command_key(word: str) -> str:
     """Commands match whatever the case and accents: /Matériel is /materiel."""
-    decomposed = unicodedata.normalize("NFKD", word.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return vocabulary.fold_word(word)

@@ -8,6 +8,7 @@ from handlers.context import Context, Effects, UserError
 from handlers.formatting import post_list_line, quantity
 from handlers.messages import Choice, Outgoing
 from handlers.texts import t
+from handlers.understanding import vocabulary
 from storage import posts
 from storage.models import PostKind
 
@@ -17,18 +18,20 @@ PAGE_SIZE = 20
 # must not push every other post out of sight (see `page_plan`).
 URGENT_PER_PAGE = 5
 ALL_KINDS: tuple[PostKind, ...] = ("need", "offer", "equipment_request", "equipment_offer")
+# `/liste dons`: the words of the posting commands (`/besoin`, `/don`, `/materiel`) filter.
+KINDS_OF_READING: dict[str, tuple[PostKind, ...]] = {
+    "request": ("need",),
+    "offer": ("offer",),
+    "equipment": ("equipment_request", "equipment_offer"),
+}
 FILTERS: dict[str, tuple[PostKind, ...]] = {
     "": ALL_KINDS,
-    "besoin": ("need",),
-    "besoins": ("need",),
-    "needs": ("need",),
-    "don": ("offer",),
-    "dons": ("offer",),
-    "surplus": ("offer",),
-    "offers": ("offer",),
-    "materiel": ("equipment_request", "equipment_offer"),
-    "matériel": ("equipment_request", "equipment_offer"),
-    "equipment": ("equipment_request", "equipment_offer"),
+    **{
+        word: KINDS_OF_READING[entry.reads_as]
+        for entry in vocabulary.VOCABULARY
+        if entry.reads_as in KINDS_OF_READING
+        for word in entry.words
+    },
 }
 # Page numbers beyond this are not pages anyone means (and stay far from SQLite's limits).
 MAX_PAGE_DIGITS = 6
@@ -49,13 +52,13 @@ def parse_list_args(args: str) -> ListRequest | None:
     for token in args.lower().split():
         if token.isdigit() and len(token) <= MAX_PAGE_DIGITS and page == 0:
             page = int(token) or -1
-        elif token in FILTERS and not word:
+        elif vocabulary.fold_word(token) in FILTERS and not word:
             word = token
         else:
             return None
     if page < 0:
         return None  # page 0
-    return ListRequest(word, FILTERS[word], page or 1)
+    return ListRequest(word, FILTERS[vocabulary.fold_word(word)], page or 1)
 
 
 def is_list_args(args: str) -> bool:

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from handlers.understanding import dates
 from handlers.understanding.dates import find_dates
 from handlers.understanding.text import canonical, fold
 
@@ -85,3 +86,99 @@ def test_kind_of_date() -> None:
     assert hit.kind == "ddm"
     (hit,) = find_dates(fold(canonical("à prendre demain")).text, TUESDAY)
     assert hit.kind is None
+
+
+# -- each rule alone (dates.DATE_RULES): its pattern, then its resolver --------------------
+
+RULE_SAMPLES: dict[str, list[tuple[str, date | None]]] = {
+    "numeric": [("12/12", date(2026, 12, 12)), ("03.12.2027", date(2027, 12, 3))],
+    "day_month_words": [("1er mars", date(2027, 3, 1)), ("5 dec", date(2026, 12, 5))],
+    "after_tomorrow": [("apres-demain", date(2026, 12, 3)), ("apredemain", date(2026, 12, 3))],
+    "before_yesterday": [("avant-hier", date(2026, 11, 29))],
+    "tomorrow": [("demain", date(2026, 12, 2)), ("dem1", date(2026, 12, 2))],
+    "yesterday": [("hier", date(2026, 11, 30))],
+    "today": [("ce soir", date(2026, 12, 1)), ("tout de suite", date(2026, 12, 1))],
+    "in_n": [
+        ("dans 3 jours", date(2026, 12, 4)),
+        ("sous 48h", date(2026, 12, 3)),
+        ("d'ici deux semaines", date(2026, 12, 15)),
+        ("dans 1 mois", date(2027, 1, 1)),
+    ],
+    "within": [("sous huitaine", date(2026, 12, 8)), ("sous quinzaine", date(2026, 12, 15))],
+    "weekday": [
+        ("jeudi", date(2026, 12, 3)),
+        ("mardi", date(2026, 12, 8)),
+        ("ce mardi", date(2026, 12, 1)),
+        ("ce mardi prochain", date(2026, 12, 8)),
+    ],
+    "weekend": [("ce week-end", date(2026, 12, 5))],
+    "next_week": [("la semaine prochaine", date(2026, 12, 7))],
+    "month_end": [("fin du mois", date(2026, 12, 31))],
+    "week_of": [("semaine du 14", date(2026, 12, 14))],
+    "day_of_month": [("le 12", date(2026, 12, 12)), ("jusqu'au 1er", date(2026, 12, 1))],
+    "time_of_day": [("avant 16h", date(2026, 12, 1)), ("a 9:30", date(2026, 12, 1))],
+}
+
+
+def read_with(rule_name: str, text: str, labelled: bool = False) -> dates.Reading | None:
+    rule = next(r for r in dates.DATE_RULES if r.name == rule_name)
+    match = rule.pattern.search(fold(canonical(text)).text)
+    assert match is not None, f"{rule_name} does not see {text!r}"
+    return rule.resolve(match, TUESDAY, labelled)
+
+
+def test_every_rule_has_samples() -> None:
+    assert set(RULE_SAMPLES) == {rule.name for rule in dates.DATE_RULES}
+
+
+@pytest.mark.parametrize(
+    ("rule_name", "text", "expected"),
+    [(name, text, value) for name, samples in RULE_SAMPLES.items() for text, value in samples],
+)
+def test_each_rule_alone(rule_name: str, text: str, expected: date) -> None:
+    reading = read_with(rule_name, text)
+    assert reading is not None and reading.value == expected
+
+
+def test_only_a_time_of_day_is_weak() -> None:
+    assert read_with("time_of_day", "avant 16h") == dates.Reading(TUESDAY.date(), weak=True)
+    assert read_with("tomorrow", "demain") == dates.Reading(date(2026, 12, 2))
+
+
+@pytest.mark.parametrize(
+    ("rule_name", "text"),
+    [
+        ("numeric", "2.5"),  # a decimal number
+        ("numeric", "3-15"),  # a range
+        ("time_of_day", "25h"),
+        ("time_of_day", "12:75"),
+        ("day_of_month", "le 32"),
+    ],
+)
+def test_a_rule_can_decline_what_its_pattern_saw(rule_name: str, text: str) -> None:
+    assert read_with(rule_name, text) is None
+
+
+@pytest.mark.parametrize(
+    ("rule_name", "text"),
+    [("numeric", "31/04"), ("numeric", "32/12"), ("day_month_words", "30 fevrier")],
+)
+def test_a_date_that_does_not_exist_is_read_as_invalid(rule_name: str, text: str) -> None:
+    assert read_with(rule_name, text) == dates.INVALID
+
+
+def test_a_labelled_date_may_be_past() -> None:
+    # « DLC 28/11 » said on 1 December: the 28th just passed, not next year's.
+    assert read_with("numeric", "28/11", labelled=True) == dates.Reading(date(2026, 11, 28))
+    assert read_with("numeric", "28/11") == dates.Reading(date(2027, 11, 28))
+
+
+def test_the_table_order_is_precedence() -> None:
+    hits = find_dates(fold(canonical("apres-demain ou le 12/12")).text, TUESDAY)
+    assert [h.text for h in hits] == ["apres-demain", "12/12"]
+
+
+def test_a_date_label_stops_at_the_clause() -> None:
+    text = fold(canonical("DLC 20/12, a prendre le 5")).text
+    assert dates.date_kind_before(text, text.index("20/12")) == "dlc"
+    assert dates.date_kind_before(text, text.index("5")) is None

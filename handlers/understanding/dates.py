@@ -1,10 +1,16 @@
-"""Dates as volunteers write them, resolved against "now" in the network's time zone."""
+"""Dates as volunteers write them, resolved against "now" in the network's time zone.
+
+One rule per way of writing a date (the contract's "Deadline" section), each a pattern and a
+resolver that can be tested alone (:data:`DATE_RULES`). The table's order is precedence: a
+span read by a rule is not read again by a later one, so the most specific forms come first
+(« 12/12 » before « le 12 », « après-demain » before « demain »).
+"""
 
 from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Final, Literal
@@ -45,68 +51,12 @@ _UNIT_AFTER = (
     r"\s?(?:kg|kgs|kilos?|g|gr|grammes?|t|tonnes?|l|litres?|cl|ml|cartons?|palettes?|"
     r"cagettes?|colis|repas|pieces?|unites?|sacs?|pots?|boites?|bouteilles?|x|%|€|euros?|h\b)"
 )
-
-_PATTERNS: Final[list[tuple[str, re.Pattern[str]]]] = [
-    (
-        "numeric",
-        re.compile(
-            r"(?<![\d/.,:])(\d{1,2})\s?([/.-])\s?(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\d/]|[.,]\d)"
-            rf"(?!{_UNIT_AFTER})"
-        ),
-    ),
-    (
-        "text",
-        re.compile(rf"\b(1er|premier|\d{{1,2}})\s?(?:-\s?)?({_MONTH_ALT})\b\.?(?:\s?(\d{{4}}))?"),
-    ),
-    ("after_tomorrow", re.compile(r"\bapres[- ]?demain\b|\bapredemain\b")),
-    ("before_yesterday", re.compile(r"\bavant[- ]?hier\b")),
-    ("tomorrow", re.compile(r"\bdemain\b|\bdem1\b|\bdmain\b")),
-    ("yesterday", re.compile(r"\bhier\b")),
-    (
-        "today",
-        re.compile(
-            r"\baujourd ?'? ?hui\b|\bauj\b|\bajd\b|\bce (?:midi|soir|matin|jour)\b|"
-            r"\bcet (?:apres[- ]?midi|aprem|aprem's)\b|\bcette (?:nuit|apres[- ]?midi|aprem)\b|"
-            r"\bdans la journee\b|\btout a l'heure\b|\btantot\b|\bce jour\b|\bimmediatement\b|"
-            r"\btout de suite\b|\bde suite\b"
-        ),
-    ),
-    (
-        "relative",
-        re.compile(
-            rf"\b(?:dans|sous|d'ici|d ici|en)\s(?:les\s)?(\d{{1,3}}|{_NUMWORD_ALT})\s?"
-            r"(jours?|j|semaines?|sem|heures?|h|mois)\b"
-        ),
-    ),
-    ("within", re.compile(r"\bsous (huitaine|quinzaine|8 jours|15 jours)\b")),
-    (
-        "weekday",
-        re.compile(
-            r"\b(?:(ce|cette|des|dès) )?(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)"
-            r"(?:s)?(?: (prochain))?\b"
-        ),
-    ),
-    ("weekend", re.compile(r"\b(?:ce|le) (?:week[- ]?end|we)\b")),
-    ("next_week", re.compile(r"\b(?:la )?semaine prochaine\b")),
-    ("month_end", re.compile(r"\bfin (?:du|de) mois\b")),
-    ("week_of", re.compile(rf"\bsemaine du (\d{{1,2}})(?:\s?(?:{_MONTH_ALT}))?\b")),
-    (
-        "day",
-        re.compile(
-            r"\b(?:le|au|du|jusqu'au|jusqu au|avant le|pour le|d'ici le|ce)\s(\d{1,2})(?:er)?\b"
-            rf"(?![/.,:-]\d|\s?(?:{_MONTH_ALT})\b|{_UNIT_AFTER}|\s?(?:h|heures?|eme|e)\b)"
-        ),
-    ),
-    (
-        "time",
-        re.compile(r"(?<![\d,.])(\d{1,2})\s?(?:h|heures?)(?:\s?(\d{2}))?\b|\b(\d{1,2}):(\d{2})\b"),
-    ),
-]
 _KIND_RE: Final = re.compile(
     r"\b(?:dlc|dlv|date limite(?: de consommation)?|a consommer (?:jusqu|avant)|"
     r"consommer avant le|peremption|perime\w*|expir\w*|a consommer rapidement|"
     r"(ddm|dluo|a consommer de preference|de preference avant|date de durabilite))\b"
 )
+_DATE_OR_CLAUSE_END_RE: Final = re.compile(r"\d{1,2}[/.-]\d{1,2}|[,;]|\bet\b|\bou\b")
 
 
 @dataclass(frozen=True)
@@ -117,6 +67,31 @@ class DateHit:
     text: str
     kind: DateKind | None = None
     weak: bool = False  # a time of day alone: "today" only when nothing else is said
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a rule read in its match: a day, or (``value`` None) a date that does not exist."""
+
+    value: date | None
+    weak: bool = False
+
+
+INVALID: Final = Reading(None)
+
+# A resolver reads one match against "now"; ``labelled`` is true after « DLC », « à consommer
+# avant »… (a use-by date may be past). None: the match is not a date after all.
+Resolver = Callable[[re.Match[str], datetime, bool], Reading | None]
+
+
+@dataclass(frozen=True)
+class DateRule:
+    name: str
+    pattern: re.Pattern[str]
+    resolve: Resolver
+
+
+# -- calendar helpers -----------------------------------------------------------------------
 
 
 def _add_months(day: date, months: int) -> date:
@@ -147,128 +122,6 @@ def _next_yearly(today: date, month: int, day: int, nearest: bool) -> date | Non
     return min((d for d in options if d >= today), default=None)
 
 
-def _year(text: str | None) -> int | None:
-    if not text:
-        return None
-    year = int(text)
-    return year + 2000 if year < 100 else year
-
-
-def find_dates(
-    text: str,
-    now: datetime,
-    skip: Iterable[tuple[int, int]] = (),
-) -> list[DateHit]:
-    """Every date in folded ``text`` (``now`` already in the network's time zone)."""
-    today = now.date()
-    taken: list[tuple[int, int]] = list(skip)
-    hits: list[DateHit] = []
-
-    def free(start: int, end: int) -> bool:
-        return all(end <= s or start >= e for s, e in taken)
-
-    for name, pattern in _PATTERNS:
-        for m in pattern.finditer(text):
-            if not free(m.start(), m.end()):
-                continue
-            kind = _kind_before(text, m.start())
-            value: date | None = None
-            weak = False
-            written = m.group(0).strip()
-            if name == "numeric":
-                day, month = int(m.group(1)), int(m.group(3))
-                if m.group(2) == "." and (len(m.group(1)) == 1 or len(m.group(3)) == 1):
-                    continue  # "2.5": a decimal number
-                if m.group(2) == "-" and not m.group(4) and month > 12:
-                    continue
-                if not (1 <= day <= 31 and 1 <= month <= 12):
-                    if day <= 31 and month <= 12 and day and month:
-                        pass
-                    elif 1 <= day <= 31 and 13 <= month <= 31:
-                        continue  # "3-15": a range, not a date
-                    else:
-                        hits.append(DateHit(m.start(), m.end(), None, written, kind))
-                        taken.append((m.start(), m.end()))
-                        continue
-                year = _year(m.group(4))
-                if year is not None:
-                    value = _valid(year, month, day)
-                elif _valid(2024, month, day) is not None:  # 2024: leap, so 29/02 is real
-                    value = _next_yearly(today, month, day, nearest=kind is not None)
-                if value is None:
-                    hits.append(DateHit(m.start(), m.end(), None, written, kind))
-                    taken.append((m.start(), m.end()))
-                    continue
-            elif name == "text":
-                raw_day = m.group(1)
-                day = 1 if raw_day in {"1er", "premier"} else int(raw_day)
-                month = MONTHS[m.group(2)]
-                year = _year(m.group(3))
-                if year is not None:
-                    value = _valid(year, month, day)
-                elif _valid(2024, month, day) is not None:
-                    value = _next_yearly(today, month, day, nearest=kind is not None)
-                if value is None:
-                    hits.append(DateHit(m.start(), m.end(), None, written, kind))
-                    taken.append((m.start(), m.end()))
-                    continue
-            elif name == "after_tomorrow":
-                value = today + timedelta(days=2)
-            elif name == "before_yesterday":
-                value = today - timedelta(days=2)
-            elif name == "tomorrow":
-                value = today + timedelta(days=1)
-            elif name == "yesterday":
-                value = today - timedelta(days=1)
-            elif name == "today":
-                value = today
-            elif name == "relative":
-                amount = number_value(m.group(1))
-                if amount is None:
-                    continue
-                unit = m.group(2)
-                if unit.startswith(("jour", "j")):
-                    value = today + timedelta(days=int(amount))
-                elif unit.startswith(("sem",)):
-                    value = today + timedelta(days=7 * int(amount))
-                elif unit.startswith("mois"):
-                    value = _add_months(today, int(amount))
-                else:
-                    value = (now + timedelta(hours=min(amount, 24 * 400))).date()
-            elif name == "within":
-                value = today + timedelta(days=7 if m.group(1) in {"huitaine", "8 jours"} else 14)
-            elif name == "weekday":
-                wd = WEEKDAYS.index(m.group(2))
-                ahead = (wd - today.weekday()) % 7
-                if ahead == 0 and not (m.group(1) in {"ce", "cette"} and not m.group(3)):
-                    ahead = 7
-                value = today + timedelta(days=ahead)
-            elif name == "weekend":
-                value = today + timedelta(days=(5 - today.weekday()) % 7)
-            elif name == "next_week":
-                value = today + timedelta(days=7 - today.weekday())
-            elif name == "month_end":
-                value = today.replace(day=calendar.monthrange(today.year, today.month)[1])
-            elif name in {"week_of", "day"}:
-                day = int(m.group(1))
-                value = _next_monthly(today, day)
-                if value is None:
-                    continue
-            elif name == "time":
-                hour = int(m.group(1) or m.group(3))
-                minute = int(m.group(2) or m.group(4) or 0)
-                if hour > 23 or minute > 59:
-                    continue
-                value = today
-                weak = True
-            if value is None:
-                continue
-            hits.append(DateHit(m.start(), m.end(), value, written, kind, weak))
-            taken.append((m.start(), m.end()))
-    hits.sort(key=lambda h: h.start)
-    return hits
-
-
 def _next_monthly(today: date, day: int) -> date | None:
     if not 1 <= day <= 31:
         return None
@@ -281,17 +134,226 @@ def _next_monthly(today: date, day: int) -> date | None:
     return None
 
 
-def _kind_before(text: str, start: int) -> DateKind | None:
+def _year(text: str | None) -> int | None:
+    if not text:
+        return None
+    year = int(text)
+    return year + 2000 if year < 100 else year
+
+
+def _day_of_year(
+    today: date, day: int, month: int, year_text: str | None, labelled: bool
+) -> Reading:
+    """A day and month, the year given or not: that date, the next such one, or invalid."""
+    year = _year(year_text)
+    if year is not None:
+        return Reading(_valid(year, month, day))
+    if _valid(2024, month, day) is None:  # 2024: a leap year, so 29/02 is a real day
+        return INVALID
+    return Reading(_next_yearly(today, month, day, nearest=labelled))
+
+
+# -- one resolver per way of writing a date --------------------------------------------------
+
+
+def resolve_numeric(m: re.Match[str], now: datetime, labelled: bool) -> Reading | None:
+    """« 12/12 », « 12.12.26 », « 3-12 »."""
+    day, separator, month = int(m.group(1)), m.group(2), int(m.group(3))
+    if separator == "." and (len(m.group(1)) == 1 or len(m.group(3)) == 1):
+        return None  # "2.5": a decimal number
+    if separator == "-" and not m.group(4) and month > 12:
+        return None
+    if not (1 <= day <= 31 and 1 <= month <= 12):
+        if 1 <= day <= 31 and 13 <= month <= 31:
+            return None  # "3-15": a range, not a date
+        return INVALID
+    return _day_of_year(now.date(), day, month, m.group(4), labelled)
+
+
+def resolve_day_month_words(m: re.Match[str], now: datetime, labelled: bool) -> Reading:
+    """« 12 décembre », « 1er mars 2027 »."""
+    raw_day = m.group(1)
+    day = 1 if raw_day in {"1er", "premier"} else int(raw_day)
+    return _day_of_year(now.date(), day, MONTHS[m.group(2)], m.group(3), labelled)
+
+
+def _days_from_today(days: int) -> Resolver:
+    def resolve(m: re.Match[str], now: datetime, labelled: bool) -> Reading:
+        return Reading(now.date() + timedelta(days=days))
+
+    return resolve
+
+
+def resolve_in_n(m: re.Match[str], now: datetime, labelled: bool) -> Reading | None:
+    """« dans 3 jours », « sous 48h », « d'ici 2 semaines », « dans un mois »."""
+    amount = number_value(m.group(1))
+    if amount is None:
+        return None
+    today = now.date()
+    unit = m.group(2)
+    if unit.startswith(("jour", "j")):
+        return Reading(today + timedelta(days=int(amount)))
+    if unit.startswith("sem"):
+        return Reading(today + timedelta(days=7 * int(amount)))
+    if unit.startswith("mois"):
+        return Reading(_add_months(today, int(amount)))
+    return Reading((now + timedelta(hours=min(amount, 24 * 400))).date())
+
+
+def resolve_within(m: re.Match[str], now: datetime, labelled: bool) -> Reading:
+    """« sous huitaine », « sous quinzaine »."""
+    days = 7 if m.group(1) in {"huitaine", "8 jours"} else 14
+    return Reading(now.date() + timedelta(days=days))
+
+
+def resolve_weekday(m: re.Match[str], now: datetime, labelled: bool) -> Reading:
+    """The next such day after today; « ce mardi » said on a Tuesday is today."""
+    today = now.date()
+    ahead = (WEEKDAYS.index(m.group(2)) - today.weekday()) % 7
+    this_one = m.group(1) in {"ce", "cette"} and not m.group(3)
+    if ahead == 0 and not this_one:
+        ahead = 7
+    return Reading(today + timedelta(days=ahead))
+
+
+def resolve_weekend(m: re.Match[str], now: datetime, labelled: bool) -> Reading:
+    today = now.date()
+    return Reading(today + timedelta(days=(5 - today.weekday()) % 7))
+
+
+def resolve_next_week(m: re.Match[str], now: datetime, labelled: bool) -> Reading:
+    """Its Monday."""
+    today = now.date()
+    return Reading(today + timedelta(days=7 - today.weekday()))
+
+
+def resolve_month_end(m: re.Match[str], now: datetime, labelled: bool) -> Reading:
+    today = now.date()
+    return Reading(today.replace(day=calendar.monthrange(today.year, today.month)[1]))
+
+
+def resolve_day_of_month(m: re.Match[str], now: datetime, labelled: bool) -> Reading | None:
+    """« le 12 », « semaine du 14 »: this month's, or next month's if passed."""
+    value = _next_monthly(now.date(), int(m.group(1)))
+    return Reading(value) if value is not None else None
+
+
+def resolve_time_of_day(m: re.Match[str], now: datetime, labelled: bool) -> Reading | None:
+    """« avant 16h », « 9:30 »: today, but only when no day is said (weak)."""
+    hour = int(m.group(1) or m.group(3))
+    minute = int(m.group(2) or m.group(4) or 0)
+    if hour > 23 or minute > 59:
+        return None
+    return Reading(now.date(), weak=True)
+
+
+DATE_RULES: Final[tuple[DateRule, ...]] = (
+    DateRule(
+        "numeric",
+        re.compile(
+            r"(?<![\d/.,:])(\d{1,2})\s?([/.-])\s?(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\d/]|[.,]\d)"
+            rf"(?!{_UNIT_AFTER})"
+        ),
+        resolve_numeric,
+    ),
+    DateRule(
+        "day_month_words",
+        re.compile(rf"\b(1er|premier|\d{{1,2}})\s?(?:-\s?)?({_MONTH_ALT})\b\.?(?:\s?(\d{{4}}))?"),
+        resolve_day_month_words,
+    ),
+    DateRule(
+        "after_tomorrow", re.compile(r"\bapres[- ]?demain\b|\bapredemain\b"), _days_from_today(2)
+    ),
+    DateRule("before_yesterday", re.compile(r"\bavant[- ]?hier\b"), _days_from_today(-2)),
+    DateRule("tomorrow", re.compile(r"\bdemain\b|\bdem1\b|\bdmain\b"), _days_from_today(1)),
+    DateRule("yesterday", re.compile(r"\bhier\b"), _days_from_today(-1)),
+    DateRule(
+        "today",
+        re.compile(
+            r"\baujourd ?'? ?hui\b|\bauj\b|\bajd\b|\bce (?:midi|soir|matin|jour)\b|"
+            r"\bcet (?:apres[- ]?midi|aprem|aprem's)\b|\bcette (?:nuit|apres[- ]?midi|aprem)\b|"
+            r"\bdans la journee\b|\btout a l'heure\b|\btantot\b|\bce jour\b|\bimmediatement\b|"
+            r"\btout de suite\b|\bde suite\b"
+        ),
+        _days_from_today(0),
+    ),
+    DateRule(
+        "in_n",
+        re.compile(
+            rf"\b(?:dans|sous|d'ici|d ici|en)\s(?:les\s)?(\d{{1,3}}|{_NUMWORD_ALT})\s?"
+            r"(jours?|j|semaines?|sem|heures?|h|mois)\b"
+        ),
+        resolve_in_n,
+    ),
+    DateRule(
+        "within", re.compile(r"\bsous (huitaine|quinzaine|8 jours|15 jours)\b"), resolve_within
+    ),
+    DateRule(
+        "weekday",
+        re.compile(
+            r"\b(?:(ce|cette|des|dès) )?(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)"
+            r"(?:s)?(?: (prochain))?\b"
+        ),
+        resolve_weekday,
+    ),
+    DateRule("weekend", re.compile(r"\b(?:ce|le) (?:week[- ]?end|we)\b"), resolve_weekend),
+    DateRule("next_week", re.compile(r"\b(?:la )?semaine prochaine\b"), resolve_next_week),
+    DateRule("month_end", re.compile(r"\bfin (?:du|de) mois\b"), resolve_month_end),
+    DateRule(
+        "week_of",
+        re.compile(rf"\bsemaine du (\d{{1,2}})(?:\s?(?:{_MONTH_ALT}))?\b"),
+        resolve_day_of_month,
+    ),
+    DateRule(
+        "day_of_month",
+        re.compile(
+            r"\b(?:le|au|du|jusqu'au|jusqu au|avant le|pour le|d'ici le|ce)\s(\d{1,2})(?:er)?\b"
+            rf"(?![/.,:-]\d|\s?(?:{_MONTH_ALT})\b|{_UNIT_AFTER}|\s?(?:h|heures?|eme|e)\b)"
+        ),
+        resolve_day_of_month,
+    ),
+    DateRule(
+        "time_of_day",
+        re.compile(r"(?<![\d,.])(\d{1,2})\s?(?:h|heures?)(?:\s?(\d{2}))?\b|\b(\d{1,2}):(\d{2})\b"),
+        resolve_time_of_day,
+    ),
+)
+
+
+def find_dates(
+    text: str,
+    now: datetime,
+    skip: Iterable[tuple[int, int]] = (),
+) -> list[DateHit]:
+    """Every date in folded ``text`` (``now`` already in the network's time zone)."""
+    taken: list[tuple[int, int]] = list(skip)
+    hits: list[DateHit] = []
+    for rule in DATE_RULES:
+        for m in rule.pattern.finditer(text):
+            if not _free(taken, m.start(), m.end()):
+                continue
+            kind = date_kind_before(text, m.start())
+            reading = rule.resolve(m, now, kind is not None)
+            if reading is None:
+                continue
+            written = m.group(0).strip()
+            hits.append(DateHit(m.start(), m.end(), reading.value, written, kind, reading.weak))
+            taken.append((m.start(), m.end()))
+    hits.sort(key=lambda h: h.start)
+    return hits
+
+
+def _free(taken: list[tuple[int, int]], start: int, end: int) -> bool:
+    return all(end <= s or start >= e for s, e in taken)
+
+
+def date_kind_before(text: str, start: int) -> DateKind | None:
     """ "DLC 12/12", "à consommer de préférence avant le …": the kind of date written."""
     window = text[max(0, start - 45) : start]
-    found: DateKind | None = None
-    for m in _KIND_RE.finditer(window):
-        found = "ddm" if m.group(1) else "dlc"
-    if found is None:
+    labels = list(_KIND_RE.finditer(window))
+    if not labels:
         return None
-    last = max(m.end() for m in _KIND_RE.finditer(window))
-    between = window[last:]
     # Another date, or the end of the clause, between the label and this date: not its date.
-    if re.search(r"\d{1,2}[/.-]\d{1,2}|[,;]|\bet\b|\bou\b", between):
+    if _DATE_OR_CLAUSE_END_RE.search(window[max(m.end() for m in labels) :]):
         return None
-    return found
+    return "ddm" if labels[-1].group(1) else "dlc"

@@ -1,26 +1,28 @@
 """Reading one message: ``understand(text, now, gazetteer)`` → :class:`Understanding`.
 
-The steps, each over the folded text (lower case, no accents):
-1. a leading command (``/besoin``, ``prendre 12``…) fixes the intent or its direction;
-2. actions on a post (claim, done, cancel) need a post number or a clear verb;
-3. list and help questions;
-4. otherwise the direction (request or offer) comes from weighted cue words, and the
-   family (food or shared resource) from what the message names first;
-5. dates, amounts and the commune are read outside the spans already used (a post number
-   is not a quantity, a date is not a post number).
+A short pipeline over the folded text (lower case, no accents), in the contract's order:
+1. normalise, put a greeting aside, read a leading command (words from ``vocabulary.py``);
+2. the intent: the first of :data:`INTENT_RULES` that reads one — a command's action on a post,
+   list or help, or post direction; then, without a command, an action on a post (a claim,
+   done or cancel verb with a post number), a list or help question, and the direction of a
+   post from weighted cue words, its family (food or shared resource) from what is named first;
+3. category and the "what"; dates (``dates.DATE_RULES``), amounts and the commune, each read
+   outside the spans already used (a post number is not a quantity, a date is not a post
+   number); urgency and cold chain; the confidence.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Final, Literal
 from zoneinfo import ZoneInfo
 
 from . import lexicon as lx
+from . import vocabulary
 from .dates import DateHit, find_dates
 from .gazetteer import Gazetteer
 from .model import RESOURCE_CATEGORIES, Intent, Understanding
@@ -29,23 +31,19 @@ from .text import Folded, fold, readable, word_set
 
 Direction = Literal["request", "offer"]
 
-# -- commands ------------------------------------------------------------------------------
-_COMMANDS: Final[dict[str, str]] = {
-    **dict.fromkeys(("besoin", "besoins", "need", "demande"), "request"),
-    **dict.fromkeys(("urgent", "urgence", "sos"), "urgent"),
-    **dict.fromkeys(("don", "dons", "surplus", "offre", "offer", "donner", "donne"), "offer"),
-    **dict.fromkeys(("materiel", "equipement", "ressource", "ressources", "mat"), "equipment"),
-    **dict.fromkeys(("prendre", "prends", "take", "claim", "reserver", "reserve"), "claim"),
-    **dict.fromkeys(("fait", "done", "termine", "recupere", "livre", "fini"), "done"),
-    **dict.fromkeys(("annuler", "annule", "cancel", "supprimer", "retirer"), "cancel"),
-    **dict.fromkeys(("liste", "list", "annonces", "voir", "lister"), "list"),
-    **dict.fromkeys(("aide", "help", "start", "aider", "commandes"), "help"),
-}
-# Without a slash (WhatsApp), only these open a command, and only in these shapes.
+
+# -- commands (words from vocabulary.py) ---------------------------------------------------
+def _alternation(words: tuple[str, ...]) -> str:
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
+# Without a slash (WhatsApp), only these shapes open a command: an action on a post number,
+# a post word followed by the goods (not « don de », which the free reading takes), or a
+# list / help word alone.
 _BARE_COMMAND_RE: Final = re.compile(
-    r"^(?:(prendre|fait|annuler|annule)\s#?\d{1,6}\b"
-    r"|(don|surplus|materiel|besoin)\b(?!\s(?:de|d'|d|du|des|urgent)\b)(?!\s?:?\s?$)"
-    r"|(liste|aide|help)\W*$)"
+    rf"^(?:({_alternation(vocabulary.bare_words('post_number'))})\s#?\d{{1,6}}\b"
+    rf"|({_alternation(vocabulary.post_heads())})\b(?!\s(?:de|d'|d|du|des|urgent)\b)(?!\s?:?\s?$)"
+    rf"|({_alternation(vocabulary.bare_words('alone'))})\W*$)"
 )
 _SLASH_RE: Final = re.compile(r"^/([a-z]+)(?:@\w+)?\b")
 
@@ -125,15 +123,11 @@ class _Command:
 def _command(text: str) -> _Command | None:
     m = _SLASH_RE.match(text)
     if m:
-        kind = _COMMANDS.get(m.group(1))
-        return _Command(kind, m.end()) if kind else _Command("unknown", m.end())
+        return _Command(vocabulary.reading_of(m.group(1)) or "unknown", m.end())
     m = _BARE_COMMAND_RE.match(text)
     if m:
         word = m.group(1) or m.group(2) or m.group(3)
-        if word == "besoin":
-            return None  # "besoin 30kg riz": the free reading gets it right, with its cues
-        kind = _COMMANDS.get(word, "unknown")
-        return _Command(kind, len(word))
+        return _Command(vocabulary.reading_of(word) or "unknown", len(word))
     return None
 
 
@@ -465,115 +459,220 @@ def understand(
         return Understanding(intent="unknown")
 
 
-def _understand(text: str, now: datetime, gazetteer: Gazetteer, tz: str) -> Understanding:
-    local = _local_now(now, tz)
-    f = fold(readable(text if isinstance(text, str) else str(text)))
-    t = f.text
-    greet = _GREETING_RE.match(t)
-    body_start = greet.end() if greet else 0
-    command = _command(t[body_start:]) if body_start else _command(t)
-    args_start = body_start + command.end if command else body_start
-    body = t[args_start:]
+@dataclass(frozen=True)
+class _Message:
+    """A message normalised, its command (if any) and what every later rule reads."""
 
-    mentions = _mentions(f, args_start)
-    direction = _direction(body)
-    request_score = _score(lx.REQUEST_RES, body)[0]
-    offer_score = _score(lx.OFFER_RES, body)[0]
-    urgent = _urgent(t)
+    folded: Folded
+    args_start: int  # after a greeting and the command: where the message's own words start
+    command: _Command | None
+    mentions: list[_Mention]
+    request_score: float
+    offer_score: float
 
-    intent: Intent = "unknown"
+    @property
+    def text(self) -> str:
+        return self.folded.text
+
+    @property
+    def body(self) -> str:
+        return self.folded.text[self.args_start :]
+
+    @property
+    def cue(self) -> float:
+        return max(self.request_score, self.offer_score)
+
+
+@dataclass(frozen=True)
+class _IntentReading:
+    intent: Intent
     post_ref: int | None = None
     ref_span: tuple[int, int] | None = None
-    kind = command.kind if command else None
+    urgent: bool = False  # said by the command (/urgent)
 
-    if kind in {"claim", "done", "cancel"}:
-        intent = "claim" if kind == "claim" else "done" if kind == "done" else "cancel"
-        m = re.search(r"#?\s?(\d{1,6})\b(?![.,]\d)", body)
-        if m and not re.match(_UNIT_OR_MONTH, body[m.end() :]):
-            post_ref = int(m.group(1))
-            ref_span = (args_start + m.start(1), args_start + m.end(1))
-    elif kind == "list":
-        intent = "list"
-    elif kind == "help":
-        intent = "help"
-    elif kind in {"request", "urgent", "offer", "equipment"}:
-        if kind == "urgent":
-            urgent = True
-        if kind == "equipment":
-            wants: Direction = "offer" if offer_score > request_score else "request"
-        else:
-            wants = "offer" if kind == "offer" else "request"
-        intent = _family(wants, mentions, forced_resource=kind == "equipment")
+
+def _read_message(text: str) -> _Message:
+    folded = fold(readable(text if isinstance(text, str) else str(text)))
+    greet = _GREETING_RE.match(folded.text)
+    body_start = greet.end() if greet else 0
+    command = _command(folded.text[body_start:])
+    args_start = body_start + command.end if command else body_start
+    body = folded.text[args_start:]
+    return _Message(
+        folded,
+        args_start,
+        command,
+        _mentions(folded, args_start),
+        _score(lx.REQUEST_RES, body)[0],
+        _score(lx.OFFER_RES, body)[0],
+    )
+
+
+# -- the intent: the first rule that reads one, in the contract's order --------------------
+
+
+def _commanded_action(msg: _Message) -> _IntentReading | None:
+    """`/prendre 12`, `fait 12`, `/annuler 4`: the intent, and the post number after it."""
+    kind = msg.command.kind if msg.command else None
+    if kind not in {"claim", "done", "cancel"}:
+        return None
+    intent: Intent = "claim" if kind == "claim" else "done" if kind == "done" else "cancel"
+    m = re.search(r"#?\s?(\d{1,6})\b(?![.,]\d)", msg.body)
+    if m is None or re.match(_UNIT_OR_MONTH, msg.body[m.end() :]):
+        return _IntentReading(intent)
+    span = (msg.args_start + m.start(1), msg.args_start + m.end(1))
+    return _IntentReading(intent, int(m.group(1)), span)
+
+
+def _commanded_question(msg: _Message) -> _IntentReading | None:
+    kind = msg.command.kind if msg.command else None
+    if kind == "list":
+        return _IntentReading("list")
+    return _IntentReading("help") if kind == "help" else None
+
+
+def _commanded_post(msg: _Message) -> _IntentReading | None:
+    """`/besoin`, `/urgent`, `/don`, `/materiel`: the direction; the family from what is named."""
+    kind = msg.command.kind if msg.command else None
+    if kind not in {"request", "urgent", "offer", "equipment"}:
+        return None
+    wants: Direction
+    if kind == "equipment":
+        wants = "offer" if msg.offer_score > msg.request_score else "request"
     else:
-        action = _action(f, args_start, max(request_score, offer_score))
-        if action is not None:
-            intent, post_ref, ref_span = action
-        elif lx.LIST_RE.search(body):
-            intent = "list"
-        elif lx.HELP_RE.search(body):
-            intent = "help"
-        elif direction is not None:
-            intent = _family(direction, mentions, forced_resource=False)
-            if intent in {"need", "offer"} and not mentions and max(request_score, offer_score) < 2:
-                intent = "unknown"
+        wants = "offer" if kind == "offer" else "request"
+    intent = _family(wants, msg.mentions, forced_resource=kind == "equipment")
+    return _IntentReading(intent, urgent=kind == "urgent")
 
-    skip = [ref_span] if ref_span else []
-    hits = find_dates(t, local, skip)
-    deadline, date_kind, invalid = _deadline(hits)
-    spans = [(h.start, h.end) for h in hits] + skip
-    people = any(m.category == "benevoles" for m in mentions)
-    amounts = find_amounts(t, spans, people=people)
-    amount = None if intent in {"list", "help"} else _amount_for(amounts, mentions, intent, f)
 
-    category: str | None = None
+def _free_action(msg: _Message) -> _IntentReading | None:
+    """« je prends le 12 », « 21 récupéré », « annule le 4 » (no command)."""
+    if msg.command is not None and msg.command.kind != "unknown":
+        return None
+    action = _action(msg.folded, msg.args_start, msg.cue)
+    return _IntentReading(*action) if action is not None else None
+
+
+def _free_question(msg: _Message) -> _IntentReading | None:
+    """« qu'est-ce qu'il y a ? » is a list, « comment ça marche ? » help."""
+    if msg.command is not None and msg.command.kind != "unknown":
+        return None
+    if lx.LIST_RE.search(msg.body):
+        return _IntentReading("list")
+    if lx.HELP_RE.search(msg.body):
+        return _IntentReading("help")
+    return None
+
+
+def _free_post(msg: _Message) -> _IntentReading | None:
+    """The direction from weighted cues, the family from what is named first; a weak cue
+    naming nothing the lexicon knows is chat."""
+    if msg.command is not None and msg.command.kind != "unknown":
+        return None
+    direction = _direction(msg.body)
+    if direction is None:
+        return None
+    intent = _family(direction, msg.mentions, forced_resource=False)
+    if intent in {"need", "offer"} and not msg.mentions and msg.cue < 2:
+        return None
+    return _IntentReading(intent)
+
+
+INTENT_RULES: Final[tuple[Callable[[_Message], _IntentReading | None], ...]] = (
+    _commanded_action,
+    _commanded_question,
+    _commanded_post,
+    _free_action,
+    _free_question,
+    _free_post,
+)
+
+
+def _intent(msg: _Message) -> _IntentReading:
+    for rule in INTENT_RULES:
+        reading = rule(msg)
+        if reading is not None:
+            return reading
+    return _IntentReading("unknown")
+
+
+# -- the fields --------------------------------------------------------------------------
+
+
+def _category(intent: Intent, mentions: list[_Mention]) -> str | None:
     if intent in {"need", "offer"}:
-        category = _food_category(mentions)
-    elif intent in {"equipment_request", "equipment_offer"}:
-        category = next((m.category for m in mentions if m.resource), None)
+        return _food_category(mentions)
+    if intent in {"equipment_request", "equipment_offer"}:
+        return next((m.category for m in mentions if m.resource), None)
+    return None
 
-    what: str | None = None
-    if intent in {"need", "offer", "equipment_request", "equipment_offer"}:
-        what = _what(f, mentions, category, args_start)
-        if category is None and intent in {"need", "offer"} and what is not None:
-            category = "autre"
 
-    cold = _cold(t, category) if intent != "unknown" else False
-    if category == "vehicule" and not cold:
-        pass
-    place_text = _mask(t, spans + [(a.start, a.end) for a in amounts])
-    commune = gazetteer.find_in(place_text) if intent not in {"help"} else None
+def _label(msg: _Message, intent: Intent, category: str | None) -> tuple[str | None, str | None]:
+    """The "what" of a post, and its category: goods the lexicon does not know are `autre`."""
+    if intent not in POST_INTENTS:
+        return None, category
+    what = _what(msg.folded, msg.mentions, category, msg.args_start)
+    if category is None and intent in {"need", "offer"} and what is not None:
+        category = "autre"
+    return what, category
 
+
+def _missing(
+    intent: Intent, what: str | None, category: str | None, reading: _IntentReading,
+    cold: bool, deadline: date | None, invalid: str | None,
+) -> tuple[str, ...]:  # fmt: skip
     missing: list[str] = []
-    if (
-        intent in {"need", "offer", "equipment_request", "equipment_offer"}
-        and what is None
-        and category is None
-    ):
+    if intent in POST_INTENTS and what is None and category is None:
         missing.append("what")
     if intent == "offer" and cold and deadline is None:
         missing.append("dlc")
-    if intent in {"claim", "done", "cancel"} and post_ref is None:
+    if intent in {"claim", "done", "cancel"} and reading.post_ref is None:
         missing.append("post_ref")
     if invalid is not None:
         missing.append("date")
+    return tuple(missing)
 
-    confidence, guessed = _confidence(
-        intent, command is not None, t, mentions, max(request_score, offer_score)
+
+POST_INTENTS: Final = frozenset({"need", "offer", "equipment_request", "equipment_offer"})
+
+
+def _understand(text: str, now: datetime, gazetteer: Gazetteer, tz: str) -> Understanding:
+    msg = _read_message(text)
+    t = msg.text
+    reading = _intent(msg)
+    intent = reading.intent
+
+    skip = [reading.ref_span] if reading.ref_span else []
+    hits = find_dates(t, _local_now(now, tz), skip)
+    deadline, date_kind, invalid = _deadline(hits)
+    spans = [(h.start, h.end) for h in hits] + skip
+    people = any(m.category == "benevoles" for m in msg.mentions)
+    amounts = find_amounts(t, spans, people=people)
+    amount = (
+        None
+        if intent in {"list", "help"}
+        else _amount_for(amounts, msg.mentions, intent, msg.folded)
     )
+
+    what, category = _label(msg, intent, _category(intent, msg.mentions))
+    cold = _cold(t, category) if intent != "unknown" else False
+    place_text = _mask(t, spans + [(a.start, a.end) for a in amounts])
+    commune = gazetteer.find_in(place_text) if intent != "help" else None
+    confidence, guessed = _confidence(intent, msg.command is not None, t, msg.mentions, msg.cue)
     return Understanding(
         intent=intent,
-        urgent=urgent,
+        urgent=reading.urgent or _urgent(t),
         category=category,
         quantity=amount.value if amount else None,
         unit=amount.unit if amount else None,
         deadline=deadline,
         place=commune.name if commune else None,
         cold_chain=cold,
-        post_ref=post_ref,
+        post_ref=reading.post_ref,
         what=what,
         date_kind=date_kind,
         invalid_date=invalid,
-        missing=tuple(missing),
+        missing=_missing(intent, what, category, reading, cold, deadline, invalid),
         confidence=confidence,
         guessed=guessed,
     )

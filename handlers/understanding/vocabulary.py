@@ -1,0 +1,158 @@
+"""The command words, defined once: the dispatcher's table, the parser and /aide read them here.
+
+Each command has its canonical name (the one /aide shows and the rights table is keyed by),
+its synonyms (French and English, singular and plural, written folded: lower case, no
+accents — typed words are folded the same way, so /Matériel is /materiel), what the parser
+reads from it, and whether it may be written without the slash (WhatsApp has no command menu).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from typing import Final, Literal
+
+# What the parser reads from a command: an intent, or a direction whose family (food or shared
+# resource) still comes from what the message names ("equipment": resource, direction by its
+# wording; "urgent": a request that is urgent).
+CommandReading = Literal[
+    "request", "urgent", "offer", "equipment", "claim", "done", "cancel", "list", "help"
+]
+# How the command may be written without its slash: never; followed by a post number
+# (`prendre 12`, not `prendre soin`); or alone (`liste`), the dispatcher deciding which
+# arguments a bare word may take.
+BareUse = Literal["never", "post_number", "alone"]
+
+
+@dataclass(frozen=True)
+class CommandWords:
+    name: str
+    synonyms: tuple[str, ...] = ()
+    reads_as: CommandReading | None = None
+    bare: BareUse = "never"
+    # Which of its words may be written bare (None: all). A bare word followed by a number is a
+    # command, so everyday verbs (« prends 2 cagettes du 12 », « livre 12 cartons ») stay
+    # slash-only and are left to the free reading.
+    bare_only: tuple[str, ...] | None = None
+    # Words that, opening a free message and followed by the goods (« don 4 cagettes de
+    # pommes »), read as this command; the dispatcher leaves them to the free reading.
+    post_heads: tuple[str, ...] = ()
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return (self.name, *self.synonyms)
+
+    @property
+    def bare_words(self) -> tuple[str, ...]:
+        if self.bare == "never":
+            return ()
+        return self.words if self.bare_only is None else self.bare_only
+
+
+VOCABULARY: Final[tuple[CommandWords, ...]] = (
+    CommandWords("start", ("demarrer", "rejoindre", "join"), "help", "alone"),
+    CommandWords("aide", ("help", "aider", "commandes"), "help", "alone"),
+    CommandWords("besoin", ("demande", "need", "besoins", "demandes", "needs"), "request"),
+    CommandWords(
+        "don",
+        ("offre", "surplus", "offer", "dons", "offres", "offers", "give", "donner", "donne"),
+        "offer",
+        post_heads=("don", "surplus"),
+    ),
+    CommandWords(
+        "materiel",
+        ("equipement", "equipements", "equipment", "ressource", "ressources", "mat"),
+        "equipment",
+        post_heads=("materiel",),
+    ),
+    CommandWords("urgent", ("urgence", "sos"), "urgent"),
+    CommandWords(
+        "prendre",
+        ("prends", "take", "claim", "reserver", "reserve"),
+        "claim",
+        "post_number",
+        ("prendre", "take", "claim"),
+    ),
+    CommandWords(
+        "fait",
+        ("done", "recupere", "termine", "livre", "fini"),
+        "done",
+        "post_number",
+        ("fait", "done", "recupere"),
+    ),
+    CommandWords(
+        "annuler",
+        ("annule", "cancel", "supprimer"),
+        "cancel",
+        "post_number",
+        ("annuler", "annule", "cancel"),
+    ),
+    CommandWords("corriger", ("fix", "edit"), None, "post_number"),
+    CommandWords(
+        "liste", ("list", "annonces", "voir", "lister"), "list", "alone", ("liste", "list")
+    ),
+    CommandWords("mes", ("mine",), None, "alone"),
+    CommandWords("inviter", ("invite",)),
+    CommandWords("langue", ("language", "lang")),
+    CommandWords("numero", ("number",), None, "alone"),
+    CommandWords("lier", ("link",), None, "alone"),
+    CommandWords("alerte", ("alert",)),
+    CommandWords("digest", ("point",)),
+    CommandWords("arrivees", ("arrivals",)),
+    CommandWords("relancer", ("relaunch",), None, "post_number"),
+    # Bare too: WhatsApp shows the « Confirmer l'urgence » choice as « CONFIRMER 12 ».
+    CommandWords("confirmer", ("confirm",), None, "post_number"),
+    CommandWords("invitations", ("invites",)),
+    CommandWords("revoquer", ("revoke",)),
+    CommandWords("membres", ("members",)),
+    # Not a synonym of /annuler: it removes a member (see handlers/membership.py).
+    CommandWords("retirer", ("remove",)),
+    CommandWords("promouvoir", ("promote",)),
+    CommandWords("retrograder", ("demote",)),
+    CommandWords("quitter", ("leave",)),
+)
+
+
+def _by_word(vocabulary: tuple[CommandWords, ...]) -> dict[str, CommandWords]:
+    found: dict[str, CommandWords] = {}
+    for entry in vocabulary:
+        for word in entry.words:
+            if word in found:
+                raise ValueError(f"command word {word!r} belongs to /{found[word].name} too")
+            found[word] = entry
+    return found
+
+
+BY_WORD: Final[dict[str, CommandWords]] = _by_word(VOCABULARY)
+BY_NAME: Final[dict[str, CommandWords]] = {entry.name: entry for entry in VOCABULARY}
+
+
+def fold_word(word: str) -> str:
+    """How a typed command word is compared: /Matériel is /materiel."""
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def command_words(name: str) -> CommandWords:
+    """The entry of a canonical name (KeyError for a command the vocabulary lacks)."""
+    return BY_NAME[name]
+
+
+def reading_of(word: str) -> CommandReading | None:
+    """What the parser reads from a folded command word (None: not a post command)."""
+    entry = BY_WORD.get(word)
+    return entry.reads_as if entry else None
+
+
+def bare_words(bare: BareUse) -> tuple[str, ...]:
+    """The words the parser reads as commands without a slash, for one bare use."""
+    return tuple(
+        word
+        for entry in VOCABULARY
+        if entry.reads_as is not None and entry.bare == bare
+        for word in entry.bare_words
+    )
+
+
+def post_heads() -> tuple[str, ...]:
+    return tuple(word for entry in VOCABULARY for word in entry.post_heads)
