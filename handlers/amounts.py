@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from handlers.context import Context, UserError
 from handlers.formatting import quantity
 from handlers.texts import t
-from handlers.understanding import understand
+from handlers.understanding import understand_amount
 
 # Beyond these a quantity is surely a typo (100 t of food, 100,000 cartons in one post).
 MAX_QUANTITY = 100_000.0
@@ -43,10 +43,10 @@ def parse_amount(ctx: Context, text: str, usage_key: str) -> Amount | None:
         value = float(text.replace(",", "."))
         unit: str | None = None
     else:
-        understood = understand(text, ctx.now, ctx.gazetteer, ctx.config.timezone)
-        if understood.quantity is None:
+        amount = understand_amount(text)
+        if amount is None:
             raise UserError(t(ctx.lang, usage_key))
-        value, unit = float(understood.quantity), understood.unit
+        value, unit = float(amount.value), amount.unit
     check_quantity(ctx, value, unit)
     return Amount(value, unit)
 

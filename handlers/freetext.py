@@ -81,7 +81,7 @@ async def route(ctx: Context, understood: Understanding, text: str) -> Effects:
         return Effects.reply(Outgoing(t(ctx.lang, "greeting_reply")))
     if text.strip().lower().startswith(THANKS):
         return Effects.reply(Outgoing(t(ctx.lang, "thanks_reply")))
-    if understood.quantity is not None:
+    if understood.what is not None:
         # "500 g de sel": goods and an amount, but given or wanted? Their words come back
         # ready to send, so nothing they typed is lost.
         echo = " ".join(text.split())[:ECHO_LENGTH]

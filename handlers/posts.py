@@ -20,7 +20,13 @@ from handlers.context import (
 from handlers.formatting import post_details, post_headline
 from handlers.messages import Choice, Outgoing
 from handlers.texts import t
-from handlers.understanding import Understanding, check_offer_dates, names_goods, understand
+from handlers.understanding import (
+    Understanding,
+    check_offer_dates,
+    names_goods,
+    understand,
+    understand_details,
+)
 from storage import drafts, members, posts
 from storage.models import NewPost, Post, PostKind
 from storage.outbox import PRIORITY_NOTIFICATION, PRIORITY_URGENT
@@ -118,7 +124,7 @@ async def answer_draft(ctx: Context, draft: drafts.Draft, answer: str) -> Effect
     member = ctx.need_member()
     data = json.loads(draft.payload)
     understood = _understanding_from_json(data["understood"])
-    reply = understand(answer, ctx.now, ctx.gazetteer, ctx.config.timezone)
+    reply = understand_details(answer, ctx.now, ctx.gazetteer, ctx.config.timezone)
     echo = " ".join(answer.split())[:ECHO_LENGTH]
     if draft.question in (QUESTION_DLC, QUESTION_DATE):
         if reply.deadline is None:

@@ -5,7 +5,13 @@ Pure functions over text: no I/O apart from loading the packaged commune data on
 
 from .gazetteer import Commune, Gazetteer, load_gazetteer
 from .model import CONTRACT_KEYS, INTENTS, Intent, Understanding
-from .parser import contract_json_lines, understand, understand_correction
+from .parser import (
+    contract_json_lines,
+    understand,
+    understand_amount,
+    understand_correction,
+    understand_details,
+)
 from .replies import Reply, ReplyKind, names_goods, read_reply
 from .safety import SafetyVerdict, check_offer_dates
 
@@ -25,5 +31,7 @@ __all__ = [
     "names_goods",
     "read_reply",
     "understand",
+    "understand_amount",
     "understand_correction",
+    "understand_details",
 ]

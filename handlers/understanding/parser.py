@@ -636,7 +636,20 @@ def _missing(
 POST_INTENTS: Final = frozenset({"need", "offer", "equipment_request", "equipment_offer"})
 
 
-def _understand(text: str, now: datetime, gazetteer: Gazetteer, tz: str) -> Understanding:
+def understand_details(
+    text: str, now: datetime, gazetteer: Gazetteer, tz: str = "Europe/Paris"
+) -> Understanding:
+    """Every field a fragment states (« vendredi », « 30 kg à Narbonne »), whatever its intent:
+    the answer to a question about a post is read for that post. Pure; never raises."""
+    try:
+        return _understand(text, now, gazetteer, tz, whole_message=False)
+    except Exception:  # a bug must not take a conversation down: nothing read
+        return Understanding(intent="unknown")
+
+
+def _understand(
+    text: str, now: datetime, gazetteer: Gazetteer, tz: str, whole_message: bool = True
+) -> Understanding:
     msg = _read_message(text)
     t = msg.text
     reading = _intent(msg)
@@ -655,6 +668,8 @@ def _understand(text: str, now: datetime, gazetteer: Gazetteer, tz: str) -> Unde
     )
 
     what, category = _label(msg, intent, _category(intent, msg.mentions))
+    if whole_message and intent not in POST_INTENTS:
+        return _not_a_post(msg, reading, amount, deadline)
     cold = _cold(t, category) if intent != "unknown" else False
     place_text = _mask(t, spans + [(a.start, a.end) for a in amounts])
     commune = gazetteer.find_in(place_text) if intent != "help" else None
@@ -676,6 +691,34 @@ def _understand(text: str, now: datetime, gazetteer: Gazetteer, tz: str) -> Unde
         confidence=confidence,
         guessed=guessed,
     )
+
+
+def _not_a_post(
+    msg: _Message, reading: _IntentReading, amount: Amount | None, deadline: date | None
+) -> Understanding:
+    """Only what applies (the contract's labels): a claim, done or cancel keeps its post and
+    the amount taken; a question, thanks or chat carries no post fields. Chat that names goods
+    with an amount (« 500 g de sel ») keeps their label in `what`, so the bot can ask whether
+    they are given or wanted."""
+    intent = reading.intent
+    confidence, guessed = _confidence(
+        intent, msg.command is not None, msg.text, msg.mentions, msg.cue
+    )
+    if intent in {"claim", "done", "cancel"}:
+        return Understanding(
+            intent=intent,
+            quantity=amount.value if amount else None,
+            unit=amount.unit if amount else None,
+            post_ref=reading.post_ref,
+            deadline=deadline if intent == "claim" else None,  # when they come for it
+            missing=("post_ref",) if reading.post_ref is None else (),
+            confidence=confidence,
+            guessed=guessed,
+        )
+    goods = None
+    if intent == "unknown" and amount is not None and msg.mentions:
+        goods = _what(msg.folded, msg.mentions, _food_category(msg.mentions), msg.args_start)
+    return Understanding(intent=intent, what=goods, confidence=confidence, guessed=guessed)
 
 
 def _confidence(
@@ -711,6 +754,18 @@ def contract_json_lines(
     for text in texts:
         result = understand(text, now, gazetteer, tz)
         yield json.dumps(result.to_contract(), ensure_ascii=False, separators=(",", ":"))
+
+
+def understand_amount(text: str) -> Amount | None:
+    """The amount stated after a post number (`/prendre 12 10 kg`, `/fait 12 deux cagettes`):
+    read as a claim's amount is, whatever else the words say. Pure; never raises."""
+    try:
+        msg = _read_message(text)
+        people = any(m.category == "benevoles" for m in msg.mentions)
+        amounts = find_amounts(msg.text, [], people=people)
+        return _amount_for(amounts, msg.mentions, "claim", msg.folded)
+    except Exception:  # a bug must not take a conversation down: no amount read
+        return None
 
 
 def understand_correction(
