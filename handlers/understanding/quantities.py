@@ -77,7 +77,7 @@ MIXED_RE: Final = re.compile(
 # "une vingtaine de bidons", "deux centaines de kilos", "une bonne vingtaine", "une demi-douzaine"
 APPROX_RE: Final = re.compile(
     rf"\b(?:(des|plusieurs|quelques|ces|{NUMBER_WORD_RE}|\d+)\s)?"
-    rf"(?:(?:bonne|petite|grosse|grande|belle|courte|large)\s)?(?:demi[- ])?({_APPROX})s?\b"
+    rf"(?:(?:bonne|petite|grosse|grande|belle)s?\s)?(?:demi[- ])?({_APPROX})s?\b"
     rf"(?:\s(?:de|d')\s?(\w+(?: \w+)?))?"
 )
 DEMI_RE: Final = re.compile(rf"\b(?:une |un )?demi[- ]({_UNIT_ALT})\b")
@@ -230,7 +230,7 @@ def counted_amounts(text: str, people: bool = False) -> Iterator[Amount]:
         before = text[max(0, m.start() - 12) : m.start()].split()
         prev = before[-1] if before else ""
         if _follows_non_amount_word(text, m.start(), prev) or (
-            prev in POST_WORDS and unit_word is None and _counts_nothing(noun)
+            _elided(prev) in POST_WORDS and unit_word is None and _counts_nothing(noun)
         ):
             continue
         word_number = not raw[0].isdigit()
@@ -255,6 +255,11 @@ def counted_amounts(text: str, people: bool = False) -> Iterator[Amount]:
 def _follows_non_amount_word(text: str, start: int, prev: str) -> bool:
     """ "taille 4", "avant 16", "#12", "n°3": the number is not an amount."""
     return prev in NOT_AMOUNT_BEFORE or prev.endswith(("n°", "#")) or text[start - 1 : start] == "#"
+
+
+def _elided(word: str) -> str:
+    """ "l'offre" → "offre"."""
+    return word.rsplit("'", 1)[-1]
 
 
 def _counts_nothing(noun: str | None) -> bool:
