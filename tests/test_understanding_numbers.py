@@ -311,6 +311,19 @@ def test_a_claim_keeps_its_amount_and_its_post(
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "on offre 4 cagettes, on les récupère demain",
+        "l'épicerie offre 4 cagettes, je les récupère demain",
+    ],
+)
+def test_an_offer_verb_before_an_amount_is_no_post_number(gazetteer: Gazetteer, text: str) -> None:
+    """A claim verb later in the message must not make « offre 4 » a claim on post 4."""
+    u = understand(text, NOW, gazetteer)
+    assert (u.intent, u.post_ref, u.quantity, u.unit) == ("offer", None, 4, "cagette")
+
+
+@pytest.mark.parametrize(
     "text", ["l'offre 12 est prise", "suite à l'annonce 12 merci", "la demande 7", "offre 12"]
 )
 def test_a_bare_number_after_a_post_word_is_the_post_not_an_amount(text: str) -> None:
