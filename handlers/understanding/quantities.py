@@ -86,9 +86,12 @@ MULTIPLIED_RE: Final = re.compile(
     rf"(?<![\w,.])(\d+)\s?{_TIMES}(?:\s?(\d+(?:[.,]\d+)?))?\s(?:({_UNIT_ALT})\b|([a-z][a-z']*))"
 )
 # "cartons de lait x4": the sign after the goods counts them (when no other goods follow).
+_WORD_RE: Final = re.compile(r"[a-z][a-z']*")
 _THEN = r"(?:et|ou|pour|a|dispo|svp|merci|demain)"
+# The sign is found first and the goods read back from it: a pattern that starts at the goods
+# would be tried at every word of every message.
 TRAILING_TIMES_RE: Final = re.compile(
-    rf"((?:[a-z][a-z']*\s){{0,2}}[a-z][a-z']*)\s(?:{_TIMES})\s?(\d+)\b(?![.,]?\d)(?!\s?(?!{_THEN}\b)[a-z])"
+    rf"(?<=[a-z'])\s{_TIMES}\s?(\d+)\b(?![.,]?\d)(?!\s?(?!{_THEN}\b)[a-z])"
 )
 AMOUNT_RE: Final = re.compile(
     rf"(?<![\d,./:])({_NUMBER})(?![\d])\s?(?:-\s?)?"
@@ -123,7 +126,6 @@ NOT_COUNTED: Final = word_set(
     """
 )
 PEOPLE_NOUNS: Final = frozenset({"personnes", "personne", "gens", "adultes"})
-NUMBER_ONLY_RE: Final = re.compile(rf"^(?:{_NUMBER})$")
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,8 @@ def mixed_amounts(text: str) -> Iterator[Amount]:
 def approximate_amounts(text: str) -> Iterator[Amount]:
     """ "une dizaine de bidons" → 10, "deux centaines de kilos" → 200 kg; "des centaines"
     and "quelques dizaines" give no number."""
+    if "aine" not in text and "millier" not in text:
+        return  # every approximate word ends so; most messages have none
     for m in APPROX_RE.finditer(text):
         lead = m.group(1)
         if lead in {"des", "plusieurs", "quelques", "ces"}:
@@ -209,13 +213,13 @@ def multiplied_amounts(text: str) -> Iterator[Amount]:
         elif noun in COUNT_WORDS or (m.group(2) is None and len(noun or "") >= 3):
             yield Amount(m.start(), m.end(), count * size, "unite", noun, noun in COUNT_WORDS)
     for m in TRAILING_TIMES_RE.finditer(text):
-        words = m.group(1).split()
-        if words[-1] in NOT_AMOUNT_NEXT | NOT_COUNTED:
+        words = _WORD_RE.findall(text, max(0, m.start() - 40), m.start())[-3:]
+        if not words or words[-1] in NOT_AMOUNT_NEXT | NOT_COUNTED:
             continue
         # "cartons de lait x4" counts the cartons, "yaourts x12" the yaourts
         goods = next((w for w in reversed(words) if w in UNIT_WORDS), words[-1])
         unit = UNIT_WORDS[goods][0] if goods in UNIT_WORDS else "unite"
-        yield Amount(m.start(2) - 1, m.end(), float(m.group(2)), unit, goods)
+        yield Amount(m.start() + 1, m.end(), float(m.group(1)), unit, goods)
 
 
 def counted_amounts(text: str, people: bool = False) -> Iterator[Amount]:
