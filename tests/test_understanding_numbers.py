@@ -184,6 +184,28 @@ def test_a_half_dozen_is_six(gazetteer: Gazetteer) -> None:
     assert quantity_of(gazetteer, "à donner une demi-douzaine d'oeufs") == (6, "unite")
 
 
+@pytest.mark.parametrize(
+    ("text", "quantity", "unit"),
+    [
+        ("à donner une quinzaine de barquettes de 500 g de tomates", 7.5, "kg"),
+        ("à donner une vingtaine de sacs de 5 kg de riz", 100, "kg"),
+        ("à donner une dizaine de bouteilles de 1,5 l d'eau", 15, "l"),
+        ("à donner deux centaines de briques de 50 cl de lait", 100, "l"),
+    ],
+)
+def test_approximate_counts_of_packages_of_a_stated_size(
+    gazetteer: Gazetteer, text: str, quantity: float, unit: str
+) -> None:
+    got, got_unit = quantity_of(gazetteer, text)
+    assert got == pytest.approx(quantity) and got_unit == unit
+
+
+@pytest.mark.parametrize("number", ["quatre-vingts", "80", "quatre vingt"])
+def test_a_number_said_to_be_approximate_after_the_goods(gazetteer: Gazetteer, number: str) -> None:
+    text = f"il nous faudrait des steaks hachés {number} à peu près pour mardi"
+    assert quantity_of(gazetteer, text) == (80, "unite")
+
+
 # -- multiplication, decimals, mixed units ------------------------------------------------------
 
 

@@ -50,7 +50,8 @@ COUNT_WORDS: Final = word_set(
     barquettes bocal bocaux conserve conserves flacon flacons tube tubes canette
     canettes sachet sachets lot lots unite unites u filet filets seau seaux plateau
     plateaux boule boules tranche tranches rouleau rouleaux bac bacs fut futs poche
-    poches cageot cageots botte bottes douzaines plaque plaques boîte
+    poches cageot cageots botte bottes douzaines plaque plaques boîte baril barils jerrican
+    jerricans
     """
 )
 CONTAINERS: Final = (
@@ -79,6 +80,11 @@ APPROX_RE: Final = re.compile(
     rf"\b(?:(des|plusieurs|quelques|ces|{NUMBER_WORD_RE}|\d+)\s)?"
     rf"(?:(?:bonne|petite|grosse|grande|belle)s?\s)?(?:demi[- ])?({_APPROX})s?\b"
     rf"(?:\s(?:de|d')\s?(\w+(?: \w+)?))?"
+)
+_CONTAINER_RE: Final = re.compile(CONTAINERS)
+# "une quinzaine de barquettes de 500 g": the size after the containers counted approximately
+_SIZE_AFTER_RE: Final = re.compile(
+    rf"\s(?:de|d')\s?({_NUM})\s?(kg|kgs|kilos?|g|gr|grammes?|l|litres?|cl|ml)\b"
 )
 DEMI_RE: Final = re.compile(rf"\b(?:une |un )?demi[- ]({_UNIT_ALT})\b")
 # "4x cartons", "2 x 6 bouteilles": a count written with a multiplication sign.
@@ -182,11 +188,25 @@ def approximate_amounts(text: str) -> Iterator[Amount]:
         approx = base * mult / (2 if "demi" in m.group(0) else 1)
         noun = m.group(3)
         first = noun.split()[0] if noun else None
-        if first in UNIT_WORDS:
+        size = _package_size(text, m.start(3) + len(first)) if first else None
+        if first is not None and size is not None and _CONTAINER_RE.fullmatch(first):
+            unit, each = size[0]
+            yield Amount(m.start(), size[1], approx * each, unit, first)
+        elif first in UNIT_WORDS:
             unit, factor = UNIT_WORDS[first]
             yield Amount(m.start(), m.end(), approx * factor, unit, first)
         elif first is None or first not in NOT_AMOUNT_NEXT:
             yield Amount(m.start(), m.end(), approx, "unite", first, explicit=False)
+
+
+def _package_size(text: str, pos: int) -> tuple[tuple[str, float], int] | None:
+    """The size stated after a container ("… barquettes de 500 g"): (unit, size), its end."""
+    m = _SIZE_AFTER_RE.match(text, pos)
+    size = _value(m.group(1)) if m else None
+    if m is None or size is None:
+        return None
+    unit, factor = _unit_of(m.group(2))
+    return (unit, size * factor), m.end()
 
 
 def half_amounts(text: str) -> Iterator[Amount]:
@@ -231,6 +251,8 @@ def counted_amounts(text: str, people: bool = False) -> Iterator[Amount]:
         if value is None:
             continue
         unit_word, half, noun = m.group(2), m.group(3), m.group(4)
+        if noun == "a" and text.startswith(" peu pres", m.end()):
+            noun = "environ"  # "quatre-vingts à peu près": a count, approximately
         before = text[max(0, m.start() - 12) : m.start()].split()
         prev = before[-1] if before else ""
         if _follows_non_amount_word(text, m.start(), prev) or (
