@@ -1,11 +1,26 @@
-"""Numbers written in words or digits ("trois", "une vingtaine", "1,5")."""
+"""Numbers written in words or digits ("trois", "quatre-vingt-dix", "une vingtaine", "1,5").
+
+French number words are read by a small grammar rather than by adding word values, because
+the language multiplies as well as adds: « quatre-vingt-dix » is 4 × 20 + 10, not 4 + 20 + 10,
+and « deux cent mille » is (2 × 100) × 1000. The reader accepts the traditional spelling, the
+1990 one (hyphens everywhere: « deux-cent-vingt-et-un »), spaces for hyphens, and the common
+slips (« quatre-vingts-dix », « deux cents cinquante », « vingt-un »). It is checked against
+num2words for every number up to 1,000 and a sample to 9,999 (tests/test_understanding_numbers.py).
+
+Why not text2num (allo-media, MIT), which reads these words well: it rewrites a whole sentence
+(``alpha2digit``) and so loses the character positions that the parser needs to keep a post
+number or a date out of the amounts; its wheel is compiled (Rust), and it leaves « une » and
+« deux » as words by design. Reading one span of number words is the small part we need.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Final
 
 UNITS_WORDS: Final[dict[str, int]] = {
+    "zero": 0,
     "un": 1,
     "une": 1,
     "deux": 2,
@@ -24,18 +39,22 @@ UNITS_WORDS: Final[dict[str, int]] = {
     "quinze": 15,
     "seize": 16,
 }
+# "vingts" is the plural of « quatre-vingts »; written after other tens it is a slip we forgive.
 TENS_WORDS: Final[dict[str, int]] = {
     "vingt": 20,
+    "vingts": 20,
     "trente": 30,
     "quarante": 40,
     "cinquante": 50,
     "soixante": 60,
+    # Belgian and Swiss French
     "septante": 70,
     "huitante": 80,
     "octante": 80,
     "nonante": 90,
 }
-BIG_WORDS: Final[dict[str, int]] = {"cent": 100, "cents": 100, "mille": 1000}
+HUNDRED_WORDS: Final = frozenset({"cent", "cents"})
+THOUSAND_WORDS: Final = frozenset({"mille", "milles"})  # "milles": a common slip
 APPROX_WORDS: Final[dict[str, int]] = {
     "dizaine": 10,
     "douzaine": 12,
@@ -49,47 +68,116 @@ APPROX_WORDS: Final[dict[str, int]] = {
     "millier": 1000,
 }
 
+# The words that dates.py accepts in « dans trois jours » (no "un"/"une": articles there).
 NUMBER_WORDS: Final[dict[str, int]] = {
-    **{k: v for k, v in UNITS_WORDS.items() if k not in {"un", "une"}},
+    **{k: v for k, v in UNITS_WORDS.items() if k not in {"un", "une", "zero"}},
     **TENS_WORDS,
     "cent": 100,
     "mille": 1000,
 }
-_SIMPLE = {**UNITS_WORDS, **TENS_WORDS, **BIG_WORDS}
-_WORD_SEQ_RE: Final = re.compile(r"[a-z]+")
+
+_ALL_WORDS: Final = (*UNITS_WORDS, *TENS_WORDS, *HUNDRED_WORDS, *THOUSAND_WORDS)
+_WORD_ALT: Final = "|".join(sorted(_ALL_WORDS, key=len, reverse=True))
+NUMBER_WORD_RE: Final = (
+    rf"\b(?:{_WORD_ALT})(?:[- ](?:et[- ](?=(?:un|une|onze)\b))?(?:{_WORD_ALT}))*\b"
+)
+"""One run of number words, as a regex fragment; ``words_value`` says whether it is a number.
+
+"et" may only join "un", "une" or "onze" (« vingt et un », « soixante et onze »), so that
+« deux et trois kilos » stays two numbers."""
+
+_SEPARATORS_RE: Final = re.compile(r"[\s-]+")
+_DIGITS_RE: Final = re.compile(r"\d+(?:\.\d+)?")
+
+Tokens = Sequence[str]
+Reading = tuple[int, int]  # (value, index of the first token not read)
+
+
+def _below_20(tokens: Tokens, i: int) -> Reading | None:
+    """0–19: a unit word, or « dix-sept », « dix-huit », « dix-neuf »."""
+    if i >= len(tokens) or tokens[i] not in UNITS_WORDS:
+        return None
+    value = UNITS_WORDS[tokens[i]]
+    if value == 10 and i + 1 < len(tokens) and tokens[i + 1] in {"sept", "huit", "neuf"}:
+        return 10 + UNITS_WORDS[tokens[i + 1]], i + 2
+    return value, i + 1
+
+
+def _tail(tokens: Tokens, i: int, allowed: range) -> Reading | None:
+    """What follows a tens word: « et un », « -deux », « -dix-sept » (within ``allowed``)."""
+    joined = i < len(tokens) and tokens[i] == "et"
+    reading = _below_20(tokens, i + 1 if joined else i)
+    if reading is None or reading[0] not in allowed:
+        return None
+    if joined and reading[0] not in {1, 11}:
+        return None
+    return reading
+
+
+def _below_100(tokens: Tokens, i: int) -> Reading | None:
+    """0–99, with the vigesimal « soixante-dix » and « quatre-vingt(s)(-dix-neuf) »."""
+    if i >= len(tokens):
+        return None
+    word = tokens[i]
+    if word == "quatre" and i + 1 < len(tokens) and tokens[i + 1] in {"vingt", "vingts"}:
+        base, i, tail_range = 80, i + 2, range(1, 20)
+    elif word in TENS_WORDS:
+        base, i = TENS_WORDS[word], i + 1
+        tail_range = range(1, 20) if base == 60 else range(1, 10)
+    else:
+        return _below_20(tokens, i)
+    tail = _tail(tokens, i, tail_range)
+    return (base + tail[0], tail[1]) if tail else (base, i)
+
+
+def _below_1000(tokens: Tokens, i: int) -> Reading | None:
+    """0–999: « cent », « deux cents », « deux cent cinquante » (« douze cents » too)."""
+    if i < len(tokens) and tokens[i] in HUNDRED_WORDS:
+        hundreds, i = 1, i
+    else:
+        head = _below_100(tokens, i)
+        if head is None:
+            return None
+        if head[1] >= len(tokens) or tokens[head[1]] not in HUNDRED_WORDS or head[0] < 2:
+            return head
+        hundreds, i = head[0], head[1]
+    rest = _below_100(tokens, i + 1)
+    if rest is not None and rest[0] > 0:
+        return hundreds * 100 + rest[0], rest[1]
+    return hundreds * 100, i + 1
+
+
+def _below_million(tokens: Tokens, i: int) -> Reading | None:
+    """0–999,999: « mille », « deux mille », « mille deux cent trente »."""
+    if i < len(tokens) and tokens[i] in THOUSAND_WORDS:
+        thousands = 1
+    else:
+        head = _below_1000(tokens, i)
+        if head is None:
+            return None
+        if head[1] >= len(tokens) or tokens[head[1]] not in THOUSAND_WORDS or head[0] < 2:
+            return head
+        thousands, i = head[0], head[1]
+    rest = _below_1000(tokens, i + 1)
+    if rest is not None and rest[0] > 0:
+        return thousands * 1000 + rest[0], rest[1]
+    return thousands * 1000, i + 1
 
 
 def words_value(text: str) -> float | None:
-    """ "vingt-cinq" → 25, "deux cents" → 200, "trois" → 3; None if not a number."""
-    parts = [p for p in _WORD_SEQ_RE.findall(text) if p != "et"]
-    if not parts or any(p not in _SIMPLE for p in parts):
+    """ "quatre-vingt-dix" → 90, "deux cents" → 200, "trois" → 3; None unless all of
+    ``text`` (folded: lower case, no accents) is one number."""
+    tokens = [t for t in _SEPARATORS_RE.split(text.strip()) if t]
+    reading = _below_million(tokens, 0)
+    if reading is None or reading[1] != len(tokens):
         return None
-    total = 0
-    current = 0
-    for p in parts:
-        v = _SIMPLE[p]
-        if v == 100:
-            current = max(current, 1) * 100
-        elif v == 1000:
-            total += max(current, 1) * 1000
-            current = 0
-        else:
-            current += v
-    return float(total + current)
+    return float(reading[0])
 
 
 def number_value(text: str) -> float | None:
     """Digits ("1,5", "1 200") or words ("trois")."""
     text = text.strip()
     digits = text.replace(" ", "").replace(",", ".")
-    if re.fullmatch(r"\d+(?:\.\d+)?", digits):
+    if _DIGITS_RE.fullmatch(digits):
         return float(digits)
     return words_value(text)
-
-
-NUMBER_WORD_RE: Final = (
-    r"(?:(?:" + "|".join(sorted(TENS_WORDS, key=len, reverse=True)) + r")(?:[- ](?:et[- ])?"
-    r"(?:" + "|".join(sorted(UNITS_WORDS, key=len, reverse=True)) + r"))?"
-    r"|(?:deux|trois|quatre|cinq|six|sept|huit|neuf)[- ]cents?"
-    r"|" + "|".join(sorted(_SIMPLE, key=len, reverse=True)) + ")"
-)

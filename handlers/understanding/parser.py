@@ -56,6 +56,7 @@ _UNIT_OR_MONTH = (
 _EXPLICIT_REF_RE: Final = re.compile(
     r"(?:\b(?:annonce|post|offre|publication|demande)s?\s?(?:n°|no|numero|num|#)?\s?"
     r"|\b(?:n°|numero|num|ref)\s?|#\s?|\bno\s)(\d{1,6})\b(?![.,]\d)"
+    rf"(?!{_UNIT_OR_MONTH})"  # "on offre 4 cagettes": an amount, not post 4
 )
 _IMPLICIT_REF_RE: Final = re.compile(
     r"\b(?:le|la|du|l'|de l'|pour le|sur le|au)\s?(\d{1,6})\b(?![.,/:-]?\d)"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Final
 
 from .numbers import APPROX_WORDS, NUMBER_WORD_RE, number_value
@@ -49,7 +50,8 @@ COUNT_WORDS: Final = word_set(
     barquettes bocal bocaux conserve conserves flacon flacons tube tubes canette
     canettes sachet sachets lot lots unite unites u filet filets seau seaux plateau
     plateaux boule boules tranche tranches rouleau rouleaux bac bacs fut futs poche
-    poches cageot cageots botte bottes douzaines plaque plaques boîte
+    poches cageot cageots botte bottes douzaines plaque plaques boîte baril barils jerrican
+    jerricans
     """
 )
 CONTAINERS: Final = (
@@ -61,20 +63,45 @@ _UNIT_ALT = "|".join(sorted((re.escape(u) for u in UNIT_WORDS), key=len, reverse
 _NUM = r"\d{1,3}(?: \d{3})+(?=\s?(?:kg|g|t|l|litres?|kilos?|tonnes?|repas|colis)\b)|\d+(?:[.,]\d+)?"
 _NUMBER = rf"(?:{_NUM}|{NUMBER_WORD_RE})"
 _APPROX = "|".join(APPROX_WORDS)
+_TIMES = r"[x*]"  # "×" is folded to "x" (text.py)
 
 # "3 sacs de 5 kg", "30 x 5 kg", "2 cartons de 10 kilos"
 PACKAGE_RE: Final = re.compile(
-    rf"(?<![\d,.])({_NUMBER})\s?(?:(?:{CONTAINERS})\s(?:de|d')\s?|x\s?|\*\s?)"
+    rf"(?<![\d,.])({_NUMBER})\s?(?:(?:{CONTAINERS})\s(?:de|d')\s?|{_TIMES}\s?)"
     rf"({_NUM})\s?(kg|kgs|kilos?|g|gr|grammes?|l|litres?|cl|ml)\b"
 )
-# "une vingtaine de bidons", "deux centaines de kilos", "une demi-palette"
+# "2 t 500" (2,500 kg), "1 kg 500" (1.5 kg): the smaller unit's digits after the larger one.
+MIXED_RE: Final = re.compile(
+    r"(?<![\d,.])(\d+)\s?(t|tonnes?|kg|kilos?)\s?(\d{3})(?:\s?(?:kg|kilos?|g|gr|grammes?))?\b"
+    r"(?![.,]?\d)(?!\s?(?!de\b|d')[a-z])"
+)
+# "une vingtaine de bidons", "deux centaines de kilos", "une bonne vingtaine", "une demi-douzaine"
 APPROX_RE: Final = re.compile(
-    rf"\b(?:(une|deux|trois|quatre|cinq|quelques|\d+)\s)?(?:demi[- ])?({_APPROX})s?\b"
+    rf"\b(?:(des|plusieurs|quelques|ces|{NUMBER_WORD_RE}|\d+)\s)?"
+    rf"(?:(?:bonne|petite|grosse|grande|belle)s?\s)?(?:demi[- ])?({_APPROX})s?\b"
     rf"(?:\s(?:de|d')\s?(\w+(?: \w+)?))?"
 )
+_CONTAINER_RE: Final = re.compile(CONTAINERS)
+# "une quinzaine de barquettes de 500 g": the size after the containers counted approximately
+_SIZE_AFTER_RE: Final = re.compile(
+    rf"\s(?:de|d')\s?({_NUM})\s?(kg|kgs|kilos?|g|gr|grammes?|l|litres?|cl|ml)\b"
+)
 DEMI_RE: Final = re.compile(rf"\b(?:une |un )?demi[- ]({_UNIT_ALT})\b")
+# "4x cartons", "2 x 6 bouteilles": a count written with a multiplication sign.
+MULTIPLIED_RE: Final = re.compile(
+    rf"(?<![\w,.])(\d+)\s?{_TIMES}(?:\s?(\d+(?:[.,]\d+)?))?\s(?:({_UNIT_ALT})\b|([a-z][a-z']*))"
+)
+# "cartons de lait x4": the sign after the goods counts them (when no other goods follow).
+_WORD_RE: Final = re.compile(r"[a-z][a-z']*")
+_THEN = r"(?:et|ou|pour|a|dispo|svp|merci|demain)"
+# The sign is found first and the goods read back from it: a pattern that starts at the goods
+# would be tried at every word of every message.
+TRAILING_TIMES_RE: Final = re.compile(
+    rf"(?<=[a-z'])\s{_TIMES}\s?(\d+)\b(?![.,]?\d)(?!\s?(?!{_THEN}\b)[a-z])"
+)
 AMOUNT_RE: Final = re.compile(
-    rf"(?<![\d,./:])({_NUMBER})(?![\d])\s?(?:-\s?)?(?:({_UNIT_ALT})\b|([a-z][a-z']*))?"
+    rf"(?<![\d,./:])({_NUMBER})(?![\d])\s?(?:-\s?)?"
+    rf"(?:({_UNIT_ALT})\b(\set\sdemie?\b(?!-))?|([a-z][a-z']*))?"
 )
 NOT_AMOUNT_NEXT: Final = word_set(
     """
@@ -87,14 +114,24 @@ NOT_AMOUNT_NEXT: Final = word_set(
     bis ter allee impasse etage km2 kw cv ch v w
     """
 )
+# Words that name a post: the number after them is the post's, unless goods are counted
+# ("l'offre 12" is post 12; "on offre 4 cagettes" is an amount: the same word as a verb).
+POST_WORDS: Final = word_set("annonce post offre demande publication")
 NOT_AMOUNT_BEFORE: Final = word_set(
     """
-    taille t annonce post offre n° no num numero ref dans sous avant apres le du au la
-    depuis d'ici ici age rue tel telephone tél bus ligne route salle porte etage niveau
-    code numero article lot quai tome tranche
+    taille t n° no num numero ref dans sous avant apres le du au la depuis d'ici ici age rue
+    tel telephone tél bus ligne route salle porte etage niveau code article lot quai tome
+    tranche
     """
 )
-NUMBER_ONLY_RE: Final = re.compile(rf"^(?:{_NUMBER})$")
+# Words after a number that count nothing ("l'offre 12 est prise", "4x par semaine").
+NOT_COUNTED: Final = word_set(
+    """
+    a au aux en et ou pour par de du des d' le la les est sont merci svp stp demain
+    encore toujours dispo deja bien
+    """
+)
+PEOPLE_NOUNS: Final = frozenset({"personnes", "personne", "gens", "adultes"})
 
 
 @dataclass(frozen=True)
@@ -107,8 +144,161 @@ class Amount:
     explicit: bool = True  # a unit was written (kg, carton…), not just a noun
 
 
+Rule = Callable[[str], Iterator[Amount]]
+
+
 def _value(text: str) -> float | None:
     return number_value(text.replace("-", " "))
+
+
+def _unit_of(word: str) -> tuple[str, float]:
+    return UNIT_WORDS.get(word, UNIT_WORDS.get(word.rstrip("s"), ("kg", 1.0)))
+
+
+def package_amounts(text: str) -> Iterator[Amount]:
+    """Packages of a stated size, as their total: "3 sacs de 5 kg" → 15 kg, "4 x 5 kg"."""
+    for m in PACKAGE_RE.finditer(text):
+        count, size = _value(m.group(1)), _value(m.group(2))
+        if count is None or size is None:
+            continue
+        unit, factor = _unit_of(m.group(3))
+        yield Amount(m.start(), m.end(), count * size * factor, unit)
+
+
+def mixed_amounts(text: str) -> Iterator[Amount]:
+    """ "2 t 500" → 2,500 kg, "1 kg 500" → 1.5 kg."""
+    for m in MIXED_RE.finditer(text):
+        whole, part = float(m.group(1)), float(m.group(3))
+        tonnes = m.group(2).startswith("t")
+        value = whole * 1000 + part if tonnes else whole + part / 1000
+        yield Amount(m.start(), m.end(), value, "kg", m.group(2))
+
+
+def approximate_amounts(text: str) -> Iterator[Amount]:
+    """ "une dizaine de bidons" → 10, "deux centaines de kilos" → 200 kg; "des centaines"
+    and "quelques dizaines" give no number."""
+    if "aine" not in text and "millier" not in text:
+        return  # every approximate word ends so; most messages have none
+    for m in APPROX_RE.finditer(text):
+        lead = m.group(1)
+        if lead in {"des", "plusieurs", "quelques", "ces"}:
+            continue
+        base = APPROX_WORDS[m.group(2)]
+        mult = 1.0 if lead in {None, "un", "une"} else (_value(lead) or 1.0)
+        approx = base * mult / (2 if "demi" in m.group(0) else 1)
+        noun = m.group(3)
+        first = noun.split()[0] if noun else None
+        size = _package_size(text, m.start(3) + len(first)) if first else None
+        if first is not None and size is not None and _CONTAINER_RE.fullmatch(first):
+            unit, each = size[0]
+            yield Amount(m.start(), size[1], approx * each, unit, first)
+        elif first in UNIT_WORDS:
+            unit, factor = UNIT_WORDS[first]
+            yield Amount(m.start(), m.end(), approx * factor, unit, first)
+        elif first is None or first not in NOT_AMOUNT_NEXT:
+            yield Amount(m.start(), m.end(), approx, "unite", first, explicit=False)
+
+
+def _package_size(text: str, pos: int) -> tuple[tuple[str, float], int] | None:
+    """The size stated after a container ("… barquettes de 500 g"): (unit, size), its end."""
+    m = _SIZE_AFTER_RE.match(text, pos)
+    size = _value(m.group(1)) if m else None
+    if m is None or size is None:
+        return None
+    unit, factor = _unit_of(m.group(2))
+    return (unit, size * factor), m.end()
+
+
+def half_amounts(text: str) -> Iterator[Amount]:
+    """ "une demi-palette" → 0.5 palette."""
+    for m in DEMI_RE.finditer(text):
+        unit, factor = UNIT_WORDS[m.group(1)]
+        yield Amount(m.start(), m.end(), 0.5 * factor, unit, m.group(1))
+
+
+def multiplied_amounts(text: str) -> Iterator[Amount]:
+    """ "4x cartons" → 4 cartons, "2 x 6 bouteilles" → 12, "cartons de lait x4" → 4 cartons.
+
+    "2 x 3 m" and "4x4" (a vehicle) count nothing: a product needs a unit or a counted noun.
+    """
+    for m in MULTIPLIED_RE.finditer(text):
+        count = float(m.group(1))
+        size = _value(m.group(2)) if m.group(2) else 1.0
+        unit_word, noun = m.group(3), m.group(4)
+        if size is None or (noun is not None and noun in NOT_AMOUNT_NEXT | NOT_COUNTED):
+            continue
+        if unit_word is not None:
+            unit, factor = UNIT_WORDS[unit_word]
+            yield Amount(m.start(), m.end(), count * size * factor, unit, unit_word)
+        elif noun in COUNT_WORDS or (m.group(2) is None and len(noun or "") >= 3):
+            yield Amount(m.start(), m.end(), count * size, "unite", noun, noun in COUNT_WORDS)
+    for m in TRAILING_TIMES_RE.finditer(text):
+        words = _WORD_RE.findall(text, max(0, m.start() - 40), m.start())[-3:]
+        if not words or words[-1] in NOT_AMOUNT_NEXT | NOT_COUNTED:
+            continue
+        # "cartons de lait x4" counts the cartons, "yaourts x12" the yaourts
+        goods = next((w for w in reversed(words) if w in UNIT_WORDS), words[-1])
+        unit = UNIT_WORDS[goods][0] if goods in UNIT_WORDS else "unite"
+        yield Amount(m.start() + 1, m.end(), float(m.group(1)), unit, goods)
+
+
+def counted_amounts(text: str, people: bool = False) -> Iterator[Amount]:
+    """A number and what it counts: "30 kg", "5 cartons", "200 yaourts", "trois kilos et
+    demi", "12" alone; not a size, a date, a post number or a number of families."""
+    for m in AMOUNT_RE.finditer(text):
+        raw = m.group(1)
+        value = _value(raw)
+        if value is None:
+            continue
+        unit_word, half, noun = m.group(2), m.group(3), m.group(4)
+        if noun == "a" and text.startswith(" peu pres", m.end()):
+            noun = "environ"  # "quatre-vingts à peu près": a count, approximately
+        before = text[max(0, m.start() - 12) : m.start()].split()
+        prev = before[-1] if before else ""
+        if _follows_non_amount_word(text, m.start(), prev) or (
+            _elided(prev) in POST_WORDS and unit_word is None and _counts_nothing(noun)
+        ):
+            continue
+        word_number = not raw[0].isdigit()
+        if unit_word:
+            if unit_word == "t" and text[m.end() : m.end() + 1] == "-":
+                continue
+            unit, factor = UNIT_WORDS[unit_word]
+            if word_number and value == 1 and unit == "personne":
+                continue  # "un chauffeur": an article, not a head count
+            value += 0.5 if half else 0.0
+            yield Amount(m.start(), m.end(), value * factor, unit, unit_word)
+        elif noun is None:
+            if not word_number:
+                yield Amount(m.start(), m.end(), value, "unite", None, explicit=False)
+        elif noun in NOT_AMOUNT_NEXT:
+            if people and noun in PEOPLE_NOUNS:
+                yield Amount(m.start(), m.end(), value, "personne", noun)
+        elif _counts(noun, word_number, value):
+            yield Amount(m.start(), m.end(), value, "unite", noun, noun in COUNT_WORDS)
+
+
+def _follows_non_amount_word(text: str, start: int, prev: str) -> bool:
+    """ "taille 4", "avant 16", "#12", "n°3": the number is not an amount."""
+    return prev in NOT_AMOUNT_BEFORE or prev.endswith(("n°", "#")) or text[start - 1 : start] == "#"
+
+
+def _elided(word: str) -> str:
+    """ "l'offre" → "offre"."""
+    return word.rsplit("'", 1)[-1]
+
+
+def _counts_nothing(noun: str | None) -> bool:
+    return noun is None or noun in NOT_COUNTED or len(noun) < 3
+
+
+def _counts(noun: str, word_number: bool, value: float) -> bool:
+    """Whether "<number> <noun>" counts the noun ("3 congélateurs", not "trois de", "un camion")."""
+    of = noun in {"de", "d'", "d"} or noun.startswith("d'")
+    if (of and word_number) or noun in {"a", "et", "ou", "pour", "au", "en"}:
+        return False
+    # "un camion", "une place": an article, not an amount
+    return not (word_number and value == 1 and noun not in COUNT_WORDS)
 
 
 def find_amounts(
@@ -118,91 +308,25 @@ def find_amounts(
 ) -> list[Amount]:
     """Every amount in folded ``text``, outside the ``skip`` spans (dates, post numbers…).
 
+    The rules run from the most specific to the most general, and each keeps only what
+    the ones before it left free ("3 sacs de 5 kg" is one amount, not two).
     ``people``: "5 personnes" is a number of volunteers (a resource message), not of
     beneficiaries.
     """
+    rules: tuple[Rule, ...] = (
+        mixed_amounts,
+        package_amounts,
+        approximate_amounts,
+        half_amounts,
+        multiplied_amounts,
+        partial(counted_amounts, people=people),
+    )
     taken = list(skip)
     found: list[Amount] = []
-
-    def free(start: int, end: int) -> bool:
-        return all(end <= s or start >= e for s, e in taken)
-
-    def add(a: Amount) -> None:
-        found.append(a)
-        taken.append((a.start, a.end))
-
-    for m in PACKAGE_RE.finditer(text):
-        if not free(m.start(), m.end()):
-            continue
-        count, size = _value(m.group(1)), _value(m.group(2))
-        if count is None or size is None:
-            continue
-        unit, factor = UNIT_WORDS.get(m.group(3), UNIT_WORDS.get(m.group(3).rstrip("s"), ("kg", 1)))
-        add(Amount(m.start(), m.end(), count * size * factor, unit))
-    for m in APPROX_RE.finditer(text):
-        if not free(m.start(), m.end()):
-            continue
-        base = APPROX_WORDS[m.group(2)]
-        lead = m.group(1)
-        if lead == "quelques":
-            continue
-        mult = 1.0 if lead in {None, "une"} else (_value(lead) or 1.0)
-        approx = base * mult / (2 if "demi" in m.group(0) else 1)
-        noun = m.group(3)
-        first = noun.split()[0] if noun else None
-        if first in UNIT_WORDS:
-            unit, factor = UNIT_WORDS[first]
-            add(Amount(m.start(), m.end(), approx * factor, unit, first))
-        elif first is not None and first in NOT_AMOUNT_NEXT:
-            continue
-        else:
-            add(Amount(m.start(), m.end(), approx, "unite", first, explicit=False))
-    for m in DEMI_RE.finditer(text):
-        if free(m.start(), m.end()):
-            unit, factor = UNIT_WORDS[m.group(1)]
-            add(Amount(m.start(), m.end(), 0.5 * factor, unit, m.group(1)))
-    for m in AMOUNT_RE.finditer(text):
-        if not free(m.start(), m.end()):
-            continue
-        raw = m.group(1)
-        value = _value(raw)
-        if value is None:
-            continue
-        before = text[max(0, m.start() - 12) : m.start()].split()
-        prev = before[-1] if before else ""
-        if (
-            prev in NOT_AMOUNT_BEFORE
-            or prev.endswith(("n°", "#"))
-            or text[m.start() - 1 : m.start()] == "#"
-        ):
-            continue
-        unit_word, noun = m.group(2), m.group(3)
-        word_number = not raw[0].isdigit()
-        if unit_word:
-            if unit_word == "t" and text[m.end() : m.end() + 1] == "-":
-                continue
-            unit, factor = UNIT_WORDS[unit_word]
-            if word_number and value == 1 and unit == "personne":
-                continue  # "un chauffeur": an article, not a head count
-            add(Amount(m.start(), m.end(), value * factor, unit, unit_word))
-            continue
-        if noun is None:
-            if word_number:
-                continue
-            add(Amount(m.start(), m.end(), value, "unite", None, explicit=False))
-            continue
-        if noun in NOT_AMOUNT_NEXT:
-            if people and noun in {"personnes", "personne", "gens", "adultes"}:
-                add(Amount(m.start(), m.end(), value, "personne", noun))
-            continue
-        of = noun in {"de", "d'", "d"} or noun.startswith("d'")
-        if (of and word_number) or noun in {"a", "et", "ou", "pour", "au", "en"}:
-            continue
-        if word_number and value == 1 and noun not in COUNT_WORDS:
-            continue  # "un camion", "une place": an article, not an amount
-        if noun in COUNT_WORDS:
-            add(Amount(m.start(), m.end(), value, "unite", noun))
-        else:
-            add(Amount(m.start(), m.end(), value, "unite", noun, explicit=False))
+    for rule in rules:
+        for amount in rule(text):
+            if all(amount.end <= s or amount.start >= e for s, e in taken):
+                found.append(amount)
+                taken.append((amount.start, amount.end))
     found.sort(key=lambda a: a.start)
     return found

@@ -19,7 +19,18 @@ MAX_CHARS = 2000  # a post is a few lines; past this we read only the start of a
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
 _DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-"})
 _SPACES = re.compile(r"\s+")
-_SPECIAL = {"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "đ": "d", "ł": "l", "²": "2", "³": "3"}
+# "×" reads as "x" so that « 6 × 1 l » is a product like « 6 x 1 l ».
+_SPECIAL = {
+    "œ": "oe",
+    "æ": "ae",
+    "ß": "ss",
+    "ø": "o",
+    "đ": "d",
+    "ł": "l",
+    "²": "2",
+    "³": "3",
+    "×": "x",
+}
 
 
 def canonical(text: str) -> str:
