@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from handlers import (
     alerts,
     claims,
+    confirmation,
     corrections,
     digests,
     invitations,
@@ -89,6 +90,11 @@ def build_command_table(extra: tuple[Command, ...] = ()) -> dict[str, Command]:
         Command("promouvoir", membership.promote_command, ("promote",)),
         Command("retrograder", membership.demote_command, ("demote",)),
         Command("quitter", membership.leave_command, ("leave",)),
+        # The buttons of a free-text post's confirmation (`/publier TOKEN`); on WhatsApp
+        # « 1 », « 2 », « 3 » answer it (handlers/confirmation.py).
+        Command("publier", confirmation.publish_command, ("publish",)),
+        Command("reecrire", confirmation.rewrite_command, ("rewrite",)),
+        Command("abandonner", confirmation.drop_command, ("discard",)),
         *extra,
     )
     table: dict[str, Command] = {}
