@@ -12,9 +12,12 @@ from datetime import timedelta
 
 import pytest
 
+from bot.channels.telegram import keyboard
+from bot.channels.terminal import render_plain
+from bot.channels.whatsapp import render_whatsapp
 from bot.clock import ManualClock
 from handlers import confirmation, freetext
-from handlers.messages import Outgoing
+from handlers.messages import Choice, Outgoing
 from handlers.understanding import Understanding
 from storage import drafts, members, posts
 from storage.models import Post
@@ -332,6 +335,16 @@ class TestPendingConfirmation:
         replies = await network.say("alice", "/publier", button=True)
         assert "Aucune annonce n'attend" in replies[0]
 
+    async def test_a_publish_button_while_the_one_question_waits_recalls_it(
+        self, network: Network
+    ) -> None:
+        await three(network)
+        await network.say("alice", "/don 30 kg")
+        replies = await network.say("alice", "/publier", button=True)
+        assert "Aucune annonce n'attend" in replies[0] and "attend toujours" in replies[0]
+        assert await draft_question(network, "alice") == "what"
+        assert await all_posts(network) == []
+
 
 class TestWithTheOneQuestion:
     """The confirmation comes first (is it a post at all?), then the one missing thing."""
@@ -419,3 +432,36 @@ def test_the_choices_carry_their_token_and_reply_through_the_outbox() -> None:
 def test_rows_queued_before_replies_existed_still_read() -> None:
     old = '{"text": "x", "choices": [["Je prends", "/prendre 1"]]}'
     assert Outgoing.from_json(old).choices[0].reply == ""
+
+
+class TestRendering:
+    """Buttons on Telegram; numbered lines on WhatsApp and in the terminal."""
+
+    def message(self) -> Outgoing:
+        return Outgoing(
+            "Don · pommes", title="Avant de publier", choices=confirmation.choices("fr", "t0")
+        )
+
+    def test_whatsapp_numbers_the_choices(self) -> None:
+        [body] = render_whatsapp(self.message())
+        assert body.endswith("1 ✅ Publier\n2 ✏️ Corriger\n3 ✖ Annuler")
+        assert "répondez" not in body
+
+    def test_the_terminal_numbers_them_too(self) -> None:
+        assert render_plain(self.message()).endswith(
+            "  1 ✅ Publier\n  2 ✏️ Corriger\n  3 ✖ Annuler"
+        )
+
+    def test_telegram_shows_buttons_carrying_the_commands(self) -> None:
+        markup = keyboard(self.message())
+        assert markup is not None
+        [row] = markup.inline_keyboard
+        assert [(b.text, b.callback_data) for b in row] == [
+            ("✅ Publier", "/publier t0"),
+            ("✏️ Corriger", "/reecrire t0"),
+            ("✖ Annuler", "/abandonner t0"),
+        ]
+
+    def test_other_choices_keep_their_keyword_line(self) -> None:
+        [body] = render_whatsapp(Outgoing("x", choices=(Choice("Je prends", "/prendre 3"),)))
+        assert "répondez PRENDRE 3" in body
