@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from handlers import (
     alerts,
     claims,
+    confirmation,
     corrections,
     digests,
     invitations,
@@ -103,6 +104,11 @@ def build_command_table(extra: tuple[Command, ...] = ()) -> dict[str, Command]:
         worded("promouvoir", membership.promote_command),
         worded("retrograder", membership.demote_command),
         worded("quitter", membership.leave_command),
+        # The buttons of a free-text post's confirmation (`/publier TOKEN`); on WhatsApp
+        # « 1 », « 2 », « 3 » answer it (handlers/confirmation.py).
+        worded("publier", confirmation.publish_command),
+        worded("reecrire", confirmation.rewrite_command),
+        worded("abandonner", confirmation.drop_command),
         *extra,
     )
     table: dict[str, Command] = {}

@@ -3,7 +3,7 @@ a claim, a closing, a withdrawal, a question about what is open — or politely 
 
 from __future__ import annotations
 
-from handlers import claims, listing, posts, questions, reminders
+from handlers import claims, confirmation, listing, posts, questions, reminders
 from handlers.amounts import Amount, check_quantity
 from handlers.context import Context, Effects, UserError
 from handlers.messages import Outgoing
@@ -28,6 +28,11 @@ async def handle_free_text(ctx: Context, text: str) -> Effects:
         if answered is not None:
             return answered
         draft = None  # not an answer: the question is dropped, the message read as usual
+    if draft is not None and draft.question in confirmation.QUESTIONS:
+        # « 1 », « oui », « annuler »...: the answer to « ✅ Publier / ✏️ Corriger / ✖ Annuler ».
+        chosen = confirmation.answer_of(text)
+        if chosen is not None:
+            return await confirmation.act(ctx, draft, chosen)
     if draft is not None:
         if text.strip().lower().strip(" .!") in DROP_WORDS:
             await drafts.drop_draft(ctx.conn, member.id)
@@ -44,9 +49,16 @@ async def answer_or_aside(ctx: Context, draft: drafts.Draft, text: str) -> Effec
     """The answer to our question, or something said meanwhile (« je prends le 1 »,
     « merci »): that is handled as what it is and the question waits, with a reminder."""
     reply = read_reply(text, ctx.now, ctx.gazetteer, ctx.config.timezone)
-    if reply.kind == "answer":
+    waiting_confirmation = draft.question in confirmation.QUESTIONS
+    if waiting_confirmation and reply.understood.intent in posts.POST_KINDS:
+        # Read as a post, even when phrased as a question (« qui aurait du riz ? »): it is
+        # confirmed again if unsure, never published on a guess.
+        return await new_post_instead(ctx, draft, reply.understood, text)
+    if reply.kind == "answer" and waiting_confirmation:
+        effects = await route(ctx, reply.understood, text)
+    elif reply.kind == "answer":
         return await posts.answer_draft(ctx, draft, text)
-    if reply.kind in ("action", "list", "help"):
+    elif reply.kind in ("action", "list", "help"):
         effects = await route(ctx, reply.understood, text)
     elif reply.kind == "question":
         effects = await questions.answer_question(ctx, reply.post_ref)
@@ -59,10 +71,23 @@ async def answer_or_aside(ctx: Context, draft: drafts.Draft, text: str) -> Effec
     return questions.remind(ctx, effects, draft)
 
 
+async def new_post_instead(
+    ctx: Context, draft: drafts.Draft, understood: Understanding, text: str
+) -> Effects:
+    """A post written while one waits for « ✅ Publier »: after « ✏️ Corriger », it is the post
+    written again (the first photos go with it); before, a new post that replaces it."""
+    if len(text) > posts.MAX_POST_LENGTH:
+        raise UserError(t(ctx.lang, "too_long", length=len(text), limit=posts.MAX_POST_LENGTH))
+    if draft.question == confirmation.QUESTION_REWRITE:
+        return await confirmation.rewritten(ctx, draft, text, understood)
+    return await confirmation.publish_or_confirm(ctx, understood, text)
+
+
 async def route(ctx: Context, understood: Understanding, text: str) -> Effects:
     intent = understood.intent
     if intent in posts.POST_KINDS:
-        return await posts.publish_understood(ctx, understood, text)
+        # Free text: published at once only when surely read (handlers/confirmation.py).
+        return await confirmation.publish_or_confirm(ctx, understood, text)
     if intent in ("claim", "done", "cancel"):
         if understood.post_ref is None:
             command = {"claim": "prendre", "done": "fait", "cancel": "annuler"}[intent]

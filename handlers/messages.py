@@ -61,10 +61,15 @@ class Incoming:
 
 @dataclass(frozen=True)
 class Choice:
-    """A one-tap answer: a button on Telegram, a keyword reply on WhatsApp and in the terminal."""
+    """A one-tap answer: a button on Telegram, a keyword reply on WhatsApp and in the terminal.
+
+    `reply`, when set, is the short answer typed instead of a tap where there are no buttons
+    (« 1 », « 2 », « 3 »): WhatsApp and the terminal list the choice as « 1 ✅ Publier ». The
+    handler that asked reads that answer back; the button still sends `command`."""
 
     label: str
     command: str
+    reply: str = ""
 
 
 @dataclass(frozen=True)
@@ -99,7 +104,7 @@ class Outgoing:
             {
                 "text": self.text,
                 "title": self.title,
-                "choices": [[c.label, c.command] for c in self.choices],
+                "choices": [[c.label, c.command, c.reply] for c in self.choices],
                 "media_urls": list(self.media_urls),
                 "links": [[link.text, link.url] for link in self.links],
                 "template": self.template,
@@ -115,7 +120,8 @@ class Outgoing:
         return cls(
             text=data["text"],
             title=data.get("title", ""),
-            choices=tuple(Choice(label, command) for label, command in data.get("choices", [])),
+            # Rows queued before `reply` existed have two items.
+            choices=tuple(Choice(*choice) for choice in data.get("choices", [])),
             media_urls=tuple(data.get("media_urls", [])),
             links=tuple(Link(text, url) for text, url in data.get("links", [])),
             template=data.get("template", ""),

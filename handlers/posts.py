@@ -27,6 +27,7 @@ from handlers.understanding import (
     understand,
     understand_details,
 )
+from handlers.writer_words import shorten, writer_words
 from storage import drafts, members, posts
 from storage.models import NewPost, Post, PostKind
 from storage.outbox import PRIORITY_NOTIFICATION, PRIORITY_URGENT
@@ -39,8 +40,16 @@ MAX_WHAT_LENGTH = 120
 QUESTION_WHAT = "what"
 QUESTION_DLC = "dlc"
 QUESTION_DATE = "date"
+# Free text not surely read: shown to its writer before anything goes out
+# (handlers/confirmation.py); then, after « ✏️ Corriger », waiting for the post written again.
+QUESTION_CONFIRM = "confirm"
+QUESTION_REWRITE = "rewrite"
 # A question is asked at most twice (once, then once more when the reply missed it).
 ASKED_AT_MOST = 2
+# WhatsApp templates (Meta's rules; platforms.md names no number): the body, variables
+# included, is at most 1,024 characters and a variable holds no line break, tab or more than
+# four spaces in a row. Our alert template's own words fit in the rest.
+TEMPLATE_VARIABLE_LENGTH = 700
 # How much of a reply is quoted back (« Je n'ai pas reconnu de produit dans « … » »).
 ECHO_LENGTH = 60
 
@@ -86,7 +95,7 @@ async def ask(
     member = ctx.need_member()
     payload = json.dumps(
         {
-            "understood": _understanding_to_json(understood),
+            "understood": understanding_to_json(understood),
             "original": original,
             "media_urls": list(media),
         },
@@ -123,7 +132,7 @@ async def answer_draft(ctx: Context, draft: drafts.Draft, answer: str) -> Effect
     """The person answered our one question: complete the post and publish it."""
     member = ctx.need_member()
     data = json.loads(draft.payload)
-    understood = _understanding_from_json(data["understood"])
+    understood = understanding_from_json(data["understood"])
     reply = understand_details(answer, ctx.now, ctx.gazetteer, ctx.config.timezone)
     echo = " ".join(answer.split())[:ECHO_LENGTH]
     if draft.question in (QUESTION_DLC, QUESTION_DATE):
@@ -180,9 +189,7 @@ async def publish(
     ctx: Context, understood: Understanding, original: str, media: tuple[str, ...] = ()
 ) -> Effects:
     member = ctx.need_member()
-    if understood.quantity is not None:
-        check_quantity(ctx, float(understood.quantity), understood.unit)
-    notes = check_dates(ctx, understood)
+    notes = check_post(ctx, understood)
     association = await members.association_by_id(ctx.conn, member.association_id)
     assert association is not None
     kind: PostKind = understood.intent  # type: ignore[assignment]
@@ -221,6 +228,13 @@ async def publish(
         choices=choices,
     )
     return Effects(replies=[confirmation], notifications=relays)
+
+
+def check_post(ctx: Context, understood: Understanding) -> list[str]:
+    """What would refuse the post (UserError), else the notes for its confirmation."""
+    if understood.quantity is not None:
+        check_quantity(ctx, float(understood.quantity), understood.unit)
+    return check_dates(ctx, understood)
 
 
 def check_dates(ctx: Context, understood: Understanding) -> list[str]:
@@ -263,26 +277,36 @@ def relay_message(post: Post, lang: str, today: date) -> Outgoing:
         how = t(lang, "relay_how_to_help", id=post.id)
         choice = Choice(t(lang, "button_help_need"), f"/prendre {post.id}")
     headline = post_headline(post, lang, today)
+    # Under the parsed fields, what they cannot carry (« sonner au portail »).
+    words = writer_words(post.original_text, headline)
+    lines = [headline, t(lang, "relay_words", words=words), how] if words else [headline, how]
     return Outgoing(
         title=title,
-        text=f"{headline}\n{how}",
+        text="\n".join(lines),
         choices=(choice,),
         media_urls=post.media_urls,
         # Outside WhatsApp's 24-hour window, only an urgent post may go (as the alert template).
         template="alert" if post.urgent else "",
-        template_variables=(f"#{post.id} {headline} ({post.association_name})",)
-        if post.urgent
-        else (),
+        template_variables=(alert_variable(post, headline, words, lang),) if post.urgent else (),
     )
 
 
-def _understanding_to_json(understood: Understanding) -> dict[str, object]:
+def alert_variable(post: Post, headline: str, words: str, lang: str) -> str:
+    """The alert template's one variable: one line (a template variable may hold no line
+    break, tab or run of spaces), at most `TEMPLATE_VARIABLE_LENGTH` characters."""
+    text = f"#{post.id} {headline} ({post.association_name})"
+    if words:
+        text += f" {t(lang, 'relay_words', words=words)}"
+    return shorten(" ".join(text.split()), TEMPLATE_VARIABLE_LENGTH)
+
+
+def understanding_to_json(understood: Understanding) -> dict[str, object]:
     data = asdict(understood)
     data["deadline"] = understood.deadline.isoformat() if understood.deadline else None
     return data
 
 
-def _understanding_from_json(data: dict[str, object]) -> Understanding:
+def understanding_from_json(data: dict[str, object]) -> Understanding:
     values = dict(data)
     deadline = values.get("deadline")
     values["deadline"] = date.fromisoformat(deadline) if isinstance(deadline, str) else None

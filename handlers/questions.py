@@ -21,9 +21,17 @@ from handlers.texts import t
 from storage import drafts
 from storage import posts as stored_posts
 
-POST_QUESTIONS = (posts.QUESTION_WHAT, posts.QUESTION_DLC, posts.QUESTION_DATE)
+POST_QUESTIONS = (
+    posts.QUESTION_WHAT,
+    posts.QUESTION_DLC,
+    posts.QUESTION_DATE,
+    posts.QUESTION_CONFIRM,
+    posts.QUESTION_REWRITE,
+)
 # Commands that publish a post: it replaces the one that was waiting for an answer.
 NEW_POST_COMMANDS = frozenset({"besoin", "don", "materiel", "urgent"})
+# The buttons of a confirmation (handlers/confirmation.py): they answer it themselves.
+CONFIRMATION_COMMANDS = frozenset({"publier", "reecrire", "abandonner"})
 
 
 def is_expired(ctx: Context, draft: drafts.Draft) -> bool:
@@ -48,6 +56,8 @@ async def run_command(
 ) -> Effects:
     """A command while a question waits: the command runs; the question stays (reminded),
     unless the command posts anew or the question was the pickup one (both as before)."""
+    if command_name in CONFIRMATION_COMMANDS:
+        return await run()
     draft, expired_note = await current(ctx)
     if draft is not None and (
         draft.question not in POST_QUESTIONS or command_name in NEW_POST_COMMANDS
@@ -74,6 +84,10 @@ def missing_text(ctx: Context, draft: drafts.Draft) -> str:
         return t(ctx.lang, "pending_missing_dlc")
     if draft.question == posts.QUESTION_DATE:
         return t(ctx.lang, "pending_missing_date")
+    if draft.question == posts.QUESTION_CONFIRM:
+        return t(ctx.lang, "pending_missing_confirm")
+    if draft.question == posts.QUESTION_REWRITE:
+        return t(ctx.lang, "pending_missing_rewrite")
     intent = json.loads(draft.payload)["understood"]["intent"]
     return t(ctx.lang, "pending_missing_what", kind_verb=t(ctx.lang, f"kind_verb_{intent}"))
 

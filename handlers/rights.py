@@ -96,6 +96,10 @@ RULES: dict[str, Rule] = {
     "invitations": COORDINATORS,
     "revoquer": COORDINATORS,
     "numero": EVERY_MEMBER,
+    # Issue 10: the writer answers the confirmation of their own free-text post.
+    "publier": EVERY_MEMBER,
+    "reecrire": EVERY_MEMBER,
+    "abandonner": EVERY_MEMBER,
 }
 
 

@@ -1109,6 +1109,55 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Members: /membres (with their numbers), /retirer NUMBER, /promouvoir NUMBER, "
         "/retrograder NUMBER.",
     },
+    # Confirmation of free text read as a post, but not surely (handlers/confirmation.py)
+    "confirm_title": {
+        "fr": "Avant de publier, vérifiez ce que j'ai compris :",
+        "en": "Before posting, check what I understood:",
+    },
+    "confirm_what_unknown": {"fr": "quoi ? (à préciser)", "en": "what? (to be given)"},
+    "confirm_guessed": {"fr": "Deviné : {fields}.", "en": "Guessed: {fields}."},
+    "confirm_guessed_intent": {"fr": "besoin ou don", "en": "need or offer"},
+    "confirm_guessed_what": {"fr": "ce qui est concerné", "en": "what it is about"},
+    "confirm_guessed_quantity": {"fr": "la quantité", "en": "the quantity"},
+    "confirm_guessed_deadline": {"fr": "la date", "en": "the date"},
+    "confirm_guessed_place": {"fr": "le lieu", "en": "the place"},
+    "confirm_if_question": {
+        "fr": "Si c'était une question : Annuler, puis /aide ou /liste.",
+        "en": "If it was a question: Cancel, then /aide or /liste.",
+    },
+    "confirm_button_publish": {"fr": "✅ Publier", "en": "✅ Publish"},
+    "confirm_button_rewrite": {"fr": "✏️ Corriger", "en": "✏️ Edit"},
+    "confirm_button_drop": {"fr": "✖ Annuler", "en": "✖ Cancel"},
+    "confirm_rewrite": {
+        "fr": "Réécrivez l'annonce comme elle doit paraître, ou utilisez /besoin … /don … "
+        "/materiel … Rien n'est publié d'ici là.",
+        "en": "Write the post again as it should appear, or use /besoin … /don … /materiel … "
+        "Nothing is posted until then.",
+    },
+    "confirm_dropped": {
+        "fr": "D'accord, rien n'a été publié.",
+        "en": "OK, nothing was posted.",
+    },
+    "confirm_nothing_waiting": {
+        "fr": "Aucune annonce n'attend votre accord (déjà publiée, annulée ou expirée). "
+        "Pour publier : /besoin, /don ou /materiel suivi de quelques mots.",
+        "en": "No post is waiting for your approval (already posted, cancelled or expired). "
+        "To post: /besoin, /don or /materiel followed by a few words.",
+    },
+    "confirm_stale": {
+        "fr": "Ce bouton est celui d'une annonce remplacée depuis : rien n'a été fait.",
+        "en": "This button belongs to a post replaced since: nothing was done.",
+    },
+    "pending_missing_confirm": {
+        "fr": "faut-il la publier ? 1 = publier, 2 = corriger, 3 = annuler.",
+        "en": "should it be posted? 1 = post, 2 = edit, 3 = cancel.",
+    },
+    # Relays keep the writer's words (handlers/writer_words.py)
+    "relay_words": {"fr": "💬 « {words} »", "en": '💬 "{words}"'},
+    "pending_missing_rewrite": {
+        "fr": "réécrivez-la comme elle doit paraître.",
+        "en": "write it again as it should appear.",
+    },
 }
 
 # What Telegram's command menu shows (setMyCommands), per language.

@@ -120,6 +120,8 @@ class Post:
     active_claims: int
     media_urls: tuple[str, ...] = ()
     urgent_pending: bool = False
+    # The writer's own words, as typed (the command included): relays show them.
+    original_text: str = ""
 
     @property
     def remaining(self) -> float | None:

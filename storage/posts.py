@@ -49,6 +49,7 @@ def post_from_row(row: sqlite3.Row) -> Post:
         active_claims=int(row["active_claims"]),
         media_urls=tuple(json.loads(row["media_urls"] or "[]")),
         urgent_pending=bool(row["urgent_pending"]),
+        original_text=row["original_text"] or "",
     )
 
 

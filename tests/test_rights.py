@@ -59,6 +59,9 @@ EXPECTED: dict[str, tuple[tuple[str, str, str, str], tuple[str, str, str, str] |
     "invitations": ((NM, CO, OK, OK), None),
     "revoquer": ((NM, CO, OK, OK), None),
     "numero": (EVERY_MEMBER, None),
+    "publier": (EVERY_MEMBER, None),
+    "reecrire": (EVERY_MEMBER, None),
+    "abandonner": (EVERY_MEMBER, None),
 }  # fmt: skip
 
 # What each one types; {own_*} designates the writer's association's post or member, {other_*}
@@ -92,6 +95,10 @@ TEXTS: dict[str, tuple[str, str | None]] = {
     "invitations": ("/invitations", None),
     "revoquer": ("/revoquer ABCDEFGH", None),
     "numero": ("/numero oui", None),
+    # The buttons of a free-text post's confirmation (nothing waits here: they say so).
+    "publier": ("/publier", None),
+    "reecrire": ("/reecrire", None),
+    "abandonner": ("/abandonner", None),
 }
 
 WHO: tuple[str, ...] = ("stranger", "member", "coordinator", "admin")

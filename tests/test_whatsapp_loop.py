@@ -355,3 +355,82 @@ async def test_telegram_webhook_mode(
         assert not api.calls_to("getUpdates"), "no polling in webhook mode"
     finally:
         await app.stop()
+
+
+# ------------------------------------------------------------------ issue 10: confirmation, words
+
+# Read as a post, but not surely (« il reste »: the direction is guessed).
+UNSURE = "il reste 20 kg de pommes"
+DIRECTIONS = "avant 18h au 3 rue des Lilas, sonner au portail"
+
+
+async def test_telegram_confirmation_buttons(
+    api: FakeTelegramAPI, twilio: FakeTwilioAPI, running: tuple[Boucle, dict[str, str]]
+) -> None:
+    _, codes = running
+    await join_all(api, twilio, codes)
+    api.send_text(BOB, UNSURE)
+    shown = await last_telegram(api, BOB, 2)
+    assert "Avant de publier" in shown.plain_text and "pommes" in shown.plain_text
+    assert [button["text"] for button in shown.buttons] == [
+        "✅ Publier",
+        "✏️ Corriger",
+        "✖ Annuler",
+    ]
+    assert "1 ✅" not in shown.plain_text, "buttons, not numbered lines, on Telegram"
+    await asyncio.sleep(0.3)
+    assert len(twilio.messages_to(AWA)) == 1 and api.messages_to(GROUP) == []
+
+    api.press_button(BOB, shown, shown.data_for("✅ Publier"))
+    assert "#1 publiée" in (await last_telegram(api, BOB, 3)).plain_text
+    assert "pommes" in await last_whatsapp(twilio, AWA, 2)
+
+    # ✏️ then the post written again: that text is published.
+    api.send_text(BOB, "il reste 5 cagettes de poires")
+    shown = await last_telegram(api, BOB, 4)
+    api.press_button(BOB, shown, shown.data_for("✏️ Corriger"))
+    assert "Réécrivez l'annonce" in (await last_telegram(api, BOB, 5)).plain_text
+    api.send_text(BOB, "/don 5 cagettes de poires à Narbonne")
+    assert "#2 publiée" in (await last_telegram(api, BOB, 6)).plain_text
+    assert "poires" in await last_whatsapp(twilio, AWA, 3)
+
+
+async def test_whatsapp_confirmation_numbered_replies(
+    api: FakeTelegramAPI, twilio: FakeTwilioAPI, running: tuple[Boucle, dict[str, str]]
+) -> None:
+    _, codes = running
+    await join_all(api, twilio, codes)
+    await twilio.send_whatsapp(AWA, UNSURE)
+    shown = await last_whatsapp(twilio, AWA, 2)
+    assert "Avant de publier" in shown
+    assert shown.endswith("1 ✅ Publier\n2 ✏️ Corriger\n3 ✖ Annuler")
+    assert "PUBLIER" not in shown, "a number to type, not a keyword"
+    await asyncio.sleep(0.3)
+    assert len(api.messages_to(BOB)) == 1 and len(twilio.messages_to(DENIS)) == 1
+
+    await twilio.send_whatsapp(AWA, "1")
+    assert "#1 publiée" in await last_whatsapp(twilio, AWA, 3)
+    assert "pommes" in await last_whatsapp(twilio, DENIS, 2)
+    assert "pommes" in (await last_telegram(api, BOB, 2)).plain_text
+
+    # « 3 » cancels: nothing reaches anyone.
+    await twilio.send_whatsapp(AWA, "il reste 30 kg de poires")
+    await last_whatsapp(twilio, AWA, 4)
+    await twilio.send_whatsapp(AWA, "3")
+    assert "rien n'a été publié" in await last_whatsapp(twilio, AWA, 5)
+    await asyncio.sleep(0.3)
+    assert len(twilio.messages_to(DENIS)) == 2 and len(api.messages_to(BOB)) == 2
+
+
+async def test_relays_keep_the_writer_s_words_on_both_channels(
+    api: FakeTelegramAPI, twilio: FakeTwilioAPI, running: tuple[Boucle, dict[str, str]]
+) -> None:
+    _, codes = running
+    await join_all(api, twilio, codes)
+    await twilio.send_whatsapp(AWA, f"/don 20 kg de courgettes, {DIRECTIONS}")
+    await last_whatsapp(twilio, AWA, 2)
+    assert DIRECTIONS in await last_whatsapp(twilio, DENIS, 2)
+    assert DIRECTIONS in (await last_telegram(api, BOB, 2)).plain_text
+    api.send_text(BOB, "/besoin 12 kg de café pour vendredi, livraison possible <b>Narbonne</b>")
+    await last_telegram(api, BOB, 3)
+    assert "livraison possible <b>Narbonne</b>" in await last_whatsapp(twilio, AWA, 3)

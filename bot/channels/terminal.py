@@ -28,7 +28,12 @@ def render_plain(message: Outgoing) -> str:
     if message.text:
         lines.append(message.text)
     for choice in message.choices:
-        lines.append(f"  [{choice.label}] → {choice.command}")
+        # A choice answered by a short reply (« 1 ») is typed as that reply, like on WhatsApp.
+        lines.append(
+            f"  {choice.reply} {choice.label}"
+            if choice.reply
+            else f"  [{choice.label}] → {choice.command}"
+        )
     return "\n".join(lines)
 
 

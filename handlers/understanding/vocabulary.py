@@ -110,6 +110,10 @@ VOCABULARY: Final[tuple[CommandWords, ...]] = (
     CommandWords("promouvoir", ("promote",)),
     CommandWords("retrograder", ("demote",)),
     CommandWords("quitter", ("leave",)),
+    # The confirmation's buttons (`/publier TOKEN`): never bare, « 1 / 2 / 3 » answer it there.
+    CommandWords("publier", ("publish",)),
+    CommandWords("reecrire", ("rewrite",)),
+    CommandWords("abandonner", ("discard",)),
 )
 
 

@@ -38,7 +38,7 @@ from bot.channels.base import (
     Sent,
     Unreachable,
 )
-from handlers.messages import Address, Incoming, Location, Outgoing, split_text
+from handlers.messages import Address, Choice, Incoming, Location, Outgoing, split_text
 from handlers.texts import t
 
 log = logging.getLogger(__name__)
@@ -136,12 +136,16 @@ def render_whatsapp(message: Outgoing) -> list[str]:
         lines.append(f"*{message.title}*")
     if message.text:
         lines.append(message.text)
-    for choice in message.choices:
-        lines.append(
-            t(message.lang, "whatsapp_choice", label=choice.label, command=keyword(choice.command))
-        )
+    lines.extend(choice_line(choice, message.lang) for choice in message.choices)
     body = "\n".join(lines)
     return split_text(body, MAX_BODY) if body else []
+
+
+def choice_line(choice: Choice, lang: str) -> str:
+    """« 1 ✅ Publier » for a choice answered by a short reply, else its keyword line."""
+    if choice.reply:
+        return f"{choice.reply} {choice.label}"
+    return t(lang, "whatsapp_choice", label=choice.label, command=keyword(choice.command))
 
 
 def template_variables(message: Outgoing) -> str:
