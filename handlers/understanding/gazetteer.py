@@ -84,6 +84,9 @@ class _Data:
     by_prefix: dict[str, tuple[int, ...]]  # "lezignan" for Lézignan-Corbières, etc.
     by_postal: dict[str, tuple[int, ...]]
     common: frozenset[str]
+    # Words in the longest name starting with each word: most words of a message start
+    # none, and are passed over without building any of their word sequences.
+    longest_from: dict[str, int]
 
 
 def _name_key(text: str) -> str:
@@ -147,6 +150,7 @@ def _parse(raw: str) -> _Data:
         by_prefix=prefix,
         by_postal={k: tuple(v) for k, v in by_postal.items()},
         common=frozenset(common),
+        longest_from=_longest_from([*by_key, *prefix]),
     )
 
 
@@ -160,6 +164,15 @@ _LEAF_SIZE = 8
 # their rounding errors, far below any real gap between places) keeps every possibly
 # nearest point in the search, so the result is exactly the brute-force minimum.
 _SLACK = 1e-9
+
+
+def _longest_from(keys: list[str]) -> dict[str, int]:
+    longest: dict[str, int] = {}
+    for key in keys:
+        words = key.split()
+        if words:
+            longest[words[0]] = max(longest.get(words[0], 0), len(words))
+    return longest
 
 
 def _distance(a: Point, b: Point) -> float:
@@ -373,7 +386,8 @@ class Gazetteer:
         i = 0
         while i < len(tokens):
             hit: _Candidate | None = None
-            for n in range(min(_MAX_WORDS, len(tokens) - i), 0, -1):
+            longest = min(_MAX_WORDS, data.longest_from.get(tokens[i], 0), len(tokens) - i)
+            for n in range(longest, 0, -1):
                 k = " ".join(tokens[i : i + n])
                 exact = data.by_key.get(k)
                 indices = (exact or ()) + data.by_prefix.get(k, ())
