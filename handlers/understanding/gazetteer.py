@@ -323,7 +323,7 @@ class _Candidate:
 @dataclass(frozen=True)
 class Gazetteer:
     """Look communes up by name or postal code. Answers never change (a focused gazetteer
-    memoises distances, nothing else); ``with_focus`` shares the data."""
+    memoises its choices among homonyms, nothing else); ``with_focus`` shares the data."""
 
     _data: _Data = field(repr=False)
     focus: tuple[Point, ...] = ()
