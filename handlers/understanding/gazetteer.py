@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import gzip
+import heapq
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from operator import itemgetter
 
 from .text import canonical, fold, word_set
 
@@ -81,6 +84,9 @@ class _Data:
     by_prefix: dict[str, tuple[int, ...]]  # "lezignan" for Lézignan-Corbières, etc.
     by_postal: dict[str, tuple[int, ...]]
     common: frozenset[str]
+    # Words in the longest name starting with each word: most words of a message start
+    # none, and are passed over without building any of their word sequences.
+    longest_from: dict[str, int]
 
 
 def _name_key(text: str) -> str:
@@ -144,17 +150,166 @@ def _parse(raw: str) -> _Data:
         by_prefix=prefix,
         by_postal={k: tuple(v) for k, v in by_postal.items()},
         common=frozenset(common),
+        longest_from=_longest_from([*by_key, *prefix]),
     )
 
 
-def _distance(a: tuple[float, float], b: tuple[float, float]) -> float:
+Point = tuple[float, float]  # (latitude, longitude) in degrees
+Vector = tuple[float, float, float]  # on the unit sphere
+DistanceKm = Callable[[Point, Point], float]
+
+_EARTH_RADIUS_KM = 6371.0
+_LEAF_SIZE = 8
+# Pruning compares a chord with a bound derived from a haversine: this slack (far above
+# their rounding errors, far below any real gap between places) keeps every possibly
+# nearest point in the search, so the result is exactly the brute-force minimum.
+_SLACK = 1e-9
+
+
+def _longest_from(keys: list[str]) -> dict[str, int]:
+    longest: dict[str, int] = {}
+    for key in keys:
+        words = key.split()
+        if words:
+            longest[words[0]] = max(longest.get(words[0], 0), len(words))
+    return longest
+
+
+def _distance(a: Point, b: Point) -> float:
     """Great-circle distance in km (haversine)."""
     lat1, lon1, lat2, lon2 = map(math.radians, (a[0], a[1], b[0], b[1]))
     h = (
         math.sin((lat2 - lat1) / 2) ** 2
         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     )
-    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
+    return _EARTH_RADIUS_KM * 2 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _unit_vector(p: Point) -> Vector:
+    lat, lon = math.radians(p[0]), math.radians(p[1])
+    return (math.cos(lat) * math.cos(lon), math.cos(lat) * math.sin(lon), math.sin(lat))
+
+
+def _chord(km: float) -> float:
+    """The straight-line distance, on the unit sphere, of a great-circle distance in km."""
+    return 2.0 * math.sin(min(km / (2.0 * _EARTH_RADIUS_KM), math.pi / 2))
+
+
+@dataclass(frozen=True)
+class _Node:
+    """A box of the k-d tree: its bounds, then either two halves or (a leaf) its points."""
+
+    low: Vector
+    high: Vector
+    halves: tuple[int, int] | None
+    points: tuple[Point, ...]
+
+
+_Entry = tuple[float, float, float, float, float]  # unit vector x, y, z; latitude, longitude
+
+
+def _kd_tree(points: list[Point]) -> list[_Node]:
+    """A k-d tree over the points' unit vectors, root first. The chord between unit vectors
+    grows with the great-circle distance, so boxes bound the search without spherical
+    trigonometry."""
+    nodes: list[_Node] = []
+    _grow(nodes, [(*_unit_vector(p), *p) for p in points])
+    return nodes
+
+
+def _grow(nodes: list[_Node], entries: list[_Entry]) -> int:
+    xs, ys, zs, lats, lons = zip(*entries, strict=True)
+    low = (min(xs), min(ys), min(zs))
+    high = (max(xs), max(ys), max(zs))
+    index = len(nodes)
+    if len(entries) <= _LEAF_SIZE:
+        nodes.append(_Node(low, high, None, tuple(zip(lats, lons, strict=True))))
+        return index
+    nodes.append(_Node(low, high, None, ()))  # keeps the parent before its halves
+    axis = max(range(3), key=lambda a: high[a] - low[a])
+    entries = sorted(entries, key=itemgetter(axis))
+    middle = len(entries) // 2
+    halves = (_grow(nodes, entries[:middle]), _grow(nodes, entries[middle:]))
+    nodes[index] = _Node(low, high, halves, ())
+    return index
+
+
+def _gap2(v: Vector, node: _Node) -> float:
+    """Squared straight-line distance from ``v`` to the node's box (0 inside it)."""
+    total = 0.0
+    for axis in (0, 1, 2):
+        below = node.low[axis] - v[axis]
+        above = v[axis] - node.high[axis]
+        if below > 0:
+            total += below * below
+        elif above > 0:
+            total += above * above
+    return total
+
+
+class _Network:
+    """The network's places, to tell which of several homonyms is nearest to them.
+
+    Built once per focus: a k-d tree over the distinct places, O(P log P). A choice among
+    homonyms is one best-first search for the closest (commune, place) pair, which only
+    opens the boxes near that pair, and is memoised: a name costs one dictionary look-up
+    after its first message, whatever the size of the network. The memo caches a pure
+    function of the homonyms (one entry per group met, a few thousand at most): it changes
+    no answer.
+    """
+
+    __slots__ = ("_chosen", "_distance", "_nodes")
+
+    def __init__(self, points: tuple[Point, ...], distance: DistanceKm) -> None:
+        self._nodes = _kd_tree(sorted(set(points)))
+        self._distance = distance
+        self._chosen: dict[tuple[int, ...], int] = {}
+
+    def nearest(self, indices: tuple[int, ...], communes: tuple[Commune, ...]) -> int:
+        """Which of ``indices`` is nearest to the network, then most populous, then first."""
+        chosen = self._chosen.get(indices)
+        if chosen is None:
+            located = [
+                (i, (c.latitude, c.longitude))
+                for i in indices
+                if (c := communes[i]).latitude is not None and c.longitude is not None
+            ]
+            ties = self._closest(located) if located else set(indices)
+            chosen = min(
+                (i for i in indices if i in ties),
+                key=lambda i: -(communes[i].population or 0),
+            )
+            self._chosen[indices] = chosen
+        return chosen
+
+    def _closest(self, located: list[tuple[int, Point]]) -> set[int]:
+        """The communes of ``located`` at the least distance from any place of the network."""
+        vectors = [_unit_vector(place) for _, place in located]
+        found = [math.inf] * len(located)
+        best = math.inf
+        reach2 = math.inf  # squared chord beyond which no place can beat ``best``
+        pending = [(_gap2(v, self._nodes[0]), k, 0) for k, v in enumerate(vectors)]
+        heapq.heapify(pending)
+        while pending:
+            gap2, k, at = heapq.heappop(pending)
+            if gap2 > reach2:
+                break  # every box left is farther than the best pair found
+            node = self._nodes[at]
+            if node.halves is not None:
+                for half in node.halves:
+                    heapq.heappush(pending, (_gap2(vectors[k], self._nodes[half]), k, half))
+                continue
+            here = located[k][1]
+            for point in node.points:
+                km = self._distance(here, point)
+                if km < found[k]:
+                    found[k] = km
+                    if km < best:
+                        best = km
+                        reach2 = (_chord(km) * (1 + _SLACK) + _SLACK) ** 2
+        # A commune whose search stopped early is farther than ``best``: its ``found`` may
+        # be inexact but is then above ``best`` too.
+        return {located[k][0] for k, km in enumerate(found) if km == best}
 
 
 @dataclass(frozen=True)
@@ -167,33 +322,35 @@ class _Candidate:
 
 @dataclass(frozen=True)
 class Gazetteer:
-    """Look communes up by name or postal code. Immutable; ``with_focus`` shares the data."""
+    """Look communes up by name or postal code. Answers never change (a focused gazetteer
+    memoises its choices among homonyms, nothing else); ``with_focus`` shares the data."""
 
     _data: _Data = field(repr=False)
-    focus: tuple[tuple[float, float], ...] = ()
+    focus: tuple[Point, ...] = ()
+    _network: _Network | None = field(default=None, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self._data.communes)
 
-    def with_focus(self, points: list[tuple[float, float]]) -> Gazetteer:
-        """The same gazetteer, preferring among homonyms the commune nearest to ``points``."""
-        return Gazetteer(self._data, tuple((float(a), float(b)) for a, b in points))
+    def with_focus(self, points: list[Point], *, distance: DistanceKm = _distance) -> Gazetteer:
+        """The same gazetteer, preferring among homonyms the commune nearest to ``points``.
+
+        ``distance`` (km between two points) is only replaced by tests, to count calls.
+        """
+        focus = tuple((float(a), float(b)) for a, b in points)
+        return Gazetteer(self._data, focus, _Network(focus, distance) if focus else None)
 
     # -- choosing among homonyms -------------------------------------------------------
     def _best(self, indices: tuple[int, ...]) -> Commune | None:
+        """Nearest to the network, then most populous; without a network, most populous."""
         if not indices:
             return None
-        communes = [self._data.communes[i] for i in indices]
-        if self.focus:
-
-            def rank(c: Commune) -> tuple[float, int]:
-                if c.latitude is None or c.longitude is None:
-                    return (math.inf, -(c.population or 0))
-                here = (c.latitude, c.longitude)
-                return (min(_distance(here, p) for p in self.focus), -(c.population or 0))
-
-            return min(communes, key=rank)
-        return max(communes, key=lambda c: (c.population or 0, c.insee))
+        communes = self._data.communes
+        if len(indices) == 1:
+            return communes[indices[0]]
+        if self._network is not None:
+            return communes[self._network.nearest(indices, communes)]
+        return max((communes[i] for i in indices), key=lambda c: (c.population or 0, c.insee))
 
     # -- public look-ups ---------------------------------------------------------------
     def find(self, text: str) -> Commune | None:
@@ -229,7 +386,8 @@ class Gazetteer:
         i = 0
         while i < len(tokens):
             hit: _Candidate | None = None
-            for n in range(min(_MAX_WORDS, len(tokens) - i), 0, -1):
+            longest = min(_MAX_WORDS, data.longest_from.get(tokens[i], 0), len(tokens) - i)
+            for n in range(longest, 0, -1):
                 k = " ".join(tokens[i : i + n])
                 exact = data.by_key.get(k)
                 indices = (exact or ()) + data.by_prefix.get(k, ())
