@@ -91,6 +91,19 @@ def test_kind_of_date() -> None:
 # -- each rule alone (dates.DATE_RULES): its pattern, then its resolver --------------------
 
 RULE_SAMPLES: dict[str, list[tuple[str, date | None]]] = {
+    "weekday_and_day": [
+        ("samedi 12", date(2026, 12, 12)),
+        ("mardi 5 janvier", date(2027, 1, 5)),
+        ("vendredi 18/12", date(2026, 12, 18)),
+    ],
+    "days_then_month": [
+        ("les 2 et 3 janvier", date(2027, 1, 2)),
+        ("du 28 au 3 janvier", date(2026, 12, 28)),
+    ],
+    "day_in_words_month": [
+        ("deux decembre", date(2026, 12, 2)),
+        ("vingt-trois janvier", date(2027, 1, 23)),
+    ],
     "numeric": [("12/12", date(2026, 12, 12)), ("03.12.2027", date(2027, 12, 3))],
     "day_month_words": [("1er mars", date(2027, 3, 1)), ("5 dec", date(2026, 12, 5))],
     "after_tomorrow": [("apres-demain", date(2026, 12, 3)), ("apredemain", date(2026, 12, 3))],
@@ -153,6 +166,7 @@ def test_only_a_time_of_day_is_weak() -> None:
         ("time_of_day", "25h"),
         ("time_of_day", "12:75"),
         ("day_of_month", "le 32"),
+        ("day_in_words_month", "cent mars"),
     ],
 )
 def test_a_rule_can_decline_what_its_pattern_saw(rule_name: str, text: str) -> None:

@@ -15,11 +15,37 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Final, Literal
 
-from .numbers import NUMBER_WORDS, number_value
+from .numbers import NUMBER_WORD_RE, NUMBER_WORDS, number_value, words_value
 
 DateKind = Literal["dlc", "ddm"]
 
 WEEKDAYS: Final = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+_ENGLISH_WEEKDAYS: Final = (
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+)
+
+
+def _slips(word: str) -> set[str]:
+    """One letter dropped or two swapped (« samdi », « vendedi », « mecredi »)."""
+    dropped = {word[:i] + word[i + 1 :] for i in range(len(word))}
+    swapped = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
+    return (dropped | swapped) - {word}
+
+
+# Every way of writing a weekday, to its number (Monday 0). Slips only for the long names:
+# one letter off « lundi » or « mardi » is too often another word.
+WEEKDAY_NUMBER: Final[dict[str, int]] = {
+    **{slip: n for n, day in enumerate(WEEKDAYS) if len(day) >= 6 for slip in _slips(day)},
+    **{day: n for n, day in enumerate(_ENGLISH_WEEKDAYS)},
+    **{day: n for n, day in enumerate(WEEKDAYS)},
+}
+_WEEKDAY_ALT = "|".join(sorted(WEEKDAY_NUMBER, key=len, reverse=True))
 MONTHS: Final[dict[str, int]] = {
     "janvier": 1,
     "janv": 1,
@@ -46,6 +72,16 @@ MONTHS: Final[dict[str, int]] = {
     "dec": 12,
 }
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
+# After a day in words, « sept » is the number (« vingt sept »), not September.
+_MONTH_AFTER_WORDS_ALT = "|".join(
+    m for m in sorted(MONTHS, key=len, reverse=True) if m in {"septembre"} or m[:3] != "sep"
+)
+# « au 3 rue des Lilas », « 12 avenue Jaurès », « 5 bis chemin… »: a house number, not a day.
+STREET_WORDS: Final = (
+    r"(?:rue|av|avenue|bd|boulevard|allee|impasse|imp|chemin|ch|route|rte|quai|place|pl|"
+    r"cours|square|passage|residence|lotissement|lot|zac|za|zi)"
+)
+_STREET_AFTER = rf"\s?(?:bis|ter)?\s?,?\s?{STREET_WORDS}\b"
 _NUMWORD_ALT = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 _UNIT_AFTER = (
     r"\s?(?:kg|kgs|kilos?|g|gr|grammes?|t|tonnes?|l|litres?|cl|ml|cartons?|palettes?|"
@@ -57,6 +93,22 @@ _KIND_RE: Final = re.compile(
     r"(ddm|dluo|a consommer de preference|de preference avant|date de durabilite))\b"
 )
 _DATE_OR_CLAUSE_END_RE: Final = re.compile(r"\d{1,2}[/.-]\d{1,2}|[,;]|\bet\b|\bou\b")
+# Today's words told of what already happened: « on a fait l'inventaire ce matin » (a passé
+# composé earlier in the clause), « yaourts récupérés ce matin » (how the goods came: a
+# participle of getting them, not after « on » or « je », which make it the present).
+_PAST_TENSE_IN_CLAUSE_RE: Final = re.compile(
+    # the auxiliary after its subject: a bare « a » is as often « à » (« à prendre ce soir »)
+    r"(?:\b(?:on|il|elle|qui|ca|nous|vous|ils|elles|tu)\s(?:(?:nous|vous|les|en|leur|y)\s|l')?"
+    r"(?:a|avons|avez|ont|as)|\bj'(?:en\s|y\s)?ai)\s(?:(?:bien|deja|tout|encore|aussi)\s)?"
+    r"(?!(?:une|elle|cette|quelques|autre|autres|notre|votre|encore|juste|presque|rien)\b)"
+    r"(?:eu|fait|faits|pris|mis|recu|recus|\w{3,}(?:e|ee|es|ees|i|is|u|us))\b[^.,;:!?]*$"
+)
+_GOT_BEFORE_RE: Final = re.compile(
+    r"(?<!\bon )(?<!\bje )(?<!\bj')(?<!\bnous )"
+    r"\b(?:recuper|ramass|collect|livr|arriv|prepar|recu\b|recus\b|recue)\w*(?<!er)(?<!ons)"
+    r"\s(?:(?:de|du|a|au|chez|par)\s\w+\s)?$"
+)
+_CLAUSE_START_RE: Final = re.compile(r".*[.;!?\n]")
 
 
 @dataclass(frozen=True)
@@ -67,6 +119,7 @@ class DateHit:
     text: str
     kind: DateKind | None = None
     weak: bool = False  # a time of day alone: "today" only when nothing else is said
+    past: bool = False  # what already happened (« hier », « récupéré ce matin »): no deadline
 
 
 @dataclass(frozen=True)
@@ -177,6 +230,38 @@ def resolve_day_month_words(m: re.Match[str], now: datetime, labelled: bool) -> 
     return _day_of_year(now.date(), day, MONTHS[m.group(2)], m.group(3), labelled)
 
 
+def resolve_day_in_words_month(m: re.Match[str], now: datetime, labelled: bool) -> Reading | None:
+    """« le deux décembre », « vingt-trois janvier »; a run of number words that is no day
+    of a month (« cent mars ») is no date at all."""
+    day = words_value(m.group(1))
+    if day is None or not 1 <= day <= 31 or day != int(day):
+        return None
+    return _day_of_year(now.date(), int(day), MONTHS[m.group(2)], m.group(3), labelled)
+
+
+def resolve_days_then_month(m: re.Match[str], now: datetime, labelled: bool) -> Reading:
+    """« les 2 et 3 juillet », « du 28 au 3 janvier »: the earliest, its month from the end
+    (the month before it when the first day is past the last)."""
+    days = [1 if d == "1er" else int(d) for d in re.findall(r"1er|\d{1,2}", m.group(1))]
+    month = MONTHS[m.group(2)]
+    if days[0] > days[-1]:
+        month = 12 if month == 1 else month - 1
+    return _day_of_year(now.date(), days[0], month, None, labelled)
+
+
+def resolve_weekday_and_day(m: re.Match[str], now: datetime, labelled: bool) -> Reading | None:
+    """« samedi 9 mai », « vendredi 20/03 », « samedi 12 »: the day said decides; the
+    weekday only names it."""
+    day = 1 if m.group(1) in {"1er", "premier"} else int(m.group(1))
+    month = int(m.group(2)) if m.group(2) else MONTHS[m.group(3)] if m.group(3) else None
+    if month is not None:
+        if not 1 <= month <= 12:
+            return None
+        return _day_of_year(now.date(), day, month, m.group(4), labelled)
+    value = _next_monthly(now.date(), day)
+    return Reading(value) if value is not None else None
+
+
 def _days_from_today(days: int) -> Resolver:
     def resolve(m: re.Match[str], now: datetime, labelled: bool) -> Reading:
         return Reading(now.date() + timedelta(days=days))
@@ -209,7 +294,7 @@ def resolve_within(m: re.Match[str], now: datetime, labelled: bool) -> Reading:
 def resolve_weekday(m: re.Match[str], now: datetime, labelled: bool) -> Reading:
     """The next such day after today; « ce mardi » said on a Tuesday is today."""
     today = now.date()
-    ahead = (WEEKDAYS.index(m.group(2)) - today.weekday()) % 7
+    ahead = (WEEKDAY_NUMBER[m.group(2)] - today.weekday()) % 7
     this_one = m.group(1) in {"ce", "cette"} and not m.group(3)
     if ahead == 0 and not this_one:
         ahead = 7
@@ -249,6 +334,24 @@ def resolve_time_of_day(m: re.Match[str], now: datetime, labelled: bool) -> Read
 
 DATE_RULES: Final[tuple[DateRule, ...]] = (
     DateRule(
+        "weekday_and_day",
+        re.compile(
+            rf"\b(?:{_WEEKDAY_ALT})s?\s(?:le\s)?(1er|premier|\d{{1,2}})"
+            rf"(?:\s?(?:/|-|\.)\s?(\d{{1,2}})|\s?({_MONTH_ALT})\b\.?)?(?:\s?(?:/\s?)?(\d{{4}}))?"
+            rf"(?![/.,:-]?\d|{_UNIT_AFTER}|\s?(?:h|heures?|personnes?|benevoles?)\b"
+            rf"|{_STREET_AFTER})"
+        ),
+        resolve_weekday_and_day,
+    ),
+    DateRule(
+        "days_then_month",
+        re.compile(
+            r"\b((?:1er|\d{1,2})(?:\s?(?:,|et|ou|au|&|-)\s?(?:le\s)?(?:1er|\d{1,2}))+)"
+            rf"\s?({_MONTH_ALT})\b"
+        ),
+        resolve_days_then_month,
+    ),
+    DateRule(
         "numeric",
         re.compile(
             r"(?<![\d/.,:])(\d{1,2})\s?([/.-])\s?(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\d/]|[.,]\d)"
@@ -262,25 +365,38 @@ DATE_RULES: Final[tuple[DateRule, ...]] = (
         resolve_day_month_words,
     ),
     DateRule(
+        "day_in_words_month",
+        re.compile(
+            rf"(?<![\w-])({NUMBER_WORD_RE})\s?({_MONTH_AFTER_WORDS_ALT})\b\.?(?:\s?(\d{{4}}))?"
+        ),
+        resolve_day_in_words_month,
+    ),
+    DateRule(
         "after_tomorrow", re.compile(r"\bapres[- ]?demain\b|\bapredemain\b"), _days_from_today(2)
     ),
     DateRule("before_yesterday", re.compile(r"\bavant[- ]?hier\b"), _days_from_today(-2)),
-    DateRule("tomorrow", re.compile(r"\bdemain\b|\bdem1\b|\bdmain\b"), _days_from_today(1)),
+    DateRule(
+        "tomorrow",
+        re.compile(r"\bdemain\b|\bdem1\b|\bdmain\b|\btomorrow\b|\btmrw\b"),
+        _days_from_today(1),
+    ),
     DateRule("yesterday", re.compile(r"\bhier\b"), _days_from_today(-1)),
     DateRule(
         "today",
         re.compile(
-            r"\baujourd ?'? ?hui\b|\bauj\b|\bajd\b|\bce (?:midi|soir|matin|jour)\b|"
+            r"\baujourd ?'? ?hui\b|\bauj\b|\bajd\b|\bce (?:midi|soir|matin)\b|"
             r"\bcet (?:apres[- ]?midi|aprem|aprem's)\b|\bcette (?:nuit|apres[- ]?midi|aprem)\b|"
-            r"\bdans la journee\b|\btout a l'heure\b|\btantot\b|\bce jour\b|\bimmediatement\b|"
-            r"\btout de suite\b|\bde suite\b"
+            r"\b(?:dans|ds) la journee\b|\btout a l'heure\b|\btantot\b|\bimmediatement\b|"
+            # « ce jour-là » points back at a day already said, it is not today
+            r"\bce jour\b(?![- ]?la\b)|\btout de suite\b|\bde suite\b|"
+            r"\btoday\b|\btonight\b|\bthis (?:morning|afternoon|evening)\b"
         ),
         _days_from_today(0),
     ),
     DateRule(
         "in_n",
         re.compile(
-            rf"\b(?:dans|sous|d'ici|d ici|en)\s(?:les\s)?(\d{{1,3}}|{_NUMWORD_ALT})\s?"
+            rf"\b(?:dans|ds|sous|d'ici|d ici|en)\s(?:les\s)?(\d{{1,3}}|{_NUMWORD_ALT})\s?"
             r"(jours?|j|semaines?|sem|heures?|h|mois)\b"
         ),
         resolve_in_n,
@@ -291,7 +407,7 @@ DATE_RULES: Final[tuple[DateRule, ...]] = (
     DateRule(
         "weekday",
         re.compile(
-            r"\b(?:(ce|cette|des|dès) )?(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)"
+            rf"\b(?:(ce|cette|des|dès|this|on|next) )?({_WEEKDAY_ALT})"
             r"(?:s)?(?: (prochain))?\b"
         ),
         resolve_weekday,
@@ -308,7 +424,8 @@ DATE_RULES: Final[tuple[DateRule, ...]] = (
         "day_of_month",
         re.compile(
             r"\b(?:le|au|du|jusqu'au|jusqu au|avant le|pour le|d'ici le|ce)\s(\d{1,2})(?:er)?\b"
-            rf"(?![/.,:-]\d|\s?(?:{_MONTH_ALT})\b|{_UNIT_AFTER}|\s?(?:h|heures?|eme|e)\b)"
+            rf"(?![/.,:-]\d|\s?(?:{_MONTH_ALT})\b|{_UNIT_AFTER}|\s?(?:h|heures?|eme|e)\b"
+            rf"|{_STREET_AFTER})"
         ),
         resolve_day_of_month,
     ),
@@ -337,10 +454,30 @@ def find_dates(
             if reading is None:
                 continue
             written = m.group(0).strip()
-            hits.append(DateHit(m.start(), m.end(), reading.value, written, kind, reading.weak))
+            past = kind is None and _told_of_the_past(text, m.start(), reading, now, rule.name)
+            hits.append(
+                DateHit(m.start(), m.end(), reading.value, written, kind, reading.weak, past)
+            )
             taken.append((m.start(), m.end()))
     hits.sort(key=lambda h: h.start)
     return hits
+
+
+def _told_of_the_past(
+    text: str, start: int, reading: Reading, now: datetime, rule_name: str
+) -> bool:
+    """A day before today (« hier », « pain d'hier »), or today told in the past tense: when
+    the goods came, not by when anything must happen. A date labelled DLC may be past and
+    still be the post's date (a past use-by date is refused later), so it never comes here."""
+    if reading.value is None:
+        return False
+    if reading.value < now.date():
+        return True
+    if rule_name != "today":
+        return False
+    before = text[max(0, start - 80) : start]
+    clause = _CLAUSE_START_RE.sub("", before)
+    return bool(_PAST_TENSE_IN_CLAUSE_RE.search(clause) or _GOT_BEFORE_RE.search(clause))
 
 
 def _free(taken: list[tuple[int, int]], start: int, end: int) -> bool:

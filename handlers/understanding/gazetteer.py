@@ -33,6 +33,11 @@ _STRONG_BEFORE = {
     "centre",
     "zone",
 }
+# « sur place », « sur demande », « sur palette »: before a name that is also an everyday
+# word, "sur" is the idiom, not a place context (« sur Montpellier » still counts).
+_STRONG_ONLY_BEFORE_NAMES = frozenset({"sur"})
+# « le CCAS de Mer », « la mairie de Mer »: "de" after an institution names its commune.
+_INSTITUTIONS = frozenset({"ccas", "cias", "mairie", "commune", "ville"})
 _WORD = re.compile(r"[a-z0-9]+")
 _POSTAL = re.compile(r"(?<![\d,.])(?:0[1-9]|[1-8]\d|9[0-8])\d{3}(?![\d,.]|\s?(?:kg|g|l|t|€|e)\b)")
 _SEGMENT_BREAK = re.compile(r"[,;:!?()\[\]\n/|]| - |\.(?:\s|$)")
@@ -316,7 +321,8 @@ class _Network:
 class _Candidate:
     start: int
     end: int
-    indices: tuple[int, ...]
+    exact: tuple[int, ...]  # communes of that very name
+    shortened: tuple[int, ...]  # communes whose longer name it begins (« Lézignan »)
     score: float
 
 
@@ -352,6 +358,30 @@ class Gazetteer:
             return communes[self._network.nearest(indices, communes)]
         return max((communes[i] for i in indices), key=lambda c: (c.population or 0, c.insee))
 
+    def _best_named(self, exact: tuple[int, ...], shortened: tuple[int, ...]) -> Commune | None:
+        """A name written in full wins over the longer names it begins (« Lunel », not
+        Lunel-Viel next door, nearer the network); it is read as a shortened name only when
+        one of those is more populous (« Saint-Pons » for Saint-Pons-de-Thomières), and the
+        nearest of all then wins."""
+        named = self._best(exact)
+        longer = self._best(shortened)
+        if named is None or longer is None:
+            return named or longer
+        if (longer.population or 0) <= (named.population or 0):
+            return named
+        return self._best(exact + shortened)
+
+    def _best_with_codes(
+        self, exact: tuple[int, ...], shortened: tuple[int, ...], codes: list[tuple[int, ...]]
+    ) -> Commune | None:
+        """A postal code written beside the name narrows it to the communes it serves."""
+        for code in codes:
+            exact_here = tuple(i for i in exact if i in code)
+            shortened_here = tuple(i for i in shortened if i in code)
+            if exact_here or shortened_here:
+                return self._best_named(exact_here, shortened_here)
+        return self._best_named(exact, shortened)
+
     # -- public look-ups ---------------------------------------------------------------
     def find(self, text: str) -> Commune | None:
         """The commune named by ``text`` (a name, written any way, or a postal code)."""
@@ -365,12 +395,10 @@ class Gazetteer:
         codes = [w for w in words if len(w) == 5 and w in self._data.by_postal]
         name = " ".join(w for w in words if w not in codes)
         by_code = tuple(i for c in codes for i in self._data.by_postal[c])
-        found = self._data.by_key.get(name, ()) + self._data.by_prefix.get(name, ())
-        if found and by_code:
-            both = tuple(i for i in found if i in by_code)
-            return self._best(both or found)
-        if found:
-            return self._best(found)
+        exact = self._data.by_key.get(name, ())
+        shortened = self._data.by_prefix.get(name, ())
+        if exact or shortened:
+            return self._best_with_codes(exact, shortened, [by_code] if by_code else [])
         if by_code and not name:
             return self._best(by_code)
         return None
@@ -389,13 +417,13 @@ class Gazetteer:
             longest = min(_MAX_WORDS, data.longest_from.get(tokens[i], 0), len(tokens) - i)
             for n in range(longest, 0, -1):
                 k = " ".join(tokens[i : i + n])
-                exact = data.by_key.get(k)
-                indices = (exact or ()) + data.by_prefix.get(k, ())
-                if not indices:
+                exact = data.by_key.get(k, ())
+                shortened = data.by_prefix.get(k, ())
+                if not (exact or shortened):
                     continue
-                score = self._score(folded, words, tokens, breaks, i, i + n, k, exact is None)
+                score = self._score(folded, words, tokens, breaks, i, i + n, k, not exact)
                 if score is not None:
-                    hit = _Candidate(i, i + n, indices, score)
+                    hit = _Candidate(i, i + n, exact, shortened, score)
                     break
             if hit is None:
                 i += 1
@@ -409,13 +437,7 @@ class Gazetteer:
         ]
         if candidates:
             best = max(candidates, key=lambda c: (c.score, c.start))
-            indices = best.indices
-            for code in codes:
-                both = tuple(i for i in indices if i in code)
-                if both:
-                    indices = both
-                    break
-            return self._best(indices)
+            return self._best_with_codes(best.exact, best.shortened, codes)
         if codes:
             return self._best(codes[0])
         return None
@@ -434,7 +456,9 @@ class Gazetteer:
         """How surely words[start:end] name a place here; None when they surely do not."""
         before = tokens[start - 1] if start > 0 else ""
         before2 = tokens[start - 2] if start > 1 else ""
-        strong = before in _STRONG_BEFORE or (before == "de" and before2 in _STRONG_BEFORE)
+        strong = before in _STRONG_BEFORE or (
+            before == "de" and (before2 in _STRONG_BEFORE or before2 in _INSTITUTIONS)
+        )
         if before == "a" and start > 1 and tokens[start - 2] in {"il", "y", "on", "qui", "elle"}:
             strong = False  # "il a", "on a": the verb, not "à"
         seg_start = max((b for b in breaks if b < words[start][0]), default=-1)
@@ -445,9 +469,12 @@ class Gazetteer:
         alone = len(seg_words) == end - start and (seg_start >= 0 or seg_end < len(folded))
         last = end == len(tokens)
         single = end - start == 1
-        ambiguous = k in STOP_WORDS or k in self._data.common or is_prefix
+        everyday = k in STOP_WORDS or k in self._data.common
+        ambiguous = everyday or is_prefix
         if single and (len(k) < 3 or k.isdigit()):
             ambiguous = True
+        if everyday and before in _STRONG_ONLY_BEFORE_NAMES:
+            strong = False
         if ambiguous and not (strong or alone):
             return None
         if single and k in STOP_WORDS and not strong:

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from . import lexicon as lx
 from . import vocabulary
-from .dates import DateHit, find_dates
+from .dates import STREET_WORDS, DateHit, find_dates
 from .gazetteer import Gazetteer
 from .model import RESOURCE_CATEGORIES, Intent, Understanding
 from .quantities import COUNT_WORDS, Amount, find_amounts
@@ -422,6 +422,36 @@ def _cold(text: str, category: str | None) -> bool:
     return False
 
 
+# « au 3 rue de Narbonne », « 12 avenue de la Mer »: an address's street is named after
+# a place that is not where the post is; its words are kept from the commune search.
+_ADDRESS_RE: Final = re.compile(
+    rf"\b\d{{1,4}}\s?(?:bis|ter)?\s?,?\s?{STREET_WORDS}\b"
+    r"(?:\s(?!(?:a|au|sur|pour|avant|apres|et|ou|vers|pres|des|de|du|la|le)\b(?!\s\w))"
+    r"(?!(?:a|au|sur|pour|avant|apres|et|ou|vers|pres)\b)[a-z'-]+){1,5}"
+)
+
+
+def _addresses(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _ADDRESS_RE.finditer(text)]
+
+
+_POSTAL_CODE_RE: Final = re.compile(r"(?:0[1-9]|[1-8]\d|9[0-8])\d{3}\b")
+
+
+def _amount_spans(text: str, amounts: list[Amount], gazetteer: Gazetteer) -> list[tuple[int, int]]:
+    """Amounts are no commune (« 3 palettes »), but « 11000 Carcassonne » is a postal code
+    and its commune, read as 11,000 of a thing the lexicon does not know."""
+    return [
+        (a.start, a.end)
+        for a in amounts
+        if not (
+            a.unit == "unite"
+            and _POSTAL_CODE_RE.match(text, a.start)
+            and gazetteer.find(text[a.start : a.end]) is not None
+        )
+    ]
+
+
 def _mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
     chars = list(text)
     for s, e in spans:
@@ -431,7 +461,8 @@ def _mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
 
 
 def _deadline(hits: list[DateHit]) -> tuple[date | None, Literal["dlc", "ddm"] | None, str | None]:
-    valid = [h for h in hits if h.value is not None]
+    # What already happened (« récupéré hier ») says when the goods came, not by when.
+    valid = [h for h in hits if h.value is not None and not h.past]
     strong = [h for h in valid if not h.weak] or valid
     invalid = next((h.text for h in hits if h.value is None), None)
     if not strong:
@@ -672,7 +703,7 @@ def _understand(
     if whole_message and intent not in POST_INTENTS:
         return _not_a_post(msg, reading, amount, deadline)
     cold = _cold(t, category) if intent != "unknown" else False
-    place_text = _mask(t, spans + [(a.start, a.end) for a in amounts])
+    place_text = _mask(t, spans + _amount_spans(t, amounts, gazetteer) + _addresses(t))
     commune = gazetteer.find_in(place_text) if intent != "help" else None
     confidence, guessed = _confidence(intent, msg.command is not None, t, msg.mentions, msg.cue)
     return Understanding(
@@ -804,7 +835,7 @@ def _correction(text: str, now: datetime, gazetteer: Gazetteer, tz: str) -> dict
     elif amount is not None:
         out["quantity"] = amount.value
         out["unit"] = amount.unit
-    masked = _mask(t, spans + [(a.start, a.end) for a in amounts])
+    masked = _mask(t, spans + _amount_spans(t, amounts, gazetteer) + _addresses(t))
     commune = gazetteer.find_in(masked) or gazetteer.find(masked)
     if commune is not None:
         out["place"] = commune.name

