@@ -109,6 +109,7 @@ _GOT_BEFORE_RE: Final = re.compile(
     r"\s(?:(?:de|du|a|au|chez|par)\s\w+\s)?$"
 )
 _CLAUSE_START_RE: Final = re.compile(r".*[.;!?\n]")
+_PAST_DAY_RULES: Final = frozenset({"yesterday", "before_yesterday"})
 
 
 @dataclass(frozen=True)
@@ -454,7 +455,7 @@ def find_dates(
             if reading is None:
                 continue
             written = m.group(0).strip()
-            past = kind is None and _told_of_the_past(text, m.start(), reading, now, rule.name)
+            past = kind is None and _told_of_the_past(text, m.start(), reading, rule.name)
             hits.append(
                 DateHit(m.start(), m.end(), reading.value, written, kind, reading.weak, past)
             )
@@ -463,15 +464,14 @@ def find_dates(
     return hits
 
 
-def _told_of_the_past(
-    text: str, start: int, reading: Reading, now: datetime, rule_name: str
-) -> bool:
-    """A day before today (« hier », « pain d'hier »), or today told in the past tense: when
-    the goods came, not by when anything must happen. A date labelled DLC may be past and
-    still be the post's date (a past use-by date is refused later), so it never comes here."""
+def _told_of_the_past(text: str, start: int, reading: Reading, rule_name: str) -> bool:
+    """A word for a past day (« hier », « pain d'hier »), or today told in the past tense:
+    when the goods came, not by when anything must happen. A calendar date in the past
+    (« pour le 3/10/2025 ») is a slip the bot questions, and a date labelled DLC may be past
+    (the offer is then refused): neither comes here."""
     if reading.value is None:
         return False
-    if reading.value < now.date():
+    if rule_name in _PAST_DAY_RULES:
         return True
     if rule_name != "today":
         return False
