@@ -254,12 +254,12 @@ HAND_BY_CATEGORY: dict[str, str] = {
     "fruits_legumes": """
         topinambour|panais|rutabaga|celeri rave|celeri branche|patate douce|blette|cote de blette|
         chou rave|mache|roquette|cresson|fruit de saison|legume de saison|legume racine|
-        legume oublie|courge spaghetti|potiron|potimarron|pomme de terre|petit pois|ail|oignon|
-        echalote|celeri|chataigne|marron|persil|ciboulette|basilic|menthe|coriandre
+        legume oublie|courge spaghetti|potiron|potimarron|patisson|pomme de terre|petit pois|
+        ail|oignon|echalote|celeri|chataigne|marron|persil|ciboulette|basilic|menthe|coriandre
     """,
     "epicerie_seche": """
         lentille corail|lentille verte|pois casse|quinoa|boulgour|compote|compote de pomme|
-        puree en flocon|pate a tartiner|cafe moulu|cafe soluble|lait en poudre
+        puree en flocon|pate a tartiner|cafe moulu|cafe soluble|lait en poudre|vermicelle
     """,
     "produits_laitiers": """
         creme fraiche|creme liquide|fromage rape|yaourt nature|yaourt aux fruits|lait uht|
