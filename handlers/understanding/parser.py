@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from . import lexicon as lx
 from . import vocabulary
 from .dates import DateHit, find_dates
+from .foods import find_foods
 from .gazetteer import Gazetteer
 from .model import RESOURCE_CATEGORIES, Intent, Understanding
 from .quantities import COUNT_WORDS, Amount, find_amounts
@@ -157,6 +158,7 @@ def _mentions(f: Folded, start: int = 0) -> list[_Mention]:
                 ):
                     continue  # "à l'entrepôt", "dans notre local": where, not what
             found.append(_Mention(m.start(), m.end(), category_here))
+    found = _with_vocabulary(found, text, start)
     found.sort(key=lambda x: (x.start, -(x.end - x.start)))
     kept: list[_Mention] = []
     for mention in found:
@@ -176,6 +178,29 @@ def _mentions(f: Folded, start: int = 0) -> list[_Mention]:
             continue
         result.append(mention)
     return result
+
+
+# The lexicon's precedence rules (keeping, infant, juice, resources) are never overridden.
+_LEXICON_FIRST: Final = frozenset({"surgeles", "conserves", "bebe", "boissons"})
+
+
+def _with_vocabulary(found: list[_Mention], text: str, start: int) -> list[_Mention]:
+    """Add the vocabulary's names the lexicon misses; a longer name (« céleris-raves »)
+    replaces the plain lexicon words inside it (« céleris »)."""
+    for food in find_foods(text, start):
+        inside = [m for m in found if m.start < food.end and food.start < m.end]
+        if any(
+            m.start < food.start
+            or m.end > food.end
+            or m.end - m.start >= food.end - food.start
+            or m.resource
+            or (m.category in _LEXICON_FIRST and m.category != food.category)
+            for m in inside
+        ):
+            continue
+        found = [m for m in found if m not in inside]
+        found.append(_Mention(food.start, food.end, food.category))
+    return found
 
 
 def _food_category(mentions: list[_Mention]) -> str | None:
@@ -292,7 +317,8 @@ def _what(f: Folded, mentions: list[_Mention], chosen: str | None, start: int) -
             if len(group) >= 4:
                 break
         if group:
-            label = f.original(group[0].start, group[-1].end).strip(" ,;:")
+            first, last = _whole_word(text, group[0].start, group[-1].end)
+            label = f.original(first, last).strip(" ,;:")
             return _tidy(label)
     # Nothing in the lexicon: the words after the cue or the amount ("besoin de jouets").
     cue = _WHAT_AFTER_RE.search(text, start)
@@ -317,6 +343,17 @@ def _what(f: Folded, mentions: list[_Mention], chosen: str | None, start: int) -
         return None
     label = f.original(pos + picked[0].start(), pos + picked[-1].end())
     return _tidy(label) if len(label) >= 3 else None
+
+
+_HYPHENATED_TAIL_RE: Final = re.compile(r"(?:-[a-z]+)+")
+_HYPHENATED_HEAD_RE: Final = re.compile(r"(?:[a-z]+-)+$")
+
+
+def _whole_word(text: str, start: int, end: int) -> tuple[int, int]:
+    """A span widened to the hyphenated words it cuts (« céleris » in « céleris-raves »)."""
+    tail = _HYPHENATED_TAIL_RE.match(text, end)
+    head = _HYPHENATED_HEAD_RE.search(text, max(0, start - 30), start)
+    return (head.start() if head else start), (tail.end() if tail else end)
 
 
 _UNIT_SKIP: Final = (
@@ -672,7 +709,9 @@ def _understand(
     if whole_message and intent not in POST_INTENTS:
         return _not_a_post(msg, reading, amount, deadline)
     cold = _cold(t, category) if intent != "unknown" else False
-    place_text = _mask(t, spans + [(a.start, a.end) for a in amounts])
+    # A compound name of goods is not a place (« céleris-raves » is not the commune of Raves).
+    compounds = [(m.start, m.end) for m in msg.mentions if re.search(r"[ -]", t[m.start : m.end])]
+    place_text = _mask(t, spans + [(a.start, a.end) for a in amounts] + compounds)
     commune = gazetteer.find_in(place_text) if intent != "help" else None
     confidence, guessed = _confidence(intent, msg.command is not None, t, msg.mentions, msg.cue)
     return Understanding(
