@@ -3,9 +3,10 @@
 A short pipeline over the folded text (lower case, no accents), in the contract's order:
 1. normalise, put a greeting aside, read a leading command (words from ``vocabulary.py``);
 2. the intent: the first of :data:`INTENT_RULES` that reads one — a command's action on a post,
-   list or help, or post direction; then, without a command, an action on a post (a claim,
-   done or cancel verb with a post number), a list or help question, and the direction of a
-   post from weighted cue words, its family (food or shared resource) from what is named first;
+   list or help, or post direction; then, without a command, a how-to question (help, before
+   any action), an action on a post (a claim, done or cancel verb with a post number), a list
+   or help question, chat (``acts.looks_like_chat``), and the direction of a post from
+   weighted cue words, its family (food or shared resource) from what is named first;
 3. category and the "what"; dates (``dates.DATE_RULES``), amounts and the commune, each read
    outside the spans already used (a post number is not a quantity, a date is not a post
    number); urgency and cold chain; the confidence.
