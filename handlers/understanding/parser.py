@@ -3,9 +3,10 @@
 A short pipeline over the folded text (lower case, no accents), in the contract's order:
 1. normalise, put a greeting aside, read a leading command (words from ``vocabulary.py``);
 2. the intent: the first of :data:`INTENT_RULES` that reads one — a command's action on a post,
-   list or help, or post direction; then, without a command, an action on a post (a claim,
-   done or cancel verb with a post number), a list or help question, and the direction of a
-   post from weighted cue words, its family (food or shared resource) from what is named first;
+   list or help, or post direction; then, without a command, a how-to question (help, before
+   any action), an action on a post (a claim, done or cancel verb with a post number), a list
+   or help question, chat (``acts.looks_like_chat``), and the direction of a post from
+   weighted cue words, its family (food or shared resource) from what is named first;
 3. category and the "what"; dates (``dates.DATE_RULES``), amounts and the commune, each read
    outside the spans already used (a post number is not a quantity, a date is not a post
    number); urgency and cold chain; the confidence.
@@ -21,12 +22,13 @@ from datetime import date, datetime
 from typing import Final, Literal
 from zoneinfo import ZoneInfo
 
+from . import acts, vocabulary
 from . import lexicon as lx
-from . import vocabulary
 from .dates import DateHit, find_dates
 from .foods import find_foods
 from .gazetteer import Gazetteer
 from .model import RESOURCE_CATEGORIES, Intent, Understanding
+from .numbers import NUMBER_WORD_RE, words_value
 from .quantities import COUNT_WORDS, Amount, find_amounts
 from .text import Folded, fold, readable, word_set
 
@@ -235,67 +237,127 @@ def _direction(text: str) -> Direction | None:
     return "request" if r_first <= o_first else "offer"
 
 
-def _refs(text: str, start: int) -> list[tuple[int, int, int]]:
-    """Post numbers (value, start, end), the surest kinds first."""
-    refs: list[tuple[int, int, int]] = []
-    for pattern in (_EXPLICIT_REF_RE, _IMPLICIT_REF_RE, _BARE_REF_RE):
+@dataclass(frozen=True)
+class _Ref:
+    """A post number found in free text, and how sure it is to be one."""
+
+    value: int
+    start: int
+    end: int
+    kind: Literal["explicit", "implicit", "bare"]  # « annonce 12 » / « le 12 » / « 12 »
+
+
+# « l'annonce douze », « le vingt-trois », « la numéro soixante et onze »: a post in words.
+_WORD_REF_RE: Final = re.compile(
+    r"(?:\b(?:annonce|post|offre|publication|demande)s?\s?(?:n°|no|numero|num)?\s?"
+    r"|\b(?:n°|numero|num)\s?|\b(?:le|la|du|l'|pour le|sur le|au)\s?)"
+    rf"({NUMBER_WORD_RE})(?!{_UNIT_OR_MONTH})(?!-)"
+)
+
+
+_ARTICLE_RE: Final = re.compile(r"(?:le|la|du|l'|pour le|sur le|au)\b")
+
+
+def _refs(text: str, start: int) -> list[_Ref]:
+    """Post numbers, the surest kinds first; a number that reads as a day (« avant le 12 »,
+    « jeudi 12 », « le 12 à 10h ») is not one unless a post word names it."""
+    refs: list[_Ref] = []
+    patterns: tuple[tuple[re.Pattern[str], Literal["explicit", "implicit", "bare"]], ...] = (
+        (_EXPLICIT_REF_RE, "explicit"),
+        (_IMPLICIT_REF_RE, "implicit"),
+        (_BARE_REF_RE, "bare"),
+    )
+    for pattern, kind in patterns:
         for m in pattern.finditer(text, start):
-            span = (m.start(1), m.end(1))
-            if any(s == span[0] for _, s, _ in refs):
+            s, e = m.start(1), m.end(1)
+            if any(r.start == s for r in refs):
                 continue
-            refs.append((int(m.group(1)), span[0], span[1]))
-    return refs
+            if kind != "explicit" and _reads_as_day(text, s, e):
+                continue
+            refs.append(_Ref(int(m.group(1)), s, e, kind))
+    for m in _WORD_REF_RE.finditer(text, start):
+        value = words_value(m.group(1))
+        if value is None or value < 1 or m.group(1) in {"un", "une"}:
+            continue
+        explicit = not _ARTICLE_RE.match(m.group(0))  # « annonce douze », not « le douze »
+        if not explicit and _reads_as_day(text, m.start(1), m.end(1)):
+            continue
+        refs.append(_Ref(int(value), m.start(1), m.end(1), "explicit" if explicit else "implicit"))
+    order = {"explicit": 0, "implicit": 1, "bare": 2}
+    return sorted(refs, key=lambda r: (order[r.kind], r.start))
+
+
+def _reads_as_day(text: str, start: int, end: int) -> bool:
+    return bool(
+        acts.DATE_BEFORE_RE.search(text[max(0, start - 20) : start])
+        or acts.DATE_AFTER_RE.match(text[end : end + 12])
+    )
 
 
 def _action(
     f: Folded, start: int, direction_strength: float
 ) -> tuple[Intent, int | None, tuple[int, int] | None] | None:
-    """claim / done / cancel read from free text, with the post they are about."""
+    """claim / done / cancel read from free text, with the post they are about.
+
+    A verb of the action and a post number make an action. When the message also reads as a
+    post (a strong asking or giving cue), only a firm verb (« on le prendrait », « on retire
+    le 20 ») or a number a post word names (« l'offre 27 ») keeps it an action."""
     text = f.text
     body = text[start:]
     refs = _refs(text, start)
-    explicit = [
-        r
-        for r in refs
-        if _EXPLICIT_REF_RE.match(text, max(0, r[1] - 20))
-        or text[max(0, r[1] - 12) : r[1]]
-        .rstrip()
-        .endswith(("annonce", "post", "offre", "n°", "#", "numero", "num"))
-    ]
     ref = refs[0] if refs else None
+    named = ref is not None and ref.kind != "bare"
     words = len(body.split())
-    cancel = lx.CANCEL_RE.search(body)
-    claim = lx.CLAIM_RE.search(body)
-    done = lx.DONE_RE.search(body)
+    cancel = lx.CANCEL_RE.search(body) or acts.CANCEL_MORE_RE.search(body)
+    firm_claim = acts.CLAIM_FIRM_RE.search(body)
+    claim = lx.CLAIM_RE.search(body) or firm_claim or acts.CLAIM_SOFT_RE.search(body)
+    done = lx.DONE_RE.search(body) or acts.DONE_MORE_RE.search(body)
     if (
         done
         and done.group(0) == "recupere"
         and _PRESENT_RECUP_RE.search(f.original(start + done.start(), start + done.end()))
     ):
         done = None
-    strong_post = direction_strength >= 3 and not explicit
-    if cancel and (ref or words <= 5) and not strong_post:
+    explicit = ref is not None and ref.kind == "explicit"
+    post_like = direction_strength >= 3 and not explicit
+    firm = named and not (direction_strength >= 3 and ref is not None and ref.kind == "bare")
+    if cancel and (ref or words <= 5) and (not post_like or (firm and _first_person(body))):
         return _with_ref("cancel", ref)
-    if claim and (ref or words <= 4) and not strong_post:
+    if claim and (ref or words <= 4) and (not post_like or (firm and firm_claim)):
         return _with_ref("claim", ref)
-    if done and ref and not strong_post:
+    if done and ref and not post_like and (named or _next_to(ref, done, start)):
         return _with_ref("done", ref)
     if (
         done
         and words <= 3
-        and not strong_post
+        and not post_like
+        and done.re is lx.DONE_RE  # « merci, bien reçu » acknowledges a message
         and done.group(0) not in {"faite", "faites", "livre"}
     ):
         return _with_ref("done", None)
     return None
 
 
+_FIRST_PERSON_RE: Final = re.compile(r"\b(?:je|j'|on|nous|notre|ma|mon|nos|mes)\b")
+
+
+def _first_person(body: str) -> bool:
+    """The writer speaks of their own post (« on retire le 20 »), as only its author can."""
+    return bool(_FIRST_PERSON_RE.search(body))
+
+
+def _next_to(ref: _Ref, verb: re.Match[str], start: int) -> bool:
+    """A bare number is a post only right before the verb (« 21 récupéré »), not « partis,
+    240 familles servies »."""
+    return ref.end <= start + verb.start() <= ref.end + 3
+
+
 def _with_ref(
-    intent: Intent, ref: tuple[int, int, int] | None
+    intent: Intent, ref: _Ref | None
 ) -> tuple[Intent, int | None, tuple[int, int] | None]:
     if ref is None:
         return intent, None, None
-    return intent, ref[0], (ref[1], ref[2])
+    return intent, ref.value, (ref.start, ref.end)
 
 
 def _what(f: Folded, mentions: list[_Mention], chosen: str | None, start: int) -> str | None:
@@ -591,15 +653,40 @@ def _free_action(msg: _Message) -> _IntentReading | None:
     return _IntentReading(*action) if action is not None else None
 
 
-def _free_question(msg: _Message) -> _IntentReading | None:
-    """« qu'est-ce qu'il y a ? » is a list, « comment ça marche ? » help."""
+def _free_how_to(msg: _Message) -> _IntentReading | None:
+    """« comment je mets une offre ? », « comment on fait pour le 12 ? »: help, before any
+    action, so that a question about a post never acts on it."""
     if msg.command is not None and msg.command.kind != "unknown":
         return None
-    if lx.LIST_RE.search(msg.body):
+    return _IntentReading("help") if acts.asks_how(msg.body) else None
+
+
+def _free_question(msg: _Message) -> _IntentReading | None:
+    """« qu'est-ce qu'il y a ? », « les besoins du moment ? » is a list, « comment ça
+    marche ? » help."""
+    if msg.command is not None and msg.command.kind != "unknown":
+        return None
+    if lx.LIST_RE.search(msg.body) or acts.asks_what_is_open(msg.body):
         return _IntentReading("list")
     if lx.HELP_RE.search(msg.body):
         return _IntentReading("help")
     return None
+
+
+def _free_chat(msg: _Message) -> _IntentReading | None:
+    """Thanks, a question to a person, a report (« vous avez bien reçu les pâtes ? »): chat,
+    unless a firm asking or giving cue says it is a post all the same."""
+    if msg.command is not None and msg.command.kind != "unknown":
+        return None
+    if not acts.looks_like_chat(msg.body):
+        return None
+    if acts.is_question(msg.body) or msg.cue < _FIRM_CUE:
+        return _IntentReading("unknown")
+    return None
+
+
+# A cue this strong (« besoin de », « à donner ») is a post even in a chatty message.
+_FIRM_CUE: Final = 3.0
 
 
 def _free_post(msg: _Message) -> _IntentReading | None:
@@ -620,8 +707,10 @@ INTENT_RULES: Final[tuple[Callable[[_Message], _IntentReading | None], ...]] = (
     _commanded_action,
     _commanded_question,
     _commanded_post,
+    _free_how_to,
     _free_action,
     _free_question,
+    _free_chat,
     _free_post,
 )
 
