@@ -549,11 +549,14 @@ def _summed(first: Amount, rest: list[Amount], text: str, mentions: list[_Mentio
 
 
 def _goods_after(a: Amount, until: int, mentions: list[_Mention], text: str) -> str | None:
-    """The goods an amount counts (the first named after it, before the next amount), as a
-    word without its plural, to tell the same goods from others."""
+    """The goods an amount counts (the first named after it, before the next amount), by its
+    head noun without plural: « yaourts nature » and « yaourt aux fruits » are one goods,
+    « pommes » and « pommes de terre » two."""
     for m in mentions:
         if not m.resource and a.end <= m.start < until:
-            return " ".join(w.rstrip("sx") for w in text[m.start : m.end].split())
+            words = text[m.start : m.end].split()
+            compound = len(words) > 2 and words[1] in {"de", "d'", "a", "au"}
+            return " ".join(w.rstrip("sx") for w in (words if compound else words[:1]))
     return None
 
 

@@ -145,7 +145,7 @@ NOT_COUNTED: Final = word_set(
     """
 )
 # Words after a bare number that start the rest of the sentence ("40 en trop", "80 à donner").
-_LINK_WORDS: Final = frozenset({"a", "en", "pour", "au"})
+_LINK_WORDS: Final = frozenset({"a", "en", "pour", "au", "aux"})
 PEOPLE_NOUNS: Final = frozenset({"personnes", "personne", "gens", "adultes"})
 
 
@@ -326,7 +326,7 @@ def _counts_nothing(noun: str | None) -> bool:
 def _counts(noun: str, word_number: bool, value: float) -> bool:
     """Whether "<number> <noun>" counts the noun ("3 congélateurs", not "trois de", "un camion")."""
     of = noun in {"de", "d'", "d"} or noun.startswith("d'")
-    if (of and word_number) or noun in {"a", "et", "ou", "pour", "au", "en"}:
+    if (of and word_number) or noun in {"a", "et", "ou", "pour", "au", "aux", "en"}:
         return False
     # "un camion", "une place": an article, not an amount
     return not (word_number and value == 1 and noun not in COUNT_WORDS)
