@@ -112,6 +112,12 @@ class _Mention:
     start: int
     end: int
     category: str
+    # Named as the setting, not as the thing posted: « le repas des bénévoles », « le frigo du
+    # camion en panne ». Still read for the family; the category prefers the other mentions.
+    context: bool = False
+    # Which item of a list of goods it belongs to (« 20 kg de fromage, quelques yaourts »):
+    # a keeping word (frozen, canned, infant) decides only for the item it qualifies.
+    item: int = 0
 
     @property
     def resource(self) -> bool:
@@ -179,7 +185,43 @@ def _mentions(f: Folded, start: int = 0) -> list[_Mention]:
         ):
             continue
         result.append(mention)
-    return result
+    return _in_context(result, text)
+
+
+# « le repas des bénévoles », « un repas de fin d'année »: an occasion, not meals to give.
+_EVENT_RE: Final = re.compile(r"\b(?:le|du|au|un|notre|leur|votre|ce) repas (?:de|des|du|d')")
+# « (vacances des bénévoles) », « le repas des bénévoles », « on doit vider le frigo »: the
+# people's occasion, the place the goods come from.
+_SETTING_BEFORE_RE: Final = re.compile(
+    r"\b(?:(?:repas|vacances|conges|reunion|fete|pot|formation|planning|absence)"
+    r" (?:des|de nos|de leurs?|du)|vider (?:le|la|les|notre|nos|leur|leurs))\s?$"
+)
+# « hayon du camion HS », « frigo du camion en panne », « leur chauffeur est hospitalisé »:
+# what broke or who is missing, not what is asked for.
+_BROKEN_AFTER_RE: Final = re.compile(
+    r"[^,.;:!?]{0,25}?\b(?:hs|en panne|casse\w*|hors service|ne marche plus|"
+    r"ne fonctionne plus|a lache|en reparation|hospitalise\w*|malade\w*|absent\w*|"
+    r"indisponibles?|en arret)\b"
+)
+# Between two goods of one list: a comma, « et », « + »… (not « de », « en »: one item).
+_NEXT_ITEM_RE: Final = re.compile(r"[,;+/&]|\b(?:et|ou|avec|puis|plus)\b")
+
+
+def _in_context(mentions: list[_Mention], text: str) -> list[_Mention]:
+    """Each mention with its list item, and whether it is only the setting of the post."""
+    marked: list[_Mention] = []
+    item = 0
+    for i, m in enumerate(mentions):
+        if i and _NEXT_ITEM_RE.search(text, mentions[i - 1].end, m.start):
+            item += 1
+        event = _EVENT_RE.search(text, max(0, m.start - 7), m.end + 4)
+        context = (
+            (event is not None and event.start() < m.start < event.end())
+            or _SETTING_BEFORE_RE.search(text, max(0, m.start - 24), m.start) is not None
+            or (m.resource and _BROKEN_AFTER_RE.match(text, m.end) is not None)
+        )
+        marked.append(_Mention(m.start, m.end, m.category, context, item))
+    return marked
 
 
 # The lexicon's precedence rules (keeping, infant, juice, resources) are never overridden.
@@ -206,13 +248,24 @@ def _with_vocabulary(found: list[_Mention], text: str, start: int) -> list[_Ment
 
 
 def _food_category(mentions: list[_Mention]) -> str | None:
-    food = [m.category for m in mentions if not m.resource]
+    """The first goods named decide; how they are kept (frozen, canned) or whom they are for
+    (infants) beats their family, for that item only."""
+    food = [m for m in mentions if not m.resource]
+    food = [m for m in food if not m.context] or food
     if not food:
         return None
+    first_item = [m.category for m in food if m.item == food[0].item]
     for first in ("surgeles", "conserves", "bebe"):
-        if first in food:
+        if first in first_item:
             return first
-    return food[0]
+    return food[0].category
+
+
+def _resource_category(mentions: list[_Mention]) -> str | None:
+    """The first resource named, unless it is only what broke (« hayon du camion HS »)."""
+    resources = [m for m in mentions if m.resource]
+    chosen = next((m for m in resources if not m.context), None) or next(iter(resources), None)
+    return chosen.category if chosen else None
 
 
 def _score(patterns: list[tuple[re.Pattern[str], float]], text: str) -> tuple[float, int]:
@@ -436,32 +489,50 @@ def _tidy(label: str) -> str:
 
 
 def _amount_for(
-    amounts: list[Amount], mentions: list[_Mention], intent: Intent, f: Folded
+    amounts: list[Amount],
+    mentions: list[_Mention],
+    intent: Intent,
+    f: Folded,
+    category: str | None = None,
 ) -> Amount | None:
     if not amounts:
         return None
     if intent in {"equipment_request", "equipment_offer"}:
-        for a in amounts:
-            if a.unit == "personne":
-                return a
-            if a.noun is not None and any(
-                m.resource and m.start <= a.end + 1 and m.end >= a.end - len(a.noun)
-                for m in mentions
-            ):
-                return a
-        return None
+        found = _resource_amount(amounts, mentions, category)
+        return found or _given_through_pronoun(amounts, f.text)
     if intent == "claim":
         return amounts[0]
+    return _given_through_pronoun(amounts, f.text) or _goods_amount(amounts, mentions, f.text)
+
+
+def _resource_amount(
+    amounts: list[Amount], mentions: list[_Mention], category: str | None
+) -> Amount | None:
+    """The count of the resource the post is about (« 2 congélateurs », « 5 bénévoles »), not
+    of another one named with it (« transpalette + 2 bras » counts no transpalette)."""
+    for a in amounts:
+        counts_it = a.noun is not None and any(
+            m.category == category and m.start <= a.end + 1 and m.end >= a.end - len(a.noun)
+            for m in mentions
+        )
+        if counts_it or (a.unit == "personne" and category in {"benevoles", None}):
+            return a
+    return None
+
+
+def _goods_amount(amounts: list[Amount], mentions: list[_Mention], text: str) -> Amount | None:
+    """The first amount of the goods: with a unit, a counted noun, or announced (« environ
+    50 », « une vingtaine », « sandwichs : 45 »)."""
     for i, a in enumerate(amounts):
         if a.unit == "personne":
             continue
         if a.explicit:
-            return _summed(a, amounts[i + 1 :], f.text)
-        if a.noun in _ABOUT_WORDS:
-            return a  # "25 environ": the count of the goods named, approximately
+            return _summed(a, amounts[i + 1 :], text, mentions)
+        if a.noun in _ABOUT_WORDS or (a.approximate and a.noun is None):
+            return a  # "25 environ", "une vingtaine": the count of the goods named
         if a.noun is None:
-            if _ABOUT_BEFORE_RE.search(f.text[max(0, a.start - 14) : a.start]):
-                return a  # "sandwichs en trop, environ 50": a count of the goods named
+            if _announced(a, text, mentions):
+                return a
             continue
         if a.noun in COUNT_WORDS or any(
             not m.resource and m.start <= a.end and m.end >= a.end - len(a.noun) for m in mentions
@@ -470,26 +541,85 @@ def _amount_for(
     return None
 
 
-# "environ 50", "~50", "à peu près 50": a bare number announced as an amount.
-_ABOUT_BEFORE_RE: Final = re.compile(r"(?:environ|env\.?|~|a peu pres|pres de|dans les)\s?$")
+def _announced(a: Amount, text: str, mentions: list[_Mention]) -> bool:
+    """ "sandwichs en trop, environ 50", "au moins 200", "des sandwichs : 45": a bare number
+    announced as the count of the goods named."""
+    before = text[max(0, a.start - 14) : a.start]
+    if _ABOUT_BEFORE_RE.search(before):
+        return True
+    colon = _AFTER_COLON_RE.search(before)
+    return colon is not None and any(
+        not m.resource and 0 <= a.start - m.end <= 30 for m in mentions
+    )
+
+
+# « on en cherche 40 », « il nous en faut 60 », « il en reste 8 », « on en donne une palette »:
+# the pronoun stands for the goods named before, and the amount after it is the post's own
+# (« on a reçu trois palettes…, on en donne une palette » gives one).
+_PRONOUN_BEFORE_RE: Final = re.compile(
+    r"\ben (?:\w+ )?(?:a|ai|avons|ont|aurait|cherch\w*|recherch\w*|faut|faudrait|reste|restent|"
+    r"donn\w*|propos\w*|ced\w*|veu\w*|voudr\w*|offr\w*|manque\w*|besoin)\b[^,.;:!?()]{0,25}$"
+)
+
+
+def _given_through_pronoun(amounts: list[Amount], text: str) -> Amount | None:
+    for i, a in enumerate(amounts):
+        if a.unit == "personne" or not _PRONOUN_BEFORE_RE.search(
+            text, max(0, a.start - 45), a.start
+        ):
+            continue
+        if a.explicit or a.noun is not None:
+            return a
+        # « 18 pal de desserts…, il en reste 8 »: the number counts in the unit stated before.
+        unit = next((b.unit for b in amounts[:i] if b.explicit and b.unit != "personne"), a.unit)
+        return Amount(a.start, a.end, a.value, unit, a.noun, a.explicit, a.approximate)
+    return None
+
+
+# "environ 50", "~50", "à peu près 50", "au moins 200": a bare number announced as an amount.
+_ABOUT_BEFORE_RE: Final = re.compile(
+    r"(?:environ|env\.?|~|a peu pres|pres de|dans les|au moins|au minimum|minimum|mini|"
+    r"maximum|max|jusqu'a|plus de|moins de|soit)\s?$"
+)
+_AFTER_COLON_RE: Final = re.compile(r"[a-z)]\s?:\s?$")
 _ABOUT_WORDS: Final = frozenset({"environ", "env", "approx"})
 _LIST_GAP_RE: Final = re.compile(r"^\s?(?:de |d')?[a-z' -]{1,30}?\s?(?:\+|et|,|&|plus)\s?$")
 
 
-def _summed(first: Amount, rest: list[Amount], text: str) -> Amount:
-    """ "20 kg de carottes + 10 kg de poireaux" is one post of 30 kg."""
+def _summed(first: Amount, rest: list[Amount], text: str, mentions: list[_Mention]) -> Amount:
+    """ "20 kg + 10 kg de carottes", "3 cartons de yaourts nature et 2 cartons de yaourts aux
+    fruits": amounts of the same goods listed one after the other are one post. Other goods
+    (« 80 kg de pommes de terre + 20 kg d'oignons ») are not added: the first named is the post."""
     total = first.value
     last = first
-    for nxt in rest:
+    goods = _goods_after(last, rest[0].start if rest else len(text), mentions, text)
+    for i, nxt in enumerate(rest):
         if nxt.unit != first.unit or not nxt.explicit:
             break
         if not _LIST_GAP_RE.match(text[last.end : nxt.start]):
             break
+        until = rest[i + 1].start if i + 1 < len(rest) else len(text)
+        next_goods = _goods_after(nxt, until, mentions, text)
+        if goods is not None and next_goods is not None and next_goods != goods:
+            break
+        goods = goods or next_goods
         total += nxt.value
         last = nxt
     if last is first:
         return first
     return Amount(first.start, last.end, total, first.unit, first.noun)
+
+
+def _goods_after(a: Amount, until: int, mentions: list[_Mention], text: str) -> str | None:
+    """The goods an amount counts (the first named after it, before the next amount), by its
+    head noun without plural: « yaourts nature » and « yaourt aux fruits » are one goods,
+    « pommes » and « pommes de terre » two."""
+    for m in mentions:
+        if not m.resource and a.end <= m.start < until:
+            words = text[m.start : m.end].split()
+            compound = len(words) > 2 and words[1] in {"de", "d'", "a", "au"}
+            return " ".join(w.rstrip("sx") for w in (words if compound else words[:1]))
+    return None
 
 
 def _urgent(text: str) -> bool:
@@ -505,7 +635,8 @@ def _urgent(text: str) -> bool:
 
 def _cold(text: str, category: str | None) -> bool:
     if category in lx.COLD_CATEGORIES:
-        return True
+        # « lait UHT…, pas besoin de froid »: the writer says these goods keep without it.
+        return lx.NO_COLD_NEEDED_RE.search(text) is None
     for m in lx.COLD_WORDS_RE.finditer(text):
         word = m.group(0)
         after = text[m.end() : m.end() + 6]
@@ -730,7 +861,7 @@ def _category(intent: Intent, mentions: list[_Mention]) -> str | None:
     if intent in {"need", "offer"}:
         return _food_category(mentions)
     if intent in {"equipment_request", "equipment_offer"}:
-        return next((m.category for m in mentions if m.resource), None)
+        return _resource_category(mentions)
     return None
 
 
@@ -788,13 +919,12 @@ def _understand(
     spans = [(h.start, h.end) for h in hits] + skip
     people = any(m.category == "benevoles" for m in msg.mentions)
     amounts = find_amounts(t, spans, people=people)
+    what, category = _label(msg, intent, _category(intent, msg.mentions))
     amount = (
         None
         if intent in {"list", "help"}
-        else _amount_for(amounts, msg.mentions, intent, msg.folded)
+        else _amount_for(amounts, msg.mentions, intent, msg.folded, category)
     )
-
-    what, category = _label(msg, intent, _category(intent, msg.mentions))
     if whole_message and intent not in POST_INTENTS:
         return _not_a_post(msg, reading, amount, deadline)
     cold = _cold(t, category) if intent != "unknown" else False
@@ -868,8 +998,9 @@ def _confidence(
 
 
 def _family(direction: Direction, mentions: list[_Mention], forced_resource: bool) -> Intent:
-    """Food (need/offer) or shared resource (equipment_*): what the message names first."""
-    first = mentions[0] if mentions else None
+    """Food (need/offer) or shared resource (equipment_*): what the message names first,
+    past what is named only as the setting (« vacances des bénévoles », « vider le frigo »)."""
+    first = next((m for m in mentions if not m.context), mentions[0] if mentions else None)
     resource = forced_resource or (first is not None and first.resource)
     if direction == "request":
         return "equipment_request" if resource else "need"
