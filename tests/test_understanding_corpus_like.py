@@ -110,11 +110,12 @@ CASES: list[tuple[str, dict[str, object]]] = [
         },
     ),
     (
+        # Other goods are not added: the first named is the post (its category, its amount).
         "dispo 20 kg de carottes + 10 kg de poireaux a recuperer a lezignan",
         {
             "intent": "offer",
             "category": "fruits_legumes",
-            "quantity": 30,
+            "quantity": 20,
             "unit": "kg",
             "place": "Lézignan-Corbières",
         },

@@ -1,8 +1,10 @@
 """Understanding French messages as volunteers write them (see docs/understanding.md).
 
-Pure functions over text: no I/O apart from loading the packaged commune data once.
+Pure functions over text: no I/O apart from loading the packaged data (communes, the
+vocabulary of foods and products) once.
 """
 
+from .foods import names_goods_or_resource
 from .gazetteer import Commune, Gazetteer, load_gazetteer
 from .model import CONTRACT_KEYS, INTENTS, Intent, Understanding
 from .parser import (
@@ -29,6 +31,7 @@ __all__ = [
     "contract_json_lines",
     "load_gazetteer",
     "names_goods",
+    "names_goods_or_resource",
     "read_reply",
     "understand",
     "understand_amount",

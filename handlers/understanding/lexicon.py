@@ -50,11 +50,13 @@ FOOD: Final[dict[str, str]] = {
         r"en bocal",
         r"appertis\w*",
         r"boites? (?:de |d')(?:thon|sardines?|maquereaux?|haricots|petits? pois|legumes|"
+        r"foie gras|rillettes|confits? de canard|"
         r"tomates?|raviolis?|mais|cassoulet|lentilles|pois chiches|fruits au sirop|"
         r"pates? de tomates?|ratatouille|champignons|flageolets|soupe|poisson)",
         r"cassoulets?",
         r"raviolis? en boite",
         r"thon en boite",
+        r"pots? (?:de |d')(?:\w+ ){1,2}en verre",  # jarred
     ),
     "boissons": _alt(
         r"jus(?: (?:de |d')\w+)?",
@@ -265,7 +267,10 @@ FOOD: Final[dict[str, str]] = {
         r"nutella",
         r"miel",
         r"compotes?",
-        r"epicerie(?: seche)?",
+        # « l'épicerie de Razimbaud », « notre épicerie »: a shop, named as a place; goods
+        # only as « épicerie sèche » or « d'épicerie » (« 200 kg d'épicerie »).
+        r"epiceries? (?:seches?|salees?|sucrees?)",
+        r"(?<=d')epicerie",
         r"produits? secs",
         r"denrees? seches",
         r"flocons? d'avoine",
@@ -300,7 +305,7 @@ FOOD: Final[dict[str, str]] = {
         r"plats?(?: (?:cuisines?|prepares?|chauds?|du jour|prets?|prepares))?",
         r"repas",
         r"plateaux? repas",
-        r"sandwichs?",
+        r"sandwi?t?ch(?:s|es)?",
         r"sandwiches",
         r"salades? composees?",
         r"quiches?",
@@ -317,12 +322,18 @@ FOOD: Final[dict[str, str]] = {
         r"wraps?",
         r"paellas?",
     ),
+    # Not food for people, but goods the network passes on all the same.
+    "autre": _alt(
+        r"croquettes? (?:pour |de |d')(?:chiens?|chats?|animaux)",
+        r"(?:nourriture|aliments?|patee) (?:pour |de |d')(?:chiens?|chats?|animaux)",
+        r"litieres?(?: pour chats?)?",
+    ),
 }
 
 RESOURCE: Final[dict[str, str]] = {
     "vehicule_frigo": _alt(
         r"(?:camion|camionnette|vehicule|fourgon|utilitaire|voiture|van|remorque|transport|"
-        r"fourgonnette)s?(?: \w+){0,2}? (?:frigo|frigorifiques?|frigorifies?|refrigeres?|"
+        r"fourgonnette)s?(?: \w+){0,2}? (?:frigo|frigorifi?ques?|frigorifies?|refrigeres?|"
         r"isothermes?|froid)",
         r"camions? frigos?",
         r"frigo roulant",
@@ -401,7 +412,7 @@ RESOURCE: Final[dict[str, str]] = {
         r"hayon",
     ),
     "benevoles": _alt(
-        r"benevoles?",
+        r"benevol+es?",
         r"volontaires?",
         r"bras",
         r"coups? de main",
@@ -523,6 +534,12 @@ NOT_COLD_RE: Final = re.compile(
     r"\b(?:non|pas|sans|ni|aucune?|hors)(?: de| d'| besoin de| besoin du| la| le)? ?"
     r"(?:chaine du )?(?:frais|froid|frigo|frigorifi\w*|refrigere\w*|isotherme)"
     r"|\btemperature ambiante\b|\bne (?:craint|necessite) pas le froid\b"
+)
+# Said of the goods themselves: they keep without cold, whatever their family.
+NO_COLD_NEEDED_RE: Final = re.compile(
+    r"\b(?:pas|plus) besoin (?:de|du) (?:la )?(?:chaine du )?(?:froid|frigo|frais)\b"
+    r"|\bsans (?:chaine du )?froid\b|\b(?:ne )?(?:craint|necessite) pas (?:le )?froid\b"
+    r"|\btemperature ambiante\b|\bhors froid\b"
 )
 FRIGO_NEGATED_RE: Final = re.compile(
     r"\b(?:non|pas|sans)(?: de)? ?(?:frigo|frigorifi\w*|refrigere\w*|isotherme)"

@@ -3,9 +3,10 @@
 A short pipeline over the folded text (lower case, no accents), in the contract's order:
 1. normalise, put a greeting aside, read a leading command (words from ``vocabulary.py``);
 2. the intent: the first of :data:`INTENT_RULES` that reads one — a command's action on a post,
-   list or help, or post direction; then, without a command, an action on a post (a claim,
-   done or cancel verb with a post number), a list or help question, and the direction of a
-   post from weighted cue words, its family (food or shared resource) from what is named first;
+   list or help, or post direction; then, without a command, a how-to question (help, before
+   any action), an action on a post (a claim, done or cancel verb with a post number), a list
+   or help question, chat (``acts.looks_like_chat``), and the direction of a post from
+   weighted cue words, its family (food or shared resource) from what is named first;
 3. category and the "what"; dates (``dates.DATE_RULES``), amounts and the commune, each read
    outside the spans already used (a post number is not a quantity, a date is not a post
    number); urgency and cold chain; the confidence.
@@ -21,11 +22,13 @@ from datetime import date, datetime
 from typing import Final, Literal
 from zoneinfo import ZoneInfo
 
+from . import acts, vocabulary
 from . import lexicon as lx
-from . import vocabulary
 from .dates import STREET_WORDS, DateHit, find_dates
+from .foods import find_foods
 from .gazetteer import Gazetteer
 from .model import RESOURCE_CATEGORIES, Intent, Understanding
+from .numbers import NUMBER_WORD_RE, words_value
 from .quantities import COUNT_WORDS, Amount, find_amounts
 from .text import Folded, fold, readable, word_set
 
@@ -109,6 +112,12 @@ class _Mention:
     start: int
     end: int
     category: str
+    # Named as the setting, not as the thing posted: « le repas des bénévoles », « le frigo du
+    # camion en panne ». Still read for the family; the category prefers the other mentions.
+    context: bool = False
+    # Which item of a list of goods it belongs to (« 20 kg de fromage, quelques yaourts »):
+    # a keeping word (frozen, canned, infant) decides only for the item it qualifies.
+    item: int = 0
 
     @property
     def resource(self) -> bool:
@@ -157,6 +166,7 @@ def _mentions(f: Folded, start: int = 0) -> list[_Mention]:
                 ):
                     continue  # "à l'entrepôt", "dans notre local": where, not what
             found.append(_Mention(m.start(), m.end(), category_here))
+    found = _with_vocabulary(found, text, start)
     found.sort(key=lambda x: (x.start, -(x.end - x.start)))
     kept: list[_Mention] = []
     for mention in found:
@@ -175,17 +185,87 @@ def _mentions(f: Folded, start: int = 0) -> list[_Mention]:
         ):
             continue
         result.append(mention)
-    return result
+    return _in_context(result, text)
+
+
+# « le repas des bénévoles », « un repas de fin d'année »: an occasion, not meals to give.
+_EVENT_RE: Final = re.compile(r"\b(?:le|du|au|un|notre|leur|votre|ce) repas (?:de|des|du|d')")
+# « (vacances des bénévoles) », « le repas des bénévoles », « on doit vider le frigo »: the
+# people's occasion, the place the goods come from.
+_SETTING_BEFORE_RE: Final = re.compile(
+    r"\b(?:(?:repas|vacances|conges|reunion|fete|pot|formation|planning|absence)"
+    r" (?:des|de nos|de leurs?|du)|vider (?:le|la|les|notre|nos|leur|leurs))\s?$"
+)
+# « hayon du camion HS », « frigo du camion en panne », « leur chauffeur est hospitalisé »:
+# what broke or who is missing, not what is asked for.
+_BROKEN_AFTER_RE: Final = re.compile(
+    r"[^,.;:!?]{0,25}?\b(?:hs|en panne|casse\w*|hors service|ne marche plus|"
+    r"ne fonctionne plus|a lache|en reparation|hospitalise\w*|malade\w*|absent\w*|"
+    r"indisponibles?|en arret)\b"
+)
+# Between two goods of one list: a comma, « et », « + »… (not « de », « en »: one item).
+_NEXT_ITEM_RE: Final = re.compile(r"[,;+/&]|\b(?:et|ou|avec|puis|plus)\b")
+
+
+def _in_context(mentions: list[_Mention], text: str) -> list[_Mention]:
+    """Each mention with its list item, and whether it is only the setting of the post."""
+    marked: list[_Mention] = []
+    item = 0
+    for i, m in enumerate(mentions):
+        if i and _NEXT_ITEM_RE.search(text, mentions[i - 1].end, m.start):
+            item += 1
+        event = _EVENT_RE.search(text, max(0, m.start - 7), m.end + 4)
+        context = (
+            (event is not None and event.start() < m.start < event.end())
+            or _SETTING_BEFORE_RE.search(text, max(0, m.start - 24), m.start) is not None
+            or (m.resource and _BROKEN_AFTER_RE.match(text, m.end) is not None)
+        )
+        marked.append(_Mention(m.start, m.end, m.category, context, item))
+    return marked
+
+
+# The lexicon's precedence rules (keeping, infant, juice, resources) are never overridden.
+_LEXICON_FIRST: Final = frozenset({"surgeles", "conserves", "bebe", "boissons"})
+
+
+def _with_vocabulary(found: list[_Mention], text: str, start: int) -> list[_Mention]:
+    """Add the vocabulary's names the lexicon misses; a longer name (« céleris-raves »)
+    replaces the plain lexicon words inside it (« céleris »)."""
+    for food in find_foods(text, start):
+        inside = [m for m in found if m.start < food.end and food.start < m.end]
+        if any(
+            m.start < food.start
+            or m.end > food.end
+            or m.end - m.start >= food.end - food.start
+            or m.resource
+            or (m.category in _LEXICON_FIRST and m.category != food.category)
+            for m in inside
+        ):
+            continue
+        found = [m for m in found if m not in inside]
+        found.append(_Mention(food.start, food.end, food.category))
+    return found
 
 
 def _food_category(mentions: list[_Mention]) -> str | None:
-    food = [m.category for m in mentions if not m.resource]
+    """The first goods named decide; how they are kept (frozen, canned) or whom they are for
+    (infants) beats their family, for that item only."""
+    food = [m for m in mentions if not m.resource]
+    food = [m for m in food if not m.context] or food
     if not food:
         return None
+    first_item = [m.category for m in food if m.item == food[0].item]
     for first in ("surgeles", "conserves", "bebe"):
-        if first in food:
+        if first in first_item:
             return first
-    return food[0]
+    return food[0].category
+
+
+def _resource_category(mentions: list[_Mention]) -> str | None:
+    """The first resource named, unless it is only what broke (« hayon du camion HS »)."""
+    resources = [m for m in mentions if m.resource]
+    chosen = next((m for m in resources if not m.context), None) or next(iter(resources), None)
+    return chosen.category if chosen else None
 
 
 def _score(patterns: list[tuple[re.Pattern[str], float]], text: str) -> tuple[float, int]:
@@ -210,67 +290,127 @@ def _direction(text: str) -> Direction | None:
     return "request" if r_first <= o_first else "offer"
 
 
-def _refs(text: str, start: int) -> list[tuple[int, int, int]]:
-    """Post numbers (value, start, end), the surest kinds first."""
-    refs: list[tuple[int, int, int]] = []
-    for pattern in (_EXPLICIT_REF_RE, _IMPLICIT_REF_RE, _BARE_REF_RE):
+@dataclass(frozen=True)
+class _Ref:
+    """A post number found in free text, and how sure it is to be one."""
+
+    value: int
+    start: int
+    end: int
+    kind: Literal["explicit", "implicit", "bare"]  # « annonce 12 » / « le 12 » / « 12 »
+
+
+# « l'annonce douze », « le vingt-trois », « la numéro soixante et onze »: a post in words.
+_WORD_REF_RE: Final = re.compile(
+    r"(?:\b(?:annonce|post|offre|publication|demande)s?\s?(?:n°|no|numero|num)?\s?"
+    r"|\b(?:n°|numero|num)\s?|\b(?:le|la|du|l'|pour le|sur le|au)\s?)"
+    rf"({NUMBER_WORD_RE})(?!{_UNIT_OR_MONTH})(?!-)"
+)
+
+
+_ARTICLE_RE: Final = re.compile(r"(?:le|la|du|l'|pour le|sur le|au)\b")
+
+
+def _refs(text: str, start: int) -> list[_Ref]:
+    """Post numbers, the surest kinds first; a number that reads as a day (« avant le 12 »,
+    « jeudi 12 », « le 12 à 10h ») is not one unless a post word names it."""
+    refs: list[_Ref] = []
+    patterns: tuple[tuple[re.Pattern[str], Literal["explicit", "implicit", "bare"]], ...] = (
+        (_EXPLICIT_REF_RE, "explicit"),
+        (_IMPLICIT_REF_RE, "implicit"),
+        (_BARE_REF_RE, "bare"),
+    )
+    for pattern, kind in patterns:
         for m in pattern.finditer(text, start):
-            span = (m.start(1), m.end(1))
-            if any(s == span[0] for _, s, _ in refs):
+            s, e = m.start(1), m.end(1)
+            if any(r.start == s for r in refs):
                 continue
-            refs.append((int(m.group(1)), span[0], span[1]))
-    return refs
+            if kind != "explicit" and _reads_as_day(text, s, e):
+                continue
+            refs.append(_Ref(int(m.group(1)), s, e, kind))
+    for m in _WORD_REF_RE.finditer(text, start):
+        value = words_value(m.group(1))
+        if value is None or value < 1 or m.group(1) in {"un", "une"}:
+            continue
+        explicit = not _ARTICLE_RE.match(m.group(0))  # « annonce douze », not « le douze »
+        if not explicit and _reads_as_day(text, m.start(1), m.end(1)):
+            continue
+        refs.append(_Ref(int(value), m.start(1), m.end(1), "explicit" if explicit else "implicit"))
+    order = {"explicit": 0, "implicit": 1, "bare": 2}
+    return sorted(refs, key=lambda r: (order[r.kind], r.start))
+
+
+def _reads_as_day(text: str, start: int, end: int) -> bool:
+    return bool(
+        acts.DATE_BEFORE_RE.search(text[max(0, start - 20) : start])
+        or acts.DATE_AFTER_RE.match(text[end : end + 12])
+    )
 
 
 def _action(
     f: Folded, start: int, direction_strength: float
 ) -> tuple[Intent, int | None, tuple[int, int] | None] | None:
-    """claim / done / cancel read from free text, with the post they are about."""
+    """claim / done / cancel read from free text, with the post they are about.
+
+    A verb of the action and a post number make an action. When the message also reads as a
+    post (a strong asking or giving cue), only a firm verb (« on le prendrait », « on retire
+    le 20 ») or a number a post word names (« l'offre 27 ») keeps it an action."""
     text = f.text
     body = text[start:]
     refs = _refs(text, start)
-    explicit = [
-        r
-        for r in refs
-        if _EXPLICIT_REF_RE.match(text, max(0, r[1] - 20))
-        or text[max(0, r[1] - 12) : r[1]]
-        .rstrip()
-        .endswith(("annonce", "post", "offre", "n°", "#", "numero", "num"))
-    ]
     ref = refs[0] if refs else None
+    named = ref is not None and ref.kind != "bare"
     words = len(body.split())
-    cancel = lx.CANCEL_RE.search(body)
-    claim = lx.CLAIM_RE.search(body)
-    done = lx.DONE_RE.search(body)
+    cancel = lx.CANCEL_RE.search(body) or acts.CANCEL_MORE_RE.search(body)
+    firm_claim = acts.CLAIM_FIRM_RE.search(body)
+    claim = lx.CLAIM_RE.search(body) or firm_claim or acts.CLAIM_SOFT_RE.search(body)
+    done = lx.DONE_RE.search(body) or acts.DONE_MORE_RE.search(body)
     if (
         done
         and done.group(0) == "recupere"
         and _PRESENT_RECUP_RE.search(f.original(start + done.start(), start + done.end()))
     ):
         done = None
-    strong_post = direction_strength >= 3 and not explicit
-    if cancel and (ref or words <= 5) and not strong_post:
+    explicit = ref is not None and ref.kind == "explicit"
+    post_like = direction_strength >= 3 and not explicit
+    firm = named and not (direction_strength >= 3 and ref is not None and ref.kind == "bare")
+    if cancel and (ref or words <= 5) and (not post_like or (firm and _first_person(body))):
         return _with_ref("cancel", ref)
-    if claim and (ref or words <= 4) and not strong_post:
+    if claim and (ref or words <= 4) and (not post_like or (firm and firm_claim)):
         return _with_ref("claim", ref)
-    if done and ref and not strong_post:
+    if done and ref and not post_like and (named or _next_to(ref, done, start)):
         return _with_ref("done", ref)
     if (
         done
         and words <= 3
-        and not strong_post
+        and not post_like
+        and done.re is lx.DONE_RE  # « merci, bien reçu » acknowledges a message
         and done.group(0) not in {"faite", "faites", "livre"}
     ):
         return _with_ref("done", None)
     return None
 
 
+_FIRST_PERSON_RE: Final = re.compile(r"\b(?:je|j'|on|nous|notre|ma|mon|nos|mes)\b")
+
+
+def _first_person(body: str) -> bool:
+    """The writer speaks of their own post (« on retire le 20 »), as only its author can."""
+    return bool(_FIRST_PERSON_RE.search(body))
+
+
+def _next_to(ref: _Ref, verb: re.Match[str], start: int) -> bool:
+    """A bare number is a post only right before the verb (« 21 récupéré »), not « partis,
+    240 familles servies »."""
+    return ref.end <= start + verb.start() <= ref.end + 3
+
+
 def _with_ref(
-    intent: Intent, ref: tuple[int, int, int] | None
+    intent: Intent, ref: _Ref | None
 ) -> tuple[Intent, int | None, tuple[int, int] | None]:
     if ref is None:
         return intent, None, None
-    return intent, ref[0], (ref[1], ref[2])
+    return intent, ref.value, (ref.start, ref.end)
 
 
 def _what(f: Folded, mentions: list[_Mention], chosen: str | None, start: int) -> str | None:
@@ -292,7 +432,8 @@ def _what(f: Folded, mentions: list[_Mention], chosen: str | None, start: int) -
             if len(group) >= 4:
                 break
         if group:
-            label = f.original(group[0].start, group[-1].end).strip(" ,;:")
+            first, last = _whole_word(text, group[0].start, group[-1].end)
+            label = f.original(first, last).strip(" ,;:")
             return _tidy(label)
     # Nothing in the lexicon: the words after the cue or the amount ("besoin de jouets").
     cue = _WHAT_AFTER_RE.search(text, start)
@@ -319,6 +460,17 @@ def _what(f: Folded, mentions: list[_Mention], chosen: str | None, start: int) -
     return _tidy(label) if len(label) >= 3 else None
 
 
+_HYPHENATED_TAIL_RE: Final = re.compile(r"(?:-[a-z]+)+")
+_HYPHENATED_HEAD_RE: Final = re.compile(r"(?:[a-z]+-)+$")
+
+
+def _whole_word(text: str, start: int, end: int) -> tuple[int, int]:
+    """A span widened to the hyphenated words it cuts (« céleris » in « céleris-raves »)."""
+    tail = _HYPHENATED_TAIL_RE.match(text, end)
+    head = _HYPHENATED_HEAD_RE.search(text, max(0, start - 30), start)
+    return (head.start() if head else start), (tail.end() if tail else end)
+
+
 _UNIT_SKIP: Final = (
     word_set(
         """
@@ -337,32 +489,50 @@ def _tidy(label: str) -> str:
 
 
 def _amount_for(
-    amounts: list[Amount], mentions: list[_Mention], intent: Intent, f: Folded
+    amounts: list[Amount],
+    mentions: list[_Mention],
+    intent: Intent,
+    f: Folded,
+    category: str | None = None,
 ) -> Amount | None:
     if not amounts:
         return None
     if intent in {"equipment_request", "equipment_offer"}:
-        for a in amounts:
-            if a.unit == "personne":
-                return a
-            if a.noun is not None and any(
-                m.resource and m.start <= a.end + 1 and m.end >= a.end - len(a.noun)
-                for m in mentions
-            ):
-                return a
-        return None
+        found = _resource_amount(amounts, mentions, category)
+        return found or _given_through_pronoun(amounts, f.text)
     if intent == "claim":
         return amounts[0]
+    return _given_through_pronoun(amounts, f.text) or _goods_amount(amounts, mentions, f.text)
+
+
+def _resource_amount(
+    amounts: list[Amount], mentions: list[_Mention], category: str | None
+) -> Amount | None:
+    """The count of the resource the post is about (« 2 congélateurs », « 5 bénévoles »), not
+    of another one named with it (« transpalette + 2 bras » counts no transpalette)."""
+    for a in amounts:
+        counts_it = a.noun is not None and any(
+            m.category == category and m.start <= a.end + 1 and m.end >= a.end - len(a.noun)
+            for m in mentions
+        )
+        if counts_it or (a.unit == "personne" and category in {"benevoles", None}):
+            return a
+    return None
+
+
+def _goods_amount(amounts: list[Amount], mentions: list[_Mention], text: str) -> Amount | None:
+    """The first amount of the goods: with a unit, a counted noun, or announced (« environ
+    50 », « une vingtaine », « sandwichs : 45 »)."""
     for i, a in enumerate(amounts):
         if a.unit == "personne":
             continue
         if a.explicit:
-            return _summed(a, amounts[i + 1 :], f.text)
-        if a.noun in _ABOUT_WORDS:
-            return a  # "25 environ": the count of the goods named, approximately
+            return _summed(a, amounts[i + 1 :], text, mentions)
+        if a.noun in _ABOUT_WORDS or (a.approximate and a.noun is None):
+            return a  # "25 environ", "une vingtaine": the count of the goods named
         if a.noun is None:
-            if _ABOUT_BEFORE_RE.search(f.text[max(0, a.start - 14) : a.start]):
-                return a  # "sandwichs en trop, environ 50": a count of the goods named
+            if _announced(a, text, mentions):
+                return a
             continue
         if a.noun in COUNT_WORDS or any(
             not m.resource and m.start <= a.end and m.end >= a.end - len(a.noun) for m in mentions
@@ -371,26 +541,85 @@ def _amount_for(
     return None
 
 
-# "environ 50", "~50", "à peu près 50": a bare number announced as an amount.
-_ABOUT_BEFORE_RE: Final = re.compile(r"(?:environ|env\.?|~|a peu pres|pres de|dans les)\s?$")
+def _announced(a: Amount, text: str, mentions: list[_Mention]) -> bool:
+    """ "sandwichs en trop, environ 50", "au moins 200", "des sandwichs : 45": a bare number
+    announced as the count of the goods named."""
+    before = text[max(0, a.start - 14) : a.start]
+    if _ABOUT_BEFORE_RE.search(before):
+        return True
+    colon = _AFTER_COLON_RE.search(before)
+    return colon is not None and any(
+        not m.resource and 0 <= a.start - m.end <= 30 for m in mentions
+    )
+
+
+# « on en cherche 40 », « il nous en faut 60 », « il en reste 8 », « on en donne une palette »:
+# the pronoun stands for the goods named before, and the amount after it is the post's own
+# (« on a reçu trois palettes…, on en donne une palette » gives one).
+_PRONOUN_BEFORE_RE: Final = re.compile(
+    r"\ben (?:\w+ )?(?:a|ai|avons|ont|aurait|cherch\w*|recherch\w*|faut|faudrait|reste|restent|"
+    r"donn\w*|propos\w*|ced\w*|veu\w*|voudr\w*|offr\w*|manque\w*|besoin)\b[^,.;:!?()]{0,25}$"
+)
+
+
+def _given_through_pronoun(amounts: list[Amount], text: str) -> Amount | None:
+    for i, a in enumerate(amounts):
+        if a.unit == "personne" or not _PRONOUN_BEFORE_RE.search(
+            text, max(0, a.start - 45), a.start
+        ):
+            continue
+        if a.explicit or a.noun is not None:
+            return a
+        # « 18 pal de desserts…, il en reste 8 »: the number counts in the unit stated before.
+        unit = next((b.unit for b in amounts[:i] if b.explicit and b.unit != "personne"), a.unit)
+        return Amount(a.start, a.end, a.value, unit, a.noun, a.explicit, a.approximate)
+    return None
+
+
+# "environ 50", "~50", "à peu près 50", "au moins 200": a bare number announced as an amount.
+_ABOUT_BEFORE_RE: Final = re.compile(
+    r"(?:environ|env\.?|~|a peu pres|pres de|dans les|au moins|au minimum|minimum|mini|"
+    r"maximum|max|jusqu'a|plus de|moins de|soit)\s?$"
+)
+_AFTER_COLON_RE: Final = re.compile(r"[a-z)]\s?:\s?$")
 _ABOUT_WORDS: Final = frozenset({"environ", "env", "approx"})
 _LIST_GAP_RE: Final = re.compile(r"^\s?(?:de |d')?[a-z' -]{1,30}?\s?(?:\+|et|,|&|plus)\s?$")
 
 
-def _summed(first: Amount, rest: list[Amount], text: str) -> Amount:
-    """ "20 kg de carottes + 10 kg de poireaux" is one post of 30 kg."""
+def _summed(first: Amount, rest: list[Amount], text: str, mentions: list[_Mention]) -> Amount:
+    """ "20 kg + 10 kg de carottes", "3 cartons de yaourts nature et 2 cartons de yaourts aux
+    fruits": amounts of the same goods listed one after the other are one post. Other goods
+    (« 80 kg de pommes de terre + 20 kg d'oignons ») are not added: the first named is the post."""
     total = first.value
     last = first
-    for nxt in rest:
+    goods = _goods_after(last, rest[0].start if rest else len(text), mentions, text)
+    for i, nxt in enumerate(rest):
         if nxt.unit != first.unit or not nxt.explicit:
             break
         if not _LIST_GAP_RE.match(text[last.end : nxt.start]):
             break
+        until = rest[i + 1].start if i + 1 < len(rest) else len(text)
+        next_goods = _goods_after(nxt, until, mentions, text)
+        if goods is not None and next_goods is not None and next_goods != goods:
+            break
+        goods = goods or next_goods
         total += nxt.value
         last = nxt
     if last is first:
         return first
     return Amount(first.start, last.end, total, first.unit, first.noun)
+
+
+def _goods_after(a: Amount, until: int, mentions: list[_Mention], text: str) -> str | None:
+    """The goods an amount counts (the first named after it, before the next amount), by its
+    head noun without plural: « yaourts nature » and « yaourt aux fruits » are one goods,
+    « pommes » and « pommes de terre » two."""
+    for m in mentions:
+        if not m.resource and a.end <= m.start < until:
+            words = text[m.start : m.end].split()
+            compound = len(words) > 2 and words[1] in {"de", "d'", "a", "au"}
+            return " ".join(w.rstrip("sx") for w in (words if compound else words[:1]))
+    return None
 
 
 def _urgent(text: str) -> bool:
@@ -406,7 +635,8 @@ def _urgent(text: str) -> bool:
 
 def _cold(text: str, category: str | None) -> bool:
     if category in lx.COLD_CATEGORIES:
-        return True
+        # « lait UHT…, pas besoin de froid »: the writer says these goods keep without it.
+        return lx.NO_COLD_NEEDED_RE.search(text) is None
     for m in lx.COLD_WORDS_RE.finditer(text):
         word = m.group(0)
         after = text[m.end() : m.end() + 6]
@@ -585,15 +815,40 @@ def _free_action(msg: _Message) -> _IntentReading | None:
     return _IntentReading(*action) if action is not None else None
 
 
-def _free_question(msg: _Message) -> _IntentReading | None:
-    """« qu'est-ce qu'il y a ? » is a list, « comment ça marche ? » help."""
+def _free_how_to(msg: _Message) -> _IntentReading | None:
+    """« comment je mets une offre ? », « comment on fait pour le 12 ? »: help, before any
+    action, so that a question about a post never acts on it."""
     if msg.command is not None and msg.command.kind != "unknown":
         return None
-    if lx.LIST_RE.search(msg.body):
+    return _IntentReading("help") if acts.asks_how(msg.body) else None
+
+
+def _free_question(msg: _Message) -> _IntentReading | None:
+    """« qu'est-ce qu'il y a ? », « les besoins du moment ? » is a list, « comment ça
+    marche ? » help."""
+    if msg.command is not None and msg.command.kind != "unknown":
+        return None
+    if lx.LIST_RE.search(msg.body) or acts.asks_what_is_open(msg.body):
         return _IntentReading("list")
     if lx.HELP_RE.search(msg.body):
         return _IntentReading("help")
     return None
+
+
+def _free_chat(msg: _Message) -> _IntentReading | None:
+    """Thanks, a question to a person, a report (« vous avez bien reçu les pâtes ? »): chat,
+    unless a firm asking or giving cue says it is a post all the same."""
+    if msg.command is not None and msg.command.kind != "unknown":
+        return None
+    if not acts.looks_like_chat(msg.body):
+        return None
+    if acts.is_question(msg.body) or msg.cue < _FIRM_CUE:
+        return _IntentReading("unknown")
+    return None
+
+
+# A cue this strong (« besoin de », « à donner ») is a post even in a chatty message.
+_FIRM_CUE: Final = 3.0
 
 
 def _free_post(msg: _Message) -> _IntentReading | None:
@@ -614,8 +869,10 @@ INTENT_RULES: Final[tuple[Callable[[_Message], _IntentReading | None], ...]] = (
     _commanded_action,
     _commanded_question,
     _commanded_post,
+    _free_how_to,
     _free_action,
     _free_question,
+    _free_chat,
     _free_post,
 )
 
@@ -635,7 +892,7 @@ def _category(intent: Intent, mentions: list[_Mention]) -> str | None:
     if intent in {"need", "offer"}:
         return _food_category(mentions)
     if intent in {"equipment_request", "equipment_offer"}:
-        return next((m.category for m in mentions if m.resource), None)
+        return _resource_category(mentions)
     return None
 
 
@@ -693,17 +950,18 @@ def _understand(
     spans = [(h.start, h.end) for h in hits] + skip
     people = any(m.category == "benevoles" for m in msg.mentions)
     amounts = find_amounts(t, spans, people=people)
+    what, category = _label(msg, intent, _category(intent, msg.mentions))
     amount = (
         None
         if intent in {"list", "help"}
-        else _amount_for(amounts, msg.mentions, intent, msg.folded)
+        else _amount_for(amounts, msg.mentions, intent, msg.folded, category)
     )
-
-    what, category = _label(msg, intent, _category(intent, msg.mentions))
     if whole_message and intent not in POST_INTENTS:
         return _not_a_post(msg, reading, amount, deadline)
     cold = _cold(t, category) if intent != "unknown" else False
-    place_text = _mask(t, spans + _amount_spans(t, amounts, gazetteer) + _addresses(t))
+    # A compound name of goods is not a place (« céleris-raves » is not the commune of Raves).
+    compounds = [(m.start, m.end) for m in msg.mentions if re.search(r"[ -]", t[m.start : m.end])]
+    place_text = _mask(t, spans + _amount_spans(t, amounts, gazetteer) + _addresses(t) + compounds)
     commune = gazetteer.find_in(place_text) if intent != "help" else None
     confidence, guessed = _confidence(intent, msg.command is not None, t, msg.mentions, msg.cue)
     return Understanding(
@@ -771,8 +1029,9 @@ def _confidence(
 
 
 def _family(direction: Direction, mentions: list[_Mention], forced_resource: bool) -> Intent:
-    """Food (need/offer) or shared resource (equipment_*): what the message names first."""
-    first = mentions[0] if mentions else None
+    """Food (need/offer) or shared resource (equipment_*): what the message names first,
+    past what is named only as the setting (« vacances des bénévoles », « vider le frigo »)."""
+    first = next((m for m in mentions if not m.context), mentions[0] if mentions else None)
     resource = forced_resource or (first is not None and first.resource)
     if direction == "request":
         return "equipment_request" if resource else "need"

@@ -32,6 +32,8 @@ UNIT_WORDS: Final[dict[str, tuple[str, float]]] = {
         (
             "benevole",
             "benevoles",
+            "benevolle",  # a common slip
+            "benevolles",
             "volontaire",
             "volontaires",
             "bras",
@@ -51,7 +53,7 @@ COUNT_WORDS: Final = word_set(
     canettes sachet sachets lot lots unite unites u filet filets seau seaux plateau
     plateaux boule boules tranche tranches rouleau rouleaux bac bacs fut futs poche
     poches cageot cageots botte bottes douzaines plaque plaques boîte baril barils jerrican
-    jerricans
+    jerricans part parts
     """
 )
 CONTAINERS: Final = (
@@ -80,6 +82,17 @@ APPROX_RE: Final = re.compile(
     rf"\b(?:(des|plusieurs|quelques|ces|{NUMBER_WORD_RE}|\d+)\s)?"
     rf"(?:(?:bonne|petite|grosse|grande|belle)s?\s)?(?:demi[- ])?({_APPROX})s?\b"
     rf"(?:\s(?:de|d')\s?(\w+(?: \w+)?))?"
+)
+# "40 plateaux de 30", "6 packs de 12": counted packs of a stated number of items.
+_COUNTED_PACKS = r"plateaux?|packs?|lots?|boites?|paquets?|barquettes?|sachets?|pochettes?"
+PACKED_COUNT_RE: Final = re.compile(
+    rf"(?<![\d,.])({_NUMBER})\s?(?:{_COUNTED_PACKS})\s(?:de|d')\s?(\d+)\b(?![.,/:]?\d)"
+    rf"(?!\s?(?:{_UNIT_ALT})\b)(?:\s([a-z][a-z']*))?"
+)
+# "jus d'orange 1L x12", "500 g x 6": a size, then how many of it.
+SIZE_TIMES_RE: Final = re.compile(
+    rf"(?<![\d,.])({_NUM})\s?(kg|kgs|kilos?|g|gr|grammes?|l|litres?|cl|ml)\s?{_TIMES}\s?(\d+)\b"
+    r"(?![.,]?\d)"
 )
 _CONTAINER_RE: Final = re.compile(CONTAINERS)
 # "une quinzaine de barquettes de 500 g": the size after the containers counted approximately
@@ -131,6 +144,8 @@ NOT_COUNTED: Final = word_set(
     encore toujours dispo deja bien
     """
 )
+# Words after a bare number that start the rest of the sentence ("40 en trop", "80 à donner").
+_LINK_WORDS: Final = frozenset({"a", "en", "pour", "au", "aux"})
 PEOPLE_NOUNS: Final = frozenset({"personnes", "personne", "gens", "adultes"})
 
 
@@ -142,6 +157,7 @@ class Amount:
     unit: str
     noun: str | None = None  # the word counted, for "200 yaourts" or "2 congélateurs"
     explicit: bool = True  # a unit was written (kg, carton…), not just a noun
+    approximate: bool = False  # "une vingtaine": a count by itself, even with no noun
 
 
 Rule = Callable[[str], Iterator[Amount]]
@@ -163,6 +179,17 @@ def package_amounts(text: str) -> Iterator[Amount]:
             continue
         unit, factor = _unit_of(m.group(3))
         yield Amount(m.start(), m.end(), count * size * factor, unit)
+    for m in SIZE_TIMES_RE.finditer(text):
+        size, count = _value(m.group(1)), _value(m.group(3))
+        if count is None or size is None:
+            continue
+        unit, factor = _unit_of(m.group(2))
+        yield Amount(m.start(), m.end(), count * size * factor, unit)
+    for m in PACKED_COUNT_RE.finditer(text):
+        count, each = _value(m.group(1)), _value(m.group(2))
+        if count is None or each is None or (m.group(3) or "") in NOT_AMOUNT_NEXT:
+            continue  # "3 boîtes de 2 kg" is read above; "2 lots de 3 jours" counts nothing
+        yield Amount(m.start(), m.end(), count * each, "unite")
 
 
 def mixed_amounts(text: str) -> Iterator[Amount]:
@@ -196,7 +223,7 @@ def approximate_amounts(text: str) -> Iterator[Amount]:
             unit, factor = UNIT_WORDS[first]
             yield Amount(m.start(), m.end(), approx * factor, unit, first)
         elif first is None or first not in NOT_AMOUNT_NEXT:
-            yield Amount(m.start(), m.end(), approx, "unite", first, explicit=False)
+            yield Amount(m.start(), m.end(), approx, "unite", first, False, approximate=True)
 
 
 def _package_size(text: str, pos: int) -> tuple[tuple[str, float], int] | None:
@@ -264,8 +291,8 @@ def counted_amounts(text: str, people: bool = False) -> Iterator[Amount]:
             if unit_word == "t" and text[m.end() : m.end() + 1] == "-":
                 continue
             unit, factor = UNIT_WORDS[unit_word]
-            if word_number and value == 1 and unit == "personne":
-                continue  # "un chauffeur": an article, not a head count
+            if word_number and value == 1 and unit in {"personne", "repas"}:
+                continue  # "un chauffeur", "un repas de fin d'année": an article, not a count
             value += 0.5 if half else 0.0
             yield Amount(m.start(), m.end(), value * factor, unit, unit_word)
         elif noun is None:
@@ -276,6 +303,10 @@ def counted_amounts(text: str, people: bool = False) -> Iterator[Amount]:
                 yield Amount(m.start(), m.end(), value, "personne", noun)
         elif _counts(noun, word_number, value):
             yield Amount(m.start(), m.end(), value, "unite", noun, noun in COUNT_WORDS)
+        elif noun in _LINK_WORDS and (value != 1 or not word_number):
+            # "on en a 40 en trop", "QUATRE-VINGTS A DONNER": a bare number, which the parser
+            # takes only where the message announces an amount (a pronoun « en », « environ »).
+            yield Amount(m.start(), m.start() + len(raw), value, "unite", None, explicit=False)
 
 
 def _follows_non_amount_word(text: str, start: int, prev: str) -> bool:
@@ -295,7 +326,7 @@ def _counts_nothing(noun: str | None) -> bool:
 def _counts(noun: str, word_number: bool, value: float) -> bool:
     """Whether "<number> <noun>" counts the noun ("3 congélateurs", not "trois de", "un camion")."""
     of = noun in {"de", "d'", "d"} or noun.startswith("d'")
-    if (of and word_number) or noun in {"a", "et", "ou", "pour", "au", "en"}:
+    if (of and word_number) or noun in {"a", "et", "ou", "pour", "au", "aux", "en"}:
         return False
     # "un camion", "une place": an article, not an amount
     return not (word_number and value == 1 and noun not in COUNT_WORDS)

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final, Literal
 
+from .acts import is_question
 from .gazetteer import Gazetteer
 from .model import Understanding
 from .parser import understand
-from .text import canonical, fold, readable, word_set
+from .text import fold, readable, word_set
 
 ReplyKind = Literal[
     "action",  # a claim, a done or a cancel on a numbered post (« je prends le 1 »)
@@ -47,11 +48,6 @@ _SMALL_TALK: Final = word_set(
     parfait genial cool nickel bonne belle journee soiree semaine et pour c'est cordialement
     bises a+ ++ oui ah oh
     """
-)
-_QUESTION_START_RE: Final = re.compile(
-    r"^(?:comment|pourquoi|quand|qui|quoi|quel|quels|quelle|quelles|combien|est-ce|est ce"
-    r"|c'est quoi|c'est qui|c'est ou|c'est quand|qu'est-ce|qu'est ce|ou ca|ou est|ou sont"
-    r"|on fait comment|ca marche comment)\b"
 )
 # « je sais pas » is how people answer a question they cannot answer, not a call for help.
 _DONT_KNOW_RE: Final = re.compile(r"\b(?:je |j')?(?:ne |n')?(?:sais|sait|connais) (?:pas|plus)\b")
@@ -89,7 +85,7 @@ def read_reply(text: str, now: datetime, gazetteer: Gazetteer, tz: str = "Europe
         return Reply("list", understood)
     if understood.intent == "help" and not _DONT_KNOW_RE.search(folded):
         return Reply("help", understood)
-    if _is_question(text, folded):
+    if is_question(folded):
         ref = _POST_REF_RE.search(folded)
         return Reply("question", understood, int(ref.group(1)) if ref else None)
     if all(_small(word) for word in words):
@@ -119,9 +115,3 @@ def names_goods(text: str, now: datetime, gazetteer: Gazetteer, tz: str = "Europ
 
 def _small(word: str) -> bool:
     return bool(_THANKS_RE.match(word)) or word in _GREETING_WORDS or word in _SMALL_TALK
-
-
-def _is_question(text: str, folded: str) -> bool:
-    # A question mark at the end (emojis after it do not count), or an interrogative opening.
-    stripped = re.sub(r"[^\w?]+$", "", canonical(text))
-    return stripped.endswith("?") or bool(_QUESTION_START_RE.match(folded))

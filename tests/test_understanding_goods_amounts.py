@@ -1,0 +1,206 @@
+"""Which goods a post is about and which amount is theirs (issue 10): the first goods named
+decide, an amount may come after the goods or through « en », packages count their content,
+a resource's count is its own, and what is only the setting (a shop, an occasion, what broke)
+is not the thing posted."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from handlers.understanding import Gazetteer, understand
+
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=ZoneInfo("Europe/Paris"))
+
+
+def _read(gazetteer: Gazetteer, text: str, *keys: str) -> tuple[object, ...]:
+    got = understand(text, NOW, gazetteer).to_contract()
+    return tuple(got[k] for k in keys)
+
+
+# -- several goods: the first named is the post; the same goods listed twice are added -----
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity", "unit"),
+    [
+        ("à donner 15 kg de navets et 5 kg de radis", 15, "kg"),
+        ("on cherche 3 l d'huile + 2 l de vinaigre", 3, "l"),
+        ("dispo : 1 t de carottes, 2 t de patates, sous 48h", 1000, "kg"),
+        ("besoin de 4 cartons de lait et 6 cartons de yaourts", 4, "carton"),
+    ],
+)
+def test_other_goods_named_after_are_not_added(
+    gazetteer: Gazetteer, text: str, quantity: float, unit: str
+) -> None:
+    assert _read(gazetteer, text, "quantity", "unit") == (quantity, unit)
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity"),
+    [
+        ("à donner 12 kg + 8 kg de courgettes", 20),
+        ("dispo 3 cartons de yaourts nature et 2 cartons de yaourts aux fruits", 5),
+        ("on a 10 kg de pommes golden + 5 kg de pommes gala en trop", 15),
+    ],
+)
+def test_amounts_of_the_same_goods_listed_together_are_one_post(
+    gazetteer: Gazetteer, text: str, quantity: float
+) -> None:
+    assert _read(gazetteer, text, "quantity")[0] == quantity
+
+
+# -- an amount after the goods, announced, approximate or through the pronoun « en » -------
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity", "unit"),
+    [
+        ("qui aurait des bocaux de confiture ? on en voudrait 25", 25, "unite"),
+        ("des crêpes en trop, on en a 35 à donner", 35, "unite"),
+        ("il nous faudrait des clémentines, il en faut CINQUANTE pour la fête", 50, "unite"),
+        ("reçu 10 cartons de lait ce matin, on en propose 4 aux assos", 4, "carton"),
+        ("12 palettes d'eau arrivées, il en reste 5 pour le réseau", 5, "palette"),
+        ("des fromages blancs à donner, au moins 60", 60, "unite"),
+        ("besoin de petits pains pour le goûter, une cinquantaine", 50, "unite"),
+        ("surplus de quiches 😋 une quinzaine ce soir", 15, "unite"),
+        ("on a des wraps de la cantine : 30, à prendre avant 14h", 30, "unite"),
+    ],
+)
+def test_an_amount_stated_after_the_goods_is_theirs(
+    gazetteer: Gazetteer, text: str, quantity: float, unit: str
+) -> None:
+    assert _read(gazetteer, text, "quantity", "unit") == (quantity, unit)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "on a des pommes, on en parle jeudi à 2 à la réunion",
+        "besoin de riz pour 30 familles",
+        "des yaourts dispo, rdv au 12 rue des Lilas",
+    ],
+)
+def test_a_bare_number_that_announces_no_amount_is_not_the_quantity(
+    gazetteer: Gazetteer, text: str
+) -> None:
+    assert _read(gazetteer, text, "quantity")[0] is None
+
+
+# -- packages ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity", "unit"),
+    [
+        ("à donner 20 packs de 6 yaourts", 120, "unite"),
+        ("5 boîtes de 12 œufs dispo", 60, "unite"),
+        ("dispo lait demi-écrémé 1L x6, Sigean", 6, "l"),
+        ("à donner sauce tomate 500 g x 10", 5, "kg"),
+    ],
+)
+def test_packs_count_what_they_hold(
+    gazetteer: Gazetteer, text: str, quantity: float, unit: str
+) -> None:
+    assert _read(gazetteer, text, "quantity", "unit") == (quantity, unit)
+
+
+def test_an_article_before_repas_is_an_occasion_not_one_meal(gazetteer: Gazetteer) -> None:
+    text = "après un repas de noël annulé, 80 parts de tarte à donner"
+    assert _read(gazetteer, text, "quantity", "unit") == (80, "unite")
+
+
+# -- resources: the count of the resource the post is about --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "quantity"),
+    [
+        ("on a 4 benevolles libres samedi pour une autre asso", "benevoles", 4),
+        ("besoin d'un diable et 3 bras pour vider le camion", "manutention", None),
+        ("cherche 3 bénévoles et un camion pour la collecte", "benevoles", 3),
+    ],
+)
+def test_a_resource_count_belongs_to_the_first_resource(
+    gazetteer: Gazetteer, text: str, category: str, quantity: float | None
+) -> None:
+    assert _read(gazetteer, text, "category", "quantity") == (category, quantity)
+
+
+# -- the setting is not the thing posted ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("l'épicerie solidaire de Sigean a 15 kg de carottes à donner", "fruits_legumes"),
+        ("notre épicerie manque de savon et de dentifrice", "hygiene"),
+        ("une épicerie nous a laissé des yaourts en trop", "produits_laitiers"),
+        ("besoin de 30 kg d'épicerie sèche", "epicerie_seche"),
+        ("on prépare le repas des bénévoles, il faudrait du jambon", "viande_poisson_oeufs"),
+    ],
+)
+def test_a_shop_or_an_occasion_is_not_the_goods(
+    gazetteer: Gazetteer, text: str, category: str
+) -> None:
+    assert _read(gazetteer, text, "category")[0] == category
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "category"),
+    [
+        ("la remorque est HS, on cherche une camionnette demain", "equipment_request", "vehicule"),
+        (
+            "congélateur en panne, on cherche un fourgon frigorifique pour 200 kg de viande",
+            "equipment_request",
+            "vehicule_frigo",
+        ),
+        (
+            "notre chauffeur est malade, qui pourrait prêter un camion samedi ?",
+            "equipment_request",
+            "vehicule",
+        ),
+    ],
+)
+def test_what_broke_is_not_what_is_asked_for(
+    gazetteer: Gazetteer, text: str, intent: str, category: str
+) -> None:
+    assert _read(gazetteer, text, "intent", "category") == (intent, category)
+
+
+# -- categories of some goods ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("à donner 30 boîtes de rillettes", "conserves"),
+        ("dispo 50 pots de confiture en verre", "conserves"),
+        ("besoin de sandwitches pour la maraude", "plats_prepares"),
+        ("on a de la pâtée pour chats en trop", "autre"),
+        ("besoin de croquettes pour chiens", "autre"),
+        ("on cherche de la lessive, 5 bidons", "hygiene"),
+        ("à donner 20 kg de pâtes, 5 kg de riz et des conserves", "epicerie_seche"),
+        ("viande hachée en trop (surgelée), 10 kg", "surgeles"),
+    ],
+)
+def test_category_of_the_first_goods_and_how_they_are_kept(
+    gazetteer: Gazetteer, text: str, category: str
+) -> None:
+    assert _read(gazetteer, text, "category")[0] == category
+
+
+@pytest.mark.parametrize(
+    ("text", "cold"),
+    [
+        ("à donner 40 briques de lait UHT, pas besoin de froid", False),
+        ("à donner 40 briques de lait, pas de frigo chez nous", True),
+        ("à donner 40 yaourts", True),
+    ],
+)
+def test_goods_said_to_keep_without_cold_have_no_cold_chain(
+    gazetteer: Gazetteer, text: str, cold: bool
+) -> None:
+    assert _read(gazetteer, text, "cold_chain")[0] is cold
