@@ -77,6 +77,14 @@ _MERGE_GAP_RE: Final = re.compile(
     r"^(?:\s|,|&|\+|\bet\b|\bou\b|\bde\b|\bd'|\bdu\b|\bdes\b|\ben\b|\bau\b|\baux\b|"
     r"\ba la\b|\bpour\b(?=\s(?:les )?bebes?)|\bles\b)*$"
 )
+# A warehouse or depot that heads or signs a message (« BA entrepôt Carcassonne : 3 pal… »,
+# « …, à prendre demain. Entrepôt de Perpignan. ») is where the goods are, not the post.
+_SIGNATURE_RE: Final = re.compile(
+    r"^(?:[\w'-]+ ){0,2}(?:entrepots?|depots?|local)(?: (?:de |d'|du )?[\w'-]+){0,4} ?:"
+    r"|[.,;:!] ?(?:(?:a|a l'|au|de l') ?)?(?:entrepots?|depots?|local)"
+    r"(?: (?:de |d'|du )?[\w'-]+){1,2}(?:, [\w' -]+)?[ .!]*$"
+)
+_SHELF_BEFORE_RE: Final = re.compile(r"(?:\ben |\bd'|\brayons? )$")
 _FRIGO_NEG_RE: Final = lx.FRIGO_NEGATED_RE
 _KEEPING_NEGATED_RE: Final = re.compile(r"\b(?:pas|non|sans|ni)\s$")
 _WHAT_STOP: Final = word_set(
@@ -135,6 +143,7 @@ def _command(text: str) -> _Command | None:
 def _mentions(f: Folded, start: int = 0) -> list[_Mention]:
     text = f.text
     found: list[_Mention] = []
+    signatures = [m.span() for m in _SIGNATURE_RE.finditer(text, start)]
     for category, pattern in lx.CATEGORY_RES.items():
         for m in pattern.finditer(text, start):
             category_here = category
@@ -156,6 +165,10 @@ def _mentions(f: Folded, start: int = 0) -> list[_Mention]:
                     text[max(0, m.start() - 30) : m.start()]
                 ):
                     continue  # "à l'entrepôt", "dans notre local": where, not what
+                if any(s <= m.start() < e for s, e in signatures):
+                    continue  # "Entrepôt de Narbonne." signing an offer: who, not what
+            if word == "epicerie" and not _SHELF_BEFORE_RE.search(text[: m.start()]):
+                continue  # "l'épicerie de Bram" is an association, "en épicerie" its goods
             found.append(_Mention(m.start(), m.end(), category_here))
     found.sort(key=lambda x: (x.start, -(x.end - x.start)))
     kept: list[_Mention] = []
@@ -188,26 +201,79 @@ def _food_category(mentions: list[_Mention]) -> str | None:
     return food[0]
 
 
-def _score(patterns: list[tuple[re.Pattern[str], float]], text: str) -> tuple[float, int]:
+def _score(patterns: list[tuple[re.Pattern[str], float]], text: str) -> tuple[float, int, int]:
+    """The summed weight of the cues found, where the first starts, and where the heaviest
+    starts (the "what" of a post is named near its main cue)."""
     total = 0.0
     first = len(text)
+    heaviest, heaviest_at = 0.0, len(text)
     for pattern, weight in patterns:
         for m in pattern.finditer(text):
             total += weight
             first = min(first, m.start())
-    return total, first
+            if weight > heaviest or (weight == heaviest and m.start() < heaviest_at):
+                heaviest, heaviest_at = weight, m.start()
+    return total, first, heaviest_at
 
 
-def _direction(text: str) -> Direction | None:
-    request, r_first = _score(lx.REQUEST_RES, text)
-    offer, o_first = _score(lx.OFFER_RES, text)
-    if request <= 0 and offer <= 0:
+@dataclass(frozen=True)
+class _Cues:
+    """How strongly a message asks and gives (`lexicon.REQUEST_CUES` / `OFFER_CUES`)."""
+
+    request: float
+    offer: float
+    request_first: int
+    offer_first: int
+    request_main: int  # where the heaviest asking cue starts
+    offer_main: int
+    past_report: bool  # a perfect tense (« vous avez bien reçu ») was read, not a request
+    question_end: bool
+    spare_capacity: bool  # « notre camion ne roule pas jeudi »: a resource is offered
+
+    @property
+    def strongest(self) -> float:
+        return max(self.request, self.offer)
+
+    @property
+    def margin(self) -> float:
+        return abs(self.request - self.offer)
+
+
+def _blank(text: str, matches: Iterable[re.Match[str]]) -> str:
+    for m in matches:
+        text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
+    return text
+
+
+def _cues(body: str) -> _Cues:
+    """Another's need (« si une asso a besoin ») gives; a perfect tense (« quelqu'un a vu »)
+    neither asks nor gives: both are blanked before the asking cues are read."""
+    others = list(lx.OTHERS_NEED_RE.finditer(body))
+    perfect = list(lx.PERFECT_RE.finditer(body))
+    asking = _blank(body, [*others, *perfect])
+    request, r_first, r_main = _score(lx.REQUEST_RES, asking)
+    offer, o_first, o_main = _score(lx.OFFER_RES, body)
+    if others:
+        offer += lx.OTHERS_NEED_WEIGHT * len(others)
+        o_first = min(o_first, others[0].start())
+        o_main = min(o_main, others[0].start()) if offer <= lx.OTHERS_NEED_WEIGHT else o_main
+    question_end = lx.QUESTION_END_RE.search(body) is not None
+    if question_end and request > 0:  # only beside another asking cue
+        request += lx.QUESTION_END_WEIGHT
+    spare = any(pattern.search(body) for pattern, _ in lx.SPARE_CAPACITY_RES)
+    return _Cues(
+        request, offer, r_first, o_first, r_main, o_main, bool(perfect), question_end, spare
+    )
+
+
+def _direction(cues: _Cues) -> Direction | None:
+    if cues.request <= 0 and cues.offer <= 0:
         return None
-    if request > offer:
+    if cues.request > cues.offer:
         return "request"
-    if offer > request:
+    if cues.offer > cues.request:
         return "offer"
-    return "request" if r_first <= o_first else "offer"
+    return "request" if cues.request_first <= cues.offer_first else "offer"
 
 
 def _refs(text: str, start: int) -> list[tuple[int, int, int]]:
@@ -468,8 +534,7 @@ class _Message:
     args_start: int  # after a greeting and the command: where the message's own words start
     command: _Command | None
     mentions: list[_Mention]
-    request_score: float
-    offer_score: float
+    cues: _Cues
 
     @property
     def text(self) -> str:
@@ -481,7 +546,12 @@ class _Message:
 
     @property
     def cue(self) -> float:
-        return max(self.request_score, self.offer_score)
+        return self.cues.strongest
+
+    @property
+    def commanded(self) -> bool:
+        """Written as a known command (`/besoin`, `don 4 cagettes`): it says what it is."""
+        return self.command is not None and self.command.kind != "unknown"
 
 
 @dataclass(frozen=True)
@@ -504,8 +574,7 @@ def _read_message(text: str) -> _Message:
         args_start,
         command,
         _mentions(folded, args_start),
-        _score(lx.REQUEST_RES, body)[0],
-        _score(lx.OFFER_RES, body)[0],
+        _cues(body),
     )
 
 
@@ -539,7 +608,7 @@ def _commanded_post(msg: _Message) -> _IntentReading | None:
         return None
     wants: Direction
     if kind == "equipment":
-        wants = "offer" if msg.offer_score > msg.request_score else "request"
+        wants = "offer" if msg.cues.offer > msg.cues.request else "request"
     else:
         wants = "offer" if kind == "offer" else "request"
     intent = _family(wants, msg.mentions, forced_resource=kind == "equipment")
@@ -566,17 +635,25 @@ def _free_question(msg: _Message) -> _IntentReading | None:
 
 
 def _free_post(msg: _Message) -> _IntentReading | None:
-    """The direction from weighted cues, the family from what is named first; a weak cue
-    naming nothing the lexicon knows is chat."""
+    """The direction from weighted cues, the family from what is named at the main cue; a
+    weak cue naming nothing the lexicon knows is chat, and so is a question for information
+    (« quelqu'un a le numéro de… ? », « savez-vous si… »)."""
     if msg.command is not None and msg.command.kind != "unknown":
         return None
-    direction = _direction(msg.body)
-    if direction is None:
+    direction = _direction(msg.cues)
+    if direction is None or _asks_for_information(msg.body):
         return None
-    intent = _family(direction, msg.mentions, forced_resource=False)
+    main = msg.cues.request_main if direction == "request" else msg.cues.offer_main
+    spare = direction == "offer" and msg.cues.spare_capacity
+    at = msg.args_start + main
+    intent = _family(direction, msg.mentions, forced_resource=False, at=at, spare=spare)
     if intent in {"need", "offer"} and not msg.mentions and msg.cue < 2:
         return None
     return _IntentReading(intent)
+
+
+def _asks_for_information(body: str) -> bool:
+    return bool(lx.INFO_QUESTION_RE.search(body)) and bool(lx.QUESTION_FORM_RE.search(body))
 
 
 INTENT_RULES: Final[tuple[Callable[[_Message], _IntentReading | None], ...]] = (
@@ -739,10 +816,22 @@ def _confidence(
     return (0.9 if not guessed else 0.5), tuple(guessed)
 
 
-def _family(direction: Direction, mentions: list[_Mention], forced_resource: bool) -> Intent:
-    """Food (need/offer) or shared resource (equipment_*): what the message names first."""
-    first = mentions[0] if mentions else None
-    resource = forced_resource or (first is not None and first.resource)
+def _family(
+    direction: Direction,
+    mentions: list[_Mention],
+    forced_resource: bool,
+    at: int = 0,
+    spare: bool = False,
+) -> Intent:
+    """Food (need/offer) or shared resource (equipment_*): what is named at the main cue,
+    the first thing after it (« notre frigo est vide : on cherche du fromage » is food), or
+    else the nearest before it (« 30 kg de pâtes à donner »). Spare capacity offered
+    (« notre autoclave ne tourne pas, si vous avez des légumes… ») is the resource named."""
+    after = [m for m in mentions if m.start >= at]
+    before = [m for m in mentions if m.start < at]
+    named = after[0] if after else before[-1] if before else None
+    resource = forced_resource or (named is not None and named.resource)
+    resource = resource or (spare and any(m.resource for m in mentions))
     if direction == "request":
         return "equipment_request" if resource else "need"
     return "equipment_offer" if resource else "offer"
