@@ -89,7 +89,9 @@ def test_needs_typed_in_a_hurry_are_needs(text: str, gazetteer: Gazetteer) -> No
         ("notre frigo est vide : on cherche du beurre et des œufs", "need"),
     ],
 )
-def test_the_family_is_what_the_main_cue_names(text: str, intent: str, gazetteer: Gazetteer) -> None:
+def test_the_family_is_what_the_main_cue_names(
+    text: str, intent: str, gazetteer: Gazetteer
+) -> None:
     assert intent_of(text, gazetteer) == intent
 
 
