@@ -481,6 +481,9 @@ REQUEST_CUES: Final[list[tuple[str, float]]] = [
     ),
     (r"^(?:\W*urgent\W*)?plus (?:de|d')", 3),
     (r"\bplus rien\b", 2),
+    (r"\bne (?:nous |leur |me )?reste (?:plus|rien|aucune?)\b", 3),
+    (r"\b(?:on|nous) (?:n'?)?(?:a|avons) (?:plus )?rien\b", 3),
+    (r"\b(?:tout est|tout sera) bon a prendre\b", 3),
     (
         r"\b(?:souhaiterai(?:t|ent)|aimerai(?:t|ent)) "
         r"(?:obtenir|recevoir|avoir|emprunter|trouver)\b",
@@ -515,10 +518,10 @@ OFFER_CUES: Final[list[tuple[str, float]]] = [
         5,
     ),
     (r"\ba preter\b", 2.5),
-    (r"\ba prendre\b", 2),
+    (r"(?<!bon )\ba prendre\b", 2),
     (r"\ba partager\b", 1),
     (r"\ba enlever\b", 2),
-    (r"\b(?:il )?(?:nous )?reste\b", 1.5),
+    (r"(?<!ne )(?<!ne nous )(?<!ne leur )\b(?:il )?(?:nous )?reste\b", 1.5),
     (r"\brestants?\b", 1.5),
     (r"\binvendus?\b", 2),
     (r"\boffr(?:e|ons|ent|ez)\b", 2.5),
@@ -589,17 +592,37 @@ OTHERS_NEED_WEIGHT: Final = 3.0
 
 # A perfect tense (« vous avez bien reçu », « quelqu'un a vu », « avez-vous pensé »): a report
 # or a question about the past, not a request; its auxiliary is not read as « avez-vous … ».
+_NOT_A_PARTICIPLE = (
+    r"(?!(?:une|de|le|la|les|ce|cette|encore|trop|assez|besoin|quelque|quelques|presque|juste|"
+    r"aussi|ici|merci|midi|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|plus|rien|"
+    r"personne|que|comme|quatre|onze|douze|treize|quatorze|quinze|seize|trente|quarante|"
+    r"cinquante|soixante|mille|cent|toujours|surement|peut|vraiment|meme|tout|toute|du|des|un|"
+    r"beaucoup|plein|notre|votre|leur|mon|ton|son|ma|ta|sa)\b)(?![a-z]*(?:er|ir|re)\b)"
+)
+_PARTICIPLE = r"(?:pu|su|vu|eu|lu|fait|dit|ecrit|pris|mis|recu|[a-z]{2,}(?:ee?s?|ie?s?|u|us|is))\b"
+_PERFECT_ADVERBS = r"(?: (?:bien|deja|pas|jamais|encore|finalement|reussi a|pu))* "
 PERFECT_RE: Final = re.compile(
-    r"\b(?:a|as|avez|ont|avons|ai|aurait|auriez|avait|aviez|etait|etaient)(?:[- ](?:vous|tu|t-il|"
-    r"t-elle|ils|elles|on))?(?: (?:bien|deja|pas|jamais|encore|tous|toutes|finalement|"
-    r"reussi a|pu))* (?!(?:une|de|le|la|les|ce|cette|encore|trop|assez|besoin|quelque|quelques|"
-    r"presque|juste|aussi|ici|merci|midi|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|"
-    r"plus|rien|personne|que|comme|quatre|onze|douze|treize|quatorze|quinze|seize|trente|"
-    r"quarante|cinquante|soixante|mille|cent|toujours|surement|peut|vraiment|meme|tout|"
-    r"toute|du|des|un|beaucoup|plein|notre|votre|leur|mon|ton|son|ma|ta|sa)\b)"
-    r"(?:pu|su|vu|eu|lu|fait|dit|ecrit|pris|mis|recu|[a-z]{2,}(?:ee?s?|ie?s?|u|us|is))\b"
+    # « a » after its subject only: alone it is mostly « à » typed without its accent.
+    r"(?:(?<=\bqui )|(?<=\bon )|(?<=\bil )|(?<=\belle )|(?<=\bqqn )|(?<=\bqq1 )|(?<=\bqqun )"
+    r"|(?<=\bun )|(?<=\bca )|(?<=\bn')|(?<=\bpersonne ))a\b(?:[- ](?:t-il|t-elle|t-on))?"
+    + _PERFECT_ADVERBS
+    + _NOT_A_PARTICIPLE
+    + _PARTICIPLE
+    + r"|\b(?:as|avez|ont|avons|ai|aurait|auriez|avait|aviez|etait|etaient)"
+    + r"(?:[- ](?:vous|tu|t-il|t-elle|ils|elles|on))?"
+    + _PERFECT_ADVERBS
+    + _NOT_A_PARTICIPLE
+    + _PARTICIPLE
 )
 
+# Thanks for what happened (« merci à l'équipe de Trèbes pour les melons »), not « merci
+# d'avance »: a post may close with thanks, but thanks that open or carry a message are chat.
+THANKS_RE: Final = re.compile(
+    r"^\W*(?:(?:un )?(?:grand |gros |immense )?merci|mille mercis|thanks?|thank you)\b"
+    r"(?! (?:d'avance|par avance|de (?:votre|vos)|pour (?:votre|vos) (?:retours?|reponses?|aide)))"
+    r"|\b(?:un )?(?:grand |gros |immense )merci\b|\bmerci (?:a|aux|pour) (?:la|le|les|l')\b"
+    r"|\bremerci\w* (?:la|le|les|l')\b"
+)
 # A question for information (who, how many, where, a phone number, a code): never a post.
 INFO_QUESTION_RE: Final = re.compile(
     r"\bsavez[- ]vous\b|\bsais[- ]tu\b|\btu sais\b|\bvous savez\b"

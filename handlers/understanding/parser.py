@@ -84,6 +84,7 @@ _SIGNATURE_RE: Final = re.compile(
     r"|[.,;:!] ?(?:(?:a|a l'|au|de l') ?)?(?:entrepots?|depots?|local)"
     r"(?: (?:de |d'|du )?[\w'-]+){1,2}(?:, [\w' -]+)?[ .!]*$"
 )
+_FROM_STORE_BEFORE_RE: Final = re.compile(r"\b(?:du|de la|de l'|vider (?:le|la|l'|notre))\s?$")
 _SHELF_BEFORE_RE: Final = re.compile(r"(?:\ben |\bd'|\brayons? )$")
 _FRIGO_NEG_RE: Final = lx.FRIGO_NEGATED_RE
 _KEEPING_NEGATED_RE: Final = re.compile(r"\b(?:pas|non|sans|ni)\s$")
@@ -176,6 +177,9 @@ def _mentions(f: Folded, start: int = 0) -> list[_Mention]:
         if kept and mention.start < kept[-1].end:
             continue
         kept.append(mention)
+    # « on donne tout le frais du frigo : fromages… »: beside goods, the store they come from.
+    if any(not m.resource for m in kept):
+        kept = [m for m in kept if not _storage_of_goods(text, m)]
     # Generic room ("de la place", "stockage") right before a cold one is cold room.
     result: list[_Mention] = []
     for i, mention in enumerate(kept):
@@ -189,6 +193,13 @@ def _mentions(f: Folded, start: int = 0) -> list[_Mention]:
             continue
         result.append(mention)
     return result
+
+
+def _storage_of_goods(text: str, mention: _Mention) -> bool:
+    if mention.category not in {"stockage", "stockage_froid"}:
+        return False
+    before = text[max(0, mention.start - 30) : mention.start]
+    return _FROM_STORE_BEFORE_RE.search(before) is not None and not _ROOM_BEFORE_RE.search(before)
 
 
 def _food_category(mentions: list[_Mention]) -> str | None:
@@ -226,7 +237,7 @@ class _Cues:
     offer_first: int
     request_main: int  # where the heaviest asking cue starts
     offer_main: int
-    past_report: bool  # a perfect tense (« vous avez bien reçu ») was read, not a request
+    past_report: bool  # a perfect tense (« vous avez bien reçu ») hid an asking cue
     question_end: bool
     spare_capacity: bool  # « notre camion ne roule pas jeudi »: a resource is offered
 
@@ -249,9 +260,12 @@ def _cues(body: str) -> _Cues:
     """Another's need (« si une asso a besoin ») gives; a perfect tense (« quelqu'un a vu »)
     neither asks nor gives: both are blanked before the asking cues are read."""
     others = list(lx.OTHERS_NEED_RE.finditer(body))
-    perfect = list(lx.PERFECT_RE.finditer(body))
-    asking = _blank(body, [*others, *perfect])
+    perfect = lx.PERFECT_RE.finditer(body)
+    asking = _blank(body, others)
+    request_unblanked = _score(lx.REQUEST_RES, asking)[0]
+    asking = _blank(asking, perfect)
     request, r_first, r_main = _score(lx.REQUEST_RES, asking)
+    past_report = request < request_unblanked
     offer, o_first, o_main = _score(lx.OFFER_RES, body)
     if others:
         offer += lx.OTHERS_NEED_WEIGHT * len(others)
@@ -261,9 +275,7 @@ def _cues(body: str) -> _Cues:
     if question_end and request > 0:  # only beside another asking cue
         request += lx.QUESTION_END_WEIGHT
     spare = any(pattern.search(body) for pattern, _ in lx.SPARE_CAPACITY_RES)
-    return _Cues(
-        request, offer, r_first, o_first, r_main, o_main, bool(perfect), question_end, spare
-    )
+    return _Cues(request, offer, r_first, o_first, r_main, o_main, past_report, question_end, spare)
 
 
 def _direction(cues: _Cues) -> Direction | None:
@@ -643,6 +655,8 @@ def _free_post(msg: _Message) -> _IntentReading | None:
     direction = _direction(msg.cues)
     if direction is None or _asks_for_information(msg.body):
         return None
+    if lx.THANKS_RE.search(msg.body) and msg.cue < _THANKS_OUTWEIGHED:
+        return None  # « merci pour le prêt du camion »: thanks for what happened
     main = msg.cues.request_main if direction == "request" else msg.cues.offer_main
     spare = direction == "offer" and msg.cues.spare_capacity
     at = msg.args_start + main
@@ -650,6 +664,10 @@ def _free_post(msg: _Message) -> _IntentReading | None:
     if intent in {"need", "offer"} and not msg.mentions and msg.cue < 2:
         return None
     return _IntentReading(intent)
+
+
+# Thanks carry a post only beside a clear cue (« merci d'avance » aside, which is not thanks).
+_THANKS_OUTWEIGHED: Final = 3.0
 
 
 def _asks_for_information(body: str) -> bool:
@@ -751,7 +769,7 @@ def _understand(
     cold = _cold(t, category) if intent != "unknown" else False
     place_text = _mask(t, spans + [(a.start, a.end) for a in amounts])
     commune = gazetteer.find_in(place_text) if intent != "help" else None
-    confidence, guessed = _confidence(intent, msg.command is not None, t, msg.mentions, msg.cue)
+    confidence, guessed = _confidence(intent, msg)
     return Understanding(
         intent=intent,
         urgent=reading.urgent or _urgent(t),
@@ -779,9 +797,7 @@ def _not_a_post(
     with an amount (« 500 g de sel ») keeps their label in `what`, so the bot can ask whether
     they are given or wanted."""
     intent = reading.intent
-    confidence, guessed = _confidence(
-        intent, msg.command is not None, msg.text, msg.mentions, msg.cue
-    )
+    confidence, guessed = _confidence(intent, msg)
     if intent in {"claim", "done", "cancel"}:
         return Understanding(
             intent=intent,
@@ -799,21 +815,80 @@ def _not_a_post(
     return Understanding(intent=intent, what=goods, confidence=confidence, guessed=guessed)
 
 
-def _confidence(
-    intent: Intent, commanded: bool, text: str, mentions: list[_Mention], cue: float
-) -> tuple[float, tuple[str, ...]]:
-    """A first, plain rule (see docs/understanding.md): a command, or free text with a clear
-    cue and goods the lexicon knows, is certain; a question or a guess is not."""
-    if commanded or intent not in {"need", "offer", "equipment_request", "equipment_offer"}:
+# The confidence rule (docs/understanding.md, "Confidence"): free text read as a post starts
+# sure, and each doubt takes some away; one doubt about the intent or the "what" is enough to
+# ask the writer first (below CERTAIN), a question always is.
+_SURE: Final = 0.95
+_DOUBT: Final = 0.3
+_LONG_DOUBT: Final = 0.1
+_QUESTION_AT_MOST: Final = 0.5
+_LONG_CHARS: Final = 320  # a post is a line or two; past this, news and thanks mix in
+_LONG_SENTENCES: Final = 4
+# A clear direction: its cues weigh this much, and this much more than the other direction's.
+_CLEAR_CUE: Final = 2.0
+_CLEAR_MARGIN: Final = 2.0
+_OPPOSED_CUE: Final = 1.5
+_SENTENCE_RE: Final = re.compile(r"[.!?]+(?:\s|$)")
+
+
+def _confidence(intent: Intent, msg: _Message) -> tuple[float, tuple[str, ...]]:
+    """How sure a reading is, and what was guessed (names the confirmation shows: "intent",
+    "what", "question"). A command, and any reading that is not a post, is sure: only free
+    text read as a post may be published without its writer's yes."""
+    if msg.commanded or intent not in POST_INTENTS:
         return 1.0, ()
     guessed: list[str] = []
-    if cue < 2:
+    if _intent_doubtful(msg):
         guessed.append("intent")
-    if not mentions:
-        guessed.append("what")
-    if "?" in text:
+    resource = intent in {"equipment_request", "equipment_offer"}
+    if not any(m.resource == resource for m in msg.mentions):
+        guessed.append("what")  # goods or a resource the lexicon does not know
+    if _is_question(msg.body):
         guessed.append("question")
-    return (0.9 if not guessed else 0.5), tuple(guessed)
+    confidence = _SURE - _DOUBT * (("intent" in guessed) + ("what" in guessed))
+    body = msg.body
+    if len(body) > _LONG_CHARS or len(_SENTENCE_RE.findall(body)) >= _LONG_SENTENCES:
+        confidence -= _LONG_DOUBT
+    if "question" in guessed:
+        confidence = min(confidence, _QUESTION_AT_MOST)
+    return round(max(confidence, 0.05), 2), tuple(guessed)
+
+
+def _intent_doubtful(msg: _Message) -> bool:
+    """A weak or contested direction, both food and a resource named, or words of another
+    kind of message (thanks, a report in the past, a claim, done or cancel)."""
+    cues = msg.cues
+    weaker = min(cues.request, cues.offer)
+    body = msg.body
+    return (
+        cues.strongest < _CLEAR_CUE
+        or cues.margin < _CLEAR_MARGIN
+        or weaker >= _OPPOSED_CUE
+        or cues.past_report
+        or _family_doubtful(msg)
+        or lx.THANKS_RE.search(body) is not None
+        or any(r.search(body) for r in (lx.CANCEL_RE, lx.CLAIM_RE))
+    )
+
+
+def _family_doubtful(msg: _Message) -> bool:
+    """Food and a resource both named, and the first named is not the one at the main cue:
+    « notre frigo est vide : on cherche du fromage » could be either."""
+    direction = _direction(msg.cues)
+    if direction is None or len({m.resource for m in msg.mentions}) < 2:
+        return False
+    main = msg.cues.request_main if direction == "request" else msg.cues.offer_main
+    spare = direction == "offer" and msg.cues.spare_capacity
+    at_cue = _family(direction, msg.mentions, False, msg.args_start + main, spare)
+    return at_cue != _family(direction, msg.mentions, False)
+
+
+def _is_question(body: str) -> bool:
+    """A question mark, an interrogative opening, « est-ce que », a question for information
+    or a request to a person (« pouvez-vous », « tu peux »)."""
+    return any(
+        r.search(body) for r in (lx.QUESTION_FORM_RE, lx.INFO_QUESTION_RE, lx.ASKS_A_PERSON_RE)
+    )
 
 
 def _family(
