@@ -114,3 +114,9 @@ def test_reports_and_questions_for_information_are_not_posts(
     text: str, gazetteer: Gazetteer
 ) -> None:
     assert intent_of(text, gazetteer) == "unknown"
+
+
+# Help offered on a post by its number answers that post: not a new offer of volunteers.
+@pytest.mark.parametrize("text", ["on peut venir aider pour le 7", "nous pouvons aider sur le 12"])
+def test_help_offered_on_a_post_is_not_spare_capacity(text: str, gazetteer: Gazetteer) -> None:
+    assert intent_of(text, gazetteer) != "equipment_offer"

@@ -557,18 +557,20 @@ OFFER_CUES: Final[list[tuple[str, float]]] = [
 # Spare capacity, said as what « we » can do for another association (issue 10): a modal with
 # a helping verb, a resource standing idle. Only a resource is spare this way, so these cues
 # also say the post is about the shared resource the message names, not the goods it serves.
+# « on peut aider pour le 2 » answers post 2 (a claim), it offers nothing new.
+_NOT_ON_A_POST = r"(?! (?:pour|sur|avec|a) (?:le |la |l'|l'annonce |#) ?\d)"
 SPARE_CAPACITY_CUES: Final[list[tuple[str, float]]] = [
     (
         r"\b(?:on|nous|je|j') ?(?:peu[tx]|pouvons|pourrai[st]?|pourrions|pourra|pourrons)"
         r"(?: vous| leur| lui| en| y| les| la| le| l')? (?:stocker|garder|accueillir|"
         r"preter|ramener|transporter|livrer|venir|conduire|aider|heberger|entreposer|"
-        r"renforcer|detacher|emmener)\b",
+        r"renforcer|detacher|emmener)\b" + _NOT_ON_A_POST,
         3,
     ),
     (
         r"\b(?:peu(?:t|vent)|pourr(?:ai(?:en)?t|ont|a)) (?:vous |leur |y |en |les |la |l')?"
         r"(?:accueillir|servir|venir|aller|renforcer|stocker|recevoir|depanner|aider|conduire|"
-        r"preter|faire un detour|ramener|prendre des|dormir|heberger|garder)\b",
+        r"preter|faire un detour|ramener|prendre des|dormir|heberger|garder)\b" + _NOT_ON_A_POST,
         2.5,
     ),
     (
