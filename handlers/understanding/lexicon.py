@@ -558,7 +558,7 @@ OFFER_CUES: Final[list[tuple[str, float]]] = [
 # a helping verb, a resource standing idle. Only a resource is spare this way, so these cues
 # also say the post is about the shared resource the message names, not the goods it serves.
 # « on peut aider pour le 2 » answers post 2 (a claim), it offers nothing new.
-_NOT_ON_A_POST = r"(?! (?:pour|sur|avec|a) (?:le |la |l'|l'annonce |#) ?\d)"
+_NOT_ON_A_POST = r"(?!(?: [a-z]+)? (?:pour|sur|avec|a) (?:le |la |l'|l'annonce |#) ?\d)"
 SPARE_CAPACITY_CUES: Final[list[tuple[str, float]]] = [
     (
         r"\b(?:on|nous|je|j') ?(?:peu[tx]|pouvons|pourrai[st]?|pourrions|pourra|pourrons)"
