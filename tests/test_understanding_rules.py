@@ -84,7 +84,7 @@ def test_read_message_puts_a_greeting_and_the_command_aside() -> None:
     msg = p._read_message("Bonjour, /besoin 10 kg de riz")
     assert msg.command is not None and msg.command.kind == "request"
     assert msg.body.strip() == "10 kg de riz"
-    assert msg.request_score == 0  # the command gives the direction, not a cue word
+    assert msg.cues.request == 0  # the command gives the direction, not a cue word
 
 
 def test_a_post_lacks_what_it_does_not_say() -> None:

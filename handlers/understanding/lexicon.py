@@ -354,6 +354,9 @@ RESOURCE: Final[dict[str, str]] = {
         r"convoyer",
         r"chauffeurs? avec (?:son |un |une |leur |sa )?(?:vehicule|camion|voiture|utilitaire)",
         r"navette",
+        r"(?:un|le|du|d'un|notre|mon|son) \d{1,2} ?m3",
+        r"ramener",
+        r"faire (?:une|la|des|les) ramasses?",  # « un 20m3 »: a van by its volume
     ),
     "stockage_froid": _alt(
         r"chambres? froides?",
@@ -361,6 +364,7 @@ RESOURCE: Final[dict[str, str]] = {
         r"refrigerateurs?",
         r"congelateurs?",
         r"congel",
+        r"congelos?",
         r"armoires? (?:refrigerees?|froides?)",
         r"vitrines? refrigerees?",
         r"cellules? de refroidissement",
@@ -384,6 +388,9 @@ RESOURCE: Final[dict[str, str]] = {
         r"depots?",
         r"de la place",
         r"place pour (?:du |des |stocker)",
+        r"entreposer",
+        r"accueillir (?:\d+ |des |vos |les |leurs )?(?:palettes?|cartons?|colis|caisses?)",
+        r"garder (?:\d+ |des |du |vos |les |de la |leurs )",
     ),
     "conserverie": _alt(
         r"conserveries?",
@@ -399,8 +406,9 @@ RESOURCE: Final[dict[str, str]] = {
         r"trans palettes?",
         r"diables?",
         r"chariots?(?: elevateurs?)?",
-        r"palettes? vides?",
-        r"caisses? vides?",
+        r"palettes?(?: \w+)? vides?",
+        r"caisses?(?: \w+)? vides?",
+        r"caisses? (?:en )?plastiques?",
         r"cagettes? vides?",
         r"bacs?(?: vides?)?",
         r"gerbeurs?",
@@ -413,6 +421,10 @@ RESOURCE: Final[dict[str, str]] = {
     ),
     "benevoles": _alt(
         r"benevol+es?",
+        r"du monde",
+        r"(?:venir|veulent|peuvent|pourraient|pourront) (?:vous )?(?:aider|renforcer|donner)",
+        r"renforcer",
+        r"conduire",
         r"volontaires?",
         r"bras",
         r"coups? de main",
@@ -448,7 +460,6 @@ REQUEST_CUES: Final[list[tuple[str, float]]] = [
     (r"\bqui (?:aurait|a|peut|pourrait|dispose|possede|aurais|peux|prete|pourra)\b", 3),
     (r"\bquelqu ?'? ?un (?:aurait|a|peut|pourrait|dispose|pour)\b", 3),
     (r"\b(?:qq ?1|qqn|qqun|qlq ?1|qlqn|quelqun|qlqun)\b", 2.5),
-    (r"\?\s*$", 1),
     (r"\b(?:auriez|avez|pourriez|pouvez)[- ]vous\b", 3),
     (r"\bvous (?:auriez|avez|pourriez)\b", 2),
     (r"\bplus (?:de|d') .{1,40}? en stock\b", 3),
@@ -467,11 +478,38 @@ REQUEST_CUES: Final[list[tuple[str, float]]] = [
     (r"\bqui (?:nous )?(?:prete|preterait|donnerait|depannerait)\b", 3),
     (r"\bbesoin d'aide\b", 2),
     (r"\ben panne\b", 0.5),
+    # Typed in a hurry: « bsoin », « besion », « bezoin »; and the English word.
+    (r"\b(?:bsoin|besion|bezoin|beosin|besoing|bsn)s? (?:de|d'|d |du|des)\b", 3),
+    (r"\bneed\b", 3),
+    (r"\b(?:a|au) court (?:de|d')", 3),
+    (r"\bil (?:nous |leur )?(?:en )?(?:manquerai(?:t|ent)|faudrai(?:t|ent)|faut)\b", 3),
+    (r"\b(?:nous|leur) manquerai(?:t|ent)\b", 3),
+    (r"\bmanque (?:\d|un |une |des |du |de la )", 2),
+    (
+        r"\b(?:n'?(?:a|ont|avons)|on a|nous avons) (?:presque |quasi(?:ment)? )?"
+        r"plus (?:de|d'|rien|aucune?)\b",
+        3,
+    ),
+    (r"^(?:\W*urgent\W*)?plus (?:de|d')", 3),
+    (r"\bplus rien\b", 2),
+    (r"\bne (?:nous |leur |me )?reste (?:plus|rien|aucune?)\b", 3),
+    (r"\b(?:on|nous) (?:n'?)?(?:a|avons) (?:plus )?rien\b", 3),
+    (r"\b(?:tout est|tout sera) bon a prendre\b", 3),
+    (
+        r"\b(?:souhaiterai(?:t|ent)|aimerai(?:t|ent)) "
+        r"(?:obtenir|recevoir|avoir|emprunter|trouver)\b",
+        3,
+    ),
+    (r"\b(?:le|un) pret (?:de|d'|du)\b", 2),
+    (r"\bany chance\b", 2),
+    (r"\bsos\b", 2),
+    (r"\bcherc?h?ons\b|\bcherhc?e\b|\brecherhce\b", 2.5),
 ]
 OFFER_CUES: Final[list[tuple[str, float]]] = [
     (r"\ba donner\b", 3),
     (r"\b(?:je|on|nous) donn(?:e|ons)\b", 3),
     (r"\bdonnons\b", 3),
+    (r"\bdonne(?:nt)? (?:\d|des |du |de la |un |une |quelques )", 2.5),
     (r"\bdons? (?:de|d')", 3),
     (r"\bdispo(?:nible|nibles|s)?\b", 3),
     (r"\ben trop\b", 3),
@@ -491,10 +529,10 @@ OFFER_CUES: Final[list[tuple[str, float]]] = [
         5,
     ),
     (r"\ba preter\b", 2.5),
-    (r"\ba prendre\b", 2),
+    (r"(?<!bon )\ba prendre\b", 2),
     (r"\ba partager\b", 1),
     (r"\ba enlever\b", 2),
-    (r"\b(?:il )?(?:nous )?reste\b", 1.5),
+    (r"(?<!ne )(?<!ne nous )(?<!ne leur )\b(?:il )?(?:nous )?reste\b", 1.5),
     (r"\brestants?\b", 1.5),
     (r"\binvendus?\b", 2),
     (r"\boffr(?:e|ons|ent|ez)\b", 2.5),
@@ -510,11 +548,129 @@ OFFER_CUES: Final[list[tuple[str, float]]] = [
     (r"\b(?:on a|nous avons|j'ai) (?:\d+|des|du|de la|plein|beaucoup|une|un|quelques)\b", 0.8),
     (r"\blibres?\b", 1),
     (r"\bvacant\w*", 1.5),
+    (
+        r"\b(?:on|nous|je|j') ?(?:peu[tx]|pouvons|pourrai[st]?|pourrions|pourra|pourrons)"
+        r"(?: vous| leur| lui| en| y| les| la| le| l')? (?:envoyer|laisser|depanner|faire|"
+        r"mettre|ceder|rendre service|fournir)\b",
+        3,
+    ),
+    (r"\b(?:pour|a|aider) (?:une|des|d') ?(?:autres? )?(?:assos?|associations?|structures?)\b", 2),
+    (r"\bsi (?:ca|cela|ça) (?:aide|sert|rend service|vous sert|arrange|dépanne)\b", 2.5),
+    (r"\bsi (?:ca|cela) peut (?:aider|servir|rendre service|depanner)\b", 2.5),
+    (r"\bsi (?:qqn|quelqu'un|qqun|qq1|une asso|vous) (?:veut|voulez|souhaite)\b", 2.5),
+    (r"\b(?:dispose|disposons) (?:de|d')", 2),
+    (r"\bfree\b|\bto give\b", 2),
+    (r"\ba (?:repartir|placer|sortir|ecouler|distribuer|sauver)\b", 2),
+    (r"\bfaut que (?:ca|cela) parte\b", 3),
+    (r"\b(?:qu'on|que nous) ne (?:pourr\w+|pouvons|peut) pas (?:stocker|garder|ecouler)\b", 3),
 ]
+
+# Spare capacity, said as what « we » can do for another association (issue 10): a modal with
+# a helping verb, a resource standing idle. Only a resource is spare this way, so these cues
+# also say the post is about the shared resource the message names, not the goods it serves.
+# « on peut aider pour le 2 » answers post 2 (a claim), it offers nothing new.
+_NOT_ON_A_POST = r"(?!(?: [a-z]+)? (?:pour|sur|avec|a) (?:le |la |l'|l'annonce |#) ?\d)"
+SPARE_CAPACITY_CUES: Final[list[tuple[str, float]]] = [
+    (
+        r"\b(?:on|nous|je|j') ?(?:peu[tx]|pouvons|pourrai[st]?|pourrions|pourra|pourrons)"
+        r"(?: vous| leur| lui| en| y| les| la| le| l')? (?:stocker|garder|accueillir|"
+        r"preter|ramener|transporter|livrer|venir|conduire|aider|heberger|entreposer|"
+        r"renforcer|detacher|emmener)\b" + _NOT_ON_A_POST,
+        3,
+    ),
+    (
+        r"\b(?:peu(?:t|vent)|pourr(?:ai(?:en)?t|ont|a)) (?:vous |leur |y |en |les |la |l')?"
+        r"(?:accueillir|servir|venir|aller|renforcer|stocker|recevoir|depanner|aider|conduire|"
+        r"preter|faire un detour|ramener|prendre des|dormir|heberger|garder)\b" + _NOT_ON_A_POST,
+        2.5,
+    ),
+    (
+        r"\b(?:est|sont|sera|seront|reste|restent|sera) (?:a moitie |presque |completement |"
+        r"entierement |quasi )?(?:vides?|libres?|inoccupee?s?|inutilisee?s?)\b",
+        1.5,
+    ),
+    (r"\bde libre\b|\ba vide\b|\ba moitie vide\b|\bau ralenti\b|\bde la marge\b", 2),
+    (r"\bne (?:sert|servent|roule|roulent|tourne|tournent) (?:pas|plus)\b", 2.5),
+    (r"\bqui (?:dorment|dort|trainent|traine|ne servent)\b", 2),
+]
+
+# « si une asso a besoin de… », « quelqu'un a besoin ? »: another's need, said by who offers;
+# it counts as an offer and its « besoin » is not read as the writer's own request.
+OTHERS_NEED_RE: Final = re.compile(
+    r"\bsi (?:(?:une|des|d'|les|vous|qqn|qqun|qq1|quelqu'un|quelqu un|l'une|une autre|"
+    r"d'autres|certaine?s?)[\w' ]{0,30}? )?(?:a|ont|avez|avait|aviez|as) (?:besoin|besoins)\b"
+    r"|\b(?:quelqu'un|quelqu un|qqn|qqun|qq1|qui) (?:en )?a besoin\b(?= ?\?| d'un coup| de| d')"
+)
+OTHERS_NEED_WEIGHT: Final = 3.0
+
+# A perfect tense (« vous avez bien reçu », « quelqu'un a vu », « avez-vous pensé »): a report
+# or a question about the past, not a request; its auxiliary is not read as « avez-vous … ».
+_NOT_A_PARTICIPLE = (
+    r"(?!(?:une|de|le|la|les|ce|cette|encore|trop|assez|besoin|quelque|quelques|presque|juste|"
+    r"aussi|ici|merci|midi|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|plus|rien|"
+    r"personne|que|comme|quatre|onze|douze|treize|quatorze|quinze|seize|trente|quarante|"
+    r"cinquante|soixante|mille|cent|toujours|surement|peut|vraiment|meme|tout|toute|du|des|un|"
+    r"beaucoup|plein|notre|votre|leur|mon|ton|son|ma|ta|sa)\b)(?![a-z]*(?:er|ir|re)\b)"
+)
+_PARTICIPLE = r"(?:pu|su|vu|eu|lu|fait|dit|ecrit|pris|mis|recu|[a-z]{2,}(?:ee?s?|ie?s?|u|us|is))\b"
+_PERFECT_ADVERBS = r"(?: (?:bien|deja|pas|jamais|encore|finalement|reussi a|pu))* "
+PERFECT_RE: Final = re.compile(
+    # « a » after its subject only: alone it is mostly « à » typed without its accent.
+    r"(?:(?<=\bqui )|(?<=\bon )|(?<=\bil )|(?<=\belle )|(?<=\bqqn )|(?<=\bqq1 )|(?<=\bqqun )"
+    r"|(?<=\bun )|(?<=\bca )|(?<=\bn')|(?<=\bpersonne ))a\b(?:[- ](?:t-il|t-elle|t-on))?"
+    + _PERFECT_ADVERBS
+    + _NOT_A_PARTICIPLE
+    + _PARTICIPLE
+    + r"|\b(?:as|avez|ont|avons|ai|aurait|auriez|avait|aviez|etait|etaient)"
+    + r"(?:[- ](?:vous|tu|t-il|t-elle|ils|elles|on))?"
+    + _PERFECT_ADVERBS
+    + _NOT_A_PARTICIPLE
+    + _PARTICIPLE
+)
+
+# Thanks for what happened (« merci à l'équipe de Trèbes pour les melons »), not « merci
+# d'avance »: a post may close with thanks, but thanks that open or carry a message are chat.
+THANKS_RE: Final = re.compile(
+    r"^\W*(?:(?:un )?(?:grand |gros |immense )?merci|mille mercis|thanks?|thank you)\b"
+    r"(?! (?:d'avance|par avance|de (?:votre|vos)|pour (?:votre|vos) (?:retours?|reponses?|aide)))"
+    r"|\b(?:un )?(?:grand |gros |immense )merci\b|\bmerci (?:a|aux|pour) (?:la|le|les|l')\b"
+    r"|\bremerci\w* (?:la|le|les|l')\b"
+)
+# A question for information (who, how many, where, a phone number, a code): never a post.
+INFO_QUESTION_RE: Final = re.compile(
+    r"\bsavez[- ]vous\b|\bsais[- ]tu\b|\btu sais\b|\bvous savez\b"
+    r"|\b(?:peut|pouvez|pourriez|peux|pourrais)[- ]?(?:vous |tu )?me (?:dire|rappeler|"
+    r"confirmer|renseigner|envoyer|transmettre|redire|expliquer|appeler)\b"
+    r"|\bs'y conna\w+|\bconna(?:it|is|issez|issent)\b"
+    r"|\b(?:le|son|leur|votre|ton) (?:numero|num|tel|telephone|mail|email|adresse|code|horaires?)\b"
+    r"|^(?:\W*)(?:combien|pourquoi|quand|ou|quel|quelle|quels|quelles)\b"
+    r"|\b(?:vous etes|on est|ils sont) combien\b|\bqui (?:vient|viendra|etait|sera)\b"
+    r"|\bles? cles?\b"
+)
+# The form of a question: a question mark, or an interrogative opening.
+QUESTION_FORM_RE: Final = re.compile(
+    r"\?|\best[- ]ce qu|\bsavez[- ]vous\b|^(?:\W*)(?:qui|quoi|combien|pourquoi|quand|ou|"
+    r"comment|quel|quelle|quels|quelles|avez[- ]vous|auriez[- ]vous|pouvez[- ]vous|"
+    r"pourriez[- ]vous|y a[- ]t[- ]il)\b"
+)
+# Asked of a person (« pouvez-vous », « tu peux », « vous pourriez »): not an announcement.
+ASKS_A_PERSON_RE: Final = re.compile(
+    r"\b(?:pouvez|pourriez|auriez|avez|peux|pourrais|aurais)[- ](?:vous|tu)\b"
+    r"|\b(?:vous|tu) (?:pouvez|pourriez|auriez|peux|pourrais|aurais)\b"
+)
+# A closing question mark leans to asking, but only beside another cue: « vous avez bien reçu
+# les pâtes ? » alone is a question, not a need.
+QUESTION_END_RE: Final = re.compile(r"\?\s*$")
+QUESTION_END_WEIGHT: Final = 1.0
 REQUEST_RES: Final[list[tuple[re.Pattern[str], float]]] = [
     (re.compile(p), w) for p, w in REQUEST_CUES
 ]
-OFFER_RES: Final[list[tuple[re.Pattern[str], float]]] = [(re.compile(p), w) for p, w in OFFER_CUES]
+SPARE_CAPACITY_RES: Final[list[tuple[re.Pattern[str], float]]] = [
+    (re.compile(p), w) for p, w in SPARE_CAPACITY_CUES
+]
+OFFER_RES: Final[list[tuple[re.Pattern[str], float]]] = [
+    (re.compile(p), w) for p, w in OFFER_CUES
+] + SPARE_CAPACITY_RES
 
 URGENT_RE: Final = re.compile(
     r"\b(?:urgen(?:t|te|ts|tes|ce|ces|tissime)|urgemment|sos|au plus vite|au plus tot|"

@@ -80,6 +80,15 @@ _MERGE_GAP_RE: Final = re.compile(
     r"^(?:\s|,|&|\+|\bet\b|\bou\b|\bde\b|\bd'|\bdu\b|\bdes\b|\ben\b|\bau\b|\baux\b|"
     r"\ba la\b|\bpour\b(?=\s(?:les )?bebes?)|\bles\b)*$"
 )
+# A warehouse or depot that heads or signs a message (« BA entrepôt Carcassonne : 3 pal… »,
+# « …, à prendre demain. Entrepôt de Perpignan. ») is where the goods are, not the post.
+_SIGNATURE_RE: Final = re.compile(
+    r"^(?:[\w'-]+ ){0,2}(?:entrepots?|depots?|local)(?: (?:de |d'|du )?[\w'-]+){0,4} ?:"
+    r"|[.,;:!] ?(?:(?:a|a l'|au|de l') ?)?(?:entrepots?|depots?|local)"
+    r"(?: (?:de |d'|du )?[\w'-]+){1,2}(?:, [\w' -]+)?[ .!]*$"
+)
+_FROM_STORE_BEFORE_RE: Final = re.compile(r"\b(?:du|de la|de l'|vider (?:le|la|l'|notre))\s?$")
+_SHELF_BEFORE_RE: Final = re.compile(r"(?:\ben |\bd'|\brayons? )$")
 _FRIGO_NEG_RE: Final = lx.FRIGO_NEGATED_RE
 _KEEPING_NEGATED_RE: Final = re.compile(r"\b(?:pas|non|sans|ni)\s$")
 _WHAT_STOP: Final = word_set(
@@ -144,6 +153,7 @@ def _command(text: str) -> _Command | None:
 def _mentions(f: Folded, start: int = 0) -> list[_Mention]:
     text = f.text
     found: list[_Mention] = []
+    signatures = [m.span() for m in _SIGNATURE_RE.finditer(text, start)]
     for category, pattern in lx.CATEGORY_RES.items():
         for m in pattern.finditer(text, start):
             category_here = category
@@ -165,6 +175,10 @@ def _mentions(f: Folded, start: int = 0) -> list[_Mention]:
                     text[max(0, m.start() - 30) : m.start()]
                 ):
                     continue  # "à l'entrepôt", "dans notre local": where, not what
+                if any(s <= m.start() < e for s, e in signatures):
+                    continue  # "Entrepôt de Narbonne." signing an offer: who, not what
+            if word == "epicerie" and not _SHELF_BEFORE_RE.search(text[: m.start()]):
+                continue  # "l'épicerie de Bram" is an association, "en épicerie" its goods
             found.append(_Mention(m.start(), m.end(), category_here))
     found = _with_vocabulary(found, text, start)
     found.sort(key=lambda x: (x.start, -(x.end - x.start)))
@@ -173,6 +187,9 @@ def _mentions(f: Folded, start: int = 0) -> list[_Mention]:
         if kept and mention.start < kept[-1].end:
             continue
         kept.append(mention)
+    # « on donne tout le frais du frigo : fromages… »: beside goods, the store they come from.
+    if any(not m.resource for m in kept):
+        kept = [m for m in kept if not _storage_of_goods(text, m)]
     # Generic room ("de la place", "stockage") right before a cold one is cold room.
     result: list[_Mention] = []
     for i, mention in enumerate(kept):
@@ -247,6 +264,13 @@ def _with_vocabulary(found: list[_Mention], text: str, start: int) -> list[_Ment
     return found
 
 
+def _storage_of_goods(text: str, mention: _Mention) -> bool:
+    if mention.category not in {"stockage", "stockage_froid"}:
+        return False
+    before = text[max(0, mention.start - 30) : mention.start]
+    return _FROM_STORE_BEFORE_RE.search(before) is not None and not _ROOM_BEFORE_RE.search(before)
+
+
 def _food_category(mentions: list[_Mention]) -> str | None:
     """The first goods named decide; how they are kept (frozen, canned) or whom they are for
     (infants) beats their family, for that item only."""
@@ -268,26 +292,80 @@ def _resource_category(mentions: list[_Mention]) -> str | None:
     return chosen.category if chosen else None
 
 
-def _score(patterns: list[tuple[re.Pattern[str], float]], text: str) -> tuple[float, int]:
+def _score(patterns: list[tuple[re.Pattern[str], float]], text: str) -> tuple[float, int, int]:
+    """The summed weight of the cues found, where the first starts, and where the heaviest
+    starts (the "what" of a post is named near its main cue)."""
     total = 0.0
     first = len(text)
+    heaviest, heaviest_at = 0.0, len(text)
     for pattern, weight in patterns:
         for m in pattern.finditer(text):
             total += weight
             first = min(first, m.start())
-    return total, first
+            if weight > heaviest or (weight == heaviest and m.start() < heaviest_at):
+                heaviest, heaviest_at = weight, m.start()
+    return total, first, heaviest_at
 
 
-def _direction(text: str) -> Direction | None:
-    request, r_first = _score(lx.REQUEST_RES, text)
-    offer, o_first = _score(lx.OFFER_RES, text)
-    if request <= 0 and offer <= 0:
+@dataclass(frozen=True)
+class _Cues:
+    """How strongly a message asks and gives (`lexicon.REQUEST_CUES` / `OFFER_CUES`)."""
+
+    request: float
+    offer: float
+    request_first: int
+    offer_first: int
+    request_main: int  # where the heaviest asking cue starts
+    offer_main: int
+    past_report: bool  # a perfect tense (« vous avez bien reçu ») hid an asking cue
+    question_end: bool
+    spare_capacity: bool  # « notre camion ne roule pas jeudi »: a resource is offered
+
+    @property
+    def strongest(self) -> float:
+        return max(self.request, self.offer)
+
+    @property
+    def margin(self) -> float:
+        return abs(self.request - self.offer)
+
+
+def _blank(text: str, matches: Iterable[re.Match[str]]) -> str:
+    for m in matches:
+        text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
+    return text
+
+
+def _cues(body: str) -> _Cues:
+    """Another's need (« si une asso a besoin ») gives; a perfect tense (« quelqu'un a vu »)
+    neither asks nor gives: both are blanked before the asking cues are read."""
+    others = list(lx.OTHERS_NEED_RE.finditer(body))
+    perfect = lx.PERFECT_RE.finditer(body)
+    asking = _blank(body, others)
+    request_unblanked = _score(lx.REQUEST_RES, asking)[0]
+    asking = _blank(asking, perfect)
+    request, r_first, r_main = _score(lx.REQUEST_RES, asking)
+    past_report = request < request_unblanked
+    offer, o_first, o_main = _score(lx.OFFER_RES, body)
+    if others:
+        offer += lx.OTHERS_NEED_WEIGHT * len(others)
+        o_first = min(o_first, others[0].start())
+        o_main = min(o_main, others[0].start()) if offer <= lx.OTHERS_NEED_WEIGHT else o_main
+    question_end = lx.QUESTION_END_RE.search(body) is not None
+    if question_end and request > 0:  # only beside another asking cue
+        request += lx.QUESTION_END_WEIGHT
+    spare = any(pattern.search(body) for pattern, _ in lx.SPARE_CAPACITY_RES)
+    return _Cues(request, offer, r_first, o_first, r_main, o_main, past_report, question_end, spare)
+
+
+def _direction(cues: _Cues) -> Direction | None:
+    if cues.request <= 0 and cues.offer <= 0:
         return None
-    if request > offer:
+    if cues.request > cues.offer:
         return "request"
-    if offer > request:
+    if cues.offer > cues.request:
         return "offer"
-    return "request" if r_first <= o_first else "offer"
+    return "request" if cues.request_first <= cues.offer_first else "offer"
 
 
 @dataclass(frozen=True)
@@ -729,8 +807,7 @@ class _Message:
     args_start: int  # after a greeting and the command: where the message's own words start
     command: _Command | None
     mentions: list[_Mention]
-    request_score: float
-    offer_score: float
+    cues: _Cues
 
     @property
     def text(self) -> str:
@@ -742,7 +819,12 @@ class _Message:
 
     @property
     def cue(self) -> float:
-        return max(self.request_score, self.offer_score)
+        return self.cues.strongest
+
+    @property
+    def commanded(self) -> bool:
+        """Written as a known command (`/besoin`, `don 4 cagettes`): it says what it is."""
+        return self.command is not None and self.command.kind != "unknown"
 
 
 @dataclass(frozen=True)
@@ -765,8 +847,7 @@ def _read_message(text: str) -> _Message:
         args_start,
         command,
         _mentions(folded, args_start),
-        _score(lx.REQUEST_RES, body)[0],
-        _score(lx.OFFER_RES, body)[0],
+        _cues(body),
     )
 
 
@@ -800,7 +881,7 @@ def _commanded_post(msg: _Message) -> _IntentReading | None:
         return None
     wants: Direction
     if kind == "equipment":
-        wants = "offer" if msg.offer_score > msg.request_score else "request"
+        wants = "offer" if msg.cues.offer > msg.cues.request else "request"
     else:
         wants = "offer" if kind == "offer" else "request"
     intent = _family(wants, msg.mentions, forced_resource=kind == "equipment")
@@ -852,17 +933,43 @@ _FIRM_CUE: Final = 3.0
 
 
 def _free_post(msg: _Message) -> _IntentReading | None:
-    """The direction from weighted cues, the family from what is named first; a weak cue
-    naming nothing the lexicon knows is chat."""
+    """The direction from weighted cues, the family from what is named at the main cue; a
+    weak cue naming nothing the lexicon knows is chat, and so is a question for information
+    (« quelqu'un a le numéro de… ? », « savez-vous si… »)."""
     if msg.command is not None and msg.command.kind != "unknown":
         return None
-    direction = _direction(msg.body)
-    if direction is None:
+    direction = _direction(msg.cues)
+    if direction is None or _asks_for_information(msg.body):
         return None
-    intent = _family(direction, msg.mentions, forced_resource=False)
+    if lx.THANKS_RE.search(msg.body) and msg.cue < _THANKS_OUTWEIGHED:
+        return None  # « merci pour le prêt du camion »: thanks for what happened
+    main = msg.cues.request_main if direction == "request" else msg.cues.offer_main
+    spare = direction == "offer" and msg.cues.spare_capacity
+    at = msg.args_start + main
+    resource_first = spare or _resource_serves_goods(msg)
+    intent = _family(direction, msg.mentions, forced_resource=False, at=at, spare=resource_first)
     if intent in {"need", "offer"} and not msg.mentions and msg.cue < 2:
         return None
     return _IntentReading(intent)
+
+
+def _resource_serves_goods(msg: _Message) -> bool:
+    """The contract's rule 3: a resource named first, then goods after « pour » (« place au
+    congélateur pour vos sorbets », « conserverie pour 200 kg de pommes »): the goods are what
+    the resource will hold or carry, and the post is about the resource."""
+    first = next((m for m in msg.mentions if not m.context), None)
+    if first is None or not first.resource:
+        return False
+    goods = next((m for m in msg.mentions if not m.resource and m.start > first.end), None)
+    return goods is not None and " pour " in msg.text[first.end : goods.start]
+
+
+# Thanks carry a post only beside a clear cue (« merci d'avance » aside, which is not thanks).
+_THANKS_OUTWEIGHED: Final = 3.0
+
+
+def _asks_for_information(body: str) -> bool:
+    return bool(lx.INFO_QUESTION_RE.search(body)) and bool(lx.QUESTION_FORM_RE.search(body))
 
 
 INTENT_RULES: Final[tuple[Callable[[_Message], _IntentReading | None], ...]] = (
@@ -963,7 +1070,7 @@ def _understand(
     compounds = [(m.start, m.end) for m in msg.mentions if re.search(r"[ -]", t[m.start : m.end])]
     place_text = _mask(t, spans + _amount_spans(t, amounts, gazetteer) + _addresses(t) + compounds)
     commune = gazetteer.find_in(place_text) if intent != "help" else None
-    confidence, guessed = _confidence(intent, msg.command is not None, t, msg.mentions, msg.cue)
+    confidence, guessed = _confidence(intent, msg)
     return Understanding(
         intent=intent,
         urgent=reading.urgent or _urgent(t),
@@ -991,9 +1098,7 @@ def _not_a_post(
     with an amount (« 500 g de sel ») keeps their label in `what`, so the bot can ask whether
     they are given or wanted."""
     intent = reading.intent
-    confidence, guessed = _confidence(
-        intent, msg.command is not None, msg.text, msg.mentions, msg.cue
-    )
+    confidence, guessed = _confidence(intent, msg)
     if intent in {"claim", "done", "cancel"}:
         return Understanding(
             intent=intent,
@@ -1011,28 +1116,100 @@ def _not_a_post(
     return Understanding(intent=intent, what=goods, confidence=confidence, guessed=guessed)
 
 
-def _confidence(
-    intent: Intent, commanded: bool, text: str, mentions: list[_Mention], cue: float
-) -> tuple[float, tuple[str, ...]]:
-    """A first, plain rule (see docs/understanding.md): a command, or free text with a clear
-    cue and goods the lexicon knows, is certain; a question or a guess is not."""
-    if commanded or intent not in {"need", "offer", "equipment_request", "equipment_offer"}:
+# The confidence rule (docs/understanding.md, "Confidence"): free text read as a post starts
+# sure, and each doubt takes some away; one doubt about the intent or the "what" is enough to
+# ask the writer first (below CERTAIN), a question always is.
+_SURE: Final = 0.95
+_DOUBT: Final = 0.3
+_LONG_DOUBT: Final = 0.1
+_QUESTION_AT_MOST: Final = 0.5
+_LONG_CHARS: Final = 320  # a post is a line or two; past this, news and thanks mix in
+_LONG_SENTENCES: Final = 4
+# A clear direction: its cues weigh this much, and this much more than the other direction's.
+_CLEAR_CUE: Final = 2.0
+_CLEAR_MARGIN: Final = 2.0
+_OPPOSED_CUE: Final = 1.5
+_SENTENCE_RE: Final = re.compile(r"[.!?]+(?:\s|$)")
+
+
+def _confidence(intent: Intent, msg: _Message) -> tuple[float, tuple[str, ...]]:
+    """How sure a reading is, and what was guessed (names the confirmation shows: "intent",
+    "what", "question"). A command, and any reading that is not a post, is sure: only free
+    text read as a post may be published without its writer's yes."""
+    if msg.commanded or intent not in POST_INTENTS:
         return 1.0, ()
     guessed: list[str] = []
-    if cue < 2:
+    if _intent_doubtful(msg):
         guessed.append("intent")
-    if not mentions:
-        guessed.append("what")
-    if "?" in text:
+    resource = intent in {"equipment_request", "equipment_offer"}
+    if not any(m.resource == resource for m in msg.mentions):
+        guessed.append("what")  # goods or a resource the lexicon does not know
+    if _is_question(msg.body):
         guessed.append("question")
-    return (0.9 if not guessed else 0.5), tuple(guessed)
+    confidence = _SURE - _DOUBT * (("intent" in guessed) + ("what" in guessed))
+    body = msg.body
+    if len(body) > _LONG_CHARS or len(_SENTENCE_RE.findall(body)) >= _LONG_SENTENCES:
+        confidence -= _LONG_DOUBT
+    if "question" in guessed:
+        confidence = min(confidence, _QUESTION_AT_MOST)
+    return round(max(confidence, 0.05), 2), tuple(guessed)
 
 
-def _family(direction: Direction, mentions: list[_Mention], forced_resource: bool) -> Intent:
-    """Food (need/offer) or shared resource (equipment_*): what the message names first,
-    past what is named only as the setting (« vacances des bénévoles », « vider le frigo »)."""
-    first = next((m for m in mentions if not m.context), mentions[0] if mentions else None)
-    resource = forced_resource or (first is not None and first.resource)
+def _intent_doubtful(msg: _Message) -> bool:
+    """A weak or contested direction, both food and a resource named, or words of another
+    kind of message (thanks, a report in the past, a claim, done or cancel)."""
+    cues = msg.cues
+    weaker = min(cues.request, cues.offer)
+    body = msg.body
+    return (
+        cues.strongest < _CLEAR_CUE
+        or cues.margin < _CLEAR_MARGIN
+        or weaker >= _OPPOSED_CUE
+        or cues.past_report
+        or _family_doubtful(msg)
+        or lx.THANKS_RE.search(body) is not None
+        or any(r.search(body) for r in (lx.CANCEL_RE, lx.CLAIM_RE))
+    )
+
+
+def _family_doubtful(msg: _Message) -> bool:
+    """Food and a resource both named, and the first named is not the one at the main cue:
+    « notre frigo est vide : on cherche du fromage » could be either."""
+    direction = _direction(msg.cues)
+    if direction is None or len({m.resource for m in msg.mentions}) < 2:
+        return False
+    main = msg.cues.request_main if direction == "request" else msg.cues.offer_main
+    spare = direction == "offer" and msg.cues.spare_capacity
+    at_cue = _family(direction, msg.mentions, False, msg.args_start + main, spare)
+    return at_cue != _family(direction, msg.mentions, False)
+
+
+def _is_question(body: str) -> bool:
+    """A question mark, an interrogative opening, « est-ce que », a question for information
+    or a request to a person (« pouvez-vous », « tu peux »)."""
+    return any(
+        r.search(body) for r in (lx.QUESTION_FORM_RE, lx.INFO_QUESTION_RE, lx.ASKS_A_PERSON_RE)
+    )
+
+
+def _family(
+    direction: Direction,
+    mentions: list[_Mention],
+    forced_resource: bool,
+    at: int = 0,
+    spare: bool = False,
+) -> Intent:
+    """Food (need/offer) or shared resource (equipment_*): what is named at the main cue,
+    the first thing after it (« notre frigo est vide : on cherche du fromage » is food), or
+    else the nearest before it (« 30 kg de pâtes à donner »), past what is named only as the
+    setting (« vacances des bénévoles », « vider le frigo »). Spare capacity offered
+    (« notre autoclave ne tourne pas, si vous avez des légumes… ») is the resource named."""
+    mentions = [m for m in mentions if not m.context] or mentions
+    after = [m for m in mentions if m.start >= at]
+    before = [m for m in mentions if m.start < at]
+    named = after[0] if after else before[-1] if before else None
+    resource = forced_resource or (named is not None and named.resource)
+    resource = resource or (spare and any(m.resource for m in mentions))
     if direction == "request":
         return "equipment_request" if resource else "need"
     return "equipment_offer" if resource else "offer"
