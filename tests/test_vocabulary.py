@@ -16,7 +16,8 @@ from bot.dispatch import Dispatcher
 from handlers.listing import parse_list_args
 from handlers.texts import t
 from handlers.understanding import INTENTS, Understanding, load_gazetteer, understand
-from handlers.understanding.vocabulary import VOCABULARY, CommandWords
+from handlers.understanding.vocabulary import LISTED_WHEN_ALONE, VOCABULARY, CommandWords
+from tests.network import Network
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=ZoneInfo("Europe/Paris"))
@@ -167,3 +168,25 @@ def test_the_repetition_check_sees_a_word_list(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
     sample.write_text('WORDS = dict.fromkeys(("besoin", "besoins", "demande"), "request")\n')
     assert {"besoins", "demande"} <= string_constants(sample)
+
+
+@pytest.mark.parametrize("word", sorted(LISTED_WHEN_ALONE))
+def test_a_posting_plural_alone_asks_for_the_list_and_with_words_posts(word: str) -> None:
+    assert understand(f"/{word}", NOW, GAZETTEER).intent == "list"
+    assert understand(f"/{word.upper()} ?", NOW, GAZETTEER).intent == "list"
+    posted = understand(f"/{word} 30 kg de riz pour vendredi", NOW, GAZETTEER)
+    assert posted.intent in {"need", "offer", "equipment_request", "equipment_offer"}
+    assert parse_list_args(word) is not None  # the dispatcher lists that kind
+    singular = understand(f"/{word.rstrip('s')}", NOW, GAZETTEER).intent
+    assert word.rstrip("s") in LISTED_WHEN_ALONE or singular != "list"
+
+
+async def test_besoins_alone_lists_the_needs_through_the_dispatcher(network: Network) -> None:
+    await network.join("alice", "Banque Alimentaire de l'Aude", "Carcassonne")
+    await network.join("bob", "Restos du Cœur Narbonne", "Narbonne")
+    await network.say("alice", "/besoin 30 kg de riz pour vendredi")
+    await network.say("alice", "/don 10 kg de pommes")
+    listed = await network.say("bob", "/besoins")
+    assert "riz" in listed[0] and "pommes" not in listed[0]
+    posted = await network.say("bob", "/besoins 5 kg de sucre")
+    assert "#3" in posted[0]

@@ -142,6 +142,8 @@ class _Command:
 def _command(text: str) -> _Command | None:
     m = _SLASH_RE.match(text)
     if m:
+        if vocabulary.listed_when_alone(text):
+            return _Command("list", m.end())
         return _Command(vocabulary.reading_of(m.group(1)) or "unknown", m.end())
     m = _BARE_COMMAND_RE.match(text)
     if m:

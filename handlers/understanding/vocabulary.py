@@ -8,6 +8,7 @@ reads from it, and whether it may be written without the slash (WhatsApp has no 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Final, Literal
@@ -156,6 +157,23 @@ def bare_words(bare: BareUse) -> tuple[str, ...]:
         if entry.reads_as is not None and entry.bare == bare
         for word in entry.bare_words
     )
+
+
+# A posting command's plural written alone asks what is open of that kind (« /besoins »:
+# the needs), as `/liste besoins` does; with words after it, it posts (« /besoins 30 kg riz »).
+LISTED_WHEN_ALONE: Final[frozenset[str]] = frozenset(
+    {"besoins", "demandes", "needs", "dons", "offres", "offers", "equipements", "ressources"}
+)
+_ALONE_RE: Final = re.compile(r"^\s*/([^\W\d_]+)(?:@\w+)?\s*[.!?]*\s*$")
+
+
+def listed_when_alone(text: str) -> str | None:
+    """The plural word when `text` is only « /besoins » (or /offres…): the kind to list."""
+    m = _ALONE_RE.match(text)
+    if m is None:
+        return None
+    word = fold_word(m.group(1))
+    return word if word in LISTED_WHEN_ALONE else None
 
 
 def post_heads() -> tuple[str, ...]:
