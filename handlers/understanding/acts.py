@@ -42,13 +42,24 @@ _HOW_RE: Final = re.compile(
     r"|\bje n'?(?:y )?arrive pas a\b|\bque faire\b"
     r"|\bc(?:'est)? (?:quoi|koi) les commandes\b"
     r"|\bbesoin d'aide pour (?:utiliser|me servir|comprendre)\b"
+    # « à quoi sert /fait ? », « quelle est la syntaxe pour /prendre ? », « je tape quoi ? »,
+    # « il faut mettre le numéro… ? », « m'expliquer le fonctionnement de ce service »
+    r"|\ba quoi (?:sert|servent)\b|\b(?:quelle est|c'est quoi|c quoi) la (?:commande|syntaxe|"
+    r"procedure|demarche)\b|\bla syntaxe\b|\b(?:je|on) (?:tape|ecrit|mets?) quoi\b"
+    r"|\bil faut (?:mettre|ecrire|taper|indiquer|preciser|donner) [^.!?]{0,60}\?"
+    r"|\bexpliquer? (?:le fonctionnement|comment)\b|\bfonctionnement (?:de|du) (?:ce|cette|la|l')"
+    r"|\bhow (?:does|do|to|can)\b"
+    # « est-ce que je peux proposer des bénévoles par ici ? »: asks what the channel is for
+    r"|\b(?:peux|peut|pourrai[st]?|pourrions|possible de) [^.!?]{0,40}\b"
+    r"(?:par ici|ici|sur (?:ce|le) "
+    r"(?:groupe|bot|canal))\s?\?"
 )
 # « help stp », « aide svp » (spelled out by `readable`): a call for help, whatever follows.
 _HELP_ALONE_RE: Final = re.compile(r"^(?:help|aide)\b(?:\W+\w+){0,5}\W*$")
 # « comment on signale qu'une annonce a été récupérée » asks a way; « comment ça marche » too.
 _HOW_ABOUT_BOT_RE: Final = re.compile(
     rf"\b{_BOT_THINGS}\b|\b(?:publi|post|signal|inscri|annul|modifi|supprim|repond|utilis|"
-    r"mett|ecri|marche|fonctionn|commenc|prend|propos|demand)\w*"
+    r"mett|ecri|marche|fonctionn|commenc|prend|propos|demand|declar|work)\w*|/[a-z]+"
 )
 
 _QU = r"qu(?:'| |)"  # « qu'est-ce », « qu est ce », « quest ce »: typed without apostrophes
@@ -78,6 +89,14 @@ _OPEN_RES: Final = (
     r"\b(?:qu'?est[- ]ce que|que) les autres (?:assos?|associations|structures) "
     r"(?:demandent|recherchent|cherchent|proposent|offrent|donnent)\b",
     r"\bwhat(?:'s| is) (?:available|open)\b",
+    # A question about open things alone: « des offres de pain aujourd'hui ? », « des annonces
+    # sur l'Aveyron en ce moment ? », « quelqu'un a posté des offres de fruits ? »
+    rf"^\W*(?:des|d'autres|de nouvelles) {_OPEN_THINGS}\b[^.!?]{{0,60}}\?\s*$",
+    r"\b(?:a|ont|avez|as) (?:deja |encore )?(?:poste|publie|mis) (?:des|d'autres) "
+    rf"{_OPEN_THINGS}\b",
+    # « vous avez quoi en fruits à donner ? », « y a quoi de dispo ? »; Spanish « qué hay »
+    r"\b(?:vous avez|avez-vous|vous auriez|il y a|y a|ya|y'a) quoi (?:en|comme|a|de)\b",
+    r"\bque hay\b|\bhay algo\b",
 )
 _OPEN_RE: Final = re.compile("|".join(_OPEN_RES))
 
@@ -134,6 +153,11 @@ _CHAT_RES: Final = (
     r"\b(?:reunion|formation|ag|assemblee|permanence|distrib\w*)\b[^?.!]{0,30}\b(?:maintenue?|"
     r"annulee?|reportee?|decalee?|confirmee?|a quelle heure|c'est quand|est (?:demain|ce))\b",
     r"\bpour (?:le|la|mon|notre|un|une) (?:bilan|rapport|dossier|expose|subvention|compte rendu)\b",
+    # News and figures asked for, not goods: « quelqu'un a des nouvelles de… ? », « vous avez
+    # des chiffres ? »
+    r"\b(?:des|de ses|de leurs|les) nouvelles (?:de|d'|du|des)\b",
+    r"\b(?:vous avez|avez-vous|quelqu'un a|qui a|vous auriez|auriez-vous) (?:des|les) "
+    r"(?:chiffres|stats?|statistiques|infos?|informations|renseignements|retours|conseils)\b",
 )
 _CHAT_RE: Final = re.compile("|".join(_CHAT_RES))
 _TRAILING_SIGNS_RE: Final = re.compile(r"[^\w?]+$")
@@ -185,8 +209,23 @@ CLAIM_FIRM_RE: Final = re.compile(
     r"|\bsouhait\w* (?:beneficier|recuperer|prendre|avoir|reserver|le |la |l')"
     r"|\b(?:me|se|nous) (?:positionn\w*|mets|met|mettons) sur\b|\bpositionn\w* sur\b"
     r"|\b(?:c'est |ok |go )?pour (?:nous|moi)\b(?! \w+(?:er|ir)\b)"  # not « pour nous aider »
-    r"|\bgo pour\b|\bpartant\w* pour\b|\bpreneu\w*"
-    r"|\breserv\w*[- ](?:pour nous|nous|le|la|l')|\b(?:nous|m') ?irai[te]? bien\b"
+    # « preneurs du 12 » takes a post; « preneurs de jus » asks for goods
+    r"|\bgo pour\b|\bpartant\w* pour\b|\bpreneu\w*(?! (?:de|d'|des)\b(?! ?l'(?:annonce|offre)))"
+    r"|\breserv\w*[- ](?:pour (?:nous|le|la|l'|les|notre|nos)|nous|le|la|l')"
+    r"|\b(?:nous|m') ?irai[te]? bien\b"
+    # « CCAS Lectoure prend le 11 », « prenons le 29 », « we take the 52 »
+    r"|\b(?:prend|prennent|prenons|prends|reservons) (?:le|la|l'annonce|l'offre|#) ?\d"
+    r"|\b(?:we|i)(?:'ll| will)? take\b"
+    # « on peut se charger du 70 », « ce serait possible qu'on prenne le 36 ? »
+    r"|\b(?:se|me|nous) charg(?:er|e|eons|es) (?:du|de l'|de la|des)\b"
+    r"|\bqu'(?:on|il|elle) (?:puisse )?(?:prenne|recupere|reserve)\b"
+    r"|\bque (?:nous|je) (?:prenions|prenne|recuperions|reservions)\b"
+    # « on aimerait récupérer 2 palettes sur les 6 du 38 », « on voudrait 4 cartons sur… »
+    r"|\b(?:aimerai\w*|aimerions|voudrai\w*|voudrions|souhaiterai\w*) (?:bien )?"
+    r"(?:recuperer|prendre|reserver|\d)"
+    # « #14 pour l'épicerie de Pamiers »: a post, then who it is for
+    r"|#\s?\d{1,6},? (?:c'est |est )?pour (?:l'|la |le |les |notre |nos )?(?:epicerie|asso\w*|ccas|"
+    r"restos?|secours|croix|banque|paroisse|foyer|maraude|equipe|antenne|centre)"
     r"|\binteress\w* par\b|\bnous interesse\b"
 )
 # Soft: taking is one reading among others (« dispo pour récupérer le 25 », « passer chercher
@@ -202,12 +241,17 @@ CLAIM_SOFT_RE: Final = re.compile(
 DONE_MORE_RE: Final = re.compile(
     r"\bl'a(?:vons)? (?:eu|eue|recu|recue|recupere|recuperee)\b"
     r"|\bbien (?:arrive|recu)e?s?\b|\bbonne reception\b"
-    r"|\ba ete (?:enlevee?|recuperee?|livree?|pris|prise|servie?)\b"
+    r"|\ba (?:bien )?ete (?:enlevee?|recuperee?|livree?|pris|prise|servie?|honoree?)\b"
+    # « annonce 14 : enlevée ce matin », « 9 : enlevé », « 5 récup ✔️ »
+    r"|\b(?:enlevee?s?|honoree?s?)\b|(?:(?<=\d)|(?<=\d )|(?<=\d: )|(?<=\d : ))recup\b"
 )
 # A post withdrawn by its author: « vous pouvez enlever notre demande », « trouvé ailleurs ».
 CANCEL_MORE_RE: Final = re.compile(
     r"\b(?:enlev|retir|supprim)(?:er|ez|e|ons) (?:notre|ma|mon|la|le|l'|nos|mes)"
     r"|\btrouve\w* ailleurs\b|\bn'en (?:a|avons) plus besoin\b"
+    # « oubliez le 16 » (not « n'oubliez pas »), « suppression de l'annonce 3 », « cancel le 44 »
+    r"|(?<!n')\boubli(?:ez|e|ons) (?!pas\b)(?:le|la|l'|notre|ma|mon|nos|#)"
+    r"|\b(?:suppression|retrait) (?:de|du|d')|\bcancel\w*"
 )
 # Words before a number that make it a day, not a post (« avant le 12 », « jeudi 12 »).
 DATE_BEFORE_RE: Final = re.compile(

@@ -337,6 +337,7 @@ RESOURCE: Final[dict[str, str]] = {
         r"isothermes?|froid)",
         r"camions? frigos?",
         r"frigo roulant",
+        r"vf",  # logisticians' shorthand: « VF » véhicule frigorifique
     ),
     "vehicule": _alt(
         r"camions?",
@@ -357,6 +358,7 @@ RESOURCE: Final[dict[str, str]] = {
         r"(?:un|le|du|d'un|notre|mon|son) \d{1,2} ?m3",
         r"ramener",
         r"faire (?:une|la|des|les) ramasses?",  # « un 20m3 »: a van by its volume
+        r"vl|pl|poids lourds?",  # « VL » véhicule léger, « PL » poids lourd
     ),
     "stockage_froid": _alt(
         r"chambres? froides?",
@@ -372,6 +374,7 @@ RESOURCE: Final[dict[str, str]] = {
         r"espace froid",
         r"place au (?:froid|frais)",
         r"froid (?:positif|negatif)",
+        r"cf(?![.:])",  # « CF » chambre froide (not « cf. » that refers to a message)
     ),
     "stockage": _alt(
         r"entrepots?",
@@ -391,6 +394,7 @@ RESOURCE: Final[dict[str, str]] = {
         r"entreposer",
         r"accueillir (?:\d+ |des |vos |les |leurs )?(?:palettes?|cartons?|colis|caisses?)",
         r"garder (?:\d+ |des |du |vos |les |de la |leurs )",
+        r"chambres? seches?",
     ),
     "conserverie": _alt(
         r"conserveries?",
@@ -436,6 +440,14 @@ RESOURCE: Final[dict[str, str]] = {
         r"(?:aider|aidez) a (?:trier|porter|decharger|charger|distribuer)",
         r"trieurs?",
         r"manutentionnaires?",
+        # Helping hands named by the task or the people sent: « aider samedi au tri »,
+        # « envoyer deux personnes », « on est 5 en service civique », « need volunteers ».
+        r"aider(?: \w+)? (?:a|au|aux|pour) (?:la |le |les )?(?:distribution|distrib|tri|collecte|"
+        r"ramasse|maraude|chargement|dechargement|inventaire)",
+        r"(?:envoyer|detacher|preter) (?:\w+ )?(?:personnes|gens)",
+        r"services? civiques?",
+        r"donner (?:\d+ ?h\w*|\d+ heures|du temps|de (?:notre|leur|mon) temps|quelques heures)",
+        r"volunteers?|people",
     ),
 }
 
@@ -444,22 +456,27 @@ CATEGORY_RES: Final[dict[str, re.Pattern[str]]] = {
 }
 
 # -- intents -----------------------------------------------------------------------------
+# « il faut que ça parte », « il faut venir avant 19h »: what to do, not what is lacking.
+_NOT_AN_INSTRUCTION = (
+    r"(?! (?:que (?:ca|cela|ce|tout|les)|venir|passer|compter|prevoir|appeler|les|le|la|l')\b)"
+)
 REQUEST_CUES: Final[list[tuple[str, float]]] = [
     (
-        r"(?<!si )(?<!plus )(?<!pas )(?<!pas de )\bbesoins? (?:urgents? )?(?:de|d'|d |en|du|des)\b",
+        r"(?<!si )(?<!plus )(?<!pas )(?<!pas de )(?<!jamais )"
+        r"\bbesoins? (?:urgents? )?(?:de|d'|d |en|du|des)\b",
         3,
     ),
-    (r"(?<!si )(?<!plus )(?<!pas )\bbesoin\b", 2),
+    (r"(?<!si )(?<!plus )(?<!pas )(?<!jamais )\bbesoin\b", 2),
     (r"\b(?:on|nous|je|j') ?(?:re)?cherch(?:e|ons|ent)\b", 3),
     (r"\b(?:re)?cherch(?:e|ons|ez|ent|ons)\b", 2.5),
     (r"\brecherche\b", 2.5),
-    (r"\bil (?:nous |me |leur )?(?:manque|faut|faudrait)\b", 3),
+    (r"\bil (?:nous |me |leur )?(?:manque|faut|faudrait)\b" + _NOT_AN_INSTRUCTION, 3),
     (r"\b(?:nous|me|leur) (?:manque|faut|faudrait)\b", 3),
     (r"\bmanqu(?:e|ons|ent) (?:de|d')", 2.5),
     (r"\bon manque\b", 2.5),
     (r"\bqui (?:aurait|a|peut|pourrait|dispose|possede|aurais|peux|prete|pourra)\b", 3),
     (r"\bquelqu ?'? ?un (?:aurait|a|peut|pourrait|dispose|pour)\b", 3),
-    (r"\b(?:qq ?1|qqn|qqun|qlq ?1|qlqn|quelqun|qlqun)\b", 2.5),
+    (r"\b(?:qq ?1|qqn|qqun|qlq ?1|qlqn|quelqun|qlqun|qq'(?:un|1))\b", 2.5),
     (r"\b(?:auriez|avez|pourriez|pouvez)[- ]vous\b", 3),
     (r"\bvous (?:auriez|avez|pourriez)\b", 2),
     (r"\bplus (?:de|d') .{1,40}? en stock\b", 3),
@@ -482,7 +499,11 @@ REQUEST_CUES: Final[list[tuple[str, float]]] = [
     (r"\b(?:bsoin|besion|bezoin|beosin|besoing|bsn)s? (?:de|d'|d |du|des)\b", 3),
     (r"\bneed\b", 3),
     (r"\b(?:a|au) court (?:de|d')", 3),
-    (r"\bil (?:nous |leur )?(?:en )?(?:manquerai(?:t|ent)|faudrai(?:t|ent)|faut)\b", 3),
+    (
+        r"\bil (?:nous |leur )?(?:en )?(?:manquerai(?:t|ent)|faudrai(?:t|ent)|faut)\b"
+        + _NOT_AN_INSTRUCTION,
+        3,
+    ),
     (r"\b(?:nous|leur) manquerai(?:t|ent)\b", 3),
     (r"\bmanque (?:\d|un |une |des |du |de la )", 2),
     (
@@ -504,13 +525,32 @@ REQUEST_CUES: Final[list[tuple[str, float]]] = [
     (r"\bany chance\b", 2),
     (r"\bsos\b", 2),
     (r"\bcherc?h?ons\b|\bcherhc?e\b|\brecherhce\b", 2.5),
+    # More ways of saying « we lack », by class (issue 10, corpora C and D).
+    (r"\b(?:a|est|sont|sommes|suis|etre) (?:completement |totalement |vraiment )?a sec\b", 3),
+    (r"\bmanqu(?:e|ons|ent) \w+ment (?:de|d')", 2.5),  # « manque cruellement de »
+    # « on serait preneurs de jus » asks for goods (« preneurs du 12 » takes a post).
+    (
+        r"\b(?:serai(?:t|ent)|serions|sommes|suis|est|sont) (?:\w+ )?preneu(?:r|rs|se|ses) "
+        r"(?:de|d'|des)\b(?! ?(?:l'annonce|l'offre|la|le|#)? ?\d)",
+        3,
+    ),
+    (r"\bshort (?:en|de|d'|sur)\b|\b(?:on est|sommes|suis) (?:un peu |grave )?short\b", 3),
+    (r"\bnecesit\w+", 3),  # Spanish: « necesitamos agua »
+    (r"\b(?:on|nous) (?:n'?a|n'?avons) pas (?:de|d')", 2),  # « on a pas de véhicule »
+    (r"^\W*(?:demandes?|recherches?|besoins?)\s?:", 3),  # a heading: « demande : … »
+    # « une asso aurait de la place… ? », « est-ce qu'une structure aurait… »
+    (
+        r"\b(?:une|des|d'autres|quelle) (?:assos?|associations?|structures?|antennes?|"
+        r"partenaires?) (?:aurai(?:t|ent)|pourrai(?:t|ent)|dispose\w*|possede\w*)\b",
+        3,
+    ),
 ]
 OFFER_CUES: Final[list[tuple[str, float]]] = [
     (r"\ba donner\b", 3),
     (r"\b(?:je|on|nous) donn(?:e|ons)\b", 3),
     (r"\bdonnons\b", 3),
     (r"\bdonne(?:nt)? (?:\d|des |du |de la |un |une |quelques )", 2.5),
-    (r"\bdons? (?:de|d')", 3),
+    (r"(?<!\ble )(?<!\bdu )(?<!\bau )\bdons? (?:de|d')", 3),
     (r"\bdispo(?:nible|nibles|s)?\b", 3),
     (r"\ben trop\b", 3),
     (r"\bsurplus\b", 3),
@@ -562,6 +602,41 @@ OFFER_CUES: Final[list[tuple[str, float]]] = [
     (r"\bfree\b|\bto give\b", 2),
     (r"\ba (?:repartir|placer|sortir|ecouler|distribuer|sauver)\b", 2),
     (r"\bfaut que (?:ca|cela) parte\b", 3),
+    # More ways of saying « we give », by class (issue 10, corpora C and D).
+    (r"\ba saisir\b|\b(?:du|en|de) rab\b|\bde trop\b", 3),
+    # « on a trop de pain », « grave trop de melons », « on en a trop reçu » (not « il y a trop
+    # de monde »)
+    (r"(?<!\by )\b(?:a|ai|avons|ont|eu|recu|grave|vraiment|beaucoup) trop (?:de|d')", 3),
+    (r"\ben (?:a|ai|avons|ont) (?:eu |recu )?trop\b", 3),
+    (r"\bservez[- ]vous\b", 2.5),
+    (
+        r"\bqui (?:est|serait|sera) (?:preneu\w*|interesse\w*|partant\w*)\b"
+        r"|\bqui (?:la|le|les|l') ?veut\b",
+        3,
+    ),
+    (
+        r"\b(?:quelqu ?'? ?un|une asso\w*) (?:veut|voudrait|en veut|est interesse\w*|"
+        r"serait interesse\w*|est preneu\w*|serait preneu\w*)\b",
+        3,
+    ),
+    (
+        r"\bqui (?:vient|viendrait|passe|passerait) (?:les |le |la |l')?"
+        r"(?:chercher|prendre|recuperer)\b",
+        5,
+    ),
+    # « ce serait dommage de les perdre », « ça partira à la poubelle sinon »
+    (
+        r"\bdommage de (?:les |le |la |l')?(?:perdre|jeter|gacher|gaspiller)\b"
+        r"|\b(?:a|partira a|finir a|finira a|ira a|iront a|partir a) la poubelle\b"
+        r"|\bsinon (?:poubelle|ca part|c'est perdu|on jette)\b",
+        2.5,
+    ),
+    (r"\ba venir (?:chercher|prendre|recuperer)\b", 2.5),
+    (r"\b(?:je|on|nous) (?:les |le |la |l'|en |vous |leur )donn(?:e|ons)\b", 3),
+    # English and Spanish words: « I have extra tomatoes », « 60 sandwiches left », « sobran »
+    (r"\b(?:have|got) (?:some )?extra\b|\bleft ?overs?\b|\bleft (?:from|over)\b", 3),
+    (r"\bgiving away\b|\bregal(?:o|amos)\b|\bsobr(?:a|an)\b", 3),
+    (r"\bpick ?up\b", 1.5),
     (r"\b(?:qu'on|que nous) ne (?:pourr\w+|pouvons|peut) pas (?:stocker|garder|ecouler)\b", 3),
 ]
 
@@ -589,16 +664,67 @@ SPARE_CAPACITY_CUES: Final[list[tuple[str, float]]] = [
         r"entierement |quasi )?(?:vides?|libres?|inoccupee?s?|inutilisee?s?)\b",
         1.5,
     ),
-    (r"\bde libre\b|\ba vide\b|\ba moitie vide\b|\bau ralenti\b|\bde la marge\b", 2),
+    # « roule à vide » is spare; « est reparti à vide hier » reports a trip.
+    (
+        r"\bde libre\b|(?<!parti )(?<!partie )(?<!revenu )(?<!rentre )\ba vide\b"
+        r"|\ba moitie vide\b|\bau ralenti\b|\bde la marge\b",
+        2,
+    ),
     (r"\bne (?:sert|servent|roule|roulent|tourne|tournent) (?:pas|plus)\b", 2.5),
     (r"\bqui (?:dorment|dort|trainent|traine|ne servent)\b", 2),
+    # Hands and time offered: « on est trois à pouvoir venir », « on est chaud pour aider »,
+    # « les étudiants peuvent donner un coup de main », « on peut envoyer deux personnes »
+    (
+        r"\b(?:on est|on sera|nous sommes|nous serons|ils sont|ils seront) (?:\w+ )?a pouvoir "
+        r"(?:venir|aider|donner|conduire|renforcer|preter)\b",
+        3,
+    ),
+    (
+        r"\b(?:on est|on sera|nous sommes|suis|sommes) (?:chauds?|partants?|dispo|motive\w*) "
+        r"pour (?:aider|venir|donner|renforcer|conduire|trier|porter)\b",
+        3,
+    ),
+    (
+        r"\b(?:peu[tx]|peuvent|pouvons|pourr\w+) (?:vous |leur )?(?:donner|filer|apporter|"
+        r"envoyer|detacher) (?:un |\w+ )?(?:coups? de (?:main|pouce)|personnes|gens|"
+        r"benevoles|bras|\d+ ?h\w*)\b",
+        3,
+    ),
+    # A service for another's goods: « notre conserverie peut transformer vos surplus »,
+    # « on peut faire vos tomates en même temps »
+    (
+        r"\b(?:peu[tx]|peuvent|pouvons|pourr\w+) (?:vous |leur )?(?:transformer|steriliser|"
+        r"conserver|congeler|faire|traiter) (?:vos|leurs|les votres)\b",
+        3,
+    ),
+    # Room said as had (« on a de la place dans nos congélateurs », « notre chambre froide a
+    # de la place »), not asked (« qui a de la place ? »)
+    (
+        r"(?<!\bqui )(?<!quelqu'un )\b(?:on a|nous avons|j'ai|avons|a|ont) (?:encore )?"
+        r"(?:de la place|de la marge|du volume|de l'espace)\b",
+        2.5,
+    ),
 ]
 
 # « si une asso a besoin de… », « quelqu'un a besoin ? »: another's need, said by who offers;
 # it counts as an offer and its « besoin » is not read as the writer's own request.
+_OTHERS = (
+    r"(?:une|des|d'|les|vous|qqn|qqun|qq1|quelqu'un|quelqu un|l'une|une autre|d'autres|"
+    r"certaine?s?)"
+)
 OTHERS_NEED_RE: Final = re.compile(
-    r"\bsi (?:(?:une|des|d'|les|vous|qqn|qqun|qq1|quelqu'un|quelqu un|l'une|une autre|"
-    r"d'autres|certaine?s?)[\w' ]{0,30}? )?(?:a|ont|avez|avait|aviez|as) (?:besoin|besoins)\b"
+    rf"\bsi (?:{_OTHERS}[\w' ]{{0,30}}? )?(?:a|ont|avez|avait|aviez|as) (?:besoin|besoins)\b"
+    # « si vous manquez de bras », « si une asso est coincée »
+    rf"|\bsi (?:{_OTHERS}[\w' ]{{0,30}}? )?(?:manquez|manquent|manque|manquiez|manquait) (?:de|d')"
+    rf"|\bsi (?:{_OTHERS}[\w' ]{{0,30}}? )?(?:est|sont|etes) (?:coince\w*|bloque\w*|en galere|"
+    r"en difficulte|juste\w*)\b"
+    # « si quelqu'un a du surgelé à mettre à l'abri », « si une asso a une ramasse à faire »
+    rf"|\bsi (?:{_OTHERS}[\w' ]{{0,30}}? )?(?:a|ont|avez|avait|aviez) "
+    r"(?:du|des|de la|de l'|une|un) "
+    r"(?:[\w']+ ){0,3}?(?:a (?:mettre|stocker|faire|garder|transporter|deplacer|ranger|bouger|"
+    r"livrer|conserver|transformer|abriter)\b|(?:ramasses?|tournees?|livraisons?|transports?|"
+    r"trajets?|collectes?)\b)"
+    r"|\ba qui en a (?:besoin|l'usage|l'utilite)\b"
     r"|\b(?:quelqu'un|quelqu un|qqn|qqun|qq1|qui) (?:en )?a besoin\b(?= ?\?| d'un coup| de| d')"
 )
 OTHERS_NEED_WEIGHT: Final = 3.0
@@ -644,7 +770,9 @@ INFO_QUESTION_RE: Final = re.compile(
     r"|\bs'y conna\w+|\bconna(?:it|is|issez|issent)\b"
     r"|\b(?:le|son|leur|votre|ton) (?:numero|num|tel|telephone|mail|email|adresse|code|horaires?)\b"
     r"|^(?:\W*)(?:combien|pourquoi|quand|ou|quel|quelle|quels|quelles)\b"
-    r"|\b(?:vous etes|on est|ils sont) combien\b|\bqui (?:vient|viendra|etait|sera)\b"
+    r"|\b(?:vous etes|on est|ils sont) combien\b"
+    # « qui vient demain ? » asks who; « qui vient les chercher ? » offers them
+    r"|\bqui (?:vient|viendra|etait|sera)\b(?! (?:les |le |la |l'|en )?(?:chercher|prendre|recup))"
     r"|\bles? cles?\b"
 )
 # The form of a question: a question mark, or an interrogative opening.

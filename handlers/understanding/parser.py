@@ -58,11 +58,11 @@ _UNIT_OR_MONTH = (
 )
 _EXPLICIT_REF_RE: Final = re.compile(
     r"(?:\b(?:annonce|post|offre|publication|demande)s?\s?(?:n°|no|numero|num|#)?\s?"
-    r"|\b(?:n°|numero|num|ref)\s?|#\s?|\bno\s)(\d{1,6})\b(?![.,]\d)"
+    r"|\b(?:n°|numero|num|ref|number)\s?|#\s?|\bno\s)(\d{1,6})\b(?![.,]\d)"
     rf"(?!{_UNIT_OR_MONTH})"  # "on offre 4 cagettes": an amount, not post 4
 )
 _IMPLICIT_REF_RE: Final = re.compile(
-    r"\b(?:le|la|du|l'|de l'|pour le|sur le|au)\s?(\d{1,6})\b(?![.,/:-]?\d)"
+    r"\b(?:le|la|du|l'|de l'|pour le|sur le|au|the)\s?(\d{1,6})\b(?![.,/:-]?\d)"
     rf"(?!{_UNIT_OR_MONTH})"
 )
 _BARE_REF_RE: Final = re.compile(rf"(?<![\d,./:])(\d{{1,6}})\b(?![.,/:-]?\d)(?!{_UNIT_OR_MONTH})")
@@ -73,8 +73,11 @@ _LOCATION_BEFORE_RE: Final = re.compile(
     r"(?:\ba l'|\bau|\ba la|\bdans l'|\bdans (?:le|la|les|notre|nos|un|une|leur|leurs|votre)|"
     r"\bchez|\bdepuis l'|\bdevant l'|\bdevant (?:le|la)|\bpres (?:du|de l'|de la)|\bvers l')\s?$"
 )
+# « 3 pal yaourts en CF »: where the goods are kept, not a cold room offered.
+_STORED_IN_RE: Final = re.compile(r"\ben\s$")
+_STORES: Final = frozenset({"stockage", "stockage_froid"})
 _ROOM_BEFORE_RE: Final = re.compile(
-    r"\b(?:place|espace|stocker|stockage|ranger)\b\s?(?:\w+\s?){0,2}$"
+    r"\b(?:places?|espace|stocker|stockage|ranger)\b\s?(?:\w+\s?){0,2}$"
 )
 _MERGE_GAP_RE: Final = re.compile(
     r"^(?:\s|,|&|\+|\bet\b|\bou\b|\bde\b|\bd'|\bdu\b|\bdes\b|\ben\b|\bau\b|\baux\b|"
@@ -173,9 +176,10 @@ def _mentions(f: Folded, start: int = 0) -> list[_Mention]:
                 continue  # "viande (pas surgelée)": the way it is kept is denied, not stated
             if category in RESOURCE_CATEGORIES:
                 before = text[max(0, m.start() - 20) : m.start()]
-                if _LOCATION_BEFORE_RE.search(before) and not _ROOM_BEFORE_RE.search(
-                    text[max(0, m.start() - 30) : m.start()]
-                ):
+                where = _LOCATION_BEFORE_RE.search(before) or (
+                    category in _STORES and _STORED_IN_RE.search(before)
+                )
+                if where and not _ROOM_BEFORE_RE.search(text[max(0, m.start() - 30) : m.start()]):
                     continue  # "à l'entrepôt", "dans notre local": where, not what
                 if any(s <= m.start() < e for s, e in signatures):
                     continue  # "Entrepôt de Narbonne." signing an offer: who, not what
@@ -444,7 +448,7 @@ def _action(
     cancel = lx.CANCEL_RE.search(body) or acts.CANCEL_MORE_RE.search(body)
     firm_claim = acts.CLAIM_FIRM_RE.search(body)
     claim = lx.CLAIM_RE.search(body) or firm_claim or acts.CLAIM_SOFT_RE.search(body)
-    done = lx.DONE_RE.search(body) or acts.DONE_MORE_RE.search(body)
+    done = _done_verb(body, ref, start)
     if (
         done
         and done.group(0) == "recupere"
@@ -454,6 +458,8 @@ def _action(
     explicit = ref is not None and ref.kind == "explicit"
     post_like = direction_strength >= 3 and not explicit
     firm = named and not (direction_strength >= 3 and ref is not None and ref.kind == "bare")
+    if done and ref and ref.kind == "bare" and _next_to(ref, done, start) and not post_like:
+        return _with_ref("done", ref)  # « 150 enlevé, c'est bon pour nous »: a report first
     if cancel and (ref or words <= 5) and (not post_like or (firm and _first_person(body))):
         return _with_ref("cancel", ref)
     if claim and (ref or words <= 4) and (not post_like or (firm and firm_claim)):
@@ -477,6 +483,15 @@ _FIRST_PERSON_RE: Final = re.compile(r"\b(?:je|j'|on|nous|notre|ma|mon|nos|mes)\
 def _first_person(body: str) -> bool:
     """The writer speaks of their own post (« on retire le 20 »), as only its author can."""
     return bool(_FIRST_PERSON_RE.search(body))
+
+
+def _done_verb(body: str, ref: _Ref | None, start: int) -> re.Match[str] | None:
+    """The done verb; of several, the one right after a bare post number (« 150 enlevé,
+    c'est bon pour nous »: « enlevé » reports post 150, « c'est bon » only agrees)."""
+    found = [m for r in (lx.DONE_RE, acts.DONE_MORE_RE) if (m := r.search(body))]
+    beside = [m for m in found if ref is not None and _next_to(ref, m, start)]
+    chosen = beside or found
+    return chosen[0] if chosen else None
 
 
 def _next_to(ref: _Ref, verb: re.Match[str], start: int) -> bool:
@@ -950,7 +965,8 @@ def _free_post(msg: _Message) -> _IntentReading | None:
     at = msg.args_start + main
     resource_first = spare or _resource_serves_goods(msg)
     intent = _family(direction, msg.mentions, forced_resource=False, at=at, spare=resource_first)
-    if intent in {"need", "offer"} and not msg.mentions and msg.cue < 2:
+    # A weak cue naming nothing, or only what broke (« le VF est tombé en panne »): chat.
+    if msg.cue < 2 and all(m.context for m in msg.mentions):
         return None
     return _IntentReading(intent)
 
@@ -963,7 +979,18 @@ def _resource_serves_goods(msg: _Message) -> bool:
     if first is None or not first.resource:
         return False
     goods = next((m for m in msg.mentions if not m.resource and m.start > first.end), None)
-    return goods is not None and " pour " in msg.text[first.end : goods.start]
+    if goods is None:
+        return False
+    between = msg.text[first.end : goods.start]
+    # Within one short clause: « moins de bénévoles… L'épicerie est à sec en produits pour le
+    # petit déjeuner » names the goods for another reason, sentences later.
+    return (
+        " pour " in between and len(between) <= _SERVES_GAP and not _CLAUSE_END_RE.search(between)
+    )
+
+
+_SERVES_GAP: Final = 60
+_CLAUSE_END_RE: Final = re.compile(r"[.!?;:]")
 
 
 # Thanks carry a post only beside a clear cue (« merci d'avance » aside, which is not thanks).
@@ -1210,6 +1237,8 @@ def _family(
     after = [m for m in mentions if m.start >= at]
     before = [m for m in mentions if m.start < at]
     named = after[0] if after else before[-1] if before else None
+    if before and at - before[-1].end <= 1:
+        named = before[-1]  # « 200 kg de clémentines à donner, entrepôt de Nîmes »: the cue's own
     resource = forced_resource or (named is not None and named.resource)
     resource = resource or (spare and any(m.resource for m in mentions))
     if direction == "request":
