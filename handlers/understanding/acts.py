@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from .lexicon import TAKES_A_POST
+
 # What the bot deals in, as volunteers name it: asking about these is about the bot.
 _BOT_THINGS = (
     r"(?:annonces?|offres?|demandes?|besoins?|dons?|posts?|commandes?|bot|robot|boucle|"
@@ -45,7 +47,7 @@ _HOW_RE: Final = re.compile(
     # « à quoi sert /fait ? », « quelle est la syntaxe pour /prendre ? », « je tape quoi ? »,
     # « il faut mettre le numéro… ? », « m'expliquer le fonctionnement de ce service »
     r"|\ba quoi (?:sert|servent)\b|\b(?:quelle est|c'est quoi|c quoi) la (?:commande|syntaxe|"
-    r"procedure|demarche)\b|\bla syntaxe\b|\b(?:je|on) (?:tape|ecrit|mets?) quoi\b"
+    r"procedure|demarche)\b|\bla syntaxe\b|\b(?:je |j'|on )(?:tape|ecri[st]|mets?) quoi\b"
     r"|\bil faut (?:mettre|ecrire|taper|indiquer|preciser|donner) [^.!?]{0,60}\?"
     r"|\bexpliquer? (?:le fonctionnement|comment)\b|\bfonctionnement (?:de|du) (?:ce|cette|la|l')"
     r"|\bhow (?:does|do|to|can)\b"
@@ -210,7 +212,7 @@ CLAIM_FIRM_RE: Final = re.compile(
     r"|\b(?:me|se|nous) (?:positionn\w*|mets|met|mettons) sur\b|\bpositionn\w* sur\b"
     r"|\b(?:c'est |ok |go )?pour (?:nous|moi)\b(?! \w+(?:er|ir)\b)"  # not « pour nous aider »
     # « preneurs du 12 » takes a post; « preneurs de jus » asks for goods
-    r"|\bgo pour\b|\bpartant\w* pour\b|\bpreneu\w*(?! (?:de|d'|des)\b(?! ?l'(?:annonce|offre)))"
+    rf"|\bgo pour\b|\bpartant\w* pour\b|\bpreneu\w*{TAKES_A_POST}"
     r"|\breserv\w*[- ](?:pour (?:nous|le|la|l'|les|notre|nos)|nous|le|la|l')"
     r"|\b(?:nous|m') ?irai[te]? bien\b"
     # « CCAS Lectoure prend le 11 », « prenons le 29 », « we take the 52 »

@@ -887,14 +887,17 @@ DONE_RE: Final = re.compile(
     r"terminee?s?|clos|cloture\w*|servie?s?|distribuee?s?|partie?s?|recupere|c'est fait|"
     r"c'est bon|c'est ok|ok c'est fait|effectuee?s?)\b"
 )
+# After « preneur(s) »: « du 12 », « de l'annonce 12 » take a post; « de jus » asks for goods.
+TAKES_A_POST: Final = r"(?! (?:de|d'|des)\b(?! ?l'(?:annonce|offre)))"
 CLAIM_RE: Final = re.compile(
     r"\b(?:je|j'|on|nous|moi|on va|je vais|nous allons)\s*(?:les |le |la |l'|en |vous )?"
     r"(?:prend|prends|prenons|recupere|recuperons|recupererai|recuperera|reserve|reservons|"
     r"prendrai|prendra|prendrons|prendre|recuperer|passe(?:rai|ra|rons)? (?:prendre|recuperer)|"
     r"(?:peux|peut|pouvons|pourrait|pourrions|pourrais|vais|va|allons|voudrais|voudrait) "
     r"(?:prendre|recuperer|passer prendre|passer recuperer|reserver|aider)|"
-    r"m'occupe|s'occupe|occupe|positionne|suis preneu\w*|"
-    r"sommes preneu\w*|veux bien|interesse\w*)\b"
-    r"|\bpreneu(?:r|rs|se|ses)\b|\bje prends\b|\bok pour (?:le|la|l'annonce|l'offre)\b"
+    rf"m'occupe|s'occupe|occupe|positionne|suis preneu\w*{TAKES_A_POST}|"
+    rf"sommes preneu\w*{TAKES_A_POST}|veux bien|interesse\w*)\b"
+    rf"|\bpreneu(?:r|rs|se|ses)\b{TAKES_A_POST}"
+    r"|\bje prends\b|\bok pour (?:le|la|l'annonce|l'offre)\b"
     r"|\binteresse(?:e|s|es)? par\b|\breserve(?:r)? (?:le|la|l')"
 )
