@@ -53,6 +53,15 @@ CASES: list[tuple[str, str, int | None]] = [
     ("2 palettes de jus de pomme à donner, il faut venir avant 18h", "offer", None),
     ("Yaourts DLC jeudi, il faut que ça parte vite, 300 pots", "offer", None),
     ("il faudrait qu'une asso nous prête un camion frigo samedi", "equipment_request", None),
+    # what another has is not given by the writer; too many people is not goods
+    ("si vous avez du rab de yaourts, on prend volontiers", "need", None),
+    ("si une asso a des pommes à donner on serait preneurs", "need", None),
+    ("on a eu trop de monde à la distrib, 250 familles", "unknown", None),
+    (
+        "notre fourgon repart à vide de Toulouse demain si quelqu'un a des cartons à ramener",
+        "equipment_offer",
+        None,
+    ),
     # -- shared resources: logisticians' shorthand, spare capacity, another's load
     ("VF libre mercredi après-midi si une asso a une ramasse à faire", "equipment_offer", None),
     ("notre VL est dispo demain matin", "equipment_offer", None),

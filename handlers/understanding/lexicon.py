@@ -534,7 +534,7 @@ REQUEST_CUES: Final[list[tuple[str, float]]] = [
         r"(?:de|d'|des)\b(?! ?(?:l'annonce|l'offre|la|le|#)? ?\d)",
         3,
     ),
-    (r"\bshort (?:en|de|d'|sur)\b|\b(?:on est|sommes|suis) (?:un peu |grave )?short\b", 3),
+    (r"\bshort (?:en|de|d'|sur)\b", 3),
     (r"\bnecesit\w+", 3),  # Spanish: « necesitamos agua »
     (r"\b(?:on|nous) (?:n'?a|n'?avons) pas (?:de|d')", 2),  # « on a pas de véhicule »
     (r"^\W*(?:demandes?|recherches?|besoins?)\s?:", 3),  # a heading: « demande : … »
@@ -606,7 +606,11 @@ OFFER_CUES: Final[list[tuple[str, float]]] = [
     (r"\ba saisir\b|\b(?:du|en|de) rab\b|\bde trop\b", 3),
     # « on a trop de pain », « grave trop de melons », « on en a trop reçu » (not « il y a trop
     # de monde »)
-    (r"(?<!\by )\b(?:a|ai|avons|ont|eu|recu|grave|vraiment|beaucoup) trop (?:de|d')", 3),
+    (
+        r"(?<!\by )\b(?:a|ai|avons|ont|eu|recu|grave|vraiment|beaucoup) trop (?:de|d')"
+        r"(?! ?(?:monde|gens|travail|boulot|pluie|demandes?|familles?|temps|retard|questions?)\b)",
+        3,
+    ),
     (r"\ben (?:a|ai|avons|ont) (?:eu |recu )?trop\b", 3),
     (r"\bservez[- ]vous\b", 2.5),
     (
@@ -722,12 +726,19 @@ OTHERS_NEED_RE: Final = re.compile(
     rf"|\bsi (?:{_OTHERS}[\w' ]{{0,30}}? )?(?:a|ont|avez|avait|aviez) "
     r"(?:du|des|de la|de l'|une|un) "
     r"(?:[\w']+ ){0,3}?(?:a (?:mettre|stocker|faire|garder|transporter|deplacer|ranger|bouger|"
-    r"livrer|conserver|transformer|abriter)\b|(?:ramasses?|tournees?|livraisons?|transports?|"
+    r"livrer|conserver|transformer|abriter|ramener|emmener|recuperer|descendre|monter)\b|(?:ramasses?|tournees?|livraisons?|transports?|"
     r"trajets?|collectes?)\b)"
     r"|\ba qui en a (?:besoin|l'usage|l'utilite)\b"
     r"|\b(?:quelqu'un|quelqu un|qqn|qqun|qq1|qui) (?:en )?a besoin\b(?= ?\?| d'un coup| de| d')"
 )
 OTHERS_NEED_WEIGHT: Final = 3.0
+# « si vous avez du rab de pain, on prend », « si quelqu'un a des cartons à donner »: goods
+# another has, up to the end of that clause (« …, on vous donne… » is the writer's again).
+OTHERS_HAVE_RE: Final = re.compile(
+    rf"\bsi (?:{_OTHERS}[\w' ]{{0,30}}? )?(?:a|ont|avez|avait|aviez|as) "
+    r"(?:du|des|de la|de l'|d'|un|une|quelques|trop|encore|en)\b"
+    r"(?:(?! (?:on|nous|je|j'|notre|nos) )[^,.;:!?]){0,40}"
+)
 
 # A perfect tense (« vous avez bien reçu », « quelqu'un a vu », « avez-vous pensé »): a report
 # or a question about the past, not a request; its auxiliary is not read as « avez-vous … ».

@@ -352,7 +352,13 @@ def _cues(body: str) -> _Cues:
     asking = _blank(asking, perfect)
     request, r_first, r_main = _score(lx.REQUEST_RES, asking)
     past_report = request < request_unblanked
-    offer, o_first, o_main = _score(lx.OFFER_RES, body)
+    # « si vous avez du rab de pain, on prend »: what another has is not given by the writer.
+    theirs = [
+        m
+        for m in lx.OTHERS_HAVE_RE.finditer(body)
+        if not any(o.start() <= m.start() < o.end() for o in others)
+    ]
+    offer, o_first, o_main = _score(lx.OFFER_RES, _blank(body, theirs))
     if others:
         offer += lx.OTHERS_NEED_WEIGHT * len(others)
         o_first = min(o_first, others[0].start())
