@@ -528,10 +528,12 @@ REQUEST_CUES: Final[list[tuple[str, float]]] = [
     # More ways of saying « we lack », by class (issue 10, corpora C and D).
     (r"\b(?:a|est|sont|sommes|suis|etre) (?:completement |totalement |vraiment )?a sec\b", 3),
     (r"\bmanqu(?:e|ons|ent) \w+ment (?:de|d')", 2.5),  # « manque cruellement de »
-    # « on serait preneurs de jus » asks for goods (« preneurs du 12 » takes a post).
+    # « on serait preneurs de jus » asks for goods (« preneurs du 12 » takes a post; a short
+    # « on est preneurs ! » answers one: `_action` reads it first).
     (
-        r"\b(?:serai(?:t|ent)|serions|sommes|suis|est|sont) (?:\w+ )?preneu(?:r|rs|se|ses) "
-        r"(?:de|d'|des)\b(?! ?(?:l'annonce|l'offre|la|le|#)? ?\d)",
+        r"(?<!\bqui )(?<!quelqu'un )(?<!\basso )"  # « qui est preneur ? » offers
+        r"\b(?:serai(?:t|ent)|serions|sommes|suis|est|sont) (?:\w+ )?preneu(?:r|rs|se|ses)\b"
+        r"(?! (?:de |du |pour |sur )?(?:l'annonce|l'offre|la|le|#)? ?\d)",
         3,
     ),
     (r"\bshort (?:en|de|d'|sur)\b", 3),
