@@ -245,14 +245,15 @@ DONE_MORE_RE: Final = re.compile(
     r"|\bbien (?:arrive|recu)e?s?\b|\bbonne reception\b"
     r"|\ba (?:bien )?ete (?:enlevee?|recuperee?|livree?|pris|prise|servie?|honoree?)\b"
     # « annonce 14 : enlevée ce matin », « 9 : enlevé », « 5 récup ✔️ »
-    r"|\b(?:enlevee?s?|honoree?s?)\b|(?:(?<=\d)|(?<=\d )|(?<=\d: )|(?<=\d : ))recup\b"
+    r"|\b(?:enlevee?s?|honoree?s?)\b"
+    r"|recup\b(?:(?<=\drecup)|(?<=\d recup)|(?<=\d: recup)|(?<=\d : recup))"
 )
 # A post withdrawn by its author: « vous pouvez enlever notre demande », « trouvé ailleurs ».
 CANCEL_MORE_RE: Final = re.compile(
     r"\b(?:enlev|retir|supprim)(?:er|ez|e|ons) (?:notre|ma|mon|la|le|l'|nos|mes)"
     r"|\btrouve\w* ailleurs\b|\bn'en (?:a|avons) plus besoin\b"
     # « oubliez le 16 » (not « n'oubliez pas »), « suppression de l'annonce 3 », « cancel le 44 »
-    r"|(?<!n')\boubli(?:ez|e|ons) (?!pas\b)(?:le|la|l'|notre|ma|mon|nos|#)"
+    r"|\boubli(?<!n'oubli)(?:ez|e|ons) (?!pas\b)(?:le|la|l'|notre|ma|mon|nos|#)"
     r"|\b(?:suppression|retrait) (?:de|du|d')|\bcancel\w*"
 )
 # Words before a number that make it a day, not a post (« avant le 12 », « jeudi 12 »).

@@ -531,8 +531,9 @@ REQUEST_CUES: Final[list[tuple[str, float]]] = [
     # « on serait preneurs de jus » asks for goods (« preneurs du 12 » takes a post; a short
     # « on est preneurs ! » answers one: `_action` reads it first).
     (
-        r"(?<!\bqui )(?<!quelqu'un )(?<!\basso )"  # « qui est preneur ? » offers
-        r"\b(?:serai(?:t|ent)|serions|sommes|suis|est|sont) (?:\w+ )?preneu(?:r|rs|se|ses)\b"
+        r"\b(?:serai(?:t|ent)|serions|sommes|suis|est|sont)"
+        r"(?<!qui est)(?<!qui serait)(?<!un est)(?<!un serait)(?<!asso est)(?<!asso serait)"
+        r" (?:\w+ )?preneu(?:r|rs|se|ses)\b"  # « qui est preneur ? » offers
         r"(?! (?:de |du |pour |sur )?(?:l'annonce|l'offre|la|le|#)? ?\d)",
         3,
     ),
@@ -552,7 +553,7 @@ OFFER_CUES: Final[list[tuple[str, float]]] = [
     (r"\b(?:je|on|nous) donn(?:e|ons)\b", 3),
     (r"\bdonnons\b", 3),
     (r"\bdonne(?:nt)? (?:\d|des |du |de la |un |une |quelques )", 2.5),
-    (r"(?<!\ble )(?<!\bdu )(?<!\bau )\bdons? (?:de|d')", 3),
+    (r"\bdon(?<!\ble don)(?<!\bdu don)(?<!\bau don)s? (?:de|d')", 3),
     (r"\bdispo(?:nible|nibles|s)?\b", 3),
     (r"\ben trop\b", 3),
     (r"\bsurplus\b", 3),
@@ -609,7 +610,7 @@ OFFER_CUES: Final[list[tuple[str, float]]] = [
     # « on a trop de pain », « grave trop de melons », « on en a trop reçu » (not « il y a trop
     # de monde »)
     (
-        r"(?<!\by )\b(?:a|ai|avons|ont|eu|recu|grave|vraiment|beaucoup) trop (?:de|d')"
+        r"\b(?:a|ai|avons|ont|eu|recu|grave|vraiment|beaucoup)(?<!\by a) trop (?:de|d')"
         r"(?! ?(?:monde|gens|travail|boulot|pluie|demandes?|familles?|temps|retard|questions?)\b)",
         3,
     ),
@@ -672,7 +673,8 @@ SPARE_CAPACITY_CUES: Final[list[tuple[str, float]]] = [
     ),
     # « roule à vide » is spare; « est reparti à vide hier » reports a trip.
     (
-        r"\bde libre\b|(?<!parti )(?<!partie )(?<!revenu )(?<!rentre )\ba vide\b"
+        r"\bde libre\b|\ba vide\b(?<!parti a vide)(?<!partie a vide)(?<!revenu a vide)"
+        r"(?<!rentre a vide)"
         r"|\ba moitie vide\b|\bau ralenti\b|\bde la marge\b",
         2,
     ),
@@ -706,7 +708,7 @@ SPARE_CAPACITY_CUES: Final[list[tuple[str, float]]] = [
     # Room said as had (« on a de la place dans nos congélateurs », « notre chambre froide a
     # de la place »), not asked (« qui a de la place ? »)
     (
-        r"(?<!\bqui )(?<!quelqu'un )\b(?:on a|nous avons|j'ai|avons|a|ont) (?:encore )?"
+        r"\b(?:on a|nous avons|j'ai|avons|a|ont)(?<!\bqui a)(?<!quelqu'un a) (?:encore )?"
         r"(?:de la place|de la marge|du volume|de l'espace)\b",
         2.5,
     ),
