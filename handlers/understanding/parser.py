@@ -278,9 +278,9 @@ def _score(patterns: list[tuple[re.Pattern[str], float]], text: str) -> tuple[fl
     return total, first
 
 
-def _direction(text: str) -> Direction | None:
-    request, r_first = _score(lx.REQUEST_RES, text)
-    offer, o_first = _score(lx.OFFER_RES, text)
+def _direction(msg: _Message) -> Direction | None:
+    """The cues' direction, from the body's scores read once by `_read_message`."""
+    (request, r_first), (offer, o_first) = msg.request, msg.offer
     if request <= 0 and offer <= 0:
         return None
     if request > offer:
@@ -698,8 +698,16 @@ class _Message:
     args_start: int  # after a greeting and the command: where the message's own words start
     command: _Command | None
     mentions: list[_Mention]
-    request_score: float
-    offer_score: float
+    request: tuple[float, int]  # the body's asking cues: total weight, where the first starts
+    offer: tuple[float, int]  # the same for giving cues
+
+    @property
+    def request_score(self) -> float:
+        return self.request[0]
+
+    @property
+    def offer_score(self) -> float:
+        return self.offer[0]
 
     @property
     def text(self) -> str:
@@ -734,8 +742,8 @@ def _read_message(text: str) -> _Message:
         args_start,
         command,
         _mentions(folded, args_start),
-        _score(lx.REQUEST_RES, body)[0],
-        _score(lx.OFFER_RES, body)[0],
+        _score(lx.REQUEST_RES, body),
+        _score(lx.OFFER_RES, body),
     )
 
 
@@ -825,7 +833,7 @@ def _free_post(msg: _Message) -> _IntentReading | None:
     naming nothing the lexicon knows is chat."""
     if msg.command is not None and msg.command.kind != "unknown":
         return None
-    direction = _direction(msg.body)
+    direction = _direction(msg)
     if direction is None:
         return None
     intent = _family(direction, msg.mentions, forced_resource=False)
