@@ -120,11 +120,15 @@ def main(argv: list[str]) -> int:
         print(f"recorded {len(current)} messages, {sum(map(len, current.values()))} readings")
         return 0
     before: dict[str, list[str]] = json.loads(path.read_text(encoding="utf-8"))
-    changed = [k for k in before if current.get(k) != before[k]]
-    changed += [k for k in current if k not in before]
+    changed = [k for k in before if k in current and current[k] != before[k]]
+    gone = [k for k in before if k not in current]  # a test string edited or removed
+    added = [k for k in current if k not in before]  # a new test string: nothing to compare
     for k in changed[:20]:
-        print(f"changed: {(current.get(k) or before[k])[0]}")
-    print(f"{len(before)} messages before, {len(current)} now, {len(changed)} changed")
+        print(f"changed: {current[k][0]}")
+    print(
+        f"{len(before)} messages before, {len(current)} now: {len(changed)} changed, "
+        f"{len(gone)} no longer read, {len(added)} new"
+    )
     return 1 if changed else 0
 
 

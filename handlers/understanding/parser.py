@@ -29,6 +29,7 @@ from .foods import find_foods
 from .gazetteer import Gazetteer
 from .model import RESOURCE_CATEGORIES, Intent, Understanding
 from .numbers import NUMBER_WORD_RE, words_value
+from .prefilter import Cues
 from .quantities import COUNT_WORDS, Amount, find_amounts
 from .text import Folded, fold, readable, word_set
 
@@ -268,14 +269,9 @@ def _resource_category(mentions: list[_Mention]) -> str | None:
     return chosen.category if chosen else None
 
 
-def _score(patterns: list[tuple[re.Pattern[str], float]], text: str) -> tuple[float, int]:
-    total = 0.0
-    first = len(text)
-    for pattern, weight in patterns:
-        for m in pattern.finditer(text):
-            total += weight
-            first = min(first, m.start())
-    return total, first
+# Each cue pattern runs only on a text holding one of the literals its matches start with.
+_REQUEST_CUES: Final = Cues(lx.REQUEST_RES)
+_OFFER_CUES: Final = Cues(lx.OFFER_RES)
 
 
 def _direction(msg: _Message) -> Direction | None:
@@ -742,8 +738,8 @@ def _read_message(text: str) -> _Message:
         args_start,
         command,
         _mentions(folded, args_start),
-        _score(lx.REQUEST_RES, body),
-        _score(lx.OFFER_RES, body),
+        _REQUEST_CUES.score(body),
+        _OFFER_CUES.score(body),
     )
 
 
