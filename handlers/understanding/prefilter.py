@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, Final
 
 try:  # the standard library's parser of regular expressions, private but stable since 3.11
@@ -88,15 +88,20 @@ class Cues:
         # Every head once: a text is searched for each of them once, not once per pattern.
         self.heads: Final = frozenset(h for _, _, found in self.patterns for h in found or ())
 
+    def candidates(self, text: str) -> Iterator[tuple[re.Pattern[str], float]]:
+        """The (pattern, weight) pairs that may match ``text``, in their order: the others
+        cannot (none of their heads occurs in it)."""
+        present = {h for h in self.heads if h in text}
+        for pattern, weight, starts in self.patterns:
+            if starts is None or not starts.isdisjoint(present):
+                yield pattern, weight
+
     def score(self, text: str) -> tuple[float, int]:
         """The weights of every match summed, and where the first match starts (len(text)
         when none)."""
-        present = {h for h in self.heads if h in text}
         total = 0.0
         first = len(text)
-        for pattern, weight, starts in self.patterns:
-            if starts is not None and starts.isdisjoint(present):
-                continue
+        for pattern, weight in self.candidates(text):
             for m in pattern.finditer(text):
                 total += weight
                 first = min(first, m.start())
