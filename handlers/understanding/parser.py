@@ -29,6 +29,7 @@ from .foods import find_foods
 from .gazetteer import Gazetteer
 from .model import RESOURCE_CATEGORIES, Intent, Understanding
 from .numbers import NUMBER_WORD_RE, words_value
+from .prefilter import Cues
 from .quantities import COUNT_WORDS, Amount, find_amounts
 from .text import Folded, fold, readable, word_set
 
@@ -294,7 +295,12 @@ def _resource_category(mentions: list[_Mention]) -> str | None:
     return chosen.category if chosen else None
 
 
-def _score(patterns: list[tuple[re.Pattern[str], float]], text: str) -> tuple[float, int, int]:
+# Each cue pattern runs only on a text holding one of the literals its matches start with.
+_REQUEST_CUES: Final = Cues(lx.REQUEST_RES)
+_OFFER_CUES: Final = Cues(lx.OFFER_RES)
+
+
+def _score(patterns: Iterable[tuple[re.Pattern[str], float]], text: str) -> tuple[float, int, int]:
     """The summed weight of the cues found, where the first starts, and where the heaviest
     starts (the "what" of a post is named near its main cue)."""
     total = 0.0
@@ -344,11 +350,11 @@ def _cues(body: str) -> _Cues:
     others = list(lx.OTHERS_NEED_RE.finditer(body))
     perfect = lx.PERFECT_RE.finditer(body)
     asking = _blank(body, others)
-    request_unblanked = _score(lx.REQUEST_RES, asking)[0]
+    request_unblanked = _score(_REQUEST_CUES.candidates(asking), asking)[0]
     asking = _blank(asking, perfect)
-    request, r_first, r_main = _score(lx.REQUEST_RES, asking)
+    request, r_first, r_main = _score(_REQUEST_CUES.candidates(asking), asking)
     past_report = request < request_unblanked
-    offer, o_first, o_main = _score(lx.OFFER_RES, body)
+    offer, o_first, o_main = _score(_OFFER_CUES.candidates(body), body)
     if others:
         offer += lx.OTHERS_NEED_WEIGHT * len(others)
         o_first = min(o_first, others[0].start())
