@@ -73,8 +73,12 @@ _LOCATION_BEFORE_RE: Final = re.compile(
     r"(?:\ba l'|\bau|\ba la|\bdans l'|\bdans (?:le|la|les|notre|nos|un|une|leur|leurs|votre)|"
     r"\bchez|\bdepuis l'|\bdevant l'|\bdevant (?:le|la)|\bpres (?:du|de l'|de la)|\bvers l')\s?$"
 )
+# « 3 pal yaourts en CF », « stockés en chambre froide »: where the goods are kept, not a store
+# offered or asked for (« de la place en chambre froide » is room: _ROOM_BEFORE_RE).
+_KEPT_IN_BEFORE_RE: Final = re.compile(r"\ben $")
+_STORES: Final = frozenset({"stockage", "stockage_froid"})
 _ROOM_BEFORE_RE: Final = re.compile(
-    r"\b(?:place|espace|stocker|stockage|ranger)\b\s?(?:\w+\s?){0,2}$"
+    r"\b(?:places?|espaces?|stocker|stockage|ranger)\b\s?(?:\w+\s?){0,2}$"
 )
 _MERGE_GAP_RE: Final = re.compile(
     r"^(?:\s|,|&|\+|\bet\b|\bou\b|\bde\b|\bd'|\bdu\b|\bdes\b|\ben\b|\bau\b|\baux\b|"
@@ -173,9 +177,10 @@ def _mentions(f: Folded, start: int = 0) -> list[_Mention]:
                 continue  # "viande (pas surgelée)": the way it is kept is denied, not stated
             if category in RESOURCE_CATEGORIES:
                 before = text[max(0, m.start() - 20) : m.start()]
-                if _LOCATION_BEFORE_RE.search(before) and not _ROOM_BEFORE_RE.search(
-                    text[max(0, m.start() - 30) : m.start()]
-                ):
+                where = _LOCATION_BEFORE_RE.search(before) or (
+                    category in _STORES and _KEPT_IN_BEFORE_RE.search(before)
+                )
+                if where and not _ROOM_BEFORE_RE.search(text[max(0, m.start() - 30) : m.start()]):
                     continue  # "à l'entrepôt", "dans notre local": where, not what
                 if any(s <= m.start() < e for s, e in signatures):
                     continue  # "Entrepôt de Narbonne." signing an offer: who, not what
@@ -952,6 +957,8 @@ def _free_post(msg: _Message) -> _IntentReading | None:
     intent = _family(direction, msg.mentions, forced_resource=False, at=at, spare=resource_first)
     if intent in {"need", "offer"} and not msg.mentions and msg.cue < 2:
         return None
+    if msg.mentions and all(m.context for m in msg.mentions) and msg.cue < 2:
+        return None  # « le VF est tombé en panne »: news of what broke, nothing asked
     return _IntentReading(intent)
 
 
@@ -1034,6 +1041,9 @@ def _missing(
 POST_INTENTS: Final = frozenset({"need", "offer", "equipment_request", "equipment_offer"})
 
 
+_COMPOUND_WORDS: Final = 3
+
+
 def understand_details(
     text: str, now: datetime, gazetteer: Gazetteer, tz: str = "Europe/Paris"
 ) -> Understanding:
@@ -1068,8 +1078,14 @@ def _understand(
     if whole_message and intent not in POST_INTENTS:
         return _not_a_post(msg, reading, amount, deadline)
     cold = _cold(t, category) if intent != "unknown" else False
-    # A compound name of goods is not a place (« céleris-raves » is not the commune of Raves).
-    compounds = [(m.start, m.end) for m in msg.mentions if re.search(r"[ -]", t[m.start : m.end])]
+    # A compound name of goods is not a place (« céleris-raves » is not the commune of Raves);
+    # a long resource phrase (« chauffeur passe par Mende avec le camion ») may hold one.
+    compounds = [
+        (m.start, m.end)
+        for m in msg.mentions
+        if re.search(r"[ -]", t[m.start : m.end])
+        and (not m.resource or t.count(" ", m.start, m.end) < _COMPOUND_WORDS)
+    ]
     place_text = _mask(t, spans + _amount_spans(t, amounts, gazetteer) + _addresses(t) + compounds)
     commune = gazetteer.find_in(place_text) if intent != "help" else None
     confidence, guessed = _confidence(intent, msg)

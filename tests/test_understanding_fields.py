@@ -1,0 +1,116 @@
+"""The fields of a post whose intent is read right (issue 10, corpora C and D): the trade's
+abbreviations (VF, VL, PL, CF), products the lexicon missed, counted packages and people,
+short forms of communes, and relative days written « J+2 ». Messages written for these
+tests, by class; none is copied from the corpus."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from handlers.understanding import Gazetteer, understand
+
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=ZoneInfo("Europe/Paris"))  # a Tuesday
+
+
+def _read(gazetteer: Gazetteer, text: str, *keys: str) -> tuple[object, ...]:
+    got = understand(text, NOW, gazetteer).to_contract()
+    return tuple(got[k] for k in keys)
+
+
+# -- logisticians' abbreviations -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "category", "cold"),
+    [
+        ("notre VF reste au dépôt jeudi, libre pour une tournée", "equipment_offer",
+         "vehicule_frigo", True),
+        ("on cherche un VF samedi pour aller au MIN", "equipment_request", "vehicule_frigo", True),
+        ("un PL dispo lundi pour une navette", "equipment_offer", "vehicule", False),
+        ("besoin d'un VL mercredi pour des livraisons", "equipment_request", "vehicule", False),
+        ("CF libre tout le week-end, une dizaine de m²", "equipment_offer", "stockage_froid", True),
+        ("il nous faudrait de la place en CF pour deux nuits", "equipment_request",
+         "stockage_froid", True),
+    ],
+)  # fmt: skip
+def test_vehicle_and_cold_room_abbreviations(
+    gazetteer: Gazetteer, text: str, intent: str, category: str, cold: bool
+) -> None:
+    assert _read(gazetteer, text, "intent", "category", "cold_chain") == (intent, category, cold)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2 palettes de fromage blanc en CF, à enlever avant vendredi",
+        "yaourts à donner, stockés en chambre froide, 40 kg",
+    ],
+)
+def test_goods_kept_in_a_cold_room_are_goods(gazetteer: Gazetteer, text: str) -> None:
+    assert _read(gazetteer, text, "intent", "category") == ("offer", "produits_laitiers")
+
+
+def test_a_cf_reference_is_not_a_cold_room(gazetteer: Gazetteer) -> None:
+    assert _read(gazetteer, "besoin de riz, cf. ci-dessous pour les horaires", "category") == (
+        "epicerie_seche",
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "VL + chauffeur dispo jeudi pour vos ramasses",
+        "PL avec chauffeur libre vendredi matin",
+        "notre chauffeur fait la tournée mardi avec le camion vide, il peut ramener vos cartons",
+    ],
+)
+def test_a_driver_with_a_vehicle_is_the_vehicle(gazetteer: Gazetteer, text: str) -> None:
+    assert _read(gazetteer, text, "category") == ("vehicule",)
+
+
+def test_news_of_a_broken_vehicle_is_not_a_request(gazetteer: Gazetteer) -> None:
+    assert _read(gazetteer, "le PL est tombé en panne à Rodez, on rentre tard", "intent") == (
+        "unknown",
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "on cherche de la place au froid pour 30 kg de poisson",
+        "quelqu'un aurait de la place au frais pour nos yaourts ce soir ?",
+        "on dispose de places en chambre froide jusqu'à la fin du mois",
+    ],
+)
+def test_room_in_the_cold_is_cold_storage(gazetteer: Gazetteer, text: str) -> None:
+    assert _read(gazetteer, text, "category") == ("stockage_froid",)
+
+
+# -- products the lexicon missed -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "besoin de crème solaire pour la sortie des enfants",
+        "on a 20 tubes de crème hydratante à donner",
+        "cherche protection solaire et savon pour le centre aéré",
+    ],
+)
+def test_body_creams_are_hygiene_not_dairy(gazetteer: Gazetteer, text: str) -> None:
+    assert _read(gazetteer, text, "category", "cold_chain") == ("hygiene", False)
+
+
+def test_food_parcels_are_other_goods(gazetteer: Gazetteer) -> None:
+    assert _read(gazetteer, "il nous faudrait 12 colis alimentaires pour jeudi", "category") == (
+        "autre",
+    )
+
+
+def test_the_secours_populaire_is_no_call_for_help(gazetteer: Gazetteer) -> None:
+    text = "le Secours populaire de Millau cherche du lait pour vendredi"
+    assert _read(gazetteer, text, "urgent") == (False,)
+    assert _read(gazetteer, "au secours, plus rien en stock de pâtes", "urgent") == (True,)
