@@ -114,3 +114,27 @@ def test_the_secours_populaire_is_no_call_for_help(gazetteer: Gazetteer) -> None
     text = "le Secours populaire de Millau cherche du lait pour vendredi"
     assert _read(gazetteer, text, "urgent") == (False,)
     assert _read(gazetteer, "au secours, plus rien en stock de pâtes", "urgent") == (True,)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "on peut garder vos surgelés ce week-end, notre congélo est vide",
+        "nous pouvons stocker des produits surgelés pour une autre asso jusqu'à lundi",
+        "on peut entreposer tes glaces dans notre chambre froide jusqu'à jeudi",
+    ],
+)
+def test_storing_frozen_goods_is_cold_storage(gazetteer: Gazetteer, text: str) -> None:
+    assert _read(gazetteer, text, "intent", "category") == ("equipment_offer", "stockage_froid")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "notre hangar peut accueillir 8 palettes pour une autre asso",
+        "on cherche un VF pour ramener 4 palettes de lait jeudi",
+        "on peut stocker jusqu'à 300 kg de légumes dans notre cave",
+    ],
+)
+def test_what_a_store_or_vehicle_holds_is_not_its_count(gazetteer: Gazetteer, text: str) -> None:
+    assert _read(gazetteer, text, "quantity", "unit") == (None, None)

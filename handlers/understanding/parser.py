@@ -296,7 +296,18 @@ def _resource_category(mentions: list[_Mention]) -> str | None:
     """The first resource named, unless it is only what broke (« hayon du camion HS »)."""
     resources = [m for m in mentions if m.resource]
     chosen = next((m for m in resources if not m.context), None) or next(iter(resources), None)
-    return chosen.category if chosen else None
+    if chosen is None:
+        return None
+    if chosen.category == "stockage" and any(
+        m.category in _KEPT_COLD and not m.context for m in mentions
+    ):
+        return "stockage_froid"  # « on peut garder vos surgelés, notre congel est vide »
+    return chosen.category
+
+
+# Named beside a generic store, a cold store or frozen goods make it cold storage: frozen
+# goods are kept nowhere else.
+_KEPT_COLD: Final = frozenset({"stockage_froid", "surgeles"})
 
 
 def _score(patterns: list[tuple[re.Pattern[str], float]], text: str) -> tuple[float, int, int]:
@@ -596,6 +607,8 @@ def _resource_amount(
     """The count of the resource the post is about (« 2 congélateurs », « 5 bénévoles »), not
     of another one named with it (« transpalette + 2 bras » counts no transpalette)."""
     for a in amounts:
+        if category in _HOLDS_GOODS and a.unit in _GOODS_UNITS:
+            continue  # « accueillir 6 palettes », « un VF pour 2 palettes »: what it holds
         counts_it = a.noun is not None and any(
             m.category == category and m.start <= a.end + 1 and m.end >= a.end - len(a.noun)
             for m in mentions
@@ -603,6 +616,14 @@ def _resource_amount(
         if counts_it or (a.unit == "personne" and category in {"benevoles", None}):
             return a
     return None
+
+
+# A store or a vehicle is counted in its own units (« 2 congélateurs », « 2 VL »), never in
+# the goods it will hold or carry (contract: "never the goods it will serve").
+_HOLDS_GOODS: Final = frozenset(
+    {"stockage", "stockage_froid", "vehicule", "vehicule_frigo", "conserverie"}
+)
+_GOODS_UNITS: Final = frozenset({"kg", "l", "carton", "cagette", "palette", "colis", "repas"})
 
 
 def _goods_amount(amounts: list[Amount], mentions: list[_Mention], text: str) -> Amount | None:
