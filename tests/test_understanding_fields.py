@@ -138,3 +138,45 @@ def test_storing_frozen_goods_is_cold_storage(gazetteer: Gazetteer, text: str) -
 )
 def test_what_a_store_or_vehicle_holds_is_not_its_count(gazetteer: Gazetteer, text: str) -> None:
     assert _read(gazetteer, text, "quantity", "unit") == (None, None)
+
+
+# -- counts of people and of the resource itself -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity"),
+    [
+        ("notre équipe peut venir aider à la collecte samedi, on sera 5", 5),
+        ("des lycéens peuvent renforcer votre distribution jeudi, ils sont 8", 8),
+        ("on a 3 retraités motivés qui veulent aider une autre asso lundi", 3),
+        ("cherche des chauffeurs pour la ramasse de vendredi, trois si possible", 3),
+        ("recherche bénévoles pour le tri de mercredi, une quinzaine", 15),
+        ("il faudrait des bras pour décharger demain, il en faudrait 6", 6),
+    ],
+)
+def test_a_count_of_people_counts_the_volunteers(
+    gazetteer: Gazetteer, text: str, quantity: int
+) -> None:
+    assert _read(gazetteer, text, "category", "quantity", "unit") == (
+        "benevoles",
+        quantity,
+        "personne",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity", "unit"),
+    [
+        ("on cherche des palettes vides, une trentaine, pour vendredi", 30, "palette"),
+        ("des cagettes vides si ça dépanne, on en a 25", 25, "cagette"),
+        ("on prête 12 caisses plastiques pour vos colis", 12, "unite"),
+    ],
+)
+def test_a_count_said_of_handling_gear_is_in_its_unit(
+    gazetteer: Gazetteer, text: str, quantity: int, unit: str
+) -> None:
+    assert _read(gazetteer, text, "category", "quantity", "unit") == (
+        "manutention",
+        quantity,
+        unit,
+    )

@@ -29,7 +29,7 @@ from .foods import find_foods
 from .gazetteer import Gazetteer
 from .model import RESOURCE_CATEGORIES, Intent, Understanding
 from .numbers import NUMBER_WORD_RE, words_value
-from .quantities import COUNT_WORDS, Amount, find_amounts
+from .quantities import COUNT_WORDS, UNIT_WORDS, Amount, find_amounts
 from .text import Folded, fold, readable, word_set
 
 Direction = Literal["request", "offer"]
@@ -594,8 +594,12 @@ def _amount_for(
     if not amounts:
         return None
     if intent in {"equipment_request", "equipment_offer"}:
-        found = _resource_amount(amounts, mentions, category)
-        return found or _given_through_pronoun(amounts, f.text)
+        found = (
+            _resource_amount(amounts, mentions, category)
+            or _given_through_pronoun(amounts, f.text)
+            or _head_count(amounts, f.text, category)
+        )
+        return _in_resource_unit(found, mentions, f.text, category) if found else None
     if intent == "claim":
         return amounts[0]
     return _given_through_pronoun(amounts, f.text) or _goods_amount(amounts, mentions, f.text)
@@ -616,6 +620,58 @@ def _resource_amount(
         if counts_it or (a.unit == "personne" and category in {"benevoles", None}):
             return a
     return None
+
+
+# « on est 4 », « ils sont 6 », « on sera une dizaine »: the people offered or asked for.
+_WE_ARE_RE: Final = re.compile(
+    r"\b(?:on est|on sera|nous sommes|nous serons|ils sont|elles sont|ils seront|elles seront"
+    r"|on serait|nous serions)\s(?:environ\s|a peu pres\s)?$"
+)
+_PEOPLE_WORDS: Final = frozenset(
+    """personnes personne gens adultes etudiants etudiantes jeunes agents membres retraites
+    salaries salariees lyceens lyceennes collegiens scouts parents habitants""".split()
+)
+# After a count of people, words that close it (« deux si possible », « 4 environ »).
+_COUNT_CLOSERS: Final = frozenset({"si", "environ", "max", "maximum", "minimum", "mini", "ou"})
+
+
+def _head_count(amounts: list[Amount], text: str, category: str | None) -> Amount | None:
+    """A count with no unit that can only be of the resource: for people, « on est 4 »,
+    « 4 étudiants », « deux si possible », « une dizaine »; for any resource, an approximate
+    count said after it (« des cagettes vides, une cinquantaine »)."""
+    for a in amounts:
+        if a.explicit:
+            continue
+        if a.approximate and a.noun is None:
+            return a
+        if category != "benevoles":
+            continue
+        if (
+            _WE_ARE_RE.search(text, max(0, a.start - 30), a.start)
+            or a.noun in _PEOPLE_WORDS
+            or a.noun in _COUNT_CLOSERS
+        ):
+            return a
+    return None
+
+
+def _in_resource_unit(
+    a: Amount, mentions: list[_Mention], text: str, category: str | None
+) -> Amount:
+    """A count without a unit is in the resource's own: people for volunteers, the unit its
+    word names (« cagettes vides » → cagette); crates (« caisses plastiques ») are items."""
+    unit = a.unit
+    if category == "benevoles" and a.unit == "unite":
+        unit = "personne"
+    elif not a.explicit and a.noun is None:
+        named = next((m for m in mentions if m.category == category), None)
+        head = text[named.start : named.end].split()[0] if named else ""
+        unit = UNIT_WORDS.get(head, ("unite", 1.0))[0]
+    if category == "manutention" and (a.noun or "").startswith("caisse"):
+        unit = "unite"
+    if unit == a.unit:
+        return a
+    return Amount(a.start, a.end, a.value, unit, a.noun, a.explicit, a.approximate)
 
 
 # A store or a vehicle is counted in its own units (« 2 congélateurs », « 2 VL »), never in
