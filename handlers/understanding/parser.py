@@ -627,9 +627,11 @@ _WE_ARE_RE: Final = re.compile(
     r"\b(?:on est|on sera|nous sommes|nous serons|ils sont|elles sont|ils seront|elles seront"
     r"|on serait|nous serions)\s(?:environ\s|a peu pres\s)?$"
 )
-_PEOPLE_WORDS: Final = frozenset(
-    """personnes personne gens adultes etudiants etudiantes jeunes agents membres retraites
-    salaries salariees lyceens lyceennes collegiens scouts parents habitants""".split()
+_PEOPLE_WORDS: Final = word_set(
+    """
+    personnes personne gens adultes etudiants etudiantes jeunes agents membres retraites
+    salaries salariees lyceens lyceennes collegiens scouts parents habitants
+    """
 )
 # After a count of people, words that close it (« deux si possible », « 4 environ »).
 _COUNT_CLOSERS: Final = frozenset({"si", "environ", "max", "maximum", "minimum", "mini", "ou"})
