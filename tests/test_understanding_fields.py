@@ -180,3 +180,34 @@ def test_a_count_said_of_handling_gear_is_in_its_unit(
         quantity,
         unit,
     )
+
+
+# -- packages of a stated content ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity", "unit"),
+    [
+        ("à donner 5 cartons de 12 boîtes de thon", 60, "unite"),
+        ("on cherche 4 caisses de 24 canettes de soda", 96, "unite"),
+        ("dispo 10 packs d'eau de 9 L", 90, "l"),
+        ("on a 20 sacs de farine de 2 kg en trop", 40, "kg"),
+        ("besoin d'une vingtaine de plateaux-repas pour ce soir", 20, "repas"),
+        ("don de 15 plateaux-repas froids", 15, "repas"),
+    ],
+)
+def test_packages_count_their_content(
+    gazetteer: Gazetteer, text: str, quantity: int, unit: str
+) -> None:
+    assert _read(gazetteer, text, "quantity", "unit") == (quantity, unit)
+
+
+def test_the_size_of_one_item_is_not_the_size_of_its_case(gazetteer: Gazetteer) -> None:
+    text = "à donner 6 cartons de yaourts de 125 g"
+    assert _read(gazetteer, text, "quantity", "unit") == (6, "carton")
+
+
+@pytest.mark.parametrize(("text", "ref"), [("/prendre 31 250 kg", 31), ("/prendre 7 500 kg", 7)])
+def test_a_claimed_amount_after_the_post_number(gazetteer: Gazetteer, text: str, ref: int) -> None:
+    quantity = float(text.split()[2])
+    assert _read(gazetteer, text, "post_ref", "quantity", "unit") == (ref, quantity, "kg")
