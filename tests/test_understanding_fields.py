@@ -211,3 +211,15 @@ def test_the_size_of_one_item_is_not_the_size_of_its_case(gazetteer: Gazetteer) 
 def test_a_claimed_amount_after_the_post_number(gazetteer: Gazetteer, text: str, ref: int) -> None:
     quantity = float(text.split()[2])
     assert _read(gazetteer, text, "post_ref", "quantity", "unit") == (ref, quantity, "kg")
+
+
+@pytest.mark.parametrize(
+    ("text", "deadline"),
+    [
+        ("PL dispo J+1 pour une navette", "2026-12-02"),
+        ("besoin d'un VF à T+3 pour la ramasse", "2026-12-04"),
+        ("on peut livrer j + 2 si besoin", "2026-12-03"),
+    ],
+)
+def test_days_counted_from_today(gazetteer: Gazetteer, text: str, deadline: str) -> None:
+    assert _read(gazetteer, text, "deadline") == (deadline,)
