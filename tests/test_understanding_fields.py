@@ -223,3 +223,50 @@ def test_a_claimed_amount_after_the_post_number(gazetteer: Gazetteer, text: str,
 )
 def test_days_counted_from_today(gazetteer: Gazetteer, text: str, deadline: str) -> None:
     assert _read(gazetteer, text, "deadline") == (deadline,)
+
+
+# -- communes named as people say them --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Restos Vaulx : besoin de lait pour jeudi", "Vaulx-en-Velin"),
+        ("l'épicerie de Rillieux cherche des pâtes", "Rillieux-la-Pape"),
+        ("on a 10 kg de pommes à donner, CCAS Caluire", "Caluire-et-Cuire"),
+        ("à donner 30 yaourts, Villefranche, avant samedi", "Villefranche-sur-Saône"),
+    ],
+)
+def test_a_town_is_known_by_the_first_word_of_its_name(
+    gazetteer: Gazetteer, text: str, place: str
+) -> None:
+    assert _read(gazetteer, text, "place") == (place,)
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("besoin de riz pour le centre social de valence", "Valence"),
+        ("on peut stocker des palettes dans notre entrepôt de Rochefort", "Rochefort"),
+    ],
+)
+def test_a_town_is_not_a_word_because_a_hamlet_is(
+    gazetteer: Gazetteer, text: str, place: str
+) -> None:
+    assert _read(gazetteer, text, "place") == (place,)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "on cherche des bords de rivière pour un pique-nique avec les familles",
+        "besoin de légumes secs (lentilles, haricots) pour jeudi",
+    ],
+)
+def test_everyday_words_and_goods_are_no_commune(gazetteer: Gazetteer, text: str) -> None:
+    assert _read(gazetteer, text, "place") == (None,)
+
+
+def test_what_is_named_after_a_name_is_in_that_commune(gazetteer: Gazetteer) -> None:
+    text = "l'antenne Saint-Vincent-de-Paul de Millau peut prêter son camion lundi"
+    assert _read(gazetteer, text, "place") == ("Millau",)

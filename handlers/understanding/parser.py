@@ -1121,6 +1121,9 @@ POST_INTENTS: Final = frozenset({"need", "offer", "equipment_request", "equipmen
 
 
 _COMPOUND_WORDS: Final = 3
+_PLACE_WORD_BEFORE_RE: Final = re.compile(
+    r"\b(?:a|secteur|sur|vers|de|d'|du|pres|depuis|commune|ville|region)\s?$"
+)
 
 
 def understand_details(
@@ -1164,6 +1167,13 @@ def _understand(
         for m in msg.mentions
         if re.search(r"[ -]", t[m.start : m.end])
         and (not m.resource or t.count(" ", m.start, m.end) < _COMPOUND_WORDS)
+    ]
+    # Goods named as goods are no commune (« (lentilles, pois chiches) » is not Lentilles),
+    # unless a place word introduces them (« à Orange »).
+    compounds += [
+        (m.start, m.end)
+        for m in msg.mentions
+        if not m.resource and not _PLACE_WORD_BEFORE_RE.search(t, max(0, m.start - 12), m.start)
     ]
     place_text = _mask(t, spans + _amount_spans(t, amounts, gazetteer) + _addresses(t) + compounds)
     commune = gazetteer.find_in(place_text) if intent != "help" else None
