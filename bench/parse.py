@@ -4,7 +4,8 @@
                                     [--repeat N] [--homonyms N] [--seed N] [--profile]
 
 Corpora: the paths given, else ``../shared/corpus/parse_examples.jsonl`` (the contract's
-examples) plus ``tests/corpus/dev.jsonl`` and ``tests/corpus/heldout.jsonl`` when they exist.
+examples) plus the development files of ``tests/corpus`` (dev, dev_extra_c, dev_extra_d)
+and ``heldout.jsonl`` when they exist.
 For each file: accuracy per key and per whole message (only the keys under ``expect`` are
 checked; a null expected must be null), and per tag when rows have ``tags``. Failures are
 listed for files of at most 100 messages (the contract's 48 examples), for every file with
@@ -45,8 +46,9 @@ sys.path.insert(0, str(ROOT))
 from handlers.understanding import Gazetteer, load_gazetteer, understand  # noqa: E402
 
 CONTRACT_EXAMPLES = ROOT / ".." / "shared" / "corpus" / "parse_examples.jsonl"
-CORPORA = [CONTRACT_EXAMPLES, ROOT / "tests" / "corpus" / "dev.jsonl"]
-CORPORA.append(ROOT / "tests" / "corpus" / "heldout.jsonl")
+CORPUS = ROOT / "tests" / "corpus"
+CORPORA = [CONTRACT_EXAMPLES, CORPUS / "dev.jsonl", CORPUS / "dev_extra_c.jsonl"]
+CORPORA += [CORPUS / "dev_extra_d.jsonl", CORPUS / "heldout.jsonl"]
 LISTED_UP_TO = 100  # failures shown by default for files this small
 PARSES_PER_NETWORK = 5000
 FRANCE = (42.3, 51.0, -4.5, 7.8)  # latitudes, longitudes: mainland France's bounding box

@@ -117,6 +117,7 @@ RULE_SAMPLES: dict[str, list[tuple[str, date | None]]] = {
         ("d'ici deux semaines", date(2026, 12, 15)),
         ("dans 1 mois", date(2027, 1, 1)),
     ],
+    "plus_days": [("j+1", date(2026, 12, 2)), ("t + 3", date(2026, 12, 4))],
     "within": [("sous huitaine", date(2026, 12, 8)), ("sous quinzaine", date(2026, 12, 15))],
     "weekday": [
         ("jeudi", date(2026, 12, 3)),

@@ -286,6 +286,11 @@ def resolve_in_n(m: re.Match[str], now: datetime, labelled: bool) -> Reading | N
     return Reading((now + timedelta(hours=min(amount, 24 * 400))).date())
 
 
+def resolve_plus_days(m: re.Match[str], now: datetime, labelled: bool) -> Reading:
+    """« J+2 », « T+1 »: a logistician's count of days from today."""
+    return Reading(now.date() + timedelta(days=int(m.group(1))))
+
+
 def resolve_within(m: re.Match[str], now: datetime, labelled: bool) -> Reading:
     """« sous huitaine », « sous quinzaine »."""
     days = 7 if m.group(1) in {"huitaine", "8 jours"} else 14
@@ -402,6 +407,7 @@ DATE_RULES: Final[tuple[DateRule, ...]] = (
         ),
         resolve_in_n,
     ),
+    DateRule("plus_days", re.compile(r"\b[jt] ?\+ ?(\d{1,2})\b(?![.,]\d)"), resolve_plus_days),
     DateRule(
         "within", re.compile(r"\bsous (huitaine|quinzaine|8 jours|15 jours)\b"), resolve_within
     ),

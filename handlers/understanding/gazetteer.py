@@ -7,7 +7,7 @@ import heapq
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from operator import itemgetter
@@ -15,6 +15,13 @@ from operator import itemgetter
 from .text import canonical, fold, word_set
 
 _DATA_FILE = "communes.tsv.gz"
+# Inhabitants from which a commune is known by its name, and by the first word of a compound
+# name (« Rillieux » for Rillieux-la-Pape): measured on the development corpora, no town of
+# this size is read out of an everyday word there.
+_KNOWN_BY = 10_000
+# First words that are everyday words once their accents are back (« rivière », « orée »,
+# « morne »; the data file's check read them without accents) or English ones.
+_NOT_SHORT_FORMS = frozenset({"riviere", "oree", "morne", "noisy", "chilly", "bully", "teva"})
 _MAX_WORDS = 8
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
 _STRONG_BEFORE = {
@@ -89,6 +96,8 @@ class _Data:
     by_prefix: dict[str, tuple[int, ...]]  # "lezignan" for Lézignan-Corbières, etc.
     by_postal: dict[str, tuple[int, ...]]
     common: frozenset[str]
+    # First words that a town is called by in speech (« Rillieux », « Caluire »): see _KNOWN_BY.
+    short_forms: frozenset[str]
     # Words in the longest name starting with each word: most words of a message start
     # none, and are passed over without building any of their word sequences.
     longest_from: dict[str, int]
@@ -106,6 +115,7 @@ def _parse(raw: str) -> _Data:
     by_prefix: dict[str, list[int]] = {}
     by_postal: dict[str, list[int]] = {}
     common: set[str] = set()
+    towns: set[str] = set()  # names of towns of _KNOWN_BY inhabitants, not flagged as words
     aliases: list[tuple[str, str, bool]] = []
     prefixes: list[tuple[str, str]] = []
     for line in raw.splitlines()[1:]:
@@ -137,6 +147,8 @@ def _parse(raw: str) -> _Data:
         by_key.setdefault(k, []).append(idx)
         if flag == "1":
             common.add(k)
+        elif (communes[idx].population or 0) >= _KNOWN_BY:
+            towns.add(k)
         for code in codes:
             by_postal.setdefault(code, []).append(idx)
     for insee, name, is_common in aliases:
@@ -149,12 +161,21 @@ def _parse(raw: str) -> _Data:
         if insee in by_insee and head not in STOP_WORDS:
             by_prefix.setdefault(head, []).append(by_insee[insee])
     prefix = {k: tuple(v) for k, v in by_prefix.items()}
+    # A town is known by its name: « Valence » is not the word « valence » because a hamlet
+    # of that name is flagged as one; its short form (« Décines ») is said as its name.
+    common -= towns - STOP_WORDS
+    short = frozenset(
+        k
+        for k, v in prefix.items()
+        if max(communes[i].population or 0 for i in v) >= _KNOWN_BY and k not in _NOT_SHORT_FORMS
+    )
     return _Data(
         communes=tuple(communes),
         by_key={k: tuple(v) for k, v in by_key.items()},
         by_prefix=prefix,
         by_postal={k: tuple(v) for k, v in by_postal.items()},
         common=frozenset(common),
+        short_forms=short,
         longest_from=_longest_from([*by_key, *prefix]),
     )
 
@@ -436,7 +457,7 @@ class Gazetteer:
             if m.group() in data.by_postal
         ]
         if candidates:
-            best = max(candidates, key=lambda c: (c.score, c.start))
+            best = max(_qualified(candidates, tokens), key=lambda c: (c.score, c.start))
             return self._best_with_codes(best.exact, best.shortened, codes)
         if codes:
             return self._best(codes[0])
@@ -470,7 +491,7 @@ class Gazetteer:
         last = end == len(tokens)
         single = end - start == 1
         everyday = k in STOP_WORDS or k in self._data.common
-        ambiguous = everyday or is_prefix
+        ambiguous = everyday or (is_prefix and k not in self._data.short_forms)
         if single and (len(k) < 3 or k.isdigit()):
             ambiguous = True
         if everyday and before in _STRONG_ONLY_BEFORE_NAMES:
@@ -481,6 +502,21 @@ class Gazetteer:
             return None
         score = 2.0 * strong + 1.5 * alone + 0.5 * last + 0.3 * (end - start)
         return score - (1.0 if is_prefix else 0.0)
+
+
+def _qualified(candidates: list[_Candidate], tokens: list[str]) -> list[_Candidate]:
+    """« la conférence Saint-Vincent-de-Paul de Valence »: a name followed by « de » and a
+    commune is the name of something in that commune, which is the place."""
+    ends = {c.end for c in candidates}
+    return [
+        replace(c, score=c.score + _QUALIFIED)
+        if c.start >= 2 and tokens[c.start - 1] == "de" and c.start - 1 in ends
+        else c
+        for c in candidates
+    ]
+
+
+_QUALIFIED = 2.0
 
 
 @cache

@@ -101,6 +101,10 @@ FOOD: Final[dict[str, str]] = {
         r"gel hydroalcoolique",
         r"cotons?(?: tiges?)?",
         r"lingettes?",
+        # « crème solaire », « crème hydratante »: a toiletry, not the dairy cream
+        r"cremes? (?:solaires?|hydratantes?|pour les mains|pour le corps|de jour|pour bebes?)",
+        r"protections? solaires?",
+        r"ecrans? solaires?",
     ),
     "fruits_legumes": _alt(
         r"fruits?",
@@ -327,6 +331,8 @@ FOOD: Final[dict[str, str]] = {
         r"croquettes? (?:pour |de |d')(?:chiens?|chats?|animaux)",
         r"(?:nourriture|aliments?|patee) (?:pour |de |d')(?:chiens?|chats?|animaux)",
         r"litieres?(?: pour chats?)?",
+        # « 30 colis alimentaires »: mixed food parcels, no one family
+        r"colis (?:alimentaires?|de denrees|de nourriture)",
     ),
 }
 
@@ -337,7 +343,7 @@ RESOURCE: Final[dict[str, str]] = {
         r"isothermes?|froid)",
         r"camions? frigos?",
         r"frigo roulant",
-        r"vf",  # logisticians' shorthand: « VF » véhicule frigorifique
+        r"vfs?",  # a logistician's « VF »: véhicule frigorifique
     ),
     "vehicule": _alt(
         r"camions?",
@@ -353,15 +359,19 @@ RESOURCE: Final[dict[str, str]] = {
         r"livrer",
         r"livraisons?",
         r"convoyer",
-        r"chauffeurs? avec (?:son |un |une |leur |sa )?(?:vehicule|camion|voiture|utilitaire)",
+        r"chauffeurs?(?: [\w']+){0,5}? avec (?:son |un |une |leur |sa |le |la |notre )?"
+        r"(?:vehicule|camion|camionnette|voiture|utilitaire|fourgon)",
         r"navette",
         r"(?:un|le|du|d'un|notre|mon|son) \d{1,2} ?m3",
+        r"vls?|pl",  # « 2 VL », « un PL »: véhicule léger, poids lourd (« pls » is please)
         r"ramener",
         r"faire (?:une|la|des|les) ramasses?",  # « un 20m3 »: a van by its volume
-        r"vl|pl|poids lourds?",  # « VL » véhicule léger, « PL » poids lourd
+        r"poids lourds?",
     ),
     "stockage_froid": _alt(
         r"chambres? froides?",
+        r"cfs?(?!\.\s?[a-z])(?! ci\b)",  # « CF »: chambre froide (« cf. p. 3 » refers)
+        r"(?:de la )?place (?:au|en) (?:froid|frais)",
         r"frigos?",
         r"refrigerateurs?",
         r"congelateurs?",
@@ -372,9 +382,7 @@ RESOURCE: Final[dict[str, str]] = {
         r"cellules? de refroidissement",
         r"stockage (?:froid|frigorifique|refrigere|au froid)",
         r"espace froid",
-        r"place au (?:froid|frais)",
         r"froid (?:positif|negatif)",
-        r"cf(?![.:])",  # « CF » chambre froide (not « cf. » that refers to a message)
     ),
     "stockage": _alt(
         r"entrepots?",
@@ -818,7 +826,7 @@ OFFER_RES: Final[list[tuple[re.Pattern[str], float]]] = [
 URGENT_RE: Final = re.compile(
     r"\b(?:urgen(?:t|te|ts|tes|ce|ces|tissime)|urgemment|sos|au plus vite|au plus tot|"
     r"des que possible|dqp|rapidement|asap|faire vite|(?:tres|super|hyper|assez) vite|"
-    r"vite svp|pressant|presse|d'urgence|en urgence|au secours)\b"
+    r"vite svp|pressant|presse|d'urgence|en urgence|au secours(?! pop\w*| catholique| islamique))\b"
 )
 NOT_URGENT_RE: Final = re.compile(
     r"\b(?:pas|non|rien d'|rien de|sans|aucune?) ?(?:tres |super |si )?(?:urgen\w*|presse)"

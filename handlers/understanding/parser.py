@@ -29,7 +29,8 @@ from .foods import find_foods
 from .gazetteer import Gazetteer
 from .model import RESOURCE_CATEGORIES, Intent, Understanding
 from .numbers import NUMBER_WORD_RE, words_value
-from .quantities import COUNT_WORDS, Amount, find_amounts
+from .prefilter import Cues
+from .quantities import COUNT_WORDS, UNIT_WORDS, Amount, find_amounts
 from .text import Folded, fold, readable, word_set
 
 Direction = Literal["request", "offer"]
@@ -73,11 +74,12 @@ _LOCATION_BEFORE_RE: Final = re.compile(
     r"(?:\ba l'|\bau|\ba la|\bdans l'|\bdans (?:le|la|les|notre|nos|un|une|leur|leurs|votre)|"
     r"\bchez|\bdepuis l'|\bdevant l'|\bdevant (?:le|la)|\bpres (?:du|de l'|de la)|\bvers l')\s?$"
 )
-# « 3 pal yaourts en CF »: where the goods are kept, not a cold room offered.
-_STORED_IN_RE: Final = re.compile(r"\ben\s$")
+# « 3 pal yaourts en CF », « stockés en chambre froide »: where the goods are kept, not a store
+# offered or asked for (« de la place en chambre froide » is room: _ROOM_BEFORE_RE).
+_KEPT_IN_BEFORE_RE: Final = re.compile(r"\ben $")
 _STORES: Final = frozenset({"stockage", "stockage_froid"})
 _ROOM_BEFORE_RE: Final = re.compile(
-    r"\b(?:places?|espace|stocker|stockage|ranger)\b\s?(?:\w+\s?){0,2}$"
+    r"\b(?:places?|espaces?|stocker|stockage|ranger)\b\s?(?:\w+\s?){0,2}$"
 )
 _MERGE_GAP_RE: Final = re.compile(
     r"^(?:\s|,|&|\+|\bet\b|\bou\b|\bde\b|\bd'|\bdu\b|\bdes\b|\ben\b|\bau\b|\baux\b|"
@@ -177,7 +179,7 @@ def _mentions(f: Folded, start: int = 0) -> list[_Mention]:
             if category in RESOURCE_CATEGORIES:
                 before = text[max(0, m.start() - 20) : m.start()]
                 where = _LOCATION_BEFORE_RE.search(before) or (
-                    category in _STORES and _STORED_IN_RE.search(before)
+                    category in _STORES and _KEPT_IN_BEFORE_RE.search(before)
                 )
                 if where and not _ROOM_BEFORE_RE.search(text[max(0, m.start() - 30) : m.start()]):
                     continue  # "à l'entrepôt", "dans notre local": where, not what
@@ -295,10 +297,26 @@ def _resource_category(mentions: list[_Mention]) -> str | None:
     """The first resource named, unless it is only what broke (« hayon du camion HS »)."""
     resources = [m for m in mentions if m.resource]
     chosen = next((m for m in resources if not m.context), None) or next(iter(resources), None)
-    return chosen.category if chosen else None
+    if chosen is None:
+        return None
+    if chosen.category == "stockage" and any(
+        m.category in _KEPT_COLD and not m.context for m in mentions
+    ):
+        return "stockage_froid"  # « on peut garder vos surgelés, notre congel est vide »
+    return chosen.category
 
 
-def _score(patterns: list[tuple[re.Pattern[str], float]], text: str) -> tuple[float, int, int]:
+# Named beside a generic store, a cold store or frozen goods make it cold storage: frozen
+# goods are kept nowhere else.
+_KEPT_COLD: Final = frozenset({"stockage_froid", "surgeles"})
+
+
+# Each cue pattern runs only on a text holding one of the literals its matches start with.
+_REQUEST_CUES: Final = Cues(lx.REQUEST_RES)
+_OFFER_CUES: Final = Cues(lx.OFFER_RES)
+
+
+def _score(patterns: Iterable[tuple[re.Pattern[str], float]], text: str) -> tuple[float, int, int]:
     """The summed weight of the cues found, where the first starts, and where the heaviest
     starts (the "what" of a post is named near its main cue)."""
     total = 0.0
@@ -348,9 +366,9 @@ def _cues(body: str) -> _Cues:
     others = list(lx.OTHERS_NEED_RE.finditer(body))
     perfect = lx.PERFECT_RE.finditer(body)
     asking = _blank(body, others)
-    request_unblanked = _score(lx.REQUEST_RES, asking)[0]
+    request_unblanked = _score(_REQUEST_CUES.candidates(asking), asking)[0]
     asking = _blank(asking, perfect)
-    request, r_first, r_main = _score(lx.REQUEST_RES, asking)
+    request, r_first, r_main = _score(_REQUEST_CUES.candidates(asking), asking)
     past_report = request < request_unblanked
     # « si vous avez du rab de pain, on prend »: what another has is not given by the writer.
     theirs = [
@@ -358,7 +376,8 @@ def _cues(body: str) -> _Cues:
         for m in lx.OTHERS_HAVE_RE.finditer(body)
         if not any(o.start() <= m.start() < o.end() for o in others)
     ]
-    offer, o_first, o_main = _score(lx.OFFER_RES, _blank(body, theirs))
+    giving = _blank(body, theirs)
+    offer, o_first, o_main = _score(_OFFER_CUES.candidates(giving), giving)
     if others:
         offer += lx.OTHERS_NEED_WEIGHT * len(others)
         o_first = min(o_first, others[0].start())
@@ -599,8 +618,12 @@ def _amount_for(
     if not amounts:
         return None
     if intent in {"equipment_request", "equipment_offer"}:
-        found = _resource_amount(amounts, mentions, category)
-        return found or _given_through_pronoun(amounts, f.text)
+        found = (
+            _resource_amount(amounts, mentions, category)
+            or _given_through_pronoun(amounts, f.text)
+            or _head_count(amounts, f.text, category)
+        )
+        return _in_resource_unit(found, mentions, f.text, category) if found else None
     if intent == "claim":
         return amounts[0]
     return _given_through_pronoun(amounts, f.text) or _goods_amount(amounts, mentions, f.text)
@@ -612,6 +635,8 @@ def _resource_amount(
     """The count of the resource the post is about (« 2 congélateurs », « 5 bénévoles »), not
     of another one named with it (« transpalette + 2 bras » counts no transpalette)."""
     for a in amounts:
+        if category in _HOLDS_GOODS and a.unit in _GOODS_UNITS:
+            continue  # « accueillir 6 palettes », « un VF pour 2 palettes »: what it holds
         counts_it = a.noun is not None and any(
             m.category == category and m.start <= a.end + 1 and m.end >= a.end - len(a.noun)
             for m in mentions
@@ -619,6 +644,68 @@ def _resource_amount(
         if counts_it or (a.unit == "personne" and category in {"benevoles", None}):
             return a
     return None
+
+
+# « on est 4 », « ils sont 6 », « on sera une dizaine »: the people offered or asked for.
+_WE_ARE_RE: Final = re.compile(
+    r"\b(?:on est|on sera|nous sommes|nous serons|ils sont|elles sont|ils seront|elles seront"
+    r"|on serait|nous serions)\s(?:environ\s|a peu pres\s)?$"
+)
+_PEOPLE_WORDS: Final = word_set(
+    """
+    personnes personne gens adultes etudiants etudiantes jeunes agents membres retraites
+    salaries salariees lyceens lyceennes collegiens scouts parents habitants
+    """
+)
+# After a count of people, words that close it (« deux si possible », « 4 environ »).
+_COUNT_CLOSERS: Final = frozenset({"si", "environ", "max", "maximum", "minimum", "mini", "ou"})
+
+
+def _head_count(amounts: list[Amount], text: str, category: str | None) -> Amount | None:
+    """A count with no unit that can only be of the resource: for people, « on est 4 »,
+    « 4 étudiants », « deux si possible », « une dizaine »; for any resource, an approximate
+    count said after it (« des cagettes vides, une cinquantaine »)."""
+    for a in amounts:
+        if a.explicit:
+            continue
+        if a.approximate and a.noun is None:
+            return a
+        if category != "benevoles":
+            continue
+        if (
+            _WE_ARE_RE.search(text, max(0, a.start - 30), a.start)
+            or a.noun in _PEOPLE_WORDS
+            or a.noun in _COUNT_CLOSERS
+        ):
+            return a
+    return None
+
+
+def _in_resource_unit(
+    a: Amount, mentions: list[_Mention], text: str, category: str | None
+) -> Amount:
+    """A count without a unit is in the resource's own: people for volunteers, the unit its
+    word names (« cagettes vides » → cagette); crates (« caisses plastiques ») are items."""
+    unit = a.unit
+    if category == "benevoles" and a.unit == "unite":
+        unit = "personne"
+    elif not a.explicit and a.noun is None:
+        named = next((m for m in mentions if m.category == category), None)
+        head = text[named.start : named.end].split()[0] if named else ""
+        unit = UNIT_WORDS.get(head, ("unite", 1.0))[0]
+    if category == "manutention" and (a.noun or "").startswith("caisse"):
+        unit = "unite"
+    if unit == a.unit:
+        return a
+    return Amount(a.start, a.end, a.value, unit, a.noun, a.explicit, a.approximate)
+
+
+# A store or a vehicle is counted in its own units (« 2 congélateurs », « 2 VL »), never in
+# the goods it will hold or carry (contract: "never the goods it will serve").
+_HOLDS_GOODS: Final = frozenset(
+    {"stockage", "stockage_froid", "vehicule", "vehicule_frigo", "conserverie"}
+)
+_GOODS_UNITS: Final = frozenset({"kg", "l", "carton", "cagette", "palette", "colis", "repas"})
 
 
 def _goods_amount(amounts: list[Amount], mentions: list[_Mention], text: str) -> Amount | None:
@@ -1067,6 +1154,12 @@ def _missing(
 POST_INTENTS: Final = frozenset({"need", "offer", "equipment_request", "equipment_offer"})
 
 
+_COMPOUND_WORDS: Final = 3
+_PLACE_WORD_BEFORE_RE: Final = re.compile(
+    r"\b(?:a|secteur|sur|vers|de|d'|du|pres|depuis|commune|ville|region)\s?$"
+)
+
+
 def understand_details(
     text: str, now: datetime, gazetteer: Gazetteer, tz: str = "Europe/Paris"
 ) -> Understanding:
@@ -1101,8 +1194,21 @@ def _understand(
     if whole_message and intent not in POST_INTENTS:
         return _not_a_post(msg, reading, amount, deadline)
     cold = _cold(t, category) if intent != "unknown" else False
-    # A compound name of goods is not a place (« céleris-raves » is not the commune of Raves).
-    compounds = [(m.start, m.end) for m in msg.mentions if re.search(r"[ -]", t[m.start : m.end])]
+    # A compound name of goods is not a place (« céleris-raves » is not the commune of Raves);
+    # a long resource phrase (« chauffeur passe par Mende avec le camion ») may hold one.
+    compounds = [
+        (m.start, m.end)
+        for m in msg.mentions
+        if re.search(r"[ -]", t[m.start : m.end])
+        and (not m.resource or t.count(" ", m.start, m.end) < _COMPOUND_WORDS)
+    ]
+    # Goods named as goods are no commune (« (lentilles, pois chiches) » is not Lentilles),
+    # unless a place word introduces them (« à Orange »).
+    compounds += [
+        (m.start, m.end)
+        for m in msg.mentions
+        if not m.resource and not _PLACE_WORD_BEFORE_RE.search(t, max(0, m.start - 12), m.start)
+    ]
     place_text = _mask(t, spans + _amount_spans(t, amounts, gazetteer) + _addresses(t) + compounds)
     commune = gazetteer.find_in(place_text) if intent != "help" else None
     confidence, guessed = _confidence(intent, msg)

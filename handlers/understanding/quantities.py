@@ -27,7 +27,19 @@ UNIT_WORDS: Final[dict[str, tuple[str, float]]] = {
     ),
     **dict.fromkeys(("palette", "palettes", "pal"), ("palette", 1.0)),
     **dict.fromkeys(("colis",), ("colis", 1.0)),
-    **dict.fromkeys(("repas", "portion", "portions", "couverts", "plateaux repas"), ("repas", 1.0)),
+    **dict.fromkeys(
+        (
+            "repas",
+            "portion",
+            "portions",
+            "couverts",
+            "plateaux repas",
+            "plateaux-repas",
+            "plateau-repas",
+            "plateau repas",
+        ),
+        ("repas", 1.0),
+    ),
     **dict.fromkeys(
         (
             "benevole",
@@ -81,13 +93,25 @@ MIXED_RE: Final = re.compile(
 APPROX_RE: Final = re.compile(
     rf"\b(?:(des|plusieurs|quelques|ces|{NUMBER_WORD_RE}|\d+)\s)?"
     rf"(?:(?:bonne|petite|grosse|grande|belle)s?\s)?(?:demi[- ])?({_APPROX})s?\b"
-    rf"(?:\s(?:de|d')\s?(\w+(?: \w+)?))?"
+    rf"(?:\s(?:de|d')\s?(\w+(?:-repas|(?: \w+))?))?"
 )
 # "40 plateaux de 30", "6 packs de 12": counted packs of a stated number of items.
 _COUNTED_PACKS = r"plateaux?|packs?|lots?|boites?|paquets?|barquettes?|sachets?|pochettes?"
 PACKED_COUNT_RE: Final = re.compile(
     rf"(?<![\d,.])({_NUMBER})\s?(?:{_COUNTED_PACKS})\s(?:de|d')\s?(\d+)\b(?![.,/:]?\d)"
     rf"(?!\s?(?:{_UNIT_ALT})\b)(?:\s([a-z][a-z']*))?"
+)
+# "12 cartons de 6 bouteilles": cases of a stated number of counted items (their total).
+CASES_OF_ITEMS_RE: Final = re.compile(
+    rf"(?<![\d,.])({_NUMBER})\s?(?:cartons?|caisses?|cagettes?|colis|sacs?|cageots?)\s(?:de|d')\s?"
+    r"(\d+)\s([a-z]+)\b"
+)
+# "12 packs de lait de 6 L", "40 sacs de riz de 5 kg": the size after the goods, of the pack
+# (« cartons de yaourts de 125 g » is the size of a yaourt: under a kilo or a litre, not read).
+PACKAGE_OF_GOODS_RE: Final = re.compile(
+    rf"(?<![\d,.])({_NUMBER})\s?(?:sacs?|packs?|bidons?|cartons?|bouteilles?|caisses?|seaux?|"
+    r"futs?|jerricans?|barils?)\s(?:de|d')\s?[a-z]+\s(?:de|d')\s?"
+    rf"({_NUM})\s?(kg|kgs|kilos?|l|litres?)\b"
 )
 # "jus d'orange 1L x12", "500 g x 6": a size, then how many of it.
 SIZE_TIMES_RE: Final = re.compile(
@@ -185,6 +209,15 @@ def package_amounts(text: str) -> Iterator[Amount]:
             continue
         unit, factor = _unit_of(m.group(2))
         yield Amount(m.start(), m.end(), count * size * factor, unit)
+    for m in PACKAGE_OF_GOODS_RE.finditer(text):
+        count, size = _value(m.group(1)), _value(m.group(2))
+        unit, factor = _unit_of(m.group(3))
+        if count is not None and size is not None and size * factor >= 1:
+            yield Amount(m.start(), m.end(), count * size * factor, unit)
+    for m in CASES_OF_ITEMS_RE.finditer(text):
+        count, each = _value(m.group(1)), _value(m.group(2))
+        if count is not None and each is not None and m.group(3) in COUNT_WORDS:
+            yield Amount(m.start(), m.end(), count * each, "unite", m.group(3))
     for m in PACKED_COUNT_RE.finditer(text):
         count, each = _value(m.group(1)), _value(m.group(2))
         if count is None or each is None or (m.group(3) or "") in NOT_AMOUNT_NEXT:
@@ -353,6 +386,9 @@ def find_amounts(
         partial(counted_amounts, people=people),
     )
     taken = list(skip)
+    # Blanked, not only skipped: « /prendre 29 100 kg » is post 29 and 100 kg, not 29,100 kg.
+    for s, e in taken:
+        text = text[:s] + " " * (e - s) + text[e:]
     found: list[Amount] = []
     for rule in rules:
         for amount in rule(text):

@@ -5,14 +5,20 @@ spaces collapsed to one space. ``fold`` strips the accents of that text one char
 time (``é`` → ``e``, ``œ`` → ``oe``) and keeps, for each folded character, the index of the
 canonical character it comes from, so that a span found in the folded text can be shown
 as written (with its accents).
+
+Both run per message, so each maps characters through a `str.translate` table filled as
+characters are met, rather than a Python loop; ``fold`` builds its index map character by
+character only when a character folds to several (``œ``), and ASCII text skips the tables.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Final
 
 MAX_CHARS = 2000  # a post is a few lines; past this we read only the start of a message
 
@@ -33,11 +39,48 @@ _SPECIAL = {
 }
 
 
+class _CharTable(dict[int, str]):
+    """A per-character function as a `str.translate` table, filled as characters are met
+    (a memo of a pure function; bounded, past which characters are mapped without keeping)."""
+
+    def __init__(self, char_map: Callable[[str], str]) -> None:
+        super().__init__()
+        self._char_map = char_map
+
+    def __missing__(self, code: int) -> str:
+        mapped = self._char_map(chr(code))
+        if len(self) < _TABLE_SIZE:
+            self[code] = mapped
+        return mapped
+
+
+_TABLE_SIZE = 65536
+
+
+def _printable_or_space(char: str) -> str:
+    return char if char.isprintable() or char.isspace() else " "
+
+
+_PRINTABLE: Final = _CharTable(_printable_or_space)
+
+
+def _ascii_canonical_char(char: str) -> str:
+    """What `canonical`'s general path makes of one ASCII character: NFC changes nothing,
+    "`" is an apostrophe, a control character is a space, casefold is lower case."""
+    return "'" if char == "`" else _printable_or_space(char).casefold()
+
+
+_ASCII_CANONICAL: Final = str.maketrans({chr(c): _ascii_canonical_char(chr(c)) for c in range(128)})
+
+
 def canonical(text: str) -> str:
     """NFC, case-folded, one space between words: case and spacing no longer matter."""
     text = text[: MAX_CHARS * 2]
+    if text.isascii():  # the same result, in one table and without Unicode normalisation
+        text = _SPACES.sub(" ", text.translate(_ASCII_CANONICAL)).strip()[:MAX_CHARS]
+        return _SPACES.sub(" ", text).strip()
     text = unicodedata.normalize("NFC", text).translate(_APOSTROPHES).translate(_DASHES)
-    text = "".join(c if c.isprintable() or c.isspace() else " " for c in text)
+    text = text.translate(_PRINTABLE)
     text = _SPACES.sub(" ", text.casefold()).strip()
     # casefold can produce combining marks again (e.g. "İ"): recompose once more.
     text = unicodedata.normalize("NFC", text)[:MAX_CHARS]
@@ -105,7 +148,19 @@ class Folded:
         return self.source[first : last + 1]
 
 
+_FOLD_TABLE: Final = _CharTable(_fold_char)
+
+
+def fold_text(source: str) -> str:
+    """`fold(source).text`, without the index map."""
+    return source if source.isascii() else source.translate(_FOLD_TABLE)
+
+
 def fold(source: str) -> Folded:
+    text = fold_text(source)
+    if len(text) == len(source):
+        # Every character folded to one (no character folds to none): index i comes from i.
+        return Folded(text, source, tuple(range(len(source))))
     parts: list[str] = []
     index: list[int] = []
     for i, char in enumerate(source):
@@ -117,7 +172,7 @@ def fold(source: str) -> Folded:
 
 def key(text: str) -> str:
     """A lookup key: folded, lower case, letters and digits separated by single spaces."""
-    folded = fold(canonical(text)).text
+    folded = fold_text(canonical(text))
     return " ".join("".join(c if c.isalnum() else " " for c in folded).split())
 
 
