@@ -17,13 +17,13 @@ from tests.corpus.load import load, score
 # Floors: what the parser reached when last measured (docs/benchmarks.md), so that a change
 # that reads worse fails here. Raise them as the parser improves; never lower them to pass.
 # The target (#10) for the held-out part is 0.95 whole message and 0.98 intent.
-HELD_OUT_WHOLE_MESSAGE = 0.82
-HELD_OUT_INTENT = 0.87
-DEV_WHOLE_MESSAGE = 0.95
-DEV_INTENT = 0.98
+HELD_OUT_WHOLE_MESSAGE = 0.84
+HELD_OUT_INTENT = 0.89
+DEV_WHOLE_MESSAGE = 0.97
+DEV_INTENT = 0.99
 # The two development files written after the first tuning round (README.md there).
-DEV_EXTRA_WHOLE_MESSAGE = {"dev_extra_c": 0.88, "dev_extra_d": 0.91}
-DEV_EXTRA_INTENT = {"dev_extra_c": 0.88, "dev_extra_d": 0.90}
+DEV_EXTRA_WHOLE_MESSAGE = {"dev_extra_c": 0.99, "dev_extra_d": 0.99}
+DEV_EXTRA_INTENT = {"dev_extra_c": 0.99, "dev_extra_d": 0.99}
 
 
 def test_the_corpus_is_large_split_and_labelled_on_all_contract_keys() -> None:
