@@ -339,21 +339,29 @@ class _Cues:
 
 
 def _blank(text: str, matches: Iterable[re.Match[str]]) -> str:
+    """``text`` with the spans of ``matches`` (in order, not overlapping: one finditer) made
+    spaces; the very same string when there are none, so that what was read of it is reused."""
+    pieces: list[str] = []
+    done = 0
     for m in matches:
-        text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
-    return text
+        pieces += (text[done : m.start()], " " * (m.end() - m.start()))
+        done = m.end()
+    return "".join(pieces) + text[done:] if pieces else text
 
 
 def _cues(body: str) -> _Cues:
     """Another's need (« si une asso a besoin ») gives; a perfect tense (« quelqu'un a vu »)
     neither asks nor gives: both are blanked before the asking cues are read."""
     others = list(lx.OTHERS_NEED_RE.finditer(body))
-    perfect = lx.PERFECT_RE.finditer(body)
+    perfect = list(lx.PERFECT_RE.finditer(body))
     asking = _blank(body, others)
-    request_unblanked = _score(_REQUEST_CUES.candidates(asking), asking)[0]
+    unblanked = _score(_REQUEST_CUES.candidates(asking), asking)
+    # Without a perfect tense the text read is the same: so is its score.
     asking = _blank(asking, perfect)
-    request, r_first, r_main = _score(_REQUEST_CUES.candidates(asking), asking)
-    past_report = request < request_unblanked
+    request, r_first, r_main = (
+        _score(_REQUEST_CUES.candidates(asking), asking) if perfect else unblanked
+    )
+    past_report = request < unblanked[0]
     offer, o_first, o_main = _score(_OFFER_CUES.candidates(body), body)
     if others:
         offer += lx.OTHERS_NEED_WEIGHT * len(others)
