@@ -22,7 +22,7 @@ from datetime import date, datetime
 from typing import Final, Literal
 from zoneinfo import ZoneInfo
 
-from . import acts, vocabulary
+from . import acts, prefilter, vocabulary
 from . import lexicon as lx
 from .dates import STREET_WORDS, DateHit, find_dates
 from .foods import find_foods
@@ -158,7 +158,7 @@ def _mentions(f: Folded, start: int = 0) -> list[_Mention]:
     found: list[_Mention] = []
     signatures = [m.span() for m in _SIGNATURE_RE.finditer(text, start)]
     for category, pattern in lx.CATEGORY_RES.items():
-        for m in pattern.finditer(text, start):
+        for m in prefilter.finditer(pattern, text, start):
             category_here = category
             word = m.group(0)
             if word == "pate":
@@ -370,7 +370,7 @@ def _cues(body: str) -> _Cues:
     question_end = lx.QUESTION_END_RE.search(body) is not None
     if question_end and request > 0:  # only beside another asking cue
         request += lx.QUESTION_END_WEIGHT
-    spare = any(pattern.search(body) for pattern, _ in lx.SPARE_CAPACITY_RES)
+    spare = any(prefilter.search(pattern, body) for pattern, _ in lx.SPARE_CAPACITY_RES)
     return _Cues(request, offer, r_first, o_first, r_main, o_main, past_report, question_end, spare)
 
 
@@ -455,10 +455,11 @@ def _action(
     ref = refs[0] if refs else None
     named = ref is not None and ref.kind != "bare"
     words = len(body.split())
-    cancel = lx.CANCEL_RE.search(body) or acts.CANCEL_MORE_RE.search(body)
-    firm_claim = acts.CLAIM_FIRM_RE.search(body)
-    claim = lx.CLAIM_RE.search(body) or firm_claim or acts.CLAIM_SOFT_RE.search(body)
-    done = lx.DONE_RE.search(body) or acts.DONE_MORE_RE.search(body)
+    search = prefilter.search  # each verb list runs only where one of its words occurs
+    cancel = search(lx.CANCEL_RE, body) or search(acts.CANCEL_MORE_RE, body)
+    firm_claim = search(acts.CLAIM_FIRM_RE, body)
+    claim = search(lx.CLAIM_RE, body) or firm_claim or search(acts.CLAIM_SOFT_RE, body)
+    done = search(lx.DONE_RE, body) or search(acts.DONE_MORE_RE, body)
     if (
         done
         and done.group(0) == "recupere"
@@ -717,7 +718,7 @@ def _goods_after(a: Amount, until: int, mentions: list[_Mention], text: str) -> 
 
 
 def _urgent(text: str) -> bool:
-    m = lx.URGENT_RE.search(text)
+    m = prefilter.search(lx.URGENT_RE, text)
     if not m:
         return False
     for m in lx.URGENT_RE.finditer(text):
@@ -731,7 +732,7 @@ def _cold(text: str, category: str | None) -> bool:
     if category in lx.COLD_CATEGORIES:
         # « lait UHT…, pas besoin de froid »: the writer says these goods keep without it.
         return lx.NO_COLD_NEEDED_RE.search(text) is None
-    for m in lx.COLD_WORDS_RE.finditer(text):
+    for m in prefilter.finditer(lx.COLD_WORDS_RE, text):
         word = m.group(0)
         after = text[m.end() : m.end() + 6]
         if word == "frais" and (
@@ -925,9 +926,9 @@ def _free_question(msg: _Message) -> _IntentReading | None:
     marche ? » help."""
     if msg.command is not None and msg.command.kind != "unknown":
         return None
-    if lx.LIST_RE.search(msg.body) or acts.asks_what_is_open(msg.body):
+    if prefilter.search(lx.LIST_RE, msg.body) or acts.asks_what_is_open(msg.body):
         return _IntentReading("list")
-    if lx.HELP_RE.search(msg.body):
+    if prefilter.search(lx.HELP_RE, msg.body):
         return _IntentReading("help")
     return None
 
@@ -985,7 +986,9 @@ _THANKS_OUTWEIGHED: Final = 3.0
 
 
 def _asks_for_information(body: str) -> bool:
-    return bool(lx.INFO_QUESTION_RE.search(body)) and bool(lx.QUESTION_FORM_RE.search(body))
+    return bool(prefilter.search(lx.INFO_QUESTION_RE, body)) and bool(
+        prefilter.search(lx.QUESTION_FORM_RE, body)
+    )
 
 
 INTENT_RULES: Final[tuple[Callable[[_Message], _IntentReading | None], ...]] = (
@@ -1184,7 +1187,7 @@ def _intent_doubtful(msg: _Message) -> bool:
         or cues.past_report
         or _family_doubtful(msg)
         or lx.THANKS_RE.search(body) is not None
-        or any(r.search(body) for r in (lx.CANCEL_RE, lx.CLAIM_RE))
+        or any(prefilter.search(r, body) for r in (lx.CANCEL_RE, lx.CLAIM_RE))
     )
 
 
@@ -1204,7 +1207,8 @@ def _is_question(body: str) -> bool:
     """A question mark, an interrogative opening, « est-ce que », a question for information
     or a request to a person (« pouvez-vous », « tu peux »)."""
     return any(
-        r.search(body) for r in (lx.QUESTION_FORM_RE, lx.INFO_QUESTION_RE, lx.ASKS_A_PERSON_RE)
+        prefilter.search(r, body)
+        for r in (lx.QUESTION_FORM_RE, lx.INFO_QUESTION_RE, lx.ASKS_A_PERSON_RE)
     )
 
 

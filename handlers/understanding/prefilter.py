@@ -21,7 +21,6 @@ import importlib
 import re
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any, Final
 
 try:  # the standard library's parser of regular expressions, private but stable since 3.11
@@ -40,14 +39,17 @@ _ZERO_WIDTH: Final = frozenset({"AT", "ASSERT", "ASSERT_NOT"})
 _REPEATS: Final = frozenset({"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"})
 
 
-def heads(pattern: re.Pattern[str], limit: int = _MAX_HEADS) -> frozenset[str] | None:
+def heads(
+    pattern: re.Pattern[str], limit: int = _MAX_HEADS, cut: int | None = None
+) -> frozenset[str] | None:
     """Literal strings one of which starts every match of ``pattern``; None when unknown or
-    when there would be more than ``limit`` of them."""
+    when there would be more than ``limit`` of them. With ``cut``, heads are no longer than
+    that (the expansion stops there, so that long alternations stay few)."""
     if _sre_parser is None or pattern.flags & re.IGNORECASE:
         return None
     try:
         tree = list(_sre_parser.parse(pattern.pattern, pattern.flags))
-        found, _ = _expand(tree, {""}, limit, outermost=True)
+        found, _ = _expand(tree, {""}, (limit, cut), outermost=True)
     except Exception:  # an unexpected parse tree: no filter, the pattern is always run
         return None
     if not found or "" in found or len(found) > limit:
@@ -61,8 +63,11 @@ def _shortest(found: Iterable[str]) -> frozenset[str]:
     return frozenset(h for h in found if not any(o != h and o in h for o in found))
 
 
+_Limits = tuple[int, int | None]  # how many heads at most, how long at most (None: no limit)
+
+
 def _expand(
-    items: Iterable[tuple[Any, Any]], starts: set[str], limit: int, outermost: bool = False
+    items: Iterable[tuple[Any, Any]], starts: set[str], limits: _Limits, outermost: bool = False
 ) -> tuple[set[str], bool]:
     """The literal starts after ``items``, and whether they were all literal (so that the
     starts may go on with what follows). Only the outermost sequence stops once its starts
@@ -72,29 +77,34 @@ def _expand(
             return starts, False
         if op.name in _ZERO_WIDTH:
             continue
-        longer, whole = _step(op.name, av, starts, limit)
+        longer, whole = _step(op.name, av, starts, limits)
+        limit, cut = limits
         if len(longer) > limit:
             return starts, False  # the starts so far are heads all the same, fewer of them
+        if cut is not None:  # what follows the first ``cut`` characters adds nothing
+            longer = {s[:cut] for s in longer}
+            if outermost and min(map(len, longer)) >= cut:
+                return longer, False
         if not whole:
             return longer, False
         starts = longer
     return starts, True
 
 
-def _step(name: str, av: Any, starts: set[str], limit: int) -> tuple[set[str], bool]:
+def _step(name: str, av: Any, starts: set[str], limits: _Limits) -> tuple[set[str], bool]:
     """``starts`` followed by one item of a parse tree, and whether the item is literal."""
     if name == "LITERAL":
         return {s + chr(av) for s in starts}, True
     if name == "IN" and all(o.name == "LITERAL" for o, _ in av):
         return {s + chr(code) for s in starts for _, code in av}, True
     if name == "SUBPATTERN" and not av[1] and not av[2]:  # no flag set or cleared inside
-        return _expand(list(av[3]), starts, limit)
+        return _expand(list(av[3]), starts, limits)
     if name == "BRANCH":
-        branches = [_expand(list(branch), starts, limit) for branch in av[1]]
+        branches = [_expand(list(branch), starts, limits) for branch in av[1]]
         union: set[str] = set().union(*(found for found, _ in branches))
         return union, all(whole for _, whole in branches)
     if name in _REPEATS and av[0] <= 1:
-        once, whole = _expand(list(av[2]), starts, limit)
+        once, whole = _expand(list(av[2]), starts, limits)
         # Optional (min 0): with or without it; more repetitions may follow (max > 1): the
         # starts end after the first one.
         return (starts | once) if av[0] == 0 else once, whole and av[1] == 1
@@ -105,84 +115,158 @@ def _step(name: str, av: Any, starts: set[str], limit: int) -> tuple[set[str], b
 @functools.lru_cache(maxsize=32)
 def grams(text: str) -> frozenset[str]:
     """Every substring of ``text`` of GRAM characters (memoised: the rules of one message
-    test the same text, its body and its folded form many times)."""
-    return frozenset(text[i : i + GRAM] for i in range(len(text) - GRAM + 1))
+    test the same text many times)."""
+    return frozenset(map("".join, zip(*(text[i:] for i in range(GRAM)), strict=False)))
 
 
-@dataclass(frozen=True)
 class Gate:
-    """A pattern's heads, cut to GRAM characters; the shorter heads are tested as they are."""
+    """A pattern's heads cut to GRAM characters, tested against the text's substrings of that
+    length at once; the shorter heads are looked for in the text one by one."""
 
-    long: frozenset[str]
-    short: tuple[str, ...]
+    __slots__ = ("long", "short")
 
-    @classmethod
-    def of(cls, pattern: re.Pattern[str]) -> Gate | None:
-        found = heads(pattern, _MAX_GATE_HEADS)
-        if found is None:
-            return None
-        cut = _shortest(h[:GRAM] for h in found)
-        long = frozenset(h for h in cut if len(h) == GRAM)
-        return cls(long, tuple(h for h in cut if len(h) < GRAM))
+    def __init__(self, found: frozenset[str]) -> None:
+        self.long: Final = frozenset(h for h in found if len(h) == GRAM)
+        self.short: Final = tuple(h for h in found if len(h) < GRAM)
 
     def opens(self, text: str) -> bool:
         """May a match start in ``text`` (or in any part of it)?"""
-        return any(s in text for s in self.short) or not self.long.isdisjoint(grams(text))
+        return not self.long.isdisjoint(grams(text)) or any(map(text.__contains__, self.short))
 
 
-@functools.cache
 def gate(pattern: re.Pattern[str]) -> Gate | None:
-    """The gate of a pattern, derived once; None when the pattern is always run."""
-    return Gate.of(pattern)
+    """The gate of a pattern; None when the pattern must always run (no heads found)."""
+    found = heads(pattern, _MAX_GATE_HEADS, GRAM)
+    return None if found is None else Gate(_shortest(found))
+
+
+def twin(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """``pattern`` behind a look-ahead for the first characters of its matches, when the
+    engine has no fast way to skip the other positions (a pattern opening with ``\b`` or an
+    alternation of such): at each position one character is tested instead of every
+    alternative. Same matches at the same positions; None when not worth it or not known."""
+    if pattern.flags & re.VERBOSE or not _scans_slowly(pattern):
+        return None
+    first = heads(pattern, _MAX_GATE_HEADS, 1)
+    if first is None:
+        return None
+    ahead = "".join(re.escape(c) for c in sorted(first))
+    try:
+        return re.compile(f"(?=[{ahead}])(?:{pattern.pattern})", pattern.flags)
+    except re.error:  # inline flags, which must open a pattern: no twin
+        return None
+
+
+def _scans_slowly(pattern: re.Pattern[str]) -> bool:
+    """Does the pattern open with anything but a literal, a set of literals or an alternation
+    of literals (the openings the engine skips positions by)?"""
+    if _sre_parser is None:
+        return False
+    try:
+        items = list(_sre_parser.parse(pattern.pattern, pattern.flags))
+    except Exception:  # an unexpected parse tree: leave the pattern as it is
+        return False
+    while items and items[0][0].name == "SUBPATTERN":
+        items = list(items[0][1][3])
+    if not items:
+        return False
+    name, av = items[0][0].name, items[0][1]
+    if name in {"LITERAL", "IN"}:
+        return False
+    if name == "BRANCH":
+        return not all(b and b[0][0].name == "LITERAL" for b in av[1])
+    return True
+
+
+class _Entry:
+    """What is derived once for a pattern: its gate and its twin."""
+
+    __slots__ = ("gate", "pattern", "twin")
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern: Final = pattern  # kept alive: its id, the key, is never another's
+        self.gate: Final = gate(pattern)
+        self.twin: Final = twin(pattern)
+
+
+# By the pattern's id: a pattern's own hash reads its whole compiled code.
+_ENTRIES: Final[dict[int, _Entry]] = {}
+
+
+def _entry(pattern: re.Pattern[str]) -> _Entry:
+    try:
+        return _ENTRIES[id(pattern)]
+    except KeyError:
+        entry = _ENTRIES[id(pattern)] = _Entry(pattern)
+        return entry
 
 
 def may_match(pattern: re.Pattern[str], text: str) -> bool:
     """False only when ``pattern`` cannot match anywhere in ``text``."""
-    found = gate(pattern)
+    found = _entry(pattern).gate
     return found is None or found.opens(text)
 
 
 def search(
     pattern: re.Pattern[str], text: str, pos: int = 0, endpos: int = sys.maxsize
 ) -> re.Match[str] | None:
-    """``pattern.search``, skipped when none of its heads occurs in ``text``."""
-    return pattern.search(text, pos, endpos) if may_match(pattern, text) else None
+    """``pattern.search``: skipped when none of its heads occurs in ``text``, run through its
+    twin when it has one (the match returned is the pattern's own)."""
+    entry = _entry(pattern)
+    if entry.gate is not None and not entry.gate.opens(text):
+        return None
+    if entry.twin is None:
+        return pattern.search(text, pos, endpos)
+    found = entry.twin.search(text, pos, endpos)
+    return None if found is None else pattern.match(text, found.start(), endpos) or found
 
 
 def finditer(
     pattern: re.Pattern[str], text: str, pos: int = 0, endpos: int = sys.maxsize
 ) -> Iterator[re.Match[str]]:
-    """``pattern.finditer``, skipped when none of its heads occurs in ``text``."""
-    return pattern.finditer(text, pos, endpos) if may_match(pattern, text) else iter(())
+    """``pattern.finditer``, skipped and run as :func:`search` is."""
+    entry = _entry(pattern)
+    if entry.gate is not None and not entry.gate.opens(text):
+        return iter(())
+    if entry.twin is None:
+        return pattern.finditer(text, pos, endpos)
+    return _own_matches(pattern, entry.twin.finditer(text, pos, endpos), endpos)
+
+
+def _own_matches(
+    pattern: re.Pattern[str], found: Iterator[re.Match[str]], endpos: int
+) -> Iterator[re.Match[str]]:
+    """The pattern's own match where its twin found one (the same span and groups)."""
+    for m in found:
+        yield pattern.match(m.string, m.start(), endpos) or m
 
 
 class Cues:
     """Weighted patterns, each with its gate: `score` runs only those that may match."""
 
     def __init__(self, weighted: Iterable[tuple[re.Pattern[str], float]]) -> None:
-        self.patterns: Final = tuple((p, w, gate(p)) for p, w in weighted)
+        self.patterns: Final = tuple((p, w) for p, w in weighted)
+        gates = [gate(p) for p, _ in self.patterns]
         # Which patterns each head opens, so that a text is looked up once for all of them.
         by_head: dict[str, set[int]] = {}
-        for i, (_, _, found) in enumerate(self.patterns):
-            for head in (found.long | set(found.short)) if found else ():
+        for i, found in enumerate(gates):
+            for head in (*found.long, *found.short) if found else ():
                 by_head.setdefault(head, set()).add(i)
-        self._long: Final = {h: frozenset(i) for h, i in by_head.items() if len(h) == GRAM}
-        self._long_heads: Final = frozenset(self._long)
-        self._short: Final = tuple((h, frozenset(i)) for h, i in by_head.items() if len(h) < GRAM)
-        self._always: Final = frozenset(i for i, (_, _, g) in enumerate(self.patterns) if g is None)
+        self._opened_by: Final = {h: frozenset(i) for h, i in by_head.items()}
+        self._long: Final = frozenset(h for h in by_head if len(h) == GRAM)
+        self._short: Final = tuple(h for h in by_head if len(h) < GRAM)
+        self._always: Final = frozenset(i for i, found in enumerate(gates) if found is None)
 
     def candidates(self, text: str) -> Iterator[tuple[re.Pattern[str], float]]:
         """The (pattern, weight) pairs that may match ``text``, in their order: the others
         cannot (none of their heads occurs in it)."""
         opened = set(self._always)
-        for head in self._long_heads.intersection(grams(text)):
-            opened |= self._long[head]
-        for head, indices in self._short:
-            if head in text:
-                opened |= indices
+        for head in self._long.intersection(grams(text)):
+            opened |= self._opened_by[head]
+        for head in filter(text.__contains__, self._short):
+            opened |= self._opened_by[head]
         for i in sorted(opened):
-            pattern, weight, _ = self.patterns[i]
-            yield pattern, weight
+            yield self.patterns[i]
 
     def score(self, text: str) -> tuple[float, int]:
         """The weights of every match summed, and where the first match starts (len(text)
