@@ -156,7 +156,7 @@ def _command(text: str) -> _Command | None:
 def _mentions(f: Folded, start: int = 0) -> list[_Mention]:
     text = f.text
     found: list[_Mention] = []
-    signatures = [m.span() for m in _SIGNATURE_RE.finditer(text, start)]
+    signatures = [m.span() for m in prefilter.finditer(_SIGNATURE_RE, text, start)]
     for category, pattern in lx.CATEGORY_RES.items():
         for m in prefilter.finditer(pattern, text, start):
             category_here = category
@@ -307,7 +307,7 @@ def _score(patterns: Iterable[tuple[re.Pattern[str], float]], text: str) -> tupl
     first = len(text)
     heaviest, heaviest_at = 0.0, len(text)
     for pattern, weight in patterns:
-        for m in pattern.finditer(text):
+        for m in prefilter.finditer(pattern, text):
             total += weight
             first = min(first, m.start())
             if weight > heaviest or (weight == heaviest and m.start() < heaviest_at):
@@ -352,8 +352,8 @@ def _blank(text: str, matches: Iterable[re.Match[str]]) -> str:
 def _cues(body: str) -> _Cues:
     """Another's need (« si une asso a besoin ») gives; a perfect tense (« quelqu'un a vu »)
     neither asks nor gives: both are blanked before the asking cues are read."""
-    others = list(lx.OTHERS_NEED_RE.finditer(body))
-    perfect = list(lx.PERFECT_RE.finditer(body))
+    others = list(prefilter.finditer(lx.OTHERS_NEED_RE, body))
+    perfect = list(prefilter.finditer(lx.PERFECT_RE, body))
     asking = _blank(body, others)
     unblanked = _score(_REQUEST_CUES.candidates(asking), asking)
     # Without a perfect tense the text read is the same: so is its score.
@@ -415,14 +415,14 @@ def _refs(text: str, start: int) -> list[_Ref]:
         (_BARE_REF_RE, "bare"),
     )
     for pattern, kind in patterns:
-        for m in pattern.finditer(text, start):
+        for m in prefilter.finditer(pattern, text, start):
             s, e = m.start(1), m.end(1)
             if any(r.start == s for r in refs):
                 continue
             if kind != "explicit" and _reads_as_day(text, s, e):
                 continue
             refs.append(_Ref(int(m.group(1)), s, e, kind))
-    for m in _WORD_REF_RE.finditer(text, start):
+    for m in prefilter.finditer(_WORD_REF_RE, text, start):
         value = words_value(m.group(1))
         if value is None or value < 1 or m.group(1) in {"un", "une"}:
             continue
@@ -958,7 +958,7 @@ def _free_post(msg: _Message) -> _IntentReading | None:
     direction = _direction(msg.cues)
     if direction is None or _asks_for_information(msg.body):
         return None
-    if lx.THANKS_RE.search(msg.body) and msg.cue < _THANKS_OUTWEIGHED:
+    if prefilter.search(lx.THANKS_RE, msg.body) and msg.cue < _THANKS_OUTWEIGHED:
         return None  # « merci pour le prêt du camion »: thanks for what happened
     main = msg.cues.request_main if direction == "request" else msg.cues.offer_main
     spare = direction == "offer" and msg.cues.spare_capacity
@@ -1186,7 +1186,7 @@ def _intent_doubtful(msg: _Message) -> bool:
         or weaker >= _OPPOSED_CUE
         or cues.past_report
         or _family_doubtful(msg)
-        or lx.THANKS_RE.search(body) is not None
+        or prefilter.search(lx.THANKS_RE, body) is not None
         or any(prefilter.search(r, body) for r in (lx.CANCEL_RE, lx.CLAIM_RE))
     )
 

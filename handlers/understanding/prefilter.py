@@ -147,14 +147,50 @@ def twin(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     alternative. Same matches at the same positions; None when not worth it or not known."""
     if pattern.flags & re.VERBOSE or not _scans_slowly(pattern):
         return None
-    first = heads(pattern, _MAX_GATE_HEADS, 1)
-    if first is None:
-        return None
-    ahead = "".join(re.escape(c) for c in sorted(first))
     try:
-        return re.compile(f"(?=[{ahead}])(?:{pattern.pattern})", pattern.flags)
+        openings = _openings(pattern)
+    except Exception:  # an unexpected parse tree: no twin
+        return None
+    if openings is None:
+        return None
+    first, at_start = openings
+    ahead = f"(?=[{''.join(re.escape(c) for c in sorted(first))}])" if first else ""
+    ahead = f"(?:\\A|{ahead})" if at_start and ahead else ahead or "\\A"
+    try:
+        return re.compile(f"{ahead}(?:{pattern.pattern})", pattern.flags)
     except re.error:  # inline flags, which must open a pattern: no twin
         return None
+
+
+def _openings(pattern: re.Pattern[str]) -> tuple[frozenset[str], bool] | None:
+    """The characters a match may start with, and whether it may also start where the text
+    does whatever its first character (an alternative opening with ``^``, « ^\\W*merci »);
+    None when an alternative may start with anything."""
+    tree = list(_sre_parser.parse(pattern.pattern, pattern.flags))
+    alternatives = [tree]
+    if len(tree) == 1 and tree[0][0].name == "BRANCH":
+        alternatives = [list(branch) for branch in tree[0][1][1]]
+    first: set[str] = set()
+    at_start = False
+    for items in alternatives:
+        if items and _opens_the_text(items[0], pattern.flags):
+            at_start = True
+            continue
+        found, _ = _expand(items, {""}, (_MAX_GATE_HEADS, 1), outermost=True)
+        if not found or "" in found:
+            return None
+        first |= found
+    return frozenset(first), at_start
+
+
+def _opens_the_text(item: tuple[Any, Any], flags: int) -> bool:
+    """``\\A``, or ``^`` without MULTILINE: a match only where the text starts."""
+    op, av = item
+    if op.name != "AT":
+        return False
+    return av.name == "AT_BEGINNING_STRING" or (
+        av.name == "AT_BEGINNING" and not flags & re.MULTILINE
+    )
 
 
 def _scans_slowly(pattern: re.Pattern[str]) -> bool:
