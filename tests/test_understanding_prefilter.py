@@ -89,4 +89,7 @@ def test_twins_open_on_the_first_characters() -> None:
     assert chat is not None
     assert chat.pattern == r"(?:\A|(?=[bm]))(?:\b(?:merci|bravo)\b|^\W*ok\b)"
     assert prefilter.twin(re.compile(r"besoin")) is None  # a literal first: already fast
-    assert prefilter.twin(re.compile(r"\b\w+ment\b")) is None  # a class first: unknown
+    digits = prefilter.twin(re.compile(r"(?<![\d,])(\d+|deux) ?kg\b"))
+    assert digits is not None and digits.pattern.startswith(r"(?=[\dd])")
+    assert prefilter.twin(re.compile(r".*[.;!?]")) is None  # any character first: no gain
+    assert prefilter.twin(re.compile(r"\b(?:tres )?\w*")) is None  # may match nothing

@@ -154,7 +154,7 @@ def twin(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     if openings is None:
         return None
     first, at_start = openings
-    ahead = f"(?=[{''.join(re.escape(c) for c in sorted(first))}])" if first else ""
+    ahead = f"(?=[{''.join(sorted(first))}])" if first else ""
     ahead = f"(?:\\A|{ahead})" if at_start and ahead else ahead or "\\A"
     try:
         return re.compile(f"{ahead}(?:{pattern.pattern})", pattern.flags)
@@ -163,9 +163,9 @@ def twin(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
 
 
 def _openings(pattern: re.Pattern[str]) -> tuple[frozenset[str], bool] | None:
-    """The characters a match may start with, and whether it may also start where the text
-    does whatever its first character (an alternative opening with ``^``, « ^\\W*merci »);
-    None when an alternative may start with anything."""
+    """What a match may start with, as members of a character class (``a``, ``\\d``), and
+    whether it may also start where the text does whatever its first character (an
+    alternative opening with ``^``, « ^\\W*merci »); None when unknown."""
     tree = list(_sre_parser.parse(pattern.pattern, pattern.flags))
     alternatives = [tree]
     if len(tree) == 1 and tree[0][0].name == "BRANCH":
@@ -176,11 +176,66 @@ def _openings(pattern: re.Pattern[str]) -> tuple[frozenset[str], bool] | None:
         if items and _opens_the_text(items[0], pattern.flags):
             at_start = True
             continue
-        found, _ = _expand(items, {""}, (_MAX_GATE_HEADS, 1), outermost=True)
-        if not found or "" in found:
+        found = _first(items)
+        if found is None or found[1]:  # unknown, or a match may be empty
             return None
-        first |= found
+        first |= found[0]
     return frozenset(first), at_start
+
+
+_CLASSES: Final = {
+    "CATEGORY_DIGIT": r"\d",
+    "CATEGORY_NOT_DIGIT": r"\D",
+    "CATEGORY_SPACE": r"\s",
+    "CATEGORY_NOT_SPACE": r"\S",
+    "CATEGORY_WORD": r"\w",
+    "CATEGORY_NOT_WORD": r"\W",
+}
+
+
+def _first(items: Iterable[tuple[Any, Any]]) -> tuple[set[str], bool] | None:
+    """The class members the sequence ``items`` may start with, and whether it may match
+    nothing (then what follows it may start the match too); None when unknown."""
+    members: set[str] = set()
+    for op, av in items:
+        if op.name in _ZERO_WIDTH:
+            continue
+        found = _first_of(op.name, av)
+        if found is None:
+            return None
+        members |= found[0]
+        if not found[1]:
+            return members, False
+    return members, True
+
+
+def _first_of(name: str, av: Any) -> tuple[set[str], bool] | None:
+    if name == "LITERAL":
+        return {re.escape(chr(av))}, False
+    if name == "IN":
+        members = set()
+        for op, value in av:
+            if op.name == "LITERAL":
+                members.add(re.escape(chr(value)))
+            elif op.name == "RANGE":
+                members.add(f"{re.escape(chr(value[0]))}-{re.escape(chr(value[1]))}")
+            elif op.name == "CATEGORY" and value.name in _CLASSES:
+                members.add(_CLASSES[value.name])
+            else:  # a negated set, or a category of another kind
+                return None
+        return members, False
+    if name == "SUBPATTERN" and not av[1] and not av[2]:
+        return _first(av[3])
+    if name == "BRANCH":
+        branches = [_first(branch) for branch in av[1]]
+        if any(found is None for found in branches):
+            return None
+        known = [found for found in branches if found is not None]
+        return set().union(*(m for m, _ in known)), any(empty for _, empty in known)
+    if name in _REPEATS:
+        found = _first(av[2])
+        return None if found is None else (found[0], found[1] or av[0] == 0)
+    return None
 
 
 def _opens_the_text(item: tuple[Any, Any], flags: int) -> bool:
