@@ -307,7 +307,7 @@ def _score(patterns: Iterable[tuple[re.Pattern[str], float]], text: str) -> tupl
     first = len(text)
     heaviest, heaviest_at = 0.0, len(text)
     for pattern, weight in patterns:
-        for m in prefilter.finditer(pattern, text):
+        for m in pattern.finditer(text):
             total += weight
             first = min(first, m.start())
             if weight > heaviest or (weight == heaviest and m.start() < heaviest_at):
@@ -355,14 +355,12 @@ def _cues(body: str) -> _Cues:
     others = list(prefilter.finditer(lx.OTHERS_NEED_RE, body))
     perfect = list(prefilter.finditer(lx.PERFECT_RE, body))
     asking = _blank(body, others)
-    unblanked = _score(_REQUEST_CUES.candidates(asking), asking)
+    unblanked = _score(_REQUEST_CUES.runs(asking), asking)
     # Without a perfect tense the text read is the same: so is its score.
     asking = _blank(asking, perfect)
-    request, r_first, r_main = (
-        _score(_REQUEST_CUES.candidates(asking), asking) if perfect else unblanked
-    )
+    request, r_first, r_main = _score(_REQUEST_CUES.runs(asking), asking) if perfect else unblanked
     past_report = request < unblanked[0]
-    offer, o_first, o_main = _score(_OFFER_CUES.candidates(body), body)
+    offer, o_first, o_main = _score(_OFFER_CUES.runs(body), body)
     if others:
         offer += lx.OTHERS_NEED_WEIGHT * len(others)
         o_first = min(o_first, others[0].start())

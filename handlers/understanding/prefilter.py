@@ -337,6 +337,8 @@ class Cues:
 
     def __init__(self, weighted: Iterable[tuple[re.Pattern[str], float]]) -> None:
         self.patterns: Final = tuple((p, w) for p, w in weighted)
+        # What runs for each: its twin when it has one (the same matches, found sooner).
+        self._runs: Final = tuple((twin(p) or p, w) for p, w in self.patterns)
         gates = [gate(p) for p, _ in self.patterns]
         # Which patterns each head opens, so that a text is looked up once for all of them.
         by_head: dict[str, set[int]] = {}
@@ -351,20 +353,27 @@ class Cues:
     def candidates(self, text: str) -> Iterator[tuple[re.Pattern[str], float]]:
         """The (pattern, weight) pairs that may match ``text``, in their order: the others
         cannot (none of their heads occurs in it)."""
+        return map(self.patterns.__getitem__, self._opened(text))
+
+    def runs(self, text: str) -> Iterator[tuple[re.Pattern[str], float]]:
+        """`candidates`, each pattern as its twin when it has one: for the spans of its
+        matches (the same as the pattern's; their ``re`` is the twin)."""
+        return map(self._runs.__getitem__, self._opened(text))
+
+    def _opened(self, text: str) -> list[int]:
         opened = set(self._always)
         for head in self._long.intersection(grams(text)):
             opened |= self._opened_by[head]
         for head in filter(text.__contains__, self._short):
             opened |= self._opened_by[head]
-        for i in sorted(opened):
-            yield self.patterns[i]
+        return sorted(opened)
 
     def score(self, text: str) -> tuple[float, int]:
         """The weights of every match summed, and where the first match starts (len(text)
         when none)."""
         total = 0.0
         first = len(text)
-        for pattern, weight in self.candidates(text):
+        for pattern, weight in self.runs(text):
             for m in pattern.finditer(text):
                 total += weight
                 first = min(first, m.start())
