@@ -131,7 +131,9 @@ class Gate:
 
     def opens(self, text: str) -> bool:
         """May a match start in ``text`` (or in any part of it)?"""
-        return not self.long.isdisjoint(grams(text)) or any(map(text.__contains__, self.short))
+        if not self.long.isdisjoint(grams(text)):
+            return True
+        return bool(self.short) and any(map(text.__contains__, self.short))
 
 
 def gate(pattern: re.Pattern[str]) -> Gate | None:
@@ -303,7 +305,7 @@ def search(
 ) -> re.Match[str] | None:
     """``pattern.search``: skipped when none of its heads occurs in ``text``, run through its
     twin when it has one (the match returned is the pattern's own)."""
-    entry = _entry(pattern)
+    entry = _ENTRIES.get(id(pattern)) or _entry(pattern)
     if entry.gate is not None and not entry.gate.opens(text):
         return None
     if entry.twin is None:
@@ -316,7 +318,7 @@ def finditer(
     pattern: re.Pattern[str], text: str, pos: int = 0, endpos: int = sys.maxsize
 ) -> Iterator[re.Match[str]]:
     """``pattern.finditer``, skipped and run as :func:`search` is."""
-    entry = _entry(pattern)
+    entry = _ENTRIES.get(id(pattern)) or _entry(pattern)
     if entry.gate is not None and not entry.gate.opens(text):
         return iter(())
     if entry.twin is None:
