@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from handlers.understanding import lexicon as lx
+from handlers.understanding import prefilter
 from handlers.understanding.prefilter import Cues, heads
 from handlers.understanding.text import fold, readable
 
@@ -37,3 +38,58 @@ def test_cue_scores_are_those_of_every_pattern_run() -> None:
                 for m in pattern.finditer(text):
                     total, first = total + weight, min(first, m.start())
             assert cues.score(text) == (total, first)
+
+
+def _patterns() -> list[re.Pattern[str]]:
+    """Every compiled pattern the parser's modules hold, alone or in a list or dict."""
+    from handlers.understanding import acts, dates, parser, quantities
+
+    found: dict[int, re.Pattern[str]] = {}
+    for module in (lx, acts, dates, parser, quantities):
+        for value in vars(module).values():
+            members = value.values() if isinstance(value, dict) else value
+            if isinstance(value, re.Pattern):
+                members = [value]
+            elif not isinstance(value, (dict, list, tuple)):
+                continue
+            for member in members:
+                for candidate in (member, *(member if isinstance(member, tuple) else ())):
+                    if not isinstance(candidate, re.Pattern):  # a DateRule holds one
+                        candidate = getattr(candidate, "pattern", candidate)
+                    if isinstance(candidate, re.Pattern) and candidate.pattern:
+                        found[id(candidate)] = candidate
+    return list(found.values())
+
+
+def test_gated_search_is_the_patterns_own() -> None:
+    texts = [
+        fold(readable(json.loads(line)["text"])).text
+        for path in sorted(CORPUS.glob("*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    texts = [*texts[::2], "", "?", "merci", "la liste", "  help  ", "a", "\n"]  # ~6 s
+    patterns = _patterns()
+    assert len(patterns) > 150
+    for pattern in patterns:
+        for i, text in enumerate(texts):
+            for pos in (0, 7) if i % 4 == 0 else (0,):  # from a position: the same, sampled
+                want = pattern.search(text, pos)
+                got = prefilter.search(pattern, text, pos)
+                assert (got and (got.re, got.span(), got.groups())) == (
+                    want and (want.re, want.span(), want.groups())
+                ), (pattern.pattern, text, pos)
+            every = [(m.re, m.span(), m.groups()) for m in pattern.finditer(text)]
+            gated = [(m.re, m.span(), m.groups()) for m in prefilter.finditer(pattern, text)]
+            assert gated == every, (pattern.pattern, text)
+
+
+def test_twins_open_on_the_first_characters() -> None:
+    chat = prefilter.twin(re.compile(r"\b(?:merci|bravo)\b|^\W*ok\b"))
+    assert chat is not None
+    assert chat.pattern == r"(?:\A|(?=[bm]))(?:\b(?:merci|bravo)\b|^\W*ok\b)"
+    assert prefilter.twin(re.compile(r"besoin")) is None  # a literal first: already fast
+    digits = prefilter.twin(re.compile(r"(?<![\d,])(\d+|deux) ?kg\b"))
+    assert digits is not None and digits.pattern.startswith(r"(?=[\dd])")
+    assert prefilter.twin(re.compile(r".*[.;!?]")) is None  # any character first: no gain
+    assert prefilter.twin(re.compile(r"\b(?:tres )?\w*")) is None  # may match nothing

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from . import prefilter
 from .lexicon import TAKES_A_POST
 
 # What the bot deals in, as volunteers name it: asking about these is about the bot.
@@ -174,14 +175,14 @@ def is_question(folded: str) -> bool:
         stripped.endswith("?")
         or bool(_SENTENCE_QUESTION_RE.search(folded))
         or bool(_QUESTION_START_RE.match(folded))
-        or bool(_INVERSION_RE.search(folded))
+        or bool(prefilter.search(_INVERSION_RE, folded))
     )
 
 
 def looks_like_chat(folded: str) -> bool:
     """Thanks, a question to a person, a meeting, a report of what happened: conversation,
     not a post (a post cue written as well may still outweigh it: the parser decides)."""
-    return bool(_CHAT_RE.search(folded))
+    return bool(prefilter.search(_CHAT_RE, folded))
 
 
 def asks_how(folded: str) -> bool:
@@ -189,7 +190,7 @@ def asks_how(folded: str) -> bool:
     comment pour répondre à une annonce »): help, never a post nor an action."""
     if _HELP_ALONE_RE.match(folded):
         return True
-    if _HOW_RE.search(folded) is None:
+    if prefilter.search(_HOW_RE, folded) is None:
         return False
     return bool(_HOW_ABOUT_BOT_RE.search(folded)) or bool(
         re.search(r"\bcomment (?:on fait|faire|je fais|fait[- ]on|ca)\b", folded)
@@ -198,7 +199,7 @@ def asks_how(folded: str) -> bool:
 
 def asks_what_is_open(folded: str) -> bool:
     """« c'est quoi les besoins en ce moment ? », « la liste stp », « ya quoi comme offres »."""
-    return bool(_OPEN_RE.search(folded))
+    return bool(prefilter.search(_OPEN_RE, folded))
 
 
 # -- actions on a post, in casual forms (the parser pairs them with a post number) ------------

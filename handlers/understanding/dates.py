@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Final, Literal
 
+from . import prefilter
 from .numbers import NUMBER_WORD_RE, NUMBER_WORDS, number_value, words_value
 
 DateKind = Literal["dlc", "ddm"]
@@ -453,7 +454,7 @@ def find_dates(
     taken: list[tuple[int, int]] = list(skip)
     hits: list[DateHit] = []
     for rule in DATE_RULES:
-        for m in rule.pattern.finditer(text):
+        for m in prefilter.finditer(rule.pattern, text):
             if not _free(taken, m.start(), m.end()):
                 continue
             kind = date_kind_before(text, m.start())

@@ -22,7 +22,7 @@ from datetime import date, datetime
 from typing import Final, Literal
 from zoneinfo import ZoneInfo
 
-from . import acts, vocabulary
+from . import acts, prefilter, vocabulary
 from . import lexicon as lx
 from .dates import STREET_WORDS, DateHit, find_dates
 from .foods import find_foods
@@ -160,9 +160,9 @@ def _command(text: str) -> _Command | None:
 def _mentions(f: Folded, start: int = 0) -> list[_Mention]:
     text = f.text
     found: list[_Mention] = []
-    signatures = [m.span() for m in _SIGNATURE_RE.finditer(text, start)]
+    signatures = [m.span() for m in prefilter.finditer(_SIGNATURE_RE, text, start)]
     for category, pattern in lx.CATEGORY_RES.items():
-        for m in pattern.finditer(text, start):
+        for m in prefilter.finditer(pattern, text, start):
             category_here = category
             word = m.group(0)
             if word == "pate":
@@ -355,29 +355,35 @@ class _Cues:
 
 
 def _blank(text: str, matches: Iterable[re.Match[str]]) -> str:
+    """``text`` with the spans of ``matches`` (in order, not overlapping: one finditer) made
+    spaces; the very same string when there are none, so that what was read of it is reused."""
+    pieces: list[str] = []
+    done = 0
     for m in matches:
-        text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
-    return text
+        pieces += (text[done : m.start()], " " * (m.end() - m.start()))
+        done = m.end()
+    return "".join(pieces) + text[done:] if pieces else text
 
 
 def _cues(body: str) -> _Cues:
     """Another's need (« si une asso a besoin ») gives; a perfect tense (« quelqu'un a vu »)
     neither asks nor gives: both are blanked before the asking cues are read."""
-    others = list(lx.OTHERS_NEED_RE.finditer(body))
-    perfect = lx.PERFECT_RE.finditer(body)
+    others = list(prefilter.finditer(lx.OTHERS_NEED_RE, body))
+    perfect = list(prefilter.finditer(lx.PERFECT_RE, body))
     asking = _blank(body, others)
-    request_unblanked = _score(_REQUEST_CUES.candidates(asking), asking)[0]
+    unblanked = _score(_REQUEST_CUES.runs(asking), asking)
+    # Without a perfect tense the text read is the same: so is its score.
     asking = _blank(asking, perfect)
-    request, r_first, r_main = _score(_REQUEST_CUES.candidates(asking), asking)
-    past_report = request < request_unblanked
+    request, r_first, r_main = _score(_REQUEST_CUES.runs(asking), asking) if perfect else unblanked
+    past_report = request < unblanked[0]
     # « si vous avez du rab de pain, on prend »: what another has is not given by the writer.
     theirs = [
         m
-        for m in lx.OTHERS_HAVE_RE.finditer(body)
+        for m in prefilter.finditer(lx.OTHERS_HAVE_RE, body)
         if not any(o.start() <= m.start() < o.end() for o in others)
     ]
     giving = _blank(body, theirs)
-    offer, o_first, o_main = _score(_OFFER_CUES.candidates(giving), giving)
+    offer, o_first, o_main = _score(_OFFER_CUES.runs(giving), giving)
     if others:
         offer += lx.OTHERS_NEED_WEIGHT * len(others)
         o_first = min(o_first, others[0].start())
@@ -385,7 +391,7 @@ def _cues(body: str) -> _Cues:
     question_end = lx.QUESTION_END_RE.search(body) is not None
     if question_end and request > 0:  # only beside another asking cue
         request += lx.QUESTION_END_WEIGHT
-    spare = any(pattern.search(body) for pattern, _ in lx.SPARE_CAPACITY_RES)
+    spare = any(prefilter.search(pattern, body) for pattern, _ in lx.SPARE_CAPACITY_RES)
     return _Cues(request, offer, r_first, o_first, r_main, o_main, past_report, question_end, spare)
 
 
@@ -430,14 +436,14 @@ def _refs(text: str, start: int) -> list[_Ref]:
         (_BARE_REF_RE, "bare"),
     )
     for pattern, kind in patterns:
-        for m in pattern.finditer(text, start):
+        for m in prefilter.finditer(pattern, text, start):
             s, e = m.start(1), m.end(1)
             if any(r.start == s for r in refs):
                 continue
             if kind != "explicit" and _reads_as_day(text, s, e):
                 continue
             refs.append(_Ref(int(m.group(1)), s, e, kind))
-    for m in _WORD_REF_RE.finditer(text, start):
+    for m in prefilter.finditer(_WORD_REF_RE, text, start):
         value = words_value(m.group(1))
         if value is None or value < 1 or m.group(1) in {"un", "une"}:
             continue
@@ -470,9 +476,10 @@ def _action(
     ref = refs[0] if refs else None
     named = ref is not None and ref.kind != "bare"
     words = len(body.split())
-    cancel = lx.CANCEL_RE.search(body) or acts.CANCEL_MORE_RE.search(body)
-    firm_claim = acts.CLAIM_FIRM_RE.search(body)
-    claim = lx.CLAIM_RE.search(body) or firm_claim or acts.CLAIM_SOFT_RE.search(body)
+    search = prefilter.search  # each verb list runs only where one of its words occurs
+    cancel = search(lx.CANCEL_RE, body) or search(acts.CANCEL_MORE_RE, body)
+    firm_claim = search(acts.CLAIM_FIRM_RE, body)
+    claim = search(lx.CLAIM_RE, body) or firm_claim or search(acts.CLAIM_SOFT_RE, body)
     done = _done_verb(body, ref, start)
     if (
         done
@@ -513,7 +520,7 @@ def _first_person(body: str) -> bool:
 def _done_verb(body: str, ref: _Ref | None, start: int) -> re.Match[str] | None:
     """The done verb; of several, the one right after a bare post number (« 150 enlevé,
     c'est bon pour nous »: « enlevé » reports post 150, « c'est bon » only agrees)."""
-    found = [m for r in (lx.DONE_RE, acts.DONE_MORE_RE) if (m := r.search(body))]
+    found = [m for r in (lx.DONE_RE, acts.DONE_MORE_RE) if (m := prefilter.search(r, body))]
     beside = [m for m in found if ref is not None and _next_to(ref, m, start)]
     chosen = beside or found
     return chosen[0] if chosen else None
@@ -811,7 +818,7 @@ def _goods_after(a: Amount, until: int, mentions: list[_Mention], text: str) -> 
 
 
 def _urgent(text: str) -> bool:
-    m = lx.URGENT_RE.search(text)
+    m = prefilter.search(lx.URGENT_RE, text)
     if not m:
         return False
     for m in lx.URGENT_RE.finditer(text):
@@ -825,7 +832,7 @@ def _cold(text: str, category: str | None) -> bool:
     if category in lx.COLD_CATEGORIES:
         # « lait UHT…, pas besoin de froid »: the writer says these goods keep without it.
         return lx.NO_COLD_NEEDED_RE.search(text) is None
-    for m in lx.COLD_WORDS_RE.finditer(text):
+    for m in prefilter.finditer(lx.COLD_WORDS_RE, text):
         word = m.group(0)
         after = text[m.end() : m.end() + 6]
         if word == "frais" and (
@@ -1019,9 +1026,9 @@ def _free_question(msg: _Message) -> _IntentReading | None:
     marche ? » help."""
     if msg.command is not None and msg.command.kind != "unknown":
         return None
-    if lx.LIST_RE.search(msg.body) or acts.asks_what_is_open(msg.body):
+    if prefilter.search(lx.LIST_RE, msg.body) or acts.asks_what_is_open(msg.body):
         return _IntentReading("list")
-    if lx.HELP_RE.search(msg.body):
+    if prefilter.search(lx.HELP_RE, msg.body):
         return _IntentReading("help")
     return None
 
@@ -1051,7 +1058,7 @@ def _free_post(msg: _Message) -> _IntentReading | None:
     direction = _direction(msg.cues)
     if direction is None or _asks_for_information(msg.body):
         return None
-    if lx.THANKS_RE.search(msg.body) and msg.cue < _THANKS_OUTWEIGHED:
+    if prefilter.search(lx.THANKS_RE, msg.body) and msg.cue < _THANKS_OUTWEIGHED:
         return None  # « merci pour le prêt du camion »: thanks for what happened
     main = msg.cues.request_main if direction == "request" else msg.cues.offer_main
     spare = direction == "offer" and msg.cues.spare_capacity
@@ -1091,7 +1098,9 @@ _THANKS_OUTWEIGHED: Final = 3.0
 
 
 def _asks_for_information(body: str) -> bool:
-    return bool(lx.INFO_QUESTION_RE.search(body)) and bool(lx.QUESTION_FORM_RE.search(body))
+    return bool(prefilter.search(lx.INFO_QUESTION_RE, body)) and bool(
+        prefilter.search(lx.QUESTION_FORM_RE, body)
+    )
 
 
 INTENT_RULES: Final[tuple[Callable[[_Message], _IntentReading | None], ...]] = (
@@ -1308,8 +1317,8 @@ def _intent_doubtful(msg: _Message) -> bool:
         or weaker >= _OPPOSED_CUE
         or cues.past_report
         or _family_doubtful(msg)
-        or lx.THANKS_RE.search(body) is not None
-        or any(r.search(body) for r in (lx.CANCEL_RE, lx.CLAIM_RE))
+        or prefilter.search(lx.THANKS_RE, body) is not None
+        or any(prefilter.search(r, body) for r in (lx.CANCEL_RE, lx.CLAIM_RE))
     )
 
 
@@ -1329,7 +1338,8 @@ def _is_question(body: str) -> bool:
     """A question mark, an interrogative opening, « est-ce que », a question for information
     or a request to a person (« pouvez-vous », « tu peux »)."""
     return any(
-        r.search(body) for r in (lx.QUESTION_FORM_RE, lx.INFO_QUESTION_RE, lx.ASKS_A_PERSON_RE)
+        prefilter.search(r, body)
+        for r in (lx.QUESTION_FORM_RE, lx.INFO_QUESTION_RE, lx.ASKS_A_PERSON_RE)
     )
 
 

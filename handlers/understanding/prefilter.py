@@ -6,12 +6,20 @@ few literal strings such that every match starts with one of them (``\\b(?:re)?c
 → ``cherch``, ``recherch``). When none of them occurs in the text the pattern cannot match, and
 is not run. Nothing is written by hand, so the cue lists can change freely; a pattern whose
 heads cannot be found (a class, a wildcard or a flag first) is always run.
+
+Any other pattern is gated the same way through :func:`search` and :func:`finditer` (the
+category words, the date rules, the questions and chat of ``acts``): its heads, cut to their
+first :data:`GRAM` characters, are looked up in the set of the text's ``GRAM``-character
+substrings, built once per text (memoised), so that testing a pattern costs one set
+intersection however many words it lists.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from typing import Any, Final
 
@@ -21,27 +29,45 @@ except ImportError:  # pragma: no cover - another interpreter: every pattern is 
     _sre_parser = None
 
 _MAX_HEADS: Final = 24  # past this many alternatives a pattern is cheaper to run than to test
+# A gate tests its heads as one set intersection, so it affords many more of them.
+_MAX_GATE_HEADS: Final = 400
 _LONG_ENOUGH: Final = 6  # heads this long are rare enough in a message: no need to go on
+# Heads are compared by their first GRAM characters: four letters of a word already pick few
+# messages (« beso », « cher », « lait »), and the text's substrings of one length are a set.
+GRAM: Final = 4
 _ZERO_WIDTH: Final = frozenset({"AT", "ASSERT", "ASSERT_NOT"})
 _REPEATS: Final = frozenset({"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"})
 
 
-def heads(pattern: re.Pattern[str]) -> frozenset[str] | None:
-    """Literal strings one of which starts every match of ``pattern``; None when unknown."""
+def heads(
+    pattern: re.Pattern[str], limit: int = _MAX_HEADS, cut: int | None = None
+) -> frozenset[str] | None:
+    """Literal strings one of which starts every match of ``pattern``; None when unknown or
+    when there would be more than ``limit`` of them. With ``cut``, heads are no longer than
+    that (the expansion stops there, so that long alternations stay few)."""
     if _sre_parser is None or pattern.flags & re.IGNORECASE:
         return None
     try:
-        found, _ = _expand(list(_sre_parser.parse(pattern.pattern, pattern.flags)), {""}, True)
+        tree = list(_sre_parser.parse(pattern.pattern, pattern.flags))
+        found, _ = _expand(tree, {""}, (limit, cut), outermost=True)
     except Exception:  # an unexpected parse tree: no filter, the pattern is always run
         return None
-    if not found or "" in found or len(found) > _MAX_HEADS:
+    if not found or "" in found or len(found) > limit:
         return None
-    # « cherch » in a text whenever « recherch » is: the shorter one is enough to test.
+    return _shortest(found)
+
+
+def _shortest(found: Iterable[str]) -> frozenset[str]:
+    """« cherch » in a text whenever « recherch » is: the shorter one is enough to test."""
+    found = set(found)
     return frozenset(h for h in found if not any(o != h and o in h for o in found))
 
 
+_Limits = tuple[int, int | None]  # how many heads at most, how long at most (None: no limit)
+
+
 def _expand(
-    items: Iterable[tuple[Any, Any]], starts: set[str], outermost: bool = False
+    items: Iterable[tuple[Any, Any]], starts: set[str], limits: _Limits, outermost: bool = False
 ) -> tuple[set[str], bool]:
     """The literal starts after ``items``, and whether they were all literal (so that the
     starts may go on with what follows). Only the outermost sequence stops once its starts
@@ -51,57 +77,305 @@ def _expand(
             return starts, False
         if op.name in _ZERO_WIDTH:
             continue
-        longer, whole = _step(op.name, av, starts)
-        if len(longer) > _MAX_HEADS:
+        longer, whole = _step(op.name, av, starts, limits)
+        limit, cut = limits
+        if len(longer) > limit:
             return starts, False  # the starts so far are heads all the same, fewer of them
+        if cut is not None:  # what follows the first ``cut`` characters adds nothing
+            longer = {s[:cut] for s in longer}
+            if outermost and min(map(len, longer)) >= cut:
+                return longer, False
         if not whole:
             return longer, False
         starts = longer
     return starts, True
 
 
-def _step(name: str, av: Any, starts: set[str]) -> tuple[set[str], bool]:
+def _step(name: str, av: Any, starts: set[str], limits: _Limits) -> tuple[set[str], bool]:
     """``starts`` followed by one item of a parse tree, and whether the item is literal."""
     if name == "LITERAL":
         return {s + chr(av) for s in starts}, True
     if name == "IN" and all(o.name == "LITERAL" for o, _ in av):
         return {s + chr(code) for s in starts for _, code in av}, True
     if name == "SUBPATTERN" and not av[1] and not av[2]:  # no flag set or cleared inside
-        return _expand(list(av[3]), starts)
+        return _expand(list(av[3]), starts, limits)
     if name == "BRANCH":
-        branches = [_expand(list(branch), starts) for branch in av[1]]
+        branches = [_expand(list(branch), starts, limits) for branch in av[1]]
         union: set[str] = set().union(*(found for found, _ in branches))
         return union, all(whole for _, whole in branches)
     if name in _REPEATS and av[0] <= 1:
-        once, whole = _expand(list(av[2]), starts)
+        once, whole = _expand(list(av[2]), starts, limits)
         # Optional (min 0): with or without it; more repetitions may follow (max > 1): the
         # starts end after the first one.
         return (starts | once) if av[0] == 0 else once, whole and av[1] == 1
     return starts, False
 
 
+# -- gates: the text's short substrings, once, against any pattern's heads -----------------
+@functools.lru_cache(maxsize=32)
+def grams(text: str) -> frozenset[str]:
+    """Every substring of ``text`` of GRAM characters (memoised: the rules of one message
+    test the same text many times)."""
+    return frozenset(map("".join, zip(*(text[i:] for i in range(GRAM)), strict=False)))
+
+
+class Gate:
+    """A pattern's heads cut to GRAM characters, tested against the text's substrings of that
+    length at once; the shorter heads are looked for in the text one by one."""
+
+    __slots__ = ("long", "short")
+
+    def __init__(self, found: frozenset[str]) -> None:
+        self.long: Final = frozenset(h for h in found if len(h) == GRAM)
+        self.short: Final = tuple(h for h in found if len(h) < GRAM)
+
+    def opens(self, text: str) -> bool:
+        """May a match start in ``text`` (or in any part of it)?"""
+        if not self.long.isdisjoint(grams(text)):
+            return True
+        return bool(self.short) and any(map(text.__contains__, self.short))
+
+
+def gate(pattern: re.Pattern[str]) -> Gate | None:
+    """The gate of a pattern; None when the pattern must always run (no heads found)."""
+    found = heads(pattern, _MAX_GATE_HEADS, GRAM)
+    return None if found is None else Gate(_shortest(found))
+
+
+def twin(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """``pattern`` behind a look-ahead for the first characters of its matches, when the
+    engine has no fast way to skip the other positions (a pattern opening with ``\b`` or an
+    alternation of such): at each position one character is tested instead of every
+    alternative. Same matches at the same positions; None when not worth it or not known."""
+    if pattern.flags & re.VERBOSE or not _scans_slowly(pattern):
+        return None
+    try:
+        openings = _openings(pattern)
+    except Exception:  # an unexpected parse tree: no twin
+        return None
+    if openings is None:
+        return None
+    first, at_start = openings
+    ahead = f"(?=[{''.join(sorted(first))}])" if first else ""
+    ahead = f"(?:\\A|{ahead})" if at_start and ahead else ahead or "\\A"
+    try:
+        return re.compile(f"{ahead}(?:{pattern.pattern})", pattern.flags)
+    except re.error:  # inline flags, which must open a pattern: no twin
+        return None
+
+
+def _openings(pattern: re.Pattern[str]) -> tuple[frozenset[str], bool] | None:
+    """What a match may start with, as members of a character class (``a``, ``\\d``), and
+    whether it may also start where the text does whatever its first character (an
+    alternative opening with ``^``, « ^\\W*merci »); None when unknown."""
+    tree = list(_sre_parser.parse(pattern.pattern, pattern.flags))
+    alternatives = [tree]
+    if len(tree) == 1 and tree[0][0].name == "BRANCH":
+        alternatives = [list(branch) for branch in tree[0][1][1]]
+    first: set[str] = set()
+    at_start = False
+    for items in alternatives:
+        if items and _opens_the_text(items[0], pattern.flags):
+            at_start = True
+            continue
+        found = _first(items)
+        if found is None or found[1]:  # unknown, or a match may be empty
+            return None
+        first |= found[0]
+    return frozenset(first), at_start
+
+
+_CLASSES: Final = {
+    "CATEGORY_DIGIT": r"\d",
+    "CATEGORY_NOT_DIGIT": r"\D",
+    "CATEGORY_SPACE": r"\s",
+    "CATEGORY_NOT_SPACE": r"\S",
+    "CATEGORY_WORD": r"\w",
+    "CATEGORY_NOT_WORD": r"\W",
+}
+
+
+def _first(items: Iterable[tuple[Any, Any]]) -> tuple[set[str], bool] | None:
+    """The class members the sequence ``items`` may start with, and whether it may match
+    nothing (then what follows it may start the match too); None when unknown."""
+    members: set[str] = set()
+    for op, av in items:
+        if op.name in _ZERO_WIDTH:
+            continue
+        found = _first_of(op.name, av)
+        if found is None:
+            return None
+        members |= found[0]
+        if not found[1]:
+            return members, False
+    return members, True
+
+
+def _first_of(name: str, av: Any) -> tuple[set[str], bool] | None:
+    if name == "LITERAL":
+        return {re.escape(chr(av))}, False
+    if name == "IN":
+        members = set()
+        for op, value in av:
+            if op.name == "LITERAL":
+                members.add(re.escape(chr(value)))
+            elif op.name == "RANGE":
+                members.add(f"{re.escape(chr(value[0]))}-{re.escape(chr(value[1]))}")
+            elif op.name == "CATEGORY" and value.name in _CLASSES:
+                members.add(_CLASSES[value.name])
+            else:  # a negated set, or a category of another kind
+                return None
+        return members, False
+    if name == "SUBPATTERN" and not av[1] and not av[2]:
+        return _first(av[3])
+    if name == "BRANCH":
+        branches = [_first(branch) for branch in av[1]]
+        if any(found is None for found in branches):
+            return None
+        known = [found for found in branches if found is not None]
+        return set().union(*(m for m, _ in known)), any(empty for _, empty in known)
+    if name in _REPEATS:
+        found = _first(av[2])
+        return None if found is None else (found[0], found[1] or av[0] == 0)
+    return None
+
+
+def _opens_the_text(item: tuple[Any, Any], flags: int) -> bool:
+    """``\\A``, or ``^`` without MULTILINE: a match only where the text starts."""
+    op, av = item
+    if op.name != "AT":
+        return False
+    return av.name == "AT_BEGINNING_STRING" or (
+        av.name == "AT_BEGINNING" and not flags & re.MULTILINE
+    )
+
+
+def _scans_slowly(pattern: re.Pattern[str]) -> bool:
+    """Does the pattern open with anything but a literal, a set of literals or an alternation
+    of literals (the openings the engine skips positions by)?"""
+    if _sre_parser is None:
+        return False
+    try:
+        items = list(_sre_parser.parse(pattern.pattern, pattern.flags))
+    except Exception:  # an unexpected parse tree: leave the pattern as it is
+        return False
+    while items and items[0][0].name == "SUBPATTERN":
+        items = list(items[0][1][3])
+    if not items:
+        return False
+    name, av = items[0][0].name, items[0][1]
+    if name in {"LITERAL", "IN"}:
+        return False
+    if name == "BRANCH":
+        return not all(b and b[0][0].name == "LITERAL" for b in av[1])
+    return True
+
+
+class _Entry:
+    """What is derived once for a pattern: its gate and its twin."""
+
+    __slots__ = ("gate", "pattern", "twin")
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern: Final = pattern  # kept alive: its id, the key, is never another's
+        self.gate: Final = gate(pattern)
+        self.twin: Final = twin(pattern)
+
+
+# By the pattern's id: a pattern's own hash reads its whole compiled code.
+_ENTRIES: Final[dict[int, _Entry]] = {}
+
+
+def _entry(pattern: re.Pattern[str]) -> _Entry:
+    try:
+        return _ENTRIES[id(pattern)]
+    except KeyError:
+        entry = _ENTRIES[id(pattern)] = _Entry(pattern)
+        return entry
+
+
+def may_match(pattern: re.Pattern[str], text: str) -> bool:
+    """False only when ``pattern`` cannot match anywhere in ``text``."""
+    found = _entry(pattern).gate
+    return found is None or found.opens(text)
+
+
+def search(
+    pattern: re.Pattern[str], text: str, pos: int = 0, endpos: int = sys.maxsize
+) -> re.Match[str] | None:
+    """``pattern.search``: skipped when none of its heads occurs in ``text``, run through its
+    twin when it has one (the match returned is the pattern's own)."""
+    entry = _ENTRIES.get(id(pattern)) or _entry(pattern)
+    if entry.gate is not None and not entry.gate.opens(text):
+        return None
+    if entry.twin is None:
+        return pattern.search(text, pos, endpos)
+    found = entry.twin.search(text, pos, endpos)
+    return None if found is None else pattern.match(text, found.start(), endpos) or found
+
+
+def finditer(
+    pattern: re.Pattern[str], text: str, pos: int = 0, endpos: int = sys.maxsize
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer``, skipped and run as :func:`search` is."""
+    entry = _ENTRIES.get(id(pattern)) or _entry(pattern)
+    if entry.gate is not None and not entry.gate.opens(text):
+        return iter(())
+    if entry.twin is None:
+        return pattern.finditer(text, pos, endpos)
+    return _own_matches(pattern, entry.twin.finditer(text, pos, endpos), endpos)
+
+
+def _own_matches(
+    pattern: re.Pattern[str], found: Iterator[re.Match[str]], endpos: int
+) -> Iterator[re.Match[str]]:
+    """The pattern's own match where its twin found one (the same span and groups)."""
+    for m in found:
+        yield pattern.match(m.string, m.start(), endpos) or m
+
+
 class Cues:
-    """Weighted patterns, each with its heads: `score` runs only those that may match."""
+    """Weighted patterns, each with its gate: `score` runs only those that may match."""
 
     def __init__(self, weighted: Iterable[tuple[re.Pattern[str], float]]) -> None:
-        self.patterns: Final = tuple((p, w, heads(p)) for p, w in weighted)
-        # Every head once: a text is searched for each of them once, not once per pattern.
-        self.heads: Final = frozenset(h for _, _, found in self.patterns for h in found or ())
+        self.patterns: Final = tuple((p, w) for p, w in weighted)
+        # What runs for each: its twin when it has one (the same matches, found sooner).
+        self._runs: Final = tuple((twin(p) or p, w) for p, w in self.patterns)
+        gates = [gate(p) for p, _ in self.patterns]
+        # Which patterns each head opens, so that a text is looked up once for all of them.
+        by_head: dict[str, set[int]] = {}
+        for i, found in enumerate(gates):
+            for head in (*found.long, *found.short) if found else ():
+                by_head.setdefault(head, set()).add(i)
+        self._opened_by: Final = {h: frozenset(i) for h, i in by_head.items()}
+        self._long: Final = frozenset(h for h in by_head if len(h) == GRAM)
+        self._short: Final = tuple(h for h in by_head if len(h) < GRAM)
+        self._always: Final = frozenset(i for i, found in enumerate(gates) if found is None)
 
     def candidates(self, text: str) -> Iterator[tuple[re.Pattern[str], float]]:
         """The (pattern, weight) pairs that may match ``text``, in their order: the others
         cannot (none of their heads occurs in it)."""
-        present = {h for h in self.heads if h in text}
-        for pattern, weight, starts in self.patterns:
-            if starts is None or not starts.isdisjoint(present):
-                yield pattern, weight
+        return map(self.patterns.__getitem__, self._opened(text))
+
+    def runs(self, text: str) -> Iterator[tuple[re.Pattern[str], float]]:
+        """`candidates`, each pattern as its twin when it has one: for the spans of its
+        matches (the same as the pattern's; their ``re`` is the twin)."""
+        return map(self._runs.__getitem__, self._opened(text))
+
+    def _opened(self, text: str) -> list[int]:
+        opened = set(self._always)
+        for head in self._long.intersection(grams(text)):
+            opened |= self._opened_by[head]
+        for head in filter(text.__contains__, self._short):
+            opened |= self._opened_by[head]
+        return sorted(opened)
 
     def score(self, text: str) -> tuple[float, int]:
         """The weights of every match summed, and where the first match starts (len(text)
         when none)."""
         total = 0.0
         first = len(text)
-        for pattern, weight in self.candidates(text):
+        for pattern, weight in self.runs(text):
             for m in pattern.finditer(text):
                 total += weight
                 first = min(first, m.start())

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Final
 
+from . import prefilter
 from .numbers import APPROX_WORDS, NUMBER_WORD_RE, number_value
 from .text import word_set
 
@@ -197,28 +198,28 @@ def _unit_of(word: str) -> tuple[str, float]:
 
 def package_amounts(text: str) -> Iterator[Amount]:
     """Packages of a stated size, as their total: "3 sacs de 5 kg" → 15 kg, "4 x 5 kg"."""
-    for m in PACKAGE_RE.finditer(text):
+    for m in prefilter.finditer(PACKAGE_RE, text):
         count, size = _value(m.group(1)), _value(m.group(2))
         if count is None or size is None:
             continue
         unit, factor = _unit_of(m.group(3))
         yield Amount(m.start(), m.end(), count * size * factor, unit)
-    for m in SIZE_TIMES_RE.finditer(text):
+    for m in prefilter.finditer(SIZE_TIMES_RE, text):
         size, count = _value(m.group(1)), _value(m.group(3))
         if count is None or size is None:
             continue
         unit, factor = _unit_of(m.group(2))
         yield Amount(m.start(), m.end(), count * size * factor, unit)
-    for m in PACKAGE_OF_GOODS_RE.finditer(text):
+    for m in prefilter.finditer(PACKAGE_OF_GOODS_RE, text):
         count, size = _value(m.group(1)), _value(m.group(2))
         unit, factor = _unit_of(m.group(3))
         if count is not None and size is not None and size * factor >= 1:
             yield Amount(m.start(), m.end(), count * size * factor, unit)
-    for m in CASES_OF_ITEMS_RE.finditer(text):
+    for m in prefilter.finditer(CASES_OF_ITEMS_RE, text):
         count, each = _value(m.group(1)), _value(m.group(2))
         if count is not None and each is not None and m.group(3) in COUNT_WORDS:
             yield Amount(m.start(), m.end(), count * each, "unite", m.group(3))
-    for m in PACKED_COUNT_RE.finditer(text):
+    for m in prefilter.finditer(PACKED_COUNT_RE, text):
         count, each = _value(m.group(1)), _value(m.group(2))
         if count is None or each is None or (m.group(3) or "") in NOT_AMOUNT_NEXT:
             continue  # "3 boîtes de 2 kg" is read above; "2 lots de 3 jours" counts nothing
@@ -227,7 +228,7 @@ def package_amounts(text: str) -> Iterator[Amount]:
 
 def mixed_amounts(text: str) -> Iterator[Amount]:
     """ "2 t 500" → 2,500 kg, "1 kg 500" → 1.5 kg."""
-    for m in MIXED_RE.finditer(text):
+    for m in prefilter.finditer(MIXED_RE, text):
         whole, part = float(m.group(1)), float(m.group(3))
         tonnes = m.group(2).startswith("t")
         value = whole * 1000 + part if tonnes else whole + part / 1000
@@ -239,7 +240,7 @@ def approximate_amounts(text: str) -> Iterator[Amount]:
     and "quelques dizaines" give no number."""
     if "aine" not in text and "millier" not in text:
         return  # every approximate word ends so; most messages have none
-    for m in APPROX_RE.finditer(text):
+    for m in prefilter.finditer(APPROX_RE, text):
         lead = m.group(1)
         if lead in {"des", "plusieurs", "quelques", "ces"}:
             continue
@@ -271,7 +272,7 @@ def _package_size(text: str, pos: int) -> tuple[tuple[str, float], int] | None:
 
 def half_amounts(text: str) -> Iterator[Amount]:
     """ "une demi-palette" → 0.5 palette."""
-    for m in DEMI_RE.finditer(text):
+    for m in prefilter.finditer(DEMI_RE, text):
         unit, factor = UNIT_WORDS[m.group(1)]
         yield Amount(m.start(), m.end(), 0.5 * factor, unit, m.group(1))
 
@@ -281,7 +282,7 @@ def multiplied_amounts(text: str) -> Iterator[Amount]:
 
     "2 x 3 m" and "4x4" (a vehicle) count nothing: a product needs a unit or a counted noun.
     """
-    for m in MULTIPLIED_RE.finditer(text):
+    for m in prefilter.finditer(MULTIPLIED_RE, text):
         count = float(m.group(1))
         size = _value(m.group(2)) if m.group(2) else 1.0
         unit_word, noun = m.group(3), m.group(4)
@@ -292,7 +293,7 @@ def multiplied_amounts(text: str) -> Iterator[Amount]:
             yield Amount(m.start(), m.end(), count * size * factor, unit, unit_word)
         elif noun in COUNT_WORDS or (m.group(2) is None and len(noun or "") >= 3):
             yield Amount(m.start(), m.end(), count * size, "unite", noun, noun in COUNT_WORDS)
-    for m in TRAILING_TIMES_RE.finditer(text):
+    for m in prefilter.finditer(TRAILING_TIMES_RE, text):
         words = _WORD_RE.findall(text, max(0, m.start() - 40), m.start())[-3:]
         if not words or words[-1] in NOT_AMOUNT_NEXT | NOT_COUNTED:
             continue
@@ -305,7 +306,7 @@ def multiplied_amounts(text: str) -> Iterator[Amount]:
 def counted_amounts(text: str, people: bool = False) -> Iterator[Amount]:
     """A number and what it counts: "30 kg", "5 cartons", "200 yaourts", "trois kilos et
     demi", "12" alone; not a size, a date, a post number or a number of families."""
-    for m in AMOUNT_RE.finditer(text):
+    for m in prefilter.finditer(AMOUNT_RE, text):
         raw = m.group(1)
         value = _value(raw)
         if value is None:
