@@ -42,10 +42,21 @@ def test_cue_scores_are_those_of_every_pattern_run() -> None:
 
 def _patterns() -> list[re.Pattern[str]]:
     """Every compiled pattern the parser's modules hold, alone or in a list or dict."""
-    from handlers.understanding import acts, dates, parser, quantities
+    from handlers.understanding import (
+        acts,
+        amounts_chosen,
+        cues,
+        dates,
+        labels,
+        mentions,
+        parser,
+        quantities,
+        refs,
+    )
 
     found: dict[int, re.Pattern[str]] = {}
-    for module in (lx, acts, dates, parser, quantities):
+    modules = (lx, acts, dates, parser, quantities, mentions, cues, refs, labels, amounts_chosen)
+    for module in modules:
         for value in vars(module).values():
             members = value.values() if isinstance(value, dict) else value
             if isinstance(value, re.Pattern):
