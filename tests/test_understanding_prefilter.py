@@ -104,3 +104,25 @@ def test_twins_open_on_the_first_characters() -> None:
     assert digits is not None and digits.pattern.startswith(r"(?=[\dd])")
     assert prefilter.twin(re.compile(r".*[.;!?]")) is None  # any character first: no gain
     assert prefilter.twin(re.compile(r"\b(?:tres )?\w*")) is None  # may match nothing
+
+
+def test_list_gates_run_every_pattern_that_matches() -> None:
+    texts = [
+        fold(readable(json.loads(line)["text"])).text
+        for path in sorted(CORPUS.glob("*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ][::3]
+    patterns = _patterns()
+    gates = prefilter.Gates(patterns)
+    for text in [*texts, "", "?", "merci"]:
+        opened = gates.opened(text)
+        assert opened == sorted(set(opened))
+        for i, pattern in enumerate(patterns):
+            every = [(m.span(), m.groups()) for m in pattern.finditer(text)]
+            if i not in opened:
+                assert every == [], (pattern.pattern, text)
+                continue
+            gated = [(m.span(), m.groups()) for m in gates.finditer(i, text)]
+            assert gated == every, (pattern.pattern, text)
+        assert gates.any_match(text) == any(p.search(text) for p in patterns)

@@ -16,6 +16,7 @@ Direction = Literal["request", "offer"]
 # Each cue pattern runs only on a text holding one of the literals its matches start with.
 _REQUEST_CUES: Final = prefilter.Cues(lx.REQUEST_RES)
 _OFFER_CUES: Final = prefilter.Cues(lx.OFFER_RES)
+_SPARE_GATES: Final = prefilter.Gates(pattern for pattern, _ in lx.SPARE_CAPACITY_RES)
 
 
 def _score(patterns: Iterable[tuple[re.Pattern[str], float]], text: str) -> tuple[float, int, int]:
@@ -93,7 +94,7 @@ def read_cues(body: str) -> Cues:
     question_end = lx.QUESTION_END_RE.search(body) is not None
     if question_end and request > 0:  # only beside another asking cue
         request += lx.QUESTION_END_WEIGHT
-    spare = any(prefilter.search(pattern, body) for pattern, _ in lx.SPARE_CAPACITY_RES)
+    spare = _SPARE_GATES.any_match(body)
     return Cues(request, offer, r_first, o_first, r_main, o_main, past_report, question_end, spare)
 
 

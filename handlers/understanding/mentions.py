@@ -39,6 +39,11 @@ _FRIGO_NEG_RE: Final = lx.FRIGO_NEGATED_RE
 _KEEPING_NEGATED_RE: Final = re.compile(r"\b(?:pas|non|sans|ni)\s$")
 
 
+# The category patterns, gated at once: one look-up of the text for all of them.
+_CATEGORIES: Final = tuple(lx.CATEGORY_RES)
+_CATEGORY_GATES: Final = prefilter.Gates(lx.CATEGORY_RES.values())
+
+
 @dataclass(frozen=True)
 class Mention:
     start: int
@@ -60,8 +65,9 @@ def find_mentions(f: Folded, start: int = 0) -> list[Mention]:
     text = f.text
     found: list[Mention] = []
     signatures = [m.span() for m in prefilter.finditer(_SIGNATURE_RE, text, start)]
-    for category, pattern in lx.CATEGORY_RES.items():
-        for m in prefilter.finditer(pattern, text, start):
+    for i in _CATEGORY_GATES.opened(text):
+        category = _CATEGORIES[i]
+        for m in _CATEGORY_GATES.finditer(i, text, start):
             category_here = category
             word = m.group(0)
             if word == "pate":

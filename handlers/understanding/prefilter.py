@@ -329,9 +329,55 @@ def finditer(
 def _own_matches(
     pattern: re.Pattern[str], found: Iterator[re.Match[str]], endpos: int
 ) -> Iterator[re.Match[str]]:
-    """The pattern's own match where its twin found one (the same span and groups)."""
+    """The pattern's own match where its twin found one (the same span and groups): only
+    their ``re`` differs, which a caller may compare (« done.re is lx.DONE_RE »)."""
     for m in found:
         yield pattern.match(m.string, m.start(), endpos) or m
+
+
+class Gates:
+    """One gate index for a list of patterns: the text's substrings are looked up once for
+    all of them (instead of one :func:`search` or :func:`finditer` gate per pattern), and
+    only the patterns that may match are run, through their twins."""
+
+    def __init__(self, patterns: Iterable[re.Pattern[str]]) -> None:
+        self.patterns: Final = tuple(patterns)
+        entries = [_entry(p) for p in self.patterns]
+        # What runs for each: its twin when it has one (the same matches, found sooner).
+        self._runs: Final = tuple(e.twin or e.pattern for e in entries)
+        # Which patterns each head opens, so that a text is looked up once for all of them.
+        by_head: dict[str, set[int]] = {}
+        for i, entry in enumerate(entries):
+            found = entry.gate
+            for head in (*found.long, *found.short) if found else ():
+                by_head.setdefault(head, set()).add(i)
+        self._opened_by: Final = {h: frozenset(i) for h, i in by_head.items()}
+        self._long: Final = frozenset(h for h in by_head if len(h) == GRAM)
+        self._short: Final = tuple(h for h in by_head if len(h) < GRAM)
+        self._always: Final = frozenset(i for i, e in enumerate(entries) if e.gate is None)
+
+    def opened(self, text: str) -> list[int]:
+        """The indices, in order, of the patterns that may match ``text`` (or any part of it):
+        the others cannot (none of their heads occurs in it)."""
+        opened = set(self._always)
+        for head in self._long.intersection(grams(text)):
+            opened |= self._opened_by[head]
+        for head in filter(text.__contains__, self._short):
+            opened |= self._opened_by[head]
+        return sorted(opened)
+
+    def finditer(
+        self, i: int, text: str, pos: int = 0, endpos: int = sys.maxsize
+    ) -> Iterator[re.Match[str]]:
+        """The matches of pattern ``i`` (one of `opened`), found by its twin when it has one:
+        the same spans and groups as the pattern's (the look-ahead in front is zero-width and
+        the pattern follows it whole, in a non-capturing group), but their ``re`` is the
+        twin."""
+        return self._runs[i].finditer(text, pos, endpos)
+
+    def any_match(self, text: str) -> bool:
+        """Does any pattern of the list match ``text``?"""
+        return any(self._runs[i].search(text) for i in self.opened(text))
 
 
 class Cues:
@@ -339,18 +385,9 @@ class Cues:
 
     def __init__(self, weighted: Iterable[tuple[re.Pattern[str], float]]) -> None:
         self.patterns: Final = tuple((p, w) for p, w in weighted)
+        self._gates: Final = Gates(p for p, _ in self.patterns)
         # What runs for each: its twin when it has one (the same matches, found sooner).
         self._runs: Final = tuple((twin(p) or p, w) for p, w in self.patterns)
-        gates = [gate(p) for p, _ in self.patterns]
-        # Which patterns each head opens, so that a text is looked up once for all of them.
-        by_head: dict[str, set[int]] = {}
-        for i, found in enumerate(gates):
-            for head in (*found.long, *found.short) if found else ():
-                by_head.setdefault(head, set()).add(i)
-        self._opened_by: Final = {h: frozenset(i) for h, i in by_head.items()}
-        self._long: Final = frozenset(h for h in by_head if len(h) == GRAM)
-        self._short: Final = tuple(h for h in by_head if len(h) < GRAM)
-        self._always: Final = frozenset(i for i, found in enumerate(gates) if found is None)
 
     def candidates(self, text: str) -> Iterator[tuple[re.Pattern[str], float]]:
         """The (pattern, weight) pairs that may match ``text``, in their order: the others
@@ -363,12 +400,7 @@ class Cues:
         return map(self._runs.__getitem__, self._opened(text))
 
     def _opened(self, text: str) -> list[int]:
-        opened = set(self._always)
-        for head in self._long.intersection(grams(text)):
-            opened |= self._opened_by[head]
-        for head in filter(text.__contains__, self._short):
-            opened |= self._opened_by[head]
-        return sorted(opened)
+        return self._gates.opened(text)
 
     def score(self, text: str) -> tuple[float, int]:
         """The weights of every match summed, and where the first match starts (len(text)
