@@ -335,6 +335,20 @@ def _own_matches(
         yield pattern.match(m.string, m.start(), endpos) or m
 
 
+def _opening_class(pattern: re.Pattern[str]) -> str | None:
+    """A character class one of whose members starts every match of ``pattern`` (its flags
+    apply), or None when unknown or when a match may start where the text does."""
+    if _sre_parser is None or pattern.flags & re.VERBOSE:
+        return None
+    try:
+        openings = _openings(pattern)
+    except Exception:  # an unexpected parse tree: the pattern is always run
+        return None
+    if openings is None or openings[1] or not openings[0]:
+        return None
+    return f"[{''.join(sorted(openings[0]))}]"
+
+
 class Gates:
     """One gate index for a list of patterns: the text's substrings are looked up once for
     all of them (instead of one :func:`search` or :func:`finditer` gate per pattern), and
@@ -354,7 +368,23 @@ class Gates:
         self._opened_by: Final = {h: frozenset(i) for h, i in by_head.items()}
         self._long: Final = frozenset(h for h in by_head if len(h) == GRAM)
         self._short: Final = tuple(h for h in by_head if len(h) < GRAM)
-        self._always: Final = frozenset(i for i, e in enumerate(entries) if e.gate is None)
+        # Without heads, a pattern may still be gated by the characters its matches start
+        # with (« \d »: a text without a digit has no date « 12/10 »), tested as one class.
+        by_class: dict[str, set[int]] = {}
+        always: set[int] = set()
+        for i, entry in enumerate(entries):
+            if entry.gate is None:
+                opening = _opening_class(entry.pattern)
+                if opening is None:
+                    always.add(i)
+                else:
+                    by_class.setdefault(opening, set()).add(i)
+        self._always: Final = frozenset(always)
+        self._by_class: Final = tuple(
+            (re.compile(c, p.flags), frozenset(i))
+            for c, i in by_class.items()
+            for p in (self.patterns[min(i)],)
+        )
 
     def opened(self, text: str) -> list[int]:
         """The indices, in order, of the patterns that may match ``text`` (or any part of it):
@@ -364,6 +394,9 @@ class Gates:
             opened |= self._opened_by[head]
         for head in filter(text.__contains__, self._short):
             opened |= self._opened_by[head]
+        for opening, indices in self._by_class:
+            if opening.search(text):
+                opened |= indices
         return sorted(opened)
 
     def finditer(

@@ -272,6 +272,8 @@ def _package_size(text: str, pos: int) -> tuple[tuple[str, float], int] | None:
 
 def half_amounts(text: str) -> Iterator[Amount]:
     """ "une demi-palette" → 0.5 palette."""
+    if "demi" not in text:
+        return  # every match holds it; its gate opens on « une », in most messages
     for m in prefilter.finditer(DEMI_RE, text):
         unit, factor = UNIT_WORDS[m.group(1)]
         yield Amount(m.start(), m.end(), 0.5 * factor, unit, m.group(1))
