@@ -126,3 +126,17 @@ def test_list_gates_run_every_pattern_that_matches() -> None:
             gated = [(m.span(), m.groups()) for m in gates.finditer(i, text)]
             assert gated == every, (pattern.pattern, text)
         assert gates.any_match(text) == any(p.search(text) for p in patterns)
+
+
+def test_split_alternations_match_as_the_joined_pattern() -> None:
+    from handlers.understanding import acts
+
+    texts = [
+        fold(readable(json.loads(line)["text"])).text
+        for path in sorted(CORPUS.glob("*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    for text in [*texts, "", "?", "merci"]:
+        assert acts.looks_like_chat(text) == bool(acts._CHAT_RE.search(text)), text
+        assert acts.asks_what_is_open(text) == bool(acts._OPEN_RE.search(text)), text

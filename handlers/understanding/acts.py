@@ -102,6 +102,8 @@ _OPEN_RES: Final = (
     r"\bque hay\b|\bhay algo\b",
 )
 _OPEN_RE: Final = re.compile("|".join(_OPEN_RES))
+# The same alternatives gated at once: each runs only where one of its heads occurs.
+_OPEN_GATES: Final = prefilter.Gates(re.compile(p) for p in _OPEN_RES)
 
 # -- questions and chat ----------------------------------------------------------------------
 _QUESTION_START_RE: Final = re.compile(
@@ -163,6 +165,7 @@ _CHAT_RES: Final = (
     r"(?:chiffres|stats?|statistiques|infos?|informations|renseignements|retours|conseils)\b",
 )
 _CHAT_RE: Final = re.compile("|".join(_CHAT_RES))
+_CHAT_GATES: Final = prefilter.Gates(re.compile(p) for p in _CHAT_RES)
 _TRAILING_SIGNS_RE: Final = re.compile(r"[^\w?]+$")
 _SENTENCE_QUESTION_RE: Final = re.compile(r"\w\s?\?+\s")  # « … me rappeler ? C'est Gérard »
 
@@ -182,7 +185,7 @@ def is_question(folded: str) -> bool:
 def looks_like_chat(folded: str) -> bool:
     """Thanks, a question to a person, a meeting, a report of what happened: conversation,
     not a post (a post cue written as well may still outweigh it: the parser decides)."""
-    return bool(prefilter.search(_CHAT_RE, folded))
+    return _CHAT_GATES.any_match(folded)  # as _CHAT_RE: one of its alternatives matches
 
 
 def asks_how(folded: str) -> bool:
@@ -199,7 +202,7 @@ def asks_how(folded: str) -> bool:
 
 def asks_what_is_open(folded: str) -> bool:
     """« c'est quoi les besoins en ce moment ? », « la liste stp », « ya quoi comme offres »."""
-    return bool(prefilter.search(_OPEN_RE, folded))
+    return _OPEN_GATES.any_match(folded)  # as _OPEN_RE: one of its alternatives matches
 
 
 # -- actions on a post, in casual forms (the parser pairs them with a post number) ------------
