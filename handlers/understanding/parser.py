@@ -504,9 +504,9 @@ def _not_a_post(
     msg: _Message, reading: _IntentReading, amount: Amount | None, deadline: date | None
 ) -> Understanding:
     """Only what applies (the contract's labels): a claim, done or cancel keeps its post and
-    the amount taken; a question, thanks or chat carries no post fields. Chat that names goods
-    with an amount (« 500 g de sel ») keeps their label in `what`, so the bot can ask whether
-    they are given or wanted."""
+    the amount taken (a claim also when they come for it); a question, thanks or chat carries
+    no post fields. Chat that names goods with an amount (« 500 g de sel ») keeps their label
+    in `what`, so the bot can ask whether they are given or wanted."""
     intent = reading.intent
     confidence, guessed = _confidence(intent, msg)
     if intent in {"claim", "done", "cancel"}:
