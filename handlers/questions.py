@@ -18,6 +18,7 @@ from handlers.context import Context, Effects
 from handlers.formatting import post_list_line
 from handlers.messages import Outgoing
 from handlers.texts import t
+from handlers.understanding import vocabulary
 from storage import drafts
 from storage import posts as stored_posts
 
@@ -59,9 +60,11 @@ async def run_command(
     if command_name in CONFIRMATION_COMMANDS:
         return await run()
     draft, expired_note = await current(ctx)
-    if draft is not None and (
-        draft.question not in POST_QUESTIONS or command_name in NEW_POST_COMMANDS
-    ):
+    # « /besoins » alone lists the needs (vocabulary.listed_when_alone): it posts nothing.
+    posts_anew = command_name in NEW_POST_COMMANDS and not vocabulary.listed_when_alone(
+        ctx.incoming.text
+    )
+    if draft is not None and (draft.question not in POST_QUESTIONS or posts_anew):
         await drafts.drop_draft(ctx.conn, ctx.need_member().id)
         draft = None
     effects = await run()

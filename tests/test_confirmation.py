@@ -465,3 +465,18 @@ class TestRendering:
     def test_other_choices_keep_their_keyword_line(self) -> None:
         [body] = render_whatsapp(Outgoing("x", choices=(Choice("Je prends", "/prendre 3"),)))
         assert "répondez PRENDRE 3" in body
+
+
+async def test_listing_needs_alone_keeps_the_confirmation_waiting(network: Network) -> None:
+    # « /besoins » alone only lists: the post waiting for « ✅ Publier » is still there.
+    await network.join("alice", "Banque Alimentaire de l'Aude", "Carcassonne")
+    await network.join("bob", "Restos du Cœur Narbonne", "Narbonne")
+    network.take_inbox("bob")
+    shown = await network.say("alice", "on a du rab de <pommes> & 🍎, 10 kg, qui veut ?")
+    assert "Publier" in shown[0]
+    listed = await network.say("alice", "/besoins")
+    assert "1 = publier" in listed[-1]  # the confirmation is recalled, not dropped
+    published = await network.say("alice", "1")
+    assert "#1" in published[0]
+    relayed = network.take_inbox("bob")
+    assert relayed and "<pommes> & 🍎" in relayed[0]
