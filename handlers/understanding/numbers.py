@@ -16,7 +16,7 @@ number or a date out of the amounts; its wheel is compiled (Rust), and it leaves
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Final
 
 UNITS_WORDS: Final[dict[str, int]] = {
@@ -132,36 +132,36 @@ def _below_100(tokens: Tokens, i: int) -> Reading | None:
 
 def _below_1000(tokens: Tokens, i: int) -> Reading | None:
     """0–999: « cent », « deux cents », « deux cent cinquante » (« douze cents » too)."""
-    if i < len(tokens) and tokens[i] in HUNDRED_WORDS:
-        hundreds, i = 1, i
-    else:
-        head = _below_100(tokens, i)
-        if head is None:
-            return None
-        if head[1] >= len(tokens) or tokens[head[1]] not in HUNDRED_WORDS or head[0] < 2:
-            return head
-        hundreds, i = head[0], head[1]
-    rest = _below_100(tokens, i + 1)
-    if rest is not None and rest[0] > 0:
-        return hundreds * 100 + rest[0], rest[1]
-    return hundreds * 100, i + 1
+    return _scaled(tokens, i, HUNDRED_WORDS, 100, _below_100)
 
 
 def _below_million(tokens: Tokens, i: int) -> Reading | None:
     """0–999,999: « mille », « deux mille », « mille deux cent trente »."""
-    if i < len(tokens) and tokens[i] in THOUSAND_WORDS:
-        thousands = 1
+    return _scaled(tokens, i, THOUSAND_WORDS, 1000, _below_1000)
+
+
+def _scaled(
+    tokens: Tokens,
+    i: int,
+    scale_words: frozenset[str],
+    scale: int,
+    below: Callable[[Tokens, int], Reading | None],
+) -> Reading | None:
+    """[count] SCALE [rest], each part read by `below`: the count is 2 or more, or absent
+    (« cent », « mille » alone are one of it)."""
+    if i < len(tokens) and tokens[i] in scale_words:
+        count = 1
     else:
-        head = _below_1000(tokens, i)
+        head = below(tokens, i)
         if head is None:
             return None
-        if head[1] >= len(tokens) or tokens[head[1]] not in THOUSAND_WORDS or head[0] < 2:
+        if head[1] >= len(tokens) or tokens[head[1]] not in scale_words or head[0] < 2:
             return head
-        thousands, i = head[0], head[1]
-    rest = _below_1000(tokens, i + 1)
+        count, i = head[0], head[1]
+    rest = below(tokens, i + 1)
     if rest is not None and rest[0] > 0:
-        return thousands * 1000 + rest[0], rest[1]
-    return thousands * 1000, i + 1
+        return count * scale + rest[0], rest[1]
+    return count * scale, i + 1
 
 
 def words_value(text: str) -> float | None:
