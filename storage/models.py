@@ -146,3 +146,49 @@ class Claim:
     status: ClaimStatus
     done_quantity: float | None
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Where an association is, how far it travels, what it takes and gives, what it can keep.
+
+    `takes` / `gives`: category slugs, or None for every category (the default).
+    """
+
+    association_id: int
+    name: str
+    commune: str
+    latitude: float | None
+    longitude: float | None
+    reach_km: float = 30.0
+    takes: frozenset[str] | None = None
+    gives: frozenset[str] | None = None
+    cold_storage: bool = False
+    cold_vehicle: bool = False
+    dry_storage: bool = False
+    volunteers: bool = False
+
+    @property
+    def keeps_cold(self) -> bool:
+        return self.cold_storage or self.cold_vehicle
+
+    @property
+    def point(self) -> tuple[float, float] | None:
+        if self.latitude is None or self.longitude is None:
+            return None
+        return (self.latitude, self.longitude)
+
+
+NotifyMode = Literal["all", "urgent", "digest", "off"]
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """What a member wants relayed (`/notifs`). The defaults are a member with no row."""
+
+    member_id: int
+    mode: NotifyMode = "all"
+    muted: frozenset[str] = frozenset()
+    # Local times "HH:MM" in the network's time zone; equal: no quiet hours.
+    quiet_start: str = "21:00"
+    quiet_end: str = "07:30"

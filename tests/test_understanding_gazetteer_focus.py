@@ -9,7 +9,7 @@ import random
 import pytest
 
 from handlers.understanding import Commune, Gazetteer
-from handlers.understanding.gazetteer import Point, _distance
+from handlers.understanding.gazetteer import Point, distance_km
 
 FRANCE = (41.4, 51.0, -4.7, 8.2)  # latitude and longitude ranges, Corsica included
 OCCITANIE = (42.6, 44.9, -0.3, 4.8)
@@ -29,7 +29,7 @@ def _brute_force(gazetteer: Gazetteer, indices: tuple[int, ...], focus: list[Poi
         if c.latitude is None or c.longitude is None:
             return (math.inf, -(c.population or 0))
         here = (c.latitude, c.longitude)
-        return (min(_distance(here, p) for p in focus), -(c.population or 0))
+        return (min(distance_km(here, p) for p in focus), -(c.population or 0))
 
     return min(communes, key=rank)
 
@@ -112,7 +112,7 @@ def _distances_for(gazetteer: Gazetteer, focus: list[Point]) -> tuple[int, int]:
     def counted(a: Point, b: Point) -> float:
         nonlocal calls
         calls += 1
-        return _distance(a, b)
+        return distance_km(a, b)
 
     focused = gazetteer.with_focus(focus, distance=counted)
     assert calls == 0  # building the focus measures nothing: names are resolved when met

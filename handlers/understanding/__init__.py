@@ -5,7 +5,7 @@ vocabulary of foods and products) once.
 """
 
 from .foods import names_goods_or_resource
-from .gazetteer import Commune, Gazetteer, load_gazetteer
+from .gazetteer import Commune, Gazetteer, distance_km, load_gazetteer
 from .model import CONTRACT_KEYS, INTENTS, Intent, Understanding
 from .parser import (
     contract_json_lines,
@@ -29,6 +29,7 @@ __all__ = [
     "Understanding",
     "check_offer_dates",
     "contract_json_lines",
+    "distance_km",
     "load_gazetteer",
     "names_goods",
     "names_goods_or_resource",

@@ -201,7 +201,7 @@ def _longest_from(keys: list[str]) -> dict[str, int]:
     return longest
 
 
-def _distance(a: Point, b: Point) -> float:
+def distance_km(a: Point, b: Point) -> float:
     """Great-circle distance in km (haversine)."""
     lat1, lon1, lat2, lon2 = map(math.radians, (a[0], a[1], b[0], b[1]))
     h = (
@@ -359,7 +359,7 @@ class Gazetteer:
     def __len__(self) -> int:
         return len(self._data.communes)
 
-    def with_focus(self, points: list[Point], *, distance: DistanceKm = _distance) -> Gazetteer:
+    def with_focus(self, points: list[Point], *, distance: DistanceKm = distance_km) -> Gazetteer:
         """The same gazetteer, preferring among homonyms the commune nearest to ``points``.
 
         ``distance`` (km between two points) is only replaced by tests, to count calls.

@@ -1,0 +1,140 @@
+"""Associations' profiles (issue 11): where they are, how far they go, what they take and give."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import fields
+
+from storage.db import Conn
+from storage.models import Preferences, Profile
+
+# Columns a profile change may set (anything else is a programming error, never user text).
+PROFILE_COLUMNS = frozenset(
+    {
+        "commune",
+        "latitude",
+        "longitude",
+        "reach_km",
+        "takes",
+        "gives",
+        "cold_storage",
+        "cold_vehicle",
+        "dry_storage",
+        "volunteers",
+    }
+)
+PREFERENCE_COLUMNS = frozenset({"mode", "muted", "quiet_start", "quiet_end"})
+
+SELECT_PROFILE = """
+SELECT id, name, commune, latitude, longitude, reach_km, takes, gives,
+       cold_storage, cold_vehicle, dry_storage, volunteers
+FROM associations
+"""
+
+
+def _categories(text: str | None) -> frozenset[str] | None:
+    if text is None:
+        return None
+    return frozenset(part for part in text.split(",") if part)
+
+
+def categories_text(categories: frozenset[str] | None) -> str | None:
+    """The stored form of a category set: None (every category) stays None."""
+    return None if categories is None else ",".join(sorted(categories))
+
+
+def profile_from_row(row: sqlite3.Row) -> Profile:
+    return Profile(
+        association_id=row["id"],
+        name=row["name"],
+        commune=row["commune"],
+        latitude=row["latitude"],
+        longitude=row["longitude"],
+        reach_km=row["reach_km"],
+        takes=_categories(row["takes"]),
+        gives=_categories(row["gives"]),
+        cold_storage=bool(row["cold_storage"]),
+        cold_vehicle=bool(row["cold_vehicle"]),
+        dry_storage=bool(row["dry_storage"]),
+        volunteers=bool(row["volunteers"]),
+    )
+
+
+async def profile_of(conn: Conn, association_id: int) -> Profile | None:
+    async with conn.execute(SELECT_PROFILE + " WHERE id = ?", (association_id,)) as cur:
+        row = await cur.fetchone()
+    return profile_from_row(row) if row else None
+
+
+async def set_profile(conn: Conn, association_id: int, **changes: object) -> None:
+    """Set some columns of a profile; category sets are given as frozensets (or None)."""
+    unknown = set(changes) - PROFILE_COLUMNS
+    if unknown:
+        raise ValueError(f"not profile columns: {sorted(unknown)}")
+    if not changes:
+        return
+    values = [
+        categories_text(value) if isinstance(value, frozenset) else value
+        for value in changes.values()
+    ]
+    assignments = ", ".join(f"{column} = ?" for column in changes)
+    await conn.execute(
+        f"UPDATE associations SET {assignments} WHERE id = ?", (*values, association_id)
+    )
+
+
+async def profiles_in_box(
+    conn: Conn, south: float, north: float, west: float, east: float
+) -> list[Profile]:
+    """Associations inside a latitude/longitude box, and those whose place is unknown (they
+    cannot be measured, so they are never left out)."""
+    async with conn.execute(
+        SELECT_PROFILE
+        + " WHERE (latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?) OR latitude IS NULL",
+        (south, north, west, east),
+    ) as cur:
+        return [profile_from_row(row) for row in await cur.fetchall()]
+
+
+async def largest_reach_km(conn: Conn) -> float:
+    async with conn.execute("SELECT MAX(reach_km) FROM associations") as cur:
+        row = await cur.fetchone()
+    return float(row[0]) if row and row[0] is not None else 0.0
+
+
+def _preferences(member_id: int, row: sqlite3.Row | None) -> Preferences:
+    if row is None:
+        return Preferences(member_id)
+    return Preferences(
+        member_id=member_id,
+        mode=row["mode"],
+        muted=_categories(row["muted"]) or frozenset(),
+        quiet_start=row["quiet_start"],
+        quiet_end=row["quiet_end"],
+    )
+
+
+async def preferences_of(conn: Conn, member_id: int) -> Preferences:
+    async with conn.execute(
+        "SELECT * FROM member_preferences WHERE member_id = ?", (member_id,)
+    ) as cur:
+        row = await cur.fetchone()
+    return _preferences(member_id, row)
+
+
+async def set_preferences(conn: Conn, preferences: Preferences) -> None:
+    names = [f.name for f in fields(Preferences) if f.name != "member_id"]
+    assert set(names) == PREFERENCE_COLUMNS
+    await conn.execute(
+        "INSERT INTO member_preferences (member_id, mode, muted, quiet_start, quiet_end)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (member_id) DO UPDATE SET mode = excluded.mode,"
+        " muted = excluded.muted, quiet_start = excluded.quiet_start,"
+        " quiet_end = excluded.quiet_end",
+        (
+            preferences.member_id,
+            preferences.mode,
+            categories_text(preferences.muted) or "",
+            preferences.quiet_start,
+            preferences.quiet_end,
+        ),
+    )
