@@ -11,6 +11,7 @@ from datetime import datetime
 from handlers.context import (
     Notification,
     ToAssociation,
+    ToAudience,
     ToEveryone,
     ToFormerMember,
     ToGroup,
@@ -64,6 +65,8 @@ async def recipients(conn: Conn, notification: Notification) -> list[Member]:
         return await members.members_of_association(conn, to.association_id)
     if isinstance(to, ToOtherAssociations):
         return await members.active_members(conn, exclude_association=to.association_id)
+    if isinstance(to, ToAudience):
+        return await members.active_members_of(conn, to.association_ids)
     if isinstance(to, ToEveryone):
         return await members.active_members(conn)
     return []

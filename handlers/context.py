@@ -50,6 +50,18 @@ class ToOtherAssociations:
 
 
 @dataclass(frozen=True)
+class ToAudience:
+    """The active members of these associations: a post's audience (issue 11, handlers/routing).
+
+    `category` and `urgent` are what each member's preferences (`/notifs`) are checked against.
+    """
+
+    association_ids: tuple[int, ...]
+    category: str | None = None
+    urgent: bool = False
+
+
+@dataclass(frozen=True)
 class ToEveryone:
     pass
 
@@ -59,7 +71,15 @@ class ToGroup:
     """The network's group chat, when one is configured."""
 
 
-Recipient = ToMember | ToFormerMember | ToAssociation | ToOtherAssociations | ToEveryone | ToGroup
+Recipient = (
+    ToMember
+    | ToFormerMember
+    | ToAssociation
+    | ToOtherAssociations
+    | ToAudience
+    | ToEveryone
+    | ToGroup
+)
 
 # Notifications are rendered per recipient, in the recipient's language.
 Render = Callable[[str], Outgoing]

@@ -401,6 +401,22 @@ async def active_members(conn: Conn, exclude_association: int | None = None) -> 
         return [member_from_row(row) for row in await cur.fetchall()]
 
 
+async def active_members_of(conn: Conn, association_ids: tuple[int, ...]) -> list[Member]:
+    """The active members of several associations (an audience), in chunks that stay under
+    SQLite's limit on bound parameters."""
+    found: list[Member] = []
+    for start in range(0, len(association_ids), 500):
+        chunk = association_ids[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        async with conn.execute(
+            SELECT_MEMBER + f" WHERE m.status = 'active' AND m.association_id IN ({marks})"
+            " ORDER BY m.id",
+            chunk,
+        ) as cur:
+            found.extend(member_from_row(row) for row in await cur.fetchall())
+    return found
+
+
 async def members_of_association(conn: Conn, association_id: int) -> list[Member]:
     async with conn.execute(
         SELECT_MEMBER + " WHERE m.association_id = ? AND m.status = 'active' ORDER BY m.id",
