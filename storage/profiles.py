@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from dataclasses import fields
 
@@ -23,6 +24,11 @@ PROFILE_COLUMNS = frozenset(
         "volunteers",
     }
 )
+# The flat-earth estimate in SQL (km per degree of latitude) and how generous it is: within a
+# few hundred km it errs by well under 1 % against the haversine that decides.
+KM_PER_DEGREE = 111.195
+MARGIN = 1.02
+
 PREFERENCE_COLUMNS = frozenset({"mode", "muted", "quiet_start", "quiet_end"})
 
 SELECT_PROFILE = """
@@ -89,9 +95,49 @@ async def profiles_in_box(
     """Associations inside a latitude/longitude box, and those whose place is unknown (they
     cannot be measured, so they are never left out)."""
     async with conn.execute(
-        SELECT_PROFILE
-        + " WHERE (latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?) OR latitude IS NULL",
+        SELECT_PROFILE + " WHERE latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?"
+        " UNION ALL " + SELECT_PROFILE + " WHERE latitude IS NULL",
         (south, north, west, east),
+    ) as cur:
+        return [profile_from_row(row) for row in await cur.fetchall()]
+
+
+async def profiles_within(
+    conn: Conn, point: tuple[float, float], author_reach_km: float, factor: float
+) -> list[Profile]:
+    """Associations that may be within reach of `point`: distance at most
+    max(author_reach_km, their reach) × factor, by a flat-earth estimate a little generous
+    (the caller measures exactly), and those whose place is unknown. The estimate runs in
+    SQLite, so a dense region returns hundreds of rows, not the thousands of a box."""
+    lat, lon = point
+    km_per_degree_lon = KM_PER_DEGREE * math.cos(math.radians(lat))
+    widest = max(author_reach_km, await largest_reach_km(conn)) * factor * MARGIN
+    half_lat = widest / KM_PER_DEGREE
+    half_lon = widest / max(km_per_degree_lon, 1.0)
+    async with conn.execute(
+        SELECT_PROFILE + " WHERE latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?"
+        "   AND ((latitude - ?) * ?) * ((latitude - ?) * ?)"
+        "     + ((longitude - ?) * ?) * ((longitude - ?) * ?)"
+        "     <= (MAX(reach_km, ?) * ?) * (MAX(reach_km, ?) * ?)"
+        " UNION ALL " + SELECT_PROFILE + " WHERE latitude IS NULL",
+        (
+            lat - half_lat,
+            lat + half_lat,
+            lon - half_lon,
+            lon + half_lon,
+            lat,
+            KM_PER_DEGREE,
+            lat,
+            KM_PER_DEGREE,
+            lon,
+            km_per_degree_lon,
+            lon,
+            km_per_degree_lon,
+            author_reach_km,
+            factor * MARGIN,
+            author_reach_km,
+            factor * MARGIN,
+        ),
     ) as cur:
         return [profile_from_row(row) for row in await cur.fetchall()]
 

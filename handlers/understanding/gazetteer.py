@@ -359,6 +359,10 @@ class Gazetteer:
     def __len__(self) -> int:
         return len(self._data.communes)
 
+    def communes_of(self, departments: frozenset[str]) -> list[Commune]:
+        """Every commune of these departments (benchmarks place associations in them)."""
+        return [c for c in self._data.communes if c.department in departments]
+
     def with_focus(self, points: list[Point], *, distance: DistanceKm = distance_km) -> Gazetteer:
         """The same gazetteer, preferring among homonyms the commune nearest to ``points``.
 

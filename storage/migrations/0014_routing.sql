@@ -13,9 +13,11 @@ ALTER TABLE associations ADD COLUMN cold_vehicle INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE associations ADD COLUMN dry_storage INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE associations ADD COLUMN volunteers INTEGER NOT NULL DEFAULT 0;
 -- The audience of a post is read from a latitude band (then the exact distance in Python):
--- 5,000 associations, a band of a few hundred, read from this index alone.
-CREATE INDEX associations_place ON associations(latitude, longitude, id)
-    WHERE latitude IS NOT NULL;
+-- 5,000 associations, a band of a few hundred. Not partial: the associations whose place is
+-- unknown (latitude IS NULL) are read from it too.
+CREATE INDEX associations_place ON associations(latitude, longitude);
+-- The widest reach bounds every search: read from the end of this index, not a scan.
+CREATE INDEX associations_reach ON associations(reach_km);
 
 -- Where a post is (its place resolved by the gazetteer, else its association's): distances
 -- in /liste, audiences, matches and escalation rings are measured from here. NULL: unknown,
