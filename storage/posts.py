@@ -177,6 +177,34 @@ def _urgent_marks(urgent_only: bool) -> tuple[str, tuple[int, ...]]:
     return ",".join("?" for _ in values), values
 
 
+def open_in_box_query(
+    kinds: tuple[PostKind, ...], urgent_only: bool, box: tuple[float, float, float, float]
+) -> tuple[str, tuple[object, ...]]:
+    """The statement of `open_post_points_in_box` and its parameters (its plan is tested)."""
+    south, north, west, east = box
+    urgent_marks, urgent_values = _urgent_marks(urgent_only)
+    return (
+        "SELECT p.id, p.urgent, p.latitude, p.longitude FROM posts p INDEXED BY posts_open_place"
+        " WHERE p.status = 'open' AND p.latitude BETWEEN ? AND ? AND p.longitude BETWEEN ? AND ?"
+        f" AND p.kind IN ({_kind_marks(kinds)}) AND p.urgent IN ({urgent_marks})"
+        f" ORDER BY {LIST_ORDER}",
+        (south, north, west, east, *kinds, *urgent_values),
+    )
+
+
+def without_place_query(
+    kinds: tuple[PostKind, ...], urgent_only: bool
+) -> tuple[str, tuple[object, ...]]:
+    """The statement of `count_open_posts_without_place` and its parameters."""
+    urgent_marks, urgent_values = _urgent_marks(urgent_only)
+    return (
+        "SELECT COUNT(*) FROM posts p INDEXED BY posts_open_place"
+        " WHERE p.status = 'open' AND p.latitude IS NULL"
+        f" AND p.kind IN ({_kind_marks(kinds)}) AND p.urgent IN ({urgent_marks})",
+        (*kinds, *urgent_values),
+    )
+
+
 async def open_post_points_in_box(
     conn: Conn,
     kinds: tuple[PostKind, ...],
@@ -186,15 +214,7 @@ async def open_post_points_in_box(
     """The open posts of these kinds inside (south, north, west, east), in `LIST_ORDER`: read
     from the index `posts_open_place` alone (a range on latitude), the sort on that bounded
     set. The caller keeps those within the exact distance."""
-    south, north, west, east = box
-    urgent_marks, urgent_values = _urgent_marks(urgent_only)
-    async with conn.execute(
-        "SELECT p.id, p.urgent, p.latitude, p.longitude FROM posts p INDEXED BY posts_open_place"
-        " WHERE p.status = 'open' AND p.latitude BETWEEN ? AND ? AND p.longitude BETWEEN ? AND ?"
-        f" AND p.kind IN ({_kind_marks(kinds)}) AND p.urgent IN ({urgent_marks})"
-        f" ORDER BY {LIST_ORDER}",
-        (south, north, west, east, *kinds, *urgent_values),
-    ) as cur:
+    async with conn.execute(*open_in_box_query(kinds, urgent_only, box)) as cur:
         return [
             PostPoint(int(row[0]), bool(row[1]), float(row[2]), float(row[3]))
             for row in await cur.fetchall()
@@ -205,13 +225,7 @@ async def count_open_posts_without_place(
     conn: Conn, kinds: tuple[PostKind, ...], urgent_only: bool
 ) -> int:
     """Open posts of these kinds whose place is unknown: a filtered list leaves them out."""
-    urgent_marks, urgent_values = _urgent_marks(urgent_only)
-    async with conn.execute(
-        "SELECT COUNT(*) FROM posts p INDEXED BY posts_open_place"
-        " WHERE p.status = 'open' AND p.latitude IS NULL"
-        f" AND p.kind IN ({_kind_marks(kinds)}) AND p.urgent IN ({urgent_marks})",
-        (*kinds, *urgent_values),
-    ) as cur:
+    async with conn.execute(*without_place_query(kinds, urgent_only)) as cur:
         row = await cur.fetchone()
     return int(row[0]) if row else 0
 
