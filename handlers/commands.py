@@ -69,8 +69,9 @@ def worded(
 
 def posting(canonical: str) -> CommandHandler:
     async def publish(ctx: Context, args: str) -> Effects:
-        listed = vocabulary.listed_when_alone(ctx.incoming.text)
-        if listed is not None:  # « /besoins » alone: what is open of that kind
+        # « /besoins » alone, or « /besoins 20km »: what is open of that kind (near).
+        listed = listing.listed_by_posting_command(ctx.incoming.text)
+        if listed is not None:
             return await listing.list_open(ctx, listed)
         return await posts.publish_text(ctx, f"/{canonical} {args}".strip())
 

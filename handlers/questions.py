@@ -13,12 +13,11 @@ import json
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
-from handlers import posts
+from handlers import listing, posts
 from handlers.context import Context, Effects
 from handlers.formatting import post_list_line
 from handlers.messages import Outgoing
 from handlers.texts import t
-from handlers.understanding import vocabulary
 from storage import drafts
 from storage import posts as stored_posts
 
@@ -60,8 +59,8 @@ async def run_command(
     if command_name in CONFIRMATION_COMMANDS:
         return await run()
     draft, expired_note = await current(ctx)
-    # « /besoins » alone lists the needs (vocabulary.listed_when_alone): it posts nothing.
-    posts_anew = command_name in NEW_POST_COMMANDS and not vocabulary.listed_when_alone(
+    # « /besoins » alone (or « /besoins 20km ») lists the needs: it posts nothing.
+    posts_anew = command_name in NEW_POST_COMMANDS and not listing.listed_by_posting_command(
         ctx.incoming.text
     )
     if draft is not None and (draft.question not in POST_QUESTIONS or posts_anew):

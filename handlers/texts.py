@@ -523,10 +523,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "list_title": {"fr": "Annonces ouvertes ({count})", "en": "Open posts ({count})"},
     "list_usage": {
-        "fr": "Usage : /liste, /liste besoins, /liste dons ou /liste materiel ; "
-        "ajoutez un numéro de page : /liste 2, /liste dons 3.",
-        "en": "Usage: /list, /list besoins, /list dons or /list materiel; "
-        "add a page number: /list 2, /list dons 3.",
+        "fr": "Usage : /liste, /liste besoins, /liste dons, /liste materiel ou /liste urgent ; "
+        "une distance : /liste dons 20km ; une page : /liste 2, /liste dons 3.",
+        "en": "Usage: /list, /list besoins, /list dons, /list materiel or /list urgent; "
+        "a distance: /list dons 20km; a page: /list 2, /list dons 3.",
     },
     "list_footer": {
         "fr": "Pour prendre : /prendre NUMÉRO",
@@ -548,6 +548,39 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Open posts ({count}) — page {page}/{pages}",
     },
     "list_next": {"fr": "Suivantes : {command}", "en": "Next: {command}"},
+    # /liste with distances (issue 11)
+    "list_distance": {"fr": "à {km} km", "en": "{km} km away"},
+    "list_distance_under_1": {"fr": "à moins d'1 km", "en": "under 1 km away"},
+    "list_at_home": {"fr": "chez vous", "en": "yours"},
+    "list_near_title": {
+        "fr": "Annonces ouvertes à {km} km ou moins ({count})",
+        "en": "Open posts within {km} km ({count})",
+    },
+    "list_near_title_paged": {
+        "fr": "Annonces ouvertes à {km} km ou moins ({count}) — page {page}/{pages}",
+        "en": "Open posts within {km} km ({count}) — page {page}/{pages}",
+    },
+    "list_near_empty": {
+        "fr": "Aucune annonce ouverte à {km} km ou moins. Plus loin : {wider} ; "
+        "tout voir : {command}",
+        "en": "No open post within {km} km. Further: {wider}; see all: {command}",
+    },
+    "list_unplaced": {
+        "fr": "+ {count} annonce(s) au lieu inconnu, pas dans ce filtre : {command}",
+        "en": "+ {count} post(s) with no known place, not in this filter: {command}",
+    },
+    "list_radius_range": {
+        "fr": "Distance entre {low} et {high} km, par ex. {example}",
+        "en": "A distance between {low} and {high} km, e.g. {example}",
+    },
+    "list_place_unknown": {
+        "fr": "Pour filtrer par distance, Boucle doit savoir où est {association}. Un "
+        "coordinateur peut l'indiquer : envoyez une position 📍, ou /profil commune NOM "
+        "(ex. /profil commune Limoux). En attendant, tout est là : {command}",
+        "en": "To filter by distance, Boucle needs to know where {association} is. A "
+        "coordinator can set it: send a location 📍, or /profil commune NAME "
+        "(e.g. /profil commune Limoux). Meanwhile, everything is here: {command}",
+    },
     "list_next_button": {"fr": "Suivants ➡️", "en": "Next ➡️"},
     "list_past_end": {
         "fr": "Il n'y a pas de page {page} : la liste tient en {pages} page(s). "
@@ -564,7 +597,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "• /fait 12 quand c'est récupéré ou livré (/fait 12 8 kg : la quantité)\n"
         "• Votre annonce : /fait 12 8 kg corrige le chiffre récupéré\n"
         "• /annuler 12 · /corriger 12 40 kg\n"
-        "• /liste (besoins, dons, materiel) · /mes\n"
+        "• /liste (besoins, dons, materiel, urgent) · /mes\n"
+        "• /liste dons 20km : à 20 km ou moins de chez vous\n"
         "Vous pouvez aussi écrire simplement : « on a 200 yaourts en trop, DLC vendredi ».",
         "en": "Boucle — the commands\n"
         "• /besoin 30 kg de riz pour vendredi (a need)\n"
@@ -575,7 +609,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "• /fait 12 once collected or delivered (/fait 12 8 kg: the quantity)\n"
         "• Your post: /fait 12 8 kg corrects the collected figure\n"
         "• /annuler 12 · /corriger 12 40 kg\n"
-        "• /list · /mine\n"
+        "• /list (besoins, dons, materiel, urgent) · /mine\n"
+        "• /list dons 20km: within 20 km of you\n"
         'You can also write plain words: "on a 200 yaourts en trop, DLC vendredi".',
     },
     "help_coordinator": {

@@ -122,6 +122,9 @@ class Post:
     urgent_pending: bool = False
     # The writer's own words, as typed (the command included): relays show them.
     original_text: str = ""
+    # Where the post is (issue 11): its place from the gazetteer, else its association's.
+    latitude: float | None = None
+    longitude: float | None = None
 
     @property
     def remaining(self) -> float | None:
@@ -133,6 +136,26 @@ class Post:
     @property
     def is_offer_like(self) -> bool:
         return self.kind in ("offer", "equipment_offer")
+
+    @property
+    def point(self) -> tuple[float, float] | None:
+        if self.latitude is None or self.longitude is None:
+            return None
+        return (self.latitude, self.longitude)
+
+
+@dataclass(frozen=True)
+class PostPoint:
+    """An open post as a filtered `/liste` first reads it: enough to measure and page."""
+
+    id: int
+    urgent: bool
+    latitude: float
+    longitude: float
+
+    @property
+    def point(self) -> tuple[float, float]:
+        return (self.latitude, self.longitude)
 
 
 @dataclass(frozen=True)

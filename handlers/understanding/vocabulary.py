@@ -176,5 +176,18 @@ def listed_when_alone(text: str) -> str | None:
     return word if word in LISTED_WHEN_ALONE else None
 
 
+_PLURAL_RE: Final = re.compile(r"^\s*/([^\W\d_]+)(?:@\w+)?\s+(.+?)\s*$", re.S)
+
+
+def listed_with_args(text: str) -> tuple[str, str] | None:
+    """(plural word, what follows) when `text` opens with « /besoins » (or /offres…) and has
+    words after it: the caller lists when those words are a distance (« /besoins 20km »)."""
+    m = _PLURAL_RE.match(text)
+    if m is None:
+        return None
+    word = fold_word(m.group(1))
+    return (word, m.group(2)) if word in LISTED_WHEN_ALONE else None
+
+
 def post_heads() -> tuple[str, ...]:
     return tuple(word for entry in VOCABULARY for word in entry.post_heads)
