@@ -565,6 +565,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "• Votre annonce : /fait 12 8 kg corrige le chiffre récupéré\n"
         "• /annuler 12 · /corriger 12 40 kg\n"
         "• /liste (besoins, dons, materiel) · /mes\n"
+        "• /notifs : ce que vous recevez (tout, urgent, resume, off) · /profil : votre "
+        "association\n"
         "Vous pouvez aussi écrire simplement : « on a 200 yaourts en trop, DLC vendredi ».",
         "en": "Boucle — the commands\n"
         "• /besoin 30 kg de riz pour vendredi (a need)\n"
@@ -576,6 +578,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "• Your post: /fait 12 8 kg corrects the collected figure\n"
         "• /annuler 12 · /corriger 12 40 kg\n"
         "• /list · /mine\n"
+        "• /notifs: what you receive (tout, urgent, resume, off) · /profil: your association\n"
         'You can also write plain words: "on a 200 yaourts en trop, DLC vendredi".',
     },
     "help_coordinator": {
@@ -583,12 +586,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "/alerte TEXTE pour prévenir tout le réseau en urgence ; /digest pour le point "
         "quotidien (chaque matin à 8 h) ; /arrivees direct|digest : chaque nouveau membre "
         "annoncé à mesure ou dans le point ; /invitations et /revoquer CODE pour vos codes ; "
-        "/confirmer N pour confirmer l'urgence d'une annonce de votre association.",
+        "/confirmer N pour confirmer l'urgence d'une annonce de votre association ; "
+        "/profil modifier : où vous êtes, votre rayon, ce que vous recevez et donnez.",
         "en": "Coordination: /invite for an invite code, /invite coordinator; /alerte TEXT to "
         "alert the whole network at once; /digest for the daily digest (every morning at 8); "
         "/arrivees direct|digest: each new member announced at once or in the digest; "
         "/invitations and /revoquer CODE for your codes; /confirmer N to confirm the urgency "
-        "of a post of your association.",
+        "of a post of your association; /profil modifier: where you are, your reach, what you "
+        "take and give.",
     },
     "language_set": {"fr": "Langue : français.", "en": "Language: English."},
     "language_usage": {
@@ -633,12 +638,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "une personne : demandez à votre coordinateur si c'est une erreur.",
         "en": "This account is already registered as {name}. An account belongs to one person "
         "only: ask your coordinator if this is a mistake.",
-    },
-    "place_set": {
-        "fr": "Position enregistrée pour {association} ({latitude}, {longitude}). Elle sert à "
-        "repérer les annonces proches de chez vous.",
-        "en": "Location saved for {association} ({latitude}, {longitude}). It helps find the "
-        "posts near you.",
     },
     # --- Digests, reminders, alerts and delivery (issue 5) ---
     "digest_title": {"fr": "☀️ Le point Boucle — {day}", "en": "☀️ Boucle digest — {day}"},
@@ -1454,6 +1453,8 @@ MENU: dict[str, list[tuple[str, str]]] = {
         ("liste", "Voir les annonces ouvertes"),
         ("mes", "Les annonces et prises de mon association"),
         ("digest", "Le point quotidien : /digest 7h30, /digest off"),
+        ("notifs", "Ce que vous recevez : /notifs urgent, /notifs calme 22h-7h"),
+        ("profil", "Le profil de votre association"),
         ("aide", "Comment ça marche"),
     ],
 }
