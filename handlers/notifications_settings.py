@@ -156,15 +156,10 @@ def settings_text(lang: str, preferences: Preferences) -> str:
         if preferences.muted
         else t(lang, "notifs_muted_none")
     )
-    if has_quiet_hours(preferences):
+    if has_quiet_hours(preferences):  # the defaults are named on the last line
         quiet = t(
             lang, "notifs_quiet_line", start=preferences.quiet_start, end=preferences.quiet_end
         )
-        if (preferences.quiet_start, preferences.quiet_end) == (
-            DEFAULTS.quiet_start,
-            DEFAULTS.quiet_end,
-        ):
-            quiet += t(lang, "notifs_default")
     else:
         quiet = t(lang, "notifs_quiet_none")
     lines = [
