@@ -23,7 +23,9 @@ from handlers import (
     listing,
     members,
     membership,
+    notifs,
     posts,
+    profile,
     reminders,
     rights,
 )
@@ -113,6 +115,8 @@ def build_command_table(extra: tuple[Command, ...] = ()) -> dict[str, Command]:
         worded("publier", confirmation.publish_command),
         worded("reecrire", confirmation.rewrite_command),
         worded("abandonner", confirmation.drop_command),
+        worded("profil", profile.profile_command, profile.is_profile_args),
+        worded("notifs", notifs.notifs_command, notifs.is_notifs_args),
         *extra,
     )
     table: dict[str, Command] = {}

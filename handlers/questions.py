@@ -32,6 +32,9 @@ POST_QUESTIONS = (
 NEW_POST_COMMANDS = frozenset({"besoin", "don", "materiel", "urgent"})
 # The buttons of a confirmation (handlers/confirmation.py): they answer it themselves.
 CONFIRMATION_COMMANDS = frozenset({"publier", "reecrire", "abandonner"})
+# Commands that answer their own waiting question (the guided `/profil modifier`'s buttons
+# send `/profil rayon 30`): they find it and keep or drop it themselves.
+OWN_QUESTION_COMMANDS = frozenset({"profil"})
 
 
 def is_expired(ctx: Context, draft: drafts.Draft) -> bool:
@@ -56,7 +59,7 @@ async def run_command(
 ) -> Effects:
     """A command while a question waits: the command runs; the question stays (reminded),
     unless the command posts anew or the question was the pickup one (both as before)."""
-    if command_name in CONFIRMATION_COMMANDS:
+    if command_name in CONFIRMATION_COMMANDS or command_name in OWN_QUESTION_COMMANDS:
         return await run()
     draft, expired_note = await current(ctx)
     # « /besoins » alone (or « /besoins 20km ») lists the needs: it posts nothing.

@@ -115,6 +115,10 @@ VOCABULARY: Final[tuple[CommandWords, ...]] = (
     CommandWords("publier", ("publish",)),
     CommandWords("reecrire", ("rewrite",)),
     CommandWords("abandonner", ("discard",)),
+    # Issue 11: an association's profile and each member's notifications. Bare alone
+    # (« profil », « notifs » on WhatsApp), or followed by one of their words (`profil rayon 40`).
+    CommandWords("profil", ("profile", "profils"), None, "alone"),
+    CommandWords("notifs", ("notif", "notifications", "notification"), None, "alone"),
 )
 
 
