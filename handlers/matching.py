@@ -65,7 +65,7 @@ COUNTERPART: dict[PostKind, PostKind] = {
     "equipment_offer": "equipment_request",
     "equipment_request": "equipment_offer",
 }
-# Words of `what` that say nothing of the goods.
+# Words of `what` that say nothing of the goods (singular: plurals are dropped first).
 NOT_GOODS = frozenset(
     {
         "des",
@@ -77,27 +77,11 @@ NOT_GOODS = frozenset(
         "aux",
         "sur",
         "kilo",
-        "kilos",
-        "kg",
         "litre",
-        "litres",
-        "carton",
-        "cartons",
-        "cagette",
-        "cagettes",
-        "palette",
-        "colis",
-        "boite",
-        "boites",
-        "paquet",
-        "paquets",
-        "sac",
-        "sacs",
         "lot",
-        "lots",
         "plein",
         "reste",
-        "surplus",
+        "surplu",
         "besoin",
         "urgent",
     }
@@ -124,9 +108,9 @@ def goods_words(what: str) -> frozenset[str]:
     """The words of `what` that name goods: folded, plural s/x dropped, 3 letters or more."""
     words = set()
     for word in key(what).split():
-        if len(word) < 3 or word.isdigit() or word in NOT_GOODS:
-            continue
-        words.add(word[:-1] if len(word) > 3 and word[-1] in "sx" else word)
+        singular = word[:-1] if len(word) > 3 and word[-1] in "sx" else word
+        if len(singular) >= 3 and not singular.isdigit() and singular not in NOT_GOODS:
+            words.add(singular)
     return frozenset(words)
 
 
