@@ -19,6 +19,7 @@ from handlers import escalation
 from storage import events, outbox
 from storage import matching as stored
 from storage.db import Database
+from tests.conftest import PARIS
 from tests.network import Network
 from tests.routing_places import association_at, placed_post
 from tests.scheduled import local, run_jobs, scheduler_for
@@ -252,3 +253,21 @@ async def test_due_steps_are_read_from_their_indexes(network: Network) -> None:
                 plan = [row[3] for row in await cur.fetchall()]
             assert f"SEARCH p USING INDEX {index}" in plan, plan
             assert not any(line.startswith("SCAN p") for line in plan), plan
+
+
+async def test_a_step_is_claimed_once_even_when_the_search_would_find_it_again(
+    network: Network,
+) -> None:
+    """The searches skip posts whose step is recorded; the claim is what holds if two runs
+    ever found the same post (the primary key, ON CONFLICT DO NOTHING)."""
+    await urgent_network(network)
+    need = await placed_post(network, "anne", "need", "riz", "epicerie_seche", urgent=True)
+    now = local(2026, 12, 1, 11, 0)
+    async with network.db.transaction() as conn:
+        assert await stored.claim_step(conn, need.id, escalation.RING2, now)
+        assert not await stored.claim_step(conn, need.id, escalation.RING2, now)
+        assert await stored.claim_step(conn, need.id, escalation.COORDINATORS, now)
+        # And the search skips a post whose step is recorded: nothing is queued.
+        notes = escalation.Escalations()
+        await escalation.widen_urgent_needs(conn, now, PARIS, escalation.ESCALATE_AFTER, notes)
+        assert notes.steps == 0 and notes.notes == []
