@@ -7,7 +7,7 @@ from dataclasses import asdict, replace
 from datetime import date
 from typing import Any
 
-from handlers import urgency
+from handlers import matching, urgency
 from handlers.amounts import check_quantity
 from handlers.context import (
     Context,
@@ -217,6 +217,10 @@ async def publish(
     lines.append(t(ctx.lang, "post_relayed_to", count=audience))
     choices: tuple[Choice, ...] = ()
     relays = relay_notifications(post, ctx.today)
+    match_line, match_notes = await matching.on_publish(ctx.conn, post, ctx.lang, ctx.today)
+    if match_line:
+        lines.append(match_line)
+    relays += match_notes
     if pending:
         line, choices, requests = await urgency.ask_confirmation(ctx, member, post)
         lines.append(line)

@@ -226,6 +226,57 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "fr": "Pour aider : /prendre {id}",
         "en": "To help: /prendre {id}",
     },
+    # --- Matching and escalation (issue 11, handlers/matching.py, handlers/escalation.py) ---
+    "match_for_your_post": {
+        "fr": "🔗 {kind} #{id} à {distance} km correspond à votre annonce #{mine} "
+        "« {mine_what} » :",
+        "en": '🔗 {kind} #{id} {distance} km away matches your post #{mine} "{mine_what}":',
+    },
+    "match_line_need": {
+        "fr": "🔗 Besoin(s) ouvert(s) qui correspondent : {ids}. Leurs auteurs sont prévenus.",
+        "en": "🔗 Open need(s) that match: {ids}. Their authors have been told.",
+    },
+    "match_line_equipment_request": {
+        "fr": "🔗 Recherche(s) de matériel qui correspondent : {ids}. Leurs auteurs sont prévenus.",
+        "en": "🔗 Equipment request(s) that match: {ids}. Their authors have been told.",
+    },
+    "match_line_offer": {
+        "fr": "🔗 Don(s) ouvert(s) qui correspondent : {ids}. Pour en prendre un : /prendre "
+        "{first}",
+        "en": "🔗 Open offer(s) that match: {ids}. To take one: /prendre {first}",
+    },
+    "match_line_equipment_offer": {
+        "fr": "🔗 Matériel disponible qui correspond : {ids}. Pour le demander : /prendre {first}",
+        "en": "🔗 Available equipment that matches: {ids}. To ask for it: /prendre {first}",
+    },
+    "escalation_ring2_intro": {
+        "fr": "Toujours sans réponse après {hours} h : ce besoin urgent est maintenant envoyé "
+        "plus loin. Pouvez-vous aider ?",
+        "en": "Still unanswered after {hours} h: this urgent need is now sent further away. "
+        "Can you help?",
+    },
+    "escalation_ring2_author": {
+        "fr": "Votre besoin urgent #{id} « {what} » n'a pas encore trouvé d'aide : il vient "
+        "d'être envoyé à {count} association(s) plus éloignée(s).",
+        "en": 'Your urgent need #{id} "{what}" has no help yet: it was just sent to '
+        "{count} association(s) further away.",
+    },
+    "escalation_coordinators_intro": {
+        "fr": "📣 Aux coordinateurs du réseau : ce besoin urgent est sans réponse depuis "
+        "{hours} h. Pouvez-vous aider, ou trouver qui le peut ?",
+        "en": "📣 To the network's coordinators: this urgent need has been unanswered for "
+        "{hours} h. Can you help, or find who can?",
+    },
+    "escalation_coordinators_author": {
+        "fr": "Votre besoin urgent #{id} « {what} » est toujours sans réponse : les "
+        "coordinateurs du réseau sont prévenus.",
+        "en": 'Your urgent need #{id} "{what}" is still unanswered: the network\'s '
+        "coordinators have been told.",
+    },
+    "dlc_midday_intro": {
+        "fr": "⏰ Dernier rappel : DLC aujourd'hui, encore disponible.",
+        "en": "⏰ Last call: use-by date today, still available.",
+    },
     # --- A pending question knows its place (issue 9) ---
     "pending_missing_what": {
         "fr": "qu'est-ce qui est {kind_verb} ?",
