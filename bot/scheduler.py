@@ -82,17 +82,21 @@ class Scheduler:
             # One transaction per digest: the claim of today's key and its parts commit together.
             async with self.db.transaction() as conn:
                 parts = await digests.send_digest(conn, subscriber.member, now, self.tz)
-                tally.messages += await enqueue_notifications(conn, parts, now, self.group)
+                tally.messages += await enqueue_notifications(
+                    conn, parts, now, self.group, tz=self.tz
+                )
             tally.digests += 1
         async with self.db.transaction() as conn:
             notes = await reminders.due_reminders(conn, now, self.tz, self.times)
             tally.reminders = len(notes)
-            tally.messages += await enqueue_notifications(conn, notes, now, self.group)
+            tally.messages += await enqueue_notifications(conn, notes, now, self.group, tz=self.tz)
         # Escalation steps: each claimed (post_escalations) with its messages, or not at all.
         async with self.db.transaction() as conn:
             steps = await escalation.due_escalations(conn, now, self.tz, self.escalate_after)
             tally.escalations = steps.steps
-            tally.messages += await enqueue_notifications(conn, steps.notes, now, self.group)
+            tally.messages += await enqueue_notifications(
+                conn, steps.notes, now, self.group, tz=self.tz
+            )
         if tally.messages and self.wake_sender is not None:
             self.wake_sender()
         if tally.digests or tally.reminders or tally.escalations:

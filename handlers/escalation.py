@@ -25,21 +25,15 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from handlers.audience import audience_of
 from handlers.context import Notification, Render, ToAudience, ToMember
 from handlers.messages import Outgoing
 from handlers.posts import relay_message
 from handlers.routing import (
-    DEFAULT_REACH_KM,
     URGENT_RING,
-    PostPlace,
-    Reached,
-    audience,
-    box_around,
-    is_cold,
-    ring_radius_km,
 )
 from handlers.texts import t
-from storage import events, profiles
+from storage import events
 from storage import matching as stored
 from storage.db import Conn
 from storage.models import Post
@@ -54,7 +48,6 @@ BATCH = 50
 RING2 = "ring2"
 COORDINATORS = "coordinators"
 DLC_MIDDAY = "dlc_midday"
-WHOLE_WORLD = (-90.0, 90.0, -180.0, 180.0)
 
 
 @dataclass
@@ -75,28 +68,6 @@ async def due_escalations(
 
 
 # ------------------------------------------------------------------ the audience of a post
-
-
-# Stand-in for engineer A's handlers.audience.audience_of (same signature): the profiles in a
-# box around the post, then the pure rule. To be replaced by it at merge.
-async def audience_of(conn: Conn, post: Post, ring: int) -> list[Reached]:
-    point = await stored.post_point(conn, post.id)
-    own = await profiles.profile_of(conn, post.association_id)
-    reach = own.reach_km if own is not None else DEFAULT_REACH_KM
-    place = PostPlace(
-        post.kind,
-        post.category,
-        is_cold(post.category, post.cold_chain),
-        point,
-        reach,
-        post.association_id,
-    )
-    if point is None:
-        box = WHOLE_WORLD
-    else:
-        largest = await profiles.largest_reach_km(conn)
-        box = box_around(point, ring_radius_km(reach, largest, ring))
-    return audience(place, await profiles.profiles_in_box(conn, *box), ring)
 
 
 # ------------------------------------------------------------------ the steps

@@ -183,7 +183,7 @@ def default_profile(association_id: int) -> Profile:
 
 async def matches_for(conn: Conn, post: Post, today: date) -> list[Match]:
     """The open posts of other associations that match `post`, best first."""
-    point = await stored.post_point(conn, post.id)
+    point = post.point
     if point is None:
         return []
     own = await profiles.profile_of(conn, post.association_id) or default_profile(

@@ -177,10 +177,29 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "post_summary_place": {"fr": "Où : {place}", "en": "Where: {place}"},
     "post_summary_cold": {"fr": "❄️ Chaîne du froid", "en": "❄️ Keep cold"},
     "post_summary_unknown": {"fr": "non précisé", "en": "not given"},
+    # How far a post went (handlers/audience.py): associations within reach, or all of them
+    # when the post's place is unknown, or nobody.
     "post_relayed_to": {
-        "fr": "Envoyée à {count} membre(s) des autres associations.",
-        "en": "Sent to {count} member(s) of the other associations.",
+        "fr": "Envoyée à {count} association(s) proche(s) (dans un rayon de {radius} km).",
+        "en": "Sent to {count} nearby association(s) (within {radius} km).",
     },
+    "post_relayed_to_all": {
+        "fr": "Envoyée à {count} association(s) : le lieu de l'annonce est inconnu, elle va à "
+        "toutes celles que sa catégorie intéresse.",
+        "en": "Sent to {count} association(s): the post's place is unknown, so it goes to all "
+        "those its category concerns.",
+    },
+    "post_relayed_to_none": {
+        "fr": "Aucune association intéressée n'est à portée (rayon de {radius} km) : personne "
+        "n'a été prévenu, mais l'annonce reste visible de tous dans /liste.",
+        "en": "No interested association is within reach ({radius} km): nobody was notified, "
+        "but the post stays visible to everyone in /liste.",
+    },
+    # Each member's preferences (/notifs): the modes in words.
+    "notify_mode_all": {"fr": "tout", "en": "everything"},
+    "notify_mode_urgent": {"fr": "les urgences seulement", "en": "urgent posts only"},
+    "notify_mode_digest": {"fr": "le point quotidien seulement", "en": "the daily digest only"},
+    "notify_mode_off": {"fr": "rien", "en": "nothing"},
     "post_next_steps": {
         "fr": "Corriger : /corriger {id} TEXTE · Annuler : /annuler {id}",
         "en": "Fix: /corriger {id} TEXT · Cancel: /annuler {id}",
@@ -873,8 +892,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "To post it again, send it with a new date.",
     },
     "relaunch_done": {
-        "fr": "📣 Annonce #{id} relancée auprès de {count} membre(s).",
-        "en": "📣 Post #{id} re-broadcast to {count} member(s).",
+        "fr": "📣 Annonce #{id} relancée. {audience}",
+        "en": "📣 Post #{id} re-broadcast. {audience}",
     },
     "relaunch_not_author": {
         "fr": "Seule l'association qui a publié l'annonce #{id} peut la relancer.",
@@ -928,8 +947,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "button_confirm_urgent": {"fr": "Confirmer l'urgence #{id}", "en": "Confirm urgency #{id}"},
     "urgent_confirmed": {
-        "fr": "🆘 Urgence de l'annonce #{id} confirmée : renvoyée en urgent à {count} membre(s).",
-        "en": "🆘 Urgency of post #{id} confirmed: sent again as urgent to {count} member(s).",
+        "fr": "🆘 Urgence de l'annonce #{id} confirmée : renvoyée en urgent. {audience}",
+        "en": "🆘 Urgency of post #{id} confirmed: sent again as urgent. {audience}",
     },
     "urgent_confirmed_author": {
         "fr": "🆘 {name} a confirmé l'urgence de votre annonce #{id} : elle est repartie en "

@@ -59,28 +59,6 @@ async def open_posts_matching(
         ]
 
 
-async def post_point(conn: Conn, post_id: int) -> Point | None:
-    """Where a post is: its own place, else its association's (the rule engineer A's
-    publication writes into posts.latitude/longitude; read here as a fallback meanwhile)."""
-    async with conn.execute(
-        "SELECT CASE WHEN p.latitude IS NULL THEN a.latitude ELSE p.latitude END,"
-        " CASE WHEN p.latitude IS NULL THEN a.longitude ELSE p.longitude END"
-        " FROM posts p JOIN associations a ON a.id = p.association_id WHERE p.id = ?",
-        (post_id,),
-    ) as cur:
-        row = await cur.fetchone()
-    if row is None or row[0] is None or row[1] is None:
-        return None
-    return (float(row[0]), float(row[1]))
-
-
-async def set_post_point(conn: Conn, post_id: int, point: Point | None) -> None:
-    latitude, longitude = point if point is not None else (None, None)
-    await conn.execute(
-        "UPDATE posts SET latitude = ?, longitude = ? WHERE id = ?", (latitude, longitude, post_id)
-    )
-
-
 async def profiles_by_id(conn: Conn, association_ids: set[int]) -> dict[int, Profile]:
     ids = sorted(association_ids)
     found: dict[int, Profile] = {}

@@ -96,6 +96,10 @@ class NewPost:
     # Asked as urgent beyond the author's daily quota: relayed as ordinary until a
     # coordinator of their association confirms the urgency (`urgent` is then False).
     urgent_pending: bool = False
+    # Where the post is (its named commune, else its association's place): its audience is
+    # measured from here. None: unknown, the post reaches everyone.
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 @dataclass(frozen=True)
@@ -215,3 +219,16 @@ class Preferences:
     # Local times "HH:MM" in the network's time zone; equal: no quiet hours.
     quiet_start: str = "21:00"
     quiet_end: str = "07:30"
+
+
+@dataclass(frozen=True)
+class AudienceMember:
+    """One active member of an audience: where to reach them (the identity they last wrote
+    from), in which language, and what they want relayed."""
+
+    member_id: int
+    association_id: int
+    language: str
+    channel: str
+    external_id: str
+    preferences: Preferences

@@ -75,8 +75,8 @@ async def create_post(
     cur = await conn.execute(
         "INSERT INTO posts (kind, category, what, quantity, unit, deadline, date_kind, place,"
         " urgent, cold_chain, author_id, association_id, original_text, created_at, updated_at,"
-        " media_urls, urgent_since, urgent_pending)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " media_urls, urgent_since, urgent_pending, latitude, longitude)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             post.kind,
             post.category,
@@ -96,6 +96,8 @@ async def create_post(
             json.dumps(list(post.media_urls)),
             to_db(now) if post.urgent else None,
             int(post.urgent_pending),
+            post.latitude,
+            post.longitude,
         ),
     )
     post_id = int(cur.lastrowid or 0)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from storage import matching, members, posts
+from storage import members, posts
 from storage.models import NewPost, Post, PostKind, Role
 from storage.profiles import set_profile
 from tests.network import Network
@@ -85,7 +85,7 @@ async def placed_post(
             member.association_id,
             network.clock.now(),
         )
-        await matching.set_post_point(conn, post.id, PLACES[where])
+        await posts.set_post_place(conn, post.id, *PLACES[where])
     return post
 
 
