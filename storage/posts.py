@@ -242,6 +242,15 @@ async def posts_by_ids(conn: Conn, post_ids: list[int]) -> list[Post]:
     return [found[post_id] for post_id in post_ids if post_id in found]
 
 
+async def latest_post_by(conn: Conn, author_id: int) -> Post | None:
+    """An author's newest post (read backwards from the newest: a few rows, not an index)."""
+    async with conn.execute(
+        SELECT_POST + " WHERE p.author_id = ? ORDER BY p.id DESC LIMIT 1", (author_id,)
+    ) as cur:
+        row = await cur.fetchone()
+    return post_from_row(row) if row else None
+
+
 async def set_post_place(
     conn: Conn, post_id: int, latitude: float | None, longitude: float | None
 ) -> None:
