@@ -7,8 +7,9 @@ tick, a restart) it is skipped. Each step is also an `escalated` event (detail: 
 
 - 'ring2': an urgent need (need or equipment_request, urgent, open) with no claim that counts
   (active or done) `after` (default 2 h, BOUCLE_ESCALATE_HOURS) since it became urgent
-  (posts.urgent_since), and urgent for less than `ring2_window(after)` (24 h), goes to the associations within ring URGENT_RING + 1 that were not
-  within URGENT_RING (the urgent relay's ring); its author is told how many.
+  (posts.urgent_since), and urgent for less than `ring2_window(after)` (24 h), goes to the
+  associations within ring URGENT_RING + 1 that were not within URGENT_RING (the urgent
+  relay's ring); its author is told how many.
 - 'coordinators': still so `after` the 'ring2' step, and urgent for less than
   `coordinators_window(after)` (48 h), every active coordinator (and network administrator)
   of the other associations is told, and the author too.
