@@ -20,7 +20,7 @@ from handlers.context import (
     ToOtherAssociations,
 )
 from handlers.messages import Address
-from handlers.preferences import relay_at
+from handlers.preferences import quiet_until, relay_at
 from storage import members, outbox, profiles
 from storage.db import Conn
 from storage.models import Member
@@ -55,7 +55,8 @@ async def enqueue_notifications(
         for member in await recipients(conn, notification):
             if member.id == exclude_member:
                 continue
-            row = await row_for_member(conn, member, notification)
+            not_before = await held_until(conn, notification, member, now, tz)
+            row = await row_for_member(conn, member, notification, not_before)
             if row is not None:
                 rows.append(row)
     return await outbox.enqueue(conn, rows, now)
@@ -75,7 +76,7 @@ async def audience_rows(
     payloads: dict[str, str] = {}
     rows: list[QueuedMessage] = []
     for member in await profiles.audience_members(conn, to.association_ids):
-        if member.member_id == exclude_member:
+        if member.member_id == exclude_member or member.member_id in to.exclude_members:
             continue
         at = relay_at(member.preferences, to.category, to.urgent, now, tz)
         if at is None:
@@ -112,14 +113,25 @@ async def recipients(conn: Conn, notification: Notification) -> list[Member]:
         return await members.active_members(conn, exclude_association=to.association_id)
     if isinstance(to, ToAudience):
         # Without preferences: `enqueue_notifications` reads an audience with them instead.
-        return await members.active_members_of(conn, to.association_ids)
+        found = await members.active_members_of(conn, to.association_ids)
+        return [member for member in found if member.id not in to.exclude_members]
     if isinstance(to, ToEveryone):
         return await members.active_members(conn)
     return []
 
 
+async def held_until(
+    conn: Conn, notification: Notification, member: Member, now: datetime, tz: ZoneInfo
+) -> datetime | None:
+    """The end of `member`'s quiet hours for a quiet direct message (`ToMember(quiet=True)`)
+    sent in them; None: it goes at once."""
+    if not (isinstance(notification.to, ToMember) and notification.to.quiet):
+        return None
+    return quiet_until(await profiles.preferences_of(conn, member.id), now, tz)
+
+
 async def row_for_member(
-    conn: Conn, member: Member, notification: Notification
+    conn: Conn, member: Member, notification: Notification, not_before: datetime | None = None
 ) -> QueuedMessage | None:
     """A member is reached on the channel they last wrote from."""
     identities = await members.identities_of(conn, member.id)
@@ -128,5 +140,10 @@ async def row_for_member(
     identity = identities[0]
     payload = replace(notification.render(member.language), lang=member.language).to_json()
     return QueuedMessage(
-        identity.channel, identity.external_id, member.id, payload, notification.priority
+        identity.channel,
+        identity.external_id,
+        member.id,
+        payload,
+        notification.priority,
+        not_before=not_before,
     )

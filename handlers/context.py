@@ -27,7 +27,17 @@ class UserError(Exception):
 
 @dataclass(frozen=True)
 class ToMember:
+    """One active member, on the channel they last wrote from.
+
+    `quiet`: a post brought to them that they did not ask for and that is not urgent (a
+    match): it waits for the end of their quiet hours (`/notifs calme`), like a relay. By
+    default a direct message goes at once: news of their own posts and claims (someone
+    takes their offer, corrects what they took), of their association, anything urgent.
+    Their mode (`/notifs off`…) never stops a direct message (docs/routing.md).
+    """
+
     member_id: int
+    quiet: bool = False
 
 
 @dataclass(frozen=True)
@@ -54,11 +64,14 @@ class ToAudience:
     """The active members of these associations: a post's audience (issue 11, handlers/routing).
 
     `category` and `urgent` are what each member's preferences (`/notifs`) are checked against.
+    `exclude_members`: members who get this post another way (a new post's matched authors get
+    the match message, with its one-tap action, instead of the relay).
     """
 
     association_ids: tuple[int, ...]
     category: str | None = None
     urgent: bool = False
+    exclude_members: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)

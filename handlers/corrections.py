@@ -7,13 +7,14 @@ from datetime import date
 
 from handlers import rights, urgency
 from handlers.amounts import check_quantity
+from handlers.audience import post_point
 from handlers.claims import done_by, load_post, require_live, require_post_ref
 from handlers.context import Context, Effects, Notification, ToMember, UserError
 from handlers.formatting import UNIT_WORDS, plain_quantity, post_details, quantity
 from handlers.messages import Choice, Outgoing
 from handlers.texts import t
 from handlers.understanding import understand_correction
-from storage import posts
+from storage import members, posts
 from storage.models import Post
 from storage.posts import PostUpdate
 
@@ -45,6 +46,8 @@ async def correct_command(ctx: Context, args: str) -> Effects:
     changed = await posts.update_post_fields(ctx.conn, post.id, update, member.id, ctx.now)
     if not changed and asked is None:
         raise UserError(t(ctx.lang, "correct_nothing", text=text, id=post.id))
+    if update.place is not None:
+        await move_post(ctx, post, update.place)
     # A new total may free a part (taken → open) or use up the rest (open → taken).
     post = await posts.refresh_post_status(ctx.conn, post.id, ctx.now)
     today = ctx.today
@@ -86,6 +89,18 @@ async def correct_command(ctx: Context, args: str) -> Effects:
             )
         ],
         notifications=[*notifications, *(asked[2] if asked else [])],
+    )
+
+
+async def move_post(ctx: Context, post: Post, place: str) -> None:
+    """A new place moves the post's point, by the rule of publication
+    (`audience.post_point`): the commune named, else its association's place. Its
+    distances in `/liste`, a relaunch, the escalation steps then measure from there."""
+    association = await members.association_by_id(ctx.conn, post.association_id)
+    assert association is not None
+    point = post_point(ctx.gazetteer, place, association)
+    await posts.set_post_place(
+        ctx.conn, post.id, point[0] if point else None, point[1] if point else None
     )
 
 

@@ -7,13 +7,20 @@ tick, a restart) it is skipped. Each step is also an `escalated` event (detail: 
 
 - 'ring2': an urgent need (need or equipment_request, urgent, open) with no claim that counts
   (active or done) `after` (default 2 h, BOUCLE_ESCALATE_HOURS) since it became urgent
-  (posts.urgent_since) goes to the associations within ring URGENT_RING + 1 that were not
-  within URGENT_RING (the urgent relay's ring); its author is told how many.
-- 'coordinators': still so `after` the 'ring2' step, every active coordinator (and network
-  administrator) of the other associations is told, and the author too.
+  (posts.urgent_since), and urgent for less than `ring2_window(after)` (24 h), goes to the
+  associations within ring URGENT_RING + 1 that were not within URGENT_RING (the urgent
+  relay's ring); its author is told how many.
+- 'coordinators': still so `after` the 'ring2' step, and urgent for less than
+  `coordinators_window(after)` (48 h), every active coordinator (and network administrator)
+  of the other associations is told, and the author too.
 - 'dlc_midday': an offer still open (nothing or only part taken) whose use-by date (DLC) is
   today, local, is re-sent from midday to the `DLC_NEAREST` nearest associations of its
   ring-0 audience that have not taken part of it (« dernier rappel : DLC aujourd'hui »).
+
+The windows keep old news quiet: on the first start after an upgrade (or after the bot was
+down a day), an urgent need left open for days is not suddenly sent further, then to every
+coordinator. A step out of its window is not recorded: the post only gets older, so it is never
+taken later (its author can still `/relancer` it).
 
 `post_escalations.notified`: how many associations (ring2, dlc_midday) or coordinators were
 told. A step with nobody to tell is still done (claimed), so it is never retried.
@@ -40,6 +47,9 @@ from storage.models import Post
 from storage.outbox import PRIORITY_NOTIFICATION, PRIORITY_URGENT
 
 ESCALATE_AFTER = timedelta(hours=2)
+# How long after becoming urgent a need may still go to the next ring (at least; the
+# coordinators: twice as long). See the windows below.
+RING2_WITHIN = timedelta(hours=24)
 DLC_RESEND_AT = time(12, 0)
 DLC_NEAREST = 10
 # Posts handled per step and tick: a tick stays short; the rest comes at the next minute.
@@ -67,7 +77,16 @@ async def due_escalations(
     return done
 
 
-# ------------------------------------------------------------------ the audience of a post
+def ring2_window(after: timedelta) -> timedelta:
+    """How long after becoming urgent a need may still go to the next ring: 24 h, or twice
+    `after` when it is set longer than 12 h (the step must always have time to happen)."""
+    return max(RING2_WITHIN, 2 * after)
+
+
+def coordinators_window(after: timedelta) -> timedelta:
+    """How long after becoming urgent the coordinators may still be told: twice the ring2
+    window (48 h)."""
+    return 2 * ring2_window(after)
 
 
 # ------------------------------------------------------------------ the steps
@@ -76,7 +95,8 @@ async def due_escalations(
 async def widen_urgent_needs(
     conn: Conn, now: datetime, tz: ZoneInfo, after: timedelta, done: Escalations
 ) -> None:
-    for post in await stored.urgent_needs_to_widen(conn, now - after, BATCH):
+    since = now - ring2_window(after)
+    for post in await stored.urgent_needs_to_widen(conn, since, now - after, BATCH):
         if not await stored.claim_step(conn, post.id, RING2, now):
             continue
         near = {r.association_id for r in await audience_of(conn, post, URGENT_RING)}
@@ -97,7 +117,8 @@ async def widen_urgent_needs(
 async def tell_coordinators(
     conn: Conn, now: datetime, tz: ZoneInfo, after: timedelta, done: Escalations
 ) -> None:
-    for post in await stored.urgent_needs_for_coordinators(conn, now - after, BATCH):
+    since = now - coordinators_window(after)
+    for post in await stored.urgent_needs_for_coordinators(conn, since, now - after, BATCH):
         if not await stored.claim_step(conn, post.id, COORDINATORS, now):
             continue
         coordinators = await stored.network_coordinators(conn, post.association_id)

@@ -44,7 +44,7 @@ from storage import matching as stored
 from storage import profiles
 from storage.db import Conn
 from storage.models import Post, PostKind, Profile
-from storage.outbox import PRIORITY_NOTIFICATION
+from storage.outbox import PRIORITY_NOTIFICATION, PRIORITY_URGENT
 
 MAX_MATCH_NOTICES = 3
 # Candidates read from the index for one new post (a latitude band of one kind and category).
@@ -226,14 +226,22 @@ def match_notifications(post: Post, matches: list[Match], today: date) -> list[N
     « Je prends » for an offer, « Je peux aider » for a need (both `/prendre N`)."""
     notes: list[Notification] = []
     for match in matches[:MAX_MATCH_NOTICES]:
+        # A post brought to them: it waits for the end of their quiet hours, as a relay does,
+        # unless one of the two posts is urgent.
+        urgent = post.urgent or match.other.urgent
         notes.append(
             Notification(
-                ToMember(match.other.author_id),
+                ToMember(match.other.author_id, quiet=not urgent),
                 _render(post, match, today),
-                PRIORITY_NOTIFICATION,
+                PRIORITY_URGENT if urgent else PRIORITY_NOTIFICATION,
             )
         )
     return notes
+
+
+def told_authors(matches: list[Match]) -> frozenset[int]:
+    """The members `match_notifications` tells: the new post's relay is not sent to them too."""
+    return frozenset(match.other.author_id for match in matches[:MAX_MATCH_NOTICES])
 
 
 def _render(post: Post, match: Match, today: date) -> Render:
@@ -269,10 +277,23 @@ def confirmation_line(post: Post, matches: list[Match], lang: str) -> str:
     return t(lang, f"match_line_{COUNTERPART[post.kind]}", ids=ids, first=shown[0].other.id)
 
 
-async def on_publish(
-    conn: Conn, post: Post, lang: str, today: date
-) -> tuple[str, list[Notification]]:
-    """Called once when a post is published: the line for its author's confirmation ("" when
-    nothing matches) and the notices to the matched posts' authors."""
+@dataclass(frozen=True)
+class Published:
+    """What matching adds to a new post's publication."""
+
+    # The line for its author's confirmation ("" when nothing matches).
+    line: str
+    # The notices to the matched posts' authors.
+    notes: list[Notification]
+    # Those authors: they get the notice (with its one-tap action) instead of the relay.
+    told: frozenset[int]
+
+
+async def on_publish(conn: Conn, post: Post, lang: str, today: date) -> Published:
+    """Called once when a post is published, before its relay."""
     matches = await matches_for(conn, post, today)
-    return confirmation_line(post, matches, lang), match_notifications(post, matches, today)
+    return Published(
+        confirmation_line(post, matches, lang),
+        match_notifications(post, matches, today),
+        told_authors(matches),
+    )

@@ -217,14 +217,15 @@ async def publish(
         longitude=point[1] if point else None,
     )
     post = await posts.create_post(ctx.conn, new, member.id, member.association_id, ctx.now)
-    relays, reach = await relay_notifications(ctx.conn, post, ctx.today)
+    matched = await matching.on_publish(ctx.conn, post, ctx.lang, ctx.today)
+    # A matched post's author gets the match message (its one-tap action), not the relay too.
+    relays, reach = await relay_notifications(ctx.conn, post, ctx.today, matched.told)
     lines = [*post_details(post, ctx.lang, ctx.today), *notes]
     lines.append(reach.summary(ctx.lang))
     choices: tuple[Choice, ...] = ()
-    match_line, match_notes = await matching.on_publish(ctx.conn, post, ctx.lang, ctx.today)
-    if match_line:
-        lines.append(match_line)
-    relays += match_notes
+    if matched.line:
+        lines.append(matched.line)
+    relays += matched.notes
     if pending:
         line, choices, requests = await urgency.ask_confirmation(ctx, member, post)
         lines.append(line)
@@ -258,17 +259,17 @@ def check_dates(ctx: Context, understood: Understanding) -> list[str]:
 
 
 async def relay_notifications(
-    conn: Conn, post: Post, today: date
+    conn: Conn, post: Post, today: date, exclude_members: frozenset[int] = frozenset()
 ) -> tuple[list[Notification], Reach]:
     """The relay of `post` to its audience (each member's preferences apply when it is queued,
-    bot/fanout) and to the network's group, and how far it went."""
+    bot/fanout) but `exclude_members`, and to the network's group, and how far it went."""
     reach = await reach_of(conn, post)
 
     def render(lang: str) -> Outgoing:
         return relay_message(post, lang, today)
 
     priority = PRIORITY_URGENT if post.urgent else PRIORITY_NOTIFICATION
-    to = ToAudience(reach.association_ids, post.category, post.urgent)
+    to = ToAudience(reach.association_ids, post.category, post.urgent, exclude_members)
     return [Notification(to, render, priority), Notification(ToGroup(), render, priority)], reach
 
 

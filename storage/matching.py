@@ -75,12 +75,12 @@ async def profiles_by_id(conn: Conn, association_ids: set[int]) -> dict[int, Pro
 # ------------------------------------------------------------------ escalation
 
 
-# Urgent needs still open since `urgent_since`, with no claim that counts (active or done),
-# read from the partial index posts_open_urgent (urgent_since) WHERE status = 'open' AND
-# urgent = 1.
+# Urgent needs still open, urgent since a moment between two bounds (`urgent_since`: not
+# too old, not too recent), with no claim that counts (active or done), read from the partial
+# index posts_open_urgent (urgent_since) WHERE status = 'open' AND urgent = 1.
 _URGENT_UNANSWERED = (
     SELECT_POST.replace("FROM posts p", "FROM posts p INDEXED BY posts_open_urgent", 1)
-    + " WHERE p.status = 'open' AND p.urgent = 1 AND p.urgent_since <= ?"
+    + " WHERE p.status = 'open' AND p.urgent = 1 AND p.urgent_since BETWEEN ? AND ?"
     " AND p.kind IN ('need', 'equipment_request')"
     " AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.post_id = p.id"
     " AND c.status IN ('active', 'done'))"
@@ -109,20 +109,25 @@ DLC_TODAY = (
 )
 
 
-async def urgent_needs_to_widen(conn: Conn, urgent_before: datetime, limit: int) -> list[Post]:
-    """Urgent needs open and unclaimed since `urgent_before` or earlier, not widened yet."""
-    async with conn.execute(UNESCALATED_URGENT, (to_db(urgent_before), limit)) as cur:
+async def urgent_needs_to_widen(
+    conn: Conn, urgent_since: datetime, urgent_before: datetime, limit: int
+) -> list[Post]:
+    """Urgent needs open and unclaimed, urgent since between `urgent_since` and
+    `urgent_before`, not widened yet."""
+    async with conn.execute(
+        UNESCALATED_URGENT, (to_db(urgent_since), to_db(urgent_before), limit)
+    ) as cur:
         return [post_from_row(row) for row in await cur.fetchall()]
 
 
 async def urgent_needs_for_coordinators(
-    conn: Conn, widened_before: datetime, limit: int
+    conn: Conn, urgent_since: datetime, widened_before: datetime, limit: int
 ) -> list[Post]:
-    """Urgent needs still open and unclaimed, widened at `widened_before` or earlier, whose
-    coordinators' step is not done. (A post widened then was urgent before it too.)"""
-    async with conn.execute(
-        RING2_UNANSWERED, (to_db(widened_before), to_db(widened_before), limit)
-    ) as cur:
+    """Urgent needs still open and unclaimed, urgent since `urgent_since` or later, widened at
+    `widened_before` or earlier, whose coordinators' step is not done. (A post widened then
+    was urgent before it too.)"""
+    before = to_db(widened_before)
+    async with conn.execute(RING2_UNANSWERED, (to_db(urgent_since), before, before, limit)) as cur:
         return [post_from_row(row) for row in await cur.fetchall()]
 
 

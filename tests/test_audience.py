@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from handlers.audience import audience_of
+from handlers.routing import distance_km
 from storage import members, posts, profiles
 from tests.aude import PEOPLE, PLACES, aude_and_herault, place, receivers
 from tests.network import Network
@@ -163,3 +164,22 @@ async def test_a_second_association_in_the_same_commune_is_reached(network: Netw
     await network.say("carole", "/don 20 kg de pâtes")
     assert receivers(network) == {"lina"}
     assert len(network.take_inbox("tom")) == 1
+
+
+async def test_a_corrected_place_moves_the_post(network: Network) -> None:
+    await aude_and_herault(network)
+    await network.say("carole", "/don 20 kg de pâtes")
+    post_id = await last_post_id(network)
+    receivers(network)
+    [corrected] = await network.say("carole", f"/corriger {post_id} à Narbonne")
+    assert "Narbonne" in corrected
+    async with network.db.transaction() as conn:
+        post = await posts.post_by_id(conn, post_id)
+    assert post is not None and post.point is not None
+    # Where the gazetteer puts Narbonne (as at publication), a few hundred metres from its
+    # town hall; no longer Carcassonne.
+    assert distance_km(post.point, PLACES["Narbonne"]) < 2
+    # A relaunch now reaches Narbonne's neighbours: Béziers (25 km), no longer Limoux.
+    network.clock.advance(network.dispatcher.config.limits.relaunch_interval)
+    await network.say("carole", f"/relancer {post_id}")
+    assert receivers(network) == {"nora", "basile"}

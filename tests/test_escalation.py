@@ -9,7 +9,7 @@ the next ring (2) 120 km.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,6 +19,7 @@ from handlers import escalation
 from storage import events, outbox
 from storage import matching as stored
 from storage.db import Database
+from storage.timefmt import to_db
 from tests.conftest import PARIS
 from tests.network import Network
 from tests.routing_places import association_at, placed_post
@@ -239,11 +240,15 @@ async def test_the_dlc_resend_goes_to_the_nearest_only(
 
 async def test_due_steps_are_read_from_their_indexes(network: Network) -> None:
     queries = (
-        (stored.UNESCALATED_URGENT, ("2026-12-01", 50), "posts_open_urgent (urgent_since<?)"),
+        (
+            stored.UNESCALATED_URGENT,
+            ("2026-11-30", "2026-12-01", 50),
+            "posts_open_urgent (urgent_since>? AND urgent_since<?)",
+        ),
         (
             stored.RING2_UNANSWERED,
-            ("2026-12-01", "2026-12-01", 50),
-            "posts_open_urgent (urgent_since<?)",
+            ("2026-11-29", "2026-12-01", "2026-12-01", 50),
+            "posts_open_urgent (urgent_since>? AND urgent_since<?)",
         ),
         (stored.DLC_TODAY, ("2026-12-01", 50), "posts_open_dlc (deadline=?)"),
     )
@@ -271,3 +276,51 @@ async def test_a_step_is_claimed_once_even_when_the_search_would_find_it_again(
         notes = escalation.Escalations()
         await escalation.widen_urgent_needs(conn, now, PARIS, escalation.ESCALATE_AFTER, notes)
         assert notes.steps == 0 and notes.notes == []
+
+
+async def test_old_urgent_needs_are_not_escalated_after_an_upgrade(network: Network) -> None:
+    """The first start after deploying escalation: needs urgent for days stay as they are;
+    ring 2 only within 24 h of becoming urgent, the coordinators only within 48 h."""
+    await urgent_network(network)
+    now = local(2026, 12, 1, 9, 0)
+
+    async def urgent_need(what: str, since: timedelta) -> int:
+        need = await placed_post(network, "anne", "need", what, "epicerie_seche", urgent=True)
+        async with network.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE posts SET urgent_since = ? WHERE id = ?", (to_db(now - since), need.id)
+            )
+        return need.id
+
+    forgotten = await urgent_need("riz", timedelta(days=3))
+    yesterday = await urgent_need("pâtes", timedelta(hours=25))
+    widened = await urgent_need("farine", timedelta(hours=30))
+    too_late = await urgent_need("sucre", timedelta(hours=49))
+    fresh = await urgent_need("huile", timedelta(hours=2))
+    async with network.db.transaction() as conn:
+        for need in (widened, too_late):
+            assert await stored.claim_step(conn, need, escalation.RING2, now - timedelta(hours=28))
+    await run_jobs(network, now)
+    got = inboxes(network)
+    assert any("huile" in message for message in got["bruno"])
+    assert not any(w in m for m in got["bruno"] for w in ("riz", "pâtes", "farine", "sucre"))
+    for coordinator in ("lea", "marc"):
+        [told] = got[coordinator]
+        assert "Aux coordinateurs du réseau" in told and "farine" in told
+    assert await steps(network, too_late) == {"ring2": 0}
+    assert await steps(network, forgotten) == {}
+    assert await steps(network, yesterday) == {}
+    assert await steps(network, widened) == {"ring2": 0, "coordinators": 2}
+    assert await steps(network, fresh) == {"ring2": 1}
+    # Later, only the fresh one goes on (to the coordinators); the old ones never move.
+    await run_jobs(network, local(2026, 12, 1, 11, 0))
+    await run_jobs(network, local(2026, 12, 3, 11, 0))
+    assert await steps(network, forgotten) == {} and await steps(network, yesterday) == {}
+    assert await steps(network, fresh) == {"ring2": 1, "coordinators": 2}
+
+
+def test_the_windows_leave_time_for_a_longer_escalation_delay() -> None:
+    assert escalation.ring2_window(timedelta(hours=2)) == timedelta(hours=24)
+    assert escalation.coordinators_window(timedelta(hours=2)) == timedelta(hours=48)
+    assert escalation.ring2_window(timedelta(hours=20)) == timedelta(hours=40)
+    assert escalation.coordinators_window(timedelta(hours=20)) == timedelta(hours=80)

@@ -19,11 +19,12 @@ from handlers.matching import (
 )
 from handlers.routing import distance_km
 from storage import matching as stored
-from storage import posts
-from storage.models import Post, PostKind, Profile
+from storage import members, posts, profiles
+from storage.models import Post, PostKind, Preferences, Profile
 from tests.conftest import PARIS
 from tests.network import Network
 from tests.routing_places import PLACES, association_at, containing, placed_post
+from tests.scheduled import local
 
 TODAY = date(2026, 12, 1)  # the clock's day (tests/conftest.py)
 FRIDAY = date(2026, 12, 4)
@@ -328,3 +329,49 @@ async def test_other_associations_posts_only_and_only_open_ones(network: Network
             conn, "need", "epicerie_seche", box, own.association_id
         )
     assert [p.post.id for p in found] == [theirs.id]
+
+
+# ------------------------------------------------------------------ one message, quiet hours
+
+
+async def test_a_matched_author_gets_the_match_not_the_relay_too(network: Network) -> None:
+    needs = await yoghurt_network(network)
+    [confirmation] = await network.say("anne", "/don 20 kg de yaourts, DLC vendredi")
+    offer_id = int(confirmation.split("#")[1].split()[0])
+    for user in ("bea", "carla", "eve"):  # the three best: told directly
+        [only] = network.take_inbox(user)
+        assert "correspond à votre annonce" in only and f"/prendre {offer_id}" in only
+    # dina's need is a fourth match (not told): she gets the relay, once.
+    [relay] = network.take_inbox("dina")
+    assert "correspond" not in relay and f"/prendre {offer_id}" in relay
+    assert needs["dina"].id not in (needs["bea"].id, needs["carla"].id)
+
+
+async def test_a_match_waits_for_the_end_of_quiet_hours_unless_urgent(network: Network) -> None:
+    await association_at(network, "anne", "Banque Alimentaire de l'Aude", "Carcassonne")
+    await association_at(network, "carla", "Épicerie de Limoux", "Limoux")
+    await association_at(network, "fred", "Restos du Cœur Narbonne", "Limoux")
+    rice = await placed_post(network, "carla", "offer", "riz", "epicerie_seche", quantity=10)
+    pasta = await placed_post(network, "fred", "offer", "pâtes", "epicerie_seche", quantity=10)
+    async with network.db.transaction() as conn:
+        carla = await members.member_by_address(conn, "test", "carla")
+        assert carla is not None
+        # « off » stops relays, never what concerns one's own posts (a match included).
+        await profiles.set_preferences(conn, Preferences(carla.id, mode="off"))
+    network.clock.set(local(2026, 12, 1, 23, 0))
+    [confirmation] = await network.say("anne", "/besoin 30 kg de riz pour vendredi")
+    assert f"#{rice.id} (21 km)" in confirmation  # the author's reply never waits
+    assert network.take_inbox("carla") == []
+    network.clock.set(local(2026, 12, 2, 7, 29))
+    await network.deliver()
+    assert network.take_inbox("carla") == []
+    network.clock.set(local(2026, 12, 2, 7, 30))
+    await network.deliver()
+    [notice] = network.take_inbox("carla")
+    assert f"correspond à votre annonce #{rice.id}" in notice
+    network.take_inbox("fred")
+    # An urgent need is told at once, at night too.
+    network.clock.set(local(2026, 12, 2, 23, 0))
+    await network.say("anne", "/besoin urgent 20 kg de pâtes")
+    [urgent] = network.take_inbox("fred")
+    assert f"correspond à votre annonce #{pasta.id}" in urgent

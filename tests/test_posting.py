@@ -159,6 +159,11 @@ async def test_help(network: Network) -> None:
     await two_associations(network)
     text = (await network.say("alice", "/aide"))[0]
     assert "/besoin" in text and "/prendre" in text
+    # Who receives what is each one's to set: the help names both commands.
+    assert "/notifs" in text and "/profil" in text
+    await network.say("alice", "/langue en")
+    english = (await network.say("alice", "/help"))[0]
+    assert "/notifs" in english and "/profil" in english
 
 
 async def test_goods_without_need_or_offer_get_both_commands_ready(network: Network) -> None:

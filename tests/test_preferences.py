@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.fanout import enqueue_notifications
-from handlers.context import Notification, ToAudience
+from handlers.context import Notification, ToAudience, ToMember
 from handlers.messages import Outgoing
 from handlers.preferences import mode_text, quiet_until, relay_at, relayed
 from storage import members, profiles
@@ -226,3 +226,61 @@ async def test_a_member_is_reached_where_they_last_wrote(network: Network) -> No
         )
         [reached] = await profiles.audience_members(conn, (lina.association_id,))
     assert reached.external_id == "lina-phone"
+
+
+# ------------------------------------------------------------------ direct messages
+
+
+async def test_a_quiet_direct_message_waits_others_go_at_once(network: Network) -> None:
+    await place(network, "carole")
+    await place(network, "lina")
+    await set_preferences(network, "lina", mode="off", quiet_start="22:00", quiet_end="07:00")
+    async with network.db.transaction() as conn:
+        lina = await members.member_by_address(conn, "test", "lina")
+        assert lina is not None
+    network.take_inbox("lina")
+    night = local(2026, 12, 1, 23, 0)
+    notes = [
+        Notification(ToMember(lina.id, quiet=True), lambda lang: Outgoing("a match")),
+        Notification(ToMember(lina.id), lambda lang: Outgoing("your offer is taken")),
+    ]
+    network.clock.set(night)
+    async with network.db.transaction() as conn:
+        await enqueue_notifications(conn, notes, night, None, tz=PARIS)
+    await network.deliver()
+    # « off » stops no direct message; only the quiet one waits, until her 07:00.
+    assert network.take_inbox("lina") == ["your offer is taken"]
+    network.clock.set(local(2026, 12, 2, 7, 0))
+    await network.deliver()
+    assert network.take_inbox("lina") == ["a match"]
+
+
+async def test_a_claim_at_night_reaches_the_author_at_once(network: Network) -> None:
+    await within_reach_of_everyone(network)
+    [confirmation] = await network.say("carole", "/don 20 kg de pâtes")
+    offer_id = int(confirmation.split("#")[1].split()[0])
+    receivers(network)
+    network.clock.set(local(2026, 12, 1, 23, 0))
+    await network.say("nora", f"/prendre {offer_id}")
+    [told] = network.take_inbox("carole")
+    assert f"#{offer_id}" in told
+
+
+async def test_an_audience_leaves_out_the_excluded_members(network: Network) -> None:
+    await within_reach_of_everyone(network)
+    async with network.db.transaction() as conn:
+        nora = await members.member_by_address(conn, "test", "nora")
+        lina = await members.member_by_address(conn, "test", "lina")
+        assert nora is not None and lina is not None
+        to = ToAudience(
+            (nora.association_id, lina.association_id), exclude_members=frozenset({lina.id})
+        )
+        await enqueue_notifications(
+            conn,
+            [Notification(to, lambda lang: Outgoing("relay"))],
+            network.clock.now(),
+            None,
+            tz=PARIS,
+        )
+    await network.deliver()
+    assert receivers(network) == {"nora"}
