@@ -213,11 +213,11 @@ def simulate(rows: list[Row], c: float, rules: Path) -> None:
     )
     old = old_readings(test, rules)
     policies: dict[str, LearnedPolicy | None] = {"rules alone": None, "model alone": "model"}  # type: ignore[dict-item]
-    for override in (0.4, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9):
-        for firm in (0.95, 1.01):
+    for override in (0.5, 0.6, 0.7, 0.8, 0.9):
+        for post in (0.6, 0.7, 0.8, 0.9, 0.95, 1.01):
             for doubt in (0.3, 0.5):
-                policies[f"override {override} firm {firm} doubt {doubt}"] = LearnedPolicy(
-                    override=override, override_firm=firm, doubt_below=doubt
+                policies[f"override {override} post {post} doubt {doubt}"] = LearnedPolicy(
+                    override=override, override_post=post, override_firm=1.01, doubt_below=doubt
                 )
     for name, policy in policies.items():
         right: Counter[str] = Counter()

@@ -152,9 +152,12 @@ def test_commands_are_never_read_even_by_a_model_that_always_disagrees(
 
 
 def test_combination_overrides_only_unsure_readings() -> None:
-    policy = parser.LearnedPolicy(override=0.6, override_firm=1.01, doubt_below=0.3)
+    policy = parser.LearnedPolicy(
+        override=0.6, override_post=0.6, override_firm=1.01, doubt_below=0.3
+    )
     sure_help = {i: (0.9 if i == "help" else 0.1 / 9) for i in INTENTS}
     # An unknown reading, or a post not certain, takes the model's confident intent.
+    assert parser.LearnedPolicy().override_post > 1  # as wired: only unknown readings
     assert parser.combine_intent("unknown", True, sure_help, policy) == ("help", False)
     assert parser.combine_intent("need", False, sure_help, policy) == ("help", False)
     # A certain reading stays, but a post the model finds unlikely loses its certainty.
