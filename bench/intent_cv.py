@@ -214,10 +214,10 @@ def simulate(rows: list[Row], c: float, rules: Path) -> None:
     old = old_readings(test, rules)
     policies: dict[str, LearnedPolicy | None] = {"rules alone": None, "model alone": "model"}  # type: ignore[dict-item]
     for override in (0.5, 0.6, 0.7, 0.8, 0.9):
-        for post in (0.6, 0.7, 0.8, 0.9, 0.95, 1.01):
-            for doubt in (0.3, 0.5):
-                policies[f"override {override} post {post} doubt {doubt}"] = LearnedPolicy(
-                    override=override, override_post=post, override_firm=1.01, doubt_below=doubt
+        for post in (0.6, 0.7, 0.8, 0.9, 1.01):
+            for keep in (0.05, 0.1, 0.2, 1.01):
+                policies[f"override {override} post {post} keep {keep}"] = LearnedPolicy(
+                    override=override, override_post=post, keep_above=keep, doubt_below=0.3
                 )
     for name, policy in policies.items():
         right: Counter[str] = Counter()

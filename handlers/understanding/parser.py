@@ -403,6 +403,8 @@ class LearnedPolicy:
     # this, and a post reading that is not certain at least ``override_post``.
     override: float = 0.9
     override_post: float = 1.01
+    # An unsure post reading is replaced only when the model gives it less than this.
+    keep_above: float = 1.01
     # ... and replaces any rule reading at least this (above 1: never).
     override_firm: float = 1.01
     # A certain post reading to which the model gives less than this is no longer certain:
@@ -428,7 +430,8 @@ def combine_intent(
     if rule_intent == "unknown":
         needed = policy.override
     elif rule_intent in POST_INTENTS and not rule_certain:
-        needed = policy.override_post
+        kept = scores.get(rule_intent, 0.0) >= policy.keep_above  # type: ignore[call-overload]
+        needed = policy.override_firm if kept else policy.override_post
     else:
         needed = policy.override_firm
     if best != rule_intent and scores[best] >= min(needed, policy.override_firm):
