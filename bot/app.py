@@ -14,7 +14,7 @@ import contextlib
 import logging
 import signal
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from starlette.routing import Route
@@ -93,6 +93,7 @@ class Boucle:
         app = cls(settings, db, dispatcher, intake, sender, clock, channels)
         app.scheduler = Scheduler(db, clock, settings.boucle_timezone, group, sender.wake)
         app.scheduler.retention_days = settings.boucle_retention_days
+        app.scheduler.escalate_after = timedelta(hours=settings.boucle_escalate_hours)
         if settings.telegram_enabled:
             assert settings.telegram_bot_token is not None
             app.telegram = TelegramChannel.build(

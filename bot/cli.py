@@ -1,4 +1,4 @@
-"""`boucle run | chat | invite | invites | promote | parse | backup`."""
+"""`boucle run | chat | invite | invites | promote | profil | parse | backup`."""
 
 from __future__ import annotations
 
@@ -19,9 +19,11 @@ from bot.channels.base import StartupError
 from bot.clock import SystemClock
 from bot.logs import configure_logging, settings_secrets
 from bot.settings import Settings
+from handlers import profile
 from handlers.members import deep_link
+from handlers.texts import t
 from handlers.understanding import contract_json_lines, load_gazetteer
-from storage import members
+from storage import members, profiles
 from storage.backup import BackupError, backup_database
 from storage.db import Conn, Database
 from storage.models import Member, Role
@@ -69,6 +71,21 @@ def build_parser() -> argparse.ArgumentParser:
     which = invites.add_mutually_exclusive_group(required=True)
     which.add_argument("--association", help="list the codes of this association that still work")
     which.add_argument("--revoke", metavar="CODE", help="stop this unused code from working")
+    profil = commands.add_parser(
+        "profil", help="show or change an association's profile (place, reach, categories, means)"
+    )
+    profil.add_argument("association", help="the association's name, as `boucle invite` gave it")
+    profil.add_argument(
+        "--commune", help="where it is: a commune (with its postal code if need be)"
+    )
+    profil.add_argument("--rayon", metavar="KM", help="how far it goes, in km (default 30)")
+    profil.add_argument("--recoit", metavar="CATEGORIES", help="what it takes, or « tout »")
+    profil.add_argument("--donne", metavar="CATEGORIES", help="what it gives, or « tout »")
+    profil.add_argument(
+        "--capacites",
+        metavar="MOYENS",
+        help="chambre froide, camion frigo, stockage sec, bénévoles, or « aucune »",
+    )
     parse = commands.add_parser("parse", help="show what Boucle understands of messages (JSON)")
     parse.add_argument("--now", help="ISO-8601 moment relative dates are read against")
     parse.add_argument("text", nargs="*")
@@ -124,6 +141,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.revoke:
             return asyncio.run(revoke_invite(settings, args.revoke))
         return asyncio.run(list_invites(settings, args.association))
+    if args.command == "profil":
+        wanted: dict[profile.Field, str | None] = {
+            "commune": args.commune,
+            "reach": args.rayon,
+            "takes": args.recoit,
+            "gives": args.donne,
+            "capacities": args.capacites,
+        }
+        changes = {field: value for field, value in wanted.items() if value is not None}
+        return asyncio.run(profile_of_association(settings, args.association, changes))
     if args.command == "parse":
         return parse_messages(settings, args.now, args.text)
     if args.command == "backup":
@@ -303,6 +330,39 @@ async def revoke_invite(settings: Settings, code: str) -> int:
     finally:
         await db.close()
     print(f"Code {invite.code} révoqué : il ne permet plus de rejoindre le réseau.")
+    return 0
+
+
+async def profile_of_association(
+    settings: Settings, association_name: str, wanted: dict[profile.Field, str]
+) -> int:
+    """`boucle profil NAME [--commune …]`: every change read first (one bad value changes
+    nothing), then stored and logged; the profile printed as it now is."""
+    gazetteer = load_gazetteer()
+    changes: list[profile.Change] = []
+    for field, value in wanted.items():
+        try:
+            changes.append(profile.change_of(gazetteer, "fr", field, value))
+        except profile.Invalid as error:
+            print(profile.invalid_text("fr", error), file=sys.stderr)
+            return 2
+    now = SystemClock().now()
+    db = await Database.open(settings.boucle_db_path)
+    try:
+        async with db.transaction() as conn:
+            association = await members.association_by_name(conn, association_name.strip())
+            if association is None:
+                print(f"Association inconnue : « {association_name} ».", file=sys.stderr)
+                return 2
+            for change in changes:
+                await profile.apply(conn, association.id, change, None, now)
+            found = await profiles.profile_of(conn, association.id)
+    finally:
+        await db.close()
+    assert found is not None
+    for change in changes:
+        print(t("fr", change.line_key, **change.line_values))
+    print("\n".join(profile.profile_text("fr", found, False).split("\n")[:-1]))
     return 0
 
 

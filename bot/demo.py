@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from handlers.audience import post_point
+from handlers.routing import DEFAULT_REACH_KM
 from handlers.understanding import Gazetteer, understand
-from storage import members, posts
+from storage import members, posts, profiles
 from storage.db import Database
 from storage.models import NewPost, PostKind
 
@@ -21,6 +23,9 @@ class DemoMember:
     commune: str
     role: str
     phone: str  # fictitious: the 01 99 00 range is reserved for fiction by ARCEP
+    # How far the association travels (issue 11): Narbonne's van takes it to Carcassonne, so
+    # Camille's first post reaches Nadia as the README's walk-through says.
+    reach_km: float = DEFAULT_REACH_KM
 
 
 DEMO_MEMBERS = (
@@ -33,7 +38,13 @@ DEMO_MEMBERS = (
         "01 99 00 00 01",
     ),
     DemoMember(
-        "nadia", "Nadia", "Restos du Cœur de Narbonne", "Narbonne", "member", "01 99 00 00 02"
+        "nadia",
+        "Nadia",
+        "Restos du Cœur de Narbonne",
+        "Narbonne",
+        "member",
+        "01 99 00 00 02",
+        reach_km=60.0,
     ),
     DemoMember("leo", "Léo", "Épicerie solidaire de Limoux", "Limoux", "member", "01 99 00 00 03"),
     DemoMember(
@@ -69,6 +80,7 @@ async def seed_demo(db: Database, gazetteer: Gazetteer, now: datetime, timezone:
                 commune.latitude if commune else None,
                 commune.longitude if commune else None,
             )
+            await profiles.set_profile(conn, association.id, reach_km=demo.reach_km)
             member = await members.create_member(
                 conn,
                 association.id,
@@ -82,6 +94,9 @@ async def seed_demo(db: Database, gazetteer: Gazetteer, now: datetime, timezone:
             author = await members.member_by_id(conn, ids[key])
             assert author is not None
             understood = understand(text, now, gazetteer, timezone)
+            home = await members.association_by_id(conn, author.association_id)
+            assert home is not None
+            point = post_point(gazetteer, understood.place, home)
             kind: PostKind = understood.intent  # type: ignore[assignment]
             await posts.create_post(
                 conn,
@@ -97,6 +112,8 @@ async def seed_demo(db: Database, gazetteer: Gazetteer, now: datetime, timezone:
                     urgent=understood.urgent,
                     cold_chain=understood.cold_chain,
                     original_text=text,
+                    latitude=point[0] if point else None,
+                    longitude=point[1] if point else None,
                 ),
                 author.id,
                 author.association_id,

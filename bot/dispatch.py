@@ -197,7 +197,7 @@ class Dispatcher:
         )
         writer_id = writer.id if writer else None
         await enqueue_notifications(
-            conn, effects.notifications, now, self.group, exclude_member=writer_id
+            conn, effects.notifications, now, self.group, exclude_member=writer_id, tz=ctx.tz
         )
         replies = [replace(reply, lang=ctx.lang) for reply in effects.replies]
         await enqueue_replies(conn, self.reply_address(incoming, writer), writer_id, replies, now)

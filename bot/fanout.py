@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from handlers.context import (
     Notification,
@@ -19,7 +20,8 @@ from handlers.context import (
     ToOtherAssociations,
 )
 from handlers.messages import Address
-from storage import members, outbox
+from handlers.preferences import relay_at
+from storage import members, outbox, profiles
 from storage.db import Conn
 from storage.models import Member
 from storage.outbox import QueuedMessage
@@ -31,8 +33,11 @@ async def enqueue_notifications(
     now: datetime,
     group: Address | None,
     exclude_member: int | None = None,
+    *,
+    tz: ZoneInfo,
 ) -> int:
-    """Store every notification; `exclude_member` (the writer) gets a direct reply instead."""
+    """Store every notification; `exclude_member` (the writer) gets a direct reply instead.
+    `tz`: the network's time zone, in which members' quiet hours are read."""
     rows: list[QueuedMessage] = []
     for notification in notifications:
         if isinstance(notification.to, ToGroup):
@@ -44,6 +49,9 @@ async def enqueue_notifications(
                     )
                 )
             continue
+        if isinstance(notification.to, ToAudience):
+            rows.extend(await audience_rows(conn, notification, now, tz, exclude_member))
+            continue
         for member in await recipients(conn, notification):
             if member.id == exclude_member:
                 continue
@@ -51,6 +59,43 @@ async def enqueue_notifications(
             if row is not None:
                 rows.append(row)
     return await outbox.enqueue(conn, rows, now)
+
+
+async def audience_rows(
+    conn: Conn,
+    notification: Notification,
+    now: datetime,
+    tz: ZoneInfo,
+    exclude_member: int | None,
+) -> list[QueuedMessage]:
+    """A post's relay to its audience: members, channels and preferences in one read, each
+    member's preferences applied (handlers/preferences), each language rendered once."""
+    to = notification.to
+    assert isinstance(to, ToAudience)
+    payloads: dict[str, str] = {}
+    rows: list[QueuedMessage] = []
+    for member in await profiles.audience_members(conn, to.association_ids):
+        if member.member_id == exclude_member:
+            continue
+        at = relay_at(member.preferences, to.category, to.urgent, now, tz)
+        if at is None:
+            continue
+        payload = payloads.get(member.language)
+        if payload is None:
+            rendered = notification.render(member.language)
+            payload = replace(rendered, lang=member.language).to_json()
+            payloads[member.language] = payload
+        rows.append(
+            QueuedMessage(
+                member.channel,
+                member.external_id,
+                member.member_id,
+                payload,
+                notification.priority,
+                not_before=at if at > now else None,
+            )
+        )
+    return rows
 
 
 async def recipients(conn: Conn, notification: Notification) -> list[Member]:
@@ -66,6 +111,7 @@ async def recipients(conn: Conn, notification: Notification) -> list[Member]:
     if isinstance(to, ToOtherAssociations):
         return await members.active_members(conn, exclude_association=to.association_id)
     if isinstance(to, ToAudience):
+        # Without preferences: `enqueue_notifications` reads an audience with them instead.
         return await members.active_members_of(conn, to.association_ids)
     if isinstance(to, ToEveryone):
         return await members.active_members(conn)

@@ -27,7 +27,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.clock import Clock
 from bot.fanout import enqueue_notifications
-from handlers import digests, reminders
+from handlers import digests, escalation, reminders
 from handlers.messages import Address
 from storage import retention, schedules
 from storage.db import Database
@@ -46,6 +46,7 @@ PURGE_AT = time(4, 0)
 class Tally:
     digests: int = 0
     reminders: int = 0
+    escalations: int = 0
     messages: int = 0
 
 
@@ -59,6 +60,7 @@ class Scheduler:
         wake_sender: Callable[[], None] | None = None,
         times: reminders.ReminderTimes = reminders.DEFAULT_TIMES,
         retention_days: int = retention.DEFAULT_RETENTION_DAYS,
+        escalate_after: timedelta = escalation.ESCALATE_AFTER,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -67,6 +69,7 @@ class Scheduler:
         self.wake_sender = wake_sender
         self.times = times
         self.retention_days = retention_days
+        self.escalate_after = escalate_after
         self.aps: AsyncIOScheduler | None = None
 
     async def run_due_jobs(self) -> Tally:
@@ -79,19 +82,30 @@ class Scheduler:
             # One transaction per digest: the claim of today's key and its parts commit together.
             async with self.db.transaction() as conn:
                 parts = await digests.send_digest(conn, subscriber.member, now, self.tz)
-                tally.messages += await enqueue_notifications(conn, parts, now, self.group)
+                tally.messages += await enqueue_notifications(
+                    conn, parts, now, self.group, tz=self.tz
+                )
             tally.digests += 1
         async with self.db.transaction() as conn:
             notes = await reminders.due_reminders(conn, now, self.tz, self.times)
             tally.reminders = len(notes)
-            tally.messages += await enqueue_notifications(conn, notes, now, self.group)
+            tally.messages += await enqueue_notifications(conn, notes, now, self.group, tz=self.tz)
+        # Escalation steps: each claimed (post_escalations) with its messages, or not at all.
+        async with self.db.transaction() as conn:
+            steps = await escalation.due_escalations(conn, now, self.tz, self.escalate_after)
+            tally.escalations = steps.steps
+            tally.messages += await enqueue_notifications(
+                conn, steps.notes, now, self.group, tz=self.tz
+            )
         if tally.messages and self.wake_sender is not None:
             self.wake_sender()
-        if tally.digests or tally.reminders:
+        if tally.digests or tally.reminders or tally.escalations:
             log.info(
-                "scheduler: %d digest(s), %d reminder(s), %d message(s) queued",
+                "scheduler: %d digest(s), %d reminder(s), %d escalation step(s),"
+                " %d message(s) queued",
                 tally.digests,
                 tally.reminders,
+                tally.escalations,
                 tally.messages,
             )
         await self.purge_if_due(now)

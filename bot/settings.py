@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     # but neither processed nor answered (one notice per window).
     boucle_flood_messages: int = Field(default=20, ge=1)
     boucle_flood_window_minutes: int = Field(default=1, ge=1, le=1440)
+    # Hours an urgent need waits unclaimed before it goes to the next ring, then as long again
+    # before the network's coordinators are told (issue 11, handlers/escalation.py).
+    boucle_escalate_hours: float = Field(default=2.0, gt=0, le=72)
 
     twilio_account_sid: str | None = None
     twilio_auth_token: SecretStr | None = None

@@ -23,7 +23,9 @@ from handlers import (
     listing,
     members,
     membership,
+    notifs,
     posts,
+    profile,
     reminders,
     rights,
 )
@@ -69,8 +71,9 @@ def worded(
 
 def posting(canonical: str) -> CommandHandler:
     async def publish(ctx: Context, args: str) -> Effects:
-        listed = vocabulary.listed_when_alone(ctx.incoming.text)
-        if listed is not None:  # « /besoins » alone: what is open of that kind
+        # « /besoins » alone, or « /besoins 20km »: what is open of that kind (near).
+        listed = listing.listed_by_posting_command(ctx.incoming.text)
+        if listed is not None:
             return await listing.list_open(ctx, listed)
         return await posts.publish_text(ctx, f"/{canonical} {args}".strip())
 
@@ -112,6 +115,8 @@ def build_command_table(extra: tuple[Command, ...] = ()) -> dict[str, Command]:
         worded("publier", confirmation.publish_command),
         worded("reecrire", confirmation.rewrite_command),
         worded("abandonner", confirmation.drop_command),
+        worded("profil", profile.profile_command, profile.is_profile_args),
+        worded("notifs", notifs.notifs_command, notifs.is_notifs_args),
         *extra,
     )
     table: dict[str, Command] = {}

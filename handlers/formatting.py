@@ -121,12 +121,12 @@ def post_headline(post: Post, lang: str, today: date) -> str:
     return line
 
 
-def post_list_line(post: Post, lang: str, today: date) -> str:
+def post_list_line(post: Post, lang: str, today: date, where: str = "") -> str:
+    """`where`: how far it is from the reader (« à 8 km », « chez vous »), "" when unknown."""
     urgent = "🆘 " if post.urgent else ""
     kind = t(lang, f"kind_{post.kind}")
-    return (
-        f"{urgent}#{post.id} {kind} · {post_headline(post, lang, today)} ({post.association_name})"
-    )
+    author = f"{post.association_name}, {where}" if where else post.association_name
+    return f"{urgent}#{post.id} {kind} · {post_headline(post, lang, today)} ({author})"
 
 
 def post_details(post: Post, lang: str, today: date) -> list[str]:

@@ -3,7 +3,7 @@ a claim, a closing, a withdrawal, a question about what is open — or politely 
 
 from __future__ import annotations
 
-from handlers import claims, confirmation, listing, posts, questions, reminders
+from handlers import claims, confirmation, listing, posts, profile, questions, reminders
 from handlers.amounts import Amount, check_quantity
 from handlers.context import Context, Effects, UserError
 from handlers.messages import Outgoing
@@ -28,6 +28,12 @@ async def handle_free_text(ctx: Context, text: str) -> Effects:
         if answered is not None:
             return answered
         draft = None  # not an answer: the question is dropped, the message read as usual
+    if draft is not None and draft.question in profile.QUESTIONS:
+        # The guided profile's step: « 2 », « passer », « Limoux »... (handlers/profile.py).
+        stepped = await profile.answer_step(ctx, draft, text)
+        if stepped is not None:
+            return stepped
+        draft = None  # expired: dropped, the message read as usual
     if draft is not None and draft.question in confirmation.QUESTIONS:
         # « 1 », « oui », « annuler »...: the answer to « ✅ Publier / ✏️ Corriger / ✖ Annuler ».
         chosen = confirmation.answer_of(text)

@@ -7,14 +7,15 @@ from dataclasses import asdict, replace
 from datetime import date
 from typing import Any
 
-from handlers import urgency
+from handlers import matching, urgency
 from handlers.amounts import check_quantity
+from handlers.audience import Reach, post_point, reach_of
 from handlers.context import (
     Context,
     Effects,
     Notification,
+    ToAudience,
     ToGroup,
-    ToOtherAssociations,
     UserError,
 )
 from handlers.formatting import post_details, post_headline
@@ -29,6 +30,7 @@ from handlers.understanding import (
 )
 from handlers.writer_words import shorten, writer_words
 from storage import drafts, members, posts
+from storage.db import Conn
 from storage.models import NewPost, Post, PostKind
 from storage.outbox import PRIORITY_NOTIFICATION, PRIORITY_URGENT
 
@@ -195,6 +197,7 @@ async def publish(
     kind: PostKind = understood.intent  # type: ignore[assignment]
     # Beyond the daily urgent quota, the post goes as ordinary until a coordinator confirms.
     pending = understood.urgent and not await urgency.urgent_quota_left(ctx, member)
+    point = post_point(ctx.gazetteer, understood.place, association)
     new = NewPost(
         kind=kind,
         what=(understood.what or "")[:MAX_WHAT_LENGTH],
@@ -210,13 +213,18 @@ async def publish(
         # Photos sent with the post (WhatsApp), also before our one question, go with it.
         media_urls=media,
         urgent_pending=pending,
+        latitude=point[0] if point else None,
+        longitude=point[1] if point else None,
     )
     post = await posts.create_post(ctx.conn, new, member.id, member.association_id, ctx.now)
-    audience = await members.count_active_members_outside(ctx.conn, member.association_id)
+    relays, reach = await relay_notifications(ctx.conn, post, ctx.today)
     lines = [*post_details(post, ctx.lang, ctx.today), *notes]
-    lines.append(t(ctx.lang, "post_relayed_to", count=audience))
+    lines.append(reach.summary(ctx.lang))
     choices: tuple[Choice, ...] = ()
-    relays = relay_notifications(post, ctx.today)
+    match_line, match_notes = await matching.on_publish(ctx.conn, post, ctx.lang, ctx.today)
+    if match_line:
+        lines.append(match_line)
+    relays += match_notes
     if pending:
         line, choices, requests = await urgency.ask_confirmation(ctx, member, post)
         lines.append(line)
@@ -249,15 +257,19 @@ def check_dates(ctx: Context, understood: Understanding) -> list[str]:
     return [t(ctx.lang, "ddm_past_note")] if verdict.note_key else []
 
 
-def relay_notifications(post: Post, today: date) -> list[Notification]:
+async def relay_notifications(
+    conn: Conn, post: Post, today: date
+) -> tuple[list[Notification], Reach]:
+    """The relay of `post` to its audience (each member's preferences apply when it is queued,
+    bot/fanout) and to the network's group, and how far it went."""
+    reach = await reach_of(conn, post)
+
     def render(lang: str) -> Outgoing:
         return relay_message(post, lang, today)
 
     priority = PRIORITY_URGENT if post.urgent else PRIORITY_NOTIFICATION
-    return [
-        Notification(ToOtherAssociations(post.association_id), render, priority),
-        Notification(ToGroup(), render, priority),
-    ]
+    to = ToAudience(reach.association_ids, post.category, post.urgent)
+    return [Notification(to, render, priority), Notification(ToGroup(), render, priority)], reach
 
 
 def relay_message(post: Post, lang: str, today: date) -> Outgoing:

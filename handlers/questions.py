@@ -13,12 +13,11 @@ import json
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
-from handlers import posts
+from handlers import listing, posts
 from handlers.context import Context, Effects
 from handlers.formatting import post_list_line
 from handlers.messages import Outgoing
 from handlers.texts import t
-from handlers.understanding import vocabulary
 from storage import drafts
 from storage import posts as stored_posts
 
@@ -33,6 +32,9 @@ POST_QUESTIONS = (
 NEW_POST_COMMANDS = frozenset({"besoin", "don", "materiel", "urgent"})
 # The buttons of a confirmation (handlers/confirmation.py): they answer it themselves.
 CONFIRMATION_COMMANDS = frozenset({"publier", "reecrire", "abandonner"})
+# Commands that answer their own waiting question (the guided `/profil modifier`'s buttons
+# send `/profil rayon 30`): they find it and keep or drop it themselves.
+OWN_QUESTION_COMMANDS = frozenset({"profil"})
 
 
 def is_expired(ctx: Context, draft: drafts.Draft) -> bool:
@@ -57,11 +59,11 @@ async def run_command(
 ) -> Effects:
     """A command while a question waits: the command runs; the question stays (reminded),
     unless the command posts anew or the question was the pickup one (both as before)."""
-    if command_name in CONFIRMATION_COMMANDS:
+    if command_name in CONFIRMATION_COMMANDS or command_name in OWN_QUESTION_COMMANDS:
         return await run()
     draft, expired_note = await current(ctx)
-    # « /besoins » alone lists the needs (vocabulary.listed_when_alone): it posts nothing.
-    posts_anew = command_name in NEW_POST_COMMANDS and not vocabulary.listed_when_alone(
+    # « /besoins » alone (or « /besoins 20km ») lists the needs: it posts nothing.
+    posts_anew = command_name in NEW_POST_COMMANDS and not listing.listed_by_posting_command(
         ctx.incoming.text
     )
     if draft is not None and (draft.question not in POST_QUESTIONS or posts_anew):

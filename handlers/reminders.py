@@ -263,10 +263,12 @@ async def relaunch_command(ctx: Context, args: str) -> Effects:
             )
         )
     await events.record_event(ctx.conn, ctx.now, "post_relaunched", member.id, post_id=post.id)
-    audience = await members.count_active_members_outside(ctx.conn, member.association_id)
+    relays, reach = await relay_notifications(ctx.conn, post, ctx.today)
     return Effects(
-        replies=[Outgoing(t(ctx.lang, "relaunch_done", id=post.id, count=audience))],
-        notifications=relay_notifications(post, ctx.today),
+        replies=[
+            Outgoing(t(ctx.lang, "relaunch_done", id=post.id, audience=reach.summary(ctx.lang)))
+        ],
+        notifications=relays,
     )
 
 
@@ -299,13 +301,14 @@ async def confirm_urgent_command(ctx: Context, args: str) -> Effects:
     if not await posts.confirm_urgency(ctx.conn, post.id, member.id, ctx.now):
         raise UserError(t(ctx.lang, "confirm_urgent_already", id=post.id))
     confirmed = await claims.load_post(ctx, post.id)
-    audience = await members.count_active_members_outside(ctx.conn, member.association_id)
-    notes = relay_notifications(confirmed, ctx.today)
+    notes, reach = await relay_notifications(ctx.conn, confirmed, ctx.today)
     if confirmed.author_id != member.id:
         notes.append(
             _to(confirmed.author_id, "urgent_confirmed_author", id=post.id, name=member.name)
         )
     return Effects(
-        replies=[Outgoing(t(ctx.lang, "urgent_confirmed", id=post.id, count=audience))],
+        replies=[
+            Outgoing(t(ctx.lang, "urgent_confirmed", id=post.id, audience=reach.summary(ctx.lang)))
+        ],
         notifications=notes,
     )

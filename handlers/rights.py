@@ -100,7 +100,18 @@ RULES: dict[str, Rule] = {
     "publier": EVERY_MEMBER,
     "reecrire": EVERY_MEMBER,
     "abandonner": EVERY_MEMBER,
+    # Issue 11: any member sees their association's profile; its coordinators change it
+    # (`profil_changer`, checked by handlers/profile.py once it knows it is a change).
+    "profil": EVERY_MEMBER,
+    "profil_changer": Rule((NM, "profile_change_coordinators", YES, YES)),
+    # Each member's own notifications.
+    "notifs": EVERY_MEMBER,
 }
+
+# Rows that are a part of a command, not a command: the command's handler checks them.
+PART_OF: dict[str, str] = {"profil_changer": "profil"}
+# How the README's table names them.
+PART_LABELS: dict[str, str] = {"profil_changer": "`/profil …` (a change)"}
 
 
 def who(member: Member | None) -> Who:
@@ -155,5 +166,6 @@ def rules_markdown() -> str:
             targets.append(("another association", rule.other))
         for target, outcomes in targets:
             cells = ["yes" if o == YES else f"no (`{o}`)" for o in outcomes]
-            lines.append(f"| `/{action}` | {target} | " + " | ".join(cells) + " |")
+            label = PART_LABELS.get(action, f"`/{action}`")
+            lines.append(f"| {label} | {target} | " + " | ".join(cells) + " |")
     return "\n".join(lines)

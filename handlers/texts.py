@@ -177,10 +177,29 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "post_summary_place": {"fr": "Où : {place}", "en": "Where: {place}"},
     "post_summary_cold": {"fr": "❄️ Chaîne du froid", "en": "❄️ Keep cold"},
     "post_summary_unknown": {"fr": "non précisé", "en": "not given"},
+    # How far a post went (handlers/audience.py): associations within reach, or all of them
+    # when the post's place is unknown, or nobody.
     "post_relayed_to": {
-        "fr": "Envoyée à {count} membre(s) des autres associations.",
-        "en": "Sent to {count} member(s) of the other associations.",
+        "fr": "Envoyée à {count} association(s) proche(s) (dans un rayon de {radius} km).",
+        "en": "Sent to {count} nearby association(s) (within {radius} km).",
     },
+    "post_relayed_to_all": {
+        "fr": "Envoyée à {count} association(s) : le lieu de l'annonce est inconnu, elle va à "
+        "toutes celles que sa catégorie intéresse.",
+        "en": "Sent to {count} association(s): the post's place is unknown, so it goes to all "
+        "those its category concerns.",
+    },
+    "post_relayed_to_none": {
+        "fr": "Aucune association intéressée n'est à portée (rayon de {radius} km) : personne "
+        "n'a été prévenu, mais l'annonce reste visible de tous dans /liste.",
+        "en": "No interested association is within reach ({radius} km): nobody was notified, "
+        "but the post stays visible to everyone in /liste.",
+    },
+    # Each member's preferences (/notifs): the modes in words.
+    "notify_mode_all": {"fr": "tout", "en": "everything"},
+    "notify_mode_urgent": {"fr": "les urgences seulement", "en": "urgent posts only"},
+    "notify_mode_digest": {"fr": "le point quotidien seulement", "en": "the daily digest only"},
+    "notify_mode_off": {"fr": "rien", "en": "nothing"},
     "post_next_steps": {
         "fr": "Corriger : /corriger {id} TEXTE · Annuler : /annuler {id}",
         "en": "Fix: /corriger {id} TEXT · Cancel: /annuler {id}",
@@ -225,6 +244,57 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "relay_how_to_help": {
         "fr": "Pour aider : /prendre {id}",
         "en": "To help: /prendre {id}",
+    },
+    # --- Matching and escalation (issue 11, handlers/matching.py, handlers/escalation.py) ---
+    "match_for_your_post": {
+        "fr": "🔗 {kind} #{id} à {distance} km correspond à votre annonce #{mine} "
+        "« {mine_what} » :",
+        "en": '🔗 {kind} #{id} {distance} km away matches your post #{mine} "{mine_what}":',
+    },
+    "match_line_need": {
+        "fr": "🔗 Besoin(s) ouvert(s) qui correspondent : {ids}. Leurs auteurs sont prévenus.",
+        "en": "🔗 Open need(s) that match: {ids}. Their authors have been told.",
+    },
+    "match_line_equipment_request": {
+        "fr": "🔗 Recherche(s) de matériel qui correspondent : {ids}. Leurs auteurs sont prévenus.",
+        "en": "🔗 Equipment request(s) that match: {ids}. Their authors have been told.",
+    },
+    "match_line_offer": {
+        "fr": "🔗 Don(s) ouvert(s) qui correspondent : {ids}. Pour en prendre un : /prendre "
+        "{first}",
+        "en": "🔗 Open offer(s) that match: {ids}. To take one: /prendre {first}",
+    },
+    "match_line_equipment_offer": {
+        "fr": "🔗 Matériel disponible qui correspond : {ids}. Pour le demander : /prendre {first}",
+        "en": "🔗 Available equipment that matches: {ids}. To ask for it: /prendre {first}",
+    },
+    "escalation_ring2_intro": {
+        "fr": "Toujours sans réponse après {hours} h : ce besoin urgent est maintenant envoyé "
+        "plus loin. Pouvez-vous aider ?",
+        "en": "Still unanswered after {hours} h: this urgent need is now sent further away. "
+        "Can you help?",
+    },
+    "escalation_ring2_author": {
+        "fr": "Votre besoin urgent #{id} « {what} » n'a pas encore trouvé d'aide : il vient "
+        "d'être envoyé à {count} association(s) plus éloignée(s).",
+        "en": 'Your urgent need #{id} "{what}" has no help yet: it was just sent to '
+        "{count} association(s) further away.",
+    },
+    "escalation_coordinators_intro": {
+        "fr": "📣 Aux coordinateurs du réseau : ce besoin urgent est sans réponse depuis "
+        "{hours} h. Pouvez-vous aider, ou trouver qui le peut ?",
+        "en": "📣 To the network's coordinators: this urgent need has been unanswered for "
+        "{hours} h. Can you help, or find who can?",
+    },
+    "escalation_coordinators_author": {
+        "fr": "Votre besoin urgent #{id} « {what} » est toujours sans réponse : les "
+        "coordinateurs du réseau sont prévenus.",
+        "en": 'Your urgent need #{id} "{what}" is still unanswered: the network\'s '
+        "coordinators have been told.",
+    },
+    "dlc_midday_intro": {
+        "fr": "⏰ Dernier rappel : DLC aujourd'hui, encore disponible.",
+        "en": "⏰ Last call: use-by date today, still available.",
     },
     # --- A pending question knows its place (issue 9) ---
     "pending_missing_what": {
@@ -523,10 +593,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "list_title": {"fr": "Annonces ouvertes ({count})", "en": "Open posts ({count})"},
     "list_usage": {
-        "fr": "Usage : /liste, /liste besoins, /liste dons ou /liste materiel ; "
-        "ajoutez un numéro de page : /liste 2, /liste dons 3.",
-        "en": "Usage: /list, /list besoins, /list dons or /list materiel; "
-        "add a page number: /list 2, /list dons 3.",
+        "fr": "Usage : /liste, /liste besoins, /liste dons, /liste materiel ou /liste urgent ; "
+        "une distance : /liste dons 20km ; une page : /liste 2, /liste dons 3.",
+        "en": "Usage: /list, /list besoins, /list dons, /list materiel or /list urgent; "
+        "a distance: /list dons 20km; a page: /list 2, /list dons 3.",
     },
     "list_footer": {
         "fr": "Pour prendre : /prendre NUMÉRO",
@@ -548,6 +618,39 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Open posts ({count}) — page {page}/{pages}",
     },
     "list_next": {"fr": "Suivantes : {command}", "en": "Next: {command}"},
+    # /liste with distances (issue 11)
+    "list_distance": {"fr": "à {km} km", "en": "{km} km away"},
+    "list_distance_under_1": {"fr": "à moins d'1 km", "en": "under 1 km away"},
+    "list_at_home": {"fr": "chez vous", "en": "yours"},
+    "list_near_title": {
+        "fr": "Annonces ouvertes à {km} km ou moins ({count})",
+        "en": "Open posts within {km} km ({count})",
+    },
+    "list_near_title_paged": {
+        "fr": "Annonces ouvertes à {km} km ou moins ({count}) — page {page}/{pages}",
+        "en": "Open posts within {km} km ({count}) — page {page}/{pages}",
+    },
+    "list_near_empty": {
+        "fr": "Aucune annonce ouverte à {km} km ou moins. Plus loin : {wider} ; "
+        "tout voir : {command}",
+        "en": "No open post within {km} km. Further: {wider}; see all: {command}",
+    },
+    "list_unplaced": {
+        "fr": "+ {count} annonce(s) au lieu inconnu, pas dans ce filtre : {command}",
+        "en": "+ {count} post(s) with no known place, not in this filter: {command}",
+    },
+    "list_radius_range": {
+        "fr": "Distance entre {low} et {high} km, par ex. {example}",
+        "en": "A distance between {low} and {high} km, e.g. {example}",
+    },
+    "list_place_unknown": {
+        "fr": "Pour filtrer par distance, Boucle doit savoir où est {association}. Un "
+        "coordinateur peut l'indiquer : envoyez une position 📍, ou /profil commune NOM "
+        "(ex. /profil commune Limoux). En attendant, tout est là : {command}",
+        "en": "To filter by distance, Boucle needs to know where {association} is. A "
+        "coordinator can set it: send a location 📍, or /profil commune NAME "
+        "(e.g. /profil commune Limoux). Meanwhile, everything is here: {command}",
+    },
     "list_next_button": {"fr": "Suivants ➡️", "en": "Next ➡️"},
     "list_past_end": {
         "fr": "Il n'y a pas de page {page} : la liste tient en {pages} page(s). "
@@ -564,7 +667,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "• /fait 12 quand c'est récupéré ou livré (/fait 12 8 kg : la quantité)\n"
         "• Votre annonce : /fait 12 8 kg corrige le chiffre récupéré\n"
         "• /annuler 12 · /corriger 12 40 kg\n"
-        "• /liste (besoins, dons, materiel) · /mes\n"
+        "• /liste (besoins, dons, materiel, urgent) · /mes\n"
+        "• /liste dons 20km : à 20 km ou moins de chez vous\n"
+        "• /notifs : ce que vous recevez (tout, urgent, resume, off) · /profil : votre "
+        "association\n"
         "Vous pouvez aussi écrire simplement : « on a 200 yaourts en trop, DLC vendredi ».",
         "en": "Boucle — the commands\n"
         "• /besoin 30 kg de riz pour vendredi (a need)\n"
@@ -575,7 +681,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "• /fait 12 once collected or delivered (/fait 12 8 kg: the quantity)\n"
         "• Your post: /fait 12 8 kg corrects the collected figure\n"
         "• /annuler 12 · /corriger 12 40 kg\n"
-        "• /list · /mine\n"
+        "• /list (besoins, dons, materiel, urgent) · /mine\n"
+        "• /list dons 20km: within 20 km of you\n"
+        "• /notifs: what you receive (tout, urgent, resume, off) · /profil: your association\n"
         'You can also write plain words: "on a 200 yaourts en trop, DLC vendredi".',
     },
     "help_coordinator": {
@@ -583,12 +691,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "/alerte TEXTE pour prévenir tout le réseau en urgence ; /digest pour le point "
         "quotidien (chaque matin à 8 h) ; /arrivees direct|digest : chaque nouveau membre "
         "annoncé à mesure ou dans le point ; /invitations et /revoquer CODE pour vos codes ; "
-        "/confirmer N pour confirmer l'urgence d'une annonce de votre association.",
+        "/confirmer N pour confirmer l'urgence d'une annonce de votre association ; "
+        "/profil modifier : où vous êtes, votre rayon, ce que vous recevez et donnez.",
         "en": "Coordination: /invite for an invite code, /invite coordinator; /alerte TEXT to "
         "alert the whole network at once; /digest for the daily digest (every morning at 8); "
         "/arrivees direct|digest: each new member announced at once or in the digest; "
         "/invitations and /revoquer CODE for your codes; /confirmer N to confirm the urgency "
-        "of a post of your association.",
+        "of a post of your association; /profil modifier: where you are, your reach, what you "
+        "take and give.",
     },
     "language_set": {"fr": "Langue : français.", "en": "Language: English."},
     "language_usage": {
@@ -633,12 +743,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "une personne : demandez à votre coordinateur si c'est une erreur.",
         "en": "This account is already registered as {name}. An account belongs to one person "
         "only: ask your coordinator if this is a mistake.",
-    },
-    "place_set": {
-        "fr": "Position enregistrée pour {association} ({latitude}, {longitude}). Elle sert à "
-        "repérer les annonces proches de chez vous.",
-        "en": "Location saved for {association} ({latitude}, {longitude}). It helps find the "
-        "posts near you.",
     },
     # --- Digests, reminders, alerts and delivery (issue 5) ---
     "digest_title": {"fr": "☀️ Le point Boucle — {day}", "en": "☀️ Boucle digest — {day}"},
@@ -788,8 +892,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "To post it again, send it with a new date.",
     },
     "relaunch_done": {
-        "fr": "📣 Annonce #{id} relancée auprès de {count} membre(s).",
-        "en": "📣 Post #{id} re-broadcast to {count} member(s).",
+        "fr": "📣 Annonce #{id} relancée. {audience}",
+        "en": "📣 Post #{id} re-broadcast. {audience}",
     },
     "relaunch_not_author": {
         "fr": "Seule l'association qui a publié l'annonce #{id} peut la relancer.",
@@ -843,8 +947,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "button_confirm_urgent": {"fr": "Confirmer l'urgence #{id}", "en": "Confirm urgency #{id}"},
     "urgent_confirmed": {
-        "fr": "🆘 Urgence de l'annonce #{id} confirmée : renvoyée en urgent à {count} membre(s).",
-        "en": "🆘 Urgency of post #{id} confirmed: sent again as urgent to {count} member(s).",
+        "fr": "🆘 Urgence de l'annonce #{id} confirmée : renvoyée en urgent. {audience}",
+        "en": "🆘 Urgency of post #{id} confirmed: sent again as urgent. {audience}",
     },
     "urgent_confirmed_author": {
         "fr": "🆘 {name} a confirmé l'urgence de votre annonce #{id} : elle est repartie en "
@@ -1158,6 +1262,286 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "fr": "réécrivez-la comme elle doit paraître.",
         "en": "write it again as it should appear.",
     },
+    # --- An association's profile (/profil, issue 11) -------------------------------------
+    "profile_title": {"fr": "Profil de {association}", "en": "Profile of {association}"},
+    "profile_place": {"fr": "📍 Lieu : {place}", "en": "📍 Place: {place}"},
+    "profile_place_unknown": {
+        "fr": "inconnu (les annonces vous arrivent toutes)",
+        "en": "unknown (every post reaches you)",
+    },
+    "profile_place_pin": {"fr": "position 📍 partagée", "en": "shared location 📍"},
+    "profile_reach": {"fr": "🚗 Rayon : {km} km{default}", "en": "🚗 Reach: {km} km{default}"},
+    "profile_takes": {"fr": "📥 Reçoit : {categories}", "en": "📥 Takes: {categories}"},
+    "profile_gives": {"fr": "📤 Donne : {categories}", "en": "📤 Gives: {categories}"},
+    "profile_capacities": {"fr": "🧊 Moyens : {capacities}", "en": "🧊 Means: {capacities}"},
+    "profile_default": {"fr": " (par défaut)", "en": " (default)"},
+    "profile_every_category": {
+        "fr": "toutes catégories (par défaut)",
+        "en": "every category (default)",
+    },
+    "profile_no_category": {"fr": "rien", "en": "nothing"},
+    "profile_no_capacity": {"fr": "aucun déclaré", "en": "none declared"},
+    "profile_how_to_change": {
+        "fr": "Changer : /profil modifier (guidé, 5 questions), ou en une ligne :\n"
+        "• /profil commune Limoux (ou une position 📍)\n"
+        "• /profil rayon 40 (km ; par défaut : 30 km)\n"
+        "• /profil reçoit laitiers, fruits et légumes (par défaut : toutes catégories)\n"
+        "• /profil donne tout\n"
+        "• /profil capacites chambre froide, camion frigo, stockage sec, bénévoles (ou aucune)",
+        "en": "Change: /profil modifier (guided, 5 questions), or in one line:\n"
+        "• /profil commune Limoux (or a location 📍)\n"
+        "• /profil rayon 40 (km; default: 30 km)\n"
+        "• /profil recoit dairy, fruits (default: every category)\n"
+        "• /profil donne tout\n"
+        "• /profil capacites chambre froide, camion frigo, stockage sec, bénévoles (or aucune)",
+    },
+    "profile_members_cannot_change": {
+        "fr": "Seuls les coordinateurs de l'association peuvent le changer.",
+        "en": "Only the association's coordinators can change it.",
+    },
+    "profile_change_coordinators": {
+        "fr": "Seuls les coordinateurs de votre association peuvent changer son profil. "
+        "Demandez à l'un d'eux ; /profil pour le voir.",
+        "en": "Only your association's coordinators can change its profile. Ask one of them; "
+        "/profil to see it.",
+    },
+    "profile_usage": {
+        "fr": "Je n'ai pas compris « {word} ». Essayez : /profil (voir), /profil modifier "
+        "(guidé), /profil rayon 40, /profil commune Limoux, /profil reçoit …, /profil donne …, "
+        "/profil capacites …",
+        "en": 'I did not understand "{word}". Try: /profil (see), /profil modifier (guided), '
+        "/profil rayon 40, /profil commune Limoux, /profil recoit …, /profil donne …, "
+        "/profil capacites …",
+    },
+    "profile_missing_value": {
+        "fr": "Il manque la valeur, par ex. : {example}",
+        "en": "The value is missing, e.g.: {example}",
+    },
+    "profile_set_commune": {
+        "fr": "✅ Lieu : {commune} ({department}). Les distances se mesurent depuis là.",
+        "en": "✅ Place: {commune} ({department}). Distances are measured from there.",
+    },
+    "profile_set_pin": {
+        "fr": "✅ Position enregistrée pour {association} ({latitude}, {longitude}). Les "
+        "distances se mesurent depuis là.",
+        "en": "✅ Location saved for {association} ({latitude}, {longitude}). Distances are "
+        "measured from there.",
+    },
+    "profile_set_reach": {
+        "fr": "✅ Rayon : {km} km. Vous recevez les annonces à moins de {km} km (plus loin "
+        "pour les urgences).",
+        "en": "✅ Reach: {km} km. You get the posts within {km} km (further for urgent ones).",
+    },
+    "profile_set_takes": {"fr": "✅ Reçoit : {categories}.", "en": "✅ Takes: {categories}."},
+    "profile_set_gives": {"fr": "✅ Donne : {categories}.", "en": "✅ Gives: {categories}."},
+    "profile_set_capacities": {
+        "fr": "✅ Moyens : {capacities}.",
+        "en": "✅ Means: {capacities}.",
+    },
+    "profile_reach_invalid": {
+        "fr": "Le rayon est un nombre de km entre 1 et {max}, par ex. /profil rayon 40 "
+        "(par défaut : 30 km).",
+        "en": "The reach is a number of km between 1 and {max}, e.g. /profil rayon 40 "
+        "(default: 30 km).",
+    },
+    "profile_commune_unknown": {
+        "fr": "Je ne connais pas la commune « {name} ».{suggestions} Vérifiez l'orthographe, "
+        "ajoutez le code postal (/profil commune Limoux 11300) ou envoyez une position 📍.",
+        "en": 'I do not know the commune "{name}".{suggestions} Check the spelling, add the '
+        "postal code (/profil commune Limoux 11300) or share a location 📍.",
+    },
+    "profile_commune_suggestions": {
+        "fr": " Vouliez-vous dire : {names} ?",
+        "en": " Did you mean: {names}?",
+    },
+    "profile_commune_ambiguous": {
+        "fr": "Plusieurs communes s'appellent « {name} » : {names}. Ajoutez le code postal, "
+        "par ex. /profil commune {example}",
+        "en": 'Several communes are called "{name}": {names}. Add the postal code, e.g. '
+        "/profil commune {example}",
+    },
+    "profile_categories_unknown": {
+        "fr": "Je n'ai pas reconnu : {words}. Rien n'a changé. Mots possibles : {accepted} "
+        "(plusieurs, séparés par des virgules).",
+        "en": "I did not recognise: {words}. Nothing changed. Possible words: {accepted} "
+        "(several, separated by commas).",
+    },
+    "profile_capacities_unknown": {
+        "fr": "Je n'ai pas reconnu : {words}. Rien n'a changé. Moyens possibles : chambre "
+        "froide, camion frigo, stockage sec, bénévoles — ou « aucune ».",
+        "en": "I did not recognise: {words}. Nothing changed. Possible means: chambre froide "
+        "(cold room), camion frigo (refrigerated van), stockage sec (dry storage), bénévoles "
+        '(volunteers) — or "aucune".',
+    },
+    "capacity_cold_storage": {"fr": "chambre froide", "en": "cold room"},
+    "capacity_cold_vehicle": {"fr": "camion frigo", "en": "refrigerated van"},
+    "capacity_dry_storage": {"fr": "stockage sec", "en": "dry storage"},
+    "capacity_volunteers": {"fr": "bénévoles", "en": "volunteers"},
+    # The guided profile (/profil modifier): one short question at a time.
+    "profile_step_commune": {
+        "fr": "1/5 · Où est votre association ? Écrivez la commune (ex. Limoux) ou envoyez "
+        "une position 📍. Actuellement : {current}.",
+        "en": "1/5 · Where is your association? Write the commune (e.g. Limoux) or share a "
+        "location 📍. Now: {current}.",
+    },
+    "profile_step_reach": {
+        "fr": "2/5 · Jusqu'où pouvez-vous aller chercher ou livrer ? Actuellement : {current}.",
+        "en": "2/5 · How far can you go to collect or deliver? Now: {current}.",
+    },
+    "profile_step_takes": {
+        "fr": "3/5 · Que pouvez-vous recevoir ? Écrivez les catégories (ex. frais, fruits et "
+        "légumes) ou choisissez. Actuellement : {current}.",
+        "en": "3/5 · What can you take? Write the categories (e.g. frais, fruits) or choose. "
+        "Now: {current}.",
+    },
+    "profile_step_gives": {
+        "fr": "4/5 · Que donnez-vous parfois ? Écrivez les catégories ou choisissez. "
+        "Actuellement : {current}.",
+        "en": "4/5 · What do you sometimes give? Write the categories or choose. Now: {current}.",
+    },
+    "profile_step_capacities": {
+        "fr": "5/5 · Vos moyens ? Écrivez-les (chambre froide, camion frigo, stockage sec, "
+        "bénévoles) ou choisissez. Actuellement : {current}.",
+        "en": "5/5 · Your means? Write them (chambre froide, camion frigo, stockage sec, "
+        "bénévoles) or choose. Now: {current}.",
+    },
+    "profile_step_hint": {
+        "fr": "« passer » garde la valeur, « annuler » arrête là.",
+        "en": '"passer" keeps the value, "annuler" stops here.',
+    },
+    "profile_button_skip": {"fr": "⏭ Passer", "en": "⏭ Skip"},
+    "profile_button_every": {"fr": "Tout", "en": "Everything"},
+    "profile_button_none": {"fr": "Aucun", "en": "None"},
+    "profile_button_km": {"fr": "{km} km", "en": "{km} km"},
+    "profile_guided_done": {"fr": "👍 Profil à jour.", "en": "👍 Profile up to date."},
+    "profile_guided_stopped": {
+        "fr": "D'accord, on s'arrête là ; ce qui est déjà répondu est gardé.",
+        "en": "OK, we stop here; what you already answered is kept.",
+    },
+    "profile_nothing_guided": {
+        "fr": "Aucune question en cours. /profil modifier pour être guidé·e.",
+        "en": "No question waiting. /profil modifier to be guided.",
+    },
+    # --- Each member's notifications (/notifs, issue 11) ----------------------------------
+    "notifs_title": {"fr": "Vos notifications", "en": "Your notifications"},
+    "notifs_mode_line": {"fr": "• Reçues : {mode}", "en": "• Received: {mode}"},
+    "notifs_mode_all": {
+        "fr": "toutes les annonces qui vous concernent",
+        "en": "every post that concerns you",
+    },
+    "notifs_mode_urgent": {"fr": "seulement les urgences", "en": "urgent posts only"},
+    "notifs_mode_digest": {
+        "fr": "rien une à une, tout dans le résumé quotidien",
+        "en": "nothing one by one, all in the daily digest",
+    },
+    "notifs_mode_off": {"fr": "aucune annonce", "en": "no posts"},
+    "notifs_muted_line": {
+        "fr": "• Catégories coupées : {categories}",
+        "en": "• Muted categories: {categories}",
+    },
+    "notifs_muted_none": {"fr": "aucune", "en": "none"},
+    "notifs_quiet_line": {
+        "fr": "• Calme : {start}–{end} (les urgences passent toujours)",
+        "en": "• Quiet: {start}–{end} (urgent posts always come through)",
+    },
+    "notifs_quiet_none": {"fr": "• Calme : jamais", "en": "• Quiet: never"},
+    "notifs_default": {"fr": " (par défaut)", "en": " (default)"},
+    "notifs_how_to_change": {
+        "fr": "Changer :\n• /notifs tout | urgent | resume | off\n"
+        "• /notifs sans laitiers · /notifs avec laitiers\n"
+        "• /notifs calme 22h-7h · /notifs calme off\n"
+        "Par défaut : tout, calme 21:00–07:30.",
+        "en": "Change:\n• /notifs tout | urgent | resume | off\n"
+        "• /notifs sans laitiers · /notifs avec laitiers\n"
+        "• /notifs calme 22h-7h · /notifs calme off\n"
+        "Default: everything, quiet 21:00–07:30.",
+    },
+    "notifs_set_all": {
+        "fr": "✅ Vous recevrez toutes les annonces qui vous concernent, dès leur publication.",
+        "en": "✅ You will get every post that concerns you, as soon as it is published.",
+    },
+    "notifs_set_urgent": {
+        "fr": "✅ Vous recevrez seulement les urgences ; {digest}",
+        "en": "✅ You will get urgent posts only; {digest}",
+    },
+    "notifs_set_digest": {
+        "fr": "✅ Plus d'annonces une à une : vous les verrez dans le résumé quotidien ; {digest}",
+        "en": "✅ No more posts one by one: you will see them in the daily digest; {digest}",
+    },
+    "notifs_set_off": {
+        "fr": "✅ Plus aucune annonce ne vous sera envoyée. Ce qui vous concerne directement "
+        "(vos annonces, vos prises) continue. /notifs tout pour revenir.",
+        "en": "✅ No more posts will be sent to you. What concerns you directly (your posts, "
+        "your claims) continues. /notifs tout to come back.",
+    },
+    "notifs_digest_on": {
+        "fr": "le résumé quotidien continue ({time}).",
+        "en": "the daily digest continues ({time}).",
+    },
+    "notifs_digest_off": {
+        "fr": "votre résumé quotidien est arrêté : /digest 8h pour le recevoir.",
+        "en": "your daily digest is off: /digest 8h to get it.",
+    },
+    "notifs_set_muted": {
+        "fr": "✅ Vous ne recevrez plus les annonces : {categories}. Tout le reste continue. "
+        "/notifs avec … pour les retrouver.",
+        "en": "✅ You will no longer get posts about: {categories}. Everything else continues. "
+        "/notifs avec … to get them back.",
+    },
+    "notifs_set_unmuted": {
+        "fr": "✅ Vous recevez de nouveau : {categories}.",
+        "en": "✅ You get these again: {categories}.",
+    },
+    "notifs_set_unmuted_all": {
+        "fr": "✅ Plus aucune catégorie coupée : vous recevez tout ce qui vous concerne.",
+        "en": "✅ No muted category any more: you get everything that concerns you.",
+    },
+    "notifs_set_quiet": {
+        "fr": "✅ Calme de {start} à {end} : les annonces non urgentes attendent la fin du "
+        "calme ; les urgences passent toujours.",
+        "en": "✅ Quiet from {start} to {end}: non-urgent posts wait until it ends; urgent "
+        "ones always come through.",
+    },
+    "notifs_set_quiet_off": {
+        "fr": "✅ Plus d'heures calmes : les annonces arrivent à toute heure.",
+        "en": "✅ No quiet hours any more: posts arrive at any time.",
+    },
+    "notifs_usage": {
+        "fr": "Je n'ai pas compris « {word} ». Essayez : /notifs tout, /notifs urgent, "
+        "/notifs resume, /notifs off, /notifs sans laitiers, /notifs calme 22h-7h.",
+        "en": 'I did not understand "{word}". Try: /notifs tout, /notifs urgent, '
+        "/notifs resume, /notifs off, /notifs sans laitiers, /notifs calme 22h-7h.",
+    },
+    "notifs_quiet_usage": {
+        "fr": "Les heures calmes s'écrivent début-fin, par ex. /notifs calme 22h-7h ou "
+        "/notifs calme 21h30-7h30 ; /notifs calme off pour ne plus en avoir.",
+        "en": "Quiet hours are written start-end, e.g. /notifs calme 22h-7h or "
+        "/notifs calme 21h30-7h30; /notifs calme off for none.",
+    },
+    "notifs_mute_everything": {
+        "fr": "Pour ne plus rien recevoir : /notifs off.",
+        "en": "To get nothing at all: /notifs off.",
+    },
+    # Category names (the understanding's slugs), as a volunteer reads them.
+    "cat_fruits_legumes": {"fr": "fruits et légumes", "en": "fruit and vegetables"},
+    "cat_produits_laitiers": {"fr": "produits laitiers", "en": "dairy"},
+    "cat_viande_poisson_oeufs": {"fr": "viande, poisson, œufs", "en": "meat, fish, eggs"},
+    "cat_epicerie_seche": {"fr": "épicerie sèche", "en": "dry groceries"},
+    "cat_conserves": {"fr": "conserves", "en": "tinned food"},
+    "cat_surgeles": {"fr": "surgelés", "en": "frozen food"},
+    "cat_boulangerie": {"fr": "boulangerie", "en": "bakery"},
+    "cat_plats_prepares": {"fr": "plats préparés", "en": "ready meals"},
+    "cat_boissons": {"fr": "boissons", "en": "drinks"},
+    "cat_hygiene": {"fr": "hygiène", "en": "hygiene"},
+    "cat_bebe": {"fr": "bébé", "en": "baby"},
+    "cat_autre": {"fr": "autre", "en": "other"},
+    "cat_vehicule_frigo": {"fr": "véhicule frigo", "en": "refrigerated vehicle"},
+    "cat_vehicule": {"fr": "véhicule", "en": "vehicle"},
+    "cat_stockage_froid": {"fr": "stockage froid", "en": "cold storage"},
+    "cat_stockage": {"fr": "stockage", "en": "storage"},
+    "cat_conserverie": {"fr": "conserverie", "en": "canning"},
+    "cat_manutention": {"fr": "manutention", "en": "handling"},
+    "cat_benevoles": {"fr": "bénévoles", "en": "volunteers"},
 }
 
 # What Telegram's command menu shows (setMyCommands), per language.
@@ -1174,6 +1558,8 @@ MENU: dict[str, list[tuple[str, str]]] = {
         ("liste", "Voir les annonces ouvertes"),
         ("mes", "Les annonces et prises de mon association"),
         ("digest", "Le point quotidien : /digest 7h30, /digest off"),
+        ("notifs", "Ce que vous recevez : /notifs urgent, /notifs calme 22h-7h"),
+        ("profil", "Le profil de votre association"),
         ("aide", "Comment ça marche"),
     ],
 }

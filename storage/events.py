@@ -63,3 +63,11 @@ async def collected_totals(conn: Conn) -> dict[str | None, float]:
         FIGURE_KINDS,
     ) as cur:
         return {row[0]: float(row[1]) for row in await cur.fetchall()}
+
+
+async def events_of_kind(conn: Conn, kind: str) -> list[tuple[int | None, str]]:
+    """(actor, detail) of every event of one kind, oldest first (changes of settings)."""
+    async with conn.execute(
+        "SELECT actor_id, detail FROM events WHERE kind = ? ORDER BY id", (kind,)
+    ) as cur:
+        return [(row[0], row[1]) for row in await cur.fetchall()]

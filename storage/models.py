@@ -96,6 +96,10 @@ class NewPost:
     # Asked as urgent beyond the author's daily quota: relayed as ordinary until a
     # coordinator of their association confirms the urgency (`urgent` is then False).
     urgent_pending: bool = False
+    # Where the post is (its named commune, else its association's place): its audience is
+    # measured from here. None: unknown, the post reaches everyone.
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 @dataclass(frozen=True)
@@ -122,6 +126,9 @@ class Post:
     urgent_pending: bool = False
     # The writer's own words, as typed (the command included): relays show them.
     original_text: str = ""
+    # Where the post is (issue 11): its place from the gazetteer, else its association's.
+    latitude: float | None = None
+    longitude: float | None = None
 
     @property
     def remaining(self) -> float | None:
@@ -133,6 +140,26 @@ class Post:
     @property
     def is_offer_like(self) -> bool:
         return self.kind in ("offer", "equipment_offer")
+
+    @property
+    def point(self) -> tuple[float, float] | None:
+        if self.latitude is None or self.longitude is None:
+            return None
+        return (self.latitude, self.longitude)
+
+
+@dataclass(frozen=True)
+class PostPoint:
+    """An open post as a filtered `/liste` first reads it: enough to measure and page."""
+
+    id: int
+    urgent: bool
+    latitude: float
+    longitude: float
+
+    @property
+    def point(self) -> tuple[float, float]:
+        return (self.latitude, self.longitude)
 
 
 @dataclass(frozen=True)
@@ -192,3 +219,16 @@ class Preferences:
     # Local times "HH:MM" in the network's time zone; equal: no quiet hours.
     quiet_start: str = "21:00"
     quiet_end: str = "07:30"
+
+
+@dataclass(frozen=True)
+class AudienceMember:
+    """One active member of an audience: where to reach them (the identity they last wrote
+    from), in which language, and what they want relayed."""
+
+    member_id: int
+    association_id: int
+    language: str
+    channel: str
+    external_id: str
+    preferences: Preferences

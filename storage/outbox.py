@@ -40,6 +40,8 @@ class QueuedMessage:
     member_id: int | None
     payload: str
     priority: int
+    # Not sent before this moment (a member's quiet hours); None: as soon as possible.
+    not_before: datetime | None = None
 
 
 def message_from_row(row: sqlite3.Row) -> OutboxMessage:
@@ -60,7 +62,15 @@ async def enqueue(conn: Conn, messages: list[QueuedMessage], now: datetime) -> i
         "INSERT INTO outbox (channel, external_id, member_id, payload, priority,"
         " next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
-            (m.channel, m.external_id, m.member_id, m.payload, m.priority, to_db(now), to_db(now))
+            (
+                m.channel,
+                m.external_id,
+                m.member_id,
+                m.payload,
+                m.priority,
+                to_db(max(m.not_before or now, now)),
+                to_db(now),
+            )
             for m in messages
         ],
     )

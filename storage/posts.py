@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from storage.db import Conn
 from storage.events import record_event
-from storage.models import Claim, NewPost, Post, PostKind
+from storage.models import Claim, NewPost, Post, PostKind, PostPoint
 from storage.timefmt import date_from_db, date_to_db, from_db, to_db
 
 SELECT_POST = """
@@ -50,6 +50,8 @@ def post_from_row(row: sqlite3.Row) -> Post:
         media_urls=tuple(json.loads(row["media_urls"] or "[]")),
         urgent_pending=bool(row["urgent_pending"]),
         original_text=row["original_text"] or "",
+        latitude=row["latitude"],
+        longitude=row["longitude"],
     )
 
 
@@ -73,8 +75,8 @@ async def create_post(
     cur = await conn.execute(
         "INSERT INTO posts (kind, category, what, quantity, unit, deadline, date_kind, place,"
         " urgent, cold_chain, author_id, association_id, original_text, created_at, updated_at,"
-        " media_urls, urgent_since, urgent_pending)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " media_urls, urgent_since, urgent_pending, latitude, longitude)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             post.kind,
             post.category,
@@ -94,6 +96,8 @@ async def create_post(
             json.dumps(list(post.media_urls)),
             to_db(now) if post.urgent else None,
             int(post.urgent_pending),
+            post.latitude,
+            post.longitude,
         ),
     )
     post_id = int(cur.lastrowid or 0)
@@ -167,6 +171,85 @@ async def open_posts_slice(
         (*kinds, int(urgent), limit, offset),
     ) as cur:
         return [post_from_row(row) for row in await cur.fetchall()]
+
+
+def _urgent_marks(urgent_only: bool) -> tuple[str, tuple[int, ...]]:
+    """`p.urgent IN (...)`: urgent posts only, or all of them."""
+    values = (1,) if urgent_only else (0, 1)
+    return ",".join("?" for _ in values), values
+
+
+def open_in_box_query(
+    kinds: tuple[PostKind, ...], urgent_only: bool, box: tuple[float, float, float, float]
+) -> tuple[str, tuple[object, ...]]:
+    """The statement of `open_post_points_in_box` and its parameters (its plan is tested)."""
+    south, north, west, east = box
+    urgent_marks, urgent_values = _urgent_marks(urgent_only)
+    return (
+        "SELECT p.id, p.urgent, p.latitude, p.longitude FROM posts p INDEXED BY posts_open_place"
+        " WHERE p.status = 'open' AND p.latitude BETWEEN ? AND ? AND p.longitude BETWEEN ? AND ?"
+        f" AND p.kind IN ({_kind_marks(kinds)}) AND p.urgent IN ({urgent_marks})"
+        f" ORDER BY {LIST_ORDER}",
+        (south, north, west, east, *kinds, *urgent_values),
+    )
+
+
+def without_place_query(
+    kinds: tuple[PostKind, ...], urgent_only: bool
+) -> tuple[str, tuple[object, ...]]:
+    """The statement of `count_open_posts_without_place` and its parameters."""
+    urgent_marks, urgent_values = _urgent_marks(urgent_only)
+    return (
+        "SELECT COUNT(*) FROM posts p INDEXED BY posts_open_place"
+        " WHERE p.status = 'open' AND p.latitude IS NULL"
+        f" AND p.kind IN ({_kind_marks(kinds)}) AND p.urgent IN ({urgent_marks})",
+        (*kinds, *urgent_values),
+    )
+
+
+async def open_post_points_in_box(
+    conn: Conn,
+    kinds: tuple[PostKind, ...],
+    urgent_only: bool,
+    box: tuple[float, float, float, float],
+) -> list[PostPoint]:
+    """The open posts of these kinds inside (south, north, west, east), in `LIST_ORDER`: read
+    from the index `posts_open_place` alone (a range on latitude), the sort on that bounded
+    set. The caller keeps those within the exact distance."""
+    async with conn.execute(*open_in_box_query(kinds, urgent_only, box)) as cur:
+        return [
+            PostPoint(int(row[0]), bool(row[1]), float(row[2]), float(row[3]))
+            for row in await cur.fetchall()
+        ]
+
+
+async def count_open_posts_without_place(
+    conn: Conn, kinds: tuple[PostKind, ...], urgent_only: bool
+) -> int:
+    """Open posts of these kinds whose place is unknown: a filtered list leaves them out."""
+    async with conn.execute(*without_place_query(kinds, urgent_only)) as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def posts_by_ids(conn: Conn, post_ids: list[int]) -> list[Post]:
+    """These posts, in the order given (a page of a filtered list: at most a page of ids)."""
+    if not post_ids:
+        return []
+    marks = ",".join("?" for _ in post_ids)
+    async with conn.execute(SELECT_POST + f" WHERE p.id IN ({marks})", post_ids) as cur:
+        found = {post.id: post for post in map(post_from_row, await cur.fetchall())}
+    return [found[post_id] for post_id in post_ids if post_id in found]
+
+
+async def set_post_place(
+    conn: Conn, post_id: int, latitude: float | None, longitude: float | None
+) -> None:
+    """Where a post is (None: unknown)."""
+    await conn.execute(
+        "UPDATE posts SET latitude = ?, longitude = ? WHERE id = ?",
+        (latitude, longitude, post_id),
+    )
 
 
 async def posts_of_association(conn: Conn, association_id: int, limit: int = 20) -> list[Post]:

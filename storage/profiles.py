@@ -7,7 +7,7 @@ import sqlite3
 from dataclasses import fields
 
 from storage.db import Conn
-from storage.models import Preferences, Profile
+from storage.models import AudienceMember, Preferences, Profile
 
 # Columns a profile change may set (anything else is a programming error, never user text).
 PROFILE_COLUMNS = frozenset(
@@ -142,6 +142,35 @@ async def profiles_within(
         return [profile_from_row(row) for row in await cur.fetchall()]
 
 
+async def all_profiles(conn: Conn) -> list[Profile]:
+    """Every association: the candidates of a post whose place is unknown."""
+    async with conn.execute(SELECT_PROFILE + " ORDER BY id") as cur:
+        return [profile_from_row(row) for row in await cur.fetchall()]
+
+
+# Bound parameters per statement stay well under SQLite's limit (32,766 since 3.32, 999 before).
+CHUNK = 500
+
+
+def _chunks(ids: tuple[int, ...]) -> list[tuple[int, ...]]:
+    return [ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)]
+
+
+async def with_active_members(conn: Conn, association_ids: tuple[int, ...]) -> set[int]:
+    """Those of these associations someone can be reached in (an author is told how many
+    associations were notified: one nobody joined yet is not)."""
+    found: set[int] = set()
+    for chunk in _chunks(association_ids):
+        marks = ", ".join("?" * len(chunk))
+        async with conn.execute(
+            "SELECT DISTINCT association_id FROM members"
+            f" WHERE status = 'active' AND association_id IN ({marks})",
+            chunk,
+        ) as cur:
+            found.update(int(row[0]) for row in await cur.fetchall())
+    return found
+
+
 async def largest_reach_km(conn: Conn) -> float:
     async with conn.execute("SELECT MAX(reach_km) FROM associations") as cur:
         row = await cur.fetchone()
@@ -184,3 +213,47 @@ async def set_preferences(conn: Conn, preferences: Preferences) -> None:
             preferences.quiet_end,
         ),
     )
+
+
+# One row per active member of the chosen associations: the identity they last wrote from
+# (as `members.identities_of` orders them) and their preferences, when they set any. A member
+# with no identity cannot be reached and is left out by the join.
+AUDIENCE_MEMBERS = """
+SELECT m.id AS member_id, m.association_id, m.language, i.channel, i.external_id,
+       p.member_id AS has_preferences, p.mode, p.muted, p.quiet_start, p.quiet_end
+FROM members m
+JOIN identities i ON i.rowid = (
+    SELECT i2.rowid FROM identities i2 WHERE i2.member_id = m.id
+    ORDER BY i2.last_inbound_at IS NULL, i2.last_inbound_at DESC, i2.created_at DESC
+    LIMIT 1)
+LEFT JOIN member_preferences p ON p.member_id = m.id
+WHERE m.status = 'active' AND m.association_id IN ({marks})
+ORDER BY m.id
+"""
+
+
+async def audience_members(conn: Conn, association_ids: tuple[int, ...]) -> list[AudienceMember]:
+    """The active members of these associations, with their channel and preferences: one
+    query per 500 associations, whatever the number of members."""
+    found: list[AudienceMember] = []
+    for chunk in _chunks(association_ids):
+        async with conn.execute(
+            AUDIENCE_MEMBERS.format(marks=", ".join("?" * len(chunk))), chunk
+        ) as cur:
+            rows = await cur.fetchall()
+        found.extend(
+            AudienceMember(
+                member_id=row["member_id"],
+                association_id=row["association_id"],
+                language=row["language"],
+                channel=row["channel"],
+                external_id=row["external_id"],
+                preferences=_preferences(
+                    row["member_id"], row if row["has_preferences"] is not None else None
+                ),
+            )
+            for row in rows
+        )
+    if len(association_ids) > CHUNK:
+        found.sort(key=lambda member: member.member_id)
+    return found

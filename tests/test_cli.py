@@ -14,8 +14,9 @@ from pydantic import SecretStr
 
 from bot.cli import build_parser, create_invites, main
 from bot.settings import Settings
-from storage import members
+from storage import events, members, profiles
 from storage.db import Database
+from storage.models import Profile
 from tests.fakes.telegram_api import BOT_USERNAME, FakeTelegramAPI
 
 
@@ -163,3 +164,63 @@ def test_makefile_run_target_calls_a_real_command() -> None:
     assert commands, "the Makefile starts the bot"
     for command in commands:
         assert build_parser().parse_args([command]).command == command
+
+
+# ------------------------------------------------------------------ boucle profil (issue 11)
+
+
+async def stored_profile(path: Path, name: str) -> tuple[Profile, int]:
+    """The association's profile, and how many profile changes the event log holds."""
+    db = await Database.open(path)
+    async with db.transaction() as conn:
+        association = await members.association_by_name(conn, name)
+        assert association is not None
+        found = await profiles.profile_of(conn, association.id)
+        logged = await events.events_of_kind(conn, "profile_changed")
+    await db.close()
+    assert found is not None
+    return found, len(logged)
+
+
+def test_profil_shows_then_changes_an_association_s_profile(
+    capsys: pytest.CaptureFixture[str], isolated: Path
+) -> None:
+    assert main(["invite", "--association", "Épicerie", "--commune", "Limoux"]) == 0
+    capsys.readouterr()
+    assert main(["profil", "Épicerie"]) == 0
+    shown = capsys.readouterr().out
+    assert "Profil de Épicerie" in shown and "30 km (par défaut)" in shown
+    assert "Limoux" in shown and "/profil" not in shown
+    argv = ["profil", "Épicerie", "--commune", "Quillan", "--rayon", "45"]
+    argv += ["--recoit", "laitiers, fruits", "--donne", "tout", "--capacites", "frigo, bénévoles"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "✅ Lieu : Quillan (11)" in out and "✅ Rayon : 45 km" in out
+    found, changes = asyncio.run(stored_profile(isolated / "network.db", "Épicerie"))
+    assert found.commune == "Quillan" and found.reach_km == 45
+    assert found.takes == {"produits_laitiers", "fruits_legumes"} and found.gives is None
+    assert found.cold_storage and found.volunteers and not found.dry_storage
+    assert changes == 5  # five changes, five lines in the event log
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["Épicerie", "--rayon", "0"], "entre 1 et 300"),
+        (["Épicerie", "--rayon", "abc"], "entre 1 et 300"),
+        (["Épicerie", "--commune", "Carcasone"], "Vouliez-vous dire : Carcassonne"),
+        (["Épicerie", "--recoit", "bidules"], "Je n'ai pas reconnu"),
+        (["Épicerie", "--capacites", "hélicoptère"], "Moyens possibles"),
+        (["Nulle association", "--rayon", "40"], "Association inconnue"),
+    ],
+)
+def test_profil_refuses_bad_values_and_changes_nothing(
+    capsys: pytest.CaptureFixture[str], isolated: Path, args: list[str], message: str
+) -> None:
+    assert main(["invite", "--association", "Épicerie", "--commune", "Limoux"]) == 0
+    capsys.readouterr()
+    # A good value beside the bad one is not stored either.
+    assert main(["profil", *args, "--donne", "laitiers"]) == 2
+    assert message in capsys.readouterr().err
+    found, changes = asyncio.run(stored_profile(isolated / "network.db", "Épicerie"))
+    assert found.reach_km == 30 and found.gives is None and changes == 0

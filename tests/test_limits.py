@@ -70,7 +70,7 @@ async def test_relaunch_at_most_once_per_interval_from_the_last_broadcast(
     assert "à 15h00" in refused
     network.clock.advance(timedelta(minutes=1))
     [done] = await network.say("carla", f"/relancer {post}")
-    assert "relancée auprès de 1 membre" in done
+    assert "relancée. Envoyée à 1 association" in done
     assert len(network.take_inbox("bob")) == 1
     # The next one counts from this relaunch, another day shows its date; anyone of the
     # association is held to it (cora, a coordinator, too).
@@ -82,6 +82,13 @@ async def test_relaunch_at_most_once_per_interval_from_the_last_broadcast(
     assert "relancée" in done
     [refused] = await network.say("carla", f"/relancer {post}")
     assert "le 02/12 à 5h00" in refused
+    # 23h00 is in bob's quiet hours (21h00–7h30 by default): the relay waits for his morning.
+    assert network.take_inbox("bob") == []
+    network.clock.advance(timedelta(hours=8, minutes=29))
+    await network.deliver()
+    assert network.take_inbox("bob") == []
+    network.clock.advance(timedelta(minutes=1))
+    await network.deliver()
     assert len(network.take_inbox("bob")) == 1
 
 

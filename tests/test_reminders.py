@@ -42,7 +42,7 @@ async def test_relaunch_sends_the_post_again(network: Network) -> None:
     network.take_inbox("bob")
     network.clock.advance(timedelta(hours=6))  # one broadcast per 6 hours (tests/test_limits.py)
     [reply] = await network.say("carla", f"/relancer {offer.id}")
-    assert "relancée auprès de 1 membre" in reply
+    assert "relancée. Envoyée à 1 association" in reply
     [relay] = network.take_inbox("bob")
     assert "pommes" in relay and f"/prendre {offer.id}" in relay
     [refused] = await network.say("bob", f"/relancer {offer.id}")

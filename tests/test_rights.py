@@ -62,6 +62,9 @@ EXPECTED: dict[str, tuple[tuple[str, str, str, str], tuple[str, str, str, str] |
     "publier": (EVERY_MEMBER, None),
     "reecrire": (EVERY_MEMBER, None),
     "abandonner": (EVERY_MEMBER, None),
+    "profil": (EVERY_MEMBER, None),
+    "profil_changer": ((NM, "profile_change_coordinators", OK, OK), None),
+    "notifs": (EVERY_MEMBER, None),
 }  # fmt: skip
 
 # What each one types; {own_*} designates the writer's association's post or member, {other_*}
@@ -99,6 +102,10 @@ TEXTS: dict[str, tuple[str, str | None]] = {
     "publier": ("/publier", None),
     "reecrire": ("/reecrire", None),
     "abandonner": ("/abandonner", None),
+    # Issue 11: seeing the profile, changing it (a part of /profil), one's notifications.
+    "profil": ("/profil", None),
+    "profil_changer": ("/profil rayon 40", None),
+    "notifs": ("/notifs urgent", None),
 }
 
 WHO: tuple[str, ...] = ("stranger", "member", "coordinator", "admin")
@@ -197,7 +204,9 @@ async def test_every_command_for_every_person(network: Network, case: Case) -> N
 
 def test_the_table_covers_every_command() -> None:
     names = {command.name for command in build_command_table().values()}
-    assert names == set(EXPECTED) == set(TEXTS) == set(rights.RULES)
+    # A part of a command (a change with /profil) has its own row, checked by its handler.
+    assert set(rights.PART_OF.values()) <= names and not set(rights.PART_OF) & names
+    assert names | set(rights.PART_OF) == set(EXPECTED) == set(TEXTS) == set(rights.RULES)
 
 
 def test_every_refusal_has_a_sentence() -> None:

@@ -68,6 +68,10 @@ async def test_demo_chat_plays_the_loop(
     assert "Annonces ouvertes (3)" in text
     assert "Annonce #4 publiée" in text
     assert "[pour Nadia (Restos du Cœur de Narbonne)] Besoin #4" in text
+    # Who a post reaches (issue 11): Limoux, 21 km away, and Narbonne (53 km), whose van goes
+    # 60 km; not Castelnaudary, 34 km away.
+    assert "[pour Léo (Épicerie solidaire de Limoux)] Besoin #4" in text
+    assert "[pour Sophie (Croix-Rouge de Castelnaudary)] Besoin #4" not in text
     assert "Vous êtes maintenant Nadia" in text
     assert "C'est noté" in text and "01 99 00 00 01" in text  # Camille's contact
     assert "[pour Camille (Banque Alimentaire de l'Aude)] 🤝 Nadia" in text

@@ -305,9 +305,15 @@ async def test_linking_identities_and_location(
     await twilio.send_whatsapp("+33644444444", f"lier {fresh.group(1)}")
     assert "expiré" in await last_whatsapp(twilio, "+33644444444", 1)
 
-    # A location pin sets the association's place.
+    # A location pin sets the association's place: its coordinators' (issue 11).
     await twilio.send_whatsapp(AWA, "", location=(43.2130, 2.3491))
-    assert "Position enregistrée" in await last_whatsapp(twilio, AWA, 3)
+    assert "Seuls les coordinateurs" in await last_whatsapp(twilio, AWA, 3)
+    async with app.db.transaction() as conn:
+        awa = await members.member_by_address(conn, "whatsapp", AWA)
+        assert awa is not None
+        await members.set_member_role(conn, awa.id, "coordinator", clock.now())
+    await twilio.send_whatsapp(AWA, "", location=(43.2130, 2.3491))
+    assert "Position enregistrée" in await last_whatsapp(twilio, AWA, 4)
     async with app.db.transaction() as conn:
         association = await members.association_by_name(conn, "Banque Alimentaire de l'Aude")
     assert association is not None and association.latitude == pytest.approx(43.213)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import gzip
 import heapq
 import math
@@ -427,6 +428,33 @@ class Gazetteer:
         if by_code and not name:
             return self._best(by_code)
         return None
+
+    def homonyms(self, text: str) -> tuple[Commune, ...]:
+        """Every commune ``text`` names by its very name (a postal code beside it narrows
+        them), most populous first: more than one, and the name alone is ambiguous."""
+        words = _name_key(text[:300]).split()
+        codes = {w for w in words if len(w) == 5 and w in self._data.by_postal}
+        name = " ".join(w for w in words if w not in codes)
+        found = self._data.by_key.get(name, ())
+        if codes:
+            served = {i for c in codes for i in self._data.by_postal[c]}
+            found = tuple(i for i in found if i in served)
+        communes = {self._data.communes[i].insee: self._data.communes[i] for i in found}
+        return tuple(sorted(communes.values(), key=lambda c: (-(c.population or 0), c.insee)))
+
+    def suggestions(self, text: str, limit: int = 3) -> list[Commune]:
+        """Communes whose name is close to ``text`` (a misspelling), best first."""
+        k = _name_key(text[:100])
+        if len(k) < 3:
+            return []
+        keys = [key for key in self._data.by_key if key[:1] == k[:1]]
+        close = difflib.get_close_matches(k, keys, n=limit, cutoff=0.75)
+        found: list[Commune] = []
+        for key in close:
+            commune = self._best(self._data.by_key[key])
+            if commune is not None and commune not in found:
+                found.append(commune)
+        return found
 
     def find_in(self, text: str) -> Commune | None:
         """The commune named anywhere in a free message, or None."""

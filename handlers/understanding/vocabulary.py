@@ -115,6 +115,10 @@ VOCABULARY: Final[tuple[CommandWords, ...]] = (
     CommandWords("publier", ("publish",)),
     CommandWords("reecrire", ("rewrite",)),
     CommandWords("abandonner", ("discard",)),
+    # Issue 11: an association's profile and each member's notifications. Bare alone
+    # (« profil », « notifs » on WhatsApp), or followed by one of their words (`profil rayon 40`).
+    CommandWords("profil", ("profile", "profils"), None, "alone"),
+    CommandWords("notifs", ("notif", "notifications", "notification"), None, "alone"),
 )
 
 
@@ -174,6 +178,19 @@ def listed_when_alone(text: str) -> str | None:
         return None
     word = fold_word(m.group(1))
     return word if word in LISTED_WHEN_ALONE else None
+
+
+_PLURAL_RE: Final = re.compile(r"^\s*/([^\W\d_]+)(?:@\w+)?\s+(.+?)\s*$", re.S)
+
+
+def listed_with_args(text: str) -> tuple[str, str] | None:
+    """(plural word, what follows) when `text` opens with « /besoins » (or /offres…) and has
+    words after it: the caller lists when those words are a distance (« /besoins 20km »)."""
+    m = _PLURAL_RE.match(text)
+    if m is None:
+        return None
+    word = fold_word(m.group(1))
+    return (word, m.group(2)) if word in LISTED_WHEN_ALONE else None
 
 
 def post_heads() -> tuple[str, ...]:
