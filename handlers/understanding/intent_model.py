@@ -147,20 +147,26 @@ class IntentModel:
         """The probability of each intent for folded text (softmax of the linear scores)."""
         words, marks, scale = features(folded)
         memo: dict[str, tuple[float, ...]] = self._word_memo  # type: ignore[attr-defined]
-        get = self.weights.get
         vectors = [memo.get(w) or self._word_vector(w) for w in words]
-        logits = list(self.intercepts)
-        if vectors:
-            columns = zip(*vectors, strict=True)
-            logits = [b + scale * sum(col) for b, col in zip(logits, columns, strict=True)]
+        if vectors:  # each class's column of word weights summed, then scaled
+            logits = [
+                b + scale * s
+                for b, s in zip(
+                    self.intercepts, map(sum, zip(*vectors, strict=False)), strict=False
+                )
+            ]
+        else:
+            logits = list(self.intercepts)
+        get = self.weights.get
         for mark in marks:
             vector = get(mark)
             if vector:
-                logits = [x + w for x, w in zip(logits, vector, strict=True)]
+                logits = [x + w for x, w in zip(logits, vector, strict=False)]
         top = max(logits)
-        exps = [math.exp(x - top) for x in logits]
+        exp = math.exp
+        exps = [exp(x - top) for x in logits]
         total = sum(exps)
-        return {c: e / total for c, e in zip(self.classes, exps, strict=True)}
+        return {c: e / total for c, e in zip(self.classes, exps, strict=False)}
 
     def best(self, folded: str) -> tuple[Intent, float]:
         """The likeliest intent and its probability."""

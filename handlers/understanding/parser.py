@@ -451,7 +451,14 @@ def _learned(
         and policy.override_firm > 1
     ):
         return reading, False  # a sure reading that is not a post: nothing the model may change
-    certain = reading.intent in POST_INTENTS and _confidence(reading.intent, msg)[0] >= CERTAIN
+    certain = False
+    if reading.intent in POST_INTENTS:
+        confidence, guessed = _confidence(reading.intent, msg)
+        certain = confidence >= CERTAIN
+        if "intent" in guessed and policy.override_post > 1 and policy.override_firm > 1:
+            # The rules already doubt the intent, and the model may not replace it: its
+            # doubt would change nothing (the same confidence, the same guesses).
+            return reading, False
     scores = im.intent_model().scores(msg.text)
     intent, doubt = combine_intent(reading.intent, certain, scores, policy)
     if intent == reading.intent:
