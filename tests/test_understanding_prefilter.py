@@ -140,3 +140,27 @@ def test_split_alternations_match_as_the_joined_pattern() -> None:
     for text in [*texts, "", "?", "merci"]:
         assert acts.looks_like_chat(text) == bool(acts._CHAT_RE.search(text)), text
         assert acts.asks_what_is_open(text) == bool(acts._OPEN_RE.search(text)), text
+
+
+def test_searches_from_the_heads_positions_as_the_engine_does() -> None:
+    pattern = re.compile(r"^\W*merci\b|\bsavez[- ]vous\b|(?<=\d )litres?\b")
+    found = prefilter.starts(pattern)
+    assert found is not None and found.at_start
+    assert found.positions("merci, savez-vous ?") == [0, 7]
+    for text in [
+        "  merci !",
+        "ok merci",
+        "savez vous",
+        "10 litres et 3 litre",
+        "litre",
+        "",
+        "xsavez-vous",
+    ]:
+        want = pattern.search(text)
+        got = prefilter.search(pattern, text)
+        assert (got and (got.span(), got.re)) == (want and (want.span(), want.re)), text
+    many = " ".join(["savez-vous"] * 20)  # more starts than worth trying: the pattern scans
+    assert found.positions(many) is None
+    assert prefilter.search(pattern, many) is not None
+    # Two-letter words start everywhere: such a pattern scans.
+    assert prefilter.starts(re.compile(r"\b(?:je|on)\s*prends\b")) is None

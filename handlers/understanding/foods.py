@@ -16,7 +16,7 @@ from __future__ import annotations
 import gzip
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Final
 
@@ -40,6 +40,7 @@ class FoodMatch:
     category: str
 
 
+@lru_cache(maxsize=1 << 16)  # the words of messages recur: a look-up instead of the tests
 def singular(word: str) -> str:
     """One spelling for singular and plural (``raves`` → ``rave``, ``poireaux`` →
     ``poireau``). Applied alike to the vocabulary and to messages, so it only has to be

@@ -20,12 +20,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Final, Literal
 from zoneinfo import ZoneInfo
 
 from . import acts, prefilter, vocabulary
+from . import intent_model as im
 from . import lexicon as lx
 from .amounts_chosen import amount_for
 from .cues import Cues, Direction, read_cues, read_direction
@@ -33,9 +34,9 @@ from .dates import STREET_WORDS, DateHit, find_dates
 from .gazetteer import Gazetteer
 from .labels import what_label
 from .mentions import Mention, find_mentions, food_category, resource_category
-from .model import Intent, Understanding
+from .model import CERTAIN, Intent, Understanding
 from .quantities import Amount, find_amounts
-from .refs import UNIT_OR_MONTH, read_action
+from .refs import UNIT_OR_MONTH, post_number, read_action
 from .text import Folded, fold, readable
 
 
@@ -185,6 +186,10 @@ class _Message:
     command: _Command | None
     mentions: list[Mention]
     cues: Cues
+    # `_confidence` of a reading, kept once computed (the learned signal asks it first)
+    confidences: dict[tuple[str, bool], tuple[float, tuple[str, ...]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @property
     def text(self) -> str:
@@ -383,6 +388,88 @@ def _intent(msg: _Message) -> _IntentReading:
     return _IntentReading("unknown")
 
 
+# -- the learned intent signal (intent_model.py; docs/understanding.md) ---------------------
+
+
+@dataclass(frozen=True)
+class LearnedPolicy:
+    """How the learned intent signal is combined with the rules. Free text only: a command is
+    never read by the model. Cross-validation (``bench/intent_cv.py simulate``) favours
+    overriding more (``override`` 0.5-0.6, ``override_post`` 0.7: intent 0.955 against 0.920
+    for these values), but that overrides readings the rule tests pin down on purpose
+    (« des oranges en quantité, qui est preneur ? » is an offer); these values keep them."""
+
+    # The model's intent replaces an unknown rule reading when its probability is at least
+    # this, and a post reading that is not certain at least ``override_post``.
+    override: float = 0.9
+    override_post: float = 1.01
+    # An unsure post reading is replaced only when the model gives it less than this.
+    keep_above: float = 1.01
+    # ... and replaces any rule reading at least this (above 1: never).
+    override_firm: float = 1.01
+    # A certain post reading to which the model gives less than this is no longer certain:
+    # its writer confirms it before it is published.
+    doubt_below: float = 0.3
+
+    def with_changes(self, spec: str) -> LearnedPolicy:
+        """``"override=0.7,doubt_below=0.5"`` → a copy with those values (for the bench)."""
+        pairs = (item.split("=") for item in spec.split(",") if item)
+        return replace(self, **{k.strip(): float(v) for k, v in pairs})
+
+
+# None: the rules alone.
+LEARNED: LearnedPolicy | None = LearnedPolicy()
+
+
+def combine_intent(
+    rule_intent: str, rule_certain: bool, scores: dict[Intent, float], policy: LearnedPolicy
+) -> tuple[Intent, bool]:
+    """The intent, and whether the model doubts a post reading (then it is not certain). A
+    post the model read where the rules did not is always confirmed by its writer."""
+    best = max(scores, key=lambda k: scores[k])
+    if rule_intent == "unknown":
+        needed = policy.override
+    elif rule_intent in POST_INTENTS and not rule_certain:
+        kept = scores.get(rule_intent, 0.0) >= policy.keep_above  # type: ignore[call-overload]
+        needed = policy.override_firm if kept else policy.override_post
+    else:
+        needed = policy.override_firm
+    if best != rule_intent and scores[best] >= min(needed, policy.override_firm):
+        return best, best in POST_INTENTS
+    doubt = rule_intent in POST_INTENTS and scores.get(rule_intent, 0.0) < policy.doubt_below  # type: ignore[call-overload]
+    return rule_intent, doubt  # type: ignore[return-value]
+
+
+def _learned(
+    msg: _Message, reading: _IntentReading, policy: LearnedPolicy
+) -> tuple[_IntentReading, bool]:
+    """The rules' reading, or the model's where the policy lets it decide; and whether the
+    model doubts a post reading."""
+    if (
+        reading.intent not in POST_INTENTS
+        and reading.intent != "unknown"
+        and policy.override_firm > 1
+    ):
+        return reading, False  # a sure reading that is not a post: nothing the model may change
+    certain = False
+    if reading.intent in POST_INTENTS:
+        confidence, guessed = _confidence(reading.intent, msg)
+        certain = confidence >= CERTAIN
+        if "intent" in guessed and policy.override_post > 1 and policy.override_firm > 1:
+            # The rules already doubt the intent, and the model may not replace it: its
+            # doubt would change nothing (the same confidence, the same guesses).
+            return reading, False
+    scores = im.intent_model().scores(msg.text)
+    intent, doubt = combine_intent(reading.intent, certain, scores, policy)
+    if intent == reading.intent:
+        return reading, doubt
+    if intent in {"claim", "done", "cancel"}:
+        found = post_number(msg.folded, msg.args_start)
+        if found is not None:
+            return _IntentReading(intent, found[0], found[1]), doubt
+    return _IntentReading(intent), doubt
+
+
 # -- the fields --------------------------------------------------------------------------
 
 
@@ -446,7 +533,13 @@ def _understand(
     msg = _read_message(text)
     t = msg.text
     reading = _intent(msg)
+    learned_doubt = False
+    if whole_message and LEARNED is not None and msg.command is None and not t.startswith("/"):
+        reading, learned_doubt = _learned(msg, reading, LEARNED)
     intent = reading.intent
+    if whole_message and (intent in {"list", "help"} or (intent == "unknown" and not msg.mentions)):
+        # Nothing a question or chat without goods carries needs its dates or amounts.
+        return _not_a_post(msg, reading, None, None, learned_doubt)
 
     skip = [reading.ref_span] if reading.ref_span else []
     hits = find_dates(t, _local_now(now, tz), skip)
@@ -461,7 +554,7 @@ def _understand(
         else amount_for(amounts, msg.mentions, intent, msg.folded, category)
     )
     if whole_message and intent not in POST_INTENTS:
-        return _not_a_post(msg, reading, amount, deadline)
+        return _not_a_post(msg, reading, amount, deadline, learned_doubt)
     cold = _cold(t, category) if intent != "unknown" else False
     # A compound name of goods is not a place (« céleris-raves » is not the commune of Raves);
     # a long resource phrase (« chauffeur passe par Mende avec le camion ») may hold one.
@@ -480,7 +573,7 @@ def _understand(
     ]
     place_text = _mask(t, spans + _amount_spans(t, amounts, gazetteer) + _addresses(t) + compounds)
     commune = gazetteer.find_in(place_text) if intent != "help" else None
-    confidence, guessed = _confidence(intent, msg)
+    confidence, guessed = _confidence(intent, msg, learned_doubt)
     return Understanding(
         intent=intent,
         urgent=reading.urgent or _urgent(t),
@@ -501,14 +594,18 @@ def _understand(
 
 
 def _not_a_post(
-    msg: _Message, reading: _IntentReading, amount: Amount | None, deadline: date | None
+    msg: _Message,
+    reading: _IntentReading,
+    amount: Amount | None,
+    deadline: date | None,
+    learned_doubt: bool = False,
 ) -> Understanding:
     """Only what applies (the contract's labels): a claim, done or cancel keeps its post and
     the amount taken (a claim also when they come for it); a question, thanks or chat carries
     no post fields. Chat that names goods with an amount (« 500 g de sel ») keeps their label
     in `what`, so the bot can ask whether they are given or wanted."""
     intent = reading.intent
-    confidence, guessed = _confidence(intent, msg)
+    confidence, guessed = _confidence(intent, msg, learned_doubt)
     if intent in {"claim", "done", "cancel"}:
         return Understanding(
             intent=intent,
@@ -542,14 +639,28 @@ _OPPOSED_CUE: Final = 1.5
 _SENTENCE_RE: Final = re.compile(r"[.!?]+(?:\s|$)")
 
 
-def _confidence(intent: Intent, msg: _Message) -> tuple[float, tuple[str, ...]]:
+def _confidence(
+    intent: Intent, msg: _Message, learned_doubt: bool = False
+) -> tuple[float, tuple[str, ...]]:
     """How sure a reading is, and what was guessed (names the confirmation shows: "intent",
     "what", "question"). A command, and any reading that is not a post, is sure: only free
-    text read as a post may be published without its writer's yes."""
+    text read as a post may be published without its writer's yes. The learned intent signal
+    doubting a post (``learned_doubt``) is a doubt about the intent."""
     if msg.commanded or intent not in POST_INTENTS:
         return 1.0, ()
+    known = msg.confidences.get((intent, learned_doubt))
+    if known is None:
+        known = msg.confidences[(intent, learned_doubt)] = _post_confidence(
+            intent, msg, learned_doubt
+        )
+    return known
+
+
+def _post_confidence(
+    intent: Intent, msg: _Message, learned_doubt: bool
+) -> tuple[float, tuple[str, ...]]:
     guessed: list[str] = []
-    if _intent_doubtful(msg):
+    if learned_doubt or _intent_doubtful(msg):
         guessed.append("intent")
     resource = intent in {"equipment_request", "equipment_offer"}
     if not any(m.resource == resource for m in msg.mentions):

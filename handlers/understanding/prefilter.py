@@ -271,15 +271,80 @@ def _scans_slowly(pattern: re.Pattern[str]) -> bool:
     return True
 
 
-class _Entry:
-    """What is derived once for a pattern: its gate and its twin."""
+class Starts:
+    """Where a match of a pattern may start: where one of its heads occurs (cut to GRAM
+    characters, as a gate's), or where the text starts for alternatives anchored there
+    (« ^\\W*merci »). Searching only there finds the pattern's first match as the engine
+    would (it tries every position in order, and a match at a position is ``pattern.match``
+    there: look-behinds and ``\\b`` see the text before it) without trying every
+    alternative at every other position."""
 
-    __slots__ = ("gate", "pattern", "twin")
+    __slots__ = ("at_start", "long", "short")
+
+    def __init__(self, found: frozenset[str], at_start: bool) -> None:
+        self.long: Final = frozenset(h for h in found if len(h) == GRAM)
+        self.short: Final = tuple(h for h in found if len(h) < GRAM)
+        self.at_start: Final = at_start
+
+    def positions(self, text: str) -> list[int] | None:
+        """The sorted positions where a match may start; None when there are too many to
+        be worth trying one by one (then the pattern scans)."""
+        found = [0] if self.at_start else []
+        find = text.find
+        for head in (*self.long.intersection(grams(text)), *self.short):
+            i = find(head)
+            while i >= 0:
+                found.append(i)
+                if len(found) > _MAX_STARTS:
+                    return None
+                i = find(head, i + 1)
+        found.sort()
+        return found
+
+
+# Past this many possible starts, one scan by the engine is cheaper than a match at each.
+_MAX_STARTS: Final = 12
+
+
+def starts(pattern: re.Pattern[str]) -> Starts | None:
+    """The possible starts of ``pattern``'s matches; None when not known."""
+    if _sre_parser is None or pattern.flags & (re.IGNORECASE | re.VERBOSE):
+        return None
+    try:
+        tree = list(_sre_parser.parse(pattern.pattern, pattern.flags))
+        alternatives = [tree]
+        if len(tree) == 1 and tree[0][0].name == "BRANCH":
+            alternatives = [list(branch) for branch in tree[0][1][1]]
+        found: set[str] = set()
+        at_start = False
+        for items in alternatives:
+            if items and _opens_the_text(items[0], pattern.flags):
+                at_start = True
+                continue
+            more, _ = _expand(items, {""}, (_MAX_GATE_HEADS, GRAM), outermost=True)
+            if not more or "" in more:
+                return None
+            found |= more
+    except Exception:  # an unexpected parse tree: the pattern scans
+        return None
+    heads = _shortest(found)
+    if len(heads) > _MAX_GATE_HEADS or not (heads or at_start):
+        return None
+    if any(len(h) <= 2 and h.isalpha() for h in heads):
+        return None  # « on », « je » start words all over a message: scanning is cheaper
+    return Starts(heads, at_start)
+
+
+class _Entry:
+    """What is derived once for a pattern: its gate, its twin and its possible starts."""
+
+    __slots__ = ("gate", "pattern", "starts", "twin")
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self.pattern: Final = pattern  # kept alive: its id, the key, is never another's
         self.gate: Final = gate(pattern)
         self.twin: Final = twin(pattern)
+        self.starts: Final = starts(pattern)
 
 
 # By the pattern's id: a pattern's own hash reads its whole compiled code.
@@ -308,6 +373,16 @@ def search(
     entry = _ENTRIES.get(id(pattern)) or _entry(pattern)
     if entry.gate is not None and not entry.gate.opens(text):
         return None
+    if entry.starts is not None:
+        positions = entry.starts.positions(text)
+        if positions is not None:
+            match = pattern.match
+            for at in positions:
+                if at >= pos:
+                    found = match(text, at, endpos)
+                    if found is not None:
+                        return found
+            return None
     if entry.twin is None:
         return pattern.search(text, pos, endpos)
     found = entry.twin.search(text, pos, endpos)

@@ -165,3 +165,13 @@ def _with_ref(
     if ref is None:
         return intent, None, None
     return intent, ref.value, (ref.start, ref.end)
+
+
+def post_number(f: Folded, start: int) -> tuple[int, tuple[int, int]] | None:
+    """The surest post number of folded text from ``start`` (« annonce 12 », « le 12 », then a
+    bare number), and its span: for a claim, done or cancel the rules did not read (the learned
+    intent signal read it)."""
+    refs = [r for r in _refs(f.text, start) if r.kind != "bare"] or _refs(f.text, start)
+    if not refs:
+        return None
+    return refs[0].value, (refs[0].start, refs[0].end)
