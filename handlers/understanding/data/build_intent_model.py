@@ -4,7 +4,7 @@ Run by hand when the development files of ``tests/corpus`` change; the bot never
 needs no scikit-learn (``intent_model.py`` reads the weights in pure Python). Deterministic:
 the same files give the same bytes.
 
-Usage (from the repository root, with the dev extras installed)::
+Usage (from the repository root, after ``.venv/bin/pip install -e '.[train]'``)::
 
     .venv/bin/python handlers/understanding/data/build_intent_model.py
 
