@@ -17,8 +17,8 @@ from tests.corpus.load import load, score
 # Floors: what the parser reached when last measured (docs/benchmarks.md), so that a change
 # that reads worse fails here. Raise them as the parser improves; never lower them to pass.
 # The target (#10) for the held-out part is 0.95 whole message and 0.98 intent.
-HELD_OUT_WHOLE_MESSAGE = 0.84
-HELD_OUT_INTENT = 0.89
+HELD_OUT_WHOLE_MESSAGE = 0.85
+HELD_OUT_INTENT = 0.91
 DEV_WHOLE_MESSAGE = 0.97
 DEV_INTENT = 0.99
 # The two development files written after the first tuning round (README.md there).
