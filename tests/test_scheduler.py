@@ -13,9 +13,9 @@ import bot.scheduler
 from bot.app import Boucle
 from bot.clock import ManualClock
 from bot.scheduler import Scheduler, Tally
+from tests.conftest import START
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.network import Network
-from tests.conftest import START
 from tests.scheduled import PARIS, local, make_post, run_jobs, scheduler_for
 from tests.test_process_lifecycle import TOKEN, settings_for
 
