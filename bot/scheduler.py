@@ -53,7 +53,7 @@ PURGE_AT = time(4, 0)
 # Digests per transaction in a burst (the 08:00 digests of every coordinator): small enough
 # that a message waits for one batch only (a few milliseconds), large enough that the reads
 # of a batch are shared.
-DIGEST_BATCH = 20
+DIGEST_BATCH = 10
 
 
 @dataclass
@@ -134,8 +134,10 @@ class Scheduler:
     async def send_digests(self, due: list[digests.Reader], now: datetime, tally: Tally) -> None:
         """The digests due, in batches: each batch claims its digests with their messages in
         one transaction; the event loop runs between batches, the sender starts at once."""
-        async with self.db.transaction() as conn:
-            shared = await digests.read_shared(conn, due, now)
+        shared: digests.Shared | None = None  # one batch: read in its own transaction
+        if len(due) > DIGEST_BATCH:
+            async with self.db.transaction() as conn:
+                shared = await digests.read_shared(conn, due, now)
         for start in range(0, len(due), DIGEST_BATCH):
             batch = due[start : start + DIGEST_BATCH]
             async with self.db.transaction() as conn:

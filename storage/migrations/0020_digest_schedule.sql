@@ -68,6 +68,10 @@ END;
 CREATE INDEX events_at ON events(at);
 CREATE INDEX claims_association_active ON claims(association_id, id) WHERE status = 'active';
 CREATE INDEX posts_open_association ON posts(association_id) WHERE status = 'open';
+-- The open posts a digest lists, in the list's order with what places them in its sections,
+-- read from this index alone (posts_open_list lacks the association).
+CREATE INDEX posts_open_heads ON posts(urgent, deadline IS NULL, deadline, id, kind, association_id)
+    WHERE status = 'open';
 
 -- Reminders and expiry: live posts by deadline (the day's, or the days past), not every
 -- open post.
