@@ -129,7 +129,8 @@ class Boucle:
         # What was stored but not processed at the last stop goes first, in order.
         await self.intake.resume(await self.dispatcher.unprocessed())
         if self.scheduler is not None:
-            await self.scheduler.start()  # catches up a digest missed today, then every minute
+            # Returns at once: the catch-up (a digest missed today) runs in the background.
+            await self.scheduler.start()
         if self.web is not None:
             try:
                 await self.web.start()

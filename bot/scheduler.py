@@ -5,8 +5,16 @@ calls `run_due_jobs`. What is due (digests at each subscriber's local time, remi
 expiries) is computed from the database at `now` (the injected clock), and each deed is
 claimed in `schedules` in the same transaction as its messages: a restart loses nothing and
 sends nothing twice. APScheduler's own jobs live in memory and vanish on restart, which is
-fine: they hold no state. At start, `run_due_jobs` runs once at once (the catch-up: a digest
-missed while the bot was down goes out if it is still the same day).
+fine: they hold no state. At start, `run_due_jobs` runs once in the background (the catch-up:
+a digest missed while the bot was down goes out if it is still the same day): `start`
+returns at once, so the web server, the health check and polling start without waiting.
+
+At scale (issue 12): a tick reads only what is due, from indexes (`digest_schedule.next_due_at`
+for digests; reminders, expiries and escalation steps leave out what is done). The digests of
+one minute read what they share once (the open posts, the activity since the oldest reader's
+last digest), then go in batches of `DIGEST_BATCH`, each one transaction (its claims, its
+messages), yielding to the event loop between them: a message arriving meanwhile waits for one
+batch at most.
 
 The retention purge is one more daily deed (`retention:<local date>`, from `PURGE_AT` local
 time): claimed before it runs, so it happens at most once a day even if it fails or the process
@@ -16,17 +24,19 @@ Missed while the bot was down, it runs at the next start.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.clock import Clock
-from bot.fanout import enqueue_notifications
+from bot.fanout import enqueue_notifications, enqueue_to_members
 from handlers import digests, escalation, reminders
 from handlers.messages import Address
 from storage import retention, schedules
@@ -40,6 +50,10 @@ TICK_MINUTES = "*"
 MISFIRE_GRACE_SECONDS = 50
 # The daily purge runs from this local time (a quiet hour), or at start when it was missed.
 PURGE_AT = time(4, 0)
+# Digests per transaction in a burst (the 08:00 digests of every coordinator): small enough
+# that a message waits for one batch only (a few milliseconds), large enough that the reads
+# of a batch are shared.
+DIGEST_BATCH = 10
 
 
 @dataclass
@@ -71,21 +85,27 @@ class Scheduler:
         self.retention_days = retention_days
         self.escalate_after = escalate_after
         self.aps: AsyncIOScheduler | None = None
+        # The catch-up at start, running in the background (None before `start`).
+        self.catch_up: asyncio.Task[None] | None = None
+        self._running = asyncio.Lock()
+        self._zone_checked = False
+        self._purged_on: date | None = None
 
     async def run_due_jobs(self) -> Tally:
         """Do whatever is due at the clock's `now` and not done yet."""
+        async with self._running:
+            return await self._run_due_jobs()
+
+    async def _run_due_jobs(self) -> Tally:
         now = self.clock.now()
         tally = Tally()
         async with self.db.transaction() as conn:
+            if not self._zone_checked:
+                await digests.check_zone(conn, now, self.tz)
+                self._zone_checked = True
             due = await digests.due_digests(conn, now, self.tz)
-        for subscriber in due:
-            # One transaction per digest: the claim of today's key and its parts commit together.
-            async with self.db.transaction() as conn:
-                parts = await digests.send_digest(conn, subscriber.member, now, self.tz)
-                tally.messages += await enqueue_notifications(
-                    conn, parts, now, self.group, tz=self.tz
-                )
-            tally.digests += 1
+        if due:
+            await self.send_digests(due, now, tally)
         async with self.db.transaction() as conn:
             notes = await reminders.due_reminders(conn, now, self.tz, self.times)
             tally.reminders = len(notes)
@@ -111,11 +131,29 @@ class Scheduler:
         await self.purge_if_due(now)
         return tally
 
+    async def send_digests(self, due: list[digests.Reader], now: datetime, tally: Tally) -> None:
+        """The digests due, in batches: each batch claims its digests with their messages in
+        one transaction; the event loop runs between batches, the sender starts at once."""
+        shared: digests.Shared | None = None  # one batch: read in its own transaction
+        if len(due) > DIGEST_BATCH:
+            async with self.db.transaction() as conn:
+                shared = await digests.read_shared(conn, due, now)
+        for start in range(0, len(due), DIGEST_BATCH):
+            batch = due[start : start + DIGEST_BATCH]
+            async with self.db.transaction() as conn:
+                sent = await digests.send_digests(conn, batch, now, self.tz, shared)
+                tally.messages += await enqueue_to_members(conn, sent.notes, now)
+            tally.digests += sent.digests
+            if sent.notes and self.wake_sender is not None:
+                self.wake_sender()
+            await asyncio.sleep(0)  # a message waiting for the connection goes first
+
     async def purge_if_due(self, now: datetime) -> retention.PurgeCounts | None:
         """The daily retention purge, once per local day from `PURGE_AT`; None when not due."""
         local = now.astimezone(self.tz)
-        if local.time() < PURGE_AT:
+        if local.time() < PURGE_AT or self._purged_on == local.date():
             return None
+        self._purged_on = local.date()  # claimed below, or claimed already: once a day
         async with self.db.transaction() as conn:
             if not await schedules.claim_once(conn, f"retention:{local.date().isoformat()}", now):
                 return None
@@ -133,14 +171,17 @@ class Scheduler:
         return counts
 
     async def _tick(self) -> None:
+        if self._running.locked():
+            return  # the catch-up (or a long burst) is under way: it does this minute's too
         try:
             await self.run_due_jobs()
         except Exception:  # the next tick tries again; nothing was half-done (transactions)
             log.exception("scheduled jobs failed")
 
     async def start(self) -> None:
-        """Catch up at once, then wake every minute. Call inside the running event loop."""
-        await self._tick()
+        """Start the catch-up in the background, and wake every minute. Returns at once.
+        Call inside the running event loop."""
+        self.catch_up = asyncio.create_task(self._tick(), name="scheduler-catch-up")
         self.aps = AsyncIOScheduler(timezone=self.tz)
         self.aps.add_job(
             self._tick,
@@ -156,3 +197,9 @@ class Scheduler:
         if self.aps is not None and self.aps.running:
             self.aps.shutdown(wait=False)
         self.aps = None
+        if self.catch_up is not None and not self.catch_up.done():
+            # Cut short between or inside batches: a batch's transaction rolls back, the rest
+            # is due again at the next start.
+            self.catch_up.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.catch_up

@@ -10,16 +10,18 @@ platform's limit, each part one message.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from handlers.context import Context, Effects, Notification, Render, ToMember, UserError
 from handlers.formatting import day, post_list_line, quantity
 from handlers.messages import Outgoing, split_text
 from handlers.texts import t
-from storage import arrivals, posts, schedules
+from storage import arrivals, schedules
 from storage.arrivals import Arrivals
 from storage.db import Conn
 from storage.models import Claim, Member, Post
@@ -43,13 +45,21 @@ TIME_PATTERN = re.compile(r"^(\d{1,2})\s*(?:h|:|heures?)?\s*(\d{2})?$")
 
 
 @dataclass(frozen=True)
+class Section:
+    """A list of open posts: the first `SECTION_LIMIT`, shown, and how many there are."""
+
+    posts: list[Post]
+    total: int
+
+
+@dataclass(frozen=True)
 class DigestData:
-    urgent_needs: list[Post]
-    needs: list[Post]
-    offers: list[Post]
-    resources: list[Post]
+    urgent_needs: Section
+    needs: Section
+    offers: Section
+    resources: Section
     activity: list[Activity]
-    expiring_today: list[Post]
+    expiring_today: Section
     to_collect: list[tuple[Claim, Post]]
     unanswered: list[Post]
     unreachable: list[Member]
@@ -58,11 +68,11 @@ class DigestData:
     @property
     def open_count(self) -> int:
         return (
-            len(self.urgent_needs)
-            + len(self.needs)
-            + len(self.offers)
-            + len(self.resources)
-            + len(self.expiring_today)
+            self.urgent_needs.total
+            + self.needs.total
+            + self.offers.total
+            + self.resources.total
+            + self.expiring_today.total
         )
 
     @property
@@ -98,58 +108,175 @@ def parse_digest_time(text: str) -> time | None:
 
 # ------------------------------------------------------------------ reading
 
+# The open posts a digest lists: the first of each group, in the list's order (as `/liste`).
+FOOD_KINDS = ("need", "offer")
+RESOURCE_KINDS = ("equipment_request", "equipment_offer")
+FOOD_READ = 200
+RESOURCE_READ = 100
+# A reader's association: its active claims to collect, newest first.
+TO_COLLECT_READ = 20
+# The activity of every reader of a tick is read at once, at most this many rows; a reader
+# whose part of it was cut reads their own.
+SHARED_ACTIVITY_READ = 2000
 
-async def gather_digest(
-    conn: Conn, reader: Member, since: datetime, today: date, now: datetime
-) -> DigestData:
-    """What the reader's digest says now; what happened is what happened in [since, now)."""
-    others = await posts.open_posts(conn, ("need", "offer"), 200)
-    others += await posts.open_posts(conn, ("equipment_request", "equipment_offer"), 100)
+
+@dataclass(frozen=True)
+class Reader:
+    """A digest to write: for whom, and since when (their last digest)."""
+
+    member: Member
+    since: datetime
+    local_time: time | None = None  # when it is due (None: on demand)
+
+
+@dataclass(frozen=True)
+class Shared:
+    """What every digest of a tick reads alike, read once: the open posts of the network and
+    the claims and completions since the oldest reader's last digest."""
+
+    heads: list[schedules.PostHead]
+    activity: list[schedules.ActivityRow]
+    activity_since: datetime
+    activity_complete: bool  # False: cut at SHARED_ACTIVITY_READ rows
+
+
+async def read_shared(conn: Conn, readers: list[Reader], now: datetime) -> Shared:
+    since = min((r.since for r in readers), default=now)
+    food = await schedules.open_post_heads(conn, FOOD_KINDS, FOOD_READ)
+    resources = await schedules.open_post_heads(conn, RESOURCE_KINDS, RESOURCE_READ)
+    rows = await schedules.activity_rows(conn, since, now, SHARED_ACTIVITY_READ)
+    return Shared(food + resources, rows, since, len(rows) < SHARED_ACTIVITY_READ)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """One reader's digest before its posts are read: the heads of each section."""
+
+    urgent_needs: list[schedules.PostHead]
+    needs: list[schedules.PostHead]
+    offers: list[schedules.PostHead]
+    resources: list[schedules.PostHead]
+    expiring: list[schedules.PostHead]
+    activity: list[schedules.ActivityRow]
+
+    def shown_ids(self) -> list[int]:
+        sections = (self.urgent_needs, self.needs, self.offers, self.resources, self.expiring)
+        return [h.id for heads in sections for h in heads[:SECTION_LIMIT]] + [
+            a.post_id for a in self.activity
+        ]
+
+
+def _plan(reader: Member, heads: list[schedules.PostHead], today: date) -> _Plan:
     # The reader's own posts are listed under their pending actions, not as things to take.
-    foreign = [p for p in others if p.association_id != reader.association_id]
-    expiring = [p for p in foreign if p.deadline == today]
-    live = [p for p in foreign if p.deadline != today]
-    claims = await posts.claims_of_association(conn, reader.association_id)
-    to_collect: list[tuple[Claim, Post]] = []
-    for claim in claims:
-        post = await posts.post_by_id(conn, claim.post_id)
-        if post is not None and post.is_offer_like:
-            to_collect.append((claim, post))
-    return DigestData(
-        urgent_needs=[p for p in live if p.kind == "need" and p.urgent],
-        needs=[p for p in live if p.kind == "need" and not p.urgent],
+    foreign = [h for h in heads if h.association_id != reader.association_id]
+    live = [h for h in foreign if h.deadline != today]
+    return _Plan(
+        urgent_needs=[h for h in live if h.kind == "need" and h.urgent],
+        needs=[h for h in live if h.kind == "need" and not h.urgent],
         offers=sorted(
-            (p for p in live if p.kind == "offer"),
-            key=lambda p: (p.deadline is None, p.deadline or today, p.id),
+            (h for h in live if h.kind == "offer"),
+            key=lambda h: (h.deadline is None, h.deadline or today, h.id),
         ),
-        resources=[p for p in live if p.kind in ("equipment_request", "equipment_offer")],
-        activity=await schedules.activity_since(conn, since, ACTIVITY_LIMIT),
-        expiring_today=expiring,
-        to_collect=to_collect,
-        unanswered=await schedules.unanswered_posts_of(conn, reader.association_id),
-        unreachable=(
-            await schedules.unreachable_members_of(conn, reader.association_id)
-            if reader.is_coordinator
-            else []
-        ),
-        arrivals=await arrivals_for(conn, reader, since, now),
+        resources=[h for h in live if h.kind in RESOURCE_KINDS],
+        expiring=[h for h in foreign if h.deadline == today],
+        activity=[],
     )
 
 
-async def arrivals_for(conn: Conn, reader: Member, since: datetime, now: datetime) -> Arrivals:
-    """New members of the reader's association, for a coordinator who chose to read them here
+async def _activity_of(
+    conn: Conn, reader: Reader, shared: Shared, now: datetime
+) -> list[schedules.ActivityRow]:
+    if reader.since >= shared.activity_since:
+        mine = [a for a in shared.activity if a.at > reader.since][:ACTIVITY_LIMIT]
+        if len(mine) == ACTIVITY_LIMIT or shared.activity_complete:
+            return mine
+    return await schedules.activity_rows(conn, reader.since, now, ACTIVITY_LIMIT)
+
+
+async def gather_digests(
+    conn: Conn, readers: list[Reader], today: date, now: datetime, shared: Shared | None = None
+) -> dict[int, DigestData]:
+    """What each reader's digest says now (storage only, a few statements for all of them);
+    what happened is what happened in (their last digest, now]."""
+    if not readers:
+        return {}
+    shared = shared or await read_shared(conn, readers, now)
+    associations = sorted({r.member.association_id for r in readers})
+    coordinators = [r.member for r in readers if r.member.is_coordinator]
+    claims = await schedules.active_claims_of_associations(conn, associations, TO_COLLECT_READ)
+    unanswered = await schedules.unanswered_posts_of_associations(conn, associations)
+    unreachable = (
+        await schedules.unreachable_members_of_associations(
+            conn, sorted({m.association_id for m in coordinators})
+        )
+        if coordinators
+        else {}
+    )
+    plans: dict[int, _Plan] = {}
+    wanted: set[int] = set()
+    for reader in readers:
+        plan = _plan(reader.member, shared.heads, today)
+        plan = replace(plan, activity=await _activity_of(conn, reader, shared, now))
+        plans[reader.member.id] = plan
+        wanted.update(plan.shown_ids())
+        wanted.update(c.post_id for c in claims.get(reader.member.association_id, []))
+    found = await schedules.posts_by_ids(conn, sorted(wanted))
+    arrivals_of = await arrivals_for_readers(conn, readers, now)
+
+    def section(heads: list[schedules.PostHead]) -> Section:
+        shown = [found[h.id] for h in heads[:SECTION_LIMIT] if h.id in found]
+        return Section(shown, len(heads))
+
+    data: dict[int, DigestData] = {}
+    for reader in readers:
+        member, plan = reader.member, plans[reader.member.id]
+        to_collect = [
+            (claim, found[claim.post_id])
+            for claim in claims.get(member.association_id, [])
+            if claim.post_id in found and found[claim.post_id].is_offer_like
+        ]
+        data[member.id] = DigestData(
+            urgent_needs=section(plan.urgent_needs),
+            needs=section(plan.needs),
+            offers=section(plan.offers),
+            resources=section(plan.resources),
+            activity=[
+                Activity(a.kind, found[a.post_id], a.association_name, a.quantity)
+                for a in plan.activity
+                if a.post_id in found
+            ],
+            expiring_today=section(plan.expiring),
+            to_collect=to_collect,
+            unanswered=unanswered.get(member.association_id, []),
+            unreachable=unreachable.get(member.association_id, []) if member.is_coordinator else [],
+            arrivals=arrivals_of.get(member.id, Arrivals(0, ())),
+        )
+    return data
+
+
+async def arrivals_for_readers(
+    conn: Conn, readers: list[Reader], now: datetime
+) -> dict[int, Arrivals]:
+    """New members of each reader's association, for coordinators who chose to read them here
     (`/arrivees digest`), since they chose it: those before were told at once."""
-    if not reader.is_coordinator:
-        return Arrivals(0, ())
-    choice = await arrivals.arrival_choice(conn, reader.id)
-    if choice.mode != "digest":
-        return Arrivals(0, ())
-    start = max(since, choice.since) if choice.since is not None else since
-    return await arrivals.arrivals_between(conn, reader.association_id, start, now, ARRIVAL_NAMES)
+    coordinators = [r for r in readers if r.member.is_coordinator]
+    if not coordinators:
+        return {}
+    choices = await arrivals.digest_choices(conn, [r.member.id for r in coordinators])
+    found: dict[int, Arrivals] = {}
+    for reader in coordinators:
+        chosen_at = choices.get(reader.member.id)
+        if chosen_at is None:
+            continue
+        start = max(reader.since, chosen_at)
+        found[reader.member.id] = await arrivals.arrivals_between(
+            conn, reader.member.association_id, start, now, ARRIVAL_NAMES
+        )
+    return found
 
 
 async def digest_since(conn: Conn, member_id: int, now: datetime) -> datetime:
-    last = await schedules.last_done_at(conn, f"digest:{member_id}:")
+    last = await schedules.last_digest_at(conn, member_id)
     return last if last is not None else now - FIRST_DIGEST_SPAN
 
 
@@ -157,8 +284,8 @@ async def digest_for(conn: Conn, reader: Member, now: datetime, tz: ZoneInfo) ->
     """The reader's digest now, in their language ([] when there is nothing to say)."""
     today = now.astimezone(tz).date()
     since = await digest_since(conn, reader.id, now)
-    data = await gather_digest(conn, reader, since, today, now)
-    return render_digest(data, reader.language, today, reader.association_name)
+    data = await gather_digests(conn, [Reader(reader, since)], today, now)
+    return render_digest(data[reader.id], reader.language, today, reader.association_name)
 
 
 # ------------------------------------------------------------------ writing (pure)
@@ -169,26 +296,29 @@ def render_digest(data: DigestData, lang: str, today: date, association: str) ->
         return []
     lines: list[str] = []
 
-    def section(title: str, items: list[str]) -> None:
-        if not items:
+    def section(title: str, items: list[str], total: int | None = None) -> None:
+        count = len(items) if total is None else total
+        if not count:
             return
         if lines:
             lines.append("")
         lines.append(title)
         lines.extend(items[:SECTION_LIMIT])
-        if len(items) > SECTION_LIMIT:
-            lines.append(t(lang, "digest_more", count=len(items) - SECTION_LIMIT))
+        if count > SECTION_LIMIT:
+            lines.append(t(lang, "digest_more", count=count - SECTION_LIMIT))
 
-    def takeable(found: list[Post]) -> list[str]:
-        return [
-            f"{post_list_line(p, lang, today)} {t(lang, 'digest_take', id=p.id)}" for p in found
+    def takeable(title: str, found: Section) -> None:
+        items = [
+            f"{post_list_line(p, lang, today)} {t(lang, 'digest_take', id=p.id)}"
+            for p in found.posts[:SECTION_LIMIT]
         ]
+        section(title, items, found.total)
 
-    section(t(lang, "digest_section_urgent"), takeable(data.urgent_needs))
-    section(t(lang, "digest_section_expiring"), takeable(data.expiring_today))
-    section(t(lang, "digest_section_needs"), takeable(data.needs))
-    section(t(lang, "digest_section_offers"), takeable(data.offers))
-    section(t(lang, "digest_section_resources"), takeable(data.resources))
+    takeable(t(lang, "digest_section_urgent"), data.urgent_needs)
+    takeable(t(lang, "digest_section_expiring"), data.expiring_today)
+    takeable(t(lang, "digest_section_needs"), data.needs)
+    takeable(t(lang, "digest_section_offers"), data.offers)
+    takeable(t(lang, "digest_section_resources"), data.resources)
     section(t(lang, "digest_section_activity"), [activity_line(a, lang) for a in data.activity])
     yours = [
         t(
@@ -255,32 +385,118 @@ def activity_line(activity: Activity, lang: str) -> str:
 # ------------------------------------------------------------------ what is due
 
 
-async def due_digests(conn: Conn, now: datetime, tz: ZoneInfo) -> list[schedules.Subscriber]:
+@functools.lru_cache(maxsize=4096)
+def digest_instant(day: date, at: time, tz: ZoneInfo) -> datetime:
+    """The first instant (UTC) at which the local time on `day` reaches `at`: `at` itself, its
+    first occurrence when the clocks go back, the jump when they skip it (02:30 on the last
+    Sunday of March is 03:00 summer time)."""
+    wall = datetime.combine(day, at)
+    first = wall.replace(tzinfo=tz).astimezone(UTC)
+    if first.astimezone(tz).replace(tzinfo=None) == wall:
+        return first
+    # In the hour skipped: from the earliest reading of `wall`, the first minute past it.
+    moment = wall.replace(tzinfo=tz, fold=1).astimezone(UTC)
+    while moment < first:
+        local = moment.astimezone(tz)
+        if local.date() > day or local.replace(tzinfo=None) >= wall:
+            return moment
+        moment += timedelta(minutes=1)
+    return first
+
+
+@functools.lru_cache(maxsize=16)
+def zone_fingerprint(tz: ZoneInfo, year: int) -> str:
+    """The zone's name, its UTC offsets hour by hour over `year` and the next, and the default
+    digest time: when any of them changes (tzdata updated, another zone configured), every
+    next digest instant is computed again."""
+    digest = hashlib.sha256(f"{tz.key}|{format_time(DEFAULT_DIGEST_TIME)}|{year}".encode())
+    moment = datetime(year, 1, 1, tzinfo=UTC)
+    end = datetime(year + 2, 1, 1, tzinfo=UTC)
+    offsets: list[str] = []
+    while moment < end:
+        offset = moment.astimezone(tz).utcoffset()
+        offsets.append(str(offset.total_seconds() if offset is not None else 0))
+        moment += timedelta(hours=1)
+    digest.update(",".join(offsets).encode())
+    return digest.hexdigest()[:16]
+
+
+async def check_zone(conn: Conn, now: datetime, tz: ZoneInfo) -> bool:
+    """Compute every next digest again if the zone's rules are not those they were computed
+    with; True when they were reset."""
+    fingerprint = zone_fingerprint(tz, now.astimezone(tz).year)
+    if await schedules.digest_zone(conn) == fingerprint:
+        return False
+    await schedules.reset_digest_schedule(conn, fingerprint)
+    return True
+
+
+def next_digest_after(sent_on: date, at: time, tz: ZoneInfo) -> datetime:
+    return digest_instant(sent_on + timedelta(days=1), at, tz)
+
+
+async def due_digests(conn: Conn, now: datetime, tz: ZoneInfo) -> list[Reader]:
     """Subscribers whose digest time has passed today (local) and who did not get today's.
 
     This one rule gives both the morning digest and the catch-up: a digest missed while the
-    bot was down is due at the next start if it is still the same day, and only once."""
-    local = now.astimezone(tz)
-    due: list[schedules.Subscriber] = []
-    for subscriber in await schedules.digest_subscribers(conn, format_time(DEFAULT_DIGEST_TIME)):
-        at = parse_digest_time(subscriber.local_time)
-        if at is None or local.time() < at:
+    bot was down is due at the next start if it is still the same day, and only once. Only the
+    rows whose `next_due_at` has come are read (digest_schedule_due); those that are not due
+    after all (not subscribed any more, a day missed, a time changed) get their next instant."""
+    today = now.astimezone(tz).date()
+    due: list[Reader] = []
+    later: list[tuple[int, datetime | None]] = []
+    for row in await schedules.due_digest_rows(conn, now, format_time(DEFAULT_DIGEST_TIME)):
+        at = parse_digest_time(row.local_time) if row.local_time else None
+        if at is None:
+            later.append((row.member.id, None))
             continue
-        if await schedules.is_done(conn, digest_key(subscriber.member.id, local.date())):
+        sent_on = row.last_sent_at.astimezone(tz).date() if row.last_sent_at else None
+        if sent_on is not None and sent_on >= today:
+            later.append((row.member.id, next_digest_after(sent_on, at, tz)))
             continue
-        due.append(subscriber)
+        today_at = digest_instant(today, at, tz)
+        if today_at > now:
+            later.append((row.member.id, today_at))
+            continue
+        since = row.last_sent_at if row.last_sent_at is not None else now - FIRST_DIGEST_SPAN
+        due.append(Reader(row.member, since, at))
+    if later:
+        await schedules.set_next_due(conn, later)
     return due
 
 
-async def send_digest(
-    conn: Conn, member: Member, now: datetime, tz: ZoneInfo
-) -> list[Notification]:
-    """Claim today's digest for `member` (once) and return its parts as notifications."""
-    local_day = now.astimezone(tz).date()
-    parts = await digest_for(conn, member, now, tz)
-    if not await schedules.claim_once(conn, digest_key(member.id, local_day), now):
-        return []
-    return [Notification(ToMember(member.id), _fixed(part), PRIORITY_DIGEST) for part in parts]
+@dataclass(frozen=True)
+class Sent:
+    digests: int  # claimed now (a digest already claimed is not counted)
+    notes: list[Notification]
+
+
+async def send_digests(
+    conn: Conn, readers: list[Reader], now: datetime, tz: ZoneInfo, shared: Shared | None = None
+) -> Sent:
+    """Claim today's digest of each reader (once: a digest already claimed is skipped) and
+    return their parts as notifications, in the caller's transaction."""
+    today = now.astimezone(tz).date()
+    keys = {r.member.id: digest_key(r.member.id, today) for r in readers}
+    done = await schedules.claimed_keys(conn, list(keys.values()))
+    fresh = [r for r in readers if keys[r.member.id] not in done]
+    data = await gather_digests(conn, fresh, today, now, shared)
+    notes: list[Notification] = []
+    for reader in fresh:
+        member = reader.member
+        parts = render_digest(data[member.id], member.language, today, member.association_name)
+        notes += [Notification(ToMember(member.id), _fixed(p), PRIORITY_DIGEST) for p in parts]
+    await schedules.claim_all(conn, [keys[r.member.id] for r in fresh], now)
+
+    def following(reader: Reader) -> datetime | None:
+        at = reader.local_time
+        return next_digest_after(today, at, tz) if at is not None else None
+
+    await schedules.mark_digests_sent(conn, [(r.member.id, following(r)) for r in fresh], now)
+    skipped = [(r.member.id, following(r)) for r in readers if keys[r.member.id] in done]
+    if skipped:
+        await schedules.set_next_due(conn, skipped)
+    return Sent(len(fresh), notes)
 
 
 def _fixed(message: Outgoing) -> Render:

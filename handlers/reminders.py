@@ -76,15 +76,19 @@ async def due_reminders(
     return notes
 
 
+def last_deadline(now: datetime, today: date, at: time, tz: ZoneInfo) -> date:
+    """The latest deadline whose day-after reminder (at `at`) has come at `now`: yesterday's
+    once `at` has passed today, else the day before."""
+    return today - timedelta(days=1 if now >= moment(today, at, tz) else 2)
+
+
 async def offers_expiring(
     conn: Conn, now: datetime, today: date, tz: ZoneInfo, times: ReminderTimes
 ) -> list[Notification]:
     if now < moment(today, times.offer_expiring_at, tz):
         return []
     notes: list[Notification] = []
-    for post in await schedules.posts_with_deadline(conn, today, ("open",)):
-        if post.kind != "offer":
-            continue
+    for post in await schedules.offers_to_remind(conn, today):
         key = f"reminder:offer_expiring:post:{post.id}:{today.isoformat()}"
         if await schedules.claim_once(conn, key, now):
             notes.append(_to(post.author_id, "reminder_offer_expiring", id=post.id, what=post.what))
@@ -95,8 +99,10 @@ async def pickup_days(
     conn: Conn, now: datetime, today: date, tz: ZoneInfo, times: ReminderTimes
 ) -> list[Notification]:
     """Pickup morning (offers) and return date (lent equipment), for each active claim."""
+    if now < moment(today, min(times.pickup_day_at, times.return_day_at), tz):
+        return []
     notes: list[Notification] = []
-    for claim, post in await schedules.active_claims_due_on(conn, today):
+    for claim, post in await schedules.claims_to_remind(conn, today):
         if post.kind == "offer" and now >= moment(today, times.pickup_day_at, tz):
             key = f"reminder:pickup_day:claim:{claim.id}:{today.isoformat()}"
             if await schedules.claim_once(conn, key, now):
@@ -156,7 +162,8 @@ async def pickup_checks(
 ) -> list[Notification]:
     """After the deadline of a claimed post, ask both sides whether and how much was collected."""
     notes: list[Notification] = []
-    for post in await schedules.posts_past_deadline(conn, today):
+    cutoff = last_deadline(now, today, times.pickup_check_at, tz)
+    for post in await schedules.posts_to_check(conn, cutoff):
         if post.kind == "equipment_offer" or post.deadline is None:
             continue  # a loan ends when the owner says it came back (/fait)
         if now < moment(post.deadline + timedelta(days=1), times.pickup_check_at, tz):
@@ -186,7 +193,8 @@ async def expire_posts(
     conn: Conn, now: datetime, today: date, tz: ZoneInfo, times: ReminderTimes
 ) -> list[Notification]:
     notes: list[Notification] = []
-    for post in await schedules.posts_past_deadline(conn, today):
+    cutoff = last_deadline(now, today, times.expire_at, tz)
+    for post in await schedules.posts_to_expire(conn, cutoff):
         if post.status != "open" or post.deadline is None:
             continue
         if now < moment(post.deadline + timedelta(days=1), times.expire_at, tz):

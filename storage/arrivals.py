@@ -17,6 +17,8 @@ from storage.timefmt import from_db, to_db
 
 ArrivalMode = Literal["direct", "digest"]
 DEFAULT_ARRIVAL_MODE: ArrivalMode = "direct"
+# IN lists are read in chunks of this many.
+CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,22 @@ async def arrival_choice(conn: Conn, member_id: int) -> ArrivalChoice:
         return ArrivalChoice(DEFAULT_ARRIVAL_MODE, None)
     mode: ArrivalMode = "digest" if row["mode"] == "digest" else "direct"
     return ArrivalChoice(mode, from_db(row["updated_at"]))
+
+
+async def digest_choices(conn: Conn, member_ids: list[int]) -> dict[int, datetime]:
+    """Of these members, those who chose to read arrivals in their digest, and since when."""
+    found: dict[int, datetime] = {}
+    for start in range(0, len(member_ids), CHUNK):
+        chunk = member_ids[start : start + CHUNK]
+        marks = ",".join("?" for _ in chunk)
+        async with conn.execute(
+            "SELECT member_id, updated_at FROM arrival_notices"
+            f" WHERE member_id IN ({marks}) AND mode = 'digest'",
+            chunk,
+        ) as cur:
+            for row in await cur.fetchall():
+                found[int(row["member_id"])] = from_db(row["updated_at"])
+    return found
 
 
 async def set_arrival_mode(conn: Conn, member_id: int, mode: ArrivalMode, now: datetime) -> None:

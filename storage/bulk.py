@@ -117,3 +117,51 @@ async def load_network(
             for p in posts
         ],
     )
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    id: int
+    post_id: int
+    member_id: int
+    association_id: int
+    quantity: float | None
+    status: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class EventRow:
+    at: datetime
+    kind: str
+    actor_id: int | None
+    post_id: int | None
+    claim_id: int | None
+    quantity: float | None
+
+
+async def load_activity(conn: Conn, claims: list[ClaimRow], events: list[EventRow]) -> None:
+    """Claims and the event log of a bulk-loaded network (events in the order given)."""
+    await conn.executemany(
+        "INSERT INTO claims (id, post_id, member_id, association_id, quantity, status,"
+        " done_quantity, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                c.id,
+                c.post_id,
+                c.member_id,
+                c.association_id,
+                c.quantity,
+                c.status,
+                c.quantity if c.status == "done" else None,
+                to_db(c.created_at),
+                to_db(c.created_at),
+            )
+            for c in claims
+        ],
+    )
+    await conn.executemany(
+        "INSERT INTO events (at, kind, actor_id, post_id, claim_id, quantity)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [(to_db(e.at), e.kind, e.actor_id, e.post_id, e.claim_id, e.quantity) for e in events],
+    )

@@ -293,6 +293,8 @@ async def test_the_daily_purge_runs_once_a_day_and_catches_up_after_a_missed_day
     assert await run_at(local(2026, 12, 2, 23, 59)) is None
     restarted = scheduler_for(network)  # a restart the same day: the whole start-up path
     await restarted.start()
+    assert restarted.catch_up is not None
+    await restarted.catch_up  # the catch-up runs in the background
     await restarted.stop()
     assert same_day in await outbox_states(db)
 
@@ -300,6 +302,8 @@ async def test_the_daily_purge_runs_once_a_day_and_catches_up_after_a_missed_day
     network.clock.set(local(2026, 12, 4, 10, 0))
     again = scheduler_for(network)
     await again.start()
+    assert again.catch_up is not None
+    await again.catch_up
     await again.stop()
     assert same_day not in await outbox_states(db)
     assert await run_at(local(2026, 12, 4, 11, 0)) is None

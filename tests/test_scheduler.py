@@ -1,12 +1,23 @@
 """The APScheduler wiring: a CronTrigger in the network's zone that only wakes the code reading
-SQLite; the catch-up at start; nothing twice across restarts."""
+SQLite; the catch-up at start, in the background; nothing twice across restarts."""
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+
+import pytest
 from apscheduler.triggers.cron import CronTrigger
 
+import bot.scheduler
+from bot.app import Boucle
+from bot.clock import ManualClock
+from bot.scheduler import Scheduler, Tally
+from tests.conftest import START
+from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.network import Network
 from tests.scheduled import PARIS, local, make_post, run_jobs, scheduler_for
+from tests.test_process_lifecycle import TOKEN, settings_for
 
 
 async def coordinator_with_news(network: Network) -> None:
@@ -29,6 +40,8 @@ async def test_start_catches_up_a_missed_digest_once_and_wakes_every_minute(
         [job] = scheduler.aps.get_jobs()
         assert isinstance(job.trigger, CronTrigger)
         assert str(job.trigger.timezone) == str(PARIS)
+        assert scheduler.catch_up is not None
+        await scheduler.catch_up
         await network.deliver()
         assert len(network.take_inbox("camille")) == 1
     finally:
@@ -37,6 +50,8 @@ async def test_start_catches_up_a_missed_digest_once_and_wakes_every_minute(
     again = scheduler_for(network)
     await again.start()
     try:
+        assert again.catch_up is not None
+        await again.catch_up
         await network.deliver()
         assert network.take_inbox("camille") == []
         # The minute job itself runs the same code.
@@ -68,3 +83,94 @@ async def test_digest_and_reminders_are_queued_atomically_with_their_key(
     assert tally.digests == 1 and tally.messages >= 1
     tally = await scheduler_for(network).run_due_jobs()
     assert tally.digests == 0 and tally.messages == 0
+
+
+class SlowCatchUp(Scheduler):
+    """A catch-up that lasts until the test lets it finish."""
+
+    finish: asyncio.Event
+
+    async def run_due_jobs(self) -> Tally:
+        await self.finish.wait()
+        return await super().run_due_jobs()
+
+
+async def test_start_returns_before_a_slow_catch_up_finishes(network: Network) -> None:
+    await coordinator_with_news(network)
+    network.clock.set(local(2026, 12, 2, 15, 0))
+    scheduler = SlowCatchUp(network.db, network.clock, "Europe/Paris", None, network.sender.wake)
+    scheduler.finish = asyncio.Event()
+    await asyncio.wait_for(scheduler.start(), timeout=1)
+    try:
+        assert scheduler.aps is not None and scheduler.aps.running
+        assert scheduler.catch_up is not None and not scheduler.catch_up.done()
+        # The connection is free meanwhile: a message's transaction goes through.
+        async with network.db.transaction() as conn:
+            await conn.execute("SELECT 1")
+        scheduler.finish.set()
+        await scheduler.catch_up
+        await network.deliver()
+        assert len(network.take_inbox("camille")) == 1
+    finally:
+        await scheduler.stop()
+
+
+async def test_the_bot_serves_before_the_catch_up_is_done(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`Boucle.start` (polling, web server) does not wait for the catch-up."""
+    finish = asyncio.Event()
+    started = asyncio.Event()
+    real = Scheduler.run_due_jobs
+
+    async def slow(self: Scheduler) -> Tally:
+        started.set()
+        await finish.wait()
+        return await real(self)
+
+    monkeypatch.setattr(Scheduler, "run_due_jobs", slow)
+    async with FakeTelegramAPI(token=TOKEN) as api:
+        app = await Boucle.create(settings_for(api, tmp_path / "boucle.db"), ManualClock(START))
+        try:
+            await asyncio.wait_for(app.start(), timeout=10)
+            assert app.telegram is not None and app.telegram.polling is not None
+            assert app.scheduler is not None and app.scheduler.catch_up is not None
+            await asyncio.wait_for(started.wait(), timeout=5)
+            assert not app.scheduler.catch_up.done()
+            finish.set()
+            await asyncio.wait_for(app.scheduler.catch_up, timeout=10)
+        finally:
+            finish.set()
+            await app.stop()
+
+
+async def test_the_catch_up_sends_each_missed_digest_once(
+    network: Network, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many coordinators missed 08:00; the catch-up goes in several batches while the minute
+    job and a second scheduler (a restart racing the first) run too: one digest each."""
+    monkeypatch.setattr(bot.scheduler, "DIGEST_BATCH", 2)
+    users = [f"coord{i}" for i in range(7)]
+    for index, user in enumerate(users):
+        await network.join(user, f"Association {index}", role="coordinator")
+    await network.join("bob", "Restos du Cœur", "Narbonne")
+    await make_post(network, "bob", "need", "riz")
+    for user in users:
+        network.take_inbox(user)
+    network.clock.set(local(2026, 12, 2, 15, 0))
+    scheduler = scheduler_for(network)
+    await scheduler.start()
+    try:
+        assert scheduler.aps is not None
+        [job] = scheduler.aps.get_jobs()
+        await asyncio.gather(job.func(), scheduler_for(network).run_due_jobs())
+        assert scheduler.catch_up is not None
+        await scheduler.catch_up
+        await network.deliver()
+        for user in users:
+            assert len(network.take_inbox(user)) == 1, user
+        await scheduler_for(network).run_due_jobs()
+        await network.deliver()
+        assert all(network.take_inbox(user) == [] for user in users)
+    finally:
+        await scheduler.stop()
