@@ -45,7 +45,12 @@ async def enqueue_notifications(
                 payload = notification.render("fr").to_json()
                 rows.append(
                     QueuedMessage(
-                        group.channel, group.external_id, None, payload, notification.priority
+                        group.channel,
+                        group.external_id,
+                        None,
+                        payload,
+                        notification.priority,
+                        post_id=notification.post_id,
                     )
                 )
             continue
@@ -73,11 +78,18 @@ async def audience_rows(
     to = notification.to
     assert isinstance(to, ToAudience)
     payloads: dict[str, str] = {}
+    # Most members keep the default preferences: each distinct setting is timed once.
+    timing: dict[tuple[object, ...], datetime | None] = {}
     rows: list[QueuedMessage] = []
     for member in await profiles.audience_members(conn, to.association_ids):
         if member.member_id == exclude_member:
             continue
-        at = relay_at(member.preferences, to.category, to.urgent, now, tz)
+        prefs = member.preferences
+        setting = (prefs.mode, prefs.muted, prefs.quiet_start, prefs.quiet_end)
+        if setting in timing:
+            at = timing[setting]
+        else:
+            at = timing[setting] = relay_at(prefs, to.category, to.urgent, now, tz)
         if at is None:
             continue
         payload = payloads.get(member.language)
@@ -93,6 +105,7 @@ async def audience_rows(
                 payload,
                 notification.priority,
                 not_before=at if at > now else None,
+                post_id=notification.post_id,
             )
         )
     return rows
@@ -128,5 +141,10 @@ async def row_for_member(
     identity = identities[0]
     payload = replace(notification.render(member.language), lang=member.language).to_json()
     return QueuedMessage(
-        identity.channel, identity.external_id, member.id, payload, notification.priority
+        identity.channel,
+        identity.external_id,
+        member.id,
+        payload,
+        notification.priority,
+        post_id=notification.post_id,
     )
