@@ -16,6 +16,11 @@ each retry may be a duplicate; 403 marks the member unreachable (their coordinat
 the digest) and holds their other messages; outside WhatsApp's window the row is held until the
 person writes.
 
+The pick reads one batch from the index it walks (storage/deliveries.py), however long the
+queue. A relay's text is shared by its rows (`payloads`): read by id, the latest few kept in
+memory. A relay whose post is no longer open when it is picked is not sent (`failed`, 'post
+closed'): held overnight by quiet hours, it does not announce at 07:30 a post taken at 23:00.
+
 Pacing uses an injectable monotonic clock and sleep (real time in production, fast in tests);
 when a row is due is read against the injected `Clock`.
 """
