@@ -15,6 +15,7 @@ open by the time the row is due (`drop_closed_relays`).
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import Counter
 from collections.abc import Collection
@@ -85,15 +86,26 @@ def message_from_row(row: sqlite3.Row) -> OutboxMessage:
     )
 
 
-INSERT_ROW = (
-    "INSERT INTO outbox (channel, external_id, member_id, payload, payload_id, post_id, priority,"
-    " next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
+# All rows of one `enqueue` in one statement: each row's own fields as one JSON array, read
+# back in order (`key`: ids follow the list, so a chat's messages keep their order); the moment
+# they were queued is bound once. Measured for a relay to 10,000 members: ~42 ms of SQLite
+# instead of ~77 ms for `executemany` of 9 bound values per row (docs/benchmarks.md).
+# (now, rows json: [[channel, external_id, member_id, payload, payload_id, post_id, priority,
+#  due or null], ...])
+INSERT_ROWS = """
+INSERT INTO outbox (channel, external_id, member_id, payload, payload_id, post_id, priority,
+                    next_attempt_at, created_at)
+SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'),
+       json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]'),
+       json_extract(value, '$[6]'), COALESCE(json_extract(value, '$[7]'), ?1), ?1
+FROM json_each(?2)
+ORDER BY key
+"""
 
 
 async def enqueue(conn: Conn, messages: list[QueuedMessage], now: datetime) -> int:
-    """Store `messages` (one statement for all rows). A text several of them carry is stored
-    once (`payloads`) and each row references it."""
+    """Store `messages`, in this order, in one statement. A text several of them carry is
+    stored once (`payloads`) and each row references it."""
     if not messages:
         return 0
     uses = Counter(m.payload for m in messages)
@@ -102,13 +114,12 @@ async def enqueue(conn: Conn, messages: list[QueuedMessage], now: datetime) -> i
         for payload, count in uses.items()
         if count >= SHARED_FROM
     }
-    at = to_db(now)
     rows = []
     for m in messages:
         if m.priority not in PRIORITIES:
             raise ValueError(f"unknown priority {m.priority}")
         payload_id = shared.get(m.payload)
-        due = at if m.not_before is None or m.not_before <= now else to_db(m.not_before)
+        due = None if m.not_before is None or m.not_before <= now else to_db(m.not_before)
         rows.append(
             (
                 m.channel,
@@ -119,10 +130,9 @@ async def enqueue(conn: Conn, messages: list[QueuedMessage], now: datetime) -> i
                 m.post_id,
                 m.priority,
                 due,
-                at,
             )
         )
-    await conn.executemany(INSERT_ROW, rows)
+    await conn.execute(INSERT_ROWS, (to_db(now), json.dumps(rows, ensure_ascii=False)))
     return len(messages)
 
 

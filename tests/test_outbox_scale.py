@@ -150,6 +150,38 @@ async def test_one_head_per_chat_in_priority_order_past_a_long_chat(db: Database
     assert next_due == NOW
 
 
+async def test_rows_keep_their_order_and_their_exact_text(db: Database) -> None:
+    """One statement stores them all: ids follow the list (a chat's order), inline and shared
+    texts come back byte for byte (accents, emoji, quotes, line breaks, backslashes)."""
+    odd = 'Pâtes 🍝 « reçues »\n"quoted" \\ tab\t end'
+    rows = [
+        QueuedMessage("telegram", "7", None, odd, PRIORITY_NOTIFICATION),
+        row("7", "relay"),
+        QueuedMessage("whatsapp", "whatsapp:+33600000000", None, "{}", PRIORITY_NOTIFICATION),
+        row("8", "relay"),
+        row("7", "after", not_before=NOW + timedelta(minutes=5)),
+    ]
+    await enqueue(db, rows)
+    async with (
+        db.transaction() as conn,
+        conn.execute(
+            "SELECT o.external_id, COALESCE(p.body, o.payload), o.payload_id IS NOT NULL,"
+            " o.next_attempt_at, o.created_at FROM outbox o"
+            " LEFT JOIN payloads p ON p.id = o.payload_id ORDER BY o.id"
+        ) as cur,
+    ):
+        stored = [tuple(found) for found in await cur.fetchall()]
+    assert [(chat, text, shared) for chat, text, shared, _, _ in stored] == [
+        ("7", odd, 0),
+        ("7", Outgoing("relay").to_json(), 1),
+        ("whatsapp:+33600000000", "{}", 0),
+        ("8", Outgoing("relay").to_json(), 1),
+        ("7", Outgoing("after").to_json(), 0),
+    ]
+    assert {created for *_, created in stored} == {to_db(NOW)}
+    assert [due for *_, due, _ in stored] == [to_db(NOW)] * 4 + [to_db(NOW + timedelta(minutes=5))]
+
+
 async def test_an_unknown_priority_is_refused(db: Database) -> None:
     with pytest.raises(ValueError, match="unknown priority"):
         await enqueue(db, [row("a", "x", priority=7)])
