@@ -16,6 +16,11 @@ each retry may be a duplicate; 403 marks the member unreachable (their coordinat
 the digest) and holds their other messages; outside WhatsApp's window the row is held until the
 person writes.
 
+The pick reads one batch from the index it walks (storage/deliveries.py), however long the
+queue. A relay's text is shared by its rows (`payloads`): read by id, the latest few kept in
+memory. A relay whose post is no longer open when it is picked is not sent (`failed`, 'post
+closed'): held overnight by quiet hours, it does not announce at 07:30 a post taken at 23:00.
+
 Pacing uses an injectable monotonic clock and sleep (real time in production, fast in tests);
 when a row is due is read against the injected `Clock`.
 """
@@ -27,9 +32,9 @@ import contextlib
 import logging
 import math
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from bot.channels.base import (
@@ -46,7 +51,7 @@ from bot.channels.base import (
 from bot.clock import Clock
 from handlers.messages import Outgoing
 from storage import deliveries, members, outbox, statuses
-from storage.db import Database
+from storage.db import Conn, Database
 from storage.outbox import PRIORITY_REPLY, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -59,6 +64,9 @@ SAFETY = 0.97
 MAX_IN_FLIGHT = 16
 # Sends that may leave back to back before the overall spacing applies.
 FREE_BURST = 5
+# Shared payloads (a relay's text, one per language) kept in memory: a broadcast reads its
+# text once, not once per recipient.
+PAYLOAD_CACHE = 16
 
 Monotonic = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
@@ -236,6 +244,8 @@ class DeliveryStats:
     unreachable: int = 0
     held: int = 0
     requeued_after_crash: int = 0
+    # Relays not sent: their post was no longer open when they were due (taken, cancelled...).
+    dropped: int = 0
     most_in_flight: int = 0
     by_channel: dict[str, int] = field(default_factory=dict)
 
@@ -258,6 +268,12 @@ class Lane:
 class Pass:
     dispatched: int
     retry_in: float | None  # a chat window opens in this many seconds
+    dropped: int = 0  # relays of closed posts, marked failed unsent
+
+    @property
+    def progressed(self) -> bool:
+        """Rows left the queue: the next pass may find others (a dropped head's chat)."""
+        return bool(self.dispatched or self.dropped)
 
 
 class Sender:
@@ -282,6 +298,7 @@ class Sender:
         self._lanes: dict[str, Lane] = {}
         self._loops: list[asyncio.Task[None]] = []
         self._resuming = False
+        self._payloads: OrderedDict[int, str] = OrderedDict()
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -339,12 +356,15 @@ class Sender:
         while True:
             await self._hold_unknown_channels()
             dispatched = 0
+            progressed = False
             for name in list(self.channels):
                 lane = self._lane(name)
-                dispatched += (await self._pass(lane)).dispatched
+                done = await self._pass(lane)
+                dispatched += done.dispatched
+                progressed = progressed or done.progressed
                 await self._settle(lane)
             total += dispatched
-            if not dispatched:
+            if not progressed:
                 return total
 
     async def _settle(self, lane: Lane) -> None:
@@ -379,7 +399,7 @@ class Sender:
                 log.exception("sender lane %s failed; trying again", lane.name)
                 await self._sleep(self.policy.idle_poll_seconds)
                 continue
-            if done.dispatched:
+            if done.progressed:
                 continue
             timeout = self.policy.idle_poll_seconds
             if done.retry_in is not None:
@@ -412,6 +432,12 @@ class Sender:
                 skip_chats=paused | lane.busy_chats,
                 replies_only=set(blocked) - paused,
             )
+            closed = [head.id for head in heads if head.post_closed]
+            if closed:
+                dropped = await outbox.drop_closed_relays(conn, closed)
+                heads = [head for head in heads if not head.post_closed]
+                self.stats.dropped += dropped
+                log.info("%d relay(s) not sent: their post is closed", dropped)
         dispatched = 0
         for head in heads:
             if lane.new_rows.is_set():
@@ -428,6 +454,8 @@ class Sender:
             await lane.slots.acquire()
             async with self.db.transaction() as conn:
                 message = await deliveries.mark_in_flight(conn, head.id)
+                if message is not None and message.payload_id is not None:
+                    message = await self._with_payload(conn, message)
             if message is None:
                 lane.slots.release()
                 continue
@@ -438,7 +466,25 @@ class Sender:
             lane.tasks.add(task)
             self.stats.most_in_flight = max(self.stats.most_in_flight, len(lane.tasks))
             dispatched += 1
-        return Pass(dispatched, self._retry_in(lane.pacer, blocked))
+        return Pass(dispatched, self._retry_in(lane.pacer, blocked), len(closed))
+
+    async def _with_payload(self, conn: Conn, message: OutboxMessage) -> OutboxMessage | None:
+        """The row with its shared text, from the few kept in memory or read by id. A row whose
+        payload is missing (none should be: the foreign key keeps it) fails instead of
+        stopping the lane."""
+        assert message.payload_id is not None
+        body = self._payloads.get(message.payload_id)
+        if body is None:
+            body = await outbox.payload_body(conn, message.payload_id)
+            if body is None:
+                await outbox.mark_failed(conn, message.id, "payload missing")
+                return None
+            self._payloads[message.payload_id] = body
+            if len(self._payloads) > PAYLOAD_CACHE:
+                self._payloads.popitem(last=False)
+        else:
+            self._payloads.move_to_end(message.payload_id)
+        return replace(message, payload=body)
 
     @staticmethod
     def _retry_in(pacer: Pacer, blocked: dict[str, float]) -> float | None:

@@ -45,7 +45,12 @@ async def enqueue_notifications(
                 payload = notification.render("fr").to_json()
                 rows.append(
                     QueuedMessage(
-                        group.channel, group.external_id, None, payload, notification.priority
+                        group.channel,
+                        group.external_id,
+                        None,
+                        payload,
+                        notification.priority,
+                        post_id=notification.post_id,
                     )
                 )
             continue
@@ -74,11 +79,18 @@ async def audience_rows(
     to = notification.to
     assert isinstance(to, ToAudience)
     payloads: dict[str, str] = {}
+    # Most members keep the default preferences: each distinct setting is timed once.
+    timing: dict[tuple[object, ...], datetime | None] = {}
     rows: list[QueuedMessage] = []
     for member in await profiles.audience_members(conn, to.association_ids):
         if member.member_id == exclude_member or member.member_id in to.exclude_members:
             continue
-        at = relay_at(member.preferences, to.category, to.urgent, now, tz)
+        prefs = member.preferences
+        setting = (prefs.mode, prefs.muted, prefs.quiet_start, prefs.quiet_end)
+        if setting in timing:
+            at = timing[setting]
+        else:
+            at = timing[setting] = relay_at(prefs, to.category, to.urgent, now, tz)
         if at is None:
             continue
         payload = payloads.get(member.language)
@@ -94,6 +106,7 @@ async def audience_rows(
                 payload,
                 notification.priority,
                 not_before=at if at > now else None,
+                post_id=notification.post_id,
             )
         )
     return rows
@@ -146,6 +159,7 @@ async def row_for_member(
         payload,
         notification.priority,
         not_before=not_before,
+        post_id=notification.post_id,
     )
 
 

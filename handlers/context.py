@@ -103,6 +103,9 @@ class Notification:
     to: Recipient
     render: Render
     priority: int = PRIORITY_NOTIFICATION
+    # The post this relays: the sender drops the rows still queued once the post is no longer
+    # open (a relay held overnight by quiet hours for a post taken meanwhile).
+    post_id: int | None = None
 
 
 @dataclass

@@ -107,7 +107,12 @@ async def widen_urgent_needs(
         if ids:
             render = _relay_with(post, "escalation_ring2_intro", _today(now, tz), after)
             done.notes.append(
-                Notification(ToAudience(ids, post.category, urgent=True), render, PRIORITY_URGENT)
+                Notification(
+                    ToAudience(ids, post.category, urgent=True),
+                    render,
+                    PRIORITY_URGENT,
+                    post_id=post.id,
+                )
             )
             done.notes.append(
                 _to_author(post, "escalation_ring2_author", count=len(ids), id=post.id)
@@ -149,7 +154,9 @@ async def resend_dlc_offers(conn: Conn, now: datetime, tz: ZoneInfo, done: Escal
         if ids:
             render = _relay_with(post, "dlc_midday_intro", local.date(), None)
             done.notes.append(
-                Notification(ToAudience(ids, post.category), render, PRIORITY_NOTIFICATION)
+                Notification(
+                    ToAudience(ids, post.category), render, PRIORITY_NOTIFICATION, post_id=post.id
+                )
             )
 
 

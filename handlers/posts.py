@@ -270,7 +270,11 @@ async def relay_notifications(
 
     priority = PRIORITY_URGENT if post.urgent else PRIORITY_NOTIFICATION
     to = ToAudience(reach.association_ids, post.category, post.urgent, exclude_members)
-    return [Notification(to, render, priority), Notification(ToGroup(), render, priority)], reach
+    relays = [
+        Notification(to, render, priority, post_id=post.id),
+        Notification(ToGroup(), render, priority, post_id=post.id),
+    ]
+    return relays, reach
 
 
 def relay_message(post: Post, lang: str, today: date) -> Outgoing:

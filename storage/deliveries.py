@@ -12,7 +12,7 @@ from collections.abc import Collection
 from datetime import datetime
 
 from storage.db import Conn
-from storage.outbox import PRIORITY_REPLY, OutboxMessage, message_from_row
+from storage.outbox import PRIORITIES, PRIORITY_REPLY, OutboxMessage, message_from_row
 from storage.timefmt import from_db, to_db
 
 # Outcomes written to `delivery_attempts.outcome`.
@@ -27,23 +27,42 @@ HELD = "held"
 INTERRUPTED = "interrupted"
 
 
-# One row per chat (its most urgent, oldest), so one busy chat cannot hide the others, and
-# the messages of one chat keep their order. In a chat whose window is full (`replies_only`),
-# only a reply may go.
-DUE_HEADS = """
-SELECT * FROM (
-    SELECT o.*,
-           ROW_NUMBER() OVER (PARTITION BY o.external_id ORDER BY o.priority, o.id)
-               AS chat_rank
-    FROM outbox o
-    WHERE o.channel = ? AND o.state = 'queued' AND o.next_attempt_at <= ?
-      AND o.external_id NOT IN (SELECT value FROM json_each(?))
-      AND (o.priority = ? OR o.external_id NOT IN (SELECT value FROM json_each(?)))
-)
-WHERE chat_rank = 1
-ORDER BY priority, id
-LIMIT ?
+# The due rows of one channel, most urgent first, read from the partial index `outbox_pick`
+# (migration 0019) in exactly its order: no ranking of the queue, no temporary B-tree; the
+# caller stops after one batch. Rows deferred (quiet hours, backoff) are past the due ones of
+# their priority and cost nothing. Chats paused (429) or busy are left out; in a chat whose
+# window is full (`replies_only`), only a reply may go. The relayed post's state comes with
+# each row (one primary-key lookup per row read, not per row queued).
+# (channel, *PRIORITIES, now, skip_chats json, PRIORITY_REPLY, replies_only json)
+DUE_ROWS = f"""
+SELECT o.id, o.channel, o.external_id, o.member_id, o.payload, o.payload_id, o.post_id,
+       o.priority, o.attempts, o.ambiguous_attempts,
+       o.post_id IS NOT NULL AND p.status IS NOT 'open' AS post_closed
+FROM outbox o INDEXED BY outbox_pick
+LEFT JOIN posts p ON p.id = o.post_id
+WHERE o.channel = ? AND o.state = 'queued'
+  AND o.priority IN ({", ".join("?" for _ in PRIORITIES)}) AND o.next_attempt_at <= ?
+  AND o.external_id NOT IN (SELECT value FROM json_each(?))
+  AND (o.priority = ? OR o.external_id NOT IN (SELECT value FROM json_each(?)))
+ORDER BY o.priority, o.next_attempt_at, o.id
 """
+# Rows read per step while looking for one batch of heads: a first step the size of the batch,
+# then larger ones (a chat with many rows due is walked past in few steps).
+FIRST_STEP = 64
+MAX_STEP = 4096
+
+
+def due_rows_args(
+    channel: str, now: datetime, skip_chats: Collection[str], replies_only: Collection[str]
+) -> tuple[object, ...]:
+    return (
+        channel,
+        *PRIORITIES,
+        to_db(now),
+        json.dumps(list(skip_chats)),
+        PRIORITY_REPLY,
+        json.dumps(list(replies_only)),
+    )
 
 
 async def due_heads(
@@ -55,19 +74,27 @@ async def due_heads(
     replies_only: Collection[str] = (),
 ) -> list[OutboxMessage]:
     """The next due row of each chat of `channel` (except `skip_chats`; in `replies_only`,
-    replies only), most urgent first."""
-    async with conn.execute(
-        DUE_HEADS,
-        (
-            channel,
-            to_db(now),
-            json.dumps(list(skip_chats)),
-            PRIORITY_REPLY,
-            json.dumps(list(replies_only)),
-            limit,
-        ),
-    ) as cur:
-        return [message_from_row(row) for row in await cur.fetchall()]
+    replies only), most urgent first, at most `limit`: the first row met of each chat, walking
+    the due rows in order, is that chat's head, so one busy chat cannot hide the others and the
+    messages of one chat keep their order. `post_closed` says a relay is no longer to be sent."""
+    heads: list[OutboxMessage] = []
+    seen: set[str] = set()
+    step = max(limit, FIRST_STEP)
+    async with conn.execute(DUE_ROWS, due_rows_args(channel, now, skip_chats, replies_only)) as cur:
+        while len(heads) < limit:
+            rows = list(await cur.fetchmany(step))
+            for row in rows:
+                chat = row["external_id"]
+                if chat in seen:
+                    continue
+                seen.add(chat)
+                heads.append(message_from_row(row))
+                if len(heads) == limit:
+                    break
+            if len(rows) < step:
+                break
+            step = min(step * 4, MAX_STEP)
+    return heads
 
 
 async def mark_in_flight(conn: Conn, message_id: int) -> OutboxMessage | None:
@@ -145,11 +172,22 @@ async def requeue_interrupted(conn: Conn, now: datetime) -> int:
     return cur.rowcount
 
 
+# The earliest due time of one channel's queued rows: each priority's first entry in
+# `outbox_pick` (a few index seeks, however long the queue).
+NEXT_DUE = (
+    "SELECT MIN(at) FROM ("
+    + " UNION ALL ".join(
+        "SELECT MIN(next_attempt_at) AS at FROM outbox INDEXED BY outbox_pick"
+        " WHERE channel = ? AND state = 'queued' AND priority = ?"
+        for _ in PRIORITIES
+    )
+    + ")"
+)
+
+
 async def next_due_at(conn: Conn, channel: str) -> datetime | None:
-    async with conn.execute(
-        "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'queued' AND channel = ?",
-        (channel,),
-    ) as cur:
+    args = [value for priority in PRIORITIES for value in (channel, priority)]
+    async with conn.execute(NEXT_DUE, args) as cur:
         row = await cur.fetchone()
     return from_db(row[0]) if row and row[0] else None
 

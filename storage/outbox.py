@@ -3,11 +3,22 @@
 States: queued -> in_flight -> sent | failed; `held` waits for something outside the sender
 (WhatsApp's 24-hour window). A row left `in_flight` by a crash is requeued at start: it may be
 sent twice, and only those rows can be (neither platform offers an idempotency key).
+
+A text that several rows of one `enqueue` carry (a relay: one rendering per language for
+thousands of members) is stored once in `payloads` and referenced (`payload_id`; the row's own
+`payload` is then ''). `OutboxMessage.payload` is the row's own text; `payload_body` reads a
+shared one (the sender caches the few recent ones).
+
+A relay carries its post (`post_id`): the sender drops it, unsent, when the post is no longer
+open by the time the row is due (`drop_closed_relays`).
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,6 +30,13 @@ PRIORITY_REPLY = -1
 PRIORITY_URGENT = 0
 PRIORITY_NOTIFICATION = 1
 PRIORITY_DIGEST = 2
+# Every priority a row may have, most urgent first: the sender's pick walks them in this order
+# (storage/deliveries.py), so a row with any other priority would never be picked.
+PRIORITIES = (PRIORITY_REPLY, PRIORITY_URGENT, PRIORITY_NOTIFICATION, PRIORITY_DIGEST)
+# A text carried by at least this many rows of one `enqueue` is stored once in `payloads`.
+SHARED_FROM = 2
+# What a dropped relay's row says (state 'failed').
+POST_CLOSED = "post closed"
 
 
 @dataclass(frozen=True)
@@ -31,9 +49,14 @@ class OutboxMessage:
     priority: int
     attempts: int
     ambiguous_attempts: int = 0
+    # Set: the text is the shared payload of that id (`payload` is then '').
+    payload_id: int | None = None
+    post_id: int | None = None
+    # Read with the pick: the row relays a post that is no longer open.
+    post_closed: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QueuedMessage:
     channel: str
     external_id: str
@@ -42,9 +65,12 @@ class QueuedMessage:
     priority: int
     # Not sent before this moment (a member's quiet hours); None: as soon as possible.
     not_before: datetime | None = None
+    # The post this row relays: not sent if the post is no longer open when the row is due.
+    post_id: int | None = None
 
 
 def message_from_row(row: sqlite3.Row) -> OutboxMessage:
+    keys = row.keys()
     return OutboxMessage(
         id=row["id"],
         channel=row["channel"],
@@ -54,27 +80,88 @@ def message_from_row(row: sqlite3.Row) -> OutboxMessage:
         priority=row["priority"],
         attempts=row["attempts"],
         ambiguous_attempts=row["ambiguous_attempts"],
+        payload_id=row["payload_id"],
+        post_id=row["post_id"],
+        post_closed=bool(row["post_closed"]) if "post_closed" in keys else False,
     )
 
 
+# All rows of one `enqueue` in one statement: each row's own fields as one JSON array, read
+# back in order (`key`: ids follow the list, so a chat's messages keep their order); the moment
+# they were queued is bound once. Measured for a relay to 10,000 members: ~42 ms of SQLite
+# instead of ~77 ms for `executemany` of 9 bound values per row (docs/benchmarks.md).
+# (now, rows json: [[channel, external_id, member_id, payload, payload_id, post_id, priority,
+#  due or null], ...])
+INSERT_ROWS = """
+INSERT INTO outbox (channel, external_id, member_id, payload, payload_id, post_id, priority,
+                    next_attempt_at, created_at)
+SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'),
+       json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]'),
+       json_extract(value, '$[6]'), COALESCE(json_extract(value, '$[7]'), ?1), ?1
+FROM json_each(?2)
+ORDER BY key
+"""
+
+
 async def enqueue(conn: Conn, messages: list[QueuedMessage], now: datetime) -> int:
-    await conn.executemany(
-        "INSERT INTO outbox (channel, external_id, member_id, payload, priority,"
-        " next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [
+    """Store `messages`, in this order, in one statement. A text several of them carry is
+    stored once (`payloads`) and each row references it."""
+    if not messages:
+        return 0
+    uses = Counter(m.payload for m in messages)
+    shared = {
+        payload: await store_payload(conn, payload, now)
+        for payload, count in uses.items()
+        if count >= SHARED_FROM
+    }
+    rows = []
+    for m in messages:
+        if m.priority not in PRIORITIES:
+            raise ValueError(f"unknown priority {m.priority}")
+        payload_id = shared.get(m.payload)
+        due = None if m.not_before is None or m.not_before <= now else to_db(m.not_before)
+        rows.append(
             (
                 m.channel,
                 m.external_id,
                 m.member_id,
-                m.payload,
+                "" if payload_id is not None else m.payload,
+                payload_id,
+                m.post_id,
                 m.priority,
-                to_db(max(m.not_before or now, now)),
-                to_db(now),
+                due,
             )
-            for m in messages
-        ],
-    )
+        )
+    await conn.execute(INSERT_ROWS, (to_db(now), json.dumps(rows, ensure_ascii=False)))
     return len(messages)
+
+
+async def store_payload(conn: Conn, body: str, now: datetime) -> int:
+    async with conn.execute(
+        "INSERT INTO payloads (body, created_at) VALUES (?, ?) RETURNING id", (body, to_db(now))
+    ) as cur:
+        row = await cur.fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+async def payload_body(conn: Conn, payload_id: int) -> str | None:
+    """The shared text of that id (None: purged, which no row still referencing it allows)."""
+    async with conn.execute("SELECT body FROM payloads WHERE id = ?", (payload_id,)) as cur:
+        row = await cur.fetchone()
+    return str(row[0]) if row else None
+
+
+async def drop_closed_relays(conn: Conn, message_ids: Collection[int]) -> int:
+    """Relays whose post is no longer open are not sent: queued ones become `failed` with
+    `POST_CLOSED` (one statement for the batch)."""
+    if not message_ids:
+        return 0
+    cur = await conn.executemany(
+        "UPDATE outbox SET state = 'failed', last_error = ? WHERE id = ? AND state = 'queued'",
+        [(POST_CLOSED, message_id) for message_id in message_ids],
+    )
+    return cur.rowcount
 
 
 async def mark_sent(conn: Conn, message_id: int, platform_id: str, now: datetime) -> None:

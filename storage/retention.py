@@ -2,6 +2,7 @@
 
 Older than the retention (`BOUCLE_RETENTION_DAYS`):
 - outbox rows in a final state (`sent`, `failed`) and their `delivery_attempts`;
+- shared payloads (a relay's text, migration 0019) no outbox row references any more;
 - inbox rows already handled (`processed`, `failed`): their payload, then the row;
 - strangers' messages not handled yet (`received`, from an address that is no member's
   identity): the row.
@@ -43,13 +44,14 @@ BATCH_ROWS = 1000
 class PurgeCounts:
     outbox: int = 0
     attempts: int = 0
+    payloads: int = 0
     inbox_deleted: int = 0
     inbox_blanked: int = 0
     batches: int = 0
 
     @property
     def total(self) -> int:
-        return self.outbox + self.attempts + self.inbox_deleted + self.inbox_blanked
+        return self.outbox + self.attempts + self.payloads + self.inbox_deleted + self.inbox_blanked
 
 
 # Each query walks one index from its oldest entry (migration 0004), never a whole table.
@@ -57,6 +59,16 @@ class PurgeCounts:
 EXPIRED_OUTBOX = """
 SELECT id FROM outbox INDEXED BY outbox_state_created
 WHERE state IN ('sent', 'failed') AND created_at < ? AND (sent_at IS NULL OR sent_at < ?)
+LIMIT ?
+"""
+
+# Shared payloads created before the retention's start whose rows are all gone, oldest first
+# (`payloads_created`); each check is one seek in `outbox_payload`. A payload is created with its
+# rows, in one transaction, so none is ever found unreferenced before its rows were purged.
+# (created before, limit)
+ORPHAN_PAYLOADS = """
+SELECT p.id FROM payloads p INDEXED BY payloads_created
+WHERE p.created_at < ? AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.payload_id = p.id)
 LIMIT ?
 """
 
@@ -100,6 +112,14 @@ async def purge_expired(
         await asyncio.sleep(0)  # let the transactions waiting for the lock go first
     while True:
         async with db.transaction() as conn:
+            rows = await purge_payloads_batch(conn, before, batch_rows)
+        counts.payloads += rows
+        counts.batches += 1
+        if rows < batch_rows:
+            break
+        await asyncio.sleep(0)
+    while True:
+        async with db.transaction() as conn:
             rows = await purge_inbox_batch(conn, before, keys_before, batch_rows)
         counts.inbox_deleted += rows
         counts.batches += 1
@@ -131,6 +151,16 @@ async def purge_outbox_batch(conn: Conn, before: datetime, limit: int) -> tuple[
     attempts = await conn.executemany("DELETE FROM delivery_attempts WHERE outbox_id = ?", ids)
     rows = await conn.executemany("DELETE FROM outbox WHERE id = ?", ids)
     return rows.rowcount, attempts.rowcount
+
+
+async def purge_payloads_batch(conn: Conn, before: datetime, limit: int) -> int:
+    """Delete up to `limit` shared payloads created before `before` that no outbox row uses."""
+    async with conn.execute(ORPHAN_PAYLOADS, (to_db(before), limit)) as cur:
+        ids = [(row[0],) for row in await cur.fetchall()]
+    if not ids:
+        return 0
+    deleted = await conn.executemany("DELETE FROM payloads WHERE id = ?", ids)
+    return deleted.rowcount
 
 
 async def purge_inbox_batch(conn: Conn, before: datetime, keys_before: datetime, limit: int) -> int:

@@ -51,8 +51,11 @@ async def record_delivery_status(
     """Store `status` on the row sent as `platform_message_id`; None for an unknown id or a
     status older than the one stored (callbacks may arrive out of order, or twice)."""
     async with conn.execute(
-        "SELECT id, channel, external_id, member_id, payload, attempts, state, delivery_status,"
-        " last_error FROM outbox WHERE platform_message_id = ?",
+        # A shared text (a relay's, migration 0019) is in `payloads`; older rows carry theirs.
+        "SELECT o.id, o.channel, o.external_id, o.member_id,"
+        " COALESCE(p.body, o.payload) AS payload, o.attempts, o.state, o.delivery_status,"
+        " o.last_error FROM outbox o LEFT JOIN payloads p ON p.id = o.payload_id"
+        " WHERE o.platform_message_id = ?",
         (platform_message_id,),
     ) as cur:
         row = await cur.fetchone()

@@ -479,7 +479,9 @@ async def outbox_to(db: Database, user: str) -> list[str]:
     async with (
         db.transaction() as conn,
         conn.execute(
-            "SELECT payload FROM outbox WHERE external_id = ? ORDER BY id", (user,)
+            "SELECT COALESCE(p.body, o.payload) FROM outbox o"
+            " LEFT JOIN payloads p ON p.id = o.payload_id WHERE o.external_id = ? ORDER BY o.id",
+            (user,),
         ) as cur,
     ):
         return [row[0] for row in await cur.fetchall()]

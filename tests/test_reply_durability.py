@@ -114,7 +114,11 @@ def rows_to(db_path: Path, chat: int, part: str, reply: bool | None = None) -> l
     """Outbox rows to `chat` whose text contains `part`, with their attempts' outcomes."""
     found = []
     for row in query(
-        db_path, "SELECT id, state, payload, priority FROM outbox WHERE external_id = ?", str(chat)
+        db_path,
+        # A relay's text is stored once, in `payloads` (migration 0019).
+        "SELECT o.id, o.state, COALESCE(p.body, o.payload) AS payload, o.priority FROM outbox o"
+        " LEFT JOIN payloads p ON p.id = o.payload_id WHERE o.external_id = ?",
+        str(chat),
     ):
         payload = json.loads(row["payload"])
         text = f"{payload.get('title', '')}\n{payload.get('text', '')}"
