@@ -45,6 +45,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -52,7 +53,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from pydantic import SecretStr
 from telegram import Update
-from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
 from bot.app import Boucle
 from bot.clock import ManualClock
@@ -350,15 +351,13 @@ async def play(
 # ------------------------------------------------------------------ (a) the echo bot
 
 
-async def echo_bot_run(
-    api: FakeTelegramAPI, played: Sequence[Outbound], steps: Sequence[Step], rate: float
-) -> tuple[Phase, Phase]:
-    """The very messages Boucle got, from the echo bot's own chats: one reply each."""
+async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if update.message is not None and update.message.text is not None:
+        await update.message.reply_text(update.message.text)
 
-    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if update.message is not None and update.message.text is not None:
-            await update.message.reply_text(update.message.text)
 
+def echo_application(api: FakeTelegramAPI) -> Application[Any, Any, Any, Any, Any, Any]:
+    """A bare python-telegram-bot echo bot on the fake (bench/scale.py builds it too)."""
     application = (
         ApplicationBuilder()
         .token(api.token)
@@ -367,6 +366,14 @@ async def echo_bot_run(
         .build()
     )
     application.add_handler(MessageHandler(filters.TEXT, echo))
+    return application
+
+
+async def echo_bot_run(
+    api: FakeTelegramAPI, played: Sequence[Outbound], steps: Sequence[Step], rate: float
+) -> tuple[Phase, Phase]:
+    """The very messages Boucle got, from the echo bot's own chats: one reply each."""
+    application = echo_application(api)
     texts = iter(played)
 
     def prepare(step: Step) -> list[Outbound]:

@@ -8,25 +8,21 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
-from telegram import Bot
-from telegram.error import TelegramError
 
-from bot.app import run_bot, run_terminal_chat
-from bot.channels.base import StartupError
-from bot.clock import SystemClock
 from bot.logs import configure_logging, settings_secrets
 from bot.settings import Settings
-from handlers import profile
-from handlers.members import deep_link
-from handlers.texts import t
-from handlers.understanding import contract_json_lines, load_gazetteer
-from storage import members, profiles
-from storage.backup import BackupError, backup_database
-from storage.db import Conn, Database
-from storage.models import Member, Role
+
+# Each command imports what it needs, when it runs: `boucle parse` must start fast, without
+# the Telegram, WhatsApp (Twilio, aiohttp), web and scheduler stacks (issue 12;
+# tests/test_cli.py checks it).
+if TYPE_CHECKING:
+    from handlers import profile
+    from storage.db import Conn
+    from storage.models import Member, Role
 
 MAX_INVITES_AT_ONCE = 200
 ROLES: tuple[Role, ...] = ("member", "coordinator", "admin")
@@ -110,6 +106,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     configure_logging(log_level_for(args.command, settings), settings_secrets(settings))
     if args.command == "run":
+        from bot.app import run_bot
+        from bot.channels.base import StartupError
+
         if problems := settings.problems():
             print("\n".join(problems), file=sys.stderr)
             return 2
@@ -159,6 +158,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def chat_in_terminal(settings: Settings) -> int:
+    from bot.app import run_terminal_chat
+
     try:
         asyncio.run(run_terminal_chat(settings))
     except KeyboardInterrupt:  # Ctrl+C: what was typed is stored, a restart finishes it
@@ -182,6 +183,12 @@ async def create_invites(
     count: int,
     days: int = DEFAULT_INVITE_DAYS,
 ) -> int:
+    from bot.clock import SystemClock
+    from handlers.members import deep_link
+    from handlers.understanding import load_gazetteer
+    from storage import members
+    from storage.db import Database
+
     if not 1 <= count <= MAX_INVITES_AT_ONCE:
         print(f"--count doit être entre 1 et {MAX_INVITES_AT_ONCE}.", file=sys.stderr)
         return 2
@@ -238,6 +245,10 @@ async def promote_member(
     role: Role,
 ) -> int:
     """Set a member's role; the only way to name or demote a network administrator."""
+    from bot.clock import SystemClock
+    from storage import members
+    from storage.db import Database
+
     db = await Database.open(settings.boucle_db_path)
     try:
         async with db.transaction() as conn:
@@ -268,6 +279,8 @@ async def find_member(
     conn: Conn, member_id: int | None, name: str | None, association_name: str | None
 ) -> tuple[Member | None, str]:
     """The member designated on the command line, or why none is (one line)."""
+    from storage import members
+
     if member_id is not None:
         found = await members.member_by_id(conn, member_id)
         if found is None or found.status == "removed":
@@ -290,6 +303,10 @@ async def find_member(
 
 async def list_invites(settings: Settings, association_name: str) -> int:
     """`boucle invites --association NAME`: the codes that still work, newest first."""
+    from bot.clock import SystemClock
+    from storage import members
+    from storage.db import Database
+
     now = SystemClock().now()
     zone = ZoneInfo(settings.boucle_timezone)
     db = await Database.open(settings.boucle_db_path)
@@ -313,6 +330,10 @@ async def list_invites(settings: Settings, association_name: str) -> int:
 
 async def revoke_invite(settings: Settings, code: str) -> int:
     """`boucle invites --revoke CODE`: the code stops working (a used one stays as it is)."""
+    from bot.clock import SystemClock
+    from storage import members
+    from storage.db import Database
+
     now = SystemClock().now()
     db = await Database.open(settings.boucle_db_path)
     try:
@@ -338,6 +359,13 @@ async def profile_of_association(
 ) -> int:
     """`boucle profil NAME [--commune …]`: every change read first (one bad value changes
     nothing), then stored and logged; the profile printed as it now is."""
+    from bot.clock import SystemClock
+    from handlers import profile
+    from handlers.texts import t
+    from handlers.understanding import load_gazetteer
+    from storage import members, profiles
+    from storage.db import Database
+
     gazetteer = load_gazetteer()
     changes: list[profile.Change] = []
     for field, value in wanted.items():
@@ -368,6 +396,9 @@ async def profile_of_association(
 
 async def bot_username(settings: Settings) -> str | None:
     """The bot's @username (for t.me links), when a token is configured and Telegram answers."""
+    from telegram import Bot
+    from telegram.error import TelegramError
+
     if not settings.telegram_enabled or settings.telegram_bot_token is None:
         return None
     try:
@@ -380,6 +411,8 @@ async def bot_username(settings: Settings) -> str | None:
 
 
 def parse_messages(settings: Settings, now_text: str | None, texts: list[str]) -> int:
+    from handlers.understanding import contract_json_lines, load_gazetteer
+
     zone = ZoneInfo(settings.boucle_timezone)
     try:
         now = datetime.fromisoformat(now_text) if now_text else datetime.now(zone)
@@ -395,6 +428,8 @@ def parse_messages(settings: Settings, now_text: str | None, texts: list[str]) -
 
 
 def backup_to(source: Path, target: Path, force: bool) -> int:
+    from storage.backup import BackupError, backup_database
+
     try:
         size = backup_database(source, target, overwrite=force)
     except BackupError as error:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -119,6 +121,31 @@ def test_parse_reads_stdin_line_by_line(
     assert main(["parse", "--now", "2026-12-01T09:00:00+01:00"]) == 0
     results = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [r["intent"] for r in results] == ["unknown", "done"]
+
+
+# The stacks `boucle parse` must not load (issue 12: its start is budgeted at 0.5 s).
+PLATFORM_STACKS = ("telegram", "twilio", "aiohttp", "uvicorn", "starlette", "apscheduler")
+
+
+def test_parse_imports_no_platform_stack(tmp_path: Path) -> None:
+    """In a fresh interpreter (this one has imported everything): `boucle parse` answers
+    without importing the Telegram, WhatsApp, web or scheduler stacks."""
+    probe = (
+        "import sys\n"
+        "from bot.cli import main\n"
+        "status = main(['parse', '--now', '2026-12-01T09:00:00+01:00', '/prendre 7'])\n"
+        f"loaded = sorted({{m.split('.')[0] for m in sys.modules}} & set({PLATFORM_STACKS!r}))\n"
+        "print('LOADED', status, ','.join(loaded))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOUCLE_", "TELEGRAM_"))}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert json.loads(lines[0])["post_ref"] == 7
+    assert lines[-1] == "LOADED 0 ", lines[-1]
 
 
 def test_parse_rejects_bad_now(capsys: pytest.CaptureFixture[str]) -> None:
