@@ -269,6 +269,10 @@ class Pass:
     dispatched: int
     retry_in: float | None  # a chat window opens in this many seconds
     dropped: int = 0  # relays of closed posts, marked failed unsent
+    # The pick found every due head and each was dispatched or set aside: another pass now
+    # would find nothing new; `next_due` was read with it.
+    complete: bool = False
+    next_due: datetime | None = None
 
     @property
     def progressed(self) -> bool:
@@ -399,13 +403,17 @@ class Sender:
                 log.exception("sender lane %s failed; trying again", lane.name)
                 await self._sleep(self.policy.idle_poll_seconds)
                 continue
-            if done.progressed:
+            if done.progressed and not done.complete:
                 continue
+            # Nothing more may go now (a complete pick dispatched all it could): wait for a
+            # send to end, new rows, a chat's window or the next due row.
             timeout = self.policy.idle_poll_seconds
             if done.retry_in is not None:
                 timeout = min(timeout, done.retry_in)
-            async with self.db.transaction() as conn:
-                next_due = await deliveries.next_due_at(conn, lane.name)
+            next_due = done.next_due
+            if not done.complete:
+                async with self.db.read() as conn:
+                    next_due = await deliveries.next_due_at(conn, lane.name)
             if next_due is not None:
                 until_due = (next_due - self.clock.now()).total_seconds()
                 if until_due > 0:
@@ -418,11 +426,19 @@ class Sender:
                     await lane.progress.wait()
 
     async def _pass(self, lane: Lane) -> Pass:
-        """Dispatch the due head rows of this lane that may go now, most urgent first."""
+        """Dispatch the due head rows of this lane that may go now, most urgent first.
+
+        The heads that may leave at once (no pacing wait, a free slot) are marked in flight in
+        the pick's own transaction and sent as soon as it commits; the others, after their
+        wait, each in a transaction of their own (marked right before their send, as ever).
+        A pick that found every head (fewer than a batch) also reads when the next row is due,
+        for the lane's wait, in the same transaction."""
         lane.new_rows.clear()
         lane.progress.clear()
         blocked = lane.pacer.blocked_chats()
         paused = lane.pacer.paused_chats()
+        ready: list[tuple[OutboxMessage, Outgoing]] = []
+        next_due: datetime | None = None
         async with self.db.transaction() as conn:
             heads = await deliveries.due_heads(
                 conn,
@@ -432,13 +448,38 @@ class Sender:
                 skip_chats=paused | lane.busy_chats,
                 replies_only=set(blocked) - paused,
             )
+            complete = len(heads) < self.policy.batch_size
             closed = [head.id for head in heads if head.post_closed]
             if closed:
                 dropped = await outbox.drop_closed_relays(conn, closed)
                 heads = [head for head in heads if not head.post_closed]
                 self.stats.dropped += dropped
                 log.info("%d relay(s) not sent: their post is closed", dropped)
-        dispatched = 0
+            while heads and not lane.new_rows.is_set():
+                head = heads[0]
+                reply = head.priority == PRIORITY_REPLY
+                if head.external_id in lane.busy_chats:
+                    heads.pop(0)
+                    continue
+                if (
+                    lane.slots.locked()
+                    or lane.pacer.global_wait() > 0
+                    or lane.pacer.chat_wait(head.external_id, reply) > 0
+                ):
+                    break  # the slow path below waits, or sets the chat aside
+                heads.pop(0)
+                await lane.slots.acquire()  # free: checked just above
+                taken = await self._take(conn, lane, head.id, reply)
+                if taken is None:
+                    lane.slots.release()
+                else:
+                    ready.append(taken)
+            settled = complete and not heads
+            if settled:
+                next_due = await deliveries.next_due_at(conn, lane.name)
+        for message, outgoing in ready:
+            self._launch(lane, message, outgoing)
+        dispatched = len(ready)
         for head in heads:
             if lane.new_rows.is_set():
                 break  # something new, maybe urgent: read the queue again in priority order
@@ -453,20 +494,40 @@ class Sender:
                 continue
             await lane.slots.acquire()
             async with self.db.transaction() as conn:
-                message = await deliveries.mark_in_flight(conn, head.id)
-                if message is not None and message.payload_id is not None:
-                    message = await self._with_payload(conn, message)
-            if message is None:
+                taken = await self._take(conn, lane, head.id, reply)
+            if taken is None:
                 lane.slots.release()
                 continue
-            outgoing = Outgoing.from_json(message.payload)
-            lane.pacer.record(message.external_id, self._parts(lane.channel, outgoing), reply)
-            lane.busy_chats.add(message.external_id)
-            task = asyncio.create_task(self._deliver(lane, message, outgoing))
-            lane.tasks.add(task)
-            self.stats.most_in_flight = max(self.stats.most_in_flight, len(lane.tasks))
+            self._launch(lane, *taken)
             dispatched += 1
-        return Pass(dispatched, self._retry_in(lane.pacer, blocked), len(closed))
+        return Pass(
+            dispatched,
+            self._retry_in(lane.pacer, blocked),
+            len(closed),
+            complete=settled,
+            next_due=next_due,
+        )
+
+    async def _take(
+        self, conn: Conn, lane: Lane, message_id: int, reply: bool
+    ) -> tuple[OutboxMessage, Outgoing] | None:
+        """Mark one row in flight (in the caller's transaction) and count its sends in the
+        lane's pacing; None when it is no longer queued (or its payload is missing)."""
+        message = await deliveries.mark_in_flight(conn, message_id)
+        if message is not None and message.payload_id is not None:
+            message = await self._with_payload(conn, message)
+        if message is None:
+            return None
+        outgoing = Outgoing.from_json(message.payload)
+        lane.pacer.record(message.external_id, self._parts(lane.channel, outgoing), reply)
+        lane.busy_chats.add(message.external_id)
+        return message, outgoing
+
+    def _launch(self, lane: Lane, message: OutboxMessage, outgoing: Outgoing) -> None:
+        """Send a row marked in flight (committed), in a task of its own."""
+        task = asyncio.create_task(self._deliver(lane, message, outgoing))
+        lane.tasks.add(task)
+        self.stats.most_in_flight = max(self.stats.most_in_flight, len(lane.tasks))
 
     async def _with_payload(self, conn: Conn, message: OutboxMessage) -> OutboxMessage | None:
         """The row with its shared text, from the few kept in memory or read by id. A row whose

@@ -42,6 +42,10 @@ log = logging.getLogger(__name__)
 MAX_INCOMING_LENGTH = 4000
 
 
+class _AlreadyHandled(Exception):
+    """The message was processed meanwhile: its transaction rolls back, nothing is answered."""
+
+
 class Dispatcher:
     def __init__(
         self,
@@ -136,10 +140,7 @@ class Dispatcher:
     async def _note_that_they_wrote(self, conn: Conn, incoming: Incoming, now: datetime) -> int:
         """A member wrote: their window is open, they are reachable, held news may go."""
         address = incoming.address
-        member = await members.member_by_address(conn, address.channel, address.external_id)
-        if member is None:
-            return 0
-        await members.touch_identity(
+        writer = await members.touch_writer(
             conn,
             address.channel,
             address.external_id,
@@ -148,8 +149,10 @@ class Dispatcher:
             link=incoming.contact_link,
             private=incoming.contact_private,
         )
-        if member.status == "unreachable":
-            await members.set_member_status(conn, member.id, "active")
+        if writer is None:
+            return 0
+        if writer.status == "unreachable":
+            await members.set_member_status(conn, writer.member_id, "active")
         return await outbox.release_held(conn, address.channel, address.external_id, now)
 
     async def is_member(self, address: Address) -> bool:
@@ -172,6 +175,8 @@ class Dispatcher:
         try:
             async with self.db.transaction() as conn:
                 replies = await self._run(conn, incoming, now)
+        except _AlreadyHandled:
+            replies = []
         except UserError as error:
             replies = await self._conclude(incoming, [Outgoing(error.message)], "processed")
         except Exception:
@@ -183,9 +188,6 @@ class Dispatcher:
         return replies
 
     async def _run(self, conn: Conn, incoming: Incoming, now: datetime) -> list[Outgoing]:
-        if not await inbox.is_pending(conn, incoming.address.channel, incoming.message_id):
-            # Already handled (a replay at start and the live path met): once is enough.
-            return []
         member = await members.member_by_address(
             conn, incoming.address.channel, incoming.address.external_id
         )
@@ -201,7 +203,12 @@ class Dispatcher:
         )
         replies = [replace(reply, lang=ctx.lang) for reply in effects.replies]
         await enqueue_replies(conn, self.reply_address(incoming, writer), writer_id, replies, now)
-        await inbox.mark_inbound(conn, incoming.address.channel, incoming.message_id, "processed")
+        # Checked last (one statement with the mark): already handled (a replay at start and
+        # the live path met), everything above rolls back: once is enough.
+        if not await inbox.finish_inbound(
+            conn, incoming.address.channel, incoming.message_id, "processed"
+        ):
+            raise _AlreadyHandled
         return replies
 
     async def _conclude(

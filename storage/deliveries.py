@@ -11,7 +11,7 @@ import json
 from collections.abc import Collection
 from datetime import datetime
 
-from storage.db import Conn
+from storage.db import Conn, fetch_all, fetch_one
 from storage.outbox import PRIORITIES, PRIORITY_REPLY, OutboxMessage, message_from_row
 from storage.timefmt import from_db, to_db
 
@@ -80,7 +80,16 @@ async def due_heads(
     heads: list[OutboxMessage] = []
     seen: set[str] = set()
     step = max(limit, FIRST_STEP)
-    async with conn.execute(DUE_ROWS, due_rows_args(channel, now, skip_chats, replies_only)) as cur:
+    args = due_rows_args(channel, now, skip_chats, replies_only)
+    # A short queue (the usual case) is read in one driver round trip; a longer one is walked.
+    first = await fetch_all(conn, DUE_ROWS + " LIMIT ?", (*args, step))
+    if len(first) < step:
+        for row in first:
+            if row["external_id"] not in seen and len(heads) < limit:
+                seen.add(row["external_id"])
+                heads.append(message_from_row(row))
+        return heads
+    async with conn.execute(DUE_ROWS, args) as cur:
         while len(heads) < limit:
             rows = list(await cur.fetchmany(step))
             for row in rows:
@@ -99,12 +108,12 @@ async def due_heads(
 
 async def mark_in_flight(conn: Conn, message_id: int) -> OutboxMessage | None:
     """Take one queued row for sending (None if something else changed it meanwhile)."""
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "UPDATE outbox SET state = 'in_flight', attempts = attempts + 1"
         " WHERE id = ? AND state = 'queued' RETURNING *",
         (message_id,),
-    ) as cur:
-        row = await cur.fetchone()
+    )
     return message_from_row(row) if row else None
 
 
@@ -187,8 +196,7 @@ NEXT_DUE = (
 
 async def next_due_at(conn: Conn, channel: str) -> datetime | None:
     args = [value for priority in PRIORITIES for value in (channel, priority)]
-    async with conn.execute(NEXT_DUE, args) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, NEXT_DUE, args)
     return from_db(row[0]) if row and row[0] else None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Conn
+from storage.db import Conn, fetch_one
 from storage.timefmt import from_db, to_db
 
 
@@ -29,8 +29,7 @@ async def save_draft(
 
 
 async def draft_of(conn: Conn, member_id: int) -> Draft | None:
-    async with conn.execute("SELECT * FROM drafts WHERE member_id = ?", (member_id,)) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, "SELECT * FROM drafts WHERE member_id = ?", (member_id,))
     if row is None:
         return None
     return Draft(row["member_id"], row["question"], row["payload"], from_db(row["created_at"]))

@@ -6,7 +6,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Conn
+from storage.db import Conn, fetch_one
 from storage.timefmt import to_db
 
 
@@ -45,6 +45,20 @@ async def mark_inbound(conn: Conn, channel: str, message_id: str, state: str) ->
     )
 
 
+async def finish_inbound(conn: Conn, channel: str, message_id: str, state: str) -> bool:
+    """Mark a pending message `state` (processed, failed); False when it was not pending any
+    more (handled already: the caller rolls its transaction back). `is_pending` and
+    `mark_inbound` in one statement, a second one only when no row was pending: a message
+    nobody stored counts as pending, as in `is_pending`."""
+    cur = await conn.execute(
+        "UPDATE inbox SET state = ? WHERE channel = ? AND message_id = ? AND state = 'received'",
+        (state, channel, message_id),
+    )
+    if cur.rowcount > 0:
+        return True
+    return await is_pending(conn, channel, message_id)
+
+
 async def unprocessed_inbound(conn: Conn) -> list[InboxEntry]:
     """Messages stored but not processed: the process stopped in between."""
     async with conn.execute(
@@ -57,8 +71,7 @@ async def unprocessed_inbound(conn: Conn) -> list[InboxEntry]:
 async def is_pending(conn: Conn, channel: str, message_id: str) -> bool:
     """Stored and not processed yet (a message nobody stored counts as pending: tests, replays
     of messages that never went through `record_inbound`)."""
-    async with conn.execute(
-        "SELECT state FROM inbox WHERE channel = ? AND message_id = ?", (channel, message_id)
-    ) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(
+        conn, "SELECT state FROM inbox WHERE channel = ? AND message_id = ?", (channel, message_id)
+    )
     return row is None or row[0] == "received"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from storage.db import Conn
+from storage.db import Conn, fetch_one
 from storage.timefmt import from_db, to_db
 
 # Failed attempts older than this are of no use to any window: deleted as new ones come.
@@ -70,23 +70,25 @@ async def count_message(
     conn: Conn, address: str, now: datetime, window: timedelta, limit: int
 ) -> SenderWindow:
     """Count one message of `address` in its current window (a new window starts when the
-    last one is over) and say whether it is the first one beyond `limit`."""
-    async with conn.execute(
-        "SELECT started_at, count, notified FROM sender_windows WHERE address = ?", (address,)
-    ) as cur:
-        row = await cur.fetchone()
-    if row is None or from_db(row["started_at"]) + window <= now:
-        started, count, notified = now, 1, False
-    else:
-        started, count, notified = from_db(row["started_at"]), row["count"] + 1, row["notified"]
-    notify = count > limit and not notified
-    await conn.execute(
-        "INSERT INTO sender_windows (address, started_at, count, notified) VALUES (?, ?, ?, ?)"
-        " ON CONFLICT (address) DO UPDATE SET started_at = excluded.started_at,"
-        " count = excluded.count, notified = excluded.notified",
-        (address, to_db(started), count, int(bool(notified) or notify)),
+    last one is over) and say whether it is the first one beyond `limit`. One statement
+    (an upsert that starts the new window itself), and a second one only for that notice."""
+    expired = to_db(now - window)
+    row = await fetch_one(
+        conn,
+        "INSERT INTO sender_windows AS w (address, started_at, count, notified)"
+        " VALUES (?, ?, 1, 0) ON CONFLICT (address) DO UPDATE SET"
+        " count = CASE WHEN w.started_at <= ? THEN 1 ELSE w.count + 1 END,"
+        " notified = CASE WHEN w.started_at <= ? THEN 0 ELSE w.notified END,"
+        " started_at = CASE WHEN w.started_at <= ? THEN excluded.started_at ELSE w.started_at END"
+        " RETURNING started_at, count, notified",
+        (address, to_db(now), expired, expired, expired),
     )
-    return SenderWindow(started, count, notify)
+    assert row is not None  # an upsert always returns its row
+    count = int(row["count"])
+    notify = count > limit and not row["notified"]
+    if notify:
+        await conn.execute("UPDATE sender_windows SET notified = 1 WHERE address = ?", (address,))
+    return SenderWindow(from_db(row["started_at"]), count, notify)
 
 
 async def purge_sender_windows(conn: Conn, before: datetime) -> int:

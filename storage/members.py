@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import secrets
 import sqlite3
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from storage.db import Conn
+from storage.db import Conn, fetch_one
 from storage.models import Association, Contact, Identity, Invite, Member, Role
 from storage.timefmt import from_db, to_db
 
@@ -311,13 +312,13 @@ async def member_by_id(conn: Conn, member_id: int) -> Member | None:
 
 
 async def member_by_address(conn: Conn, channel: str, external_id: str) -> Member | None:
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         SELECT_MEMBER
         + " JOIN identities i ON i.member_id = m.id"
         + " WHERE i.channel = ? AND i.external_id = ? AND m.status != 'removed'",
         (channel, external_id),
-    ) as cur:
-        row = await cur.fetchone()
+    )
     return member_from_row(row) if row else None
 
 
@@ -368,6 +369,40 @@ async def touch_identity(
         " WHERE channel = ? AND external_id = ?",
         (to_db(now), contact, contact, contact, link, contact, int(private), channel, external_id),
     )
+
+
+@dataclass(frozen=True)
+class Writer:
+    """Who just wrote, as `touch_writer` found them."""
+
+    member_id: int
+    status: str
+
+
+async def touch_writer(
+    conn: Conn,
+    channel: str,
+    external_id: str,
+    contact: str,
+    now: datetime,
+    *,
+    link: str = "",
+    private: bool = False,
+) -> Writer | None:
+    """`touch_identity` for a member (not removed) who just wrote, in one statement: the
+    member's id and status, None (and nothing touched) for anyone else."""
+    row = await fetch_one(
+        conn,
+        "UPDATE identities SET last_inbound_at = ?,"
+        " contact = CASE WHEN ? != '' THEN ? ELSE contact END,"
+        " contact_link = CASE WHEN ? != '' THEN ? ELSE contact_link END,"
+        " contact_private = CASE WHEN ? != '' THEN ? ELSE contact_private END"
+        " WHERE channel = ? AND external_id = ?"
+        " AND member_id IN (SELECT id FROM members WHERE status != 'removed')"
+        " RETURNING member_id, (SELECT status FROM members WHERE id = member_id) AS status",
+        (to_db(now), contact, contact, contact, link, contact, int(private), channel, external_id),
+    )
+    return Writer(int(row["member_id"]), str(row["status"])) if row else None
 
 
 def _identity(row: sqlite3.Row) -> Identity:
