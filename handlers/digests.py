@@ -141,11 +141,15 @@ class Shared:
 
 
 async def read_shared(conn: Conn, readers: list[Reader], now: datetime) -> Shared:
+    """Readers who share their last digest's moment (a burst, or one reader) need the same
+    first `ACTIVITY_LIMIT` rows of activity: only those are read."""
     since = min((r.since for r in readers), default=now)
-    food = await schedules.open_post_heads(conn, FOOD_KINDS, FOOD_READ)
-    resources = await schedules.open_post_heads(conn, RESOURCE_KINDS, RESOURCE_READ)
-    rows = await schedules.activity_rows(conn, since, now, SHARED_ACTIVITY_READ)
-    return Shared(food + resources, rows, since, len(rows) < SHARED_ACTIVITY_READ)
+    limit = ACTIVITY_LIMIT if len({r.since for r in readers}) <= 1 else SHARED_ACTIVITY_READ
+    food, resources = await schedules.open_post_heads(
+        conn, [(FOOD_KINDS, FOOD_READ), (RESOURCE_KINDS, RESOURCE_READ)]
+    )
+    rows = await schedules.activity_rows(conn, since, now, limit)
+    return Shared(food + resources, rows, since, len(rows) < limit)
 
 
 @dataclass(frozen=True)
@@ -204,7 +208,6 @@ async def gather_digests(
     associations = sorted({r.member.association_id for r in readers})
     coordinators = [r.member for r in readers if r.member.is_coordinator]
     claims = await schedules.active_claims_of_associations(conn, associations, TO_COLLECT_READ)
-    unanswered = await schedules.unanswered_posts_of_associations(conn, associations)
     unreachable = (
         await schedules.unreachable_members_of_associations(
             conn, sorted({m.association_id for m in coordinators})
@@ -220,7 +223,7 @@ async def gather_digests(
         plans[reader.member.id] = plan
         wanted.update(plan.shown_ids())
         wanted.update(c.post_id for c in claims.get(reader.member.association_id, []))
-    found = await schedules.posts_by_ids(conn, sorted(wanted))
+    found, unanswered = await schedules.posts_for_digests(conn, sorted(wanted), associations)
     arrivals_of = await arrivals_for_readers(conn, readers, now)
 
     def section(heads: list[schedules.PostHead]) -> Section:
@@ -478,22 +481,21 @@ async def send_digests(
     return their parts as notifications, in the caller's transaction."""
     today = now.astimezone(tz).date()
     keys = {r.member.id: digest_key(r.member.id, today) for r in readers}
-    done = await schedules.claimed_keys(conn, list(keys.values()))
-    fresh = [r for r in readers if keys[r.member.id] not in done]
+    fresh_keys = await schedules.claim_new(conn, list(keys.values()), now)
+    fresh = [r for r in readers if keys[r.member.id] in fresh_keys]
     data = await gather_digests(conn, fresh, today, now, shared)
     notes: list[Notification] = []
     for reader in fresh:
         member = reader.member
         parts = render_digest(data[member.id], member.language, today, member.association_name)
         notes += [Notification(ToMember(member.id), _fixed(p), PRIORITY_DIGEST) for p in parts]
-    await schedules.claim_all(conn, [keys[r.member.id] for r in fresh], now)
 
     def following(reader: Reader) -> datetime | None:
         at = reader.local_time
         return next_digest_after(today, at, tz) if at is not None else None
 
     await schedules.mark_digests_sent(conn, [(r.member.id, following(r)) for r in fresh], now)
-    skipped = [(r.member.id, following(r)) for r in readers if keys[r.member.id] in done]
+    skipped = [(r.member.id, following(r)) for r in readers if keys[r.member.id] not in fresh_keys]
     if skipped:
         await schedules.set_next_due(conn, skipped)
     return Sent(len(fresh), notes)
