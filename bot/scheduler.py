@@ -54,6 +54,9 @@ PURGE_AT = time(4, 0)
 # that a message waits for one batch only (a few milliseconds), large enough that the reads
 # of a batch are shared.
 DIGEST_BATCH = 10
+# Due rows read (and computed) per transaction: a burst starts with a page of them, not with
+# every subscriber at once (4,800 rows, ~100 ms, at 08:00 on the largest network).
+DUE_PAGE = 250
 
 
 @dataclass
@@ -99,13 +102,19 @@ class Scheduler:
     async def _run_due_jobs(self) -> Tally:
         now = self.clock.now()
         tally = Tally()
-        async with self.db.transaction() as conn:
-            if not self._zone_checked:
-                await digests.check_zone(conn, now, self.tz)
-                self._zone_checked = True
-            due = await digests.due_digests(conn, now, self.tz)
-        if due:
-            await self.send_digests(due, now, tally)
+        after: tuple[str, int] | None = schedules.FIRST_DUE
+        while after is not None:
+            # A page of the due rows (DUE_PAGE) per transaction, then its digests in batches.
+            async with self.db.transaction() as conn:
+                if not self._zone_checked:
+                    await digests.check_zone(conn, now, self.tz)
+                    self._zone_checked = True
+                page = await digests.due_digests(conn, now, self.tz, after, DUE_PAGE)
+            if page.readers:
+                await self.send_digests(page.readers, now, tally)
+            after = page.after
+            if after is not None:
+                await asyncio.sleep(0)
         async with self.db.transaction() as conn:
             notes = await reminders.due_reminders(conn, now, self.tz, self.times)
             tally.reminders = len(notes)

@@ -95,6 +95,7 @@ def format_time(value: time) -> str:
     return f"{value.hour:02d}:{value.minute:02d}"
 
 
+@functools.lru_cache(maxsize=2048)
 def parse_digest_time(text: str) -> time | None:
     """ "7h30", "07:30", "8h", "8" -> a time; None when it is not one."""
     match = TIME_PATTERN.match(text.strip().lower())
@@ -438,8 +439,24 @@ def next_digest_after(sent_on: date, at: time, tz: ZoneInfo) -> datetime:
     return digest_instant(sent_on + timedelta(days=1), at, tz)
 
 
-async def due_digests(conn: Conn, now: datetime, tz: ZoneInfo) -> list[Reader]:
-    """Subscribers whose digest time has passed today (local) and who did not get today's.
+@dataclass(frozen=True)
+class DuePage:
+    """A page of the rows due: the digests to send, and where the next page starts (None: this
+    was the last)."""
+
+    readers: list[Reader]
+    after: tuple[str, int] | None
+
+
+async def due_digests(
+    conn: Conn,
+    now: datetime,
+    tz: ZoneInfo,
+    after: tuple[str, int] = schedules.FIRST_DUE,
+    limit: int = schedules.CHUNK,
+) -> DuePage:
+    """Subscribers whose digest time has passed today (local) and who did not get today's, at
+    most `limit` from `after` (the previous page's `after`).
 
     This one rule gives both the morning digest and the catch-up: a digest missed while the
     bot was down is due at the next start if it is still the same day, and only once. Only the
@@ -448,7 +465,10 @@ async def due_digests(conn: Conn, now: datetime, tz: ZoneInfo) -> list[Reader]:
     today = now.astimezone(tz).date()
     due: list[Reader] = []
     later: list[tuple[int, datetime | None]] = []
-    for row in await schedules.due_digest_rows(conn, now, format_time(DEFAULT_DIGEST_TIME)):
+    rows = await schedules.due_digest_rows(
+        conn, now, format_time(DEFAULT_DIGEST_TIME), after, limit
+    )
+    for row in rows:
         at = parse_digest_time(row.local_time) if row.local_time else None
         if at is None:
             later.append((row.member.id, None))
@@ -465,7 +485,7 @@ async def due_digests(conn: Conn, now: datetime, tz: ZoneInfo) -> list[Reader]:
         due.append(Reader(row.member, since, at))
     if later:
         await schedules.set_next_due(conn, later)
-    return due
+    return DuePage(due, rows[-1].position if len(rows) == limit else None)
 
 
 @dataclass(frozen=True)
