@@ -154,36 +154,84 @@ async def read_shared(conn: Conn, readers: list[Reader], now: datetime) -> Share
 
 
 @dataclass(frozen=True)
+class _Heads:
+    """A section before its posts are read: the heads shown (at most SECTION_LIMIT), and how
+    many there are."""
+
+    shown: list[schedules.PostHead]
+    total: int
+
+
+@dataclass(frozen=True)
 class _Plan:
     """One reader's digest before its posts are read: the heads of each section."""
 
-    urgent_needs: list[schedules.PostHead]
-    needs: list[schedules.PostHead]
-    offers: list[schedules.PostHead]
-    resources: list[schedules.PostHead]
-    expiring: list[schedules.PostHead]
+    urgent_needs: _Heads
+    needs: _Heads
+    offers: _Heads
+    resources: _Heads
+    expiring: _Heads
     activity: list[schedules.ActivityRow]
 
     def shown_ids(self) -> list[int]:
         sections = (self.urgent_needs, self.needs, self.offers, self.resources, self.expiring)
-        return [h.id for heads in sections for h in heads[:SECTION_LIMIT]] + [
+        return [h.id for heads in sections for h in heads.shown] + [
             a.post_id for a in self.activity
         ]
 
 
-def _plan(reader: Member, heads: list[schedules.PostHead], today: date) -> _Plan:
-    # The reader's own posts are listed under their pending actions, not as things to take.
-    foreign = [h for h in heads if h.association_id != reader.association_id]
-    live = [h for h in foreign if h.deadline != today]
-    return _Plan(
-        urgent_needs=[h for h in live if h.kind == "need" and h.urgent],
-        needs=[h for h in live if h.kind == "need" and not h.urgent],
-        offers=sorted(
+@dataclass(frozen=True)
+class _Layout:
+    """Every open post read, in its section, before a reader's own are left out (the same for
+    every reader of a batch: placed once), and how many each association has in each."""
+
+    sections: tuple[list[schedules.PostHead], ...]  # urgent needs, needs, offers, resources,
+    # expiring today
+    counts: tuple[dict[int, int], ...]
+
+
+def _layout(heads: list[schedules.PostHead], today: date) -> _Layout:
+    day = today.isoformat()
+    live = [h for h in heads if h.deadline != day]
+    sections = (
+        [h for h in live if h.kind == "need" and h.urgent],
+        [h for h in live if h.kind == "need" and not h.urgent],
+        sorted(
             (h for h in live if h.kind == "offer"),
-            key=lambda h: (h.deadline is None, h.deadline or today, h.id),
+            key=lambda h: (h.deadline is None, h.deadline or "", h.id),
         ),
-        resources=[h for h in live if h.kind in RESOURCE_KINDS],
-        expiring=[h for h in foreign if h.deadline == today],
+        [h for h in live if h.kind in RESOURCE_KINDS],
+        [h for h in heads if h.deadline == day],
+    )
+    counts: list[dict[int, int]] = []
+    for section in sections:
+        count: dict[int, int] = {}
+        for h in section:
+            count[h.association_id] = count.get(h.association_id, 0) + 1
+        counts.append(count)
+    return _Layout(sections, tuple(counts))
+
+
+def _foreign(layout: _Layout, index: int, association_id: int) -> _Heads:
+    # The reader's own posts are listed under their pending actions, not as things to take.
+    shown: list[schedules.PostHead] = []
+    for head in layout.sections[index]:
+        if head.association_id != association_id:
+            shown.append(head)
+            if len(shown) == SECTION_LIMIT:
+                break
+    total = len(layout.sections[index]) - layout.counts[index].get(association_id, 0)
+    return _Heads(shown, total)
+
+
+def _plan(reader: Member, layout: _Layout) -> _Plan:
+    association = reader.association_id
+    return _Plan(
+        urgent_needs=_foreign(layout, 0, association),
+        needs=_foreign(layout, 1, association),
+        offers=_foreign(layout, 2, association),
+        resources=_foreign(layout, 3, association),
+        expiring=_foreign(layout, 4, association),
         activity=[],
     )
 
@@ -218,8 +266,9 @@ async def gather_digests(
     )
     plans: dict[int, _Plan] = {}
     wanted: set[int] = set()
+    layout = _layout(shared.heads, today)
     for reader in readers:
-        plan = _plan(reader.member, shared.heads, today)
+        plan = _plan(reader.member, layout)
         plan = replace(plan, activity=await _activity_of(conn, reader, shared, now))
         plans[reader.member.id] = plan
         wanted.update(plan.shown_ids())
@@ -227,9 +276,8 @@ async def gather_digests(
     found, unanswered = await schedules.posts_for_digests(conn, sorted(wanted), associations)
     arrivals_of = await arrivals_for_readers(conn, readers, now)
 
-    def section(heads: list[schedules.PostHead]) -> Section:
-        shown = [found[h.id] for h in heads[:SECTION_LIMIT] if h.id in found]
-        return Section(shown, len(heads))
+    def section(heads: _Heads) -> Section:
+        return Section([found[h.id] for h in heads.shown if h.id in found], heads.total)
 
     data: dict[int, DigestData] = {}
     for reader in readers:

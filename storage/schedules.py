@@ -14,7 +14,13 @@ from typing import NamedTuple, TypeVar
 from storage.db import Conn
 from storage.members import member_from_row
 from storage.models import Claim, Member, Post
-from storage.posts import SELECT_CLAIM, SELECT_POST, claim_from_row, post_from_row
+from storage.posts import (
+    SELECT_CLAIM,
+    SELECT_POST,
+    claim_from_row,
+    post_from_row,
+    posts_from_rows,
+)
 from storage.timefmt import date_to_db, from_db, to_db
 
 T = TypeVar("T")
@@ -216,21 +222,28 @@ async def claim_new(conn: Conn, keys: Sequence[str], now: datetime) -> set[str]:
 
 
 class PostHead(NamedTuple):
-    """Enough of an open post to place it in a digest's sections (and count them). A tuple:
-    a digest tick reads a few hundred of them."""
+    """Enough of an open post to place it in a digest's sections (and count them). A tuple,
+    as read (a digest tick reads a few hundred): `deadline` is its ISO text (which sorts as
+    the date), `urgent` 0 or 1."""
 
     id: int
     kind: str
-    urgent: bool
-    deadline: date | None
+    urgent: int
+    deadline: str | None
     association_id: int
 
 
 _HEADS = (
-    "SELECT * FROM (SELECT {group} AS grp, p.id, p.kind, p.urgent, p.deadline,"
-    " p.deadline IS NULL AS undated, p.association_id FROM posts p INDEXED BY posts_open_heads"
+    "SELECT * FROM (SELECT p.id, p.kind, p.urgent, p.deadline, p.association_id"
+    " FROM posts p INDEXED BY posts_open_heads"
     " WHERE p.status = 'open' AND p.kind IN ({marks}) AND p.urgent = {urgent}"
-    " ORDER BY p.deadline IS NULL, p.deadline, p.id LIMIT ?)"
+    " ORDER BY p.deadline IS NULL, p.deadline, p.id LIMIT {limit})"
+)
+# The other posts fill what the urgent ones left of the limit (the urgent ones are counted
+# again from the index: cheaper than reading rows that would be cut).
+_LEFT_AFTER_URGENT = (
+    "? - (SELECT COUNT(*) FROM (SELECT 1 FROM posts p INDEXED BY posts_open_heads"
+    " WHERE p.status = 'open' AND p.kind IN ({marks}) AND p.urgent = 1 LIMIT ?))"
 )
 
 
@@ -240,41 +253,34 @@ def open_post_heads_query(
     """The statement of `open_post_heads` and its parameters (its plan is tested)."""
     parts: list[str] = []
     params: list[object] = []
-    for index, (kinds, limit) in enumerate(groups):
+    for kinds, limit in groups:
         marks = ",".join("?" for _ in kinds)
-        for urgent in (1, 0):
-            parts.append(_HEADS.format(group=index, marks=marks, urgent=urgent))
-            params += [*kinds, limit]
-    order = " ORDER BY grp, urgent DESC, undated, deadline, id"
-    return " UNION ALL ".join(parts) + order, params
+        parts.append(_HEADS.format(marks=marks, urgent=1, limit="?"))
+        left = _LEFT_AFTER_URGENT.format(marks=marks)
+        parts.append(_HEADS.format(marks=marks, urgent=0, limit=left))
+        params += [*kinds, limit, *kinds, limit, *kinds, limit]
+    return " UNION ALL ".join(parts), params
+
+
+def _head_order(head: PostHead) -> tuple[int, bool, str, int]:
+    return (-head.urgent, head.deadline is None, head.deadline or "", head.id)
 
 
 async def open_post_heads(
     conn: Conn, groups: Sequence[tuple[Sequence[str], int]]
 ) -> list[list[PostHead]]:
-    """For each group (kinds, limit): its first `limit` open posts, urgent first, then by
-    deadline (undated last) and age: the list's order, read from posts_open_heads (no sort of
-    every open post), every group in one statement."""
+    """For each group (kinds, limit; the groups' kinds apart): its first `limit` open posts,
+    urgent first, then by deadline (undated last) and age: the list's order, read from
+    posts_open_heads (no sort of every open post), every group in one statement."""
     sql, params = open_post_heads_query(groups)
+    group_of = {kind: index for index, (kinds, _) in enumerate(groups) for kind in kinds}
     found: list[list[PostHead]] = [[] for _ in groups]
-    dates: dict[str, date] = {}
-    for grp, post_id, kind, urgent, deadline, _, association_id in await conn.execute_fetchall(
-        sql, params
-    ):
-        heads = found[grp]
-        if len(heads) >= groups[grp][1]:
-            continue
-        if deadline is not None and deadline not in dates:
-            dates[deadline] = date.fromisoformat(deadline)
-        heads.append(
-            PostHead(
-                post_id,
-                kind,
-                bool(urgent),
-                dates[deadline] if deadline is not None else None,
-                association_id,
-            )
-        )
+    for row in await conn.execute_fetchall(sql, params):
+        head = PostHead._make(row)
+        found[group_of[head.kind]].append(head)
+    for heads, (_, limit) in zip(found, groups, strict=True):
+        heads.sort(key=_head_order)  # already in order: one pass
+        del heads[limit:]
     return found
 
 
@@ -416,8 +422,8 @@ async def posts_for_digests(
         room -= len(some_ids)
         some_associations, associations = associations[:room], associations[room:]
         sql, params = posts_for_digests_query(some_ids, some_associations)
-        for row in await conn.execute_fetchall(sql, params):
-            post = post_from_row(row)
+        rows = list(await conn.execute_fetchall(sql, params))
+        for row, post in zip(rows, posts_from_rows(rows), strict=True):
             if row["unanswered"]:
                 unanswered.setdefault(post.association_id, []).append(post)
             else:
