@@ -40,7 +40,7 @@ from bot.fanout import enqueue_notifications, enqueue_to_members
 from handlers import digests, escalation, reminders
 from handlers.messages import Address
 from storage import retention, schedules
-from storage.db import Database
+from storage.db import Conn, Database
 
 log = logging.getLogger(__name__)
 
@@ -107,14 +107,19 @@ class Scheduler:
         tally = Tally()
         after: tuple[str, int] | None = schedules.FIRST_DUE
         while after is not None:
-            # A page of the due rows (DUE_PAGE) per transaction, then its digests in batches.
+            # A page of the due rows (DUE_PAGE) per transaction, then its digests in batches;
+            # a batch's worth (a minute with a few digests) goes in the page's transaction.
             async with self.db.transaction() as conn:
                 if not self._zone_checked:
                     await digests.check_zone(conn, now, self.tz)
                     self._zone_checked = True
                 page = await digests.due_digests(conn, now, self.tz, after, DUE_PAGE)
-            if page.readers:
-                await self.send_digests(page.readers, now, tally)
+                rest = page.readers
+                if len(rest) <= DIGEST_BATCH:
+                    await self.send_batch(conn, rest, now, None, tally)
+                    rest = []
+            if rest:
+                await self.send_digests(rest, now, tally)
             after = page.after
             if after is not None:
                 await asyncio.sleep(0)
@@ -162,12 +167,26 @@ class Scheduler:
         for start in range(0, len(due), DIGEST_BATCH):
             batch = due[start : start + DIGEST_BATCH]
             async with self.db.transaction() as conn:
-                sent = await digests.send_digests(conn, batch, now, self.tz, shared)
-                tally.messages += await enqueue_to_members(conn, sent.notes, now)
-            tally.digests += sent.digests
-            if sent.notes and self.wake_sender is not None:
-                self.wake_sender()
+                await self.send_batch(conn, batch, now, shared, tally)
             await asyncio.sleep(0)  # a message waiting for the connection goes first
+
+    async def send_batch(
+        self,
+        conn: Conn,
+        batch: list[digests.Reader],
+        now: datetime,
+        shared: digests.Shared | None,
+        tally: Tally,
+    ) -> None:
+        """One batch of digests, claimed with their messages in the caller's transaction; the
+        sender is woken (it waits for the commit: the connection is ours till then)."""
+        if not batch:
+            return
+        sent = await digests.send_digests(conn, batch, now, self.tz, shared)
+        tally.messages += await enqueue_to_members(conn, sent.notes, now)
+        tally.digests += sent.digests
+        if sent.notes and self.wake_sender is not None:
+            self.wake_sender()
 
     async def purge_if_due(self, now: datetime) -> retention.PurgeCounts | None:
         """The daily retention purge, once per local day from `PURGE_AT`; None when not due."""

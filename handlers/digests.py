@@ -136,7 +136,7 @@ class Shared:
     the claims and completions since the oldest reader's last digest."""
 
     heads: list[schedules.PostHead]
-    activity: list[schedules.ActivityRow]
+    activity: list[Activity]
     activity_since: datetime
     activity_complete: bool  # False: cut at SHARED_ACTIVITY_READ rows
 
@@ -171,13 +171,11 @@ class _Plan:
     offers: _Heads
     resources: _Heads
     expiring: _Heads
-    activity: list[schedules.ActivityRow]
+    activity: list[Activity]
 
     def shown_ids(self) -> list[int]:
         sections = (self.urgent_needs, self.needs, self.offers, self.resources, self.expiring)
-        return [h.id for heads in sections for h in heads.shown] + [
-            a.post_id for a in self.activity
-        ]
+        return [h.id for heads in sections for h in heads.shown]
 
 
 @dataclass(frozen=True)
@@ -236,9 +234,7 @@ def _plan(reader: Member, layout: _Layout) -> _Plan:
     )
 
 
-async def _activity_of(
-    conn: Conn, reader: Reader, shared: Shared, now: datetime
-) -> list[schedules.ActivityRow]:
+async def _activity_of(conn: Conn, reader: Reader, shared: Shared, now: datetime) -> list[Activity]:
     if reader.since >= shared.activity_since:
         mine = [a for a in shared.activity if a.at > reader.since][:ACTIVITY_LIMIT]
         if len(mine) == ACTIVITY_LIMIT or shared.activity_complete:
@@ -292,11 +288,7 @@ async def gather_digests(
             needs=section(plan.needs),
             offers=section(plan.offers),
             resources=section(plan.resources),
-            activity=[
-                Activity(a.kind, found[a.post_id], a.association_name, a.quantity)
-                for a in plan.activity
-                if a.post_id in found
-            ],
+            activity=plan.activity,
             expiring_today=section(plan.expiring),
             to_collect=to_collect,
             unanswered=unanswered.get(member.association_id, []),
@@ -418,17 +410,16 @@ def arrivals_line(found: Arrivals, lang: str) -> str:
 
 
 def activity_line(activity: Activity, lang: str) -> str:
-    post = activity.post
     amount = (
-        f" ({quantity(activity.quantity, post.unit, lang)})"
+        f" ({quantity(activity.quantity, activity.unit, lang)})"
         if activity.quantity is not None
         else ""
     )
     return t(
         lang,
         f"digest_activity_{activity.kind}",
-        id=post.id,
-        what=post.what,
+        id=activity.post_id,
+        what=activity.what,
         association=activity.association_name or "?",
         amount=amount,
     )

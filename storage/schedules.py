@@ -285,33 +285,27 @@ async def open_post_heads(
 
 
 @dataclass(frozen=True)
-class ActivityRow:
-    """A claim or a completion, without its post (read in bulk, then placed)."""
+class Activity:
+    """A claim or a completion (since a reader's last digest), with what its line says of
+    the post: read in one statement with it, no post read after."""
 
     at: datetime
     kind: str  # claimed | completed | closed
     post_id: int
     association_name: str | None
     quantity: float | None
+    what: str
+    unit: str | None
 
 
-@dataclass(frozen=True)
-class Activity:
-    """A claim or a completion since the last digest."""
-
-    kind: str  # claimed | completed | closed
-    post: Post
-    association_name: str | None
-    quantity: float | None
-
-
-async def activity_rows(
-    conn: Conn, since: datetime, until: datetime, limit: int
-) -> list[ActivityRow]:
-    """Claims and completions in (since, until], oldest first, from events_at."""
+async def activity_rows(conn: Conn, since: datetime, until: datetime, limit: int) -> list[Activity]:
+    """Claims and completions in (since, until], oldest first, from events_at (an event's
+    post always exists: a foreign key)."""
     rows = await conn.execute_fetchall(
-        "SELECT e.at, e.kind, e.quantity, e.post_id, a.name AS association_name"
+        "SELECT e.at, e.kind, e.quantity, e.post_id, a.name AS association_name,"
+        " p.what, p.unit"
         " FROM events e INDEXED BY events_at"
+        " JOIN posts p ON p.id = e.post_id"
         " LEFT JOIN members m ON m.id = e.actor_id"
         " LEFT JOIN associations a ON a.id = m.association_id"
         " WHERE e.at > ? AND e.at <= ? AND e.kind IN ('claimed', 'completed', 'closed')"
@@ -319,12 +313,14 @@ async def activity_rows(
         (to_db(since), to_db(until), limit),
     )
     return [
-        ActivityRow(
-            from_db(row["at"]),
-            row["kind"],
-            int(row["post_id"]),
-            row["association_name"],
-            row["quantity"],
+        Activity(
+            from_db(row[0]),
+            row[1],
+            int(row[3]),
+            row[4],
+            row[2],
+            row[5],
+            row[6],
         )
         for row in rows
     ]
