@@ -10,11 +10,13 @@ a digest missed while the bot was down goes out if it is still the same day): `s
 returns at once, so the web server, the health check and polling start without waiting.
 
 At scale (issue 12): a tick reads only what is due, from indexes (`digest_schedule.next_due_at`
-for digests; reminders, expiries and escalation steps leave out what is done). The digests of
-one minute read what they share once (the open posts, the activity since the oldest reader's
-last digest), then go in batches of `DIGEST_BATCH`, each one transaction (its claims, its
-messages), yielding to the event loop between them: a message arriving meanwhile waits for one
-batch at most.
+for digests; reminders, expiries and escalation steps leave out what is done). The due rows are
+read `DUE_PAGE` at a time, each page its own transaction; the digests of a page read what they
+share once (the open posts, the activity since the oldest reader's last digest), then go in
+batches of `DIGEST_BATCH`, each one transaction (its claims, its messages), yielding to the
+event loop between them; reminders go `REMINDER_BATCH` deeds per transaction: a message
+arriving meanwhile waits for one page or one batch at most (~20 ms at 08:00 on the largest
+network).
 
 The retention purge is one more daily deed (`retention:<local date>`, from `PURGE_AT` local
 time): claimed before it runs, so it happens at most once a day even if it fails or the process
