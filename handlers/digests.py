@@ -95,6 +95,7 @@ def format_time(value: time) -> str:
     return f"{value.hour:02d}:{value.minute:02d}"
 
 
+@functools.lru_cache(maxsize=2048)
 def parse_digest_time(text: str) -> time | None:
     """ "7h30", "07:30", "8h", "8" -> a time; None when it is not one."""
     match = TIME_PATTERN.match(text.strip().lower())
@@ -135,57 +136,105 @@ class Shared:
     the claims and completions since the oldest reader's last digest."""
 
     heads: list[schedules.PostHead]
-    activity: list[schedules.ActivityRow]
+    activity: list[Activity]
     activity_since: datetime
     activity_complete: bool  # False: cut at SHARED_ACTIVITY_READ rows
 
 
 async def read_shared(conn: Conn, readers: list[Reader], now: datetime) -> Shared:
+    """Readers who share their last digest's moment (a burst, or one reader) need the same
+    first `ACTIVITY_LIMIT` rows of activity: only those are read."""
     since = min((r.since for r in readers), default=now)
-    food = await schedules.open_post_heads(conn, FOOD_KINDS, FOOD_READ)
-    resources = await schedules.open_post_heads(conn, RESOURCE_KINDS, RESOURCE_READ)
-    rows = await schedules.activity_rows(conn, since, now, SHARED_ACTIVITY_READ)
-    return Shared(food + resources, rows, since, len(rows) < SHARED_ACTIVITY_READ)
+    limit = ACTIVITY_LIMIT if len({r.since for r in readers}) <= 1 else SHARED_ACTIVITY_READ
+    food, resources = await schedules.open_post_heads(
+        conn, [(FOOD_KINDS, FOOD_READ), (RESOURCE_KINDS, RESOURCE_READ)]
+    )
+    rows = await schedules.activity_rows(conn, since, now, limit)
+    return Shared(food + resources, rows, since, len(rows) < limit)
+
+
+@dataclass(frozen=True)
+class _Heads:
+    """A section before its posts are read: the heads shown (at most SECTION_LIMIT), and how
+    many there are."""
+
+    shown: list[schedules.PostHead]
+    total: int
 
 
 @dataclass(frozen=True)
 class _Plan:
     """One reader's digest before its posts are read: the heads of each section."""
 
-    urgent_needs: list[schedules.PostHead]
-    needs: list[schedules.PostHead]
-    offers: list[schedules.PostHead]
-    resources: list[schedules.PostHead]
-    expiring: list[schedules.PostHead]
-    activity: list[schedules.ActivityRow]
+    urgent_needs: _Heads
+    needs: _Heads
+    offers: _Heads
+    resources: _Heads
+    expiring: _Heads
+    activity: list[Activity]
 
     def shown_ids(self) -> list[int]:
         sections = (self.urgent_needs, self.needs, self.offers, self.resources, self.expiring)
-        return [h.id for heads in sections for h in heads[:SECTION_LIMIT]] + [
-            a.post_id for a in self.activity
-        ]
+        return [h.id for heads in sections for h in heads.shown]
 
 
-def _plan(reader: Member, heads: list[schedules.PostHead], today: date) -> _Plan:
-    # The reader's own posts are listed under their pending actions, not as things to take.
-    foreign = [h for h in heads if h.association_id != reader.association_id]
-    live = [h for h in foreign if h.deadline != today]
-    return _Plan(
-        urgent_needs=[h for h in live if h.kind == "need" and h.urgent],
-        needs=[h for h in live if h.kind == "need" and not h.urgent],
-        offers=sorted(
+@dataclass(frozen=True)
+class _Layout:
+    """Every open post read, in its section, before a reader's own are left out (the same for
+    every reader of a batch: placed once), and how many each association has in each."""
+
+    sections: tuple[list[schedules.PostHead], ...]  # urgent needs, needs, offers, resources,
+    # expiring today
+    counts: tuple[dict[int, int], ...]
+
+
+def _layout(heads: list[schedules.PostHead], today: date) -> _Layout:
+    day = today.isoformat()
+    live = [h for h in heads if h.deadline != day]
+    sections = (
+        [h for h in live if h.kind == "need" and h.urgent],
+        [h for h in live if h.kind == "need" and not h.urgent],
+        sorted(
             (h for h in live if h.kind == "offer"),
-            key=lambda h: (h.deadline is None, h.deadline or today, h.id),
+            key=lambda h: (h.deadline is None, h.deadline or "", h.id),
         ),
-        resources=[h for h in live if h.kind in RESOURCE_KINDS],
-        expiring=[h for h in foreign if h.deadline == today],
+        [h for h in live if h.kind in RESOURCE_KINDS],
+        [h for h in heads if h.deadline == day],
+    )
+    counts: list[dict[int, int]] = []
+    for section in sections:
+        count: dict[int, int] = {}
+        for h in section:
+            count[h.association_id] = count.get(h.association_id, 0) + 1
+        counts.append(count)
+    return _Layout(sections, tuple(counts))
+
+
+def _foreign(layout: _Layout, index: int, association_id: int) -> _Heads:
+    # The reader's own posts are listed under their pending actions, not as things to take.
+    shown: list[schedules.PostHead] = []
+    for head in layout.sections[index]:
+        if head.association_id != association_id:
+            shown.append(head)
+            if len(shown) == SECTION_LIMIT:
+                break
+    total = len(layout.sections[index]) - layout.counts[index].get(association_id, 0)
+    return _Heads(shown, total)
+
+
+def _plan(reader: Member, layout: _Layout) -> _Plan:
+    association = reader.association_id
+    return _Plan(
+        urgent_needs=_foreign(layout, 0, association),
+        needs=_foreign(layout, 1, association),
+        offers=_foreign(layout, 2, association),
+        resources=_foreign(layout, 3, association),
+        expiring=_foreign(layout, 4, association),
         activity=[],
     )
 
 
-async def _activity_of(
-    conn: Conn, reader: Reader, shared: Shared, now: datetime
-) -> list[schedules.ActivityRow]:
+async def _activity_of(conn: Conn, reader: Reader, shared: Shared, now: datetime) -> list[Activity]:
     if reader.since >= shared.activity_since:
         mine = [a for a in shared.activity if a.at > reader.since][:ACTIVITY_LIMIT]
         if len(mine) == ACTIVITY_LIMIT or shared.activity_complete:
@@ -204,7 +253,6 @@ async def gather_digests(
     associations = sorted({r.member.association_id for r in readers})
     coordinators = [r.member for r in readers if r.member.is_coordinator]
     claims = await schedules.active_claims_of_associations(conn, associations, TO_COLLECT_READ)
-    unanswered = await schedules.unanswered_posts_of_associations(conn, associations)
     unreachable = (
         await schedules.unreachable_members_of_associations(
             conn, sorted({m.association_id for m in coordinators})
@@ -214,18 +262,18 @@ async def gather_digests(
     )
     plans: dict[int, _Plan] = {}
     wanted: set[int] = set()
+    layout = _layout(shared.heads, today)
     for reader in readers:
-        plan = _plan(reader.member, shared.heads, today)
+        plan = _plan(reader.member, layout)
         plan = replace(plan, activity=await _activity_of(conn, reader, shared, now))
         plans[reader.member.id] = plan
         wanted.update(plan.shown_ids())
         wanted.update(c.post_id for c in claims.get(reader.member.association_id, []))
-    found = await schedules.posts_by_ids(conn, sorted(wanted))
+    found, unanswered = await schedules.posts_for_digests(conn, sorted(wanted), associations)
     arrivals_of = await arrivals_for_readers(conn, readers, now)
 
-    def section(heads: list[schedules.PostHead]) -> Section:
-        shown = [found[h.id] for h in heads[:SECTION_LIMIT] if h.id in found]
-        return Section(shown, len(heads))
+    def section(heads: _Heads) -> Section:
+        return Section([found[h.id] for h in heads.shown if h.id in found], heads.total)
 
     data: dict[int, DigestData] = {}
     for reader in readers:
@@ -240,11 +288,7 @@ async def gather_digests(
             needs=section(plan.needs),
             offers=section(plan.offers),
             resources=section(plan.resources),
-            activity=[
-                Activity(a.kind, found[a.post_id], a.association_name, a.quantity)
-                for a in plan.activity
-                if a.post_id in found
-            ],
+            activity=plan.activity,
             expiring_today=section(plan.expiring),
             to_collect=to_collect,
             unanswered=unanswered.get(member.association_id, []),
@@ -366,17 +410,16 @@ def arrivals_line(found: Arrivals, lang: str) -> str:
 
 
 def activity_line(activity: Activity, lang: str) -> str:
-    post = activity.post
     amount = (
-        f" ({quantity(activity.quantity, post.unit, lang)})"
+        f" ({quantity(activity.quantity, activity.unit, lang)})"
         if activity.quantity is not None
         else ""
     )
     return t(
         lang,
         f"digest_activity_{activity.kind}",
-        id=post.id,
-        what=post.what,
+        id=activity.post_id,
+        what=activity.what,
         association=activity.association_name or "?",
         amount=amount,
     )
@@ -435,8 +478,24 @@ def next_digest_after(sent_on: date, at: time, tz: ZoneInfo) -> datetime:
     return digest_instant(sent_on + timedelta(days=1), at, tz)
 
 
-async def due_digests(conn: Conn, now: datetime, tz: ZoneInfo) -> list[Reader]:
-    """Subscribers whose digest time has passed today (local) and who did not get today's.
+@dataclass(frozen=True)
+class DuePage:
+    """A page of the rows due: the digests to send, and where the next page starts (None: this
+    was the last)."""
+
+    readers: list[Reader]
+    after: tuple[str, int] | None
+
+
+async def due_digests(
+    conn: Conn,
+    now: datetime,
+    tz: ZoneInfo,
+    after: tuple[str, int] = schedules.FIRST_DUE,
+    limit: int = schedules.CHUNK,
+) -> DuePage:
+    """Subscribers whose digest time has passed today (local) and who did not get today's, at
+    most `limit` from `after` (the previous page's `after`).
 
     This one rule gives both the morning digest and the catch-up: a digest missed while the
     bot was down is due at the next start if it is still the same day, and only once. Only the
@@ -445,7 +504,10 @@ async def due_digests(conn: Conn, now: datetime, tz: ZoneInfo) -> list[Reader]:
     today = now.astimezone(tz).date()
     due: list[Reader] = []
     later: list[tuple[int, datetime | None]] = []
-    for row in await schedules.due_digest_rows(conn, now, format_time(DEFAULT_DIGEST_TIME)):
+    rows = await schedules.due_digest_rows(
+        conn, now, format_time(DEFAULT_DIGEST_TIME), after, limit
+    )
+    for row in rows:
         at = parse_digest_time(row.local_time) if row.local_time else None
         if at is None:
             later.append((row.member.id, None))
@@ -462,7 +524,7 @@ async def due_digests(conn: Conn, now: datetime, tz: ZoneInfo) -> list[Reader]:
         due.append(Reader(row.member, since, at))
     if later:
         await schedules.set_next_due(conn, later)
-    return due
+    return DuePage(due, rows[-1].position if len(rows) == limit else None)
 
 
 @dataclass(frozen=True)
@@ -478,22 +540,21 @@ async def send_digests(
     return their parts as notifications, in the caller's transaction."""
     today = now.astimezone(tz).date()
     keys = {r.member.id: digest_key(r.member.id, today) for r in readers}
-    done = await schedules.claimed_keys(conn, list(keys.values()))
-    fresh = [r for r in readers if keys[r.member.id] not in done]
+    fresh_keys = await schedules.claim_new(conn, list(keys.values()), now)
+    fresh = [r for r in readers if keys[r.member.id] in fresh_keys]
     data = await gather_digests(conn, fresh, today, now, shared)
     notes: list[Notification] = []
     for reader in fresh:
         member = reader.member
         parts = render_digest(data[member.id], member.language, today, member.association_name)
         notes += [Notification(ToMember(member.id), _fixed(p), PRIORITY_DIGEST) for p in parts]
-    await schedules.claim_all(conn, [keys[r.member.id] for r in fresh], now)
 
     def following(reader: Reader) -> datetime | None:
         at = reader.local_time
         return next_digest_after(today, at, tz) if at is not None else None
 
     await schedules.mark_digests_sent(conn, [(r.member.id, following(r)) for r in fresh], now)
-    skipped = [(r.member.id, following(r)) for r in readers if keys[r.member.id] in done]
+    skipped = [(r.member.id, following(r)) for r in readers if keys[r.member.id] not in fresh_keys]
     if skipped:
         await schedules.set_next_due(conn, skipped)
     return Sent(len(fresh), notes)

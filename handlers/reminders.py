@@ -64,15 +64,39 @@ def moment(day: date, at: time, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, at, tzinfo=tz)
 
 
+@dataclass
+class Budget:
+    """How many deeds (a reminder, a question, an expiry) one transaction may claim; None: all
+    of them. Each deed claimed is left out of the next reading, so the next transaction goes on
+    where this one stopped."""
+
+    limit: int | None = None
+    deeds: int = 0
+
+    @property
+    def spent(self) -> bool:
+        return self.limit is not None and self.deeds >= self.limit
+
+    def take(self) -> None:
+        self.deeds += 1
+
+
 async def due_reminders(
-    conn: Conn, now: datetime, tz: ZoneInfo, times: ReminderTimes = DEFAULT_TIMES
+    conn: Conn,
+    now: datetime,
+    tz: ZoneInfo,
+    times: ReminderTimes = DEFAULT_TIMES,
+    budget: Budget | None = None,
 ) -> list[Notification]:
+    """What is due at `now`, at most `budget.limit` deeds (then `budget.spent`: call again in
+    another transaction for the rest)."""
+    budget = budget or Budget()
     today = now.astimezone(tz).date()
     notes: list[Notification] = []
-    notes += await offers_expiring(conn, now, today, tz, times)
-    notes += await pickup_days(conn, now, today, tz, times)
-    notes += await pickup_checks(conn, now, today, tz, times)
-    notes += await expire_posts(conn, now, today, tz, times)
+    notes += await offers_expiring(conn, now, today, tz, times, budget)
+    notes += await pickup_days(conn, now, today, tz, times, budget)
+    notes += await pickup_checks(conn, now, today, tz, times, budget)
+    notes += await expire_posts(conn, now, today, tz, times, budget)
     return notes
 
 
@@ -83,33 +107,40 @@ def last_deadline(now: datetime, today: date, at: time, tz: ZoneInfo) -> date:
 
 
 async def offers_expiring(
-    conn: Conn, now: datetime, today: date, tz: ZoneInfo, times: ReminderTimes
+    conn: Conn, now: datetime, today: date, tz: ZoneInfo, times: ReminderTimes, budget: Budget
 ) -> list[Notification]:
-    if now < moment(today, times.offer_expiring_at, tz):
+    if now < moment(today, times.offer_expiring_at, tz) or budget.spent:
         return []
     notes: list[Notification] = []
     for post in await schedules.offers_to_remind(conn, today):
+        if budget.spent:
+            break
         key = f"reminder:offer_expiring:post:{post.id}:{today.isoformat()}"
         if await schedules.claim_once(conn, key, now):
+            budget.take()
             notes.append(_to(post.author_id, "reminder_offer_expiring", id=post.id, what=post.what))
     return notes
 
 
 async def pickup_days(
-    conn: Conn, now: datetime, today: date, tz: ZoneInfo, times: ReminderTimes
+    conn: Conn, now: datetime, today: date, tz: ZoneInfo, times: ReminderTimes, budget: Budget
 ) -> list[Notification]:
     """Pickup morning (offers) and return date (lent equipment), for each active claim."""
-    if now < moment(today, min(times.pickup_day_at, times.return_day_at), tz):
+    if now < moment(today, min(times.pickup_day_at, times.return_day_at), tz) or budget.spent:
         return []
     notes: list[Notification] = []
     for claim, post in await schedules.claims_to_remind(conn, today):
+        if budget.spent:
+            break
         if post.kind == "offer" and now >= moment(today, times.pickup_day_at, tz):
             key = f"reminder:pickup_day:claim:{claim.id}:{today.isoformat()}"
             if await schedules.claim_once(conn, key, now):
+                budget.take()
                 notes.append(await _pickup_day(conn, claim, post))
         elif post.kind == "equipment_offer" and now >= moment(today, times.return_day_at, tz):
             key = f"reminder:return:claim:{claim.id}:{today.isoformat()}"
             if await schedules.claim_once(conn, key, now):
+                budget.take()
                 notes += await _return_day(conn, claim, post)
     return notes
 
@@ -158,12 +189,16 @@ async def _return_day(conn: Conn, claim: Claim, post: Post) -> list[Notification
 
 
 async def pickup_checks(
-    conn: Conn, now: datetime, today: date, tz: ZoneInfo, times: ReminderTimes
+    conn: Conn, now: datetime, today: date, tz: ZoneInfo, times: ReminderTimes, budget: Budget
 ) -> list[Notification]:
     """After the deadline of a claimed post, ask both sides whether and how much was collected."""
     notes: list[Notification] = []
+    if budget.spent:
+        return notes
     cutoff = last_deadline(now, today, times.pickup_check_at, tz)
     for post in await schedules.posts_to_check(conn, cutoff):
+        if budget.spent:
+            break
         if post.kind == "equipment_offer" or post.deadline is None:
             continue  # a loan ends when the owner says it came back (/fait)
         if now < moment(post.deadline + timedelta(days=1), times.pickup_check_at, tz):
@@ -174,6 +209,7 @@ async def pickup_checks(
         key = f"reminder:pickup_check:post:{post.id}:{post.deadline.isoformat()}"
         if not await schedules.claim_once(conn, key, now):
             continue
+        budget.take()
         asked = {post.author_id, *(c.member_id for c in active)}
         for member_id in sorted(asked):
             await ask_pickup(conn, member_id, post, now)
@@ -190,11 +226,15 @@ async def ask_pickup(conn: Conn, member_id: int, post: Post, now: datetime) -> N
 
 
 async def expire_posts(
-    conn: Conn, now: datetime, today: date, tz: ZoneInfo, times: ReminderTimes
+    conn: Conn, now: datetime, today: date, tz: ZoneInfo, times: ReminderTimes, budget: Budget
 ) -> list[Notification]:
     notes: list[Notification] = []
+    if budget.spent:
+        return notes
     cutoff = last_deadline(now, today, times.expire_at, tz)
     for post in await schedules.posts_to_expire(conn, cutoff):
+        if budget.spent:
+            break
         if post.status != "open" or post.deadline is None:
             continue
         if now < moment(post.deadline + timedelta(days=1), times.expire_at, tz):
@@ -203,6 +243,7 @@ async def expire_posts(
             continue  # partly taken: the pickup question settles it
         if not await schedules.claim_once(conn, f"expire:post:{post.id}", now):
             continue
+        budget.take()
         await posts.set_post_status(conn, post.id, "expired", None, now, "expired")
         notes.append(_to(post.author_id, "post_expired_to_author", id=post.id, what=post.what))
     return notes

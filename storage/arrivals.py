@@ -54,13 +54,12 @@ async def digest_choices(conn: Conn, member_ids: list[int]) -> dict[int, datetim
     for start in range(0, len(member_ids), CHUNK):
         chunk = member_ids[start : start + CHUNK]
         marks = ",".join("?" for _ in chunk)
-        async with conn.execute(
+        for row in await conn.execute_fetchall(
             "SELECT member_id, updated_at FROM arrival_notices"
             f" WHERE member_id IN ({marks}) AND mode = 'digest'",
             chunk,
-        ) as cur:
-            for row in await cur.fetchall():
-                found[int(row["member_id"])] = from_db(row["updated_at"])
+        ):
+            found[int(row["member_id"])] = from_db(row["updated_at"])
     return found
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -53,6 +54,98 @@ def post_from_row(row: sqlite3.Row) -> Post:
         latitude=row["latitude"],
         longitude=row["longitude"],
     )
+
+
+_POST_COLUMNS = (
+    "id",
+    "kind",
+    "what",
+    "category",
+    "quantity",
+    "unit",
+    "deadline",
+    "date_kind",
+    "place",
+    "urgent",
+    "cold_chain",
+    "status",
+    "author_id",
+    "association_id",
+    "association_name",
+    "created_at",
+    "claimed",
+    "active_claims",
+    "media_urls",
+    "urgent_pending",
+    "original_text",
+    "latitude",
+    "longitude",
+)
+
+
+def posts_from_rows(rows: Sequence[sqlite3.Row]) -> list[Post]:
+    """`post_from_row` for many rows of one statement: the columns are found by name once
+    (a row's lookup by name searches its columns each time), then read by position."""
+    if not rows:
+        return []
+    names = {name: index for index, name in reversed(list(enumerate(rows[0].keys())))}
+    (
+        i_id,
+        i_kind,
+        i_what,
+        i_category,
+        i_quantity,
+        i_unit,
+        i_deadline,
+        i_date_kind,
+        i_place,
+        i_urgent,
+        i_cold_chain,
+        i_status,
+        i_author,
+        i_association,
+        i_association_name,
+        i_created,
+        i_claimed,
+        i_active,
+        i_media,
+        i_pending,
+        i_original,
+        i_latitude,
+        i_longitude,
+    ) = (names[column] for column in _POST_COLUMNS)
+    return [
+        Post(
+            id=row[i_id],
+            kind=row[i_kind],
+            what=row[i_what],
+            category=row[i_category],
+            quantity=row[i_quantity],
+            unit=row[i_unit],
+            deadline=date_from_db(row[i_deadline]),
+            date_kind=row[i_date_kind],
+            place=row[i_place],
+            urgent=bool(row[i_urgent]),
+            cold_chain=bool(row[i_cold_chain]),
+            status=row[i_status],
+            author_id=row[i_author],
+            association_id=row[i_association],
+            association_name=row[i_association_name],
+            created_at=from_db(row[i_created]),
+            claimed=float(row[i_claimed] or 0),
+            active_claims=int(row[i_active]),
+            media_urls=_media_urls(row[i_media]),
+            urgent_pending=bool(row[i_pending]),
+            original_text=row[i_original] or "",
+            latitude=row[i_latitude],
+            longitude=row[i_longitude],
+        )
+        for row in rows
+    ]
+
+
+def _media_urls(text: str | None) -> tuple[str, ...]:
+    return tuple(json.loads(text)) if text and text != "[]" else ()
 
 
 def claim_from_row(row: sqlite3.Row) -> Claim:

@@ -9,13 +9,19 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from storage.db import Conn
 from storage.members import member_from_row
 from storage.models import Claim, Member, Post
-from storage.posts import SELECT_CLAIM, SELECT_POST, claim_from_row, post_from_row
-from storage.timefmt import date_from_db, date_to_db, from_db, to_db
+from storage.posts import (
+    SELECT_CLAIM,
+    SELECT_POST,
+    claim_from_row,
+    post_from_row,
+    posts_from_rows,
+)
+from storage.timefmt import date_to_db, from_db, to_db
 
 T = TypeVar("T")
 
@@ -97,8 +103,10 @@ async def set_digest_time(
 
 # ------------------------------------------------------------------ when digests are due
 
-# Rows whose next digest is due at `now` (or to be computed: ''), from digest_schedule_due.
-# `chosen_time` as in SELECT_SUBSCRIBERS: NULL when the member gets no digest.
+# Rows whose next digest is due at `now` (or to be computed: ''), from digest_schedule_due, a
+# page at a time in the index's order (next_due_at, member_id): after the last row of the
+# previous page (keyset), at most `limit`, so that no transaction reads every due row at once
+# (4,800 at 08:00). `chosen_time` as in SELECT_SUBSCRIBERS: NULL when the member gets no digest.
 DUE_DIGESTS = """
 SELECT m.id, m.association_id, a.name AS association_name, m.name, m.role, m.status,
        m.language, s.next_due_at, s.last_sent_at,
@@ -109,9 +117,12 @@ FROM digest_schedule s INDEXED BY digest_schedule_due
 JOIN members m ON m.id = s.member_id
 JOIN associations a ON a.id = m.association_id
 LEFT JOIN digest_subscriptions d ON d.member_id = s.member_id
-WHERE s.next_due_at <= ?
-ORDER BY s.member_id
+WHERE s.next_due_at <= ? AND (s.next_due_at, s.member_id) > (?, ?)
+ORDER BY s.next_due_at, s.member_id
+LIMIT ?
 """
+# Before the first row: '' sorts before every instant, and member ids are positive.
+FIRST_DUE: tuple[str, int] = ("", 0)
 
 
 @dataclass(frozen=True)
@@ -122,17 +133,27 @@ class DueRow:
     local_time: str | None  # None: no digest
     next_due_at: datetime | None  # None: to be computed
     last_sent_at: datetime | None
+    position: tuple[str, int]  # where the next page starts after this row
 
 
-async def due_digest_rows(conn: Conn, now: datetime, default_time: str) -> list[DueRow]:
-    async with conn.execute(DUE_DIGESTS, (default_time, to_db(now))) as cur:
-        rows = await cur.fetchall()
+async def due_digest_rows(
+    conn: Conn,
+    now: datetime,
+    default_time: str,
+    after: tuple[str, int] = FIRST_DUE,
+    limit: int = CHUNK,
+) -> list[DueRow]:
+    """The first `limit` rows due at `now` after `after` (a previous row's `position`)."""
+    rows = await conn.execute_fetchall(
+        DUE_DIGESTS, (default_time, to_db(now), after[0], after[1], limit)
+    )
     return [
         DueRow(
             member_from_row(row),
             row["chosen_time"],
             from_db(row["next_due_at"]) if row["next_due_at"] else None,
             from_db(row["last_sent_at"]) if row["last_sent_at"] else None,
+            (str(row["next_due_at"]), int(row["id"])),
         )
         for row in rows
     ]
@@ -180,111 +201,125 @@ async def reset_digest_schedule(conn: Conn, fingerprint: str) -> None:
     )
 
 
-async def claimed_keys(conn: Conn, keys: Sequence[str]) -> set[str]:
-    """Which of these deeds are already done."""
-    found: set[str] = set()
-    for chunk in chunks(keys):
-        marks = ",".join("?" for _ in chunk)
-        async with conn.execute(
-            f"SELECT key FROM schedules WHERE key IN ({marks})", tuple(chunk)
-        ) as cur:
-            found.update(str(row[0]) for row in await cur.fetchall())
-    return found
-
-
-async def claim_all(conn: Conn, keys: Sequence[str], now: datetime) -> None:
-    """Claim deeds the caller found not done (`claimed_keys`) in this same transaction."""
-    await conn.executemany(
-        "INSERT INTO schedules (key, done_at) VALUES (?, ?)", [(key, to_db(now)) for key in keys]
-    )
+async def claim_new(conn: Conn, keys: Sequence[str], now: datetime) -> set[str]:
+    """Claim these deeds in the caller's transaction; returns those claimed now (the others
+    were done already). One statement per `CHUNK // 2` keys: the insert says which rows it
+    added (RETURNING), so a lookup beforehand is not needed."""
+    fresh: set[str] = set()
+    for chunk in chunks(keys, CHUNK // 2):
+        values = ",".join("(?, ?)" for _ in chunk)
+        params = [value for key in chunk for value in (key, to_db(now))]
+        rows = await conn.execute_fetchall(
+            f"INSERT INTO schedules (key, done_at) VALUES {values}"
+            " ON CONFLICT (key) DO NOTHING RETURNING key",
+            params,
+        )
+        fresh.update(str(row[0]) for row in rows)
+    return fresh
 
 
 # ------------------------------------------------------------------ what digests read
 
 
-@dataclass(frozen=True)
-class PostHead:
-    """Enough of an open post to place it in a digest's sections (and count them)."""
+class PostHead(NamedTuple):
+    """Enough of an open post to place it in a digest's sections (and count them). A tuple,
+    as read (a digest tick reads a few hundred): `deadline` is its ISO text (which sorts as
+    the date), `urgent` 0 or 1."""
 
     id: int
     kind: str
-    urgent: bool
-    deadline: date | None
+    urgent: int
+    deadline: str | None
     association_id: int
 
 
 _HEADS = (
-    "SELECT * FROM (SELECT p.id, p.kind, p.urgent, p.deadline, p.association_id FROM posts p"
+    "SELECT * FROM (SELECT p.id, p.kind, p.urgent, p.deadline, p.association_id"
+    " FROM posts p INDEXED BY posts_open_heads"
     " WHERE p.status = 'open' AND p.kind IN ({marks}) AND p.urgent = {urgent}"
-    " ORDER BY p.deadline IS NULL, p.deadline, p.id LIMIT ?)"
+    " ORDER BY p.deadline IS NULL, p.deadline, p.id LIMIT {limit})"
+)
+# The other posts fill what the urgent ones left of the limit (the urgent ones are counted
+# again from the index: cheaper than reading rows that would be cut).
+_LEFT_AFTER_URGENT = (
+    "? - (SELECT COUNT(*) FROM (SELECT 1 FROM posts p INDEXED BY posts_open_heads"
+    " WHERE p.status = 'open' AND p.kind IN ({marks}) AND p.urgent = 1 LIMIT ?))"
 )
 
 
-async def open_post_heads(conn: Conn, kinds: tuple[str, ...], limit: int) -> list[PostHead]:
-    """The first `limit` open posts of these kinds, urgent first, then by deadline (undated
-    last) and age: the list's order, read from posts_open_list (no sort of every open post)."""
-    marks = ",".join("?" for _ in kinds)
-    sql = (
-        _HEADS.format(marks=marks, urgent=1) + " UNION ALL " + _HEADS.format(marks=marks, urgent=0)
-    )
-    async with conn.execute(sql, (*kinds, limit, *kinds, limit)) as cur:
-        rows = await cur.fetchall()
-    heads = [
-        PostHead(
-            int(row["id"]),
-            row["kind"],
-            bool(row["urgent"]),
-            date_from_db(row["deadline"]),
-            int(row["association_id"]),
-        )
-        for row in rows
-    ]
-    heads.sort(key=lambda h: (not h.urgent, h.deadline is None, h.deadline or date.min, h.id))
-    return heads[:limit]
+def open_post_heads_query(
+    groups: Sequence[tuple[Sequence[str], int]],
+) -> tuple[str, list[object]]:
+    """The statement of `open_post_heads` and its parameters (its plan is tested)."""
+    parts: list[str] = []
+    params: list[object] = []
+    for kinds, limit in groups:
+        marks = ",".join("?" for _ in kinds)
+        parts.append(_HEADS.format(marks=marks, urgent=1, limit="?"))
+        left = _LEFT_AFTER_URGENT.format(marks=marks)
+        parts.append(_HEADS.format(marks=marks, urgent=0, limit=left))
+        params += [*kinds, limit, *kinds, limit, *kinds, limit]
+    return " UNION ALL ".join(parts), params
+
+
+def head_order(head: PostHead) -> tuple[int, bool, str, int]:
+    """The list's order: urgent first, then by deadline (undated last), then the oldest."""
+    return (-head.urgent, head.deadline is None, head.deadline or "", head.id)
+
+
+async def open_post_heads(
+    conn: Conn, groups: Sequence[tuple[Sequence[str], int]]
+) -> list[list[PostHead]]:
+    """For each group (kinds, limit; the groups' kinds apart): its first `limit` open posts,
+    urgent first, then by deadline (undated last) and age: the list's order, read from
+    posts_open_heads (no sort of every open post), every group in one statement."""
+    sql, params = open_post_heads_query(groups)
+    group_of = {kind: index for index, (kinds, _) in enumerate(groups) for kind in kinds}
+    found: list[list[PostHead]] = [[] for _ in groups]
+    # Each arm's rows come in its ORDER BY (a LIMIT subquery, run as a co-routine), urgent
+    # arm first: the list's order without a sort (tests/test_scheduler_scale.py checks it).
+    for head in map(PostHead._make, await conn.execute_fetchall(sql, params)):
+        found[group_of[head.kind]].append(head)
+    return found
 
 
 @dataclass(frozen=True)
-class ActivityRow:
-    """A claim or a completion, without its post (read in bulk, then placed)."""
+class Activity:
+    """A claim or a completion (since a reader's last digest), with what its line says of
+    the post: read in one statement with it, no post read after."""
 
     at: datetime
     kind: str  # claimed | completed | closed
     post_id: int
     association_name: str | None
     quantity: float | None
+    what: str
+    unit: str | None
 
 
-@dataclass(frozen=True)
-class Activity:
-    """A claim or a completion since the last digest."""
-
-    kind: str  # claimed | completed | closed
-    post: Post
-    association_name: str | None
-    quantity: float | None
-
-
-async def activity_rows(
-    conn: Conn, since: datetime, until: datetime, limit: int
-) -> list[ActivityRow]:
-    """Claims and completions in (since, until], oldest first, from events_at."""
-    async with conn.execute(
-        "SELECT e.at, e.kind, e.quantity, e.post_id, a.name AS association_name"
+async def activity_rows(conn: Conn, since: datetime, until: datetime, limit: int) -> list[Activity]:
+    """Claims and completions in (since, until], oldest first, from events_at (an event's
+    post always exists: a foreign key)."""
+    rows = await conn.execute_fetchall(
+        "SELECT e.at, e.kind, e.quantity, e.post_id, a.name AS association_name,"
+        " p.what, p.unit"
         " FROM events e INDEXED BY events_at"
+        " JOIN posts p ON p.id = e.post_id"
         " LEFT JOIN members m ON m.id = e.actor_id"
         " LEFT JOIN associations a ON a.id = m.association_id"
         " WHERE e.at > ? AND e.at <= ? AND e.kind IN ('claimed', 'completed', 'closed')"
         " AND e.post_id IS NOT NULL ORDER BY e.at, e.id LIMIT ?",
         (to_db(since), to_db(until), limit),
-    ) as cur:
-        rows = await cur.fetchall()
+    )
     return [
-        ActivityRow(
-            from_db(row["at"]),
-            row["kind"],
-            int(row["post_id"]),
-            row["association_name"],
-            row["quantity"],
+        Activity(
+            from_db(row[0]),
+            row[1],
+            int(row[3]),
+            row[4],
+            row[2],
+            row[5],
+            row[6],
         )
         for row in rows
     ]
@@ -297,34 +332,14 @@ async def active_claims_of_associations(
     found: dict[int, list[Claim]] = {}
     for chunk in chunks(sorted(set(association_ids))):
         marks = ",".join("?" for _ in chunk)
-        async with conn.execute(
+        for row in await conn.execute_fetchall(
             SELECT_CLAIM + f" WHERE c.status = 'active' AND c.association_id IN ({marks})"
             " ORDER BY c.association_id, c.id DESC",
             tuple(chunk),
-        ) as cur:
-            for row in await cur.fetchall():
-                claims = found.setdefault(int(row["association_id"]), [])
-                if len(claims) < per_association:
-                    claims.append(claim_from_row(row))
-    return found
-
-
-async def unanswered_posts_of_associations(
-    conn: Conn, association_ids: Sequence[int]
-) -> dict[int, list[Post]]:
-    """Each association's open posts nobody has taken yet (deadline first, undated last)."""
-    found: dict[int, list[Post]] = {}
-    for chunk in chunks(sorted(set(association_ids))):
-        marks = ",".join("?" for _ in chunk)
-        async with conn.execute(
-            SELECT_POST + f" WHERE p.status = 'open' AND p.association_id IN ({marks})"
-            " AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.post_id = p.id"
-            " AND c.status != 'cancelled')"
-            " ORDER BY p.association_id, p.deadline IS NULL, p.deadline, p.id",
-            tuple(chunk),
-        ) as cur:
-            for row in await cur.fetchall():
-                found.setdefault(int(row["association_id"]), []).append(post_from_row(row))
+        ):
+            claims = found.setdefault(int(row["association_id"]), [])
+            if len(claims) < per_association:
+                claims.append(claim_from_row(row))
     return found
 
 
@@ -334,27 +349,81 @@ async def unreachable_members_of_associations(
     found: dict[int, list[Member]] = {}
     for chunk in chunks(sorted(set(association_ids))):
         marks = ",".join("?" for _ in chunk)
-        async with conn.execute(
+        for row in await conn.execute_fetchall(
             "SELECT m.id, m.association_id, a.name AS association_name, m.name, m.role,"
             " m.status, m.language FROM members m JOIN associations a ON a.id = m.association_id"
             f" WHERE m.association_id IN ({marks}) AND m.status = 'unreachable'"
             " ORDER BY m.association_id, m.name",
             tuple(chunk),
-        ) as cur:
-            for row in await cur.fetchall():
-                found.setdefault(int(row["association_id"]), []).append(member_from_row(row))
+        ):
+            found.setdefault(int(row["association_id"]), []).append(member_from_row(row))
     return found
 
 
 async def posts_by_ids(conn: Conn, post_ids: Sequence[int]) -> dict[int, Post]:
-    found: dict[int, Post] = {}
-    for chunk in chunks(sorted(set(post_ids))):
-        marks = ",".join("?" for _ in chunk)
-        async with conn.execute(SELECT_POST + f" WHERE p.id IN ({marks})", tuple(chunk)) as cur:
-            for row in await cur.fetchall():
-                post = post_from_row(row)
-                found[post.id] = post
+    found, _ = await posts_for_digests(conn, post_ids, [])
     return found
+
+
+# The posts a batch of digests shows, with their claimed totals (one join and aggregate over
+# claims_post, rather than two subqueries a post), and the associations' unanswered posts (no
+# claim but cancelled ones: nothing claimed, no active claim). `unanswered` tells them apart;
+# `undated` orders them (a compound statement orders by its result columns only).
+_SHOWN_POSTS = """
+SELECT p.*, a.name AS association_name,
+       COALESCE(SUM(COALESCE(c.done_quantity, c.quantity, p.quantity))
+                FILTER (WHERE c.status != 'cancelled'), 0) AS claimed,
+       COUNT(c.id) FILTER (WHERE c.status = 'active') AS active_claims,
+       0 AS unanswered, p.deadline IS NULL AS undated
+FROM posts p JOIN associations a ON a.id = p.association_id
+LEFT JOIN claims c ON c.post_id = p.id
+WHERE p.id IN ({marks})
+GROUP BY p.id
+"""
+_UNANSWERED_POSTS = """
+SELECT p.*, a.name AS association_name, 0 AS claimed, 0 AS active_claims,
+       1 AS unanswered, p.deadline IS NULL AS undated
+FROM posts p INDEXED BY posts_open_association JOIN associations a ON a.id = p.association_id
+WHERE p.status = 'open' AND p.association_id IN ({marks})
+  AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.post_id = p.id AND c.status != 'cancelled')
+"""
+
+
+def posts_for_digests_query(
+    post_ids: Sequence[int], association_ids: Sequence[int]
+) -> tuple[str, list[int]]:
+    """The statement of `posts_for_digests` and its parameters (its plan is tested)."""
+    parts: list[str] = []
+    if post_ids:
+        parts.append(_SHOWN_POSTS.format(marks=",".join("?" for _ in post_ids)))
+    if association_ids:
+        parts.append(_UNANSWERED_POSTS.format(marks=",".join("?" for _ in association_ids)))
+    order = " ORDER BY unanswered, association_id, undated, deadline, id"
+    return " UNION ALL ".join(parts) + order, [*post_ids, *association_ids]
+
+
+async def posts_for_digests(
+    conn: Conn, post_ids: Sequence[int], association_ids: Sequence[int]
+) -> tuple[dict[int, Post], dict[int, list[Post]]]:
+    """These posts by id, with their claimed totals; and each association's open posts
+    nobody has taken yet (deadline first, undated last). One statement per chunk."""
+    found: dict[int, Post] = {}
+    unanswered: dict[int, list[Post]] = {}
+    ids = sorted(set(post_ids))
+    associations = sorted(set(association_ids))
+    while ids or associations:
+        room = CHUNK
+        some_ids, ids = ids[:room], ids[room:]
+        room -= len(some_ids)
+        some_associations, associations = associations[:room], associations[room:]
+        sql, params = posts_for_digests_query(some_ids, some_associations)
+        rows = list(await conn.execute_fetchall(sql, params))
+        for row, post in zip(rows, posts_from_rows(rows), strict=True):
+            if row["unanswered"]:
+                unanswered.setdefault(post.association_id, []).append(post)
+            else:
+                found[post.id] = post
+    return found, unanswered
 
 
 # ------------------------------------------------------------------ what reminders read

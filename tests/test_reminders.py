@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
+import bot.scheduler
 from storage import events, posts
 from tests.network import Network
-from tests.scheduled import local, make_post, run_jobs
+from tests.scheduled import local, make_post, run_jobs, scheduler_for
 
 DEADLINE = date(2026, 12, 3)  # a Thursday; the clock starts on Tuesday 1 December, 09:00
 
@@ -164,3 +167,40 @@ async def test_lent_equipment_return_date(network: Network) -> None:
     assert "rendu aujourd'hui" in owner and f"/fait {truck.id}" in owner
     await run_jobs(network, local(2026, 12, 6, 12, 0))
     assert network.take_inbox("carla") == [] and network.take_inbox("bob") == []
+
+
+async def test_many_reminders_go_a_few_per_transaction_each_once(
+    network: Network, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tick claims at most `REMINDER_BATCH` deeds per transaction and goes on in the next
+    (what it claimed is left out of the next reading): every reminder goes, and once."""
+    monkeypatch.setattr(bot.scheduler, "REMINDER_BATCH", 2)
+    await two_associations(network)
+    offers = [
+        await make_post(network, "carla", "offer", f"pommes {i}", DEADLINE, quantity=20, unit="kg")
+        for i in range(5)
+    ]
+    for offer in offers:
+        await network.say("bob", f"/prendre {offer.id} 8 kg")
+    network.take_inbox("carla")
+    network.take_inbox("bob")
+    transactions: list[int] = []
+    real = bot.scheduler.reminders.due_reminders
+
+    async def counted(*args: object) -> object:
+        notes = await real(*args)  # type: ignore[arg-type]
+        transactions.append(len(notes))
+        return notes
+
+    monkeypatch.setattr(bot.scheduler.reminders, "due_reminders", counted)
+    network.clock.set(local(2026, 12, 3, 8, 0))
+    tally = await scheduler_for(network).run_due_jobs()
+    await network.deliver()
+    assert tally.reminders == 5
+    assert transactions == [2, 2, 1], transactions
+    reminders = network.take_inbox("bob")
+    assert sorted(r for r in reminders if "récupération de" in r) == sorted(reminders)
+    for offer in offers:
+        assert sum(f"#{offer.id} « pommes" in r for r in reminders) == 1, offer.id
+    await run_jobs(network, local(2026, 12, 3, 8, 1))
+    assert network.take_inbox("bob") == []

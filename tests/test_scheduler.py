@@ -174,3 +174,45 @@ async def test_the_catch_up_sends_each_missed_digest_once(
         assert all(network.take_inbox(user) == [] for user in users)
     finally:
         await scheduler.stop()
+
+
+async def test_the_due_rows_are_read_a_page_at_a_time(
+    network: Network, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 08:00 the due rows are read `DUE_PAGE` at a time (each page its own short
+    transaction), those due at the same instant included (the page goes on after the last
+    member of the previous one): every subscriber gets one digest, whatever the page size; a
+    row not due after all (another time chosen, stopped) is set aside on its page."""
+    monkeypatch.setattr(bot.scheduler, "DUE_PAGE", 2)
+    monkeypatch.setattr(bot.scheduler, "DIGEST_BATCH", 2)
+    users = [f"coord{i}" for i in range(7)]
+    for index, user in enumerate(users):
+        await network.join(user, f"Association {index}", role="coordinator")
+    await network.join("bob", "Restos du Cœur", "Narbonne")
+    await make_post(network, "bob", "need", "riz")
+    await network.say("coord2", "/digest 9h")
+    await network.say("coord4", "/digest off")
+    for user in users:
+        network.take_inbox(user)
+    pages: list[int] = []
+    real = bot.scheduler.digests.due_digests
+
+    async def counted(*args: object) -> object:
+        page = await real(*args)  # type: ignore[arg-type]
+        pages.append(len(page.readers))
+        return page
+
+    monkeypatch.setattr(bot.scheduler.digests, "due_digests", counted)
+    network.clock.set(local(2026, 12, 2, 8, 0))
+    tally = await scheduler_for(network).run_due_jobs()
+    await network.deliver()
+    assert tally.digests == 5
+    assert len(pages) >= 4 and max(pages) <= 2, pages
+    for user in users:
+        expected = 0 if user in ("coord2", "coord4") else 1
+        assert len(network.take_inbox(user)) == expected, user
+    await run_jobs(network, local(2026, 12, 2, 8, 1))
+    assert all(network.take_inbox(user) == [] for user in users)
+    await run_jobs(network, local(2026, 12, 2, 9, 0))
+    assert len(network.take_inbox("coord2")) == 1
+    assert all(network.take_inbox(user) == [] for user in users if user != "coord2")
