@@ -16,6 +16,7 @@ import signal
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from starlette.routing import Route
 
@@ -31,6 +32,7 @@ from bot.clock import Clock, SystemClock
 from bot.delivery import Sender
 from bot.demo import demo_names, demo_users, seed_demo
 from bot.dispatch import Dispatcher
+from bot.fanout_jobs import FanoutJobs
 from bot.intake import Intake
 from bot.scheduler import Scheduler
 from bot.settings import Settings
@@ -65,6 +67,7 @@ class Boucle:
     whatsapp: WhatsAppChannel | None = None
     web: WebServer | None = None
     scheduler: Scheduler | None = None
+    fanout_jobs: FanoutJobs | None = None
 
     @classmethod
     async def create(cls, settings: Settings, clock: Clock | None = None) -> Boucle:
@@ -91,6 +94,8 @@ class Boucle:
         sender = Sender(db, channels, clock)
         dispatcher.add_sender_wakeup(sender.wake)
         app = cls(settings, db, dispatcher, intake, sender, clock, channels)
+        app.fanout_jobs = FanoutJobs(db, clock, ZoneInfo(config.timezone), wake_sender=sender.wake)
+        dispatcher.use_fanout_jobs(app.fanout_jobs.chunk, app.fanout_jobs.wake)
         app.scheduler = Scheduler(db, clock, settings.boucle_timezone, group, sender.wake)
         app.scheduler.retention_days = settings.boucle_retention_days
         app.scheduler.escalate_after = timedelta(hours=settings.boucle_escalate_hours)
@@ -126,6 +131,8 @@ class Boucle:
             )
         await self.sender.recover()
         self.sender.start()
+        if self.fanout_jobs is not None:
+            self.fanout_jobs.start()  # resumes the relays the last run left unfinished
         # What was stored but not processed at the last stop goes first, in order.
         await self.intake.resume(await self.dispatcher.unprocessed())
         if self.scheduler is not None:
@@ -162,6 +169,8 @@ class Boucle:
             if self.web is not None:
                 await self.web.stop()  # no new webhook first
             await self.intake.stop(min(PROCESSING_GRACE_SECONDS, seconds / 4))
+            if self.fanout_jobs is not None:
+                await self.fanout_jobs.stop()
             if self.scheduler is not None:
                 await self.scheduler.stop()
             await self.sender.stop(grace_seconds=max(deadline - loop.time() - 1.0, 0.0))
@@ -176,12 +185,17 @@ class Boucle:
     def loop_states(self) -> dict[str, str]:
         """The bot's own loops: "running", or "failed" once one has ended."""
         states = self.sender.loop_states()
+        if self.fanout_jobs is not None and self.fanout_jobs.task is not None:
+            task = self.fanout_jobs.task
+            states[task.get_name()] = "failed" if task.done() else "running"
         if self.telegram is not None and self.telegram.polling is not None:
             states["telegram-polling"] = self.telegram.state
         return states
 
     def vital_tasks(self) -> list[asyncio.Task[None]]:
         tasks = self.sender.loops
+        if self.fanout_jobs is not None and self.fanout_jobs.task is not None:
+            tasks.append(self.fanout_jobs.task)
         if self.telegram is not None and self.telegram.polling is not None:
             tasks.append(self.telegram.polling)
         if self.web is not None and self.web.task is not None:

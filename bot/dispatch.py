@@ -19,7 +19,7 @@ from dataclasses import asdict, replace
 from datetime import datetime
 
 from bot.clock import Clock
-from bot.fanout import enqueue_notifications
+from bot.fanout import queue_notifications
 from handlers import questions, rights
 from handlers.commands import Command, build_command_table, command_key
 from handlers.context import Context, Effects, NetworkConfig, UserError
@@ -63,10 +63,19 @@ class Dispatcher:
         self.group = group
         self.commands = commands if commands is not None else build_command_table()
         self._wake_sender: list[Callable[[], None]] = []
+        # Set by `use_fanout_jobs`: relays to more members than this go to a background job.
+        self._defer_above: int | None = None
+        self._wake_fanout_jobs: Callable[[], None] | None = None
 
     def add_sender_wakeup(self, wake: Callable[[], None]) -> None:
         """Called (no arguments) whenever new outbox rows were committed."""
         self._wake_sender.append(wake)
+
+    def use_fanout_jobs(self, defer_above: int, wake: Callable[[], None]) -> None:
+        """Relays to more than `defer_above` members are committed as jobs (bot/fanout_jobs.py)
+        that `wake` has queued after the message's transaction; without, all in it."""
+        self._defer_above = defer_above
+        self._wake_fanout_jobs = wake
 
     async def handle(self, incoming: Incoming) -> list[Outgoing]:
         """Accept then process one message (the terminal, tests). Returns the replies queued
@@ -198,9 +207,18 @@ class Dispatcher:
             conn, incoming.address.channel, incoming.address.external_id
         )
         writer_id = writer.id if writer else None
-        await enqueue_notifications(
-            conn, effects.notifications, now, self.group, exclude_member=writer_id, tz=ctx.tz
+        queued = await queue_notifications(
+            conn,
+            effects.notifications,
+            now,
+            self.group,
+            exclude_member=writer_id,
+            tz=ctx.tz,
+            defer_above=self._defer_above,
         )
+        if queued.jobs and self._wake_fanout_jobs is not None:
+            # Woken before the commit, the job's first chunk waits for this transaction's lock.
+            self._wake_fanout_jobs()
         replies = [replace(reply, lang=ctx.lang) for reply in effects.replies]
         await enqueue_replies(conn, self.reply_address(incoming, writer), writer_id, replies, now)
         # Checked last (one statement with the mark): already handled (a replay at start and

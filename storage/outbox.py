@@ -67,6 +67,8 @@ class QueuedMessage:
     not_before: datetime | None = None
     # The post this row relays: not sent if the post is no longer open when the row is due.
     post_id: int | None = None
+    # A text already stored in `payloads` (a relay job's, bot/fanout_jobs.py): `payload` is ''.
+    payload_id: int | None = None
 
 
 def message_from_row(row: sqlite3.Row) -> OutboxMessage:
@@ -108,7 +110,7 @@ async def enqueue(conn: Conn, messages: list[QueuedMessage], now: datetime) -> i
     stored once (`payloads`) and each row references it."""
     if not messages:
         return 0
-    uses = Counter(m.payload for m in messages)
+    uses = Counter(m.payload for m in messages if m.payload_id is None)
     shared = {
         payload: await store_payload(conn, payload, now)
         for payload, count in uses.items()
@@ -118,7 +120,7 @@ async def enqueue(conn: Conn, messages: list[QueuedMessage], now: datetime) -> i
     for m in messages:
         if m.priority not in PRIORITIES:
             raise ValueError(f"unknown priority {m.priority}")
-        payload_id = shared.get(m.payload)
+        payload_id = m.payload_id if m.payload_id is not None else shared.get(m.payload)
         due = None if m.not_before is None or m.not_before <= now else to_db(m.not_before)
         rows.append(
             (

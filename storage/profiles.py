@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import sqlite3
 from dataclasses import fields
@@ -241,19 +242,67 @@ async def audience_members(conn: Conn, association_ids: tuple[int, ...]) -> list
             AUDIENCE_MEMBERS.format(marks=", ".join("?" * len(chunk))), chunk
         ) as cur:
             rows = await cur.fetchall()
-        found.extend(
-            AudienceMember(
-                member_id=row["member_id"],
-                association_id=row["association_id"],
-                language=row["language"],
-                channel=row["channel"],
-                external_id=row["external_id"],
-                preferences=_preferences(
-                    row["member_id"], row if row["has_preferences"] is not None else None
-                ),
-            )
-            for row in rows
-        )
+        found.extend(_audience_member(row) for row in rows)
     if len(association_ids) > CHUNK:
         found.sort(key=lambda member: member.member_id)
     return found
+
+
+async def count_active_members(conn: Conn, association_ids: tuple[int, ...]) -> int:
+    """How many active members these associations have (one covering-index lookup each, in one
+    statement): whether a relay is queued in the request or by a job."""
+    if not association_ids:
+        return 0
+    async with conn.execute(
+        "SELECT COUNT(*) FROM members WHERE status = 'active'"
+        " AND association_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(association_ids)),),
+    ) as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
+
+
+# One page of an audience, in member id order after `after` (bot/fanout_jobs.py): the members
+# table walked by its primary key from the cursor (the `+` keeps the association index out, so
+# no page sorts the whole audience), each member's association checked against the job's list
+# (a JSON array, read once per statement).
+# (after, association ids json, limit)
+AUDIENCE_PAGE = """
+SELECT m.id AS member_id, m.association_id, m.language, i.channel, i.external_id,
+       p.member_id AS has_preferences, p.mode, p.muted, p.quiet_start, p.quiet_end
+FROM members m
+JOIN identities i ON i.rowid = (
+    SELECT i2.rowid FROM identities i2 WHERE i2.member_id = m.id
+    ORDER BY i2.last_inbound_at IS NULL, i2.last_inbound_at DESC, i2.created_at DESC
+    LIMIT 1)
+LEFT JOIN member_preferences p ON p.member_id = m.id
+WHERE m.id > ?1 AND m.status = 'active'
+  AND +m.association_id IN (SELECT value FROM json_each(?2))
+ORDER BY m.id
+LIMIT ?3
+"""
+
+
+async def audience_page(
+    conn: Conn, association_ids: tuple[int, ...], after: int, limit: int
+) -> list[AudienceMember]:
+    """At most `limit` active members of these associations whose id is above `after`, in id
+    order: what `audience_members` returns, one page at a time."""
+    async with conn.execute(
+        AUDIENCE_PAGE, (after, json.dumps(list(association_ids)), limit)
+    ) as cur:
+        rows = await cur.fetchall()
+    return [_audience_member(row) for row in rows]
+
+
+def _audience_member(row: sqlite3.Row) -> AudienceMember:
+    return AudienceMember(
+        member_id=row["member_id"],
+        association_id=row["association_id"],
+        language=row["language"],
+        channel=row["channel"],
+        external_id=row["external_id"],
+        preferences=_preferences(
+            row["member_id"], row if row["has_preferences"] is not None else None
+        ),
+    )
