@@ -10,7 +10,7 @@ from handlers.routing import DEFAULT_REACH_KM
 from handlers.understanding import Gazetteer, understand
 from storage import members, posts, profiles
 from storage.db import Database
-from storage.models import NewPost, PostKind
+from storage.models import NewPost, PostKind, Preferences
 
 CHANNEL = "terminal"
 
@@ -89,6 +89,12 @@ async def seed_demo(db: Database, gazetteer: Gazetteer, now: datetime, timezone:
                 now,
             )
             await members.add_identity(conn, member.id, CHANNEL, demo.key, demo.phone, now)
+            # The demo is tried at any hour: with the default quiet hours (21:00–07:30) an
+            # evening visitor would see « Envoyée à 3 associations » and nothing arrive.
+            # `/notifs calme 22h-7h` shows them at work.
+            await profiles.set_preferences(
+                conn, Preferences(member.id, quiet_start="00:00", quiet_end="00:00")
+            )
             ids[demo.key] = member.id
         for key, text in DEMO_POSTS:
             author = await members.member_by_id(conn, ids[key])
