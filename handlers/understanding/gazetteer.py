@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import difflib
 import gzip
+import hashlib
 import heapq
 import math
+import pickle
 import re
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -16,6 +19,12 @@ from operator import itemgetter
 from .text import canonical, fold, word_set
 
 _DATA_FILE = "communes.tsv.gz"
+# The same data, parsed and indexed (`_index_bytes`): loading it costs a decompression and an
+# unpickling of plain tuples, not a parse of 44,000 lines (issue 12, `boucle parse`'s start).
+# Rebuilt by data/build_gazetteer_index.py; tests check that it matches the source.
+_INDEX_FILE = "communes.idx"
+# Changed whenever `_parse` or what it depends on changes the index's shape.
+_INDEX_VERSION = 1
 # Inhabitants from which a commune is known by its name, and by the first word of a compound
 # name (« Rillieux » for Rillieux-la-Pape): measured on the development corpora, no town of
 # this size is read out of an everyday word there.
@@ -79,7 +88,7 @@ STOP_WORDS = word_set(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Commune:
     name: str
     insee: str
@@ -551,8 +560,75 @@ def _qualified(candidates: list[_Candidate], tokens: list[str]) -> list[_Candida
 _QUALIFIED = 2.0
 
 
+_Row = tuple[str, str, tuple[str, ...], str, float | None, float | None, int | None]
+
+
+def _source_digest(raw: bytes) -> str:
+    """What the index was built from: the data file and the constants `_parse` reads."""
+    digest = hashlib.sha256(raw)
+    rules = (
+        _INDEX_VERSION,
+        _KNOWN_BY,
+        sorted(_NOT_SHORT_FORMS),
+        sorted(_ABBREVIATIONS.items()),
+        sorted(STOP_WORDS),
+    )
+    digest.update(repr(rules).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _index_bytes(raw: bytes) -> bytes:
+    """The packaged index of ``raw`` (communes.tsv.gz's bytes): `_parse`'s result as plain
+    tuples, dicts and frozensets, pickled and compressed, behind the source's digest."""
+    data = _parse(gzip.decompress(raw).decode("utf-8"))
+    rows: tuple[_Row, ...] = tuple(
+        (c.name, c.insee, c.postal_codes, c.department, c.latitude, c.longitude, c.population)
+        for c in data.communes
+    )
+    fields = (
+        rows,
+        data.by_key,
+        data.by_prefix,
+        data.by_postal,
+        tuple(sorted(data.common)),  # sorted: the same bytes from one build to the next
+        tuple(sorted(data.short_forms)),
+        data.longest_from,
+    )
+    body = zlib.compress(pickle.dumps(fields, protocol=pickle.HIGHEST_PROTOCOL), 9)
+    return _source_digest(raw).encode("ascii") + b"\n" + body
+
+
+def _from_index(raw: bytes, index: bytes) -> _Data | None:
+    """The data of a packaged index built from ``raw``; None when it was built from
+    anything else (then the data file is parsed)."""
+    digest, _, body = index.partition(b"\n")
+    if digest.decode("ascii", "replace") != _source_digest(raw):
+        return None
+    # Our own packaged file, written by `_index_bytes`: plain built-in types only.
+    rows, by_key, by_prefix, by_postal, common, short_forms, longest_from = pickle.loads(
+        zlib.decompress(body)
+    )
+    return _Data(
+        communes=tuple(Commune(*row) for row in rows),
+        by_key=by_key,
+        by_prefix=by_prefix,
+        by_postal=by_postal,
+        common=frozenset(common),
+        short_forms=frozenset(short_forms),
+        longest_from=longest_from,
+    )
+
+
+def _load_data() -> _Data:
+    folder = resources.files(__package__).joinpath("data")
+    raw = folder.joinpath(_DATA_FILE).read_bytes()
+    index = folder.joinpath(_INDEX_FILE)
+    data = _from_index(raw, index.read_bytes()) if index.is_file() else None
+    return data if data is not None else _parse(gzip.decompress(raw).decode("utf-8"))
+
+
 @cache
 def load_gazetteer() -> Gazetteer:
-    """The communes of France, loaded once from the packaged data file."""
-    raw = resources.files(__package__).joinpath("data", _DATA_FILE).read_bytes()
-    return Gazetteer(_parse(gzip.decompress(raw).decode("utf-8")))
+    """The communes of France, loaded once from the packaged data (its prebuilt index when
+    it matches the data file, else the data file itself)."""
+    return Gazetteer(_load_data())
