@@ -39,6 +39,14 @@ _ZERO_WIDTH: Final = frozenset({"AT", "ASSERT", "ASSERT_NOT"})
 _REPEATS: Final = frozenset({"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"})
 
 
+@functools.lru_cache(maxsize=8)
+def _parsed(source: str, flags: int) -> tuple[tuple[Any, Any], ...]:
+    """A pattern's parse tree, read (never changed) by each derivation: a pattern's gate,
+    twin, starts and opening class are derived one after the other, so a few are kept and
+    the pattern is parsed once for all of them instead of four times (issue 12: the start)."""
+    return tuple(_sre_parser.parse(source, flags))
+
+
 def heads(
     pattern: re.Pattern[str], limit: int = _MAX_HEADS, cut: int | None = None
 ) -> frozenset[str] | None:
@@ -48,7 +56,7 @@ def heads(
     if _sre_parser is None or pattern.flags & re.IGNORECASE:
         return None
     try:
-        tree = list(_sre_parser.parse(pattern.pattern, pattern.flags))
+        tree = list(_parsed(pattern.pattern, pattern.flags))
         found, _ = _expand(tree, {""}, (limit, cut), outermost=True)
     except Exception:  # an unexpected parse tree: no filter, the pattern is always run
         return None
@@ -168,7 +176,7 @@ def _openings(pattern: re.Pattern[str]) -> tuple[frozenset[str], bool] | None:
     """What a match may start with, as members of a character class (``a``, ``\\d``), and
     whether it may also start where the text does whatever its first character (an
     alternative opening with ``^``, « ^\\W*merci »); None when unknown."""
-    tree = list(_sre_parser.parse(pattern.pattern, pattern.flags))
+    tree = list(_parsed(pattern.pattern, pattern.flags))
     alternatives = [tree]
     if len(tree) == 1 and tree[0][0].name == "BRANCH":
         alternatives = [list(branch) for branch in tree[0][1][1]]
@@ -256,7 +264,7 @@ def _scans_slowly(pattern: re.Pattern[str]) -> bool:
     if _sre_parser is None:
         return False
     try:
-        items = list(_sre_parser.parse(pattern.pattern, pattern.flags))
+        items = list(_parsed(pattern.pattern, pattern.flags))
     except Exception:  # an unexpected parse tree: leave the pattern as it is
         return False
     while items and items[0][0].name == "SUBPATTERN":
@@ -311,7 +319,7 @@ def starts(pattern: re.Pattern[str]) -> Starts | None:
     if _sre_parser is None or pattern.flags & (re.IGNORECASE | re.VERBOSE):
         return None
     try:
-        tree = list(_sre_parser.parse(pattern.pattern, pattern.flags))
+        tree = list(_parsed(pattern.pattern, pattern.flags))
         alternatives = [tree]
         if len(tree) == 1 and tree[0][0].name == "BRANCH":
             alternatives = [list(branch) for branch in tree[0][1][1]]
@@ -431,7 +439,12 @@ class Gates:
 
     def __init__(self, patterns: Iterable[re.Pattern[str]]) -> None:
         self.patterns: Final = tuple(patterns)
-        entries = [_entry(p) for p in self.patterns]
+        entries: list[_Entry] = []
+        openings: list[str | None] = []
+        for pattern in self.patterns:
+            entries.append(entry := _entry(pattern))
+            # Derived right after its entry, while the pattern's parse tree is still at hand.
+            openings.append(None if entry.gate is not None else _opening_class(pattern))
         # What runs for each: its twin when it has one (the same matches, found sooner).
         self._runs: Final = tuple(e.twin or e.pattern for e in entries)
         # Which patterns each head opens, so that a text is looked up once for all of them.
@@ -447,9 +460,8 @@ class Gates:
         # with (« \d »: a text without a digit has no date « 12/10 »), tested as one class.
         by_class: dict[str, set[int]] = {}
         always: set[int] = set()
-        for i, entry in enumerate(entries):
+        for i, (entry, opening) in enumerate(zip(entries, openings, strict=True)):
             if entry.gate is None:
-                opening = _opening_class(entry.pattern)
                 if opening is None:
                     always.add(i)
                 else:
@@ -495,7 +507,7 @@ class Cues:
         self.patterns: Final = tuple((p, w) for p, w in weighted)
         self._gates: Final = Gates(p for p, _ in self.patterns)
         # What runs for each: its twin when it has one (the same matches, found sooner).
-        self._runs: Final = tuple((twin(p) or p, w) for p, w in self.patterns)
+        self._runs: Final = tuple((_entry(p).twin or p, w) for p, w in self.patterns)
 
     def candidates(self, text: str) -> Iterator[tuple[re.Pattern[str], float]]:
         """The (pattern, weight) pairs that may match ``text``, in their order: the others
