@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from operator import itemgetter
+from typing import TypeVar
 
 from .text import canonical, fold, word_set
 
@@ -560,6 +561,7 @@ def _qualified(candidates: list[_Candidate], tokens: list[str]) -> list[_Candida
 _QUALIFIED = 2.0
 
 
+_T = TypeVar("_T")
 _Row = tuple[str, str, tuple[str, ...], str, float | None, float | None, int | None]
 
 
@@ -581,15 +583,31 @@ def _index_bytes(raw: bytes) -> bytes:
     """The packaged index of ``raw`` (communes.tsv.gz's bytes): `_parse`'s result as plain
     tuples, dicts and frozensets, pickled and compressed, behind the source's digest."""
     data = _parse(gzip.decompress(raw).decode("utf-8"))
+    # Equal strings and tuples made one object: pickle then stores them once and loading
+    # shares them (a department's code, a postal code and its communes' tuples of codes:
+    # ~35,000 of each in the data file, a few thousand distinct; issue 12, memory).
+    shared: dict[object, object] = {}
+
+    def one(value: _T) -> _T:
+        return shared.setdefault(value, value)  # type: ignore[return-value]
+
     rows: tuple[_Row, ...] = tuple(
-        (c.name, c.insee, c.postal_codes, c.department, c.latitude, c.longitude, c.population)
+        (
+            c.name,
+            c.insee,
+            one(tuple(one(code) for code in c.postal_codes)),
+            one(c.department),
+            c.latitude,
+            c.longitude,
+            c.population,
+        )
         for c in data.communes
     )
     fields = (
         rows,
         data.by_key,
         data.by_prefix,
-        data.by_postal,
+        {one(code): one(found) for code, found in data.by_postal.items()},
         tuple(sorted(data.common)),  # sorted: the same bytes from one build to the next
         tuple(sorted(data.short_forms)),
         data.longest_from,

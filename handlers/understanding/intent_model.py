@@ -199,7 +199,16 @@ def from_json(data: dict[str, object]) -> IntentModel:
     scale = float(data["scale"])  # type: ignore[arg-type]
     raw = data["weights"]
     assert isinstance(raw, dict)
-    weights = {f: tuple(int(w) * scale for w in ws) for f, ws in raw.items()}
+    # The weights are few distinct integers times ``scale``: each distinct float, and each
+    # distinct vector, is made once and shared (the same values; a fraction of the memory).
+    floats: dict[int, float] = {}
+    vectors: dict[tuple[float, ...], tuple[float, ...]] = {}
+    weights: dict[str, tuple[float, ...]] = {}
+    for f, ws in raw.items():
+        vector = tuple(
+            floats[n] if (n := int(w)) in floats else floats.setdefault(n, n * scale) for w in ws
+        )
+        weights[f] = vectors.setdefault(vector, vector)
     intercepts = tuple(float(b) for b in data["intercepts"])  # type: ignore[attr-defined]
     return IntentModel(classes, intercepts, weights)  # type: ignore[arg-type]
 
