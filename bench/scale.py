@@ -658,8 +658,8 @@ async def rss(scale: Scale) -> Verdict:
         return not_measured(f"the child failed: {done.stderr.strip()[-300:]}")
     megabytes = int(last[0].removeprefix("rss_kb=")) / 1024
     return Verdict(
-        f"{megabytes:.0f} MB (ru_maxrss of a process that opened the network, started Boucle "
-        f"on the fake Bot API and answered {count} messages)",
+        f"{megabytes:.0f} MB (peak RSS, VmHWM, of a process that opened the network, started "
+        f"Boucle on the fake Bot API and answered {count} messages)",
         megabytes < 120,
     )
 
@@ -675,6 +675,20 @@ async def rss_child(plan_path: Path, db_path: Path) -> int:
                 await exchange(api, [Outbound(index, chat, "rss", text)])
         finally:
             await app.stop()
+    return peak_rss_kb()
+
+
+def peak_rss_kb() -> int:
+    """This process's own peak RSS in KB: VmHWM on Linux. Not ``ru_maxrss``, which a child
+    started by ``subprocess`` (vfork, then exec) inherits from its parent: it read the bench's
+    own peak (200-330 MB at full scale), not the child's (issue 12)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KB on Linux
 
 
