@@ -195,14 +195,26 @@ async def measure(api: FakeTelegramAPI, app: Boucle, meter: Meter, kind: str) ->
 
 
 async def all_counts(
-    api: FakeTelegramAPI, app: Boucle, meter: Meter, rounds: int = 2
+    api: FakeTelegramAPI, app: Boucle, meter: Meter, rounds: int = 4
 ) -> dict[str, Counts]:
-    """Each kind `rounds` times (the first one warms caches); the last round's counts."""
+    """Each kind `rounds` times; the first round warms caches, and of the others the fewest
+    calls are kept: a statement added per message shows in every round, while a busy machine
+    adds sender passes (its lanes wake on timers) to some rounds only."""
     counts: dict[str, Counts] = {}
-    for _ in range(rounds):
+    for round_number in range(rounds):
         for kind in MESSAGES:
-            counts[kind] = await measure(api, app, meter, kind)
+            measured = await measure(api, app, meter, kind)
+            if round_number == 1 or (round_number > 1 and _fewer(measured, counts[kind])):
+                counts[kind] = measured
     return counts
+
+
+def _fewer(a: Counts, b: Counts) -> bool:
+    return (a.round_trips, a.statements, a.transactions) < (
+        b.round_trips,
+        b.statements,
+        b.transactions,
+    )
 
 
 async def test_each_kind_of_message_stays_within_its_database_budget(
