@@ -20,7 +20,6 @@ from handlers.context import (
     ToFormerMember,
     ToGroup,
     ToMember,
-    ToOtherAssociations,
 )
 from handlers.messages import Address
 from handlers.preferences import quiet_until, relay_at
@@ -222,12 +221,6 @@ async def recipients(conn: Conn, notification: Notification) -> list[Member]:
         return [former] if former and former.status == "removed" else []
     if isinstance(to, ToAssociation):
         return await members.members_of_association(conn, to.association_id)
-    if isinstance(to, ToOtherAssociations):
-        return await members.active_members(conn, exclude_association=to.association_id)
-    if isinstance(to, ToAudience):
-        # Without preferences: `enqueue_notifications` reads an audience with them instead.
-        found = await members.active_members_of(conn, to.association_ids)
-        return [member for member in found if member.id not in to.exclude_members]
     if isinstance(to, ToEveryone):
         return await members.active_members(conn)
     return []

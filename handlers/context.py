@@ -53,13 +53,6 @@ class ToAssociation:
 
 
 @dataclass(frozen=True)
-class ToOtherAssociations:
-    """Every active member outside this association (the relay of a new post)."""
-
-    association_id: int
-
-
-@dataclass(frozen=True)
 class ToAudience:
     """The active members of these associations: a post's audience (issue 11, handlers/routing).
 
@@ -84,15 +77,7 @@ class ToGroup:
     """The network's group chat, when one is configured."""
 
 
-Recipient = (
-    ToMember
-    | ToFormerMember
-    | ToAssociation
-    | ToOtherAssociations
-    | ToAudience
-    | ToEveryone
-    | ToGroup
-)
+Recipient = ToMember | ToFormerMember | ToAssociation | ToAudience | ToEveryone | ToGroup
 
 # Notifications are rendered per recipient, in the recipient's language.
 Render = Callable[[str], Outgoing]

@@ -349,28 +349,6 @@ async def add_identity(
     )
 
 
-async def touch_identity(
-    conn: Conn,
-    channel: str,
-    external_id: str,
-    contact: str,
-    now: datetime,
-    *,
-    link: str = "",
-    private: bool = False,
-) -> None:
-    """Remember when the person last wrote (WhatsApp's 24-hour window) and how to reach them
-    (a new @username, a link: the channel gives them with every message)."""
-    await conn.execute(
-        "UPDATE identities SET last_inbound_at = ?,"
-        " contact = CASE WHEN ? != '' THEN ? ELSE contact END,"
-        " contact_link = CASE WHEN ? != '' THEN ? ELSE contact_link END,"
-        " contact_private = CASE WHEN ? != '' THEN ? ELSE contact_private END"
-        " WHERE channel = ? AND external_id = ?",
-        (to_db(now), contact, contact, contact, link, contact, int(private), channel, external_id),
-    )
-
-
 @dataclass(frozen=True)
 class Writer:
     """Who just wrote, as `touch_writer` found them."""
@@ -389,7 +367,8 @@ async def touch_writer(
     link: str = "",
     private: bool = False,
 ) -> Writer | None:
-    """`touch_identity` for a member (not removed) who just wrote, in one statement: the
+    """Remember when a member (not removed) last wrote (WhatsApp's 24-hour window) and how to
+    reach them (the channel gives contact and link with every message), in one statement: the
     member's id and status, None (and nothing touched) for anyone else."""
     row = await fetch_one(
         conn,
@@ -434,22 +413,6 @@ async def active_members(conn: Conn, exclude_association: int | None = None) -> 
         (exclude_association if exclude_association is not None else -1,),
     ) as cur:
         return [member_from_row(row) for row in await cur.fetchall()]
-
-
-async def active_members_of(conn: Conn, association_ids: tuple[int, ...]) -> list[Member]:
-    """The active members of several associations (an audience), in chunks that stay under
-    SQLite's limit on bound parameters."""
-    found: list[Member] = []
-    for start in range(0, len(association_ids), 500):
-        chunk = association_ids[start : start + 500]
-        marks = ", ".join("?" * len(chunk))
-        async with conn.execute(
-            SELECT_MEMBER + f" WHERE m.status = 'active' AND m.association_id IN ({marks})"
-            " ORDER BY m.id",
-            chunk,
-        ) as cur:
-            found.extend(member_from_row(row) for row in await cur.fetchall())
-    return found
 
 
 async def members_of_association(conn: Conn, association_id: int) -> list[Member]:

@@ -216,10 +216,7 @@ async def set_preferences(conn: Conn, preferences: Preferences) -> None:
     )
 
 
-# One row per active member of the chosen associations: the identity they last wrote from
-# (as `members.identities_of` orders them) and their preferences, when they set any. A member
-# with no identity cannot be reached and is left out by the join.
-AUDIENCE_MEMBERS = """
+AUDIENCE_SELECT = """
 SELECT m.id AS member_id, m.association_id, m.language, i.channel, i.external_id,
        p.member_id AS has_preferences, p.mode, p.muted, p.quiet_start, p.quiet_end
 FROM members m
@@ -228,9 +225,17 @@ JOIN identities i ON i.rowid = (
     ORDER BY i2.last_inbound_at IS NULL, i2.last_inbound_at DESC, i2.created_at DESC
     LIMIT 1)
 LEFT JOIN member_preferences p ON p.member_id = m.id
-WHERE m.status = 'active' AND m.association_id IN ({marks})
+"""
+
+# One row per active member of the chosen associations: the identity they last wrote from
+# (as `members.identities_of` orders them) and their preferences, when they set any. A member
+# with no identity cannot be reached and is left out by the join.
+AUDIENCE_MEMBERS = (
+    AUDIENCE_SELECT
+    + """WHERE m.status = 'active' AND m.association_id IN ({marks})
 ORDER BY m.id
 """
+)
 
 
 async def audience_members(conn: Conn, association_ids: tuple[int, ...]) -> list[AudienceMember]:
@@ -267,20 +272,14 @@ async def count_active_members(conn: Conn, association_ids: tuple[int, ...]) -> 
 # no page sorts the whole audience), each member's association checked against the job's list
 # (a JSON array, read once per statement).
 # (after, association ids json, limit)
-AUDIENCE_PAGE = """
-SELECT m.id AS member_id, m.association_id, m.language, i.channel, i.external_id,
-       p.member_id AS has_preferences, p.mode, p.muted, p.quiet_start, p.quiet_end
-FROM members m
-JOIN identities i ON i.rowid = (
-    SELECT i2.rowid FROM identities i2 WHERE i2.member_id = m.id
-    ORDER BY i2.last_inbound_at IS NULL, i2.last_inbound_at DESC, i2.created_at DESC
-    LIMIT 1)
-LEFT JOIN member_preferences p ON p.member_id = m.id
-WHERE m.id > ?1 AND m.status = 'active'
+AUDIENCE_PAGE = (
+    AUDIENCE_SELECT
+    + """WHERE m.id > ?1 AND m.status = 'active'
   AND +m.association_id IN (SELECT value FROM json_each(?2))
 ORDER BY m.id
 LIMIT ?3
 """
+)
 
 
 async def audience_page(

@@ -314,7 +314,7 @@ class ClosedWindowChannel:
         if self.writes_meanwhile and self.calls == 1:
             self.clock.advance(timedelta(seconds=1))
             async with self.db.transaction() as conn:
-                await members.touch_identity(conn, "whatsapp", external_id, "", self.clock.now())
+                await members.touch_writer(conn, "whatsapp", external_id, "", self.clock.now())
             return OutsideWindow("24-hour window closed")
         return OutsideWindow("24-hour window closed") if self.calls == 1 else Sent("ok")
 
