@@ -10,6 +10,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from handlers.context import DEFAULT_QUESTION_MINUTES, Limits, NetworkConfig
+from handlers.equivalents import Equivalents, parse_equivalents
 from storage.retention import DEFAULT_RETENTION_DAYS
 
 TELEGRAM_DEFAULT_BASE_URL = "https://api.telegram.org/bot"
@@ -64,6 +65,9 @@ class Settings(BaseSettings):
     # Hours an urgent need waits unclaimed before it goes to the next ring, then as long again
     # before the network's coordinators are told (issue 11, handlers/escalation.py).
     boucle_escalate_hours: float = Field(default=2.0, gt=0, le=72)
+    # Kilos per carton, cagette, palette, colis, repas, litre for the indicators, over the
+    # defaults of handlers/equivalents.py: « carton=12, palette=350 ».
+    boucle_equivalents: str = ""
 
     twilio_account_sid: str | None = None
     twilio_auth_token: SecretStr | None = None
@@ -76,6 +80,16 @@ class Settings(BaseSettings):
     @classmethod
     def log_level_any_case(cls, value: object) -> object:
         return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("boucle_equivalents")
+    @classmethod
+    def equivalents_readable(cls, value: str) -> str:
+        parse_equivalents(value)  # EquivalentsError is a ValueError: pydantic reports it
+        return value
+
+    @property
+    def equivalents(self) -> Equivalents:
+        return parse_equivalents(self.boucle_equivalents)
 
     @property
     def limits(self) -> Limits:
@@ -112,6 +126,7 @@ class Settings(BaseSettings):
             has_group=has_group,
             question_ttl=timedelta(minutes=self.boucle_question_minutes),
             limits=self.limits,
+            equivalents=self.equivalents,
         )
 
     def problems(self) -> list[str]:

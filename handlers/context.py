@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from handlers.equivalents import Equivalents
 from handlers.messages import Incoming, Outgoing
 from handlers.understanding import Gazetteer
 from storage.db import Conn
@@ -131,6 +132,8 @@ class NetworkConfig:
     # How long a question about a post waits for its answer (BOUCLE_QUESTION_MINUTES).
     question_ttl: timedelta = timedelta(minutes=DEFAULT_QUESTION_MINUTES)
     limits: Limits = field(default_factory=Limits)
+    # Kilos per carton, cagette, palette, colis, repas, litre (BOUCLE_EQUIVALENTS).
+    equivalents: Equivalents = field(default_factory=Equivalents)
 
 
 @dataclass
