@@ -7,9 +7,11 @@ handlers, so that no handler depends on the channel layer.
 
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,36 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with a message: a chart (`photo`, shown inline) or a file to keep
+    (`document`: a CSV, a spreadsheet, a PDF, a JSON export). The message's text is its caption."""
+
+    kind: Literal["photo", "document"]
+    filename: str
+    mime: str
+    data: bytes
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "kind": self.kind,
+            "filename": self.filename,
+            "mime": self.mime,
+            "data": base64.b64encode(self.data).decode("ascii"),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, str]) -> Attachment:
+        kind: Literal["photo", "document"]
+        if data["kind"] == "photo":
+            kind = "photo"
+        elif data["kind"] == "document":
+            kind = "document"
+        else:
+            raise ValueError(f"not an attachment kind: {data['kind']!r}")
+        return cls(kind, data["filename"], data["mime"], base64.b64decode(data["data"]))
+
+
+@dataclass(frozen=True)
 class Outgoing:
     """One message to send. Text is plain (adapters escape and format it); `title` is emphasised."""
 
@@ -98,6 +130,8 @@ class Outgoing:
     template_variables: tuple[str, ...] = ()
     # The reader's language, for the words an adapter adds itself (« Répondez PRENDRE 12 »).
     lang: str = "fr"
+    # A file sent with the text (which is then its caption).
+    attachment: Attachment | None = None
 
     def to_json(self) -> str:
         return json.dumps(
@@ -110,6 +144,7 @@ class Outgoing:
                 "template": self.template,
                 "template_variables": list(self.template_variables),
                 "lang": self.lang,
+                **({"attachment": self.attachment.to_dict()} if self.attachment else {}),
             },
             ensure_ascii=False,
         )
@@ -127,6 +162,7 @@ class Outgoing:
             template=data.get("template", ""),
             template_variables=tuple(data.get("template_variables", [])),
             lang=data.get("lang", "fr"),
+            attachment=Attachment.from_dict(data["attachment"]) if "attachment" in data else None,
         )
 
 
