@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
@@ -235,18 +235,22 @@ class Reply:
 
     message: Outgoing
     to_association: bool = False
+    # The languages the notification was rendered in, one entry per rendering.
+    rendered: list[str] = field(default_factory=list)
 
 
 def file_command(commands: dict[str, Command], reply: Reply) -> None:
     """`/fichiertest`: answers `reply.message` (and sends it to the writer's association)."""
 
+    def render(lang: str) -> Outgoing:
+        reply.rendered.append(lang)
+        return reply.message
+
     async def handler(ctx: Context, args: str) -> Effects:
         effects = Effects.reply(reply.message)
         if reply.to_association and ctx.member is not None:
             association = ctx.member.association_id
-            effects.notifications.append(
-                Notification(ToAssociation(association), lambda _: reply.message)
-            )
+            effects.notifications.append(Notification(ToAssociation(association), render))
         return effects
 
     commands[command_key("fichiertest")] = Command("fichiertest", handler, rule="aide")
@@ -261,6 +265,7 @@ async def test_a_file_to_a_whole_association_is_stored_once(network: Network) ->
     got = {who for who, m in network.channel.sent if m.attachment and m.attachment.data == PNG}
     assert got == {"anne", "bea", "chloe", "dina"}
     assert await scalar(network.db, "SELECT COUNT(*) FROM files") == 1
+    assert reply.rendered == ["fr"], "encoded once for the three others, not once each"
 
 
 async def test_a_file_over_the_limit_is_answered_in_words(network: Network) -> None:
@@ -474,6 +479,30 @@ async def test_telegram_file_queued_before_a_restart_is_sent_after_it(
     assert photo.plain_text == "Le bilan"
 
 
+async def test_telegram_whole_loop_a_reply_with_a_chart(
+    api: FakeTelegramAPI, tmp_path: Path
+) -> None:
+    """A member writes, the handler answers with a chart: through the dispatcher, the outbox,
+    the sender and python-telegram-bot, the fake Bot API gets the exact upload."""
+    db_path = tmp_path / "boucle.db"
+    codes = await invite_three(db_path, ("alice", "bob", "carla"), START)
+    app = await Boucle.create(telegram_settings(api, db_path), ManualClock(START))
+    reply = Reply(Outgoing("Total : 120 kg", title="Bilan", choices=(Choice("OK", "/aide"),)))
+    reply.message = replace(reply.message, attachment=chart())
+    file_command(app.dispatcher.commands, reply)
+    await app.start()
+    try:
+        api.send_text(111, f"/start {codes['alice']}")
+        await api.wait_for_messages(111, 1)
+        api.send_text(111, "/fichiertest")
+        [_, photo] = await api.wait_for_messages(111, 2)
+    finally:
+        await app.stop()
+    assert photo.method == "sendPhoto" and photo.upload is not None
+    assert (photo.upload.content, photo.upload.filename) == (PNG, "bilan-mars.png")
+    assert photo.plain_text == "Bilan\nTotal : 120 kg" and photo.button_data == ["/aide"]
+
+
 def telegram_settings(api: FakeTelegramAPI, db_path: Path) -> Settings:
     return Settings(
         telegram_bot_token=SecretStr(api.token),
@@ -601,17 +630,21 @@ async def test_whatsapp_media_url_serves_the_file_from_the_bots_web_server(
         assert (text.body, text.media_urls) == ("Le rapport", [])
         [url] = media.media_urls
         assert media.body == "" and url.startswith(f"{PUBLIC}/fichiers/")
+        # Twilio fetches it from the bot's own web server.
+        await twilio.wait_for(lambda: bool(media.fetched), "Twilio fetching the media")
+        [fetched] = media.fetched
+        assert fetched.status == 200 and fetched.content == PDF
+        assert fetched.content_type == "application/pdf"
+        assert fetched.disposition == 'inline; filename="rapport-mars.pdf"'
 
         async with httpx.AsyncClient() as http:
-            fetched = await http.get(url.replace(PUBLIC, local))
-            assert fetched.status_code == 200 and fetched.content == PDF
-            assert fetched.headers["content-type"] == "application/pdf"
-            assert fetched.headers["content-disposition"] == 'inline; filename="rapport-mars.pdf"'
-            assert fetched.headers["x-content-type-options"] == "nosniff"
-            head = await http.head(url.replace(PUBLIC, local))
+            again = await http.get(twilio.local(url))
+            assert again.status_code == 200 and again.content == PDF
+            assert again.headers["x-content-type-options"] == "nosniff"
+            head = await http.head(twilio.local(url))
             assert head.status_code == 200 and head.headers["content-type"] == "application/pdf"
             forged = url[:-4] + ("AAAA" if not url.endswith("AAAA") else "BBBB")
-            assert (await http.get(forged.replace(PUBLIC, local))).status_code == 404
+            assert (await http.get(twilio.local(forged))).status_code == 404
             assert (await http.get(f"{local}/fichiers/")).status_code == 404, "no listing"
             assert (await http.get(f"{local}/fichiers/1")).status_code == 404
 
@@ -621,7 +654,7 @@ async def test_whatsapp_media_url_serves_the_file_from_the_bots_web_server(
             answer = (await twilio.wait_for_messages(AWA, 4))[3]
             assert answer.media_urls == [] and "à télécharger" in answer.body
             link = next(word for word in answer.body.split() if word.startswith(PUBLIC))
-            csv = await http.get(link.replace(PUBLIC, local))
+            csv = await http.get(twilio.local(link))
             assert csv.status_code == 200 and csv.content == CSV
             assert csv.headers["content-type"].startswith("text/csv")
             assert csv.headers["content-disposition"].startswith(
@@ -629,7 +662,7 @@ async def test_whatsapp_media_url_serves_the_file_from_the_bots_web_server(
             )
 
             clock.advance(timedelta(days=8))
-            assert (await http.get(url.replace(PUBLIC, local))).status_code == 404, "expired"
+            assert (await http.get(twilio.local(url))).status_code == 404, "expired"
     finally:
         await app.stop()
 
