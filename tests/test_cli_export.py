@@ -177,3 +177,27 @@ def test_csv_streams_in_flat_memory() -> None:
     asyncio.run(exports.write_csv(many(), Sink(), summary, PARIS))  # type: ignore[arg-type]
     assert summary.transfers == 20_000
     assert len(written) > 10 and max(written) < 2 * exports.CSV_FLUSH
+
+
+async def test_the_export_s_snapshot_lets_the_bot_write_meanwhile(
+    network: Network, isolated: Path
+) -> None:
+    """`boucle export` reads as of one moment without SQLite's write lock: the bot, on its
+    own connection, writes meanwhile (and the export does not see it)."""
+    from storage.db import Database, fetch_one
+
+    await december(network)
+    exporter = await Database.open(isolated / "boucle.db")
+    try:
+        async with exporter.snapshot() as conn:
+            before = await fetch_one(conn, "SELECT COUNT(*) FROM posts")
+            replies = await asyncio.wait_for(
+                network.say("alice", "/don 3 kg de poires à Carcassonne"), timeout=3
+            )
+            assert "publiée" in replies[0]
+            during = await fetch_one(conn, "SELECT COUNT(*) FROM posts")
+        after = await fetch_one(conn, "SELECT COUNT(*) FROM posts")
+    finally:
+        await exporter.close()
+    assert before is not None and during is not None and after is not None
+    assert (before[0], during[0], after[0]) == (10, 10, 11)
