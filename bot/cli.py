@@ -540,7 +540,7 @@ async def export_transfers(settings: Settings, args: argparse.Namespace) -> int:
         await db.close()
     print(
         f"{summary.transfers} transfert(s) {top[0]} — {top[1]} : "
-        f"{exports.kilos_text(summary.kilos)} kg (équivalent)."
+        f"{exports.figure_text(summary.kilos)} kg (équivalent)."
     )
     if conversions := summary.conversions():
         print(f"Conversions : {conversions}.")

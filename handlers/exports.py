@@ -137,6 +137,10 @@ FILLERS = frozenset(("le", "la", "l", "dernier", "derniere", "last", "du", "au",
 DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b|\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b")
 
 
+# The years a date may fall in (the network's log starts in the 2020s).
+YEARS = (2000, 2200)
+
+
 class BadDate(ValueError):
     """A date that does not exist (« 31/02/2026 »), as the person wrote it."""
 
@@ -153,10 +157,14 @@ def _date_of(found: re.Match[str]) -> date:
     iso_year, iso_month, iso_day, day, month, year = found.groups()
     try:
         if iso_year:
-            return date(int(iso_year), int(iso_month), int(iso_day))
-        return date(int(year), int(month), int(day))
+            value = date(int(iso_year), int(iso_month), int(iso_day))
+        else:
+            value = date(int(year), int(month), int(day))
     except ValueError as error:
         raise BadDate(found.group(0)) from error
+    if not YEARS[0] <= value.year <= YEARS[1]:  # « 01/01/0001 »: no instant in UTC to read
+        raise BadDate(found.group(0))
+    return value
 
 
 def parse_export_args(text: str, today: date) -> tuple[Period, Format]:
@@ -560,8 +568,8 @@ async def write_export(
         await write_xlsx(rows, sink, summary, zone, heading)
 
 
-def kilos_text(value: float) -> str:
-    """« 1 234,5 »: a figure in a sentence (thin grouping for the eye)."""
+def figure_text(value: float) -> str:
+    """« 1 234,5 »: a figure in a sentence, its thousands apart, a decimal comma."""
     whole = f"{round(value, 1):,.1f}".replace(",", " ").replace(".", ",")
     return whole[:-2] if whole.endswith(",0") else whole
 
@@ -614,7 +622,7 @@ async def export_command(ctx: Context, args: str) -> Effects:
                 ctx.lang,
                 "export_too_many",
                 dates=top[0],
-                limit=kilos_text(MAX_CHAT_ROWS),
+                limit=figure_text(MAX_CHAT_ROWS),
             )
         )
     summary = Summary(FILE_LANG, ctx.config.equivalents, association_id)
@@ -636,7 +644,7 @@ def caption_text(lang: str, summary: Summary, top: tuple[str, str], chosen: Form
             dates=top[0],
             who=top[1],
             count=summary.transfers,
-            kilos=kilos_text(summary.kilos),
+            kilos=figure_text(summary.kilos),
         )
     ]
     conversions = summary.conversions()

@@ -201,3 +201,23 @@ async def test_the_export_s_snapshot_lets_the_bot_write_meanwhile(
         await exporter.close()
     assert before is not None and during is not None and after is not None
     assert (before[0], during[0], after[0]) == (10, 10, 11)
+
+
+def test_the_bot_starts_without_the_spreadsheet_library(tmp_path: Path) -> None:
+    """openpyxl is imported when a spreadsheet is written, not with the bot nor the CLI."""
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "import bot.app, bot.cli, handlers.commands, handlers.exports\n"
+        "print('openpyxl' in sys.modules)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOUCLE_", "TELEGRAM_"))}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"

@@ -630,3 +630,17 @@ async def test_a_big_export_streams_in_flat_memory(
     everything, whole = await streamed(100_000)  # one batch: every row at once
     assert count == everything > 5_000
     assert flat * 4 < whole, (flat, whole)
+
+
+@pytest.mark.parametrize("text", ["01/01/0001", "31/12/9999", "30/02/2027", "2026-13-01"])
+def test_dates_that_cannot_be_read_are_bad_dates(text: str) -> None:
+    with pytest.raises(exports.BadDate):
+        exports.read_date(text)
+    with pytest.raises(exports.BadDate):
+        exports.parse_export_args(f"{text}-31/12/2026", TODAY)
+
+
+async def test_help_names_export_for_coordinators_only(network: Network) -> None:
+    await december(network)
+    assert "/export mois" in "\n".join(await network.say("alice", "/aide"))
+    assert "/export" not in "\n".join(await network.say("eve", "/aide"))
