@@ -18,6 +18,7 @@ from handlers import (
     confirmation,
     corrections,
     digests,
+    exports,
     invitations,
     linking,
     listing,
@@ -117,6 +118,7 @@ def build_command_table(extra: tuple[Command, ...] = ()) -> dict[str, Command]:
         worded("abandonner", confirmation.drop_command),
         worded("profil", profile.profile_command, profile.is_profile_args),
         worded("notifs", notifs.notifs_command, notifs.is_notifs_args),
+        worded("export", exports.export_command, exports.is_export_args),  # issue 13
         *extra,
     )
     table: dict[str, Command] = {}

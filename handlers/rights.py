@@ -106,6 +106,8 @@ RULES: dict[str, Rule] = {
     "profil_changer": Rule((NM, "profile_change_coordinators", YES, YES)),
     # Each member's own notifications.
     "notifs": EVERY_MEMBER,
+    # Issue 13: the transfers as a file: a coordinator's association, an administrator's network.
+    "export": COORDINATORS,
 }
 
 # Rows that are a part of a command, not a command: the command's handler checks them.

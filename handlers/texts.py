@@ -1559,6 +1559,114 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "📎 The file {filename} could not be attached to this message.",
     },
     "terminal_file": {"fr": "📎 fichier : {path}", "en": "📎 file: {path}"},
+    # --- Exports of the transfers (issue 13: /export, boucle export; handlers/exports.py) ---
+    # The files' columns and sheets (the README names the French ones).
+    "export_column_date": {"fr": "Date", "en": "Date"},
+    "export_column_giver": {"fr": "Association donneuse", "en": "Giving association"},
+    "export_column_receiver": {"fr": "Association receveuse", "en": "Receiving association"},
+    "export_column_what": {"fr": "Quoi", "en": "What"},
+    "export_column_category": {"fr": "Catégorie", "en": "Category"},
+    "export_column_quantity": {"fr": "Quantité", "en": "Quantity"},
+    "export_column_unit": {"fr": "Unité", "en": "Unit"},
+    "export_column_kilos": {"fr": "Kilos (équivalent)", "en": "Kilos (equivalent)"},
+    "export_column_post": {"fr": "Annonce n°", "en": "Post no."},
+    "export_column_claim": {"fr": "Prise n°", "en": "Claim no."},
+    "export_sheet_transfers": {"fr": "Transferts", "en": "Transfers"},
+    "export_sheet_summary": {"fr": "Synthèse", "en": "Summary"},
+    "export_no_category": {"fr": "sans catégorie", "en": "no category"},
+    "export_summary_title": {
+        "fr": "Synthèse des transferts entre associations",
+        "en": "Transfers between associations: summary",
+    },
+    "export_summary_period": {"fr": "Période", "en": "Period"},
+    "export_summary_who": {"fr": "Pour", "en": "For"},
+    "export_summary_transfers": {"fr": "Transferts", "en": "Transfers"},
+    "export_summary_given": {"fr": "Kilos donnés (équivalent)", "en": "Kilos given (equivalent)"},
+    "export_summary_received": {
+        "fr": "Kilos reçus (équivalent)",
+        "en": "Kilos received (equivalent)",
+    },
+    "export_summary_givers": {"fr": "Associations donneuses", "en": "Giving associations"},
+    "export_summary_receivers": {"fr": "Associations receveuses", "en": "Receiving associations"},
+    "export_summary_associations": {"fr": "Associations en tout", "en": "Associations in all"},
+    "export_summary_total": {"fr": "Total", "en": "Total"},
+    "export_summary_conversions": {"fr": "Conversions utilisées", "en": "Conversions used"},
+    "export_no_conversion": {
+        "fr": "aucune : toutes les quantités étaient en kg",
+        "en": "none: every quantity was in kg",
+    },
+    "export_summary_without_kilos": {
+        "fr": "Transferts sans équivalent en kilos (unités, personnes, quantité inconnue)",
+        "en": "Transfers without kilos (items, people, unknown quantity)",
+    },
+    "export_summary_rules": {
+        "fr": "Les annonces et les prises annulées ne comptent pas ; un chiffre corrigé par "
+        "l'association de l'annonce remplace le premier ; chaque prise compte une fois, à la "
+        "date où elle a été faite (/fait).",
+        "en": "Withdrawn posts and claims do not count; a figure corrected by the post's "
+        "association replaces the first one; each claim counts once, on the day it was done "
+        "(/fait).",
+    },
+    "export_dates": {"fr": "du {start} au {end}", "en": "from {start} to {end}"},
+    "export_whole_network": {"fr": "tout le réseau", "en": "the whole network"},
+    # The chat's answers.
+    "export_usage": {
+        "fr": "Pour recevoir les transferts dans un fichier : /export mois (le mois dernier), "
+        "/export semaine, /export année, ou /export 01/11/2026-30/11/2026. Ajoutez csv pour "
+        "un fichier CSV (tableur par défaut).",
+        "en": "To get the transfers as a file: /export mois (last month), /export semaine, "
+        "/export année, or /export 01/11/2026-30/11/2026. Add csv for a CSV file (a "
+        "spreadsheet by default).",
+    },
+    "export_bad_date": {
+        "fr": "« {text} » n'est pas une date. Écrivez-la JJ/MM/AAAA, par ex. "
+        "/export 01/11/2026-30/11/2026.",
+        "en": '"{text}" is not a date. Write it DD/MM/YYYY, e.g. /export 01/11/2026-30/11/2026.',
+    },
+    "export_dates_order": {
+        "fr": "Le début ({start}) est après la fin ({end}) : mettez la date la plus ancienne "
+        "d'abord, par ex. /export {end}-{start}.",
+        "en": "The start ({start}) is after the end ({end}): put the earlier date first, e.g. "
+        "/export {end}-{start}.",
+    },
+    "export_nothing": {
+        "fr": "Aucun transfert {dates} pour {who}. Essayez une autre période : /export année, "
+        "ou /export 01/01/2026-30/11/2026.",
+        "en": "No transfer {dates} for {who}. Try another period: /export année, or "
+        "/export 01/01/2026-30/11/2026.",
+    },
+    "export_too_many": {
+        "fr": "Plus de {limit} transferts {dates} : c'est trop pour un fichier dans la "
+        "discussion. Choisissez une période plus courte (/export mois, ou des dates), ou "
+        "demandez l'export à la personne qui gère le serveur (boucle export).",
+        "en": "More than {limit} transfers {dates}: too many for a file in the chat. Choose a "
+        "shorter period (/export mois, or dates), or ask whoever runs the server "
+        "(boucle export).",
+    },
+    "export_caption": {
+        "fr": "📄 Transferts {dates} — {who} : {count} transfert(s), {kilos} kg (équivalent).",
+        "en": "📄 Transfers {dates} — {who}: {count} transfer(s), {kilos} kg (equivalent).",
+    },
+    "export_caption_conversions": {
+        "fr": "Conversions : {conversions}.",
+        "en": "Conversions: {conversions}.",
+    },
+    "export_caption_xlsx": {
+        "fr": "Tableur : une ligne par transfert (feuille « Transferts »), les totaux dans "
+        "« Synthèse ».",
+        "en": "Spreadsheet: one row per transfer (sheet « Transferts »), the totals in "
+        "« Synthèse ».",
+    },
+    "export_caption_csv": {
+        "fr": "CSV (séparateur ;) : une ligne par transfert. Les totaux : /export sans csv.",
+        "en": "CSV (separator ;): one row per transfer. The totals: /export without csv.",
+    },
+    "help_export": {
+        "fr": "Chiffres : /export mois, /export année (csv) : les transferts de votre "
+        "association dans un fichier tableur.",
+        "en": "Figures: /export mois, /export année (csv): your association's transfers as a "
+        "spreadsheet.",
+    },
 }
 
 # What Telegram's command menu shows (setMyCommands), per language.

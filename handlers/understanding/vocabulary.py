@@ -119,6 +119,9 @@ VOCABULARY: Final[tuple[CommandWords, ...]] = (
     # (« profil », « notifs » on WhatsApp), or followed by one of their words (`profil rayon 40`).
     CommandWords("profil", ("profile", "profils"), None, "alone"),
     CommandWords("notifs", ("notif", "notifications", "notification"), None, "alone"),
+    # Issue 13: the transfers as a file (coordinators: their association; administrators: the
+    # network). Bare alone (« export » on WhatsApp).
+    CommandWords("export", ("exporter", "exports"), None, "alone"),
 )
 
 
