@@ -25,6 +25,7 @@ from handlers import (
     membership,
     notifs,
     posts,
+    privacy,
     profile,
     reminders,
     rights,
@@ -117,6 +118,8 @@ def build_command_table(extra: tuple[Command, ...] = ()) -> dict[str, Command]:
         worded("abandonner", confirmation.drop_command),
         worded("profil", profile.profile_command, profile.is_profile_args),
         worded("notifs", notifs.notifs_command, notifs.is_notifs_args),
+        worded("mesdonnees", privacy.my_data_command),
+        worded("oublier", privacy.forget_command),
         *extra,
     )
     table: dict[str, Command] = {}

@@ -65,6 +65,9 @@ EXPECTED: dict[str, tuple[tuple[str, str, str, str], tuple[str, str, str, str] |
     "profil": (EVERY_MEMBER, None),
     "profil_changer": ((NM, "profile_change_coordinators", OK, OK), None),
     "notifs": (EVERY_MEMBER, None),
+    "mesdonnees": (EVERY_MEMBER, None),
+    "oublier": (EVERY_MEMBER, None),
+    "oublier_membre": ((NM, CO, OK, OK), (NM, CO, AD, OK)),
 }  # fmt: skip
 
 # What each one types; {own_*} designates the writer's association's post or member, {other_*}
@@ -106,6 +109,10 @@ TEXTS: dict[str, tuple[str, str | None]] = {
     "profil": ("/profil", None),
     "profil_changer": ("/profil rayon 40", None),
     "notifs": ("/notifs urgent", None),
+    # Issue 15: one's data, one's erasure (asks to confirm), another member's (a part).
+    "mesdonnees": ("/mesdonnees", None),
+    "oublier": ("/oublier", None),
+    "oublier_membre": ("/oublier {own_member}", "/oublier {other_member}"),
 }
 
 WHO: tuple[str, ...] = ("stranger", "member", "coordinator", "admin")
