@@ -1595,6 +1595,23 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "cat_conserverie": {"fr": "conserverie", "en": "canning"},
     "cat_manutention": {"fr": "manutention", "en": "handling"},
     "cat_benevoles": {"fr": "bénévoles", "en": "volunteers"},
+    # --- Files sent with messages (issues 13 and 15: charts, exports; attachments delivery) --
+    "attachment_too_large": {
+        "fr": "Le fichier est trop lourd pour être envoyé ({size} Mo, au plus {limit} Mo) : "
+        "rien n'a été envoyé. Essayez avec une période plus courte.",
+        "en": "The file is too large to send ({size} MB, at most {limit} MB): nothing was "
+        "sent. Try a shorter period.",
+    },
+    # WhatsApp cannot carry this kind of file (CSV, JSON...): a link to download it instead.
+    "attachment_link": {
+        "fr": "📎 {filename} à télécharger : {url} (lien valable {days} jours)",
+        "en": "📎 {filename} to download: {url} (link valid for {days} days)",
+    },
+    "attachment_unavailable": {
+        "fr": "📎 Le fichier {filename} n'a pas pu être joint à ce message.",
+        "en": "📎 The file {filename} could not be attached to this message.",
+    },
+    "terminal_file": {"fr": "📎 fichier : {path}", "en": "📎 file: {path}"},
 }
 
 # What Telegram's command menu shows (setMyCommands), per language.
