@@ -1245,8 +1245,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "forgotten_self": {
         "fr": "✅ C'est fait : vos données sont effacées et vous avez quitté le réseau. "
         "Merci pour votre aide !",
-        "en": "✅ Done: your data are erased and you left the network. Thank you for your "
-        "help!",
+        "en": "✅ Done: your data are erased and you left the network. Thank you for your help!",
     },
     "forgotten_other": {
         "fr": "✅ Données du membre n°{number} effacées ({identities} compte(s) supprimé(s), "

@@ -151,9 +151,7 @@ async def _inbox_of(conn: Conn, addresses: list[tuple[str, str]]) -> list[dict[s
             "SELECT received_at, payload FROM inbox WHERE address = ? ORDER BY received_at",
             (f"{channel}:{external_id}",),
         )
-        found += [
-            {"canal": channel, "recu_le": row[0], "texte": _text_of(row[1])} for row in rows
-        ]
+        found += [{"canal": channel, "recu_le": row[0], "texte": _text_of(row[1])} for row in rows]
     return found
 
 
@@ -220,8 +218,15 @@ async def forget_member(
             "DELETE FROM closed_windows WHERE channel = ? AND external_id = ?",
             (channel, external_id),
         )
+    # Files sent to them alone (their /mesdonnees file) go with the rows; a file others got
+    # too (a chart) stays for them.
+    sent_files = await fetch_all(
+        conn,
+        "SELECT DISTINCT file_id FROM outbox WHERE member_id = ? AND file_id IS NOT NULL",
+        (member_id,),
+    )
     cur = await conn.execute(
-        "UPDATE outbox SET payload = '', external_id = '',"
+        "UPDATE outbox SET payload = '', external_id = '', file_id = NULL,"
         " state = CASE WHEN state IN ('queued', 'held') THEN 'failed' ELSE state END,"
         " last_error = CASE WHEN state IN ('queued', 'held') THEN 'member forgotten'"
         " ELSE last_error END"
@@ -229,6 +234,13 @@ async def forget_member(
         (member_id,),
     )
     sent = cur.rowcount
+    for (file_id,) in sent_files:
+        await conn.execute(
+            "DELETE FROM files WHERE id = ?"
+            " AND NOT EXISTS (SELECT 1 FROM outbox WHERE file_id = ?)"
+            " AND NOT EXISTS (SELECT 1 FROM payloads WHERE file_id = ?)",
+            (file_id, file_id, file_id),
+        )
     identities = (
         await conn.execute("DELETE FROM identities WHERE member_id = ?", (member_id,))
     ).rowcount

@@ -4,9 +4,14 @@ figures do not change."""
 
 from __future__ import annotations
 
+import asyncio
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import pytest
+
+from bot.cli import main
 from handlers.texts import t
 from storage import events, members, privacy, retention
 from storage.db import Database
@@ -18,6 +23,7 @@ PHONE = "06 12 34 56 78"
 # What identifies Alice anywhere: her name (display name), her address, her contact, the
 # number she wrote in her post.
 TRACES = ("Alice", "alice", PHONE)
+NOW = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
 
 
 async def scene(network: Network) -> None:
@@ -47,7 +53,9 @@ async def figures(db: Database) -> tuple[object, ...]:
             "SELECT id, kind, what, quantity, unit, status, author_id, association_id FROM posts"
         ) as cur:
             posts = [tuple(row) for row in await cur.fetchall()]
-        async with conn.execute("SELECT id, post_id, member_id, quantity, status FROM claims") as cur:
+        async with conn.execute(
+            "SELECT id, post_id, member_id, quantity, status FROM claims"
+        ) as cur:
             claims = [tuple(row) for row in await cur.fetchall()]
     return totals, count, posts, claims
 
@@ -63,7 +71,9 @@ async def traces_in_database(db: Database, traces: tuple[str, ...]) -> list[str]
                 names = [column[0] for column in cur.description]
                 for row in await cur.fetchall():
                     for name, value in zip(names, row, strict=True):
-                        text = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+                        text = (
+                            value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+                        )
                         if isinstance(text, str) and any(trace in text for trace in traces):
                             found.append(f"{table}.{name} = {text[:80]!r}")
     return found
@@ -96,6 +106,7 @@ async def test_forgetting_asks_first_then_leaves_nothing_of_the_person(network: 
     await scene(network)
     alice = await member_id(network, "alice")
     before = await figures(network.db)
+    await network.say("alice", "/mesdonnees")  # a file of everything about her, now stored
 
     [prompt] = await network.say("alice", "/oublier")
     assert "/oublier oui" in prompt
@@ -128,9 +139,10 @@ async def test_forgetting_asks_first_then_leaves_nothing_of_the_person(network: 
 async def test_her_answer_keeps_no_address_once_sent(network: Network) -> None:
     await scene(network)
     await network.say("alice", "/oublier oui")
-    async with network.db.transaction() as conn, conn.execute(
-        "SELECT COUNT(*) FROM outbox WHERE external_id = 'alice'"
-    ) as cur:
+    async with (
+        network.db.transaction() as conn,
+        conn.execute("SELECT COUNT(*) FROM outbox WHERE external_id = 'alice'") as cur,
+    ):
         assert (await cur.fetchone())[0] == 0
 
 
@@ -172,3 +184,49 @@ async def test_the_last_coordinator_is_kept(network: Network) -> None:
     assert "dernier coordinateur" in refused
     async with network.db.transaction() as conn:
         assert not await privacy.is_forgotten(conn, carla)
+
+
+# ------------------------------------------------------------------ the same from the CLI
+
+
+async def member_on_disk(path: Path) -> int:
+    db = await Database.open(path)
+    await db.migrate()
+    async with db.transaction() as conn:
+        association = await members.ensure_association(conn, BANQUE, "Carcassonne", NOW)
+        member = await members.create_member(conn, association.id, "Denise", "member", NOW)
+        await members.add_identity(
+            conn, member.id, "whatsapp", "+33612345678", "06 12 34 56 78", NOW, private=True
+        )
+    await db.close()
+    return member.id
+
+
+def test_the_cli_writes_a_member_s_data_then_erases_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in ("TELEGRAM_BOT_TOKEN", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    path = tmp_path / "network.db"
+    monkeypatch.setenv("BOUCLE_DB_PATH", str(path))
+    number = asyncio.run(member_on_disk(path))
+
+    assert main(["mesdonnees", str(number), "--output", "denise.json"]) == 0
+    written = tmp_path / "denise.json"
+    assert written.stat().st_mode & 0o777 == 0o600
+    data = json.loads(written.read_text(encoding="utf-8"))
+    assert data["membre"]["nom"] == "Denise"
+    assert data["identites"][0]["identifiant"] == "+33612345678"
+    assert main(["mesdonnees", str(number), "--output", "denise.json"]) == 2  # never overwritten
+
+    assert main(["oublier", str(number)]) == 1  # asks to confirm, erases nothing
+    assert "--oui" in capsys.readouterr().out
+    assert main(["oublier", str(number), "--oui"]) == 0
+    assert "1 compte(s)" in capsys.readouterr().out
+    db = asyncio.run(Database.open(path))
+    left = asyncio.run(traces_in_database(db, ("Denise", "+33612345678", "06 12 34 56 78")))
+    asyncio.run(db.close())
+    assert left == []
+    assert main(["oublier", str(number), "--oui"]) == 2  # already erased
+    assert main(["mesdonnees", "999"]) == 2
