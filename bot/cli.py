@@ -91,6 +91,13 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("path", type=Path, help="the copy's file name")
     backup.add_argument("--force", action="store_true", help="replace an existing file")
     add_export_parser(commands)  # issue 13
+    # Issue 15, privacy: a member's data as a file, and erasing them (bot/cli_privacy.py).
+    mydata = commands.add_parser("mesdonnees", help="write everything stored about a member (JSON)")
+    mydata.add_argument("member", type=int, help="the member's number (/membres shows it)")
+    mydata.add_argument("--output", type=Path, help="the file to write")
+    forget = commands.add_parser("oublier", help="erase a member's personal data (GDPR)")
+    forget.add_argument("member", type=int, help="the member's number (/membres shows it)")
+    forget.add_argument("--oui", action="store_true", help="confirm: the erasure is final")
     return parser
 
 
@@ -157,6 +164,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return backup_to(settings.boucle_db_path, args.path, args.force)
     if args.command == "export":  # issue 13
         return asyncio.run(export_transfers(settings, args))
+    if args.command in ("mesdonnees", "oublier"):
+        from bot import cli_privacy
+
+        if args.command == "mesdonnees":
+            return cli_privacy.write_personal_data(settings, args.member, args.output)
+        return asyncio.run(cli_privacy.forget(settings, args.member, args.oui))
     return 2
 
 

@@ -26,6 +26,7 @@ from handlers import (
     membership,
     notifs,
     posts,
+    privacy,
     profile,
     reminders,
     rights,
@@ -119,6 +120,8 @@ def build_command_table(extra: tuple[Command, ...] = ()) -> dict[str, Command]:
         worded("profil", profile.profile_command, profile.is_profile_args),
         worded("notifs", notifs.notifs_command, notifs.is_notifs_args),
         worded("export", exports.export_command, exports.is_export_args),  # issue 13
+        worded("mesdonnees", privacy.my_data_command),
+        worded("oublier", privacy.forget_command),
         *extra,
     )
     table: dict[str, Command] = {}

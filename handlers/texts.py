@@ -671,6 +671,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "• /liste dons 20km : à 20 km ou moins de chez vous\n"
         "• /notifs : ce que vous recevez (tout, urgent, resume, off) · /profil : votre "
         "association\n"
+        "• /mesdonnees : ce que Boucle garde sur vous · /oublier : l'effacer\n"
         "Vous pouvez aussi écrire simplement : « on a 200 yaourts en trop, DLC vendredi ».",
         "en": "Boucle — the commands\n"
         "• /besoin 30 kg de riz pour vendredi (a need)\n"
@@ -684,6 +685,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "• /list (besoins, dons, materiel, urgent) · /mine\n"
         "• /list dons 20km: within 20 km of you\n"
         "• /notifs: what you receive (tout, urgent, resume, off) · /profil: your association\n"
+        "• /mesdonnees: what Boucle keeps about you · /oublier: erase it\n"
         'You can also write plain words: "on a 200 yaourts en trop, DLC vendredi".',
     },
     "help_coordinator": {
@@ -1207,11 +1209,61 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "fr": "{name} a quitté {association} sur Boucle.",
         "en": "{name} left {association} on Boucle.",
     },
+    # Issue 15, privacy (/mesdonnees, /oublier).
+    "mydata_sent": {
+        "fr": "📄 Voici tout ce que Boucle garde sur vous (fichier JSON) : votre nom, vos "
+        "comptes, vos réglages, vos annonces et prises, vos messages récents. Pour tout "
+        "effacer : /oublier",
+        "en": "📄 Here is everything Boucle keeps about you (JSON file): your name, accounts, "
+        "settings, posts and claims, recent messages. To erase it all: /oublier",
+    },
+    "mydata_too_large": {
+        "fr": "Vos données sont trop volumineuses pour la messagerie. Demandez à votre "
+        "coordinateur ou à l'administrateur : boucle mesdonnees {number}",
+        "en": "Your data are too large for the chat. Ask your coordinator or the "
+        "administrator: boucle mesdonnees {number}",
+    },
+    "forget_confirm_self": {
+        "fr": "⚠️ Effacer vos données : votre nom, vos comptes (Telegram, WhatsApp, numéro), "
+        "vos réglages et vos messages seront supprimés, et vous quitterez le réseau. Vos "
+        "annonces restent pour les chiffres du réseau, sous « membre retiré ». C'est "
+        "définitif. Pour confirmer : {command}",
+        "en": "⚠️ Erase your data: your name, accounts (Telegram, WhatsApp, number), "
+        "settings and messages will be deleted, and you will leave the network. Your posts "
+        "stay for the network's figures, as « membre retiré ». This is final. To confirm: "
+        "{command}",
+    },
+    "forget_confirm_other": {
+        "fr": "⚠️ Effacer les données de {name} (n°{number}) : nom, comptes, numéro, "
+        "réglages et messages supprimés ; ses annonces restent sous « membre retiré ». "
+        "C'est définitif. Pour confirmer : {command}",
+        "en": "⚠️ Erase the data of {name} (no. {number}): name, accounts, number, settings "
+        "and messages deleted; their posts stay as « membre retiré ». This is final. To "
+        "confirm: {command}",
+    },
+    "forget_button": {"fr": "Oui, effacer", "en": "Yes, erase"},
+    "forgotten_self": {
+        "fr": "✅ C'est fait : vos données sont effacées et vous avez quitté le réseau. "
+        "Merci pour votre aide !",
+        "en": "✅ Done: your data are erased and you left the network. Thank you for your help!",
+    },
+    "forgotten_other": {
+        "fr": "✅ Données du membre n°{number} effacées ({identities} compte(s) supprimé(s), "
+        "{posts} annonce(s) gardée(s) sous « membre retiré »).",
+        "en": "✅ Data of member no. {number} erased ({identities} account(s) deleted, {posts} "
+        "post(s) kept as « membre retiré »).",
+    },
+    "forgotten_to_coordinators": {
+        "fr": "Les données du membre n°{number} ont été effacées à sa demande ; ses annonces "
+        "restent sous « membre retiré ».",
+        "en": "The data of member no. {number} were erased at their request; their posts stay "
+        "as « membre retiré ».",
+    },
     "help_members": {
         "fr": "Membres : /membres (avec leurs numéros), /retirer N°, /promouvoir N°, "
-        "/retrograder N°.",
+        "/retrograder N°, /oublier N° (effacer ses données, à sa demande).",
         "en": "Members: /membres (with their numbers), /retirer NUMBER, /promouvoir NUMBER, "
-        "/retrograder NUMBER.",
+        "/retrograder NUMBER, /oublier NUMBER (erase their data, at their request).",
     },
     # Confirmation of free text read as a post, but not surely (handlers/confirmation.py)
     "confirm_title": {

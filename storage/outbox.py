@@ -180,17 +180,29 @@ async def drop_closed_relays(conn: Conn, message_ids: Collection[int]) -> int:
     return cur.rowcount
 
 
+# The last message to a member who erased their data (`/oublier`'s answer) keeps neither their
+# address nor its text once it is sent or has failed (storage/privacy.py).
+_UNLESS_FORGOTTEN = (
+    " external_id = CASE WHEN {forgotten} THEN '' ELSE external_id END,"
+    " payload = CASE WHEN {forgotten} THEN '' ELSE payload END"
+).format(
+    forgotten="EXISTS (SELECT 1 FROM members m WHERE m.id = outbox.member_id"
+    " AND m.forgotten_at IS NOT NULL)"
+)
+
+
 async def mark_sent(conn: Conn, message_id: int, platform_id: str, now: datetime) -> None:
     await conn.execute(
         "UPDATE outbox SET state = 'sent', sent_at = ?, platform_message_id = ?,"
-        " last_error = NULL WHERE id = ?",
+        f" last_error = NULL, {_UNLESS_FORGOTTEN} WHERE id = ?",
         (to_db(now), platform_id, message_id),
     )
 
 
 async def mark_failed(conn: Conn, message_id: int, error: str) -> None:
     await conn.execute(
-        "UPDATE outbox SET state = 'failed', last_error = ? WHERE id = ?", (error, message_id)
+        f"UPDATE outbox SET state = 'failed', last_error = ?, {_UNLESS_FORGOTTEN} WHERE id = ?",
+        (error, message_id),
     )
 
 

@@ -67,6 +67,9 @@ EXPECTED: dict[str, tuple[tuple[str, str, str, str], tuple[str, str, str, str] |
     "notifs": (EVERY_MEMBER, None),
     # Issue 13: the transfers as a file (an administrator's: the network's).
     "export": ((NM, CO, OK, OK), None),
+    "mesdonnees": (EVERY_MEMBER, None),
+    "oublier": (EVERY_MEMBER, None),
+    "oublier_membre": ((NM, CO, OK, OK), (NM, CO, AD, OK)),
 }  # fmt: skip
 
 # What each one types; {own_*} designates the writer's association's post or member, {other_*}
@@ -110,6 +113,10 @@ TEXTS: dict[str, tuple[str, str | None]] = {
     "notifs": ("/notifs urgent", None),
     # Issue 13: the transfers of last month as a spreadsheet.
     "export": ("/export mois", None),
+    # Issue 15: one's data, one's erasure (asks to confirm), another member's (a part).
+    "mesdonnees": ("/mesdonnees", None),
+    "oublier": ("/oublier", None),
+    "oublier_membre": ("/oublier {own_member}", "/oublier {other_member}"),
 }
 
 WHO: tuple[str, ...] = ("stranger", "member", "coordinator", "admin")

@@ -122,6 +122,10 @@ VOCABULARY: Final[tuple[CommandWords, ...]] = (
     # Issue 13: the transfers as a file (coordinators: their association; administrators: the
     # network). Bare alone (« export » on WhatsApp).
     CommandWords("export", ("exporter", "exports"), None, "alone"),
+    # Issue 15, privacy: one's data as a file (bare alone on WhatsApp), and erasing them
+    # (slash only: it asks to confirm, then `/oublier oui`).
+    CommandWords("mesdonnees", ("mydata", "donnees"), None, "alone"),
+    CommandWords("oublier", ("forget", "forgetme")),
 )
 
 
