@@ -27,7 +27,6 @@ import time
 from collections.abc import Callable, Iterable
 
 from prometheus_client import (
-    CONTENT_TYPE_LATEST,
     CollectorRegistry,
     Counter,
     Gauge,
@@ -45,6 +44,9 @@ from storage.db import Database
 # Send outcomes counted as errors (storage/deliveries.py's names); `sent` is counted apart,
 # `rate_limited` too (boucle_rate_limited_total).
 ERROR_KINDS = ("retry", "ambiguous", "failed", "unreachable", "rejected", "held")
+# The classic text format (every Prometheus reads it; our names need no escaping), whatever
+# the library's latest default.
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 # A tick is milliseconds on a quiet minute, seconds at 08:00 on a large network.
 TICK_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 
@@ -161,6 +163,6 @@ def metrics_route(metrics: Metrics, db: Database, clock: Clock, token: str) -> R
         given = request.headers.get("authorization", "").encode()
         if not token or not hmac.compare_digest(given, expected):
             return Response(status_code=401, headers={"WWW-Authenticate": "Bearer"})
-        return Response(await metrics.render(db, clock), media_type=CONTENT_TYPE_LATEST)
+        return Response(await metrics.render(db, clock), media_type=CONTENT_TYPE)
 
     return Route("/metrics", endpoint, methods=["GET"])
