@@ -212,6 +212,11 @@ class Pacer:
             self._paused_until = max(self._paused_until, until)
 
 
+def log_fields(message: OutboxMessage) -> dict[str, object]:
+    """The numbers a log line about one outgoing message carries (issue 15); no address."""
+    return {"outbox": message.id, "member": message.member_id, "post": message.post_id}
+
+
 async def cancel_and_wait(tasks: list[asyncio.Task[None]]) -> None:
     """Cancel `tasks` and wait for them to end. Their own errors were logged where they
     happened and must not stop a shutdown; a cancellation of the caller still propagates."""
@@ -579,7 +584,9 @@ class Sender:
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # an adapter bug must not stop the loop
-                log.exception("send of outbox message %d raised", message.id)
+                log.exception(
+                    "send of outbox message %d raised", message.id, extra=log_fields(message)
+                )
                 result = RetryLater(self.policy.backoff(message.attempts), repr(error))
             await self.record(message, result, lane, started_at)
         finally:
@@ -632,7 +639,12 @@ class Sender:
                 if lane is not None:
                     lane.pacer.pause(message.external_id, result.seconds)
                 self.stats.rate_limited += 1
-                log.warning("429 for %s: waiting %.1f s", message.channel, result.seconds)
+                log.warning(
+                    "429 for %s: waiting %.1f s",
+                    message.channel,
+                    result.seconds,
+                    extra=log_fields(message),
+                )
                 return deliveries.RATE_LIMITED
             elif isinstance(result, RetryLater):
                 ambiguous = message.ambiguous_attempts + (1 if result.ambiguous else 0)
@@ -645,6 +657,7 @@ class Sender:
                         message.channel,
                         ambiguous,
                         self.policy.max_ambiguous_attempts,
+                        extra=log_fields(message),
                     )
                 if (
                     attempt >= self.policy.max_attempts

@@ -72,12 +72,13 @@ _BEARER = re.compile(r"(?i)\b(bearer)\s+[^\s'\",}]+")
 _PASSWORD = re.compile(r"(password=)(['\"]?)[^'\",)\s]+")
 _URL_USERINFO = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^/\s:@]+:)[^/\s@]+(@)")
 # Phone numbers (issue 15): international (+33 6 12 34 56 78, +33 (0)6…, 0033…, whatsapp:+…,
-# any separators among spaces, dots and dashes) and French national (06 12 34 56 78,
-# 06.12.34.56.78, 0612345678). Ids, dates and amounts do not have these shapes.
+# percent-encoded %2B33…, wa.me/33…; separators among spaces, dots and dashes) and French
+# national (06 12 34 56 78, 06.12.34.56.78, 0612345678). Ids, dates and amounts do not have
+# these shapes.
 _SEPARATOR = r"[ \u00a0.\-]?"
 _INTERNATIONAL_PHONE = re.compile(
-    rf"(?<![\w+])(?:\+|00)[1-9]\d{{0,2}}{_SEPARATOR}(?:\(0\){_SEPARATOR})?"
-    rf"\d(?:{_SEPARATOR}\d){{5,13}}(?!\d)"
+    rf"(?:(?<![\w+])(?:\+|00)|%2[Bb]|(?<=wa\.me/))[1-9]\d{{0,2}}{_SEPARATOR}"
+    rf"(?:\(0\){_SEPARATOR})?\d(?:{_SEPARATOR}\d){{5,13}}(?!\d)"
 )
 _NATIONAL_PHONE = re.compile(rf"(?<![\w+])0[1-9](?:{_SEPARATOR}\d\d){{4}}(?!\d)")
 
