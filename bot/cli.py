@@ -239,7 +239,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             list_members(settings, args.association, args.role, args.status, args.limit)
         )
     if args.command == "stats":
-        return asyncio.run(show_stats(settings))
+        from bot.clock import SystemClock
+
+        return asyncio.run(show_stats(settings, SystemClock().now()))
     if args.command == "doctor":
         return asyncio.run(run_doctor(settings, args.lang, args.min_free_mb))
     return 2
@@ -685,16 +687,14 @@ async def list_all_invites(settings: Settings) -> int:
     return 0
 
 
-async def show_stats(settings: Settings) -> int:
+async def show_stats(settings: Settings, now: datetime) -> int:
     """`boucle stats`: the outbox's queue, messages in and out in the last hour and day per
-    channel, send errors by kind and 429s, the digests (storage/stats.py)."""
-    from bot.clock import SystemClock
+    channel, send errors by kind and 429s, the digests (storage/stats.py), as of `now`."""
     from storage import stats
     from storage.db import Database
 
     if not existing_database(settings):
         return 1
-    now = SystemClock().now()
     zone = ZoneInfo(settings.boucle_timezone)
     hour, day = now - timedelta(hours=1), now - timedelta(days=1)
     db = await Database.open(settings.boucle_db_path)
@@ -756,10 +756,13 @@ def stats_text(
 
 async def run_doctor(settings: Settings, lang: str, min_free_mb: int | None) -> int:
     """`boucle doctor`: every check, what to fix, exit 1 on a problem (bot/doctor.py)."""
+    from bot.clock import SystemClock
     from bot.doctor import DEFAULT_MIN_FREE_MB, diagnose, report
 
     megabytes = DEFAULT_MIN_FREE_MB if min_free_mb is None else min_free_mb
-    findings = await diagnose(settings, lang=lang, min_free_bytes=megabytes * 1_000_000)
+    findings = await diagnose(
+        settings, now=SystemClock().now(), min_free_bytes=megabytes * 1_000_000
+    )
     text, status = report(findings, lang)
     print(text)
     return status

@@ -16,7 +16,7 @@ import sqlite3
 import stat
 import tempfile
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
@@ -41,13 +41,36 @@ TELEGRAM_TIMEOUT_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
+class Said:
+    """A value said in the reader's language: another text's key."""
+
+    key: str
+
+
+@dataclass(frozen=True)
+class Size:
+    """A size in bytes, said in the reader's units (Mo or MB)."""
+
+    bytes: int
+
+
+@dataclass(frozen=True)
 class Finding:
     level: Level
     key: str
     values: dict[str, object] = field(default_factory=dict)
 
     def line(self, lang: str) -> str:
-        return f"{MARKS[self.level]} {t(lang, self.key, **self.values)}"
+        values = {name: _said(value, lang) for name, value in self.values.items()}
+        return f"{MARKS[self.level]} {t(lang, self.key, **values)}"
+
+
+def _said(value: object, lang: str) -> object:
+    if isinstance(value, Said):
+        return t(lang, value.key)
+    if isinstance(value, Size):
+        return size_text(value.bytes, lang)
+    return value
 
 
 def ok(key: str, **values: object) -> Finding:
@@ -65,18 +88,17 @@ def problem(key: str, **values: object) -> Finding:
 async def diagnose(
     settings: Settings,
     *,
-    lang: str = "fr",
+    now: datetime,
     min_free_bytes: int = DEFAULT_MIN_FREE_MB * 1_000_000,
-    now: datetime | None = None,
 ) -> list[Finding]:
-    """Every check, in the order an operator fixes things."""
-    now = now or datetime.now(UTC)
-    found = check_settings(settings, lang)
+    """Every check, in the order an operator fixes things (`now`: to date Telegram's last
+    webhook error)."""
+    found = check_settings(settings)
     found += check_timezone(settings.boucle_timezone)
     found += check_addresses(settings)
     found += await check_telegram(settings, now)
-    found += check_database(settings.boucle_db_path, lang)
-    found += check_disk(settings.boucle_db_path, min_free_bytes, lang)
+    found += check_database(settings.boucle_db_path)
+    found += check_disk(settings.boucle_db_path, min_free_bytes)
     return found
 
 
@@ -95,9 +117,9 @@ def report(findings: list[Finding], lang: str) -> tuple[str, int]:
 # ------------------------------------------------------------------ settings
 
 
-def check_settings(settings: Settings, lang: str) -> list[Finding]:
+def check_settings(settings: Settings) -> list[Finding]:
     found = [
-        problem("doctor_settings_problem", problem=t(lang, key)) for key in settings.problem_keys()
+        problem("doctor_settings_problem", problem=Said(key)) for key in settings.problem_keys()
     ]
     if not settings.telegram_enabled and not settings.whatsapp_enabled:
         found.append(problem("doctor_no_channel"))
@@ -215,7 +237,7 @@ def writable(folder: Path) -> bool:
         return False
 
 
-def check_database(path: Path, lang: str) -> list[Finding]:
+def check_database(path: Path) -> list[Finding]:
     folder = path.absolute().parent
     if not folder.is_dir():
         return [problem("doctor_db_folder_missing", folder=folder)]
@@ -227,7 +249,7 @@ def check_database(path: Path, lang: str) -> list[Finding]:
     pid = lock.holder(path)
     found.append(ok("doctor_bot_running", pid=pid) if pid is not None else ok("doctor_bot_stopped"))
     try:
-        found += _inspect(path, lang)
+        found += _inspect(path)
     except sqlite3.Error as error:
         found.append(problem("doctor_db_damaged", path=path, error=str(error)))
     if stat.S_IMODE(path.stat().st_mode) & 0o077:
@@ -235,7 +257,7 @@ def check_database(path: Path, lang: str) -> list[Finding]:
     return found
 
 
-def _inspect(path: Path, lang: str) -> list[Finding]:
+def _inspect(path: Path) -> list[Finding]:
     """Read-only: integrity (quick_check), journal mode, migrations against this code's."""
     uri = f"{path.resolve().as_uri()}?mode=ro"
     with contextlib.closing(sqlite3.connect(uri, uri=True, timeout=5.0)) as conn:
@@ -260,18 +282,18 @@ def _inspect(path: Path, lang: str) -> list[Finding]:
     if mode != "wal":
         found.append(warning("doctor_db_not_wal"))
     if not found:
-        found.append(ok("doctor_db_ok", path=path, size=size_text(path.stat().st_size, lang)))
+        found.append(ok("doctor_db_ok", path=path, size=Size(path.stat().st_size)))
     return found
 
 
-def check_disk(path: Path, min_free_bytes: int, lang: str) -> list[Finding]:
+def check_disk(path: Path, min_free_bytes: int) -> list[Finding]:
     folder = path.absolute().parent
     if not folder.is_dir():
         return []
     free = shutil.disk_usage(folder).free
-    values = {"free": size_text(free, lang), "folder": folder}
+    values = {"free": Size(free), "folder": folder}
     if free < min_free_bytes:
-        return [problem("doctor_disk_low", minimum=size_text(min_free_bytes, lang), **values)]
+        return [problem("doctor_disk_low", minimum=Size(min_free_bytes), **values)]
     return [ok("doctor_disk_ok", **values)]
 
 
