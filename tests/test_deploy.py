@@ -351,3 +351,12 @@ def test_the_image_builds_and_runs_as_a_non_root_user_with_a_health_check() -> N
         assert whoami.stdout.strip() not in ("", "0"), whoami.stdout
     finally:
         subprocess.run([tool, "image", "rm", "-f", tag], capture_output=True, timeout=120)
+
+
+def test_every_setting_is_documented_in_env_example() -> None:
+    """The settings file an operator copies names every setting (issue 15 added three)."""
+    from bot.settings import Settings
+
+    text = (ROOT / ".env.example").read_text(encoding="utf-8")
+    missing = [name.upper() for name in Settings.model_fields if f"\n{name.upper()}=" not in text]
+    assert missing == []
