@@ -109,7 +109,6 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument(
         "--keep",
         type=int,
-        default=DEFAULT_KEEP,
         metavar="N",
         help=f"with --dir: keep the N newest copies, delete older ones (default {DEFAULT_KEEP})",
     )
@@ -220,9 +219,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Issue 15: rotated backups, restore, and the administrator's view.
     if args.command == "backup":
         if args.dir is not None and args.path is None:
-            return backup_rotated_to(settings.boucle_db_path, args.dir, args.keep)
-        if args.path is None or args.dir is not None:
-            print("Donnez un fichier (boucle backup PATH) ou un dossier (--dir).", file=sys.stderr)
+            keep = DEFAULT_KEEP if args.keep is None else args.keep
+            return backup_rotated_to(settings.boucle_db_path, args.dir, keep)
+        if args.path is None or args.dir is not None or args.keep is not None:
+            print(
+                "Donnez un fichier (boucle backup PATH) ou un dossier (--dir DOSSIER --keep N).",
+                file=sys.stderr,
+            )
             return 2
         return backup_to(settings.boucle_db_path, args.path, args.force)
     if args.command == "restore":

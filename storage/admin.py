@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from storage.db import Conn, fetch_all, fetch_one
+
+# The invites' columns and reading, as storage/members.py reads them for one association.
 from storage.members import SELECT_INVITE, _invite
 from storage.models import Invite, Role
 from storage.timefmt import from_db, to_db

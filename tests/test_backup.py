@@ -350,6 +350,8 @@ def test_backup_dir_and_keep_from_the_command_line(
     assert main(["backup", "--dir", "missing/backups"]) == 1
     assert "introuvable" in capsys.readouterr().err
     assert main(["backup"]) == 2
+    assert main(["backup", "copy.db", "--keep", "3"]) == 2  # --keep goes with --dir
+    assert "--dir" in capsys.readouterr().err
     assert main(["backup", "--dir", "backups", "--keep", "2"]) == 0
     out = capsys.readouterr().out
     assert "Sauvegarde écrite" in out and ".db.gz" in out
