@@ -16,6 +16,7 @@ import signal
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from starlette.routing import Route
@@ -40,8 +41,11 @@ from bot.settings import Settings
 from bot.web import Web, WebServer, Worker
 from handlers.messages import Address, Incoming
 from handlers.understanding import Gazetteer, load_gazetteer
-from storage import files, members, statuses
+from storage import files, lock, members, statuses
 from storage.db import Database
+
+if TYPE_CHECKING:
+    from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +75,7 @@ class Boucle:
     web: WebServer | None = None
     scheduler: Scheduler | None = None
     fanout_jobs: FanoutJobs | None = None
+    metrics: Metrics | None = None  # BOUCLE_METRICS_TOKEN set (issue 15)
 
     @classmethod
     async def create(cls, settings: Settings, clock: Clock | None = None) -> Boucle:
@@ -102,6 +107,11 @@ class Boucle:
         app.scheduler = Scheduler(db, clock, settings.boucle_timezone, group, sender.wake)
         app.scheduler.retention_days = settings.boucle_retention_days
         app.scheduler.escalate_after = timedelta(hours=settings.boucle_escalate_hours)
+        if settings.boucle_metrics_token is not None:
+            from bot.metrics import Metrics  # prometheus_client: only when metrics are on
+
+            app.metrics = Metrics()
+            intake.metrics = sender.metrics = app.scheduler.metrics = app.metrics
         if settings.telegram_enabled:
             assert settings.telegram_bot_token is not None
             app.telegram = TelegramChannel.build(
@@ -247,7 +257,7 @@ class Boucle:
                 links,
             )
             self.channels[WHATSAPP] = self.whatsapp
-        if self.whatsapp is None and settings.telegram_webhook_url is None:
+        if not settings.web_server_wanted:
             return
         routes: list[Route] = []
         workers: list[Worker] = []
@@ -268,6 +278,12 @@ class Boucle:
         secret = settings.telegram_webhook_secret
         if self.telegram is not None and settings.telegram_webhook_url and secret is not None:
             routes.append(telegram_webhook_route(self.telegram, secret.get_secret_value()))
+        if self.metrics is not None and settings.boucle_metrics_token is not None:
+            from bot.metrics import metrics_route
+
+            self.metrics.channels(self.channels)
+            token = settings.boucle_metrics_token.get_secret_value()
+            routes.append(metrics_route(self.metrics, self.db, self.clock, token))
         web = Web(self.db, dict(self.channels), routes, self.loop_states, workers, self.intake)
         self.web = WebServer(web, settings.boucle_http_host, settings.boucle_http_port)
 
@@ -293,6 +309,24 @@ async def run_bot(settings: Settings) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
+    # One bot per database, and no `boucle restore` while it runs (storage/lock.py).
+    with contextlib.ExitStack() as held:
+        try:
+            held.enter_context(lock.hold(settings.boucle_db_path))
+        except lock.Locked as locked:
+            raise StartupError(
+                f"un autre Boucle utilise déjà {settings.boucle_db_path} (processus "
+                f"{locked.pid or '?'}) : arrêtez-le d'abord."
+            ) from None
+        except OSError as error:  # no lock file beside the database: no database either
+            raise StartupError(
+                f"impossible d'écrire à côté de {settings.boucle_db_path} ({error.strerror}) : "
+                "vérifiez le dossier de BOUCLE_DB_PATH et ses droits."
+            ) from None
+        return await _run_locked(settings, stop)
+
+
+async def _run_locked(settings: Settings, stop: asyncio.Event) -> int:
     app = await Boucle.create(settings)
     starting = asyncio.create_task(app.start())
     stopping = asyncio.create_task(stop.wait())

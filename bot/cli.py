@@ -1,4 +1,5 @@
-"""`boucle run | chat | invite | invites | promote | profil | parse | backup | export`."""
+"""`boucle run | chat | invite | invites | promote | profil | parse | backup | restore | members |
+stats | doctor | export | mesdonnees | oublier`."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from bot.settings import Settings
 # tests/test_cli.py checks it).
 if TYPE_CHECKING:
     from handlers import profile
+    from storage import stats
     from storage.db import Conn
     from storage.models import Member, Role
 
@@ -30,6 +32,8 @@ DEFAULT_INVITE_DAYS = 14
 MAX_INVITE_DAYS = 365
 # `boucle invites --association`: the newest codes (an association rarely has more open).
 MAX_LISTED = 500
+# `boucle backup --dir`: copies kept (two weeks of nightly backups).
+DEFAULT_KEEP = 14
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,8 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
     invites = commands.add_parser(
         "invites", help="list an association's open invite codes, or revoke one"
     )
-    which = invites.add_mutually_exclusive_group(required=True)
-    which.add_argument("--association", help="list the codes of this association that still work")
+    which = invites.add_mutually_exclusive_group()
+    which.add_argument(
+        "--association",
+        help="list the codes of this association that still work (none: every association's)",
+    )
     which.add_argument("--revoke", metavar="CODE", help="stop this unused code from working")
     profil = commands.add_parser(
         "profil", help="show or change an association's profile (place, reach, categories, means)"
@@ -88,7 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     backup = commands.add_parser(
         "backup", help="write a consistent copy of the live database (the bot may run)"
     )
-    backup.add_argument("path", type=Path, help="the copy's file name")
+    backup.add_argument(
+        "path", type=Path, nargs="?", help="the copy's file name (ending in .gz: compressed)"
+    )
     backup.add_argument("--force", action="store_true", help="replace an existing file")
     add_export_parser(commands)  # issue 13
     # Issue 15, privacy: a member's data as a file, and erasing them (bot/cli_privacy.py).
@@ -98,6 +107,55 @@ def build_parser() -> argparse.ArgumentParser:
     forget = commands.add_parser("oublier", help="erase a member's personal data (GDPR)")
     forget.add_argument("member", type=int, help="the member's number (/membres shows it)")
     forget.add_argument("--oui", action="store_true", help="confirm: the erasure is final")
+    # Issue 15: rotated backups, restore, and the administrator's view.
+    backup.add_argument(
+        "--dir",
+        type=Path,
+        metavar="FOLDER",
+        help="write a compressed copy named after the moment in FOLDER (instead of PATH)",
+    )
+    backup.add_argument(
+        "--keep",
+        type=int,
+        metavar="N",
+        help=f"with --dir: keep the N newest copies, delete older ones (default {DEFAULT_KEEP})",
+    )
+    restore = commands.add_parser(
+        "restore",
+        help="replace the database by a backup (.db or .db.gz), checked first; the bot must "
+        "be stopped; the current database is kept aside",
+    )
+    restore.add_argument("file", type=Path, help="the backup to restore")
+    members_ = commands.add_parser(
+        "members", help="list the network's members (filters), or remove or promote one"
+    )
+    members_.add_argument("--association", help="only this association's members")
+    members_.add_argument("--role", choices=ROLES, help="only this role (with --promote: the new)")
+    members_.add_argument(
+        "--status",
+        choices=("active", "unreachable", "removed"),
+        help="only this status (default: all but the removed)",
+    )
+    members_.add_argument("--limit", type=int, default=MAX_LISTED, help="lines at most")
+    act = members_.add_mutually_exclusive_group()
+    act.add_argument("--remove", type=int, metavar="N", help="remove member n°N from the network")
+    act.add_argument("--promote", type=int, metavar="N", help="give member n°N the --role")
+    commands.add_parser(
+        "stats", help="the outbox's queue, messages in and out, send errors, the digests"
+    )
+    doctor = commands.add_parser(
+        "doctor",
+        help="check settings, Telegram token and webhook, database, disk, time zone; "
+        "say what to fix (exit 1 on a problem)",
+    )
+    doctor.add_argument("--lang", choices=("fr", "en"), default="fr", help="language (fr)")
+    doctor.add_argument(
+        "--min-free-mb",
+        type=int,
+        default=None,
+        metavar="MB",
+        help="free space the database's folder needs (default 200)",
+    )
     return parser
 
 
@@ -112,7 +170,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             name = ".".join(str(part) for part in problem["loc"]).upper()
             print(f"Réglage invalide {name} : {problem['msg']}", file=sys.stderr)
         return 2
-    configure_logging(log_level_for(args.command, settings), settings_secrets(settings))
+    configure_logging(
+        log_level_for(args.command, settings),
+        settings_secrets(settings),
+        fmt=settings.boucle_log_format,
+    )
     if args.command == "run":
         from bot.app import run_bot
         from bot.channels.base import StartupError
@@ -147,6 +209,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "invites":
         if args.revoke:
             return asyncio.run(revoke_invite(settings, args.revoke))
+        if args.association is None:
+            return asyncio.run(list_all_invites(settings))
         return asyncio.run(list_invites(settings, args.association))
     if args.command == "profil":
         wanted: dict[profile.Field, str | None] = {
@@ -160,7 +224,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(profile_of_association(settings, args.association, changes))
     if args.command == "parse":
         return parse_messages(settings, args.now, args.text)
+    # Issue 15: rotated backups, restore, and the administrator's view.
     if args.command == "backup":
+        if args.dir is not None and args.path is None:
+            keep = DEFAULT_KEEP if args.keep is None else args.keep
+            return backup_rotated_to(settings.boucle_db_path, args.dir, keep)
+        if args.path is None or args.dir is not None or args.keep is not None:
+            print(
+                "Donnez un fichier (boucle backup PATH) ou un dossier (--dir DOSSIER --keep N).",
+                file=sys.stderr,
+            )
+            return 2
         return backup_to(settings.boucle_db_path, args.path, args.force)
     if args.command == "export":  # issue 13
         return asyncio.run(export_transfers(settings, args))
@@ -170,6 +244,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "mesdonnees":
             return cli_privacy.write_personal_data(settings, args.member, args.output)
         return asyncio.run(cli_privacy.forget(settings, args.member, args.oui))
+    if args.command == "restore":
+        return restore_from(settings.boucle_db_path, args.file)
+    if args.command == "members":
+        if args.promote is not None:
+            if args.role is None:
+                print("--promote N demande --role (member, coordinator, admin).", file=sys.stderr)
+                return 2
+            return asyncio.run(promote_member(settings, args.promote, None, None, args.role))
+        if args.remove is not None:
+            return asyncio.run(remove_member(settings, args.remove))
+        return asyncio.run(
+            list_members(settings, args.association, args.role, args.status, args.limit)
+        )
+    if args.command == "stats":
+        from bot.clock import SystemClock
+
+        return asyncio.run(show_stats(settings, SystemClock().now()))
+    if args.command == "doctor":
+        return asyncio.run(run_doctor(settings, args.lang, args.min_free_mb))
     return 2
 
 
@@ -260,8 +353,10 @@ async def promote_member(
     association_name: str | None,
     role: Role,
 ) -> int:
-    """Set a member's role; the only way to name or demote a network administrator."""
+    """Set a member's role; the only way to name or demote a network administrator. The last
+    coordinator of an association stays one (the chat's rule, handlers/membership.py)."""
     from bot.clock import SystemClock
+    from handlers.membership import last_coordinator
     from storage import members
     from storage.db import Database
 
@@ -272,12 +367,7 @@ async def promote_member(
             if found is None:
                 print(problem, file=sys.stderr)
                 return 2
-            if (
-                role == "member"
-                and found.is_coordinator
-                and await members.count_coordinators(conn, found.association_id) == 1
-                and await members.count_association_members(conn, found.association_id) > 1
-            ):
+            if role == "member" and await last_coordinator(conn, found, leaving=False):
                 print(
                     f"{found.name} est le dernier coordinateur de {found.association_name} : "
                     "nommez-en d'abord un autre (boucle promote … --role coordinator).",
@@ -559,6 +649,241 @@ async def export_transfers(settings: Settings, args: argparse.Namespace) -> int:
         print(f"Conversions : {conversions}.")
     print(f"Fichier écrit : {output.absolute()} ({readable_size(output.stat().st_size)}).")
     return 0
+
+
+# ---------------------------------------------------------------------------- issue 15
+# Rotated backups, restore, and the administrator's view (docs/deploy.md).
+
+
+def backup_rotated_to(source: Path, folder: Path, keep: int) -> int:
+    """`boucle backup --dir FOLDER --keep N`: a compressed copy named after now; N kept."""
+    from bot.clock import SystemClock
+    from storage.backup import BackupError, backup_rotated
+
+    try:
+        done = backup_rotated(source, folder, keep, SystemClock().now())
+    except BackupError as error:
+        print(f"Sauvegarde impossible : {error}", file=sys.stderr)
+        return 1
+    print(f"Sauvegarde écrite : {done.path.absolute()} ({readable_size(done.size)}).")
+    if done.removed:
+        print(f"{len(done.removed)} ancienne(s) sauvegarde(s) supprimée(s) ({keep} gardées).")
+    return 0
+
+
+def restore_from(database: Path, backup: Path) -> int:
+    """`boucle restore FILE`: refused while the bot runs; the backup checked first; the
+    current database kept aside."""
+    from bot.clock import SystemClock
+    from storage.backup import RestoreError, restore_database
+
+    try:
+        done = restore_database(backup, database, SystemClock().now())
+    except RestoreError as error:
+        print(f"Restauration refusée : {error}", file=sys.stderr)
+        return 1
+    print(f"Base restaurée depuis {backup} ({readable_size(done.size)}) : {database.absolute()}.")
+    if done.aside is not None:
+        print(f"L'ancienne base est gardée dans {done.aside} (supprimez-la quand tout va bien).")
+    return 0
+
+
+def existing_database(settings: Settings) -> bool:
+    """Read-only commands never create an empty database where none is."""
+    if settings.boucle_db_path.is_file():
+        return True
+    print(
+        f"Base introuvable : {settings.boucle_db_path} (vérifiez BOUCLE_DB_PATH).", file=sys.stderr
+    )
+    return False
+
+
+ROLE_WORDS = {"member": "membre", "coordinator": "coordinateur", "admin": "administrateur"}
+STATUS_WORDS = {"active": "actif", "unreachable": "injoignable", "removed": "retiré"}
+
+
+async def list_members(
+    settings: Settings,
+    association_name: str | None,
+    role: Role | None,
+    status: str | None,
+    limit: int,
+) -> int:
+    """`boucle members [--association A] [--role R] [--status S]`: one line per member, with
+    the number the chat uses, never a phone number."""
+    from storage import admin, members
+    from storage.db import Database
+
+    if not existing_database(settings):
+        return 1
+    zone = ZoneInfo(settings.boucle_timezone)
+    db = await Database.open(settings.boucle_db_path)
+    try:
+        async with db.transaction() as conn:
+            association_id: int | None = None
+            if association_name:
+                association = await members.association_by_name(conn, association_name.strip())
+                if association is None:
+                    print(f"Association inconnue : « {association_name} ».", file=sys.stderr)
+                    return 2
+                association_id = association.id
+            found, total = await admin.member_lines(
+                conn, association_id, role, status, max(limit, 1)
+            )
+    finally:
+        await db.close()
+    print(f"{total} membre(s).")
+    for line in found:
+        channels = ",".join(line.channels) or "-"
+        joined = f"{line.joined_at.astimezone(zone):%d/%m/%Y}"
+        print(
+            f"n°{line.id:<6} {line.name}  {ROLE_WORDS.get(line.role, line.role)}  "
+            f"{STATUS_WORDS.get(line.status, line.status)}  {line.association_name}  "
+            f"{channels}  depuis le {joined}"
+        )
+    if total > len(found):
+        print(f"… et {total - len(found)} autre(s) : précisez --association, --role ou --status.")
+    return 0
+
+
+async def remove_member(settings: Settings, member_id: int) -> int:
+    """`boucle members --remove N`: as `/retirer` in the chat (the last coordinator stays;
+    what was queued for them is not sent); their posts and claims stay."""
+    from handlers.membership import last_coordinator, remove_from_network
+    from storage.db import Database
+
+    if not existing_database(settings):
+        return 1
+    db = await Database.open(settings.boucle_db_path)
+    try:
+        async with db.transaction() as conn:
+            found, problem = await find_member(conn, member_id, None, None)
+            if found is None:
+                print(problem, file=sys.stderr)
+                return 2
+            if await last_coordinator(conn, found, leaving=True):
+                print(
+                    f"{found.name} est le dernier coordinateur de {found.association_name} : "
+                    "nommez-en d'abord un autre (boucle members --promote N --role coordinator).",
+                    file=sys.stderr,
+                )
+                return 2
+            await remove_from_network(conn, found.id)
+    finally:
+        await db.close()
+    print(
+        f"{found.name} (n°{found.id}, {found.association_name}) est retiré·e du réseau : "
+        "ses annonces et prises restent."
+    )
+    return 0
+
+
+async def list_all_invites(settings: Settings) -> int:
+    """`boucle invites`: every association's codes that still work, newest first."""
+    from bot.clock import SystemClock
+    from storage import admin
+    from storage.db import Database
+
+    if not existing_database(settings):
+        return 1
+    zone = ZoneInfo(settings.boucle_timezone)
+    db = await Database.open(settings.boucle_db_path)
+    try:
+        async with db.transaction() as conn:
+            found, total = await admin.open_invites_everywhere(
+                conn, SystemClock().now(), MAX_LISTED
+            )
+    finally:
+        await db.close()
+    print(f"{total} code(s) en cours.")
+    for line in found:
+        invite = line.invite
+        until = f"{invite.expires_at.astimezone(zone):%d/%m/%Y %H:%M}" if invite.expires_at else "-"
+        print(f"{invite.code}  {invite.role:<11}  jusqu'au {until}  {line.association_name}")
+    if total > len(found):
+        print(f"… et {total - len(found)} autre(s), plus anciens.")
+    return 0
+
+
+async def show_stats(settings: Settings, now: datetime) -> int:
+    """`boucle stats`: the outbox's queue, messages in and out in the last hour and day per
+    channel, send errors by kind and 429s, the digests (storage/stats.py), as of `now`."""
+    from storage import stats
+    from storage.db import Database
+
+    if not existing_database(settings):
+        return 1
+    zone = ZoneInfo(settings.boucle_timezone)
+    hour, day = now - timedelta(hours=1), now - timedelta(days=1)
+    db = await Database.open(settings.boucle_db_path)
+    try:
+        async with db.transaction() as conn:
+            queue = await stats.outbox_queue(conn)
+            received = (
+                await stats.received_since(conn, hour),
+                await stats.received_since(conn, day),
+            )
+            sent = (await stats.sent_since(conn, hour), await stats.sent_since(conn, day))
+            attempts = await stats.attempts_since(conn, day)
+            digests = await stats.digests(conn, day)
+    finally:
+        await db.close()
+    print(stats_text(now, zone, queue, received, sent, attempts, digests))
+    return 0
+
+
+def stats_text(
+    now: datetime,
+    zone: ZoneInfo,
+    queue: stats.Queue,
+    received: tuple[dict[str, int], dict[str, int]],
+    sent: tuple[dict[str, int], dict[str, int]],
+    attempts: dict[str, int],
+    digests: stats.Digests,
+) -> str:
+    def moment(at: datetime) -> str:
+        return f"{at.astimezone(zone):%d/%m/%Y %H:%M}"
+
+    def per_channel(counts: tuple[dict[str, int], dict[str, int]]) -> str:
+        channels = sorted(set(counts[0]) | set(counts[1]))
+        if not channels:
+            return "aucun"
+        return " ; ".join(f"{c} {counts[0].get(c, 0)} / {counts[1].get(c, 0)}" for c in channels)
+
+    waiting = queue.by_state
+    age = ""
+    if queue.oldest_queued_at is not None:
+        minutes = max(int((now - queue.oldest_queued_at).total_seconds() // 60), 0)
+        age = f", le plus ancien depuis {minutes} min"
+    errors = {k: v for k, v in attempts.items() if k not in ("sent", "rate_limited")}
+    error_text = ", ".join(f"{k} {v}" for k, v in sorted(errors.items())) or "aucune"
+    last = f"le dernier le {moment(digests.last_at)}" if digests.last_at else "aucun encore"
+    coming = f"le prochain le {moment(digests.next_at)}" if digests.next_at else "aucun prévu"
+    return "\n".join(
+        [
+            f"File d'envoi : {waiting['queued']} en attente{age}, {waiting['in_flight']} en "
+            f"cours, {waiting['held']} retenu(s) (fenêtre WhatsApp, injoignables).",
+            f"Messages reçus (1 h / 24 h) : {per_channel(received)}.",
+            f"Messages envoyés (1 h / 24 h) : {per_channel(sent)}.",
+            f"Erreurs d'envoi (24 h) : {error_text}.",
+            f"Réponses 429 (trop de messages, 24 h) : {attempts.get('rate_limited', 0)}.",
+            f"Points quotidiens : {last}, {digests.since} en 24 h, {coming}.",
+        ]
+    )
+
+
+async def run_doctor(settings: Settings, lang: str, min_free_mb: int | None) -> int:
+    """`boucle doctor`: every check, what to fix, exit 1 on a problem (bot/doctor.py)."""
+    from bot.clock import SystemClock
+    from bot.doctor import DEFAULT_MIN_FREE_MB, diagnose, report
+
+    megabytes = DEFAULT_MIN_FREE_MB if min_free_mb is None else min_free_mb
+    findings = await diagnose(
+        settings, now=SystemClock().now(), min_free_bytes=megabytes * 1_000_000
+    )
+    text, status = report(findings, lang)
+    print(text)
+    return status
 
 
 if __name__ == "__main__":

@@ -39,6 +39,7 @@ from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from bot.channels.base import (
     UNLIMITED,
@@ -56,6 +57,9 @@ from handlers.messages import Outgoing
 from storage import deliveries, files, members, outbox, statuses
 from storage.db import Conn, Database
 from storage.outbox import PRIORITY_REPLY, OutboxMessage
+
+if TYPE_CHECKING:  # prometheus_client is imported only when metrics are on (issue 15)
+    from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -216,6 +220,11 @@ class Pacer:
             self._paused_until = max(self._paused_until, until)
 
 
+def log_fields(message: OutboxMessage) -> dict[str, object]:
+    """The numbers a log line about one outgoing message carries (issue 15); no address."""
+    return {"outbox": message.id, "member": message.member_id, "post": message.post_id}
+
+
 async def cancel_and_wait(tasks: list[asyncio.Task[None]]) -> None:
     """Cancel `tasks` and wait for them to end. Their own errors were logged where they
     happened and must not stop a shutdown; a cancellation of the caller still propagates."""
@@ -313,6 +322,8 @@ class Sender:
         self._payloads: OrderedDict[int, str] = OrderedDict()
         self._files: OrderedDict[int, bytes] = OrderedDict()
         self._files_bytes = 0
+        # Each send's outcome, counted for /metrics when they are on (Boucle sets it).
+        self.metrics: Metrics | None = None
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -611,7 +622,9 @@ class Sender:
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # an adapter bug must not stop the loop
-                log.exception("send of outbox message %d raised", message.id)
+                log.exception(
+                    "send of outbox message %d raised", message.id, extra=log_fields(message)
+                )
                 result = RetryLater(self.policy.backoff(message.attempts), repr(error))
             await self.record(message, result, lane, started_at)
         finally:
@@ -629,6 +642,19 @@ class Sender:
         lane: Lane | None = None,
         started_at: datetime | None = None,
     ) -> None:
+        outcome = await self._record(message, result, lane, started_at)
+        if self.metrics is not None and outcome is not None:
+            self.metrics.delivery(message.channel, outcome)
+
+    async def _record(
+        self,
+        message: OutboxMessage,
+        result: SendResult,
+        lane: Lane | None,
+        started_at: datetime | None,
+    ) -> str | None:
+        """Commit the outcome of one send; the outcome recorded (`deliveries`' names), or None
+        when the row simply goes again."""
         now = self.clock.now()
         attempt = message.attempts
         async with self.db.transaction() as conn:
@@ -639,6 +665,7 @@ class Sender:
                 self.stats.by_channel[message.channel] = (
                     self.stats.by_channel.get(message.channel, 0) + 1
                 )
+                return deliveries.SENT
             elif isinstance(result, RetryLater) and result.rate_limited:
                 at = now + timedelta(seconds=result.seconds)
                 await deliveries.requeue(
@@ -650,7 +677,13 @@ class Sender:
                 if lane is not None:
                     lane.pacer.pause(message.external_id, result.seconds)
                 self.stats.rate_limited += 1
-                log.warning("429 for %s: waiting %.1f s", message.channel, result.seconds)
+                log.warning(
+                    "429 for %s: waiting %.1f s",
+                    message.channel,
+                    result.seconds,
+                    extra=log_fields(message),
+                )
+                return deliveries.RATE_LIMITED
             elif isinstance(result, RetryLater):
                 ambiguous = message.ambiguous_attempts + (1 if result.ambiguous else 0)
                 outcome = deliveries.AMBIGUOUS if result.ambiguous else deliveries.RETRY
@@ -662,6 +695,7 @@ class Sender:
                         message.channel,
                         ambiguous,
                         self.policy.max_ambiguous_attempts,
+                        extra=log_fields(message),
                     )
                 if (
                     attempt >= self.policy.max_attempts
@@ -672,6 +706,7 @@ class Sender:
                         conn, message.id, attempt, now, deliveries.FAILED, result.reason
                     )
                     self.stats.failed += 1
+                    return deliveries.FAILED
                 else:
                     at = now + timedelta(seconds=self.policy.backoff(attempt))
                     await deliveries.requeue(
@@ -681,6 +716,7 @@ class Sender:
                         conn, message.id, attempt, now, outcome, result.reason
                     )
                     self.stats.retried += 1
+                    return outcome
             elif isinstance(result, Unreachable):
                 await outbox.mark_failed(conn, message.id, f"unreachable: {result.reason}")
                 await deliveries.record_attempt(
@@ -692,6 +728,7 @@ class Sender:
                     conn, message.channel, message.external_id, "unreachable"
                 )
                 self.stats.unreachable += 1
+                return deliveries.UNREACHABLE
             elif isinstance(result, OutsideWindow):
                 wrote = await statuses.last_inbound_at(conn, message.channel, message.external_id)
                 if started_at is not None and wrote is not None and wrote > started_at:
@@ -699,18 +736,21 @@ class Sender:
                     # held to release, so this one goes again now instead of waiting for the next.
                     await deliveries.requeue(conn, message.id, now, result.reason)
                     self.stats.retried += 1
-                    return
+                    return None
                 await outbox.mark_held(conn, message.id, result.reason)
                 await deliveries.record_attempt(
                     conn, message.id, attempt, now, deliveries.HELD, result.reason
                 )
                 self.stats.held += 1
+                return deliveries.HELD
             elif isinstance(result, Rejected):
                 await outbox.mark_failed(conn, message.id, result.reason)
                 await deliveries.record_attempt(
                     conn, message.id, attempt, now, deliveries.REJECTED, result.reason
                 )
                 self.stats.failed += 1
+                return deliveries.REJECTED
+        return None
 
     async def _hold_unknown_channels(self) -> None:
         async with self.db.transaction() as conn:

@@ -198,7 +198,11 @@ class Dispatcher:
             )
             replies = await self._conclude(incoming, [Outgoing(too_large)], "processed")
         except Exception:
-            log.exception("failed to process message %s", incoming.message_id)
+            log.exception(
+                "failed to process message %s",
+                incoming.message_id,
+                extra={"channel": incoming.address.channel, "command": command_word(incoming)},
+            )
             apology = [Outgoing(t("fr", "internal_error"))]
             replies = await self._conclude(incoming, apology, "failed")
         if replies:
@@ -236,6 +240,17 @@ class Dispatcher:
             conn, incoming.address.channel, incoming.message_id, "processed"
         ):
             raise _AlreadyHandled
+        # One line per message (issue 15), its fields structured; never its text.
+        log.info(
+            "message handled",
+            extra={
+                "channel": incoming.address.channel,
+                "member": writer_id,
+                "command": command_word(incoming),
+                "replies": len(replies),
+                "notified": queued.rows,
+            },
+        )
         return replies
 
     async def _conclude(
@@ -386,3 +401,15 @@ def decode_incoming(payload: str) -> Incoming:
         location=Location(**location) if location else None,
         media_urls=tuple(data.get("media_urls", ())),
     )
+
+
+def command_word(incoming: Incoming) -> str:
+    """What a message was, for the log: its command (« /don »), a button, or plain text. Never
+    the words written (a post, a name, a number)."""
+    text = incoming.text.strip()
+    if incoming.is_button:
+        return "button"
+    if text.startswith("/"):
+        word = text.split(maxsplit=1)[0].split("@", 1)[0].lower()
+        return word if len(word) <= 24 and word[1:].isalpha() else "/?"
+    return "text"

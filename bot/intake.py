@@ -18,8 +18,12 @@ import contextlib
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from handlers.messages import Incoming
+
+if TYPE_CHECKING:  # prometheus_client is imported only when metrics are on (issue 15)
+    from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +57,8 @@ class Intake:
         self._idle.set()
         self.processed = 0
         self.failed = 0
+        # Messages stored, counted for /metrics when they are on (Boucle sets it).
+        self.metrics: Metrics | None = None
 
     async def take(self, incoming: Incoming) -> bool:
         """Store `incoming` (committed when this returns), then queue its processing.
@@ -77,6 +83,8 @@ class Intake:
             if turn.users == 0:
                 del self._storing[chat]
         if fresh:
+            if self.metrics is not None:
+                self.metrics.received(incoming.address.channel)
             self.submit(incoming)
         return fresh
 

@@ -3,20 +3,27 @@
 `configure_logging(level, secrets)` is called once per command (again is fine: it replaces its
 own handler, it never stacks one). Every record, from any logger, passes the handler's
 `RedactingFilter` before it is written: the message is formatted (`msg % args`), the exception
-and stack text rendered, then every registered secret and anything shaped like a Telegram token
-or an HTTP basic credential becomes `***`. The record keeps only that redacted text (`args`
-cleared), so no later handler can format the originals again.
+and stack text rendered, then every registered secret, anything shaped like a Telegram token
+or an HTTP basic credential, and every phone number becomes `***`. The record keeps only that
+redacted text (`args` cleared), so no later handler can format the originals again.
+
+One event, one line (issue 15): `BOUCLE_LOG_FORMAT=json` writes each record as one JSON object
+(time, level, logger, message, the fields passed with `extra=` such as `post` and `member`,
+the traceback as a field); `text` (the default) writes "time LEVEL logger: message key=value",
+the message's own line breaks escaped, a traceback on the lines below it.
 """
 
 from __future__ import annotations
 
 import base64
+import json
 import logging
 import re
 import sys
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from types import TracebackType
-from typing import TextIO
+from typing import Literal, TextIO
 from urllib.parse import quote
 
 from pydantic import BaseModel, SecretStr
@@ -47,6 +54,8 @@ THIRD_PARTY = (
 THIRD_PARTY_LEVEL = logging.WARNING
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 MASK = "***"
+LogFormat = Literal["text", "json"]
+FORMATS: tuple[LogFormat, ...] = ("text", "json")
 
 # A Telegram bot token: the bot's id, a colon, 35 characters of base64url (be generous).
 _TELEGRAM_TOKEN = re.compile(r"(?<![\w-])\d{5,}:[A-Za-z0-9_-]{30,}")
@@ -62,6 +71,16 @@ _BEARER = re.compile(r"(?i)\b(bearer)\s+[^\s'\",}]+")
 # aiohttp's BasicAuth(login='AC…', password='…') and user:password@host in URLs.
 _PASSWORD = re.compile(r"(password=)(['\"]?)[^'\",)\s]+")
 _URL_USERINFO = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^/\s:@]+:)[^/\s@]+(@)")
+# Phone numbers (issue 15): international (+33 6 12 34 56 78, +33 (0)6…, 0033…, whatsapp:+…,
+# percent-encoded %2B33…, wa.me/33…; separators among spaces, dots and dashes) and French
+# national (06 12 34 56 78, 06.12.34.56.78, 0612345678). Ids, dates and amounts do not have
+# these shapes.
+_SEPARATOR = r"[ \u00a0.\-]?"
+_INTERNATIONAL_PHONE = re.compile(
+    rf"(?:(?<![\w+])(?:\+|00)|%2[Bb]|(?<=wa\.me/))[1-9]\d{{0,2}}{_SEPARATOR}"
+    rf"(?:\(0\){_SEPARATOR})?\d(?:{_SEPARATOR}\d){{5,13}}(?!\d)"
+)
+_NATIONAL_PHONE = re.compile(rf"(?<![\w+])0[1-9](?:{_SEPARATOR}\d\d){{4}}(?!\d)")
 
 _MARK = "_boucle_redacted"
 
@@ -105,7 +124,8 @@ class Redactor:
         text = _URL_USERINFO.sub(rf"\1{MASK}\2", text)
         if self._numbers is not None:
             text = self._numbers.sub(MASK, text)
-        return text
+        text = _INTERNATIONAL_PHONE.sub(MASK, text)
+        return _NATIONAL_PHONE.sub(MASK, text)
 
 
 def _variants(secret: str) -> set[str]:
@@ -142,19 +162,80 @@ class RedactingFilter(logging.Filter):
             record.exc_text = self.redactor(record.exc_text)
         if record.stack_info:
             record.stack_info = self.redactor(record.stack_info)
+        for name, value in extra_fields(record).items():
+            if not isinstance(value, bool | int | float | None):
+                setattr(record, name, self.redactor(str(value)))
         setattr(record, _MARK, self.redactor)
         return True
 
 
+# What every LogRecord has; anything else on a record came with `extra=` (post, member...).
+_STANDARD = frozenset(
+    {*logging.makeLogRecord({}).__dict__, "message", "asctime", "taskName", "color_message"}
+)
+
+
+def extra_fields(record: logging.LogRecord) -> dict[str, object]:
+    """The fields a log call passed with `extra=` (`{"post": 12, "member": 37}`), in order."""
+    return {
+        name: value
+        for name, value in record.__dict__.items()
+        if name not in _STANDARD and not name.startswith("_")
+    }
+
+
 class RedactingFormatter(logging.Formatter):
-    """A last pass over the written line (whatever the format string adds)."""
+    """ "time LEVEL logger: message key=value…", the message on one line, then a last pass over
+    the written text (whatever the format string adds)."""
 
     def __init__(self, redactor: Redactor, fmt: str = FORMAT) -> None:
         super().__init__(fmt)
         self.redactor = redactor
 
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        line = super().formatMessage(record)
+        line = line.replace("\r", "\\r").replace("\n", "\\n")
+        fields = extra_fields(record)
+        if fields:
+            line += " " + " ".join(f"{name}={_field_text(value)}" for name, value in fields.items())
+        return line
+
     def format(self, record: logging.LogRecord) -> str:
         return self.redactor(super().format(record))
+
+
+def _field_text(value: object) -> str:
+    text = str(value)
+    if not text or any(c.isspace() or c in '"=' for c in text):
+        return json.dumps(text, ensure_ascii=False)
+    return text
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time (UTC, ISO 8601), level, logger, message, the `extra=`
+    fields, and `exception` / `stack` when there is one; redacted once more as a whole."""
+
+    def __init__(self, redactor: Redactor) -> None:
+        super().__init__()
+        self.redactor = redactor
+
+    def format(self, record: logging.LogRecord) -> str:
+        moment = datetime.fromtimestamp(record.created, UTC)
+        entry: dict[str, object] = {
+            "time": moment.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for name, value in extra_fields(record).items():
+            entry.setdefault(name, value)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            entry["exception"] = record.exc_text
+        if record.stack_info:
+            entry["stack"] = record.stack_info
+        return self.redactor(json.dumps(entry, ensure_ascii=False, default=str))
 
 
 class BoucleHandler(logging.StreamHandler[TextIO]):
@@ -170,18 +251,27 @@ class BoucleHandler(logging.StreamHandler[TextIO]):
         super().emit(record)
 
 
-def configure_logging(level: str, secrets: Iterable[str], stream: TextIO | None = None) -> None:
-    """Our loggers at `level` (DEBUG/INFO/WARNING/ERROR), libraries at WARNING, one handler.
+def configure_logging(
+    level: str, secrets: Iterable[str], stream: TextIO | None = None, fmt: str = "text"
+) -> None:
+    """Our loggers at `level` (DEBUG/INFO/WARNING/ERROR), libraries at WARNING, one handler
+    writing `fmt` ("text" or "json", one line per event).
 
-    `secrets` are redacted from every line; Telegram tokens and basic credentials are redacted
-    even when not given. Uncaught exceptions are logged through the same handler."""
+    `secrets` are redacted from every line; Telegram tokens, basic credentials and phone
+    numbers are redacted even when not given. Uncaught exceptions are logged through the same
+    handler."""
     name = level.strip().upper()
     if name not in LEVELS:
         raise ValueError(f"log level must be one of {', '.join(LEVELS)}, not {level!r}")
+    form = fmt.strip().lower()
+    if form not in FORMATS:
+        raise ValueError(f"log format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     redactor = Redactor(secrets)
     handler = BoucleHandler(stream)
     handler.addFilter(RedactingFilter(redactor))
-    handler.setFormatter(RedactingFormatter(redactor))
+    handler.setFormatter(
+        JsonFormatter(redactor) if form == "json" else RedactingFormatter(redactor)
+    )
 
     root = logging.getLogger()
     for old in [h for h in root.handlers if isinstance(h, BoucleHandler)]:

@@ -32,6 +32,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -43,6 +44,9 @@ from handlers import digests, escalation, reminders
 from handlers.messages import Address
 from storage import retention, schedules
 from storage.db import Conn, Database
+
+if TYPE_CHECKING:  # prometheus_client is imported only when metrics are on (issue 15)
+    from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +74,7 @@ class Tally:
     reminders: int = 0
     escalations: int = 0
     messages: int = 0
+    digest_seconds: float = 0.0  # measured only when metrics are on
 
 
 class Scheduler:
@@ -98,15 +103,25 @@ class Scheduler:
         self._running = asyncio.Lock()
         self._zone_checked = False
         self._purged_on: date | None = None
+        # Tick and digest durations for /metrics when they are on (Boucle sets it).
+        self.metrics: Metrics | None = None
 
     async def run_due_jobs(self) -> Tally:
         """Do whatever is due at the clock's `now` and not done yet."""
         async with self._running:
-            return await self._run_due_jobs()
+            if self.metrics is None:
+                return await self._run_due_jobs()
+            started = self.metrics.monotonic()
+            tally = await self._run_due_jobs()
+            self.metrics.tick(
+                self.metrics.monotonic() - started, tally.digests, tally.digest_seconds
+            )
+            return tally
 
     async def _run_due_jobs(self) -> Tally:
         now = self.clock.now()
         tally = Tally()
+        started = self.metrics.monotonic() if self.metrics is not None else 0.0
         after: tuple[str, int] | None = schedules.FIRST_DUE
         while after is not None:
             # A page of the due rows (DUE_PAGE) per transaction, then its digests in batches;
@@ -125,6 +140,8 @@ class Scheduler:
             after = page.after
             if after is not None:
                 await asyncio.sleep(0)
+        if self.metrics is not None and tally.digests:
+            tally.digest_seconds = self.metrics.monotonic() - started
         while True:
             # REMINDER_BATCH deeds per transaction; the rest in the next one (what is claimed is
             # left out of the next reading).

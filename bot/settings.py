@@ -11,11 +11,13 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from handlers.context import DEFAULT_QUESTION_MINUTES, Limits, NetworkConfig
 from handlers.equivalents import Equivalents, parse_equivalents
+from handlers.texts import t
 from storage.retention import DEFAULT_RETENTION_DAYS
 
 TELEGRAM_DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+LogFormat = Literal["text", "json"]
 
 
 class Settings(BaseSettings):
@@ -69,6 +71,17 @@ class Settings(BaseSettings):
     # defaults of handlers/equivalents.py: « carton=12, palette=350 ».
     boucle_equivalents: str = ""
 
+    # Running it (issue 15, docs/deploy.md).
+    # Log lines as text (default) or one JSON object per line (for Loki, journald's JSON...).
+    boucle_log_format: LogFormat = "text"
+    # Set: `GET /metrics` (Prometheus) answers to `Authorization: Bearer <this token>`; unset,
+    # /metrics does not exist (404).
+    boucle_metrics_token: SecretStr | None = None
+    # Serve /healthz (and /metrics) even in polling mode, with no webhook to receive (a
+    # container's health check, a monitoring probe). WhatsApp, a Telegram webhook or a metrics
+    # token start the web server anyway.
+    boucle_http_always: bool = False
+
     twilio_account_sid: str | None = None
     twilio_auth_token: SecretStr | None = None
     twilio_whatsapp_from: str | None = None
@@ -80,6 +93,21 @@ class Settings(BaseSettings):
     @classmethod
     def log_level_any_case(cls, value: object) -> object:
         return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("boucle_log_format", mode="before")
+    @classmethod
+    def log_format_any_case(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @property
+    def web_server_wanted(self) -> bool:
+        """Whether `boucle run` serves HTTP: webhooks to receive, metrics, or asked to."""
+        return bool(
+            self.whatsapp_enabled
+            or self.telegram_webhook_url
+            or self.boucle_metrics_token
+            or self.boucle_http_always
+        )
 
     @field_validator("boucle_equivalents")
     @classmethod
@@ -129,18 +157,18 @@ class Settings(BaseSettings):
             equivalents=self.equivalents,
         )
 
-    def problems(self) -> list[str]:
-        """Settings that cannot work together, said to the person configuring the bot."""
+    def problem_keys(self) -> list[str]:
+        """Settings that cannot work together, as texts keys (handlers/texts.py)."""
         found: list[str] = []
         if self.telegram_webhook_url and self.telegram_webhook_secret is None:
-            found.append("TELEGRAM_WEBHOOK_URL demande aussi TELEGRAM_WEBHOOK_SECRET.")
+            found.append("settings_webhook_needs_secret")
         twilio = (self.twilio_account_sid, self.twilio_auth_token, self.twilio_whatsapp_from)
         if any(twilio) and not all(twilio):
-            found.append(
-                "WhatsApp demande TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN et TWILIO_WHATSAPP_FROM."
-            )
+            found.append("settings_whatsapp_incomplete")
         if self.whatsapp_enabled and not self.boucle_public_url:
-            found.append(
-                "WhatsApp demande BOUCLE_PUBLIC_URL (l'adresse publique que Twilio appelle)."
-            )
+            found.append("settings_whatsapp_needs_public_url")
         return found
+
+    def problems(self, lang: str = "fr") -> list[str]:
+        """Settings that cannot work together, said to the person configuring the bot."""
+        return [t(lang, key) for key in self.problem_keys()]

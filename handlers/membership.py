@@ -33,6 +33,7 @@ from handlers.context import (
 from handlers.messages import Choice, Outgoing
 from handlers.texts import t
 from storage import members, outbox
+from storage.db import Conn
 from storage.models import Member, Role
 
 MEMBERS_PAGE_SIZE = 30
@@ -223,24 +224,35 @@ async def _target(ctx: Context, args: str, command: str) -> Member:
     return target
 
 
-async def _keep_a_coordinator(ctx: Context, target: Member, *, leaving: bool) -> None:
-    """An association keeps a coordinator: the last one is replaced before going. Leaving the
-    association as its only member is allowed (nobody is left to coordinate)."""
+async def last_coordinator(conn: Conn, target: Member, *, leaving: bool) -> bool:
+    """Whether `target` may not go (leaving) or stop coordinating: an association keeps a
+    coordinator, the last one is replaced first. Leaving the association as its only member is
+    allowed (nobody is left to coordinate). The chat and `boucle members`/`promote` share it."""
     if not target.is_coordinator:
-        return
-    if await members.count_coordinators(ctx.conn, target.association_id) > 1:
-        return
-    if leaving and await members.count_association_members(ctx.conn, target.association_id) == 1:
-        return
-    raise UserError(
-        t(ctx.lang, "last_coordinator", name=target.name, association=target.association_name)
+        return False
+    if await members.count_coordinators(conn, target.association_id) > 1:
+        return False
+    return not (
+        leaving and await members.count_association_members(conn, target.association_id) == 1
     )
 
 
+async def remove_from_network(conn: Conn, member_id: int) -> None:
+    """The member can no longer act nor be reached; news already queued for them (or held for
+    WhatsApp's window) is not sent either. The chat and `boucle members --remove` share it."""
+    await members.remove_member(conn, member_id)
+    await outbox.drop_pending_for_member(conn, member_id, "member removed")
+
+
+async def _keep_a_coordinator(ctx: Context, target: Member, *, leaving: bool) -> None:
+    if await last_coordinator(ctx.conn, target, leaving=leaving):
+        raise UserError(
+            t(ctx.lang, "last_coordinator", name=target.name, association=target.association_name)
+        )
+
+
 async def _remove(ctx: Context, target: Member) -> None:
-    await members.remove_member(ctx.conn, target.id)
-    # News already queued for them (or held for WhatsApp's window) is not sent either.
-    await outbox.drop_pending_for_member(ctx.conn, target.id, "member removed")
+    await remove_from_network(ctx.conn, target.id)
 
 
 def _by(actor: Member, target: Member) -> Callable[[str], str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import asdict, replace
 from datetime import date
 from typing import Any
@@ -33,6 +34,8 @@ from storage import drafts, members, posts
 from storage.db import Conn
 from storage.models import NewPost, Post, PostKind
 from storage.outbox import PRIORITY_NOTIFICATION, PRIORITY_URGENT
+
+log = logging.getLogger(__name__)
 
 POST_KINDS: tuple[PostKind, ...] = ("need", "offer", "equipment_request", "equipment_offer")
 # A post is a few lines; anything longer is a pasted document or a mistake.
@@ -217,6 +220,9 @@ async def publish(
         longitude=point[1] if point else None,
     )
     post = await posts.create_post(ctx.conn, new, member.id, member.association_id, ctx.now)
+    # Issue 15: the event, its numbers as fields (committed with the message, else the
+    # dispatcher logs the failure next).
+    log.info("post %d published", post.id, extra={"post": post.id, "member": member.id})
     matched = await matching.on_publish(ctx.conn, post, ctx.lang, ctx.today)
     # A matched post's author gets the match message (its one-tap action), not the relay too.
     relays, reach = await relay_notifications(ctx.conn, post, ctx.today, matched.told)

@@ -1719,6 +1719,198 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Figures: /export mois, /export année (csv): your association's transfers as a "
         "spreadsheet.",
     },
+    # Issue 15: running it. The settings' problems (`Settings.problems`, `boucle run`) and
+    # `boucle doctor`'s findings, each saying what to fix.
+    "settings_webhook_needs_secret": {
+        "fr": "TELEGRAM_WEBHOOK_URL demande aussi TELEGRAM_WEBHOOK_SECRET.",
+        "en": "TELEGRAM_WEBHOOK_URL also needs TELEGRAM_WEBHOOK_SECRET.",
+    },
+    "settings_whatsapp_incomplete": {
+        "fr": "WhatsApp demande TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN et TWILIO_WHATSAPP_FROM.",
+        "en": "WhatsApp needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_WHATSAPP_FROM.",
+    },
+    "settings_whatsapp_needs_public_url": {
+        "fr": "WhatsApp demande BOUCLE_PUBLIC_URL (l'adresse publique que Twilio appelle).",
+        "en": "WhatsApp needs BOUCLE_PUBLIC_URL (the public address Twilio calls).",
+    },
+    "doctor_summary": {
+        "fr": "Boucle doctor : {checks} vérifications, {problems} problème(s), "
+        "{warnings} avertissement(s).",
+        "en": "Boucle doctor: {checks} checks, {problems} problem(s), {warnings} warning(s).",
+    },
+    "doctor_all_good": {
+        "fr": "Tout est prêt.",
+        "en": "All set.",
+    },
+    "doctor_fix_first": {
+        "fr": "Corrigez les lignes ✗, puis relancez boucle doctor.",
+        "en": "Fix the ✗ lines, then run boucle doctor again.",
+    },
+    "doctor_settings_ok": {
+        "fr": "Réglages lus et cohérents.",
+        "en": "Settings read, and consistent.",
+    },
+    "doctor_settings_problem": {
+        "fr": "Réglages : {problem}",
+        "en": "Settings: {problem}",
+    },
+    "doctor_timezone_ok": {
+        "fr": "Fuseau horaire : {zone}.",
+        "en": "Time zone: {zone}.",
+    },
+    "doctor_timezone_unknown": {
+        "fr": "Fuseau horaire inconnu : « {zone} ». Mettez un nom de la base tz, par ex. "
+        "BOUCLE_TIMEZONE=Europe/Paris.",
+        "en": "Unknown time zone: “{zone}”. Use a tz database name, e.g. "
+        "BOUCLE_TIMEZONE=Europe/Paris.",
+    },
+    "doctor_no_channel": {
+        "fr": "Aucun canal configuré : boucle run ouvrirait la démo du terminal. Mettez "
+        "TELEGRAM_BOT_TOKEN (ou le compte Twilio) dans les réglages.",
+        "en": "No channel configured: boucle run would open the terminal demo. Set "
+        "TELEGRAM_BOT_TOKEN (or the Twilio account) in the settings.",
+    },
+    "doctor_public_url_ok": {
+        "fr": "Adresse publique : {url}.",
+        "en": "Public address: {url}.",
+    },
+    "doctor_public_url_bad": {
+        "fr": "BOUCLE_PUBLIC_URL n'est pas une adresse HTTPS sans paramètres : « {url} ». Twilio "
+        "signe l'adresse exacte qu'il appelle : mettez https://votre-domaine (sans /whatsapp).",
+        "en": "BOUCLE_PUBLIC_URL is not an HTTPS address without parameters: “{url}”. Twilio "
+        "signs the exact address it calls: set https://your-domain (without /whatsapp).",
+    },
+    "doctor_webhook_url_bad": {
+        "fr": "TELEGRAM_WEBHOOK_URL doit être une adresse HTTPS qui finit par /telegram (par ex. "
+        "https://boucle.example.org/telegram), pas « {url} ».",
+        "en": "TELEGRAM_WEBHOOK_URL must be an HTTPS address ending in /telegram (e.g. "
+        "https://boucle.example.org/telegram), not “{url}”.",
+    },
+    "doctor_telegram_ok": {
+        "fr": "Telegram accepte le jeton : le bot est @{username}.",
+        "en": "Telegram accepts the token: the bot is @{username}.",
+    },
+    "doctor_telegram_refused": {
+        "fr": "Telegram refuse le jeton : recopiez TELEGRAM_BOT_TOKEN depuis @BotFather "
+        "(/mybots, API Token).",
+        "en": "Telegram refuses the token: copy TELEGRAM_BOT_TOKEN again from @BotFather "
+        "(/mybots, API Token).",
+    },
+    "doctor_telegram_unreachable": {
+        "fr": "Telegram ne répond pas ({error}) : vérifiez que le serveur joint api.telegram.org "
+        "(pare-feu, DNS, proxy).",
+        "en": "Telegram does not answer ({error}): check that the server reaches "
+        "api.telegram.org (firewall, DNS, proxy).",
+    },
+    "doctor_polling_ok": {
+        "fr": "Telegram en polling (sans webhook) : {pending} mise(s) à jour en attente.",
+        "en": "Telegram by polling (no webhook): {pending} update(s) waiting.",
+    },
+    "doctor_webhook_ok": {
+        "fr": "Webhook Telegram : {url}, {pending} mise(s) à jour en attente.",
+        "en": "Telegram webhook: {url}, {pending} update(s) waiting.",
+    },
+    "doctor_webhook_not_set": {
+        "fr": "Le webhook n'est pas encore enregistré chez Telegram : boucle run l'enregistre au "
+        "démarrage.",
+        "en": "The webhook is not registered with Telegram yet: boucle run registers it at start.",
+    },
+    "doctor_webhook_mismatch": {
+        "fr": "Telegram envoie les mises à jour à « {actual} », pas à TELEGRAM_WEBHOOK_URL "
+        "(« {expected} ») : redémarrez Boucle, qui enregistre le sien au démarrage.",
+        "en": "Telegram sends updates to “{actual}”, not to TELEGRAM_WEBHOOK_URL "
+        "(“{expected}”): restart Boucle, which registers its own at start.",
+    },
+    "doctor_webhook_in_polling": {
+        "fr": "Un webhook est enregistré chez Telegram (« {actual} ») alors que Boucle est en "
+        "polling : redémarrez Boucle (il le retire au démarrage) ou mettez TELEGRAM_WEBHOOK_URL.",
+        "en": "A webhook is registered with Telegram (“{actual}”) while Boucle polls: restart "
+        "Boucle (it removes it at start) or set TELEGRAM_WEBHOOK_URL.",
+    },
+    "doctor_webhook_backlog": {
+        "fr": "{pending} mises à jour attendent chez Telegram : Boucle ne les reçoit pas (est-il "
+        "arrêté ? le proxy répond-il ?).",
+        "en": "{pending} updates wait at Telegram: Boucle does not receive them (is it stopped? "
+        "does the proxy answer?).",
+    },
+    "doctor_webhook_error": {
+        "fr": "Dernière erreur de Telegram en appelant le webhook ({when}) : « {error} ». "
+        "Vérifiez le proxy (certificat, chemin /telegram) et que Boucle écoute.",
+        "en": "Telegram's last error calling the webhook ({when}): “{error}”. Check the proxy "
+        "(certificate, /telegram path) and that Boucle listens.",
+    },
+    "doctor_db_ok": {
+        "fr": "Base de données {path} : {size}, intègre, mode WAL, migrations à jour.",
+        "en": "Database {path}: {size}, intact, WAL mode, migrations up to date.",
+    },
+    "doctor_db_missing": {
+        "fr": "La base {path} n'existe pas encore : boucle run la crée au premier démarrage "
+        "(sinon, vérifiez BOUCLE_DB_PATH).",
+        "en": "The database {path} does not exist yet: boucle run creates it at first start "
+        "(otherwise, check BOUCLE_DB_PATH).",
+    },
+    "doctor_db_folder_missing": {
+        "fr": "Le dossier de la base n'existe pas : {folder}. Créez-le pour le compte du bot, ou "
+        "corrigez BOUCLE_DB_PATH.",
+        "en": "The database's folder does not exist: {folder}. Create it for the bot's account, "
+        "or correct BOUCLE_DB_PATH.",
+    },
+    "doctor_db_folder_readonly": {
+        "fr": "Impossible d'écrire dans {folder} : la base et son journal (-wal) s'y écrivent. "
+        "Donnez ce dossier au compte du bot (chown boucle:boucle {folder}).",
+        "en": "Cannot write in {folder}: the database and its log (-wal) are written there. "
+        "Give the folder to the bot's account (chown boucle:boucle {folder}).",
+    },
+    "doctor_db_damaged": {
+        "fr": "La base {path} est illisible ou abîmée ({error}) : arrêtez Boucle et restaurez "
+        "la dernière sauvegarde (boucle restore FICHIER).",
+        "en": "The database {path} is unreadable or damaged ({error}): stop Boucle and restore "
+        "the latest backup (boucle restore FILE).",
+    },
+    "doctor_db_pending": {
+        "fr": "{count} migration(s) à appliquer : boucle run les applique au démarrage.",
+        "en": "{count} migration(s) to apply: boucle run applies them at start.",
+    },
+    "doctor_db_newer": {
+        "fr": "La base vient d'une version plus récente de Boucle (migrations inconnues : "
+        "{names}) : installez cette version, ou restaurez une sauvegarde faite par celle-ci.",
+        "en": "The database comes from a newer Boucle (unknown migrations: {names}): install "
+        "that version, or restore a backup made by this one.",
+    },
+    "doctor_db_not_wal": {
+        "fr": "La base n'est pas en mode WAL : boucle run l'y met au démarrage.",
+        "en": "The database is not in WAL mode: boucle run sets it at start.",
+    },
+    "doctor_db_open_to_others": {
+        "fr": "La base {path} est lisible par d'autres comptes : boucle run la restreint au "
+        "démarrage (ou chmod 600 {path}).",
+        "en": "The database {path} is readable by other accounts: boucle run restricts it at "
+        "start (or chmod 600 {path}).",
+    },
+    "doctor_disk_ok": {
+        "fr": "Disque : {free} libres dans {folder}.",
+        "en": "Disk: {free} free in {folder}.",
+    },
+    "doctor_disk_low": {
+        "fr": "Disque presque plein : {free} libres dans {folder} (minimum {minimum}). Libérez "
+        "de la place (vieilles sauvegardes, journaux) ou agrandissez le disque.",
+        "en": "Disk almost full: {free} free in {folder} (minimum {minimum}). Free some space "
+        "(old backups, logs) or grow the disk.",
+    },
+    "doctor_metrics_token_short": {
+        "fr": "BOUCLE_METRICS_TOKEN est court ({length} caractères) : prenez-en un d'au moins 32 "
+        "(openssl rand -hex 32).",
+        "en": "BOUCLE_METRICS_TOKEN is short ({length} characters): use one of at least 32 "
+        "(openssl rand -hex 32).",
+    },
+    "doctor_bot_running": {
+        "fr": "Boucle tourne sur cette base (processus {pid}).",
+        "en": "Boucle is running on this database (process {pid}).",
+    },
+    "doctor_bot_stopped": {
+        "fr": "Boucle ne tourne pas sur cette base en ce moment.",
+        "en": "Boucle is not running on this database right now.",
+    },
 }
 
 # What Telegram's command menu shows (setMyCommands), per language.

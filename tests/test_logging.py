@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import io
+import json
 import logging
 import re
 import sys
@@ -21,9 +22,11 @@ from bot.app import Boucle
 from bot.cli import main
 from bot.clock import ManualClock
 from bot.logs import (
+    MASK,
     OURS,
     THIRD_PARTY,
     BoucleHandler,
+    JsonFormatter,
     Redactor,
     configure_logging,
     settings_secrets,
@@ -285,7 +288,7 @@ async def test_telegram_loop_at_debug_logs_no_token(
         assert {"httpx", "httpcore.http11", "telegram.Bot"} <= names
         assert "/bot***/getupdates" in err.lower() and "/bot***/sendmessage" in err.lower()
     else:
-        assert not {name for name in names if not name.startswith("bot.")}
+        assert not {name for name in names if not name.startswith(tuple(f"{n}." for n in OURS))}
         assert "/bot" not in err
 
 
@@ -339,6 +342,8 @@ async def test_whatsapp_and_webhook_at_debug_log_no_secret(
     out, err = capfd.readouterr()
     basic = base64.b64encode(f"{ACCOUNT_SID}:{AUTH_TOKEN}".encode()).decode()
     assert_no_secret(out + err, AUTH_TOKEN, basic, WEBHOOK_SECRET, TOKEN, TOKEN_SECRET, BOT_ID)
+    # Nor the member's phone number, in any form the HTTP clients write it (issue 15).
+    assert_no_secret(out + err, AWA, AWA.removeprefix("+"), AWA[3:])
     names = logger_names(err)
     assert {"twilio.async_http_client", "bot.web", "telegram.Bot"} <= names
     assert "Twilio API Request" in err and "setWebhook" in err
@@ -367,3 +372,139 @@ async def test_invite_at_debug_prints_no_token(
     assert "t.me/" in out and api.calls_to("getMe")
     assert_no_secret(out + err, TOKEN, BOT_ID, TOKEN_SECRET)
     assert not {name for name in logger_names(err) if not name.startswith("bot.")}
+
+
+# ------------------------------------------------------------------------------ issue 15:
+# one line per event, JSON or text, and never a phone number
+
+PHONES = (
+    "+33 6 12 34 56 78",
+    "+33612345678",
+    "+33 (0)6 12 34 56 78",
+    "0033 6 12 34 56 78",
+    "06 12 34 56 78",
+    "06.12.34.56.78",
+    "06-12-34-56-78",
+    "0612345678",
+    "whatsapp:+33612345678",
+    "whatsapp%3A%2B33612345678",
+    "https://wa.me/33612345678",
+    "+33\u00a06\u00a012\u00a034\u00a056\u00a078",
+)
+
+
+def digits_left(text: str) -> list[str]:
+    """Runs of the test number's digits still in `text` (whatever separates them)."""
+    squeezed = re.sub(r"[\s.\-()\u00a0]", "", text)
+    return re.findall(r"612345678|12345678", squeezed)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+@pytest.mark.parametrize("phone", PHONES)
+def test_a_phone_number_and_the_token_are_redacted_in_both_formats(fmt: str, phone: str) -> None:
+    stream = io.StringIO()
+    configure_logging("DEBUG", (TOKEN,), stream=stream, fmt=fmt)
+    log = logging.getLogger("bot.test")
+    log.info("reply to %s with %s", phone, TOKEN)
+    log.warning(f"formatted in: {phone} / {TOKEN}")
+    log.info("in a field", extra={"to": phone, "auth": TOKEN, "member": 37})
+    try:
+        raise ValueError(f"Twilio refused {phone} ({TOKEN})")
+    except ValueError:
+        log.exception("send failed")
+    text = stream.getvalue()
+    assert digits_left(text) == [], text
+    assert_no_secret(text, TOKEN, TOKEN_SECRET, BOT_ID, phone)
+    assert text.count(MASK) >= 8
+    if fmt == "json":
+        entries = [json.loads(line) for line in text.splitlines()]
+        assert len(entries) == 4  # one line per event, the traceback inside its own
+        assert MASK in entries[2]["to"] and entries[2]["member"] == 37
+        assert "Traceback" in entries[3]["exception"]
+
+
+def test_redaction_leaves_ids_dates_and_amounts_alone() -> None:
+    redact = Redactor(())
+    for text in (
+        "post 12 member 37 outbox 123456 chat 7012345678 group -1001234567890",
+        "at 2026-12-01T09:00:00+01:00 (2026-12-01 09:00:00,123), retry in 0.25 s",
+        "30 kg, 4 cagettes, 12.5 l, SM0123456789abcdef, update 987654321",
+    ):
+        assert redact(text) == text
+
+
+def test_json_lines_carry_the_fields_passed_with_extra() -> None:
+    stream = io.StringIO()
+    configure_logging("INFO", (), stream=stream, fmt="json")
+    logging.getLogger("bot.dispatch").info(
+        "post %d published", 12, extra={"post": 12, "member": 37}
+    )
+    logging.getLogger("bot.delivery").warning("two\nlines", extra={"outbox": 5, "post": None})
+    first, second = (json.loads(line) for line in stream.getvalue().splitlines())
+    assert first["message"] == "post 12 published"
+    assert (first["level"], first["logger"], first["post"], first["member"]) == (
+        "INFO",
+        "bot.dispatch",
+        12,
+        37,
+    )
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", first["time"])
+    assert second["message"] == "two\nlines" and second["outbox"] == 5 and second["post"] is None
+
+
+def test_text_lines_are_one_per_event_with_their_fields() -> None:
+    stream = capture("INFO")
+    logging.getLogger("bot.dispatch").info(
+        "message handled", extra={"member": 37, "command": "/don"}
+    )
+    logging.getLogger("bot.test").info("a message\nwith a break", extra={"note": "two words"})
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 2
+    assert lines[0].endswith("bot.dispatch: message handled member=37 command=/don")
+    assert lines[1].endswith('a message\\nwith a break note="two words"')
+
+
+def test_boucle_log_format_setting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("BOUCLE_LOG_FORMAT", " JSON ")
+    assert main(["parse", "besoin 10 kg de riz"]) == 0
+    [handler] = [h for h in logging.getLogger().handlers if isinstance(h, BoucleHandler)]
+    assert isinstance(handler.formatter, JsonFormatter)
+    monkeypatch.setenv("BOUCLE_LOG_FORMAT", "xml")
+    assert main(["parse", "besoin 10 kg de riz"]) == 2
+    assert "BOUCLE_LOG_FORMAT" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="json"):
+        configure_logging("INFO", (), fmt="yaml")
+
+
+async def test_a_loop_in_json_logs_each_message_with_its_member_and_post(
+    api: FakeTelegramAPI, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    db_path = tmp_path / "boucle.db"
+    codes = await invite_three(db_path, ("alice", "bob", "carla"), START)
+    settings = Settings(
+        telegram_bot_token=SecretStr(api.token),
+        telegram_base_url=api.base_url,
+        boucle_db_path=db_path,
+        boucle_log_format="json",
+        _env_file=None,  # type: ignore[call-arg]
+    )
+    configure_logging("INFO", settings_secrets(settings), fmt=settings.boucle_log_format)
+    app = await Boucle.create(settings, ManualClock(START))
+    await app.start()
+    try:
+        api.send_text(ALICE, f"/start {codes['alice']}")
+        await last_text(api, ALICE, 1)
+        api.send_text(ALICE, "/besoin 20 kg de pâtes, appelez le 06 12 34 56 78")
+        await last_text(api, ALICE, 2)
+    finally:
+        await app.stop()
+    _, err = capfd.readouterr()
+    entries = [json.loads(line) for line in err.splitlines()]  # every line is one object
+    handled = [e for e in entries if e["message"] == "message handled"]
+    assert [(e["member"], e["command"]) for e in handled] == [(1, "/start"), (1, "/besoin")]
+    [published] = [e for e in entries if e["message"] == "post 1 published"]
+    assert (published["post"], published["member"]) == (1, 1)
+    assert digits_left(err) == [] and "pâtes" not in err  # nor the words written

@@ -136,6 +136,9 @@ def settings_for(api: FakeTelegramAPI, db_path: Path) -> Settings:
         telegram_bot_token=SecretStr(api.token),
         telegram_base_url=api.base_url,
         boucle_db_path=db_path,
+        # Metrics on (issue 15): their counters must not cost a statement per message.
+        boucle_metrics_token=SecretStr("budget-metrics-token-" + "0" * 16),
+        boucle_http_port=0,
         _env_file=None,  # type: ignore[call-arg]
     )
 

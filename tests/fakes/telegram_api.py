@@ -621,6 +621,9 @@ class FakeTelegramAPI:
         self.callback_answers: list[CallbackAnswer] = []
         self.my_commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.webhook: dict[str, Any] | None = None
+        # What getWebhookInfo reports of Telegram's last failed call to the webhook:
+        # (unix time, message), set by a test (`boucle doctor`, issue 15).
+        self.webhook_last_error: tuple[int, str] | None = None
         self.rate_limited_count = 0
 
         # What the test controls.
@@ -1217,6 +1220,8 @@ class FakeTelegramAPI:
             for key in ("max_connections", "allowed_updates", "ip_address"):
                 if key in self.webhook:
                     info[key] = self.webhook[key]
+        if self.webhook_last_error is not None:
+            info["last_error_date"], info["last_error_message"] = self.webhook_last_error
         return info
 
     @staticmethod
