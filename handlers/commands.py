@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from handlers import (
     alerts,
+    bookings,
     claims,
     confirmation,
     corrections,
@@ -27,6 +28,7 @@ from handlers import (
     posts,
     profile,
     reminders,
+    resources,
     rights,
 )
 from handlers.context import Context, Effects
@@ -117,6 +119,12 @@ def build_command_table(extra: tuple[Command, ...] = ()) -> dict[str, Command]:
         worded("abandonner", confirmation.drop_command),
         worded("profil", profile.profile_command, profile.is_profile_args),
         worded("notifs", notifs.notifs_command, notifs.is_notifs_args),
+        # Issue 14: the shared equipment calendar.
+        worded("ressource", resources.resource_command),
+        worded("ressources", resources.list_command, resources.is_list_args),
+        worded("reserver", bookings.reserver_command, bookings.is_booking_args),
+        worded("agenda", bookings.agenda_command, bookings.is_agenda_args),
+        worded("rendu", bookings.rendu_command, bookings.is_return_args),
         *extra,
     )
     table: dict[str, Command] = {}
