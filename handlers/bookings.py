@@ -493,12 +493,17 @@ async def refused(ctx: Context, resource: Resource, wanted: Slot) -> Effects:
             "slots": [[to_db(s.start), to_db(s.end), s.whole_days] for s in free],
         }
     )
-    await drafts.save_draft(ctx.conn, member.id, QUESTION_SLOTS, payload, ctx.now)
+    # Numbered (« 1 », « 2 » on WhatsApp) unless another question waits for its answer (a
+    # post's): that one is kept, and the choices are typed as commands there.
+    waiting = await drafts.draft_of(ctx.conn, member.id)
+    numbered = waiting is None or waiting.question == QUESTION_SLOTS
+    if numbered:
+        await drafts.save_draft(ctx.conn, member.id, QUESTION_SLOTS, payload, ctx.now)
     buttons = tuple(
         Choice(
             span_text(ctx.lang, s.start, s.end, s.whole_days, ctx.tz),
             f"/reserver {resource.id} {when_words(s, ctx.tz)}",
-            str(index),
+            str(index) if numbered else "",
         )
         for index, s in enumerate(free, 1)
     )

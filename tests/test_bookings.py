@@ -148,6 +148,17 @@ async def test_a_free_slot_is_booked_with_its_button(network: Network) -> None:
     assert "✅ Réservé" in booked and "jeu. 3 déc., 14h-16h" in booked
 
 
+async def test_free_slots_leave_a_waiting_post_question_alone(network: Network) -> None:
+    await lending_network(network)
+    await say(network, "carla", "/reserver 2 jeudi 8h-14h")
+    assert "Qu'est-ce qui est à donner exactement" in await say(network, "lea", "/don 30 kg")
+    refused = await say(network, "lea", "/reserver 2 jeudi 13h-15h")
+    assert "Prochains créneaux libres" in refused and "toujours" in refused.lower()
+    assert [c.reply for c in network.last_outgoing("lea").choices] == ["", "", ""]
+    published = await say(network, "lea", "des pommes")  # the post's answer, not a slot
+    assert "#1" in published
+
+
 async def test_two_overlapping_bookings_at_the_same_moment_one_wins(network: Network) -> None:
     await lending_network(network)
     handle = network.dispatcher.handle
@@ -234,6 +245,22 @@ async def test_a_declined_request_frees_the_range_and_tells_the_borrower(
     assert (await booking(network, 1)).status == "declined"
     assert await logged(network, "booking_made") == []
     assert "⏳ Demande envoyée" in await say(network, "lea", "/reserver 1 jeudi 8h-14h")
+
+
+async def test_a_lender_busy_with_another_question_answers_with_the_keyword(
+    network: Network,
+) -> None:
+    """Nora is in the middle of registering a resource: the request does not take over her
+    « 1 »; its choices read as commands, typed without the slash on WhatsApp."""
+    await lending_network(network)
+    await say(network, "nora", "/ressource")
+    await say(network, "carla", "/reserver 1 jeudi 8h-14h")
+    [request] = network.take_inbox("nora")
+    assert "1 ✅ Accepter" not in request
+    assert [c.reply for c in network.last_outgoing("nora").choices] == ["", ""]
+    assert "2/5" in await say(network, "nora", "1")  # still her registration's answer
+    assert "✅ R1 acceptée" in await say(network, "nora", "reserver accepter 1")
+    assert "✅ Restos du Cœur Narbonne a accepté" in network.take_inbox("carla")[0]
 
 
 async def test_only_the_lender_answers_a_request(network: Network) -> None:
@@ -372,6 +399,14 @@ async def events_of(network: Network) -> list[tuple[str, str]]:
     async with network.db.read() as conn:
         rows = await conn.execute_fetchall("SELECT kind, detail FROM events ORDER BY id")
     return [(row[0], row[1]) for row in rows]
+
+
+async def test_aide_tells_the_shared_equipment_commands(network: Network) -> None:
+    await lending_network(network)
+    member = await say(network, "bob", "/aide")
+    assert "/ressources" in member and "/rendu R12" in member and "/reserver" not in member
+    coordinator = await say(network, "carla", "/aide")
+    assert "/ressource pour prêter" in coordinator and "/reserver 3 jeudi 8h-14h" in coordinator
 
 
 async def test_resource_events_are_logged(network: Network) -> None:
