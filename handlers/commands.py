@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from handlers import (
     alerts,
+    bookings,
     claims,
     confirmation,
     corrections,
@@ -29,6 +30,7 @@ from handlers import (
     privacy,
     profile,
     reminders,
+    resources,
     rights,
 )
 from handlers.context import Context, Effects
@@ -122,6 +124,12 @@ def build_command_table(extra: tuple[Command, ...] = ()) -> dict[str, Command]:
         worded("export", exports.export_command, exports.is_export_args),  # issue 13
         worded("mesdonnees", privacy.my_data_command),
         worded("oublier", privacy.forget_command),
+        # Issue 14: the shared equipment calendar.
+        worded("ressource", resources.resource_command),
+        worded("ressources", resources.list_command, resources.is_list_args),
+        worded("reserver", bookings.reserver_command, bookings.is_booking_args),
+        worded("agenda", bookings.agenda_command, bookings.is_agenda_args),
+        worded("rendu", bookings.rendu_command, bookings.is_return_args),
         *extra,
     )
     table: dict[str, Command] = {}

@@ -13,15 +13,17 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from handlers.booking_times import LATE_AFTER
 from handlers.context import Context, Effects, Notification, Render, ToMember, UserError
 from handlers.formatting import day, post_list_line, quantity
 from handlers.messages import Outgoing, split_text
 from handlers.texts import t
 from storage import arrivals, schedules
+from storage import resources as shared_equipment
 from storage.arrivals import Arrivals
 from storage.db import Conn
 from storage.models import Claim, Member, Post
@@ -53,6 +55,15 @@ class Section:
 
 
 @dataclass(frozen=True)
+class LateReturn:
+    """A loan of the reader's association's equipment not returned LATE_AFTER its end (issue
+    14), and by how much."""
+
+    booking: shared_equipment.Booking
+    overdue: timedelta
+
+
+@dataclass(frozen=True)
 class DigestData:
     urgent_needs: Section
     needs: Section
@@ -64,6 +75,7 @@ class DigestData:
     unanswered: list[Post]
     unreachable: list[Member]
     arrivals: Arrivals
+    late_returns: list[LateReturn] = field(default_factory=list)
 
     @property
     def open_count(self) -> int:
@@ -84,6 +96,7 @@ class DigestData:
             or self.unanswered
             or self.unreachable
             or self.arrivals.count
+            or self.late_returns
         )
 
 
@@ -116,6 +129,8 @@ FOOD_READ = 200
 RESOURCE_READ = 100
 # A reader's association: its active claims to collect, newest first.
 TO_COLLECT_READ = 20
+# A coordinator's association: its loans not returned (issue 14), the longest overdue first.
+LATE_RETURNS_READ = 5
 # The activity of every reader of a tick is read at once, at most this many rows; a reader
 # whose part of it was cut reads their own.
 SHARED_ACTIVITY_READ = 2000
@@ -260,6 +275,17 @@ async def gather_digests(
         if coordinators
         else {}
     )
+    # Issue 14: the coordinators' associations' loans not returned, one indexed statement.
+    late = (
+        await shared_equipment.late_returns(
+            conn,
+            sorted({m.association_id for m in coordinators}),
+            now - LATE_AFTER,
+            LATE_RETURNS_READ,
+        )
+        if coordinators
+        else {}
+    )
     plans: dict[int, _Plan] = {}
     wanted: set[int] = set()
     layout = _layout(shared.heads, today)
@@ -294,6 +320,11 @@ async def gather_digests(
             unanswered=unanswered.get(member.association_id, []),
             unreachable=unreachable.get(member.association_id, []) if member.is_coordinator else [],
             arrivals=arrivals_of.get(member.id, Arrivals(0, ())),
+            late_returns=[
+                LateReturn(b, now - b.end_at) for b in late.get(member.association_id, [])
+            ]
+            if member.is_coordinator
+            else [],
         )
     return data
 
@@ -388,6 +419,11 @@ def render_digest(data: DigestData, lang: str, today: date, association: str) ->
             t(lang, "digest_section_arrivals", association=association),
             [arrivals_line(data.arrivals, lang)],
         )
+    if data.late_returns:
+        section(
+            t(lang, "digest_section_late_returns"),
+            [late_return_line(late, lang) for late in data.late_returns],
+        )
     parts = split_text("\n".join(lines), DIGEST_PART_LIMIT)
     summary = t(lang, "digest_template_summary", count=data.open_count)
     title = t(lang, "digest_title", day=day(today, lang))
@@ -399,6 +435,25 @@ def render_digest(data: DigestData, lang: str, today: date, association: str) ->
         else Outgoing(text=part)
         for index, part in enumerate(parts)
     ]
+
+
+def late_return_line(late: LateReturn, lang: str) -> str:
+    """« R12 Camion frigo, prêté à Épicerie de Limoux : 5 h de retard → /rendu R12 »."""
+    hours = late.overdue.total_seconds() / 3600
+    overdue = (
+        t(lang, "digest_overdue_hours", hours=max(1, int(hours)))
+        if hours < 48
+        else t(lang, "digest_overdue_days", days=int(hours // 24))
+    )
+    booking = late.booking
+    return t(
+        lang,
+        "digest_late_return",
+        ref=f"R{booking.id}",
+        resource=booking.resource_name,
+        borrower=booking.borrower_name,
+        overdue=overdue,
+    )
 
 
 def arrivals_line(found: Arrivals, lang: str) -> str:

@@ -3,7 +3,16 @@ a claim, a closing, a withdrawal, a question about what is open — or politely 
 
 from __future__ import annotations
 
-from handlers import claims, confirmation, listing, posts, profile, questions, reminders
+from handlers import (
+    bookings,
+    claims,
+    confirmation,
+    listing,
+    posts,
+    profile,
+    questions,
+    reminders,
+)
 from handlers.amounts import Amount, check_quantity
 from handlers.context import Context, Effects, UserError
 from handlers.messages import Outgoing
@@ -34,6 +43,13 @@ async def handle_free_text(ctx: Context, text: str) -> Effects:
         if stepped is not None:
             return stepped
         draft = None  # expired: dropped, the message read as usual
+    if draft is not None and draft.question in bookings.QUESTIONS:
+        # Issue 14: the guided /ressource's step, « 1 » / « 2 » to a booking request, the
+        # number of a free slot proposed (handlers/bookings.py).
+        waited = await bookings.answer_waiting(ctx, draft, text)
+        if waited is not None:
+            return waited
+        draft = None  # not an answer (or expired): dropped, the message read as usual
     if draft is not None and draft.question in confirmation.QUESTIONS:
         # « 1 », « oui », « annuler »...: the answer to « ✅ Publier / ✏️ Corriger / ✖ Annuler ».
         chosen = confirmation.answer_of(text)

@@ -408,7 +408,9 @@ async def mine(ctx: Context, args: str) -> Effects:
 
 async def help_text(ctx: Context, args: str) -> Effects:
     text = t(ctx.lang, "help")
+    text += "\n" + t(ctx.lang, "help_equipment")  # issue 14
     if ctx.member and ctx.member.is_coordinator:
         text += "\n" + t(ctx.lang, "help_coordinator") + "\n" + t(ctx.lang, "help_members")
         text += "\n" + t(ctx.lang, "help_export")  # issue 13: exports of the transfers
+        text += "\n" + t(ctx.lang, "help_equipment_coordinator")  # issue 14
     return Effects.reply(Outgoing(text))

@@ -35,6 +35,8 @@ CONFIRMATION_COMMANDS = frozenset({"publier", "reecrire", "abandonner"})
 # Commands that answer their own waiting question (the guided `/profil modifier`'s buttons
 # send `/profil rayon 30`): they find it and keep or drop it themselves.
 OWN_QUESTION_COMMANDS = frozenset({"profil"})
+# Issue 14: the guided `/ressource`'s buttons send `/ressource etape …` (handlers/resources.py).
+OWN_QUESTION_COMMANDS |= {"ressource"}
 
 
 def is_expired(ctx: Context, draft: drafts.Draft) -> bool:

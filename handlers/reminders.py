@@ -11,7 +11,9 @@ each reminder goes (local time, set here and nowhere else).
 - a lent resource (a claimed `equipment_offer`): both sides on its return date (its deadline);
 - the day after the deadline of a claimed post: author and claimers are asked « récupéré ?
   combien ? »; the answer closes the post with its quantity (`answer_pickup`);
-- a post nobody took expires once its deadline day is over, and its author is told.
+- a post nobody took expires once its deadline day is over, and its author is told;
+- the shared equipment calendar's bookings (issue 14): the eve, the return, the late flag, a
+  request left unanswered (handlers/bookings.py, `due_booking_alerts`).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from handlers import claims, rights
+from handlers import bookings, claims, rights
 from handlers.amounts import parse_amount
 from handlers.context import Context, Effects, Notification, ToMember, UserError
 from handlers.formatting import contact_links, contact_text, quantity
@@ -97,6 +99,7 @@ async def due_reminders(
     notes += await pickup_days(conn, now, today, tz, times, budget)
     notes += await pickup_checks(conn, now, today, tz, times, budget)
     notes += await expire_posts(conn, now, today, tz, times, budget)
+    notes += await bookings.due_booking_alerts(conn, now, tz, budget)  # issue 14
     return notes
 
 

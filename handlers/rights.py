@@ -55,6 +55,10 @@ class Rule:
 
 
 NOT_YOURS = "confirm_urgent_not_yours"
+# Issue 14 (the shared equipment calendar).
+RC = "resource_coordinators"
+NOT_OWNER = "booking_decide_not_owner"
+NOT_A_SIDE = "booking_not_yours"
 EVERY_MEMBER = Rule((NM, YES, YES, YES))
 COORDINATORS = Rule((NM, CO, YES, YES))
 # Acting on a member: a coordinator in their own association, an administrator anywhere.
@@ -114,6 +118,20 @@ RULES: dict[str, Rule] = {
     "mesdonnees": EVERY_MEMBER,
     "oublier": EVERY_MEMBER,
     "oublier_membre": ON_MEMBERS,
+    # Issue 14, the shared equipment calendar. A coordinator registers (and withdraws) their
+    # association's resources (an administrator withdraws any); every member sees them and the
+    # agendas. Booking commits the association (it blocks a scarce resource of another one for
+    # hours or days, under its conditions: a licence, a return time, cleaning), so it is the
+    # coordinators', like answering a request (the owner's coordinators) and cancelling
+    # (either side's; an administrator anywhere, like /annuler). A return is recorded by
+    # whoever brings it back or receives it: any member of either side.
+    "ressource": Rule((NM, RC, YES, YES), (NM, RC, "resource_not_yours", YES)),
+    "ressources": EVERY_MEMBER,
+    "reserver": COORDINATORS,
+    "reserver_decider": Rule(COORDINATORS.own, (NM, CO, NOT_OWNER, NOT_OWNER)),
+    "reserver_annuler": Rule(COORDINATORS.own, (NM, CO, NOT_A_SIDE, YES)),
+    "agenda": EVERY_MEMBER,
+    "rendu": Rule(EVERY_MEMBER.own, (NM, NOT_A_SIDE, NOT_A_SIDE, NOT_A_SIDE)),
 }
 
 # Rows that are a part of a command, not a command: the command's handler checks them.
@@ -123,6 +141,14 @@ PART_LABELS: dict[str, str] = {
     "profil_changer": "`/profil …` (a change)",
     "oublier_membre": "`/oublier N°` (another member)",
 }
+# Issue 14: answering a booking request and cancelling a booking are parts of /reserver.
+PART_OF.update({"reserver_decider": "reserver", "reserver_annuler": "reserver"})
+PART_LABELS.update(
+    {
+        "reserver_decider": "`/reserver accepter\\|refuser R…`",
+        "reserver_annuler": "`/reserver annuler R…`",
+    }
+)
 
 
 def who(member: Member | None) -> Who:

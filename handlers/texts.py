@@ -1913,6 +1913,504 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
 }
 
+# --- Issue 14, the shared equipment calendar (handlers/resources.py, handlers/bookings.py) ----
+# One block, merged into the catalogue below: `/ressource`, `/ressources`, `/reserver`,
+# `/agenda`, `/rendu`, their reminders and the digest's late returns.
+SHARED_EQUIPMENT: dict[str, dict[str, str]] = {
+    # Rights (handlers/rights.py)
+    "resource_coordinators": {
+        "fr": "Seuls les coordinateurs enregistrent le matériel de leur association. Pour voir "
+        "celui du réseau : /ressources.",
+        "en": "Only coordinators register their association's equipment. To see the "
+        "network's: /ressources.",
+    },
+    "resource_not_yours": {
+        "fr": "La ressource n°{id} est à une autre association : seule elle peut la retirer.",
+        "en": "Resource no. {id} belongs to another association: only it can withdraw it.",
+    },
+    "booking_decide_not_owner": {
+        "fr": "Seuls les coordinateurs de l'association qui prête peuvent accepter ou refuser "
+        "{ref}.",
+        "en": "Only the lending association's coordinators can accept or decline {ref}.",
+    },
+    "booking_not_yours": {
+        "fr": "{ref} ne concerne pas votre association (ni prêteuse ni emprunteuse).",
+        "en": "{ref} does not concern your association (neither lender nor borrower).",
+    },
+    # /ressource: registering
+    "resource_step_kind": {
+        "fr": "1/5 · Quelle sorte de ressource prêtez-vous ? Choisissez (ou écrivez-la).",
+        "en": "1/5 · What kind of resource do you lend? Choose (or write it).",
+    },
+    "resource_step_name": {
+        "fr": "2/5 · Son nom, tel que les autres le liront (ex. Camion frigo Renault 12 m³) ?",
+        "en": "2/5 · Its name, as others will read it (e.g. Camion frigo Renault 12 m³)?",
+    },
+    "resource_step_place": {
+        "fr": "3/5 · Où est-elle ? Écrivez la commune (ex. Narbonne) ou le lieu en quelques mots.",
+        "en": "3/5 · Where is it? Write the commune (e.g. Narbonne) or the place in a few words.",
+    },
+    "resource_step_conditions": {
+        "fr": "4/5 · Des conditions ? (ex. permis B, à rendre propre et le plein fait)",
+        "en": "4/5 · Any conditions? (e.g. driving licence, return it clean and refuelled)",
+    },
+    "resource_step_approval": {
+        "fr": "5/5 · Les réservations des autres associations attendent-elles votre accord ?",
+        "en": "5/5 · Do other associations' bookings wait for your approval?",
+    },
+    "resource_step_hint": {
+        "fr": "« annuler » arrête là, rien n'est enregistré.",
+        "en": '"annuler" stops here, nothing is saved.',
+    },
+    "resource_button_at_home": {"fr": "📍 Chez nous ({place})", "en": "📍 At ours ({place})"},
+    "resource_button_no_conditions": {"fr": "Aucune", "en": "None"},
+    "resource_button_approval": {
+        "fr": "✅ Oui, avec notre accord",
+        "en": "✅ Yes, with our approval",
+    },
+    "resource_button_direct": {
+        "fr": "⚡ Non, réservation directe",
+        "en": "⚡ No, booked directly",
+    },
+    "resource_kind_not_read": {
+        "fr": "Je ne reconnais pas « {word} ». Choisissez une des sortes ci-dessous.",
+        "en": 'I do not recognise "{word}". Choose one of the kinds below.',
+    },
+    "resource_guided_stopped": {
+        "fr": "D'accord, rien n'est enregistré. /ressource pour recommencer.",
+        "en": "OK, nothing is saved. /ressource to start again.",
+    },
+    "resource_nothing_guided": {
+        "fr": "Aucune question en cours. /ressource pour enregistrer du matériel.",
+        "en": "No question waiting. /ressource to register equipment.",
+    },
+    "resource_name_missing": {
+        "fr": "Il manque le nom. Exemple : /ressource Camion frigo Renault 12 m³ ; Narbonne ; "
+        "permis B ; accord — ou /ressource seul pour être guidé·e.",
+        "en": "The name is missing. Example: /ressource Camion frigo Renault 12 m³ ; Narbonne ; "
+        "permis B ; accord — or /ressource alone to be guided.",
+    },
+    "resource_kind_unknown": {
+        "fr": "Je ne sais pas de quelle sorte est « {name} ». Mettez-la devant, par ex. "
+        "/ressource véhicule ; {name} ; … (sortes : véhicule frigo, véhicule, stockage froid, "
+        "stockage, conserverie, manutention, bénévoles) — ou /ressource seul pour être "
+        "guidé·e.",
+        "en": 'I cannot tell what kind "{name}" is. Put it first, e.g. /ressource véhicule ; '
+        "{name} ; … (kinds: véhicule frigo, véhicule, stockage froid, stockage, conserverie, "
+        "manutention, bénévoles) — or /ressource alone to be guided.",
+    },
+    "resource_approval_unknown": {
+        "fr": "« {word} » : répondez « accord » (les réservations attendent votre accord) ou "
+        "« libre » (réservées directement).",
+        "en": '"{word}": answer "accord" (bookings wait for your approval) or "libre" (booked '
+        "directly).",
+    },
+    "resource_too_many_fields": {
+        "fr": "Trop de « ; ». Forme : /ressource NOM ; LIEU ; CONDITIONS ; accord|libre "
+        "(pas de « ; » dans les conditions : des virgules).",
+        "en": 'Too many ";". Form: /ressource NAME ; PLACE ; CONDITIONS ; accord|libre (commas, '
+        'not ";", inside the conditions).',
+    },
+    "resource_registered": {
+        "fr": "✅ Ressource n°{id} enregistrée : {name}",
+        "en": "✅ Resource no. {id} registered: {name}",
+    },
+    "resource_card_kind": {"fr": "Sorte : {kind}", "en": "Kind: {kind}"},
+    "resource_card_place": {"fr": "Où : {place}", "en": "Where: {place}"},
+    "resource_card_conditions": {
+        "fr": "Conditions : {conditions}",
+        "en": "Conditions: {conditions}",
+    },
+    "resource_no_conditions": {"fr": "aucune", "en": "none"},
+    "resource_card_approval_on": {
+        "fr": "Chaque réservation d'une autre association attend votre accord.",
+        "en": "Each booking by another association waits for your approval.",
+    },
+    "resource_card_approval_off": {
+        "fr": "Les autres associations la réservent directement.",
+        "en": "Other associations book it directly.",
+    },
+    "resource_card_how_to_book": {
+        "fr": "Pour la réserver : /reserver {id} jeudi 8h-14h · son agenda : /agenda {id}",
+        "en": "To book it: /reserver {id} jeudi 8h-14h · its agenda: /agenda {id}",
+    },
+    "resource_place_association": {"fr": "à l'association", "en": "at the association"},
+    "resource_withdraw_usage": {
+        "fr": "Précisez le numéro : /ressource retirer 3 (les numéros : /ressources).",
+        "en": "Give the number: /ressource retirer 3 (the numbers: /ressources).",
+    },
+    "resource_unknown": {
+        "fr": "Pas de ressource n°{id} à réserver. Le matériel du réseau : /ressources.",
+        "en": "No resource no. {id} to book. The network's equipment: /ressources.",
+    },
+    "resource_withdraw_booked": {
+        "fr": "La ressource n°{id} a des réservations à venir : annulez-les d'abord (/agenda "
+        "{id}, puis /reserver annuler R…).",
+        "en": "Resource no. {id} has coming bookings: cancel them first (/agenda {id}, then "
+        "/reserver annuler R…).",
+    },
+    "resource_withdrawn": {
+        "fr": "Ressource n°{id} ({name}) retirée : elle n'est plus proposée.",
+        "en": "Resource no. {id} ({name}) withdrawn: it is no longer offered.",
+    },
+    # /ressources: the list
+    "resource_line": {
+        "fr": "n°{id} · {emoji} {kind} · {name} — {place} ({association}) · {approval}",
+        "en": "no. {id} · {emoji} {kind} · {name} — {place} ({association}) · {approval}",
+    },
+    "resource_on_approval": {"fr": "sur accord", "en": "on approval"},
+    "resource_direct": {"fr": "réservation directe", "en": "booked directly"},
+    "resources_title": {
+        "fr": "Matériel partagé à {km} km ou moins ({count})",
+        "en": "Shared equipment within {km} km ({count})",
+    },
+    "resources_title_latest": {
+        "fr": "Matériel partagé du réseau (les derniers)",
+        "en": "The network's shared equipment (the latest)",
+    },
+    "resources_more": {
+        "fr": "… et {count} de plus : précisez la sorte (/ressources véhicule frigo) ou la "
+        "distance (/ressources 20km).",
+        "en": "… and {count} more: give the kind (/ressources véhicule frigo) or the distance "
+        "(/ressources 20km).",
+    },
+    "resources_footer": {
+        "fr": "Réserver : /reserver N jeudi 8h-14h · voir ses réservations : /agenda N",
+        "en": "Book: /reserver N jeudi 8h-14h · see its bookings: /agenda N",
+    },
+    "resources_none": {
+        "fr": "Aucun matériel partagé pour l'instant. Un coordinateur en enregistre avec "
+        "/ressource.",
+        "en": "No shared equipment yet. A coordinator registers some with /ressource.",
+    },
+    "resources_none_near": {
+        "fr": "Aucun matériel partagé à {km} km ou moins. Plus loin : /ressources {wider}km",
+        "en": "No shared equipment within {km} km. Further: /ressources {wider}km",
+    },
+    "resources_place_unknown": {
+        "fr": "Pour les voir par distance, indiquez où est votre association : /profil commune "
+        "NOM.",
+        "en": "To see them by distance, say where your association is: /profil commune NAME.",
+    },
+    "resources_usage": {
+        "fr": "Exemples : /ressources · /ressources véhicule frigo · /ressources 20km (1 à 500 "
+        "km).",
+        "en": "Examples: /ressources · /ressources véhicule frigo · /ressources 20km (1 to 500 "
+        "km).",
+    },
+    # /reserver: when
+    "booking_span_hours": {"fr": "{day}, {start}-{end}", "en": "{day}, {start}-{end}"},
+    "booking_span_day": {"fr": "{day} (journée)", "en": "{day} (all day)"},
+    "booking_span_days": {"fr": "du {first} au {last}", "en": "from {first} to {last}"},
+    "booking_span_across": {
+        "fr": "du {first} {start} au {last} {end}",
+        "en": "from {first} {start} to {last} {end}",
+    },
+    "booking_midnight": {"fr": "minuit", "en": "midnight"},
+    "when_missing": {
+        "fr": "Quand ? Exemples : /reserver {id} jeudi 8h-14h · /reserver {id} le 12/12 de 8h "
+        "à 14h · /reserver {id} demain matin · /reserver {id} vendredi (la journée).",
+        "en": "When? Examples: /reserver {id} jeudi 8h-14h · /reserver {id} le 12/12 de 8h à "
+        "14h · /reserver {id} demain matin · /reserver {id} vendredi (all day).",
+    },
+    "when_end_missing": {
+        "fr": "Jusqu'à quelle heure ? Exemple : /reserver {id} jeudi 8h-14h.",
+        "en": "Until what time? Example: /reserver {id} jeudi 8h-14h.",
+    },
+    "when_too_many_hours": {
+        "fr": "Une heure de début et une de fin, pas plus. Exemple : /reserver {id} jeudi 8h-14h.",
+        "en": "One start time and one end time. Example: /reserver {id} jeudi 8h-14h.",
+    },
+    "when_date_invalid": {
+        "fr": "Cette date n'existe pas. Exemple : /reserver {id} le 12/12 de 8h à 14h.",
+        "en": "That date does not exist. Example: /reserver {id} le 12/12 de 8h à 14h.",
+    },
+    "when_end_before_start": {
+        "fr": "La fin est avant le début. Exemple : /reserver {id} du lundi au mercredi.",
+        "en": "The end is before the start. Example: /reserver {id} du lundi au mercredi.",
+    },
+    "booking_past": {
+        "fr": "Ce créneau est déjà passé. Exemple : /reserver {id} demain 8h-14h.",
+        "en": "That time is already past. Example: /reserver {id} demain 8h-14h.",
+    },
+    "booking_too_long": {
+        "fr": "{days} jours au plus par réservation : réservez en plusieurs fois.",
+        "en": "At most {days} days per booking: book it in several goes.",
+    },
+    "booking_too_far": {
+        "fr": "On réserve au plus un an à l'avance.",
+        "en": "Bookings go at most a year ahead.",
+    },
+    "booking_usage": {
+        "fr": "Exemples : /reserver 3 jeudi 8h-14h · /reserver annuler R12 (le matériel et ses "
+        "numéros : /ressources).",
+        "en": "Examples: /reserver 3 jeudi 8h-14h · /reserver annuler R12 (the equipment and "
+        "its numbers: /ressources).",
+    },
+    "booking_cancel_usage": {
+        "fr": "Précisez la réservation : /reserver annuler R12 (vos réservations : /agenda).",
+        "en": "Give the booking: /reserver annuler R12 (your bookings: /agenda).",
+    },
+    "booking_decide_usage": {
+        "fr": "Précisez la réservation : /reserver accepter R12 ou /reserver refuser R12.",
+        "en": "Give the booking: /reserver accepter R12 or /reserver refuser R12.",
+    },
+    "booking_unknown": {
+        "fr": "Pas de réservation {ref}. Vos réservations : /agenda.",
+        "en": "No booking {ref}. Your bookings: /agenda.",
+    },
+    # /reserver: booked, asked, refused
+    "booking_confirmed": {
+        "fr": "✅ Réservé : {resource} (n°{rid}, {owner}), {span}. Réservation {ref}.\n"
+        "{conditions}\n{contact}\nRappel la veille à 18h. Annuler : /reserver annuler {ref} · au "
+        "retour : /rendu {ref}",
+        "en": "✅ Booked: {resource} (no. {rid}, {owner}), {span}. Booking {ref}.\n"
+        "{conditions}\n{contact}\nReminder the day before at 6 pm. Cancel: /reserver annuler "
+        "{ref} · when returned: /rendu {ref}",
+    },
+    "booking_conditions": {"fr": "Conditions : {conditions}", "en": "Conditions: {conditions}"},
+    "booking_contact": {"fr": "Contact : {contact}", "en": "Contact: {contact}"},
+    "booking_made_owner": {
+        "fr": "📅 {borrower} a réservé {resource} (n°{rid}) : {span} ({ref}).\nContact : "
+        "{contact}\nL'agenda : /agenda {rid}",
+        "en": "📅 {borrower} booked {resource} (no. {rid}): {span} ({ref}).\nContact: "
+        "{contact}\nThe agenda: /agenda {rid}",
+    },
+    "booking_requested": {
+        "fr": "⏳ Demande envoyée à {owner} : {resource} (n°{rid}), {span} ({ref}). Ce créneau "
+        "vous est gardé en attendant ; leur réponse arrivera ici.",
+        "en": "⏳ Request sent to {owner}: {resource} (no. {rid}), {span} ({ref}). The slot is "
+        "kept for you meanwhile; their answer will come here.",
+    },
+    "booking_no_coordinator": {
+        "fr": "Attention : {owner} n'a pas de coordinateur joignable pour l'instant.",
+        "en": "Note: {owner} has no reachable coordinator right now.",
+    },
+    "booking_request_title": {"fr": "Demande de réservation", "en": "Booking request"},
+    "booking_request_owner": {
+        "fr": "{borrower} ({name}) demande {resource} (n°{rid}) : {span} ({ref}).\nContact : "
+        "{contact}",
+        "en": "{borrower} ({name}) asks for {resource} (no. {rid}): {span} ({ref}).\nContact: "
+        "{contact}",
+    },
+    "booking_button_accept": {"fr": "✅ Accepter", "en": "✅ Accept"},
+    "booking_button_decline": {"fr": "❌ Refuser", "en": "❌ Decline"},
+    "booking_taken": {
+        "fr": "⛔ {resource} (n°{rid}) est déjà réservé sur ce créneau : {span} ({ref}, "
+        "{borrower}).",
+        "en": "⛔ {resource} (no. {rid}) is already booked then: {span} ({ref}, {borrower}).",
+    },
+    "booking_free_slots": {
+        "fr": "Prochains créneaux libres (touchez pour réserver) :",
+        "en": "Next free slots (tap to book):",
+    },
+    "booking_no_free_slot": {
+        "fr": "Aucun créneau libre aussi long dans les 4 semaines. Son agenda : /agenda {id} · "
+        "autre matériel : /ressources",
+        "en": "No free slot that long within 4 weeks. Its agenda: /agenda {id} · other "
+        "equipment: /ressources",
+    },
+    # Answering, cancelling
+    "booking_status_requested": {"fr": "en attente de réponse", "en": "waiting for an answer"},
+    "booking_status_confirmed": {"fr": "confirmée", "en": "confirmed"},
+    "booking_status_declined": {"fr": "refusée", "en": "declined"},
+    "booking_status_cancelled": {"fr": "annulée", "en": "cancelled"},
+    "booking_status_returned": {"fr": "rendue", "en": "returned"},
+    "booking_already_answered": {
+        "fr": "{ref} n'attend plus de réponse : elle est {status}.",
+        "en": "{ref} no longer waits for an answer: it is {status}.",
+    },
+    "booking_accept_done": {
+        "fr": "✅ {ref} acceptée ({resource}, {span}) : {borrower} est prévenue.",
+        "en": "✅ {ref} accepted ({resource}, {span}): {borrower} is told.",
+    },
+    "booking_decline_done": {
+        "fr": "❌ {ref} refusée ({resource}, {span}) : {borrower} est prévenue.",
+        "en": "❌ {ref} declined ({resource}, {span}): {borrower} is told.",
+    },
+    "booking_accepted_borrower": {
+        "fr": "✅ {owner} a accepté votre réservation {ref} : {resource}, {span}.\n{conditions}\n"
+        "Contact : {contact}\nRappel la veille à 18h. Au retour : /rendu {ref}",
+        "en": "✅ {owner} accepted your booking {ref}: {resource}, {span}.\n{conditions}\n"
+        "Contact: {contact}\nReminder the day before at 6 pm. When returned: /rendu {ref}",
+    },
+    "booking_declined_borrower": {
+        "fr": "❌ {owner} n'a pas accepté {ref} ({resource}, {span}). Son agenda : /agenda "
+        "{rid} · autre matériel : /ressources",
+        "en": "❌ {owner} declined {ref} ({resource}, {span}). Its agenda: /agenda {rid} · "
+        "other equipment: /ressources",
+    },
+    "booking_outcome_accepted": {
+        "fr": "{ref} ({resource}, {borrower}, {span}) : acceptée par {name}.",
+        "en": "{ref} ({resource}, {borrower}, {span}): accepted by {name}.",
+    },
+    "booking_outcome_declined": {
+        "fr": "{ref} ({resource}, {borrower}, {span}) : refusée par {name}.",
+        "en": "{ref} ({resource}, {borrower}, {span}): declined by {name}.",
+    },
+    "booking_not_live": {
+        "fr": "{ref} n'est plus en cours : elle est {status}.",
+        "en": "{ref} is no longer live: it is {status}.",
+    },
+    "booking_cancel_started": {
+        "fr": "{ref} a déjà commencé : quand le matériel est rendu, /rendu {ref}.",
+        "en": "{ref} has already started: once the equipment is back, /rendu {ref}.",
+    },
+    "booking_cancel_done": {
+        "fr": "{ref} annulée ({resource}, {span}) : le créneau est libre.",
+        "en": "{ref} cancelled ({resource}, {span}): the slot is free.",
+    },
+    "booking_cancelled_other": {
+        "fr": "🚫 {ref} annulée par {name} ({association}) : {resource}, {span}.",
+        "en": "🚫 {ref} cancelled by {name} ({association}): {resource}, {span}.",
+    },
+    # /rendu
+    "return_usage": {
+        "fr": "Précisez la réservation : /rendu R12, ou /rendu R12 hayon abîmé (la note va au "
+        "prêteur). Vos réservations : /agenda.",
+        "en": "Give the booking: /rendu R12, or /rendu R12 tail lift damaged (the note goes to "
+        "the lender). Your bookings: /agenda.",
+    },
+    "return_already": {"fr": "{ref} est déjà rendue.", "en": "{ref} is already returned."},
+    "return_not_started": {
+        "fr": "{ref} n'a pas commencé. Pour l'annuler : /reserver annuler {ref}.",
+        "en": "{ref} has not started. To cancel it: /reserver annuler {ref}.",
+    },
+    "return_done": {
+        "fr": "👍 Retour de {resource} enregistré ({ref}). Merci ! {owner} est prévenue.",
+        "en": "👍 Return of {resource} recorded ({ref}). Thank you! {owner} is told.",
+    },
+    "return_done_incident": {
+        "fr": "👍 Retour de {resource} enregistré ({ref}), avec votre note : {owner} la reçoit.",
+        "en": "👍 Return of {resource} recorded ({ref}), with your note: {owner} gets it.",
+    },
+    "return_owner": {
+        "fr": "↩️ {resource} est rendu ({ref}, {borrower}) : signalé par {name}.",
+        "en": "↩️ {resource} is back ({ref}, {borrower}): reported by {name}.",
+    },
+    "return_owner_incident": {
+        "fr": "↩️ {resource} est rendu ({ref}, {borrower}) : signalé par {name}.\n⚠️ Incident : "
+        "{incident}",
+        "en": "↩️ {resource} is back ({ref}, {borrower}): reported by {name}.\n⚠️ Incident: "
+        "{incident}",
+    },
+    "return_borrower": {
+        "fr": "↩️ {owner} a enregistré le retour de {resource} ({ref}). Merci !",
+        "en": "↩️ {owner} recorded the return of {resource} ({ref}). Thank you!",
+    },
+    # /agenda
+    "agenda_title": {"fr": "Agenda — {association}", "en": "Agenda — {association}"},
+    "agenda_resource_title": {
+        "fr": "Agenda — n°{rid} {resource} ({owner})",
+        "en": "Agenda — no. {rid} {resource} ({owner})",
+    },
+    "agenda_line": {
+        "fr": "{ref} · {span} · {resource} {arrow} {association}",
+        "en": "{ref} · {span} · {resource} {arrow} {association}",
+    },
+    "agenda_line_own": {
+        "fr": "{ref} · {span} · {resource} (chez vous)",
+        "en": "{ref} · {span} · {resource} (yours)",
+    },
+    "agenda_resource_line": {
+        "fr": "{ref} · {span} · {association}",
+        "en": "{ref} · {span} · {association}",
+    },
+    "agenda_to_answer": {
+        "fr": "⏳ à accepter : /reserver accepter {ref} ou refuser {ref}",
+        "en": "⏳ to answer: /reserver accepter {ref} or refuser {ref}",
+    },
+    "agenda_waiting": {"fr": "⏳ attend leur accord", "en": "⏳ waits for their approval"},
+    "agenda_requested": {"fr": "⏳ demandée", "en": "⏳ requested"},
+    "agenda_not_returned": {
+        "fr": "⚠️ pas encore rendu : /rendu {ref}",
+        "en": "⚠️ not returned yet: /rendu {ref}",
+    },
+    "agenda_resource_empty": {
+        "fr": "Aucune réservation à venir : tout est libre.",
+        "en": "No coming booking: it is all free.",
+    },
+    "agenda_how_to_book": {
+        "fr": "Réserver : /reserver {id} jeudi 8h-14h",
+        "en": "Book: /reserver {id} jeudi 8h-14h",
+    },
+    "agenda_empty": {
+        "fr": "Aucune réservation à venir pour votre association.",
+        "en": "No coming booking for your association.",
+    },
+    "agenda_footer": {
+        "fr": "→ prêté par vous · ← emprunté par vous. Le matériel du réseau : /ressources",
+        "en": "→ lent by you · ← borrowed by you. The network's equipment: /ressources",
+    },
+    "agenda_usage": {
+        "fr": "/agenda pour votre association, /agenda 3 pour la ressource n°3.",
+        "en": "/agenda for your association, /agenda 3 for resource no. 3.",
+    },
+    # The scheduler
+    "reminder_booking_eve_borrower": {
+        "fr": "📅 Rappel, demain : {resource} de {owner}, {span} ({ref}), à {place}.\n"
+        "{conditions}\nContact : {contact}",
+        "en": "📅 Reminder, tomorrow: {resource} from {owner}, {span} ({ref}), at {place}.\n"
+        "{conditions}\nContact: {contact}",
+    },
+    "reminder_booking_eve_owner": {
+        "fr": "📅 Rappel, demain : {borrower} emprunte {resource}, {span} ({ref}).\nContact : "
+        "{contact}",
+        "en": "📅 Reminder, tomorrow: {borrower} borrows {resource}, {span} ({ref}).\nContact: "
+        "{contact}",
+    },
+    "reminder_booking_return": {
+        "fr": "⏰ C'est l'heure de rendre {resource} à {owner} ({ref}, {span}). Une fois rendu : "
+        "/rendu {ref} (ajoutez une note en cas de souci).",
+        "en": "⏰ Time to return {resource} to {owner} ({ref}, {span}). Once returned: /rendu "
+        "{ref} (add a note if anything went wrong).",
+    },
+    "reminder_booking_late": {
+        "fr": "⚠️ {resource}, prêté à {borrower} jusqu'à {end}, n'est pas signalé rendu ({ref})."
+        "\nContact : {contact}\nS'il est revenu : /rendu {ref}",
+        "en": "⚠️ {resource}, lent to {borrower} until {end}, is not reported back ({ref}).\n"
+        "Contact: {contact}\nIf it is back: /rendu {ref}",
+    },
+    "booking_unanswered_borrower": {
+        "fr": "⌛ {owner} n'a pas répondu à temps : {ref} ({resource}, {span}) n'est pas "
+        "réservée. Autre matériel : /ressources",
+        "en": "⌛ {owner} did not answer in time: {ref} ({resource}, {span}) is not booked. "
+        "Other equipment: /ressources",
+    },
+    "booking_unanswered_owner": {
+        "fr": "⌛ La demande {ref} de {borrower} ({resource}, {span}) est restée sans réponse : "
+        "elle n'est plus gardée.",
+        "en": "⌛ {borrower}'s request {ref} ({resource}, {span}) was left unanswered: it is no "
+        "longer kept.",
+    },
+    # The daily digest (handlers/digests.py)
+    "digest_section_late_returns": {
+        "fr": "⚠️ Votre matériel pas encore rendu",
+        "en": "⚠️ Your equipment not returned yet",
+    },
+    "digest_late_return": {
+        "fr": "{ref} {resource}, prêté à {borrower} : {overdue} de retard → /rendu {ref}",
+        "en": "{ref} {resource}, lent to {borrower}: {overdue} late → /rendu {ref}",
+    },
+    "digest_overdue_hours": {"fr": "{hours} h", "en": "{hours} h"},
+    "digest_overdue_days": {"fr": "{days} j", "en": "{days} days"},
+    # /aide
+    "help_equipment": {
+        "fr": "Matériel partagé : /ressources (camions frigo, chambres froides… près de chez "
+        "vous) · /agenda 3 : ses réservations · /rendu R12 au retour.",
+        "en": "Shared equipment: /ressources (cold vans, cold rooms… near you) · /agenda 3: its "
+        "bookings · /rendu R12 when it is back.",
+    },
+    "help_equipment_coordinator": {
+        "fr": "Matériel : /ressource pour prêter le vôtre ; /reserver 3 jeudi 8h-14h pour en "
+        "emprunter (/reserver annuler R12) ; /agenda pour celui de votre association.",
+        "en": "Equipment: /ressource to lend yours; /reserver 3 jeudi 8h-14h to borrow some "
+        "(/reserver annuler R12); /agenda for your association's.",
+    },
+}
+CATALOGUE.update(SHARED_EQUIPMENT)
+
+
 # What Telegram's command menu shows (setMyCommands), per language.
 MENU: dict[str, list[tuple[str, str]]] = {
     "fr": [

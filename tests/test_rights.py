@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,10 @@ from handlers.context import Context, Effects
 from handlers.linking import LINK_CODE_VALIDITY
 from handlers.texts import CATALOGUE
 from storage import links, members
+from storage import resources as stored_resources
 from storage.models import Role
+from storage.resources import NewBooking, NewResource
+from tests.conftest import PARIS
 from tests.network import CHANNEL, Network
 
 OK = "allowed"
@@ -26,6 +30,9 @@ DN = "done_nothing_to_close"
 RN = "relaunch_not_author"
 NY = "confirm_urgent_not_yours"
 EVERY_MEMBER = (NM, OK, OK, OK)
+RC = "resource_coordinators"
+NO = "booking_decide_not_owner"
+NS = "booking_not_yours"
 
 # What each person gets, written by hand (not read from handlers/rights.py, so that a wrong
 # table fails here): per command, (stranger, member, coordinator, admin) acting on their own
@@ -70,6 +77,14 @@ EXPECTED: dict[str, tuple[tuple[str, str, str, str], tuple[str, str, str, str] |
     "mesdonnees": (EVERY_MEMBER, None),
     "oublier": (EVERY_MEMBER, None),
     "oublier_membre": ((NM, CO, OK, OK), (NM, CO, AD, OK)),
+    # Issue 14, the shared equipment calendar.
+    "ressource": ((NM, RC, OK, OK), (NM, RC, "resource_not_yours", OK)),
+    "ressources": (EVERY_MEMBER, None),
+    "reserver": ((NM, CO, OK, OK), None),
+    "reserver_decider": ((NM, CO, OK, OK), (NM, CO, NO, NO)),
+    "reserver_annuler": ((NM, CO, OK, OK), (NM, CO, NS, OK)),
+    "agenda": (EVERY_MEMBER, None),
+    "rendu": (EVERY_MEMBER, (NM, NS, NS, NS)),
 }  # fmt: skip
 
 # What each one types; {own_*} designates the writer's association's post or member, {other_*}
@@ -117,6 +132,14 @@ TEXTS: dict[str, tuple[str, str | None]] = {
     "mesdonnees": ("/mesdonnees", None),
     "oublier": ("/oublier", None),
     "oublier_membre": ("/oublier {own_member}", "/oublier {other_member}"),
+    # Issue 14: registering (and withdrawing) a resource, booking, answering, cancelling.
+    "ressource": ("/ressource retirer {own_resource}", "/ressource retirer {other_resource}"),
+    "ressources": ("/ressources", None),
+    "reserver": ("/reserver {other_resource} vendredi 8h-14h", None),
+    "reserver_decider": ("/reserver accepter {own_request}", "/reserver accepter {other_request}"),
+    "reserver_annuler": ("/reserver annuler {own_booking}", "/reserver annuler {other_booking}"),
+    "agenda": ("/agenda", None),
+    "rendu": ("/rendu {own_loan}", "/rendu {other_loan}"),
 }
 
 WHO: tuple[str, ...] = ("stranger", "member", "coordinator", "admin")
@@ -190,7 +213,7 @@ async def build(network: Network, who: str) -> dict[str, object]:
     }
     await add(network, "alma", OURS, "member")
     await add(network, "bruno", THEIRS, "coordinator")
-    await add(network, "cyril", "CCAS de Lézignan", "coordinator")
+    cyril = await add(network, "cyril", "CCAS de Lézignan", "coordinator")
     await network.say("alma", "/don 30 kg de pommes à Carcassonne")
     await network.say("bruno", "/don 20 kg de carottes à Narbonne")
     if who != "stranger":
@@ -200,7 +223,62 @@ async def build(network: Network, who: str) -> dict[str, object]:
         link = await links.create_link_code(
             conn, ids["own_member"], network.clock.now(), LINK_CODE_VALIDITY
         )
-    return {**ids, "own_post": 1, "other_post": 2, "code": code, "link": link.code}
+    equipment = await shared_equipment(network, ids, cyril)
+    return {**ids, **equipment, "own_post": 1, "other_post": 2, "code": code, "link": link.code}
+
+
+async def shared_equipment(network: Network, ids: dict[str, int], cyril: int) -> dict[str, object]:
+    """Issue 14: a resource of each association, and bookings between them: requests waiting
+    (on ours by theirs; on theirs by a third), confirmed bookings (ours on theirs; a third's on
+    theirs), loans under way."""
+    async with network.db.transaction() as conn:
+        found = {name: await members.association_by_name(conn, name) for name in (OURS, THEIRS)}
+        ours, theirs = (found[OURS].id, found[THEIRS].id)  # type: ignore[union-attr]
+        third = (await members.member_by_id(conn, cyril)).association_id  # type: ignore[union-attr]
+        now = network.clock.now()
+
+        async def resource(association: int) -> int:
+            new = NewResource(association, "vehicule_frigo", "Camion", "", None, None, "", True)
+            return (await stored_resources.create_resource(conn, new, None, now)).id
+
+        async def booking(
+            resource_id: int, owner: int, borrower: int, member: int, day: int, status: str
+        ) -> str:
+            start = datetime(2026, 12, day, 8, tzinfo=PARIS)
+            new = NewBooking(
+                resource_id,
+                owner,
+                borrower,
+                member,
+                start,
+                start + timedelta(hours=4),
+                False,
+                0.167,
+                status,  # type: ignore[arg-type]
+            )
+            made = await stored_resources.book_if_free(conn, new, now)
+            assert made is not None
+            return f"R{made.id}"
+
+        own_resource, lent, other_resource = (
+            await resource(ours),
+            await resource(ours),
+            await resource(theirs),
+        )
+        theirs_lent, theirs_out = await resource(theirs), await resource(theirs)
+        own_coordinator, other_coordinator = ids["own_coordinator"], ids["other_coordinator"]
+        return {
+            "own_resource": own_resource,
+            "other_resource": other_resource,
+            "own_request": await booking(lent, ours, theirs, other_coordinator, 10, "requested"),
+            "other_request": await booking(theirs_lent, theirs, third, cyril, 10, "requested"),
+            "own_booking": await booking(
+                theirs_lent, theirs, ours, own_coordinator, 11, "confirmed"
+            ),
+            "other_booking": await booking(theirs_lent, theirs, third, cyril, 12, "confirmed"),
+            "own_loan": await booking(theirs_lent, theirs, ours, own_coordinator, 1, "confirmed"),
+            "other_loan": await booking(theirs_out, theirs, third, cyril, 1, "confirmed"),
+        }
 
 
 @pytest.mark.parametrize("case", cases(), ids=str)

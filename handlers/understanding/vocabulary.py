@@ -62,14 +62,14 @@ VOCABULARY: Final[tuple[CommandWords, ...]] = (
     ),
     CommandWords(
         "materiel",
-        ("equipement", "equipements", "equipment", "ressource", "ressources", "mat"),
+        ("equipement", "equipements", "equipment", "mat"),
         "equipment",
         post_heads=("materiel",),
     ),
     CommandWords("urgent", ("urgence", "sos"), "urgent"),
     CommandWords(
         "prendre",
-        ("prends", "take", "claim", "reserver", "reserve"),
+        ("prends", "take", "claim"),
         "claim",
         "post_number",
         ("prendre", "take", "claim"),
@@ -126,6 +126,15 @@ VOCABULARY: Final[tuple[CommandWords, ...]] = (
     # (slash only: it asks to confirm, then `/oublier oui`).
     CommandWords("mesdonnees", ("mydata", "donnees"), None, "alone"),
     CommandWords("oublier", ("forget", "forgetme")),
+    # Issue 14, the shared equipment calendar (handlers/resources.py, handlers/bookings.py).
+    # « ressource(s) » and « réserver » were words of /materiel and /prendre: they are these
+    # commands' now (a post asking for equipment is still /materiel, a claim /prendre). Bare
+    # (WhatsApp) with their arguments only: `reserver 3 jeudi 8h-14h`, `rendu R12`, `agenda 3`.
+    CommandWords("ressource", ("resource",)),
+    CommandWords("ressources", ("resources",), None, "alone"),
+    CommandWords("reserver", ("reserve", "reservation", "book"), None, "alone", ("reserver",)),
+    CommandWords("agenda", ("calendrier", "planning", "calendar"), None, "alone", ("agenda",)),
+    CommandWords("rendu", ("rendre", "retour", "returned"), None, "alone", ("rendu",)),
 )
 
 
@@ -173,7 +182,7 @@ def bare_words(bare: BareUse) -> tuple[str, ...]:
 # A posting command's plural written alone asks what is open of that kind (« /besoins »:
 # the needs), as `/liste besoins` does; with words after it, it posts (« /besoins 30 kg riz »).
 LISTED_WHEN_ALONE: Final[frozenset[str]] = frozenset(
-    {"besoins", "demandes", "needs", "dons", "offres", "offers", "equipements", "ressources"}
+    {"besoins", "demandes", "needs", "dons", "offres", "offers", "equipements"}
 )
 _ALONE_RE: Final = re.compile(r"^\s*/([^\W\d_]+)(?:@\w+)?\s*[.!?]*\s*$")
 
