@@ -26,6 +26,7 @@ from handlers import (
     notifs,
     posts,
     profile,
+    purchases,
     reminders,
     rights,
 )
@@ -117,6 +118,9 @@ def build_command_table(extra: tuple[Command, ...] = ()) -> dict[str, Command]:
         worded("abandonner", confirmation.drop_command),
         worded("profil", profile.profile_command, profile.is_profile_args),
         worded("notifs", notifs.notifs_command, notifs.is_notifs_args),
+        # Issue 14: group purchases.
+        worded("achat", purchases.purchase_command, purchases.is_purchase_args),
+        worded("commande", purchases.order_command, purchases.is_order_args),
         *extra,
     )
     table: dict[str, Command] = {}

@@ -3,7 +3,7 @@ a claim, a closing, a withdrawal, a question about what is open — or politely 
 
 from __future__ import annotations
 
-from handlers import claims, confirmation, listing, posts, profile, questions, reminders
+from handlers import claims, confirmation, listing, posts, profile, purchases, questions, reminders
 from handlers.amounts import Amount, check_quantity
 from handlers.context import Context, Effects, UserError
 from handlers.messages import Outgoing
@@ -34,6 +34,13 @@ async def handle_free_text(ctx: Context, text: str) -> Effects:
         if stepped is not None:
             return stepped
         draft = None  # expired: dropped, the message read as usual
+    if draft is not None and draft.question in purchases.QUESTIONS:
+        # Issue 14: a group purchase being opened (« 18,50 € », « 1 »…) or the quantity asked
+        # by « 🛒 Commander » (handlers/purchases.py).
+        answered = await purchases.answer_step(ctx, draft, text)
+        if answered is not None:
+            return answered
+        draft = None  # expired, or not an answer: the message read as usual
     if draft is not None and draft.question in confirmation.QUESTIONS:
         # « 1 », « oui », « annuler »...: the answer to « ✅ Publier / ✏️ Corriger / ✖ Annuler ».
         chosen = confirmation.answer_of(text)

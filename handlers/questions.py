@@ -34,7 +34,8 @@ NEW_POST_COMMANDS = frozenset({"besoin", "don", "materiel", "urgent"})
 CONFIRMATION_COMMANDS = frozenset({"publier", "reecrire", "abandonner"})
 # Commands that answer their own waiting question (the guided `/profil modifier`'s buttons
 # send `/profil rayon 30`): they find it and keep or drop it themselves.
-OWN_QUESTION_COMMANDS = frozenset({"profil"})
+# Issue 14: `/achat publier`, `/achat passer`… (the guided purchase's buttons) too.
+OWN_QUESTION_COMMANDS = frozenset({"profil", "achat"})
 
 
 def is_expired(ctx: Context, draft: drafts.Draft) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,10 @@ from handlers.commands import Command, build_command_table
 from handlers.context import Context, Effects
 from handlers.linking import LINK_CODE_VALIDITY
 from handlers.texts import CATALOGUE
-from storage import links, members
+from storage import links, members, purchases
+from storage.db import Conn
 from storage.models import Role
+from storage.purchases import NewPurchase
 from tests.network import CHANNEL, Network
 
 OK = "allowed"
@@ -65,6 +68,11 @@ EXPECTED: dict[str, tuple[tuple[str, str, str, str], tuple[str, str, str, str] |
     "profil": (EVERY_MEMBER, None),
     "profil_changer": ((NM, "profile_change_coordinators", OK, OK), None),
     "notifs": (EVERY_MEMBER, None),
+    # Issue 14: group purchases.
+    "achat": (EVERY_MEMBER, None),
+    "achat_ouvrir": ((NM, "purchase_open_coordinators", OK, OK), None),
+    "achat_gerer": ((NM, CO, OK, OK), (NM, CO, "purchase_not_organiser", OK)),
+    "commande": ((NM, "purchase_commit_coordinators", OK, OK), None),
 }  # fmt: skip
 
 # What each one types; {own_*} designates the writer's association's post or member, {other_*}
@@ -106,6 +114,14 @@ TEXTS: dict[str, tuple[str, str | None]] = {
     "profil": ("/profil", None),
     "profil_changer": ("/profil rayon 40", None),
     "notifs": ("/notifs urgent", None),
+    # Issue 14: listing, opening (a part of /achat), closing early (another part), ordering.
+    "achat": ("/achats", None),
+    "achat_ouvrir": (
+        "/achat riz, sac de 25 kg, 18,50 €, Metro, minimum 40 sacs, avant le 15/12",
+        None,
+    ),
+    "achat_gerer": ("/achat {own_purchase} clore", "/achat {other_purchase} clore"),
+    "commande": ("/commande {other_purchase} 5", None),
 }
 
 WHO: tuple[str, ...] = ("stranger", "member", "coordinator", "admin")
@@ -189,7 +205,39 @@ async def build(network: Network, who: str) -> dict[str, object]:
         link = await links.create_link_code(
             conn, ids["own_member"], network.clock.now(), LINK_CODE_VALIDITY
         )
-    return {**ids, "own_post": 1, "other_post": 2, "code": code, "link": link.code}
+        # Issue 14: a group purchase opened by each association's coordinator.
+        purchases_made = {
+            f"{side}_purchase": await open_purchase(conn, ids[f"{side}_coordinator"], network)
+            for side in ("own", "other")
+        }
+    return {
+        **ids,
+        **purchases_made,
+        "own_post": 1,
+        "other_post": 2,
+        "code": code,
+        "link": link.code,
+    }
+
+
+async def open_purchase(conn: Conn, organiser_id: int, network: Network) -> int:
+    """An open group purchase (issue 14) made directly, like the members above."""
+    organiser = await members.member_by_id(conn, organiser_id)
+    assert organiser is not None
+    now = network.clock.now()
+    new = NewPurchase(
+        product="riz",
+        pack="sac de 25 kg",
+        category="epicerie_seche",
+        unit_price_cents=1850,
+        supplier="Metro",
+        minimum_kind="packs",
+        minimum=40,
+        pickup="",
+        closes_at=now + timedelta(days=7),
+        remind_at=now + timedelta(days=6),
+    )
+    return await purchases.create_purchase(conn, new, organiser.id, organiser.association_id, now)
 
 
 @pytest.mark.parametrize("case", cases(), ids=str)

@@ -119,6 +119,11 @@ VOCABULARY: Final[tuple[CommandWords, ...]] = (
     # (« profil », « notifs » on WhatsApp), or followed by one of their words (`profil rayon 40`).
     CommandWords("profil", ("profile", "profils"), None, "alone"),
     CommandWords("notifs", ("notif", "notifications", "notification"), None, "alone"),
+    # Issue 14: group purchases. Bare alone (« achats ») or with a purchase number or one of
+    # its words (`achat 12`, `achat 12 clore`); « commande 12 5 » bare only as number(s), so
+    # that « commande 20 kg de riz » stays a message (handlers/purchases.py decides).
+    CommandWords("achat", ("achats", "purchase", "purchases"), None, "alone"),
+    CommandWords("commande", ("commander", "order"), None, "alone", ("commande", "commander")),
 )
 
 
