@@ -149,17 +149,19 @@ class Scheduler:
             tally.messages += await enqueue_notifications(
                 conn, steps.notes, now, self.group, tz=self.tz
             )
+            # Issue 14: the first batch of group purchases' deeds (one statement when none).
+            deeds = await purchase_deadlines.due_deeds(conn, now, self.tz, PURCHASE_BATCH)
+            tally.purchases += deeds.deeds
+            tally.messages += await enqueue_to_members(conn, deeds.notes, now)
         # Issue 14: group purchases whose reminder or deadline has come (handlers/
         # purchase_deadlines.py), PURCHASE_BATCH deeds per transaction, each claimed with its
         # messages; fewer than a batch: nothing more is due.
-        while True:
+        while deeds.deeds >= PURCHASE_BATCH:
+            await asyncio.sleep(0)
             async with self.db.transaction() as conn:
                 deeds = await purchase_deadlines.due_deeds(conn, now, self.tz, PURCHASE_BATCH)
                 tally.purchases += deeds.deeds
                 tally.messages += await enqueue_to_members(conn, deeds.notes, now)
-            if deeds.deeds < PURCHASE_BATCH:
-                break
-            await asyncio.sleep(0)
         if tally.messages and self.wake_sender is not None:
             self.wake_sender()
         if tally.digests or tally.reminders or tally.escalations or tally.purchases:

@@ -85,17 +85,22 @@ def order_choice(lang: str, purchase_id: int) -> Choice:
 
 async def due_deeds(conn: Conn, now: datetime, tz: ZoneInfo, limit: int) -> Deeds:
     """The reminders and settlements due at `now`, at most `limit` deeds, each claimed with
-    its messages in the caller's transaction (fewer than `limit`: nothing more is due)."""
+    its messages in the caller's transaction (fewer than `limit`: nothing more is due). One
+    statement when nothing is due."""
     done = Deeds()
-    for purchase in await purchases.purchases_to_remind(conn, now, limit):
-        done.deeds += 1
-        done.notes += await remind(conn, purchase, now, tz)
-    if done.deeds >= limit:
-        return done
-    for purchase in await purchases.purchases_to_settle(conn, now, limit - done.deeds):
-        done.deeds += 1
+    for deed, purchase_id in await purchases.due(conn, now, limit):
+        if done.deeds >= limit:
+            break
+        purchase = await purchases.purchase_by_id(conn, purchase_id)
+        if purchase is None:
+            continue
+        if deed == "remind":
+            done.deeds += 1  # done, or found done: it leaves the index either way
+            done.notes += await remind(conn, purchase, now, tz)
+            continue
         settled = await settle(conn, purchase, now, tz)
-        if settled is not None:
+        if settled is not None:  # (never None here: its claim and its status change together)
+            done.deeds += 1
             done.notes += settled.all_notes()
     return done
 
@@ -175,9 +180,7 @@ async def settle(conn: Conn, purchase: Purchase, now: datetime, tz: ZoneInfo) ->
     notes: list[Notification] = []
     for order in orders:
         notes += await _to_participants(conn, [order], _share(purchase, order, contact))
-    contacts = {
-        order.member_id: await members.contact_card(conn, order.member_id) for order in orders
-    }
+    contacts = await purchases.order_contacts(conn, purchase.id)
     return Settlement(
         True,
         notes,

@@ -98,7 +98,10 @@ _MONEY: Final = re.compile(
     rf"(?<![\d.,]){_NUMBER}\s*(?:euros?|eur)\b(?:\s*(\d{{2}})\b)?|(?<![\d.,]){_NUMBER}(?![\d.,])"
 )
 _HAS_EURO: Final = re.compile(r"\b(?:euros?|eur)\b")
-_PRICE_HEAD: Final = re.compile(r"^(?:prix|tarif|a|au prix de|pour)\b\s*:?\s*")
+# Words before a price: all are dropped from an answer to « quel prix ? »; in a line, a part
+# without « € » is a price only after the first three (« pour le 15/12 » is a date).
+_PRICE_HEAD: Final = re.compile(r"^(?:prix|tarif|au prix de|a|pour)\b\s*:?\s*")
+_PRICE_NAMED: Final = re.compile(r"^(?:prix|tarif|au prix de)\b")
 _MINIMUM_HEAD: Final = re.compile(
     r"^(?:au minimum|minimum|mini|min|au moins|seuil(?: minimum)?|objectif|il faut)\b\.?\s*"
     r"(?:de\s+|d'\s*|a\s+|:\s*)?"
@@ -459,9 +462,7 @@ def _read_part(
     if _PRODUCT_HEAD.match(words):
         product, pack = product_and_pack(after_head(part, _PRODUCT_HEAD))
         return replace(fields, product=product[:MAX_TEXT], pack=pack or fields.pack), []
-    if _HAS_EURO.search(words) or (
-        _PRICE_HEAD.match(words) and re.search(r"\d", words) and not _PACK_START.match(words)
-    ):
+    if _HAS_EURO.search(words) or (_PRICE_NAMED.match(words) and re.search(r"\d", words)):
         fields = replace(fields, price_cents=with_field("price", parse_price, part))
         pack = pack_in_price(part)
         return (replace(fields, pack=pack) if pack and fields.pack is None else fields), []

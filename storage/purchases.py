@@ -1,8 +1,8 @@
 """Group purchases (issue 14): the purchases, who they were announced to, each association's
 commitment. Migration 0026 explains the columns; handlers/purchases.py what they are for.
 
-The scheduler's reads (`purchases_to_remind`, `purchases_to_settle`) are range reads of partial
-indexes that hold only what is still to do (tests/test_purchases.py checks their plans).
+The scheduler's read (`due`) is two range reads of partial indexes that hold only what is still
+to do, in one statement (tests/test_purchases.py checks its plan).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Literal
 
 from storage.db import Conn, fetch_all, fetch_one
+from storage.models import Contact
 from storage.timefmt import from_db, to_db
 
 MinimumKind = Literal["packs", "euros"]
@@ -304,33 +305,59 @@ def _sort_key(name: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+async def order_contacts(conn: Conn, purchase_id: int) -> dict[int, Contact | None]:
+    """How to reach each coordinator who set a standing order, in one statement (the CSV of a
+    purchase with hundreds of participants): as `members.contact_card` says it, their most
+    recently used identity with a contact, a phone number only if they agreed to show it."""
+    rows = await fetch_all(
+        conn,
+        "SELECT o.member_id, m.shares_number, i.contact, i.contact_link, i.contact_private"
+        " FROM purchase_orders o JOIN members m ON m.id = o.member_id"
+        " JOIN identities i ON i.member_id = o.member_id"
+        " WHERE o.purchase_id = ? AND o.quantity > 0"
+        " ORDER BY o.member_id, i.last_inbound_at IS NULL, i.last_inbound_at DESC,"
+        " i.created_at DESC",
+        (purchase_id,),
+    )
+    found: dict[int, Contact | None] = {}
+    for row in rows:
+        member_id = int(row["member_id"])
+        hidden = bool(row["contact_private"]) and not row["shares_number"]
+        if found.get(member_id) is None and row["contact"] and not hidden:
+            found[member_id] = Contact(
+                row["contact"], row["contact_link"], bool(row["contact_private"])
+            )
+        found.setdefault(member_id, None)
+    return found
+
+
 async def set_progress_level(conn: Conn, purchase_id: int, level: int) -> None:
     await conn.execute("UPDATE purchases SET progress_level = ? WHERE id = ?", (level, purchase_id))
 
 
 # ------------------------------------------------------------------ the scheduler's reads
 
-# Reminders whose time has come, for purchases still open before their deadline.
-TO_REMIND = (
-    _select("purchases_open_reminding")
-    + " WHERE p.status = 'open' AND p.reminded_at IS NULL AND p.remind_at <= ?"
-    " AND p.closes_at > ? ORDER BY p.remind_at, p.id LIMIT ?"
+# What is due, in one statement (the minute tick runs it with the escalation's, in the same
+# transaction: an idle tick costs one statement more): reminders whose time has come for
+# purchases still open before their deadline, then purchases whose deadline has come. Each arm
+# is a range of a partial index holding only what is still to do.
+DUE = (
+    "SELECT * FROM (SELECT 'remind' AS deed, p.id FROM purchases p"
+    " INDEXED BY purchases_open_reminding"
+    " WHERE p.status = 'open' AND p.reminded_at IS NULL AND p.remind_at <= ?"
+    " AND p.closes_at > ? ORDER BY p.remind_at, p.id LIMIT ?)"
+    " UNION ALL SELECT * FROM (SELECT 'settle' AS deed, p.id FROM purchases p"
+    " INDEXED BY purchases_open_closing"
+    " WHERE p.status = 'open' AND p.closes_at <= ? ORDER BY p.closes_at, p.id LIMIT ?)"
 )
-# Purchases whose deadline has come and that are not settled yet.
-TO_SETTLE = (
-    _select("purchases_open_closing")
-    + " WHERE p.status = 'open' AND p.closes_at <= ? ORDER BY p.closes_at, p.id LIMIT ?"
-)
 
 
-async def purchases_to_remind(conn: Conn, now: datetime, limit: int) -> list[Purchase]:
-    rows = await fetch_all(conn, TO_REMIND, (to_db(now), to_db(now), limit))
-    return [purchase_from_row(row) for row in rows]
-
-
-async def purchases_to_settle(conn: Conn, now: datetime, limit: int) -> list[Purchase]:
-    rows = await fetch_all(conn, TO_SETTLE, (to_db(now), limit))
-    return [purchase_from_row(row) for row in rows]
+async def due(conn: Conn, now: datetime, limit: int) -> list[tuple[str, int]]:
+    """(« remind » or « settle », purchase id) of what is due at `now`, reminders first, at
+    most `limit` of each."""
+    moment = to_db(now)
+    rows = await fetch_all(conn, DUE, (moment, moment, limit, moment, limit))
+    return [(str(row[0]), int(row[1])) for row in rows]
 
 
 async def mark_reminded(conn: Conn, purchase_id: int, now: datetime) -> None:

@@ -177,6 +177,14 @@ def test_a_forgiving_line_in_another_order() -> None:
     assert fields.pickup == "entrepôt BA11, le 18/12 au matin"
 
 
+def test_a_date_is_not_taken_for_a_price() -> None:
+    fields = read_line("riz, sac de 25 kg, 18 €, Metro, min 40, pour le 15/12 à 18h", NOW, PARIS)
+    assert fields.fields.price_cents == 1800
+    assert fields.fields.closes_at is not None and fields.fields.closes_at.startswith("2026-12-15")
+    fields = read_line("riz, sac de 25 kg, prix 18, Metro, min 40, 15/12", NOW, PARIS)
+    assert fields.fields.price_cents == 1800 and fields.fields.closes_at is not None
+
+
 def test_a_line_says_what_it_lacks_and_what_it_could_not_read() -> None:
     reading = read_line("huile, bidon de 5 L, minimum beaucoup, chez Lidl", NOW, PARIS)
     assert reading.fields.product == "huile" and reading.fields.pack == "bidon de 5 L"

@@ -14,14 +14,16 @@ import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.scheduler import Scheduler
+from bot.fanout import enqueue_to_members
+from bot.scheduler import PURCHASE_BATCH, Scheduler
+from handlers import purchase_deadlines
 from storage import events, members, outbox, purchases
 from storage.db import Database
 from storage.purchases import (
     COORDINATORS_TO_REMIND,
+    DUE,
     OPEN_FOR_ASSOCIATION,
-    TO_REMIND,
-    TO_SETTLE,
+    NewPurchase,
 )
 from tests.conftest import PARIS
 from tests.network import Network
@@ -566,8 +568,8 @@ async def test_the_scheduler_reads_what_is_due_from_indexes(network: Network) ->
     """What is due is a range of a partial index holding only what is still to do; `/achats`
     walks the open purchases (a handful) in deadline order, each tested by primary key."""
     plans = {
-        "remind": (TO_REMIND, ("x", "x", 5), "SEARCH p USING INDEX purchases_open_reminding"),
-        "settle": (TO_SETTLE, ("x", 5), "SEARCH p USING INDEX purchases_open_closing"),
+        "remind": (DUE, ("x", "x", 5, "x", 5), "SEARCH p USING INDEX purchases_open_reminding"),
+        "settle": (DUE, ("x", "x", 5, "x", 5), "SEARCH p USING INDEX purchases_open_closing"),
         "list": (OPEN_FOR_ASSOCIATION, (1, 1, 1, 20), "SCAN p USING INDEX purchases_open_closing"),
         "coordinators": (
             COORDINATORS_TO_REMIND,
@@ -591,3 +593,71 @@ async def test_events_count_for_the_indicators(network: Network) -> None:
     async with network.db.transaction() as conn:
         reached = [d for _, d in await events.events_of_kind(conn, "purchase_reached")]
     assert reached == ["purchase=1;association=1;participants=1;packs=40;amount_cents=74000"]
+
+
+PARTICIPANTS = 300  # associations that ordered
+WAITING = 100  # told of it, not answered
+
+
+async def deeds_at(db: Database, at: datetime) -> tuple[int, int]:
+    """Run the purchases' deeds due at `at` in one transaction, as the scheduler does: the
+    statements it took (BEGIN and COMMIT included) and the outbox rows it queued."""
+    traced: list[str] = []
+    await db._conn.set_trace_callback(traced.append)
+    try:
+        async with db.transaction() as conn:
+            done = await purchase_deadlines.due_deeds(conn, at, PARIS, PURCHASE_BATCH)
+            rows = await enqueue_to_members(conn, done.notes, at)
+    finally:
+        await db._conn.set_trace_callback(None)
+    return len(traced), rows
+
+
+async def test_hundreds_of_associations_in_a_few_statements(db: Database) -> None:
+    """A purchase told to 400 associations, 300 of which ordered: its reminder and its
+    settlement each take a handful of statements, not some per association."""
+    now = local(2026, 12, 1, 9, 0)
+    async with db.transaction() as conn:
+        people = []
+        for index in range(PARTICIPANTS + WAITING + 1):
+            association = await members.ensure_association(
+                conn, f"Association {index:03d}", "Carcassonne", now
+            )
+            member = await members.create_member(
+                conn, association.id, f"Coord {index}", "coordinator", now
+            )
+            await members.add_identity(conn, member.id, "test", f"c{index}", f"@c{index}", now)
+            people.append((association.id, member.id))
+        (organiser_association, organiser), *others = people
+        new = NewPurchase(
+            product="riz",
+            pack="sac de 25 kg",
+            category="epicerie_seche",
+            unit_price_cents=1850,
+            supplier="Metro",
+            minimum_kind="packs",
+            minimum=400,
+            pickup="",
+            closes_at=DEADLINE,
+            remind_at=REMINDER,
+        )
+        purchase_id = await purchases.create_purchase(
+            conn, new, organiser, organiser_association, now
+        )
+        await purchases.add_audience(conn, purchase_id, [a for a, _ in others])
+        for association_id, member_id in others[:PARTICIPANTS]:
+            await purchases.set_order(conn, purchase_id, association_id, member_id, 2, now)
+
+    assert await deeds_at(db, local(2026, 12, 14, 17, 59)) == (3, 0)  # BEGIN, due, COMMIT
+    statements, rows = await deeds_at(db, REMINDER)
+    assert rows == WAITING and statements <= 14, statements
+    statements, rows = await deeds_at(db, DEADLINE)
+    assert rows == PARTICIPANTS + 2 and statements <= 20, statements  # shares, recap, CSV
+    assert await deeds_at(db, DEADLINE) == (3, 0)
+    async with db.transaction() as conn:
+        settled = await purchases.purchase_by_id(conn, purchase_id)
+        queued = await conn.execute_fetchall(
+            "SELECT member_id, COUNT(*) FROM outbox GROUP BY member_id HAVING COUNT(*) > 1"
+        )
+    assert settled is not None and settled.status == "reached" and settled.total_packs == 600
+    assert [tuple(row) for row in queued] == [(organiser, 2)]  # everyone else: one message
