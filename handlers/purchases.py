@@ -387,7 +387,8 @@ async def answer_step(ctx: Context, draft: drafts.Draft, text: str) -> Effects |
         skip = answer == "1" or answer in SKIP_WORDS
         fields = replace(fields, pickup="" if skip else clean(text)[:MAX_PICKUP])
         return await ask(ctx, next_step(fields, guided), fields, guided, [])
-    if len(split_parts(text)) > 1:
+    if step == "product" and len(split_parts(text)) > 1:
+        # « riz, sac de 25 kg, 18 € … »: the first answer may say more than the product.
         return await correct(ctx, fields, guided, text)
     try:
         fields = set_field(ctx, fields, step, text)

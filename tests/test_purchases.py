@@ -200,7 +200,12 @@ async def test_a_missing_field_is_asked_alone(network: Network) -> None:
 async def test_stopping_announces_nothing(network: Network) -> None:
     await network_of_six(network)
     await network.say("olga", "/achat nouveau")
-    await network.say("olga", "riz, sac de 25 kg")
+    [price] = await network.say("olga", "riz, sac de 25 kg")  # the product and its pack
+    assert price.startswith("Quel prix par sac de 25 kg")
+    [supplier] = await network.say("olga", "18,50 €")
+    assert "Chez quel fournisseur" in supplier
+    [minimum] = await network.say("olga", "Metro, zone industrielle")  # commas and all
+    assert "Quel minimum" in minimum
     [stopped] = await network.say("olga", "annuler")
     assert "abandonné : rien n'a été annoncé" in stopped
     await network.say("olga", LINE)
@@ -336,6 +341,14 @@ async def test_the_list_and_one_purchase(network: Network) -> None:
     assert "Achat groupé #1" in far
     [unknown] = await network.say("fred", "/achat 9")
     assert "Il n'y a pas d'achat groupé n°9" in unknown
+    [usage] = await network.say("fred", "/achat 1 acheter")
+    assert "Je n'ai pas compris « acheter »" in usage and "/achat 1 clore" in usage
+    # /aide tells every member; an English reader reads English.
+    help_text = "\n".join(await network.say("carla", "/aide"))
+    assert "/achats" in help_text and "/commande 12 5" in help_text
+    await network.say("remi", "/langue en")
+    [english] = await network.say("remi", "/achats")
+    assert "🛒 Open group purchases (1):" in english and "25% of the minimum" in english
 
 
 # ------------------------------------------------------------------ at the deadline
