@@ -1976,6 +1976,7 @@ MENU: dict[str, list[tuple[str, str]]] = {
         ("digest", "Le point quotidien : /digest 7h30, /digest off"),
         ("notifs", "Ce que vous recevez : /notifs urgent, /notifs calme 22h-7h"),
         ("profil", "Le profil de votre association"),
+        ("achats", "Achats groupés : /achats, /commande 12 5"),  # issue 14
         ("aide", "Comment ça marche"),
     ],
 }

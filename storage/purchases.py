@@ -388,13 +388,18 @@ async def coordinators_to_remind(conn: Conn, purchase_id: int) -> list[int]:
 
 
 async def settle(conn: Conn, purchase_id: int, status: PurchaseStatus, now: datetime) -> bool:
-    """Close an open purchase as 'reached' or 'cancelled'; False when it was not open."""
+    """Close an open purchase as 'reached' or 'cancelled'; False when it was not open. Its
+    audience is forgotten (only an open purchase is listed or reminded): at 5,000
+    associations, a year of purchases would otherwise keep a million rows."""
     cur = await conn.execute(
         "UPDATE purchases SET status = ?, closed_at = ?, updated_at = ?"
         " WHERE id = ? AND status = 'open'",
         (status, to_db(now), to_db(now), purchase_id),
     )
-    return cur.rowcount == 1
+    if cur.rowcount != 1:
+        return False
+    await conn.execute("DELETE FROM purchase_audience WHERE purchase_id = ?", (purchase_id,))
+    return True
 
 
 async def extend(

@@ -673,4 +673,6 @@ async def test_hundreds_of_associations_in_a_few_statements(db: Database) -> Non
             "SELECT member_id, COUNT(*) FROM outbox GROUP BY member_id HAVING COUNT(*) > 1"
         )
     assert settled is not None and settled.status == "reached" and settled.total_packs == 600
+    async with db.transaction() as conn:
+        assert await purchases.audience_count(conn, purchase_id) == 0  # kept while open only
     assert [tuple(row) for row in queued] == [(organiser, 2)]  # everyone else: one message

@@ -49,6 +49,7 @@ CREATE INDEX purchases_open_reminding ON purchases(remind_at)
 
 -- The associations a purchase was announced to (its audience at opening, as for a post): the
 -- reminder goes to their coordinators who have not answered; `/achats` lists it to them.
+-- Kept while the purchase is open only (deleted when it is settled).
 CREATE TABLE purchase_audience (
     purchase_id     INTEGER NOT NULL REFERENCES purchases(id),
     association_id  INTEGER NOT NULL REFERENCES associations(id),
