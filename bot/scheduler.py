@@ -40,7 +40,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.clock import Clock
 from bot.fanout import enqueue_notifications, enqueue_to_members
-from handlers import digests, escalation, reminders
+from handlers import digests, escalation, purchase_deadlines, reminders
 from handlers.messages import Address
 from storage import retention, schedules
 from storage.db import Conn, Database
@@ -66,6 +66,9 @@ DUE_PAGE = 250
 # Reminders, questions and expiries claimed per transaction (each about 1 ms: its claim, a
 # contact card, its recipients' identities; 54 at 08:00 on the largest network).
 REMINDER_BATCH = 10
+# Issue 14: group purchases' deeds (a reminder, a settlement with its CSV) per transaction: a
+# settlement writes one message per participant (a few dozen), so a few per transaction.
+PURCHASE_BATCH = 5
 
 
 @dataclass
@@ -73,6 +76,7 @@ class Tally:
     digests: int = 0
     reminders: int = 0
     escalations: int = 0
+    purchases: int = 0  # issue 14: reminders and settlements of group purchases
     messages: int = 0
     digest_seconds: float = 0.0  # measured only when metrics are on
 
@@ -162,15 +166,29 @@ class Scheduler:
             tally.messages += await enqueue_notifications(
                 conn, steps.notes, now, self.group, tz=self.tz
             )
+            # Issue 14: the first batch of group purchases' deeds (one statement when none).
+            deeds = await purchase_deadlines.due_deeds(conn, now, self.tz, PURCHASE_BATCH)
+            tally.purchases += deeds.deeds
+            tally.messages += await enqueue_to_members(conn, deeds.notes, now)
+        # Issue 14: group purchases whose reminder or deadline has come (handlers/
+        # purchase_deadlines.py), PURCHASE_BATCH deeds per transaction, each claimed with its
+        # messages; fewer than a batch: nothing more is due.
+        while deeds.deeds >= PURCHASE_BATCH:
+            await asyncio.sleep(0)
+            async with self.db.transaction() as conn:
+                deeds = await purchase_deadlines.due_deeds(conn, now, self.tz, PURCHASE_BATCH)
+                tally.purchases += deeds.deeds
+                tally.messages += await enqueue_to_members(conn, deeds.notes, now)
         if tally.messages and self.wake_sender is not None:
             self.wake_sender()
-        if tally.digests or tally.reminders or tally.escalations:
+        if tally.digests or tally.reminders or tally.escalations or tally.purchases:
             log.info(
                 "scheduler: %d digest(s), %d reminder(s), %d escalation step(s),"
-                " %d message(s) queued",
+                " %d group purchase deed(s), %d message(s) queued",
                 tally.digests,
                 tally.reminders,
                 tally.escalations,
+                tally.purchases,
                 tally.messages,
             )
         await self.purge_if_due(now)

@@ -69,6 +69,12 @@ async def _audience(conn: Conn, place: PostPlace, ring: int) -> list[Reached]:
     return audience(place, candidates, ring)
 
 
+async def audience_of_place(conn: Conn, place: PostPlace, ring: int) -> list[Reached]:
+    """The associations a place reaches at `ring`, nearest first: what is not a post (a group
+    purchase, issue 14) reaches the associations a post of that kind and category would."""
+    return await _audience(conn, place, ring)
+
+
 async def audience_of(conn: Conn, post: Post, ring: int) -> list[Reached]:
     """The associations `post` reaches at `ring` (0: ordinary, `URGENT_RING`, then one more
     per escalation step), nearest first."""

@@ -29,6 +29,7 @@ from handlers import (
     posts,
     privacy,
     profile,
+    purchases,
     reminders,
     resources,
     rights,
@@ -130,6 +131,9 @@ def build_command_table(extra: tuple[Command, ...] = ()) -> dict[str, Command]:
         worded("reserver", bookings.reserver_command, bookings.is_booking_args),
         worded("agenda", bookings.agenda_command, bookings.is_agenda_args),
         worded("rendu", bookings.rendu_command, bookings.is_return_args),
+        # Issue 14: group purchases.
+        worded("achat", purchases.purchase_command, purchases.is_purchase_args),
+        worded("commande", purchases.order_command, purchases.is_order_args),
         *extra,
     )
     table: dict[str, Command] = {}

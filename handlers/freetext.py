@@ -10,6 +10,7 @@ from handlers import (
     listing,
     posts,
     profile,
+    purchases,
     questions,
     reminders,
 )
@@ -50,6 +51,13 @@ async def handle_free_text(ctx: Context, text: str) -> Effects:
         if waited is not None:
             return waited
         draft = None  # not an answer (or expired): dropped, the message read as usual
+    if draft is not None and draft.question in purchases.QUESTIONS:
+        # Issue 14: a group purchase being opened (« 18,50 € », « 1 »…) or the quantity asked
+        # by « 🛒 Commander » (handlers/purchases.py).
+        answered = await purchases.answer_step(ctx, draft, text)
+        if answered is not None:
+            return answered
+        draft = None  # expired, or not an answer: the message read as usual
     if draft is not None and draft.question in confirmation.QUESTIONS:
         # « 1 », « oui », « annuler »...: the answer to « ✅ Publier / ✏️ Corriger / ✖ Annuler ».
         chosen = confirmation.answer_of(text)

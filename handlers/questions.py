@@ -37,6 +37,8 @@ CONFIRMATION_COMMANDS = frozenset({"publier", "reecrire", "abandonner"})
 OWN_QUESTION_COMMANDS = frozenset({"profil"})
 # Issue 14: the guided `/ressource`'s buttons send `/ressource etape …` (handlers/resources.py).
 OWN_QUESTION_COMMANDS |= {"ressource"}
+# Issue 14: `/achat publier`, `/achat passer`… (the guided purchase's buttons) too.
+OWN_QUESTION_COMMANDS |= {"achat"}
 
 
 def is_expired(ctx: Context, draft: drafts.Draft) -> bool:

@@ -132,6 +132,14 @@ RULES: dict[str, Rule] = {
     "reserver_annuler": Rule(COORDINATORS.own, (NM, CO, NOT_A_SIDE, YES)),
     "agenda": EVERY_MEMBER,
     "rendu": Rule(EVERY_MEMBER.own, (NM, NOT_A_SIDE, NOT_A_SIDE, NOT_A_SIDE)),
+    # Issue 14, group purchases: any member sees them (`/achats`, `/achat N`); coordinators
+    # open one (`achat_ouvrir`, checked by handlers/purchases.py) and commit their association
+    # (`/commande`); the organiser's association closes one early or extends it
+    # (`achat_gerer`), an administrator any.
+    "achat": EVERY_MEMBER,
+    "achat_ouvrir": Rule((NM, "purchase_open_coordinators", YES, YES)),
+    "achat_gerer": Rule((NM, CO, YES, YES), (NM, CO, "purchase_not_organiser", YES)),
+    "commande": Rule((NM, "purchase_commit_coordinators", YES, YES)),
 }
 
 # Rows that are a part of a command, not a command: the command's handler checks them.
@@ -149,6 +157,12 @@ PART_LABELS.update(
         "reserver_annuler": "`/reserver annuler R…`",
     }
 )
+# Issue 14: the parts of /achat.
+PART_OF |= {"achat_ouvrir": "achat", "achat_gerer": "achat"}
+PART_LABELS |= {
+    "achat_ouvrir": "`/achat …` (opening one)",
+    "achat_gerer": "`/achat N clore` · `/achat N prolonger …`",
+}
 
 
 def who(member: Member | None) -> Who:

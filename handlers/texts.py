@@ -1911,6 +1911,422 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "fr": "Boucle ne tourne pas sur cette base en ce moment.",
         "en": "Boucle is not running on this database right now.",
     },
+    # --- Issue 14: group purchases (handlers/purchases.py, handlers/purchase_deadlines.py) ---
+    "help_purchases": {
+        "fr": "Achats groupés : /achats (ceux en cours) · /achat 12 (le détail) · "
+        "coordinateurs : /commande 12 5 pour commander 5 unités pour votre association (0 pour "
+        "retirer) ; /achat nouveau pour en ouvrir un, ou en une ligne : /achat riz, sac de "
+        "25 kg, 18,50 €, Metro Carcassonne, minimum 40 sacs, avant le 15/12.",
+        "en": "Group purchases: /achats (open ones) · /achat 12 (details) · coordinators: "
+        "/commande 12 5 to order 5 packs for your association (0 to withdraw); /achat nouveau "
+        "to open one, or in one line: /achat riz, sac de 25 kg, 18,50 €, Metro Carcassonne, "
+        "minimum 40 sacs, avant le 15/12.",
+    },
+    "purchase_open_coordinators": {
+        "fr": "Seuls les coordinateurs ouvrent un achat groupé : proposez-le à votre "
+        "coordinateur. /achats montre les achats en cours.",
+        "en": "Only coordinators open a group purchase: suggest it to your coordinator. "
+        "/achats shows the open ones.",
+    },
+    "purchase_commit_coordinators": {
+        "fr": "Seuls les coordinateurs engagent leur association dans un achat groupé : "
+        "demandez à votre coordinateur de commander (/commande N QUANTITÉ).",
+        "en": "Only coordinators commit their association to a group purchase: ask your "
+        "coordinator to order (/commande N QUANTITY).",
+    },
+    "purchase_not_organiser": {
+        "fr": "Seule l'association qui organise cet achat groupé peut le clore ou le prolonger.",
+        "en": "Only the association organising this group purchase can close or extend it.",
+    },
+    "purchase_not_found": {
+        "fr": "Il n'y a pas d'achat groupé n°{id}. /achats montre ceux en cours.",
+        "en": "There is no group purchase #{id}. /achats shows the open ones.",
+    },
+    "purchase_not_open": {
+        "fr": "Les commandes de l'achat groupé #{id} sont closes ({status}).",
+        "en": "Orders for group purchase #{id} are closed ({status}).",
+    },
+    "purchase_status_open": {"fr": "en cours", "en": "open"},
+    "purchase_status_closing": {"fr": "clôture en cours", "en": "closing"},
+    "purchase_status_reached": {"fr": "conclu, minimum atteint", "en": "done, minimum reached"},
+    "purchase_status_cancelled": {"fr": "annulé", "en": "cancelled"},
+    "purchase_usage": {
+        "fr": "Je n'ai pas compris « {word} ». Pour l'achat groupé #{id} : /achat {id} (le "
+        "détail), /achat {id} clore, /achat {id} prolonger 20/12.",
+        "en": 'I did not understand "{word}". For group purchase #{id}: /achat {id} '
+        "(details), /achat {id} clore (close now), /achat {id} prolonger 20/12 (extend).",
+    },
+    "purchase_commit_usage": {
+        "fr": "Pour commander : /commande N QUANTITÉ, par ex. /commande 12 5 (0 pour retirer). "
+        "/achats : les achats en cours.",
+        "en": "To order: /commande N QUANTITY, e.g. /commande 12 5 (0 to withdraw). "
+        "/achats: the open purchases.",
+    },
+    # Opening, one question at a time (or one line)
+    "purchase_step_product": {
+        "fr": "🛒 Nouvel achat groupé. Quel produit, et dans quel conditionnement ? "
+        "(ex. « riz, sac de 25 kg »)",
+        "en": '🛒 New group purchase. Which product, and in which pack? (e.g. "riz, sac de 25 kg")',
+    },
+    "purchase_step_pack": {
+        "fr": "Quel conditionnement pour « {product} » ? (ex. « sac de 25 kg », « carton de "
+        "12 boîtes »)",
+        "en": 'Which pack for "{product}"? (e.g. "sac de 25 kg", "carton de 12 boîtes")',
+    },
+    "purchase_step_price": {
+        "fr": "Quel prix par {pack} ? (ex. « 18,50 € »)",
+        "en": 'What price per {pack}? (e.g. "18,50 €")',
+    },
+    "purchase_step_supplier": {
+        "fr": "Chez quel fournisseur ? (ex. « Metro Carcassonne »)",
+        "en": 'From which supplier? (e.g. "Metro Carcassonne")',
+    },
+    "purchase_step_minimum": {
+        "fr": "Quel minimum faut-il atteindre, toutes associations ensemble ? En nombre "
+        "(« 40 ») ou en euros (« 800 € »).",
+        "en": "What minimum must be reached, all associations together? As a number of "
+        'packs ("40") or in euros ("800 €").',
+    },
+    "purchase_step_deadline": {
+        "fr": "Jusqu'à quand peut-on commander ? (ex. « 15/12 », « vendredi 12h » ; un jour "
+        "sans heure : jusqu'à 18h)",
+        "en": 'Until when can associations order? (e.g. "15/12", "vendredi 12h"; a day '
+        "without an hour: until 18:00)",
+    },
+    "purchase_step_pickup": {
+        "fr": "Où et quand récupérer la marchandise ? (ex. « entrepôt BA11, Carcassonne, le "
+        "18/12 au matin ») — ou « passer » : à convenir avec vous.",
+        "en": 'Where and when will the goods be collected? (e.g. "entrepôt BA11, '
+        'Carcassonne, le 18/12 au matin") — or "passer": to be agreed with you.',
+    },
+    "purchase_step_hint": {
+        "fr": "(« annuler » pour arrêter)",
+        "en": '("annuler" to stop)',
+    },
+    "purchase_confirm_title": {
+        "fr": "Vérifiez l'achat groupé avant de l'annoncer :",
+        "en": "Check the group purchase before it is announced:",
+    },
+    "purchase_confirm_audience": {
+        "fr": "Il sera annoncé à {count} association(s) proche(s) (dans un rayon de {radius} km).",
+        "en": "It will be announced to {count} association(s) nearby (within {radius} km).",
+    },
+    "purchase_confirm_audience_all": {
+        "fr": "Il sera annoncé à {count} association(s) du réseau.",
+        "en": "It will be announced to {count} association(s) of the network.",
+    },
+    "purchase_confirm_fix": {
+        "fr": "Pour corriger, écrivez la valeur juste (« 19,50 € », « minimum 50 sacs », "
+        "« avant le 16/12 », « chez Promocash »).",
+        "en": 'To correct, write the right value ("19,50 €", "minimum 50 sacs", "avant le '
+        '16/12", "chez Promocash").',
+    },
+    "purchase_confirm_again": {
+        "fr": "Répondez 1 pour l'annoncer, 2 pour l'abandonner, ou écrivez la valeur à corriger.",
+        "en": "Reply 1 to announce it, 2 to drop it, or write the value to correct.",
+    },
+    "button_purchase_publish": {"fr": "✅ Annoncer", "en": "✅ Announce"},
+    "button_purchase_stop": {"fr": "✖ Abandonner", "en": "✖ Drop"},
+    "button_purchase_skip": {"fr": "⏭ Passer", "en": "⏭ Skip"},
+    "button_purchase_order": {"fr": "🛒 Commander", "en": "🛒 Order"},
+    "purchase_guided_stopped": {
+        "fr": "Achat groupé abandonné : rien n'a été annoncé.",
+        "en": "Group purchase dropped: nothing was announced.",
+    },
+    "purchase_nothing_guided": {
+        "fr": "Aucun achat groupé en préparation. Pour en ouvrir un : /achat nouveau",
+        "en": "No group purchase being prepared. To open one: /achat nouveau",
+    },
+    "purchase_unknown_parts": {
+        "fr": "Je n'ai pas compris : {parts} (le reste est noté).",
+        "en": "I did not understand: {parts} (the rest is noted).",
+    },
+    "purchase_price_invalid": {
+        "fr": "Je n'ai pas compris le prix : écrivez-le en euros, par ex. « 18,50 € ».",
+        "en": 'I did not understand the price: write it in euros, e.g. "18,50 €".',
+    },
+    "purchase_minimum_invalid": {
+        "fr": "Je n'ai pas compris le minimum : un nombre d'unités (« minimum 40 sacs », "
+        "« 40 ») ou un montant (« minimum 800 € »).",
+        "en": 'I did not understand the minimum: a number of packs ("minimum 40 sacs", '
+        '"40") or an amount ("minimum 800 €").',
+    },
+    "purchase_minimum_unit": {
+        "fr": "Le minimum se compte en unités achetées (« minimum 40 sacs ») ou en euros "
+        "(« minimum 800 € »), pas en kilos ni en litres.",
+        "en": 'The minimum counts packs bought ("minimum 40 sacs") or euros ("minimum 800 '
+        '€"), not kilos or litres.',
+    },
+    "purchase_deadline_invalid": {
+        "fr": "Je n'ai pas compris la date limite : par ex. « avant le 15/12 », « vendredi "
+        "12h », « 15 décembre à 18h ».",
+        "en": 'I did not understand the deadline: e.g. "avant le 15/12", "vendredi 12h", '
+        '"15 décembre à 18h".',
+    },
+    "purchase_deadline_past": {
+        "fr": "Cette date limite est déjà passée : donnez-en une à venir (ex. « 15/12 »).",
+        "en": 'This deadline is already past: give one to come (e.g. "15/12").',
+    },
+    "purchase_deadline_far": {
+        "fr": "Cette date limite est à plus d'un an : donnez-en une plus proche.",
+        "en": "This deadline is more than a year away: give a nearer one.",
+    },
+    "purchase_text_invalid": {
+        "fr": "Écrivez-le en quelques mots (2 à {longest} caractères).",
+        "en": "Write it in a few words (2 to {longest} characters).",
+    },
+    "purchase_quantity_invalid": {
+        "fr": "La quantité s'écrit en nombre entier, par ex. /commande {id} 5 (0 pour retirer).",
+        "en": "The quantity is a whole number, e.g. /commande {id} 5 (0 to withdraw).",
+    },
+    # What a purchase says of itself
+    "purchase_when": {"fr": "{day} à {time}", "en": "{day} at {time}"},
+    "purchase_summary_product": {"fr": "Produit : {product}", "en": "Product: {product}"},
+    "purchase_summary_pack": {"fr": "Conditionnement : {pack}", "en": "Pack: {pack}"},
+    "purchase_summary_price": {
+        "fr": "Prix : {price} par {pack}",
+        "en": "Price: {price} per {pack}",
+    },
+    "purchase_summary_supplier": {"fr": "Fournisseur : {supplier}", "en": "Supplier: {supplier}"},
+    "purchase_summary_minimum": {
+        "fr": "Minimum à atteindre (toutes associations) : {minimum}",
+        "en": "Minimum to reach (all associations): {minimum}",
+    },
+    "purchase_summary_deadline": {
+        "fr": "Commandes jusqu'au {when}",
+        "en": "Orders until {when}",
+    },
+    "purchase_summary_shifted": {
+        "fr": "({typed} n'existe pas ce jour-là : passage à l'heure d'été)",
+        "en": "({typed} does not exist that day: clocks go forward)",
+    },
+    "purchase_pack_unknown": {"fr": "unité", "en": "pack"},
+    "purchase_contact": {
+        "fr": "{name} ({association}) : {contact}",
+        "en": "{name} ({association}): {contact}",
+    },
+    "purchase_summary_pickup": {"fr": "Retrait : {pickup}", "en": "Pick-up: {pickup}"},
+    "purchase_pickup_default": {
+        "fr": "à convenir avec {association} ({commune})",
+        "en": "to be agreed with {association} ({commune})",
+    },
+    "purchase_progress": {
+        "fr": "Total : {total} sur {minimum} minimum ({percent} %), {count} association(s).",
+        "en": "Total: {total} of {minimum} minimum ({percent}%), {count} association(s).",
+    },
+    # The announcement
+    "purchase_announce_title": {
+        "fr": "🛒 Achat groupé #{id} — {association}",
+        "en": "🛒 Group purchase #{id} — {association}",
+    },
+    "purchase_announce_how": {
+        "fr": "Coordinateurs, pour commander pour votre association : /commande {id} QUANTITÉ "
+        "(par ex. /commande {id} 5), modifiable jusqu'à la clôture. Contact : {contact}",
+        "en": "Coordinators, to order for your association: /commande {id} QUANTITY "
+        "(e.g. /commande {id} 5), changeable until the deadline. Contact: {contact}",
+    },
+    "purchase_opened": {
+        "fr": "✅ Achat groupé #{id} annoncé : {audience}\nVotre association peut aussi "
+        "commander : /commande {id} QUANTITÉ. Pour clore plus tôt : /achat {id} clore ; pour "
+        "prolonger (une fois) : /achat {id} prolonger 20/12.",
+        "en": "✅ Group purchase #{id} announced: {audience}\nYour association can order too: "
+        "/commande {id} QUANTITY. To close early: /achat {id} clore; to extend (once): "
+        "/achat {id} prolonger 20/12.",
+    },
+    "purchase_reach": {
+        "fr": "envoyé à {count} association(s) proche(s) (dans un rayon de {radius} km).",
+        "en": "sent to {count} association(s) nearby (within {radius} km).",
+    },
+    "purchase_reach_all": {
+        "fr": "envoyé à {count} association(s) du réseau.",
+        "en": "sent to {count} association(s) of the network.",
+    },
+    # Committing
+    "purchase_ask_quantity": {
+        "fr": "Combien pour {association} ? Achat groupé #{id} : {product}, {price} par "
+        "{pack}. Répondez par un nombre (ex. « 5 »), 0 pour ne rien prendre.",
+        "en": "How many for {association}? Group purchase #{id}: {product}, {price} per "
+        '{pack}. Reply with a number (e.g. "5"), 0 for none.',
+    },
+    "purchase_ask_busy": {
+        "fr": "Écrivez la quantité avec la commande : /commande {id} 5 (0 pour retirer).",
+        "en": "Write the quantity with the command: /commande {id} 5 (0 to withdraw).",
+    },
+    "purchase_committed": {
+        "fr": "✅ {association} : {packs} à l'achat groupé #{id} ({product}), soit {amount}.",
+        "en": "✅ {association}: {packs} in group purchase #{id} ({product}), i.e. {amount}.",
+    },
+    "purchase_withdrawn": {
+        "fr": "✅ {association} ne prend plus part à l'achat groupé #{id} ({product}).",
+        "en": "✅ {association} no longer takes part in group purchase #{id} ({product}).",
+    },
+    "purchase_nothing_to_withdraw": {
+        "fr": "{association} n'a rien commandé à l'achat groupé #{id} : rien à retirer.",
+        "en": "{association} ordered nothing in group purchase #{id}: nothing to withdraw.",
+    },
+    "purchase_change_until": {
+        "fr": "Modifiable jusqu'au {when} : /commande {id} QUANTITÉ (0 pour retirer).",
+        "en": "Changeable until {when}: /commande {id} QUANTITY (0 to withdraw).",
+    },
+    "purchase_half": {
+        "fr": "📈 Achat groupé #{id} ({product}) : la moitié du minimum est atteinte. {progress}",
+        "en": "📈 Group purchase #{id} ({product}): half of the minimum is reached. {progress}",
+    },
+    "purchase_reached_early": {
+        "fr": "🎉 Achat groupé #{id} ({product}) : le minimum est atteint ! {progress}\n"
+        "L'achat se fera à la clôture, le {when} ; les commandes restent modifiables "
+        "jusque-là.",
+        "en": "🎉 Group purchase #{id} ({product}): the minimum is reached! {progress}\n"
+        "The purchase happens at the deadline, {when}; orders can change until then.",
+    },
+    "purchase_half_you": {
+        "fr": "📈 La moitié du minimum est atteinte : les autres participants sont prévenus.",
+        "en": "📈 Half of the minimum is reached: the other participants are told.",
+    },
+    "purchase_reached_early_you": {
+        "fr": "🎉 Le minimum est atteint : l'achat se fera à la clôture. Les autres "
+        "participants sont prévenus.",
+        "en": "🎉 The minimum is reached: the purchase happens at the deadline. The other "
+        "participants are told.",
+    },
+    "purchase_fell_below_you": {
+        "fr": "⚠️ Le minimum n'est plus atteint : les autres participants sont prévenus.",
+        "en": "⚠️ The minimum is no longer reached: the other participants are told.",
+    },
+    "purchase_fell_below": {
+        "fr": "⚠️ Achat groupé #{id} ({product}) : après un changement, le minimum n'est plus "
+        "atteint. {progress}",
+        "en": "⚠️ Group purchase #{id} ({product}): after a change, the minimum is no longer "
+        "reached. {progress}",
+    },
+    # /achats, /achat N
+    "purchase_list_title": {
+        "fr": "🛒 Achats groupés en cours ({count}) :",
+        "en": "🛒 Open group purchases ({count}):",
+    },
+    "purchase_list_line": {
+        "fr": "#{id} {product} — {pack}, {price} ({association}) · {percent} % du minimum · "
+        "clôture {when}{yours}",
+        "en": "#{id} {product} — {pack}, {price} ({association}) · {percent}% of the minimum "
+        "· closes {when}{yours}",
+    },
+    "purchase_list_yours": {"fr": " · vous : {packs}", "en": " · you: {packs}"},
+    "purchase_list_how": {
+        "fr": "Le détail : /achat N · commander (coordinateurs) : /commande N QUANTITÉ.",
+        "en": "Details: /achat N · order (coordinators): /commande N QUANTITY.",
+    },
+    "purchase_list_empty": {
+        "fr": "Aucun achat groupé en cours pour votre association. Coordinateurs : /achat "
+        "nouveau pour en ouvrir un.",
+        "en": "No open group purchase for your association. Coordinators: /achat nouveau to "
+        "open one.",
+    },
+    "purchase_show_title": {
+        "fr": "🛒 Achat groupé #{id} — {association} ({status})",
+        "en": "🛒 Group purchase #{id} — {association} ({status})",
+    },
+    "purchase_show_orders": {
+        "fr": "Commandes : {orders}",
+        "en": "Orders: {orders}",
+    },
+    "purchase_show_more": {"fr": "et {count} autre(s)", "en": "and {count} more"},
+    "purchase_show_yours": {
+        "fr": "Votre association : {packs}.",
+        "en": "Your association: {packs}.",
+    },
+    "purchase_show_yours_none": {
+        "fr": "Votre association n'a pas commandé.",
+        "en": "Your association has not ordered.",
+    },
+    # Closing early, extending
+    "purchase_extended": {
+        "fr": "✅ Achat groupé #{id} prolongé : commandes jusqu'au {when}. On ne prolonge "
+        "qu'une fois.",
+        "en": "✅ Group purchase #{id} extended: orders until {when}. It can be extended only "
+        "once.",
+    },
+    "purchase_extended_notice": {
+        "fr": "📅 Achat groupé #{id} ({product}) prolongé par {association} : commandes "
+        "jusqu'au {when}. {progress}",
+        "en": "📅 Group purchase #{id} ({product}) extended by {association}: orders until "
+        "{when}. {progress}",
+    },
+    "purchase_extend_once": {
+        "fr": "L'achat groupé #{id} a déjà été prolongé une fois (commandes jusqu'au {when}) : "
+        "on ne prolonge qu'une fois, pour que chacun puisse compter sur la date. Vous pouvez "
+        "le clore maintenant : /achat {id} clore.",
+        "en": "Group purchase #{id} was already extended once (orders until {when}): it is "
+        "extended only once, so everyone can rely on the date. You can close it now: /achat "
+        "{id} clore.",
+    },
+    "purchase_extend_earlier": {
+        "fr": "La nouvelle date doit venir après la clôture prévue ({when}). Pour clore plus "
+        "tôt : /achat {id} clore.",
+        "en": "The new date must come after the planned deadline ({when}). To close early: "
+        "/achat {id} clore.",
+    },
+    "purchase_extend_usage": {
+        "fr": "Pour prolonger (une fois) : /achat {id} prolonger 20/12.",
+        "en": "To extend (once): /achat {id} prolonger 20/12.",
+    },
+    # At the deadline (or closed early), and the day before
+    "purchase_reminder": {
+        "fr": "⏰ Achat groupé #{id} : {product} — {pack}, {price} (fournisseur : {supplier}), "
+        "organisé par {association}. Clôture le {when}. {progress}\nVotre association n'a pas "
+        "encore répondu. Pour commander : /commande {id} QUANTITÉ.",
+        "en": "⏰ Group purchase #{id}: {product} — {pack}, {price} (supplier: {supplier}), "
+        "organised by {association}. Closes {when}. {progress}\nYour association has not "
+        "answered yet. To order: /commande {id} QUANTITY.",
+    },
+    "purchase_share": {
+        "fr": "✅ Achat groupé #{id} conclu : {product} — {pack}, chez {supplier}.\n"
+        "Votre part ({association}) : {packs} × {price} = {amount}, à régler à {organiser}.\n"
+        "Retrait : {pickup}\nContact : {contact}",
+        "en": "✅ Group purchase #{id} done: {product} — {pack}, from {supplier}.\n"
+        "Your share ({association}): {packs} × {price} = {amount}, to be paid to {organiser}.\n"
+        "Pick-up: {pickup}\nContact: {contact}",
+    },
+    "purchase_cancelled_notice": {
+        "fr": "❌ Achat groupé #{id} ({product}) annulé : le minimum n'a pas été atteint. "
+        "{progress} Rien n'est commandé, rien n'est dû.",
+        "en": "❌ Group purchase #{id} ({product}) cancelled: the minimum was not reached. "
+        "{progress} Nothing is ordered, nothing is owed.",
+    },
+    "purchase_recap_reached": {
+        "fr": "✅ Votre achat groupé #{id} est conclu : {product} — {pack}, chez {supplier}.\n"
+        "{packs} pour {amount} au total, {count} association(s) (minimum : {minimum}).\n"
+        "{lines}\nLe détail est dans le fichier joint. Passez la commande au fournisseur : "
+        "chaque association sait ce qu'elle doit et où retirer.",
+        "en": "✅ Your group purchase #{id} is done: {product} — {pack}, from {supplier}.\n"
+        "{packs} for {amount} in all, {count} association(s) (minimum: {minimum}).\n"
+        "{lines}\nThe details are in the attached file. Place the order with the supplier: "
+        "each association knows what it owes and where to collect.",
+    },
+    "purchase_recap_line": {
+        "fr": "• {association} : {packs} — {amount}",
+        "en": "• {association}: {packs} — {amount}",
+    },
+    "purchase_recap_more": {
+        "fr": "• … et {count} autre(s), dans le fichier",
+        "en": "• … and {count} more, in the file",
+    },
+    "purchase_recap_cancelled": {
+        "fr": "❌ Votre achat groupé #{id} ({product}) est annulé : minimum non atteint. "
+        "{progress} Les associations engagées sont prévenues.",
+        "en": "❌ Your group purchase #{id} ({product}) is cancelled: minimum not reached. "
+        "{progress} The associations that ordered are told.",
+    },
+    "purchase_csv_caption": {
+        "fr": "📎 Achat groupé #{id} : le détail des commandes (tableur).",
+        "en": "📎 Group purchase #{id}: the orders in detail (spreadsheet).",
+    },
+    "purchase_csv_headers": {
+        "fr": "Association;Commune;Coordinateur;Contact;Quantité;Conditionnement;"
+        "Prix unitaire (€);Montant (€)",
+        "en": "Association;Town;Coordinator;Contact;Quantity;Pack;Unit price (€);Amount (€)",
+    },
+    "purchase_csv_total": {"fr": "Total", "en": "Total"},
+    # --- end of issue 14 ---
 }
 
 # --- Issue 14, the shared equipment calendar (handlers/resources.py, handlers/bookings.py) ----
@@ -2427,6 +2843,7 @@ MENU: dict[str, list[tuple[str, str]]] = {
         ("digest", "Le point quotidien : /digest 7h30, /digest off"),
         ("notifs", "Ce que vous recevez : /notifs urgent, /notifs calme 22h-7h"),
         ("profil", "Le profil de votre association"),
+        ("achats", "Achats groupés : /achats, /commande 12 5"),  # issue 14
         ("aide", "Comment ça marche"),
     ],
 }

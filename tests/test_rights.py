@@ -15,9 +15,11 @@ from handlers.commands import Command, build_command_table
 from handlers.context import Context, Effects
 from handlers.linking import LINK_CODE_VALIDITY
 from handlers.texts import CATALOGUE
-from storage import links, members
+from storage import links, members, purchases
 from storage import resources as stored_resources
+from storage.db import Conn
 from storage.models import Role
+from storage.purchases import NewPurchase
 from storage.resources import NewBooking, NewResource
 from tests.conftest import PARIS
 from tests.network import CHANNEL, Network
@@ -85,6 +87,11 @@ EXPECTED: dict[str, tuple[tuple[str, str, str, str], tuple[str, str, str, str] |
     "reserver_annuler": ((NM, CO, OK, OK), (NM, CO, NS, OK)),
     "agenda": (EVERY_MEMBER, None),
     "rendu": (EVERY_MEMBER, (NM, NS, NS, NS)),
+    # Issue 14: group purchases.
+    "achat": (EVERY_MEMBER, None),
+    "achat_ouvrir": ((NM, "purchase_open_coordinators", OK, OK), None),
+    "achat_gerer": ((NM, CO, OK, OK), (NM, CO, "purchase_not_organiser", OK)),
+    "commande": ((NM, "purchase_commit_coordinators", OK, OK), None),
 }  # fmt: skip
 
 # What each one types; {own_*} designates the writer's association's post or member, {other_*}
@@ -140,6 +147,14 @@ TEXTS: dict[str, tuple[str, str | None]] = {
     "reserver_annuler": ("/reserver annuler {own_booking}", "/reserver annuler {other_booking}"),
     "agenda": ("/agenda", None),
     "rendu": ("/rendu {own_loan}", "/rendu {other_loan}"),
+    # Issue 14: listing, opening (a part of /achat), closing early (another part), ordering.
+    "achat": ("/achats", None),
+    "achat_ouvrir": (
+        "/achat riz, sac de 25 kg, 18,50 €, Metro, minimum 40 sacs, avant le 15/12",
+        None,
+    ),
+    "achat_gerer": ("/achat {own_purchase} clore", "/achat {other_purchase} clore"),
+    "commande": ("/commande {other_purchase} 5", None),
 }
 
 WHO: tuple[str, ...] = ("stranger", "member", "coordinator", "admin")
@@ -223,8 +238,21 @@ async def build(network: Network, who: str) -> dict[str, object]:
         link = await links.create_link_code(
             conn, ids["own_member"], network.clock.now(), LINK_CODE_VALIDITY
         )
+        # Issue 14: a group purchase opened by each association's coordinator.
+        purchases_made = {
+            f"{side}_purchase": await open_purchase(conn, ids[f"{side}_coordinator"], network)
+            for side in ("own", "other")
+        }
     equipment = await shared_equipment(network, ids, cyril)
-    return {**ids, **equipment, "own_post": 1, "other_post": 2, "code": code, "link": link.code}
+    return {
+        **ids,
+        **equipment,
+        **purchases_made,
+        "own_post": 1,
+        "other_post": 2,
+        "code": code,
+        "link": link.code,
+    }
 
 
 async def shared_equipment(network: Network, ids: dict[str, int], cyril: int) -> dict[str, object]:
@@ -279,6 +307,26 @@ async def shared_equipment(network: Network, ids: dict[str, int], cyril: int) ->
             "own_loan": await booking(theirs_lent, theirs, ours, own_coordinator, 1, "confirmed"),
             "other_loan": await booking(theirs_out, theirs, third, cyril, 1, "confirmed"),
         }
+
+
+async def open_purchase(conn: Conn, organiser_id: int, network: Network) -> int:
+    """An open group purchase (issue 14) made directly, like the members above."""
+    organiser = await members.member_by_id(conn, organiser_id)
+    assert organiser is not None
+    now = network.clock.now()
+    new = NewPurchase(
+        product="riz",
+        pack="sac de 25 kg",
+        category="epicerie_seche",
+        unit_price_cents=1850,
+        supplier="Metro",
+        minimum_kind="packs",
+        minimum=40,
+        pickup="",
+        closes_at=now + timedelta(days=7),
+        remind_at=now + timedelta(days=6),
+    )
+    return await purchases.create_purchase(conn, new, organiser.id, organiser.association_id, now)
 
 
 @pytest.mark.parametrize("case", cases(), ids=str)

@@ -135,6 +135,11 @@ VOCABULARY: Final[tuple[CommandWords, ...]] = (
     CommandWords("reserver", ("reserve", "reservation", "book"), None, "alone", ("reserver",)),
     CommandWords("agenda", ("calendrier", "planning", "calendar"), None, "alone", ("agenda",)),
     CommandWords("rendu", ("rendre", "retour", "returned"), None, "alone", ("rendu",)),
+    # Issue 14: group purchases. Bare alone (« achats ») or with a purchase number or one of
+    # its words (`achat 12`, `achat 12 clore`); « commande 12 5 » bare only as number(s), so
+    # that « commande 20 kg de riz » stays a message (handlers/purchases.py decides).
+    CommandWords("achat", ("achats", "purchase", "purchases"), None, "alone"),
+    CommandWords("commande", ("commander", "order"), None, "alone", ("commande", "commander")),
 )
 
 
