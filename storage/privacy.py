@@ -134,6 +134,35 @@ async def personal_data(conn: Conn, member_id: int) -> dict[str, Any] | None:
             " FROM drafts WHERE member_id = ?",
             (member_id,),
         ),
+        # Issue 14: the group purchases they opened or ordered in, the equipment they
+        # registered, booked, answered for or brought back (small tables: read whole).
+        "achats_organises": await _rows(
+            conn,
+            "SELECT id AS numero, product AS produit, pack AS conditionnement,"
+            " supplier AS fournisseur, status AS statut, created_at AS cree_le"
+            " FROM purchases WHERE organiser_id = ? ORDER BY id",
+            (member_id,),
+        ),
+        "commandes": await _rows(
+            conn,
+            "SELECT purchase_id AS achat, quantity AS quantite, updated_at AS modifie_le"
+            " FROM purchase_orders WHERE member_id = ? ORDER BY purchase_id",
+            (member_id,),
+        ),
+        "materiel_enregistre": await _rows(
+            conn,
+            "SELECT id AS numero, name AS nom, place AS lieu, conditions, status AS statut,"
+            " created_at AS cree_le FROM resources WHERE created_by = ? ORDER BY id",
+            (member_id,),
+        ),
+        "reservations": await _rows(
+            conn,
+            "SELECT id AS numero, resource_id AS materiel, start_at AS debut, end_at AS fin,"
+            " status AS statut, incident, member_id = ? AS reservee_par_vous,"
+            " decided_by = ? AS decidee_par_vous, returned_by = ? AS rendue_par_vous"
+            " FROM bookings WHERE ? IN (member_id, decided_by, returned_by) ORDER BY id",
+            (member_id, member_id, member_id, member_id),
+        ),
         "messages_recus_du_membre": await _inbox_of(conn, addresses),
         "messages_envoyes_au_membre": await _outbox_of(conn, member_id),
     }

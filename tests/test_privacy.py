@@ -230,3 +230,19 @@ def test_the_cli_writes_a_member_s_data_then_erases_them(
     assert left == []
     assert main(["oublier", str(number), "--oui"]) == 2  # already erased
     assert main(["mesdonnees", "999"]) == 2
+
+
+async def test_my_data_include_purchases_and_bookings(network: Network) -> None:
+    await scene(network)
+    await network.say(
+        "carla", "/achat riz, sac de 25 kg, 18,50 €, Metro, minimum 40 sacs, avant le 15/12"
+    )
+    await network.say("carla", "1")  # « ✅ Annoncer »
+    await network.say("carla", "/ressource Camion frigo ; Carcassonne ; permis B ; libre")
+    await network.say("carla", "/mesdonnees")
+    sent = network.last_outgoing("carla")
+    assert sent.attachment is not None
+    data = json.loads(sent.attachment.data.decode("utf-8"))
+    assert [p["produit"] for p in data["achats_organises"]] == ["riz"]
+    assert [r["nom"] for r in data["materiel_enregistre"]] == ["Camion frigo"]
+    assert data["reservations"] == [] and data["commandes"] == []
