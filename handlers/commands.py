@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from handlers import (
     alerts,
+    bilan,
     claims,
     confirmation,
     corrections,
@@ -117,6 +118,8 @@ def build_command_table(extra: tuple[Command, ...] = ()) -> dict[str, Command]:
         worded("abandonner", confirmation.drop_command),
         worded("profil", profile.profile_command, profile.is_profile_args),
         worded("notifs", notifs.notifs_command, notifs.is_notifs_args),
+        # Issue 13.
+        worded("bilan", bilan.bilan_command, bilan.is_bilan_args),
         *extra,
     )
     table: dict[str, Command] = {}

@@ -106,6 +106,9 @@ RULES: dict[str, Rule] = {
     "profil_changer": Rule((NM, "profile_change_coordinators", YES, YES)),
     # Each member's own notifications.
     "notifs": EVERY_MEMBER,
+    # Issue 13: the bilan, a coordinator's (their association) or an administrator's (the
+    # network); a member is told to ask a coordinator.
+    "bilan": Rule((NM, "bilan_coordinators", YES, YES)),
 }
 
 # Rows that are a part of a command, not a command: the command's handler checks them.

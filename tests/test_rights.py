@@ -65,6 +65,8 @@ EXPECTED: dict[str, tuple[tuple[str, str, str, str], tuple[str, str, str, str] |
     "profil": (EVERY_MEMBER, None),
     "profil_changer": ((NM, "profile_change_coordinators", OK, OK), None),
     "notifs": (EVERY_MEMBER, None),
+    # Issue 13: the bilan (coordinators: their association; administrators: the network).
+    "bilan": ((NM, "bilan_coordinators", OK, OK), None),
 }  # fmt: skip
 
 # What each one types; {own_*} designates the writer's association's post or member, {other_*}
@@ -106,6 +108,8 @@ TEXTS: dict[str, tuple[str, str | None]] = {
     "profil": ("/profil", None),
     "profil_changer": ("/profil rayon 40", None),
     "notifs": ("/notifs urgent", None),
+    # Issue 13.
+    "bilan": ("/bilan", None),
 }
 
 WHO: tuple[str, ...] = ("stranger", "member", "coordinator", "admin")

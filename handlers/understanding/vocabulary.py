@@ -119,6 +119,9 @@ VOCABULARY: Final[tuple[CommandWords, ...]] = (
     # (« profil », « notifs » on WhatsApp), or followed by one of their words (`profil rayon 40`).
     CommandWords("profil", ("profile", "profils"), None, "alone"),
     CommandWords("notifs", ("notif", "notifications", "notification"), None, "alone"),
+    # Issue 13: the bilan of a period (coordinators: their association; administrators: the
+    # network). Bare alone or followed by a period (`bilan mois`); « rapport » is the PDF's.
+    CommandWords("bilan", ("bilans", "stats", "statistiques", "indicateurs"), None, "alone"),
 )
 
 

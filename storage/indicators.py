@@ -1,0 +1,451 @@
+"""The indicators (issue 13): what the network's cooperation moved over a period, summed in SQL.
+
+`/bilan`, the exports and the monthly report all read their figures here, so that they agree.
+The definitions, in one place:
+
+- A **transfer** is a completed claim (`claims.status = 'done'`) between two associations,
+  dated by its `completed` event. Its figure is the claim's current one, `claims.done_quantity`:
+  every figure event (`events.FIGURE_KINDS`, the claimer's `completed` then each author's
+  `done_corrected`) sets it in the same transaction, so a correction counts instead of the
+  first figure, and a claim corrected twice still counts once. A cancelled claim never counts.
+  A claim completed before the rest of its post was withdrawn counts: those goods moved.
+- **Direction**: an offer taken is given by its author's association to the claimer's; a need
+  filled is given by the claimer's association to the author's. Equipment the same way: an
+  `equipment_offer` taken is lent by its author's association, an `equipment_request` filled
+  is lent by the claimer's.
+- **Goods** (needs and offers) are summed in their post's unit, per category: the kilos they
+  stand for are the caller's to compute (`handlers/equivalents.py`, `handlers/indicators.py`),
+  so that no table of conversions lives here.
+- **Needs and offers posted** in the period, cancelled ones left out. One is *filled* when the
+  claims that count (active or done) cover its quantity (or, without a quantity, when one
+  counts), *partly* when they cover a part; an offer nobody took that expired is *lost*.
+  Equipment requests are loans, not needs.
+- **Loans**: claims that count on equipment posts, started (claimed) in the period: lent
+  equipment, and volunteers (category `benevoles` or unit `personne`). Their days are known
+  once the loan came back (its claim completed): from the claim to its completion, rounded up,
+  at least one.
+- **Median time to the first claim**: over the needs posted in the period that a claim that
+  counts answered (all needs, and the urgent ones).
+- **Reach**: the associations on either side of a transfer completed, or a loan started, in the
+  period; for one association, its partners.
+
+A period is given as UTC instants `bounds` = (start, ..., end): consecutive bounds delimit the
+bins a chart draws (weeks, days, months), each [lo, hi). The totals are the bins' sums.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from storage.db import Conn
+from storage.timefmt import from_db, to_db
+
+Side = Literal["given", "received"]
+PostFamily = Literal["need", "offer"]
+LoanFamily = Literal["equipment", "volunteers"]
+Scope = int | None  # one association's id, or None: the whole network
+
+# Who gives in a claim: the author's association for an offer, the claimer's for a request.
+GIVER = (
+    "CASE WHEN p.kind IN ('offer', 'equipment_offer') THEN p.association_id"
+    " ELSE c.association_id END"
+)
+RECEIVER = (
+    "CASE WHEN p.kind IN ('offer', 'equipment_offer') THEN c.association_id"
+    " ELSE p.association_id END"
+)
+GOODS = "('need', 'offer')"
+EQUIPMENT = "('equipment_offer', 'equipment_request')"
+# A claim's share of its post: what it collected, else what it took, else the whole post (the
+# same as the post's `claimed` figure, storage/posts.py).
+SHARE = "COALESCE(c.done_quantity, c.quantity, p.quantity)"
+# A quantity covered up to rounding (0.1 + 0.2 kg) is covered.
+EPSILON = 1e-9
+
+
+@dataclass(frozen=True)
+class Flow:
+    """Transfers of goods of one bin, side, category and unit: how many, and their figures."""
+
+    bin: int
+    side: Side
+    category: str | None
+    unit: str | None
+    transfers: int
+    quantity: float  # the sum of the figures known
+    without_figure: int  # transfers whose figure is unknown (a post without quantity)
+
+
+@dataclass(frozen=True)
+class PostCounts:
+    """Needs (or offers) posted in one bin, urgent or not, and what became of them."""
+
+    bin: int
+    kind: PostFamily
+    urgent: bool
+    posted: int
+    filled: int  # wholly covered by claims that count (an offer: wholly taken)
+    partly: int  # partly covered
+    lost: int  # expired with no claim that counts
+
+    @property
+    def answered(self) -> int:
+        """Taken or filled, wholly or in part."""
+        return self.filled + self.partly
+
+
+@dataclass(frozen=True)
+class Loans:
+    """Loans of one side and family started in the period."""
+
+    side: Side
+    family: LoanFamily
+    loans: int
+    returned: int  # those whose days are known
+    days: int
+    people: float  # volunteers lent (unit `personne`)
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Network: associations that gave, that received, either. One association: those it gave
+    to, those it received from, its partners in all."""
+
+    givers: int = 0
+    receivers: int = 0
+    associations: int = 0
+
+
+@dataclass(frozen=True)
+class Figures:
+    """A period's figures, for the network (`association_id` None) or one association."""
+
+    association_id: int | None
+    bounds: tuple[datetime, ...]
+    flows: tuple[Flow, ...]
+    posts: tuple[PostCounts, ...]
+    loans: tuple[Loans, ...]
+    reach: Reach
+    first_claim: timedelta | None
+    first_claim_urgent: timedelta | None
+
+    @property
+    def start(self) -> datetime:
+        return self.bounds[0]
+
+    @property
+    def end(self) -> datetime:
+        return self.bounds[-1]
+
+    @property
+    def bins(self) -> int:
+        return len(self.bounds) - 1
+
+    def flows_of(self, side: Side) -> list[Flow]:
+        """The network's transfers are all on the `given` side (each counted once)."""
+        return [flow for flow in self.flows if flow.side == side]
+
+    def posted(self, kind: PostFamily, urgent: bool | None = None) -> PostCounts:
+        """Needs or offers of the whole period (urgent ones only, others only, or all)."""
+        return sum_posts(
+            (c for c in self.posts if c.kind == kind and urgent in (None, c.urgent)), kind
+        )
+
+    def posted_in_bin(self, kind: PostFamily, index: int) -> PostCounts:
+        return sum_posts((c for c in self.posts if c.kind == kind and c.bin == index), kind)
+
+    def loaned(self, side: Side, family: LoanFamily) -> Loans:
+        for loans in self.loans:
+            if loans.side == side and loans.family == family:
+                return loans
+        return Loans(side, family, 0, 0, 0, 0.0)
+
+
+def sum_posts(counts: Iterable[PostCounts], kind: PostFamily, index: int = -1) -> PostCounts:
+    total = PostCounts(index, kind, False, 0, 0, 0, 0)
+    for c in counts:
+        total = PostCounts(
+            index,
+            kind,
+            False,
+            total.posted + c.posted,
+            total.filled + c.filled,
+            total.partly + c.partly,
+            total.lost + c.lost,
+        )
+    return total
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """One transfer (or loan) as a file row shows it: who gave what to whom, when."""
+
+    claim_id: int
+    post_id: int
+    kind: str  # the post's kind
+    at: datetime  # completed
+    giver_id: int
+    giver: str
+    receiver_id: int
+    receiver: str
+    what: str
+    category: str | None
+    quantity: float | None
+    unit: str | None
+
+
+# ------------------------------------------------------------------ the statements
+
+
+def _bins(bounds: Sequence[datetime]) -> tuple[str, dict[str, object]]:
+    """`bins(n, lo, hi)`: the period's bins as a table of named parameters."""
+    if len(bounds) < 2 or any(a >= b for a, b in zip(bounds, bounds[1:], strict=False)):
+        raise ValueError("bounds must be at least two increasing instants")
+    rows = ", ".join(f"({i}, :lo{i}, :hi{i})" for i in range(len(bounds) - 1))
+    params: dict[str, object] = {}
+    for i in range(len(bounds) - 1):
+        params[f"lo{i}"] = to_db(bounds[i])
+        params[f"hi{i}"] = to_db(bounds[i + 1])
+    return f"bins(n, lo, hi) AS (VALUES {rows})", params
+
+
+def _side(association_id: Scope) -> tuple[str, str]:
+    """The side column and the scope condition of a claim `c` on a post `p`."""
+    if association_id is None:
+        return "'given'", ""
+    return (
+        f"CASE WHEN {GIVER} = :association THEN 'given' ELSE 'received' END",
+        " AND :association IN (p.association_id, c.association_id)",
+    )
+
+
+def flows_query(bounds: Sequence[datetime], association_id: Scope) -> tuple[str, dict[str, object]]:
+    """Transfers of goods completed in each bin, per side, category and unit."""
+    bins, params = _bins(bounds)
+    side, scope = _side(association_id)
+    # A claim has one `completed` event; were there two, it would still count once.
+    sql = (
+        f"WITH {bins}, done(bin, claim_id) AS ("
+        " SELECT MIN(b.n), e.claim_id FROM bins b JOIN events e INDEXED BY events_completed"
+        " ON e.kind = 'completed' AND e.at >= b.lo AND e.at < b.hi GROUP BY e.claim_id)"
+        f" SELECT d.bin, {side}, p.category, p.unit, COUNT(*), TOTAL(c.done_quantity),"
+        " SUM(c.done_quantity IS NULL)"
+        " FROM done d JOIN claims c ON c.id = d.claim_id JOIN posts p ON p.id = c.post_id"
+        " WHERE c.status = 'done' AND c.association_id != p.association_id"
+        f" AND p.kind IN {GOODS}{scope}"
+        " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
+    )
+    return sql, {**params, "association": association_id}
+
+
+def posts_query(bounds: Sequence[datetime], association_id: Scope) -> tuple[str, dict[str, object]]:
+    """Needs and offers posted in each bin (not withdrawn), and what the claims made of them."""
+    bins, params = _bins(bounds)
+    if association_id is None:
+        source = "posts p INDEXED BY posts_created"
+        scope = ""
+    else:
+        source = "posts p INDEXED BY posts_association_created"
+        scope = " AND p.association_id = :association"
+    sql = (
+        f"WITH {bins}, per_post AS ("
+        " SELECT b.n AS bin, p.kind AS kind, p.urgent AS urgent, p.status AS status,"
+        f" p.quantity AS quantity, COUNT(c.id) AS claims, TOTAL({SHARE}) AS covered"
+        f" FROM bins b JOIN {source} ON p.created_at >= b.lo AND p.created_at < b.hi{scope}"
+        " LEFT JOIN claims c ON c.post_id = p.id AND c.status != 'cancelled'"
+        f" WHERE p.kind IN {GOODS} AND p.status != 'cancelled'"
+        " GROUP BY p.id)"
+        " SELECT bin, kind, urgent, COUNT(*),"
+        f" SUM(claims > 0 AND (quantity IS NULL OR covered >= quantity - {EPSILON})),"
+        f" SUM(claims > 0 AND quantity IS NOT NULL AND covered < quantity - {EPSILON}),"
+        " SUM(status = 'expired' AND claims = 0)"
+        " FROM per_post GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+    )
+    return sql, {**params, "association": association_id}
+
+
+def first_claim_query(
+    start: datetime, end: datetime, association_id: Scope
+) -> tuple[str, dict[str, object]]:
+    """The median time (days) from a need's posting to its first claim that counts: group 2 is
+    every need, group 1 the urgent ones."""
+    if association_id is None:
+        source, scope = "posts p INDEXED BY posts_created", ""
+    else:
+        source = "posts p INDEXED BY posts_association_created"
+        scope = " AND p.association_id = :association"
+    sql = (
+        "WITH firsts AS ("
+        " SELECT p.urgent AS urgent, julianday(MIN(c.created_at)) - julianday(p.created_at) AS days"
+        f" FROM {source} JOIN claims c ON c.post_id = p.id AND c.status != 'cancelled'"
+        f" WHERE p.created_at >= :start AND p.created_at < :end{scope}"
+        " AND p.kind = 'need' AND p.status != 'cancelled' GROUP BY p.id),"
+        " grouped AS (SELECT 2 AS grp, days FROM firsts"
+        " UNION ALL SELECT 1, days FROM firsts WHERE urgent),"
+        " ranked AS (SELECT grp, days, ROW_NUMBER() OVER (PARTITION BY grp ORDER BY days) AS k,"
+        " COUNT(*) OVER (PARTITION BY grp) AS n FROM grouped)"
+        " SELECT grp, AVG(days) FROM ranked WHERE k IN ((n + 1) / 2, (n + 2) / 2) GROUP BY grp"
+    )
+    return sql, {"start": to_db(start), "end": to_db(end), "association": association_id}
+
+
+def loans_query(
+    start: datetime, end: datetime, association_id: Scope
+) -> tuple[str, dict[str, object]]:
+    """Loans started in the period, per side and family, with the days of those returned."""
+    side, scope = _side(association_id)
+    sql = (
+        "SELECT side, family, COUNT(*), COUNT(returned), TOTAL(days), TOTAL(people) FROM ("
+        f" SELECT {side} AS side,"
+        " CASE WHEN p.category = 'benevoles' OR p.unit = 'personne' THEN 'volunteers'"
+        " ELSE 'equipment' END AS family, r.at AS returned,"
+        " MAX(1, CAST(julianday(r.at) - julianday(c.created_at) AS INTEGER)"
+        " + (julianday(r.at) - julianday(c.created_at)"
+        " > CAST(julianday(r.at) - julianday(c.created_at) AS INTEGER))) AS days,"
+        f" CASE WHEN p.unit = 'personne' THEN {SHARE} END AS people"
+        " FROM claims c INDEXED BY claims_created JOIN posts p ON p.id = c.post_id"
+        " LEFT JOIN events r INDEXED BY events_completed_claim"
+        " ON r.claim_id = c.id AND r.kind = 'completed' AND c.status = 'done'"
+        " WHERE c.created_at >= :start AND c.created_at < :end AND c.status != 'cancelled'"
+        f" AND c.association_id != p.association_id AND p.kind IN {EQUIPMENT}{scope}"
+        " GROUP BY c.id"
+        ") GROUP BY 1, 2 ORDER BY 1, 2"
+    )
+    return sql, {"start": to_db(start), "end": to_db(end), "association": association_id}
+
+
+def reach_query(
+    start: datetime, end: datetime, association_id: Scope
+) -> tuple[str, dict[str, object]]:
+    """How many associations gave, received, either (or one association's partners)."""
+    _, scope = _side(association_id)
+    pairs = (
+        "done(claim_id) AS (SELECT DISTINCT claim_id FROM events INDEXED BY events_completed"
+        " WHERE kind = 'completed' AND at >= :start AND at < :end),"
+        f" pairs(giver, receiver) AS (SELECT {GIVER}, {RECEIVER}"
+        " FROM done d JOIN claims c ON c.id = d.claim_id JOIN posts p ON p.id = c.post_id"
+        " WHERE c.status = 'done' AND c.association_id != p.association_id"
+        f" AND p.kind IN {GOODS}{scope}"
+        f" UNION ALL SELECT {GIVER}, {RECEIVER}"
+        " FROM claims c INDEXED BY claims_created JOIN posts p ON p.id = c.post_id"
+        " WHERE c.created_at >= :start AND c.created_at < :end AND c.status != 'cancelled'"
+        f" AND c.association_id != p.association_id AND p.kind IN {EQUIPMENT}{scope})"
+    )
+    if association_id is None:
+        counts = (
+            "SELECT (SELECT COUNT(DISTINCT giver) FROM pairs),"
+            " (SELECT COUNT(DISTINCT receiver) FROM pairs),"
+            " (SELECT COUNT(*) FROM (SELECT giver FROM pairs UNION SELECT receiver FROM pairs))"
+        )
+    else:
+        counts = (
+            "SELECT (SELECT COUNT(DISTINCT receiver) FROM pairs WHERE giver = :association),"
+            " (SELECT COUNT(DISTINCT giver) FROM pairs WHERE receiver = :association),"
+            " (SELECT COUNT(DISTINCT CASE WHEN giver = :association THEN receiver ELSE giver END)"
+            " FROM pairs)"
+        )
+    sql = f"WITH {pairs} {counts}"
+    return sql, {"start": to_db(start), "end": to_db(end), "association": association_id}
+
+
+# ------------------------------------------------------------------ reading them
+
+
+async def figures(conn: Conn, bounds: Sequence[datetime], association_id: Scope = None) -> Figures:
+    """The period's figures: `bounds` are UTC instants (start, ..., end), the bins between
+    consecutive ones; `association_id` None for the whole network."""
+    bounds = tuple(bounds)
+    start, end = bounds[0], bounds[-1]
+    async with conn.execute(*flows_query(bounds, association_id)) as cur:
+        flows = tuple(
+            Flow(int(r[0]), r[1], r[2], r[3], int(r[4]), float(r[5]), int(r[6]))
+            for r in await cur.fetchall()
+        )
+    async with conn.execute(*posts_query(bounds, association_id)) as cur:
+        counts = tuple(
+            PostCounts(int(r[0]), r[1], bool(r[2]), int(r[3]), int(r[4]), int(r[5]), int(r[6]))
+            for r in await cur.fetchall()
+        )
+    async with conn.execute(*first_claim_query(start, end, association_id)) as cur:
+        medians = {int(r[0]): timedelta(days=float(r[1])) for r in await cur.fetchall()}
+    async with conn.execute(*loans_query(start, end, association_id)) as cur:
+        loans = tuple(
+            Loans(r[0], r[1], int(r[2]), int(r[3]), int(r[4]), float(r[5]))
+            for r in await cur.fetchall()
+        )
+    async with conn.execute(*reach_query(start, end, association_id)) as cur:
+        row = await cur.fetchone()
+    reach = Reach(*(int(v or 0) for v in row)) if row else Reach()
+    return Figures(
+        association_id=association_id,
+        bounds=bounds,
+        flows=flows,
+        posts=counts,
+        loans=loans,
+        reach=reach,
+        first_claim=medians.get(2),
+        first_claim_urgent=medians.get(1),
+    )
+
+
+def transfers_query(
+    start: datetime, end: datetime, association_id: Scope
+) -> tuple[str, dict[str, object]]:
+    _, scope = _side(association_id)
+    sql = (
+        # In the index's order (no sort: the first rows come at once); a claim's first
+        # `completed` event only, were there two.
+        f"SELECT c.id, p.id, p.kind, e.at, {GIVER}, g.name, {RECEIVER}, r.name, p.what,"
+        " p.category, c.done_quantity, p.unit"
+        " FROM events e INDEXED BY events_completed JOIN claims c ON c.id = e.claim_id"
+        " JOIN posts p ON p.id = c.post_id"
+        f" JOIN associations g ON g.id = {GIVER} JOIN associations r ON r.id = {RECEIVER}"
+        " WHERE e.kind = 'completed' AND e.at >= :start AND e.at < :end"
+        " AND e.id = (SELECT MIN(f.id) FROM events f INDEXED BY events_completed_claim"
+        " WHERE f.claim_id = e.claim_id AND f.kind = 'completed')"
+        f" AND c.status = 'done' AND c.association_id != p.association_id{scope}"
+        " ORDER BY e.at, e.claim_id"
+    )
+    return sql, {"start": to_db(start), "end": to_db(end), "association": association_id}
+
+
+async def transfers(
+    conn: Conn, start: datetime, end: datetime, association_id: Scope = None
+) -> AsyncIterator[Transfer]:
+    """Every transfer completed in [start, end), oldest first, read as it is consumed (an
+    export of a year streams): goods and equipment alike (`kind` says which), with the same
+    definitions as the figures (the current figure, cancelled claims left out)."""
+    async with conn.execute(*transfers_query(start, end, association_id)) as cur:
+        async for r in cur:
+            yield Transfer(
+                claim_id=int(r[0]),
+                post_id=int(r[1]),
+                kind=r[2],
+                at=from_db(r[3]),
+                giver_id=int(r[4]),
+                giver=r[5],
+                receiver_id=int(r[6]),
+                receiver=r[7],
+                what=r[8],
+                category=r[9],
+                quantity=r[10],
+                unit=r[11],
+            )
+
+
+# Every statement above, for the plan tests (tests/test_indicators.py) and the benchmark.
+def statements(
+    bounds: Sequence[datetime], association_id: Scope
+) -> dict[str, tuple[str, dict[str, object]]]:
+    start, end = bounds[0], bounds[-1]
+    return {
+        "flows": flows_query(bounds, association_id),
+        "posts": posts_query(bounds, association_id),
+        "first_claim": first_claim_query(start, end, association_id),
+        "loans": loans_query(start, end, association_id),
+        "reach": reach_query(start, end, association_id),
+        "transfers": transfers_query(start, end, association_id),
+    }
