@@ -26,25 +26,28 @@ from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram import webhook_route as telegram_webhook_route
 from bot.channels.terminal import TerminalChannel, run_chat
 from bot.channels.whatsapp import CHANNEL as WHATSAPP
-from bot.channels.whatsapp import WhatsAppChannel
+from bot.channels.whatsapp import MEDIA_TYPES, WhatsAppChannel
 from bot.channels.whatsapp.webhooks import TwilioWebhooks
 from bot.clock import Clock, SystemClock
 from bot.delivery import Sender
 from bot.demo import demo_names, demo_users, seed_demo
 from bot.dispatch import Dispatcher
 from bot.fanout_jobs import FanoutJobs
+from bot.file_links import FileLinks
 from bot.intake import Intake
 from bot.scheduler import Scheduler
 from bot.settings import Settings
 from bot.web import Web, WebServer, Worker
 from handlers.messages import Address, Incoming
 from handlers.understanding import Gazetteer, load_gazetteer
-from storage import members, statuses
+from storage import files, members, statuses
 from storage.db import Database
 
 log = logging.getLogger(__name__)
 
 DEMO_DB_PATH = Path("boucle-demo.db")
+# The terminal writes the files it "sends" (a chart, an export) here, beside its database.
+TERMINAL_FILES_DIR = "boucle-fichiers"
 # A stop (SIGTERM, Ctrl+C) is over within this time, whatever is under way. Supervisors
 # (systemd, Docker) wait 10 s before they kill.
 STOP_SECONDS = 8.0
@@ -111,7 +114,11 @@ class Boucle:
                 dispatcher.is_member,
             )
             channels[TELEGRAM] = app.telegram
-        app._build_whatsapp_and_web()
+        link_key = None
+        if settings.whatsapp_enabled:
+            async with db.read() as conn:
+                link_key = await files.link_key(conn)
+        app._build_whatsapp_and_web(link_key)
         return app
 
     async def start(self) -> None:
@@ -202,9 +209,11 @@ class Boucle:
             tasks.append(self.web.task)
         return tasks
 
-    def _build_whatsapp_and_web(self) -> None:
-        """WhatsApp (Twilio) and the web server, when configured (see README, "WhatsApp")."""
+    def _build_whatsapp_and_web(self, link_key: bytes | None = None) -> None:
+        """WhatsApp (Twilio) and the web server, when configured (see README, "WhatsApp").
+        `link_key`: signs the links to files Twilio fetches (`/fichiers/...`)."""
         settings = self.settings
+        links: FileLinks | None = None
         if settings.telegram_webhook_url is not None and settings.telegram_webhook_secret is None:
             raise ValueError("TELEGRAM_WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET")
         if settings.whatsapp_enabled:
@@ -212,7 +221,11 @@ class Boucle:
                 raise ValueError("WhatsApp needs BOUCLE_PUBLIC_URL (to verify Twilio's signatures)")
             assert settings.twilio_auth_token is not None
             assert settings.twilio_account_sid and settings.twilio_whatsapp_from
+            assert link_key is not None
             db = self.db
+            links = FileLinks(
+                settings.boucle_public_url, link_key, self.clock.now, inline_types=MEDIA_TYPES
+            )
 
             async def last_inbound(external_id: str) -> datetime | None:
                 async with db.transaction() as conn:
@@ -231,6 +244,7 @@ class Boucle:
                 last_inbound,
                 self.clock.now,
                 settings.boucle_whatsapp_rate,
+                links,
             )
             self.channels[WHATSAPP] = self.whatsapp
         if self.whatsapp is None and settings.telegram_webhook_url is None:
@@ -249,6 +263,8 @@ class Boucle:
             )
             routes += twilio.routes()
             workers.append(twilio.worker)
+        if links is not None:
+            routes.append(links.route(self.db))
         secret = settings.telegram_webhook_secret
         if self.telegram is not None and settings.telegram_webhook_url and secret is not None:
             routes.append(telegram_webhook_route(self.telegram, secret.get_secret_value()))
@@ -319,7 +335,7 @@ async def run_terminal_chat(settings: Settings, db_path: Path = DEMO_DB_PATH) ->
     config = settings.network_config()
     dispatcher = Dispatcher(db, clock, gazetteer, config)
     intake = Intake(dispatcher.accept, dispatcher.process)
-    terminal = TerminalChannel(names=demo_names())
+    terminal = TerminalChannel(names=demo_names(), files_dir=db_path.parent / TERMINAL_FILES_DIR)
     sender = Sender(db, {"terminal": terminal}, clock)
     await sender.recover()
     await intake.resume(await dispatcher.unprocessed())

@@ -1,4 +1,4 @@
-"""`boucle run | chat | invite | invites | promote | profil | parse | backup`."""
+"""`boucle run | chat | invite | invites | promote | profil | parse | backup | export`."""
 
 from __future__ import annotations
 
@@ -90,6 +90,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     backup.add_argument("path", type=Path, help="the copy's file name")
     backup.add_argument("--force", action="store_true", help="replace an existing file")
+    add_export_parser(commands)  # issue 13
+    # Issue 15, privacy: a member's data as a file, and erasing them (bot/cli_privacy.py).
+    mydata = commands.add_parser("mesdonnees", help="write everything stored about a member (JSON)")
+    mydata.add_argument("member", type=int, help="the member's number (/membres shows it)")
+    mydata.add_argument("--output", type=Path, help="the file to write")
+    forget = commands.add_parser("oublier", help="erase a member's personal data (GDPR)")
+    forget.add_argument("member", type=int, help="the member's number (/membres shows it)")
+    forget.add_argument("--oui", action="store_true", help="confirm: the erasure is final")
     return parser
 
 
@@ -154,6 +162,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return parse_messages(settings, args.now, args.text)
     if args.command == "backup":
         return backup_to(settings.boucle_db_path, args.path, args.force)
+    if args.command == "export":  # issue 13
+        return asyncio.run(export_transfers(settings, args))
+    if args.command in ("mesdonnees", "oublier"):
+        from bot import cli_privacy
+
+        if args.command == "mesdonnees":
+            return cli_privacy.write_personal_data(settings, args.member, args.output)
+        return asyncio.run(cli_privacy.forget(settings, args.member, args.oui))
     return 2
 
 
@@ -444,6 +460,105 @@ def readable_size(size: int) -> str:
         if size >= scale:
             return f"{size / scale:.1f} {unit}".replace(".", ",")
     return f"{size} octets"
+
+
+# ------------------------------------------------------------------ boucle export (issue 13)
+
+
+def add_export_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    export = commands.add_parser(
+        "export",
+        help="write the transfers between associations of a period to a CSV or XLSX file",
+    )
+    export.add_argument("--from", dest="start", required=True, metavar="DATE", help="JJ/MM/AAAA")
+    export.add_argument("--to", dest="end", required=True, metavar="DATE", help="JJ/MM/AAAA")
+    export.add_argument("--association", help="only what this association gave or received")
+    export.add_argument(
+        "--format", choices=("csv", "xlsx"), help="default: the extension of --output"
+    )
+    export.add_argument(
+        "--output", type=Path, help="the file (default: boucle-transferts-AAAA-MM.xlsx or .csv)"
+    )
+    export.add_argument("--force", action="store_true", help="replace an existing file")
+
+
+async def export_transfers(settings: Settings, args: argparse.Namespace) -> int:
+    """`boucle export --from --to [--association] --format [--output]`: the transfers streamed
+    to a file, batch by batch, read as of one moment without stopping the bot's writes."""
+    import os
+
+    from handlers import exports
+    from storage import members
+    from storage import transfers as stored
+    from storage.db import Database
+
+    try:
+        period = exports.Period(exports.read_date(args.start), exports.read_date(args.end))
+    except exports.BadDate as error:
+        print(f"Date illisible : « {error} ». Écrivez JJ/MM/AAAA ou AAAA-MM-JJ.", file=sys.stderr)
+        return 2
+    if period.start > period.end:
+        print(
+            f"--from ({exports.day_text(period.start)}) est après --to "
+            f"({exports.day_text(period.end)}) : mettez la date la plus ancienne d'abord.",
+            file=sys.stderr,
+        )
+        return 2
+    chosen = args.format or (args.output.suffix.lstrip(".").lower() if args.output else "")
+    if chosen not in exports.FORMATS:
+        print("Précisez le format : --format csv ou --format xlsx.", file=sys.stderr)
+        return 2
+    zone = ZoneInfo(settings.boucle_timezone)
+    start, end = period.bounds(zone)
+    db = await Database.open(settings.boucle_db_path)
+    try:
+        async with db.snapshot() as conn:
+            association = None
+            if args.association is not None:
+                association = await members.association_by_name(conn, args.association.strip())
+                if association is None:
+                    names = [a.name for a in await members.all_associations(conn)]
+                    found, close = exports.match_association(args.association, names)
+                    if found is None:
+                        print(f"Association inconnue : « {args.association} ».", file=sys.stderr)
+                        if close:
+                            print(
+                                "Vouliez-vous dire : " + " ; ".join(close) + " ?", file=sys.stderr
+                            )
+                        return 2
+                    association = await members.association_by_name(conn, found)
+                    assert association is not None
+            name = association.name if association else None
+            output = args.output or Path(exports.file_name(period, chosen, name))
+            if output.exists() and not args.force:
+                print(f"{output} existe déjà : --force pour le remplacer.", file=sys.stderr)
+                return 2
+            partial = output.with_name(output.name + ".part")
+            summary = exports.Summary(
+                exports.FILE_LANG, settings.equivalents, association.id if association else None
+            )
+            rows = stored.transfers(conn, start, end, summary.association_id)
+            top = exports.heading(exports.FILE_LANG, period, name)
+            try:
+                with partial.open("wb") as sink:
+                    await exports.write_export(rows, sink, chosen, summary, zone, top)
+                os.replace(partial, output)
+            except BaseException:
+                partial.unlink(missing_ok=True)
+                raise
+    except OSError as error:
+        print(f"Export impossible : {error}", file=sys.stderr)
+        return 1
+    finally:
+        await db.close()
+    print(
+        f"{summary.transfers} transfert(s) {top[0]} — {top[1]} : "
+        f"{exports.figure_text(summary.kilos)} kg (équivalent)."
+    )
+    if conversions := summary.conversions():
+        print(f"Conversions : {conversions}.")
+    print(f"Fichier écrit : {output.absolute()} ({readable_size(output.stat().st_size)}).")
+    return 0
 
 
 if __name__ == "__main__":

@@ -18,8 +18,11 @@ person writes.
 
 The pick reads one batch from the index it walks (storage/deliveries.py), however long the
 queue. A relay's text is shared by its rows (`payloads`): read by id, the latest few kept in
-memory. A relay whose post is no longer open when it is picked is not sent (`failed`, 'post
-closed'): held overnight by quiet hours, it does not announce at 07:30 a post taken at 23:00.
+memory. A file sent with a message (a chart, an export) is stored once (`files`) and read back
+right before its send, outside the pick's transaction; the last few stay in memory, so a file
+relayed to many members is read once. A relay whose post is no longer open when it is picked
+is not sent (`failed`, 'post closed'): held overnight by quiet hours, it does not announce at
+07:30 a post taken at 23:00.
 
 Pacing uses an injectable monotonic clock and sleep (real time in production, fast in tests);
 when a row is due is read against the injected `Clock`.
@@ -50,7 +53,7 @@ from bot.channels.base import (
 )
 from bot.clock import Clock
 from handlers.messages import Outgoing
-from storage import deliveries, members, outbox, statuses
+from storage import deliveries, files, members, outbox, statuses
 from storage.db import Conn, Database
 from storage.outbox import PRIORITY_REPLY, OutboxMessage
 
@@ -67,6 +70,11 @@ FREE_BURST = 5
 # Shared payloads (a relay's text, one per language) kept in memory: a broadcast reads its
 # text once, not once per recipient.
 PAYLOAD_CACHE = 16
+# Files (a chart, an export) kept in memory after their send, up to this many bytes: a file
+# relayed to many members is read from the database once, not once per recipient.
+FILE_CACHE_BYTES = 32 * 1024 * 1024
+# Why a row whose file is gone fails (none should: the file is purged after its last row).
+FILE_MISSING = "attachment file missing"
 
 Monotonic = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
@@ -303,6 +311,8 @@ class Sender:
         self._loops: list[asyncio.Task[None]] = []
         self._resuming = False
         self._payloads: OrderedDict[int, str] = OrderedDict()
+        self._files: OrderedDict[int, bytes] = OrderedDict()
+        self._files_bytes = 0
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -547,6 +557,29 @@ class Sender:
             self._payloads.move_to_end(message.payload_id)
         return replace(message, payload=body)
 
+    async def _with_file(self, outgoing: Outgoing) -> Outgoing | None:
+        """The message with its file's bytes (read by id, or from the few kept in memory);
+        None when the file is missing."""
+        attachment = outgoing.attachment
+        if attachment is None or attachment.data or attachment.file_id is None:
+            return outgoing
+        file_id = attachment.file_id
+        data = self._files.get(file_id)
+        if data is None:
+            async with self.db.read() as conn:
+                data = await files.file_data(conn, file_id)
+            if data is None:
+                return None
+            if len(data) <= FILE_CACHE_BYTES:
+                self._files[file_id] = data
+                self._files_bytes += len(data)
+                while self._files_bytes > FILE_CACHE_BYTES:
+                    _, dropped = self._files.popitem(last=False)
+                    self._files_bytes -= len(dropped)
+        else:
+            self._files.move_to_end(file_id)
+        return replace(outgoing, attachment=replace(attachment, data=data))
+
     @staticmethod
     def _retry_in(pacer: Pacer, blocked: dict[str, float]) -> float | None:
         """When the next pass may find something to send in a blocked chat. A reply is not
@@ -569,7 +602,12 @@ class Sender:
         started_at = self.clock.now()
         try:
             try:
-                result: SendResult = await lane.channel.send(message.external_id, outgoing)
+                loaded = await self._with_file(outgoing)
+                result: SendResult = (
+                    await lane.channel.send(message.external_id, loaded)
+                    if loaded is not None
+                    else Rejected(FILE_MISSING)
+                )
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # an adapter bug must not stop the loop

@@ -26,7 +26,7 @@ from handlers.context import Context, Effects, NetworkConfig, UserError
 from handlers.freetext import handle_free_text
 from handlers.linking import LINK_COMMAND
 from handlers.members import bare_code, looks_like_invite_code
-from handlers.messages import Address, Incoming, Location, Outgoing
+from handlers.messages import MEGABYTE, Address, AttachmentTooLarge, Incoming, Location, Outgoing
 from handlers.places import set_place
 from handlers.texts import t
 from handlers.understanding import Gazetteer
@@ -188,6 +188,15 @@ class Dispatcher:
             replies = []
         except UserError as error:
             replies = await self._conclude(incoming, [Outgoing(error.message)], "processed")
+        except AttachmentTooLarge as error:  # a handler's file over the limits: said in words
+            log.warning("message %s: %s", incoming.message_id, error)
+            too_large = t(
+                "fr",
+                "attachment_too_large",
+                size=f"{error.size / MEGABYTE:.1f}".replace(".", ","),
+                limit=error.limit // MEGABYTE,
+            )
+            replies = await self._conclude(incoming, [Outgoing(too_large)], "processed")
         except Exception:
             log.exception("failed to process message %s", incoming.message_id)
             apology = [Outgoing(t("fr", "internal_error"))]

@@ -95,11 +95,13 @@ async def queue_notifications(
             else:
                 rows.extend(await audience_rows(conn, notification, now, tz, exclude_member))
             continue
+        # Rendered once per language: the same text (and file) for every member of the group.
+        rendered: dict[str, str] = {}
         for member in await recipients(conn, notification):
             if member.id == exclude_member:
                 continue
             not_before = await held_until(conn, notification, member, now, tz)
-            row = await row_for_member(conn, member, notification, not_before)
+            row = await row_for_member(conn, member, notification, not_before, rendered)
             if row is not None:
                 rows.append(row)
     queued.rows = await outbox.enqueue(conn, rows, now)
@@ -237,14 +239,24 @@ async def held_until(
 
 
 async def row_for_member(
-    conn: Conn, member: Member, notification: Notification, not_before: datetime | None = None
+    conn: Conn,
+    member: Member,
+    notification: Notification,
+    not_before: datetime | None = None,
+    rendered: dict[str, str] | None = None,
 ) -> QueuedMessage | None:
-    """A member is reached on the channel they last wrote from."""
+    """A member is reached on the channel they last wrote from. `rendered`: the texts already
+    rendered for this notification, by language (a file is then encoded once, not once per
+    member)."""
     identities = await members.identities_of(conn, member.id)
     if not identities:
         return None
     identity = identities[0]
-    payload = replace(notification.render(member.language), lang=member.language).to_json()
+    payload = rendered.get(member.language) if rendered is not None else None
+    if payload is None:
+        payload = replace(notification.render(member.language), lang=member.language).to_json()
+        if rendered is not None:
+            rendered[member.language] = payload
     return QueuedMessage(
         identity.channel,
         identity.external_id,

@@ -201,11 +201,12 @@ class Scheduler:
                 return None
         counts = await retention.purge_expired(self.db, now, timedelta(days=self.retention_days))
         log.info(
-            "retention (%d days): %d outbox row(s), %d delivery attempt(s), %d inbox row(s)"
-            " deleted, %d inbox payload(s) blanked, in %d batch(es)",
+            "retention (%d days): %d outbox row(s), %d delivery attempt(s), %d file(s),"
+            " %d inbox row(s) deleted, %d inbox payload(s) blanked, in %d batch(es)",
             self.retention_days,
             counts.outbox,
             counts.attempts,
+            counts.files,
             counts.inbox_deleted,
             counts.inbox_blanked,
             counts.batches,

@@ -29,8 +29,6 @@ from storage import indicators, members
 from storage.db import Conn
 from storage.indicators import Figures, Side
 
-# A caption longer than this (Telegram's limit is 1,024) goes as its own message first.
-CAPTION_LIMIT: Final = 1000
 # Categories drawn and written one by one; the rest together (« autres »).
 TOP_CATEGORIES: Final = 3
 CHART_CATEGORIES: Final = 6
@@ -113,11 +111,10 @@ async def bilan_command(ctx: Context, args: str) -> Effects:
     data = chart_data(bilan, ctx.lang, equivalents)
     # Drawn off the event loop: other channels keep being read meanwhile (about 0.3 s).
     png = await asyncio.to_thread(charts.render_bilan_chart, data)
+    # The text is the photo's caption; a channel sends a text longer than a caption holds
+    # first, then the photo (docs/attachments.md).
     photo = Attachment("photo", chart_filename(bilan), "image/png", png)
-    if len(text) <= CAPTION_LIMIT:
-        return Effects.reply(Outgoing(text, attachment=photo))
-    caption = t(ctx.lang, "bilan_chart_caption", period=period_label(period, ctx.lang))
-    return Effects.reply(Outgoing(text), Outgoing(caption, attachment=photo))
+    return Effects.reply(Outgoing(text, attachment=photo))
 
 
 def read_period(ctx: Context, args: str) -> Period:
@@ -139,10 +136,7 @@ def figure(value: float, lang: str) -> str:
     """1240 → « 1 240 » (a narrow no-break space; English: 1,240); 2.5 → « 2,5 »; whole
     from 100 up, one decimal below."""
     rounded = round(value) if abs(value) >= 100 else round(value, 1)
-    if float(rounded).is_integer():
-        text = f"{int(rounded):,}"
-    else:
-        text = f"{rounded:,.1f}"
+    text = f"{int(rounded):,}" if float(rounded).is_integer() else f"{rounded:,.1f}"
     if lang == "en":
         return text
     return text.replace(",", THIN_SPACE).replace(".", ",")

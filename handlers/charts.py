@@ -10,6 +10,7 @@ draws offline. Every word on it comes from the caller (the sentences live in han
 from __future__ import annotations
 
 import io
+import textwrap
 from dataclasses import dataclass
 from typing import Final
 
@@ -30,6 +31,8 @@ PALETTE: Final = (
 POSTED_COLOUR: Final = "#BBBBBB"
 FILLED_COLOUR: Final = "#009E73"
 PARTLY_COLOUR: Final = "#A6DCC8"
+# Characters of the title on one line (at 30 points, 1,080 pixels wide).
+TITLE_WIDTH: Final = 40
 # Beyond this many bins, only every n-th label is written under the bars.
 MAX_LABELS: Final = 13
 
@@ -65,10 +68,19 @@ def render_bilan_chart(data: ChartData) -> bytes:
 
     figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI)
     figure.patch.set_facecolor("white")
+    # A long association's name goes on two lines (or more), the plots a little lower.
+    title = textwrap.wrap(data.title, TITLE_WIDTH) or [""]
     top, bottom = figure.subplots(
-        2, 1, gridspec_kw={"height_ratios": (3, 2), "hspace": 0.55, "top": 0.9, "bottom": 0.12}
+        2,
+        1,
+        gridspec_kw={
+            "height_ratios": (3, 2),
+            "hspace": 0.55,
+            "top": 0.9 - 0.035 * (len(title) - 1),
+            "bottom": 0.12,
+        },
     )
-    figure.suptitle(data.title, fontsize=30, fontweight="bold", y=0.975)
+    figure.suptitle("\n".join(title), fontsize=30, fontweight="bold", y=0.985, va="top")
     positions = list(range(len(data.labels)))
     _kilos(top, data, positions)
     _needs(bottom, data, positions)
@@ -99,9 +111,7 @@ def _kilos(axes: object, data: ChartData, positions: list[int]) -> None:
         base = [b + v for b, v in zip(base, values, strict=True)]
         total += sum(values)
     if total <= 0:
-        axes.text(
-            0.5, 0.5, data.empty_label, transform=axes.transAxes, ha="center", fontsize=22
-        )
+        axes.text(0.5, 0.5, data.empty_label, transform=axes.transAxes, ha="center", fontsize=22)
         axes.set_ylim(0, 1)
         axes.set_yticks([])
         return
@@ -116,6 +126,7 @@ def _kilos(axes: object, data: ChartData, positions: list[int]) -> None:
 
 def _needs(axes: object, data: ChartData, positions: list[int]) -> None:
     from matplotlib.axes import Axes
+    from matplotlib.ticker import MaxNLocator
 
     assert isinstance(axes, Axes)
     axes.set_title(data.needs_title, fontsize=26, loc="left", pad=14)
@@ -133,10 +144,8 @@ def _needs(axes: object, data: ChartData, positions: list[int]) -> None:
         label=data.partly_label,
         color=PARTLY_COLOUR,
     )
-    axes.yaxis.get_major_locator().set_params(integer=True)
-    axes.legend(
-        fontsize=18, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=3
-    )
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.legend(fontsize=18, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=3)
 
 
 def _ticks(axes: object, labels: tuple[str, ...], positions: list[int]) -> None:

@@ -19,6 +19,7 @@ from handlers import (
     confirmation,
     corrections,
     digests,
+    exports,
     invitations,
     linking,
     listing,
@@ -26,6 +27,7 @@ from handlers import (
     membership,
     notifs,
     posts,
+    privacy,
     profile,
     reminders,
     rights,
@@ -118,6 +120,9 @@ def build_command_table(extra: tuple[Command, ...] = ()) -> dict[str, Command]:
         worded("abandonner", confirmation.drop_command),
         worded("profil", profile.profile_command, profile.is_profile_args),
         worded("notifs", notifs.notifs_command, notifs.is_notifs_args),
+        worded("export", exports.export_command, exports.is_export_args),  # issue 13
+        worded("mesdonnees", privacy.my_data_command),
+        worded("oublier", privacy.forget_command),
         # Issue 13.
         worded("bilan", bilan.bilan_command, bilan.is_bilan_args),
         *extra,

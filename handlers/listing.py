@@ -410,5 +410,6 @@ async def help_text(ctx: Context, args: str) -> Effects:
     text = t(ctx.lang, "help")
     if ctx.member and ctx.member.is_coordinator:
         text += "\n" + t(ctx.lang, "help_coordinator") + "\n" + t(ctx.lang, "help_members")
+        text += "\n" + t(ctx.lang, "help_export")  # issue 13: exports of the transfers
         text += "\n" + t(ctx.lang, "help_bilan")  # issue 13
     return Effects.reply(Outgoing(text))

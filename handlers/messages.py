@@ -11,7 +11,7 @@ import base64
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 
 @dataclass(frozen=True)
@@ -84,17 +84,74 @@ class Link:
     url: str
 
 
+# What a file sent with a message may weigh, in bytes: the strictest platform's limits, so that
+# every member can receive every file, whatever their channel. WhatsApp through Twilio takes
+# images up to 5 MB and other media up to 16 MB (twilio.com/docs/whatsapp/guidance-whatsapp-
+# media-messages); Telegram bots upload photos up to 10 MB and documents up to 50 MB
+# (core.telegram.org/bots/api#sending-files). The one table: handlers check against it before
+# building a big export, `Outgoing.to_json` refuses what exceeds it (`AttachmentTooLarge`).
+MEGABYTE = 1024 * 1024
+MAX_ATTACHMENT_BYTES: dict[str, int] = {"photo": 5 * MEGABYTE, "document": 16 * MEGABYTE}
+
+
+class AttachmentTooLarge(ValueError):
+    """A file over `MAX_ATTACHMENT_BYTES`: refused when its message is queued (the dispatcher
+    answers the person in words; nothing of the handler's transaction is kept)."""
+
+    def __init__(self, kind: str, filename: str, size: int, limit: int) -> None:
+        super().__init__(f"{kind} {filename!r} is {size} bytes, over the {limit}-byte limit")
+        self.kind = kind
+        self.filename = filename
+        self.size = size
+        self.limit = limit
+
+
+def attachment_fits(kind: str, size: int) -> bool:
+    """Whether a file of `size` bytes may be sent as `kind` ("photo", "document")."""
+    return 0 < size <= MAX_ATTACHMENT_BYTES.get(kind, 0)
+
+
 @dataclass(frozen=True)
 class Attachment:
     """A file sent with a message: a chart (`photo`, shown inline) or a file to keep
-    (`document`: a CSV, a spreadsheet, a PDF, a JSON export). The message's text is its caption."""
+    (`document`: a CSV, a spreadsheet, a PDF, a JSON export). The message's text is its caption.
+
+    Queued, the bytes are stored once in the database (`storage/files.py`) and the message keeps
+    only `file_id`; the sender reads them back (`data`) before the channel sends. A handler
+    never sets `file_id`."""
 
     kind: Literal["photo", "document"]
     filename: str
     mime: str
     data: bytes
+    # Set once stored (`files.id`): `data` may then be b"" until the sender loads it.
+    file_id: int | None = None
 
-    def to_dict(self) -> dict[str, str]:
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+    def check(self) -> None:
+        """Raise `AttachmentTooLarge` when the file is over its kind's limit; `ValueError` for
+        an empty file (no platform sends one) or an unknown kind."""
+        if self.kind not in MAX_ATTACHMENT_BYTES:
+            raise ValueError(f"not an attachment kind: {self.kind!r}")
+        if not self.data:
+            raise ValueError(f"empty attachment {self.filename!r}")
+        if not attachment_fits(self.kind, self.size):
+            limit = MAX_ATTACHMENT_BYTES[self.kind]
+            raise AttachmentTooLarge(self.kind, self.filename, self.size, limit)
+
+    def to_dict(self) -> dict[str, str | int]:
+        """The outbox form. `data` travels base64-encoded until `storage.files` swaps it for
+        the stored file's `file_id` (the payload then carries `file_id` and `size`, no data)."""
+        if self.file_id is not None and not self.data:
+            return {
+                "kind": self.kind,
+                "filename": self.filename,
+                "mime": self.mime,
+                "file_id": self.file_id,
+            }
         return {
             "kind": self.kind,
             "filename": self.filename,
@@ -103,7 +160,10 @@ class Attachment:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, str]) -> Attachment:
+    def from_dict(cls, data: dict[str, Any]) -> Attachment:
+        """Either form: the bytes inline (rows queued before files were stored apart), or a
+        stored file's id (`data` b"" until the sender loads it). Never checks the size: a row
+        already queued is sent as it is."""
         kind: Literal["photo", "document"]
         if data["kind"] == "photo":
             kind = "photo"
@@ -111,7 +171,15 @@ class Attachment:
             kind = "document"
         else:
             raise ValueError(f"not an attachment kind: {data['kind']!r}")
-        return cls(kind, data["filename"], data["mime"], base64.b64decode(data["data"]))
+        file_id = data.get("file_id")
+        content = base64.b64decode(data["data"]) if "data" in data else b""
+        return cls(
+            kind,
+            str(data["filename"]),
+            str(data["mime"]),
+            content,
+            int(file_id) if file_id is not None else None,
+        )
 
 
 @dataclass(frozen=True)
@@ -134,6 +202,10 @@ class Outgoing:
     attachment: Attachment | None = None
 
     def to_json(self) -> str:
+        """The outbox payload. Raises `AttachmentTooLarge` for a file over the limits."""
+        attachment = self.attachment
+        if attachment is not None and (attachment.data or attachment.file_id is None):
+            attachment.check()
         return json.dumps(
             {
                 "text": self.text,

@@ -241,10 +241,10 @@ def parse_period(text: str, today: date) -> Period:
             return current("year", today)
         return _checked(Period("year", date(year, 1, 1), date(year, 12, 31)), today)
     if 1 <= len(words) <= 2 and words[0] in MONTH_WORDS and not is_current:
-        year = words[1] if len(words) == 2 else None
-        if year is not None and not YEAR_RE.match(year):
+        written = words[1] if len(words) == 2 else None
+        if written is not None and not YEAR_RE.match(written):
             raise PeriodError("unknown", text=raw)
-        found = month_period(MONTH_WORDS[words[0]], int(year) if year else None, today)
+        found = month_period(MONTH_WORDS[words[0]], int(written) if written else None, today)
         if found.first <= today <= found.last:
             return current("month", today)
         return _checked(found, today)

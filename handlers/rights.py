@@ -106,15 +106,26 @@ RULES: dict[str, Rule] = {
     "profil_changer": Rule((NM, "profile_change_coordinators", YES, YES)),
     # Each member's own notifications.
     "notifs": EVERY_MEMBER,
+    # Issue 13: the transfers as a file: a coordinator's association, an administrator's network.
+    "export": COORDINATORS,
+    # Issue 15, privacy: one's own data and one's own erasure; erasing another member is a
+    # coordinator's in their association, an administrator's anywhere (`oublier_membre`,
+    # checked by handlers/privacy.py once it knows the target).
+    "mesdonnees": EVERY_MEMBER,
+    "oublier": EVERY_MEMBER,
+    "oublier_membre": ON_MEMBERS,
     # Issue 13: the bilan, a coordinator's (their association) or an administrator's (the
     # network); a member is told to ask a coordinator.
     "bilan": Rule((NM, "bilan_coordinators", YES, YES)),
 }
 
 # Rows that are a part of a command, not a command: the command's handler checks them.
-PART_OF: dict[str, str] = {"profil_changer": "profil"}
+PART_OF: dict[str, str] = {"profil_changer": "profil", "oublier_membre": "oublier"}
 # How the README's table names them.
-PART_LABELS: dict[str, str] = {"profil_changer": "`/profil …` (a change)"}
+PART_LABELS: dict[str, str] = {
+    "profil_changer": "`/profil …` (a change)",
+    "oublier_membre": "`/oublier N°` (another member)",
+}
 
 
 def who(member: Member | None) -> Who:

@@ -671,6 +671,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "• /liste dons 20km : à 20 km ou moins de chez vous\n"
         "• /notifs : ce que vous recevez (tout, urgent, resume, off) · /profil : votre "
         "association\n"
+        "• /mesdonnees : ce que Boucle garde sur vous · /oublier : l'effacer\n"
         "Vous pouvez aussi écrire simplement : « on a 200 yaourts en trop, DLC vendredi ».",
         "en": "Boucle — the commands\n"
         "• /besoin 30 kg de riz pour vendredi (a need)\n"
@@ -684,6 +685,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "• /list (besoins, dons, materiel, urgent) · /mine\n"
         "• /list dons 20km: within 20 km of you\n"
         "• /notifs: what you receive (tout, urgent, resume, off) · /profil: your association\n"
+        "• /mesdonnees: what Boucle keeps about you · /oublier: erase it\n"
         'You can also write plain words: "on a 200 yaourts en trop, DLC vendredi".',
     },
     "help_coordinator": {
@@ -1207,11 +1209,61 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "fr": "{name} a quitté {association} sur Boucle.",
         "en": "{name} left {association} on Boucle.",
     },
+    # Issue 15, privacy (/mesdonnees, /oublier).
+    "mydata_sent": {
+        "fr": "📄 Voici tout ce que Boucle garde sur vous (fichier JSON) : votre nom, vos "
+        "comptes, vos réglages, vos annonces et prises, vos messages récents. Pour tout "
+        "effacer : /oublier",
+        "en": "📄 Here is everything Boucle keeps about you (JSON file): your name, accounts, "
+        "settings, posts and claims, recent messages. To erase it all: /oublier",
+    },
+    "mydata_too_large": {
+        "fr": "Vos données sont trop volumineuses pour la messagerie. Demandez à votre "
+        "coordinateur ou à l'administrateur : boucle mesdonnees {number}",
+        "en": "Your data are too large for the chat. Ask your coordinator or the "
+        "administrator: boucle mesdonnees {number}",
+    },
+    "forget_confirm_self": {
+        "fr": "⚠️ Effacer vos données : votre nom, vos comptes (Telegram, WhatsApp, numéro), "
+        "vos réglages et vos messages seront supprimés, et vous quitterez le réseau. Vos "
+        "annonces restent pour les chiffres du réseau, sous « membre retiré ». C'est "
+        "définitif. Pour confirmer : {command}",
+        "en": "⚠️ Erase your data: your name, accounts (Telegram, WhatsApp, number), "
+        "settings and messages will be deleted, and you will leave the network. Your posts "
+        "stay for the network's figures, as « membre retiré ». This is final. To confirm: "
+        "{command}",
+    },
+    "forget_confirm_other": {
+        "fr": "⚠️ Effacer les données de {name} (n°{number}) : nom, comptes, numéro, "
+        "réglages et messages supprimés ; ses annonces restent sous « membre retiré ». "
+        "C'est définitif. Pour confirmer : {command}",
+        "en": "⚠️ Erase the data of {name} (no. {number}): name, accounts, number, settings "
+        "and messages deleted; their posts stay as « membre retiré ». This is final. To "
+        "confirm: {command}",
+    },
+    "forget_button": {"fr": "Oui, effacer", "en": "Yes, erase"},
+    "forgotten_self": {
+        "fr": "✅ C'est fait : vos données sont effacées et vous avez quitté le réseau. "
+        "Merci pour votre aide !",
+        "en": "✅ Done: your data are erased and you left the network. Thank you for your help!",
+    },
+    "forgotten_other": {
+        "fr": "✅ Données du membre n°{number} effacées ({identities} compte(s) supprimé(s), "
+        "{posts} annonce(s) gardée(s) sous « membre retiré »).",
+        "en": "✅ Data of member no. {number} erased ({identities} account(s) deleted, {posts} "
+        "post(s) kept as « membre retiré »).",
+    },
+    "forgotten_to_coordinators": {
+        "fr": "Les données du membre n°{number} ont été effacées à sa demande ; ses annonces "
+        "restent sous « membre retiré ».",
+        "en": "The data of member no. {number} were erased at their request; their posts stay "
+        "as « membre retiré ».",
+    },
     "help_members": {
         "fr": "Membres : /membres (avec leurs numéros), /retirer N°, /promouvoir N°, "
-        "/retrograder N°.",
+        "/retrograder N°, /oublier N° (effacer ses données, à sa demande).",
         "en": "Members: /membres (with their numbers), /retirer NUMBER, /promouvoir NUMBER, "
-        "/retrograder NUMBER.",
+        "/retrograder NUMBER, /oublier NUMBER (erase their data, at their request).",
     },
     # Confirmation of free text read as a post, but not surely (handlers/confirmation.py)
     "confirm_title": {
@@ -1542,6 +1594,131 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "cat_conserverie": {"fr": "conserverie", "en": "canning"},
     "cat_manutention": {"fr": "manutention", "en": "handling"},
     "cat_benevoles": {"fr": "bénévoles", "en": "volunteers"},
+    # --- Files sent with messages (issues 13 and 15: charts, exports; attachments delivery) --
+    "attachment_too_large": {
+        "fr": "Le fichier est trop lourd pour être envoyé ({size} Mo, au plus {limit} Mo) : "
+        "rien n'a été envoyé. Essayez avec une période plus courte.",
+        "en": "The file is too large to send ({size} MB, at most {limit} MB): nothing was "
+        "sent. Try a shorter period.",
+    },
+    # WhatsApp cannot carry this kind of file (CSV, JSON...): a link to download it instead.
+    "attachment_link": {
+        "fr": "📎 {filename} à télécharger : {url} (lien valable {days} jours)",
+        "en": "📎 {filename} to download: {url} (link valid for {days} days)",
+    },
+    "attachment_unavailable": {
+        "fr": "📎 Le fichier {filename} n'a pas pu être joint à ce message.",
+        "en": "📎 The file {filename} could not be attached to this message.",
+    },
+    "terminal_file": {"fr": "📎 fichier : {path}", "en": "📎 file: {path}"},
+    # --- Exports of the transfers (issue 13: /export, boucle export; handlers/exports.py) ---
+    # The files' columns and sheets (the README names the French ones).
+    "export_column_date": {"fr": "Date", "en": "Date"},
+    "export_column_giver": {"fr": "Association donneuse", "en": "Giving association"},
+    "export_column_receiver": {"fr": "Association receveuse", "en": "Receiving association"},
+    "export_column_what": {"fr": "Quoi", "en": "What"},
+    "export_column_category": {"fr": "Catégorie", "en": "Category"},
+    "export_column_quantity": {"fr": "Quantité", "en": "Quantity"},
+    "export_column_unit": {"fr": "Unité", "en": "Unit"},
+    "export_column_kilos": {"fr": "Kilos (équivalent)", "en": "Kilos (equivalent)"},
+    "export_column_post": {"fr": "Annonce n°", "en": "Post no."},
+    "export_column_claim": {"fr": "Prise n°", "en": "Claim no."},
+    "export_sheet_transfers": {"fr": "Transferts", "en": "Transfers"},
+    "export_sheet_summary": {"fr": "Synthèse", "en": "Summary"},
+    "export_no_category": {"fr": "sans catégorie", "en": "no category"},
+    "export_summary_title": {
+        "fr": "Synthèse des transferts entre associations",
+        "en": "Transfers between associations: summary",
+    },
+    "export_summary_period": {"fr": "Période", "en": "Period"},
+    "export_summary_who": {"fr": "Pour", "en": "For"},
+    "export_summary_transfers": {"fr": "Transferts", "en": "Transfers"},
+    "export_summary_given": {"fr": "Kilos donnés (équivalent)", "en": "Kilos given (equivalent)"},
+    "export_summary_received": {
+        "fr": "Kilos reçus (équivalent)",
+        "en": "Kilos received (equivalent)",
+    },
+    "export_summary_givers": {"fr": "Associations donneuses", "en": "Giving associations"},
+    "export_summary_receivers": {"fr": "Associations receveuses", "en": "Receiving associations"},
+    "export_summary_associations": {"fr": "Associations en tout", "en": "Associations in all"},
+    "export_summary_total": {"fr": "Total", "en": "Total"},
+    "export_summary_conversions": {"fr": "Conversions utilisées", "en": "Conversions used"},
+    "export_no_conversion": {
+        "fr": "aucune : toutes les quantités étaient en kg",
+        "en": "none: every quantity was in kg",
+    },
+    "export_summary_without_kilos": {
+        "fr": "Transferts sans équivalent en kilos (unités, personnes, quantité inconnue)",
+        "en": "Transfers without kilos (items, people, unknown quantity)",
+    },
+    "export_summary_rules": {
+        "fr": "Les annonces et les prises annulées ne comptent pas ; un chiffre corrigé par "
+        "l'association de l'annonce remplace le premier ; chaque prise compte une fois, à la "
+        "date où elle a été faite (/fait).",
+        "en": "Withdrawn posts and claims do not count; a figure corrected by the post's "
+        "association replaces the first one; each claim counts once, on the day it was done "
+        "(/fait).",
+    },
+    "export_dates": {"fr": "du {start} au {end}", "en": "from {start} to {end}"},
+    "export_whole_network": {"fr": "tout le réseau", "en": "the whole network"},
+    # The chat's answers.
+    "export_usage": {
+        "fr": "Pour recevoir les transferts dans un fichier : /export mois (le mois dernier), "
+        "/export semaine, /export année, ou /export 01/11/2026-30/11/2026. Ajoutez csv pour "
+        "un fichier CSV (tableur par défaut).",
+        "en": "To get the transfers as a file: /export mois (last month), /export semaine, "
+        "/export année, or /export 01/11/2026-30/11/2026. Add csv for a CSV file (a "
+        "spreadsheet by default).",
+    },
+    "export_bad_date": {
+        "fr": "« {text} » n'est pas une date. Écrivez-la JJ/MM/AAAA, par ex. "
+        "/export 01/11/2026-30/11/2026.",
+        "en": '"{text}" is not a date. Write it DD/MM/YYYY, e.g. /export 01/11/2026-30/11/2026.',
+    },
+    "export_dates_order": {
+        "fr": "Le début ({start}) est après la fin ({end}) : mettez la date la plus ancienne "
+        "d'abord, par ex. /export {end}-{start}.",
+        "en": "The start ({start}) is after the end ({end}): put the earlier date first, e.g. "
+        "/export {end}-{start}.",
+    },
+    "export_nothing": {
+        "fr": "Aucun transfert {dates} pour {who}. Essayez une autre période : /export année, "
+        "ou /export 01/01/2026-30/11/2026.",
+        "en": "No transfer {dates} for {who}. Try another period: /export année, or "
+        "/export 01/01/2026-30/11/2026.",
+    },
+    "export_too_many": {
+        "fr": "Plus de {limit} transferts {dates} : c'est trop pour un fichier dans la "
+        "discussion. Choisissez une période plus courte (/export mois, ou des dates), ou "
+        "demandez l'export à la personne qui gère le serveur (boucle export).",
+        "en": "More than {limit} transfers {dates}: too many for a file in the chat. Choose a "
+        "shorter period (/export mois, or dates), or ask whoever runs the server "
+        "(boucle export).",
+    },
+    "export_caption": {
+        "fr": "📄 Transferts {dates} — {who} : {count} transfert(s), {kilos} kg (équivalent).",
+        "en": "📄 Transfers {dates} — {who}: {count} transfer(s), {kilos} kg (equivalent).",
+    },
+    "export_caption_conversions": {
+        "fr": "Conversions : {conversions}.",
+        "en": "Conversions: {conversions}.",
+    },
+    "export_caption_xlsx": {
+        "fr": "Tableur : une ligne par transfert (feuille « Transferts »), les totaux dans "
+        "« Synthèse ».",
+        "en": "Spreadsheet: one row per transfer (sheet « Transferts »), the totals in "
+        "« Synthèse ».",
+    },
+    "export_caption_csv": {
+        "fr": "CSV (séparateur ;) : une ligne par transfert. Les totaux : /export sans csv.",
+        "en": "CSV (separator ;): one row per transfer. The totals: /export without csv.",
+    },
+    "help_export": {
+        "fr": "Chiffres : /export mois, /export année (csv) : les transferts de votre "
+        "association dans un fichier tableur.",
+        "en": "Figures: /export mois, /export année (csv): your association's transfers as a "
+        "spreadsheet.",
+    },
     # --- Issue 13: the bilan (/bilan, handlers/bilan.py) and its chart ---
     "bilan_coordinators": {
         "fr": "Le bilan est réservé aux coordinateurs : demandez-le à un coordinateur de votre "
@@ -1560,7 +1737,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "bilan_period_one_date": {
         "fr": "Il faut deux dates, le début et la fin : /bilan 01/09/2026-30/11/2026 "
         "(« {text} » n'en a qu'une).",
-        "en": 'Two dates are needed, the first and the last: /bilan 01/09/2026-30/11/2026 '
+        "en": "Two dates are needed, the first and the last: /bilan 01/09/2026-30/11/2026 "
         '("{text}" has one).',
     },
     "bilan_period_bad_date": {
@@ -1625,8 +1802,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "({transfers_before})",
     },
     "bilan_received": {
-        "fr": "📥 Reçu : {kilos} kg ({kilos_before}) · échanges : {transfers} "
-        "({transfers_before})",
+        "fr": "📥 Reçu : {kilos} kg ({kilos_before}) · échanges : {transfers} ({transfers_before})",
         "en": "📥 Received: {kilos} kg ({kilos_before}) · exchanges: {transfers} "
         "({transfers_before})",
     },
@@ -1677,8 +1853,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "bilan_volunteers_network": {
         "fr": "🙌 Renforts de bénévoles : {loans} ({loans_before}) · personnes : {people} "
         "({people_before})",
-        "en": "🙌 Volunteers lent: {loans} ({loans_before}) · people: {people} "
-        "({people_before})",
+        "en": "🙌 Volunteers lent: {loans} ({loans_before}) · people: {people} ({people_before})",
     },
     "bilan_equipment_association": {
         "fr": "🚚 Matériel prêté : {lent} ({lent_before}) · jours : {days} ({days_before}) "
@@ -1705,10 +1880,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "marquée /fait.",
         "en": "Nothing exchanged in this period. An exchange counts once the post taken is "
         "marked /fait.",
-    },
-    "bilan_chart_caption": {
-        "fr": "📊 En image : {period}",
-        "en": "📊 As a picture: {period}",
     },
     "duration_minutes": {"fr": "{minutes} min", "en": "{minutes} min"},
     "duration_hours": {"fr": "{hours} h {minutes:02d}", "en": "{hours} h {minutes:02d}"},

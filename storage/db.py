@@ -82,6 +82,18 @@ class Database:
         async with self._lock:
             yield self._conn
 
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[Conn]:
+        """Many reads as of one moment, without SQLite's write lock (a deferred `BEGIN`: in WAL
+        mode the bot running beside keeps writing meanwhile). For long reads from the command
+        line (`boucle export`, issue 13); never write through it."""
+        async with self._lock:
+            try:
+                await self._conn.execute("BEGIN DEFERRED")
+                yield self._conn
+            finally:
+                await self._conn.rollback()
+
     async def ping(self) -> None:
         """A trivial read (health check): raises when the database cannot answer. Takes the
         connection's lock (one statement at a time) but not SQLite's write lock."""

@@ -7,8 +7,9 @@ The definitions, in one place:
   dated by its `completed` event. Its figure is the claim's current one, `claims.done_quantity`:
   every figure event (`events.FIGURE_KINDS`, the claimer's `completed` then each author's
   `done_corrected`) sets it in the same transaction, so a correction counts instead of the
-  first figure, and a claim corrected twice still counts once. A cancelled claim never counts.
-  A claim completed before the rest of its post was withdrawn counts: those goods moved.
+  first figure, and a claim corrected twice still counts once. A cancelled claim never counts,
+  nor any claim of a cancelled post, even one completed before the rest of the post was
+  withdrawn (the issue's rule; the exports, storage/transfers.py, read it the same way).
 - **Direction**: an offer taken is given by its author's association to the claimer's; a need
   filled is given by the claimer's association to the author's. Equipment the same way: an
   `equipment_offer` taken is lent by its author's association, an `equipment_request` filled
@@ -35,13 +36,14 @@ bins a chart draws (weeks, days, months), each [lo, hi). The totals are the bins
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import pairwise
 from typing import Literal
 
 from storage.db import Conn
-from storage.timefmt import from_db, to_db
+from storage.timefmt import to_db
 
 Side = Literal["given", "received"]
 PostFamily = Literal["need", "offer"]
@@ -179,30 +181,12 @@ def sum_posts(counts: Iterable[PostCounts], kind: PostFamily, index: int = -1) -
     return total
 
 
-@dataclass(frozen=True)
-class Transfer:
-    """One transfer (or loan) as a file row shows it: who gave what to whom, when."""
-
-    claim_id: int
-    post_id: int
-    kind: str  # the post's kind
-    at: datetime  # completed
-    giver_id: int
-    giver: str
-    receiver_id: int
-    receiver: str
-    what: str
-    category: str | None
-    quantity: float | None
-    unit: str | None
-
-
 # ------------------------------------------------------------------ the statements
 
 
 def _bins(bounds: Sequence[datetime]) -> tuple[str, dict[str, object]]:
     """`bins(n, lo, hi)`: the period's bins as a table of named parameters."""
-    if len(bounds) < 2 or any(a >= b for a, b in zip(bounds, bounds[1:], strict=False)):
+    if len(bounds) < 2 or any(a >= b for a, b in pairwise(bounds)):
         raise ValueError("bounds must be at least two increasing instants")
     rows = ", ".join(f"({i}, :lo{i}, :hi{i})" for i in range(len(bounds) - 1))
     params: dict[str, object] = {}
@@ -234,7 +218,8 @@ def flows_query(bounds: Sequence[datetime], association_id: Scope) -> tuple[str,
         f" SELECT d.bin, {side}, p.category, p.unit, COUNT(*), TOTAL(c.done_quantity),"
         " SUM(c.done_quantity IS NULL)"
         " FROM done d JOIN claims c ON c.id = d.claim_id JOIN posts p ON p.id = c.post_id"
-        " WHERE c.status = 'done' AND c.association_id != p.association_id"
+        " WHERE c.status = 'done' AND p.status != 'cancelled'"
+        " AND c.association_id != p.association_id"
         f" AND p.kind IN {GOODS}{scope}"
         " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
     )
@@ -310,6 +295,7 @@ def loans_query(
         " LEFT JOIN events r INDEXED BY events_completed_claim"
         " ON r.claim_id = c.id AND r.kind = 'completed' AND c.status = 'done'"
         " WHERE c.created_at >= :start AND c.created_at < :end AND c.status != 'cancelled'"
+        " AND p.status != 'cancelled'"
         f" AND c.association_id != p.association_id AND p.kind IN {EQUIPMENT}{scope}"
         " GROUP BY c.id"
         ") GROUP BY 1, 2 ORDER BY 1, 2"
@@ -327,11 +313,13 @@ def reach_query(
         " WHERE kind = 'completed' AND at >= :start AND at < :end),"
         f" pairs(giver, receiver) AS (SELECT {GIVER}, {RECEIVER}"
         " FROM done d JOIN claims c ON c.id = d.claim_id JOIN posts p ON p.id = c.post_id"
-        " WHERE c.status = 'done' AND c.association_id != p.association_id"
+        " WHERE c.status = 'done' AND p.status != 'cancelled'"
+        " AND c.association_id != p.association_id"
         f" AND p.kind IN {GOODS}{scope}"
         f" UNION ALL SELECT {GIVER}, {RECEIVER}"
         " FROM claims c INDEXED BY claims_created JOIN posts p ON p.id = c.post_id"
         " WHERE c.created_at >= :start AND c.created_at < :end AND c.status != 'cancelled'"
+        " AND p.status != 'cancelled'"
         f" AND c.association_id != p.association_id AND p.kind IN {EQUIPMENT}{scope})"
     )
     if association_id is None:
@@ -391,51 +379,6 @@ async def figures(conn: Conn, bounds: Sequence[datetime], association_id: Scope 
     )
 
 
-def transfers_query(
-    start: datetime, end: datetime, association_id: Scope
-) -> tuple[str, dict[str, object]]:
-    _, scope = _side(association_id)
-    sql = (
-        # In the index's order (no sort: the first rows come at once); a claim's first
-        # `completed` event only, were there two.
-        f"SELECT c.id, p.id, p.kind, e.at, {GIVER}, g.name, {RECEIVER}, r.name, p.what,"
-        " p.category, c.done_quantity, p.unit"
-        " FROM events e INDEXED BY events_completed JOIN claims c ON c.id = e.claim_id"
-        " JOIN posts p ON p.id = c.post_id"
-        f" JOIN associations g ON g.id = {GIVER} JOIN associations r ON r.id = {RECEIVER}"
-        " WHERE e.kind = 'completed' AND e.at >= :start AND e.at < :end"
-        " AND e.id = (SELECT MIN(f.id) FROM events f INDEXED BY events_completed_claim"
-        " WHERE f.claim_id = e.claim_id AND f.kind = 'completed')"
-        f" AND c.status = 'done' AND c.association_id != p.association_id{scope}"
-        " ORDER BY e.at, e.claim_id"
-    )
-    return sql, {"start": to_db(start), "end": to_db(end), "association": association_id}
-
-
-async def transfers(
-    conn: Conn, start: datetime, end: datetime, association_id: Scope = None
-) -> AsyncIterator[Transfer]:
-    """Every transfer completed in [start, end), oldest first, read as it is consumed (an
-    export of a year streams): goods and equipment alike (`kind` says which), with the same
-    definitions as the figures (the current figure, cancelled claims left out)."""
-    async with conn.execute(*transfers_query(start, end, association_id)) as cur:
-        async for r in cur:
-            yield Transfer(
-                claim_id=int(r[0]),
-                post_id=int(r[1]),
-                kind=r[2],
-                at=from_db(r[3]),
-                giver_id=int(r[4]),
-                giver=r[5],
-                receiver_id=int(r[6]),
-                receiver=r[7],
-                what=r[8],
-                category=r[9],
-                quantity=r[10],
-                unit=r[11],
-            )
-
-
 # Every statement above, for the plan tests (tests/test_indicators.py) and the benchmark.
 def statements(
     bounds: Sequence[datetime], association_id: Scope
@@ -447,5 +390,4 @@ def statements(
         "first_claim": first_claim_query(start, end, association_id),
         "loans": loans_query(start, end, association_id),
         "reach": reach_query(start, end, association_id),
-        "transfers": transfers_query(start, end, association_id),
     }

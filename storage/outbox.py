@@ -9,6 +9,10 @@ thousands of members) is stored once in `payloads` and referenced (`payload_id`;
 `payload` is then ''). `OutboxMessage.payload` is the row's own text; `payload_body` reads a
 shared one (the sender caches the few recent ones).
 
+A file sent with a message (a chart, an export) is stored once in `files` (storage/files.py):
+the payload keeps its id, and the row (or the shared payload) references it (`file_id`), so
+the purge knows when it is no longer used.
+
 A relay carries its post (`post_id`): the sender drops it, unsent, when the post is no longer
 open by the time the row is due (`drop_closed_relays`).
 """
@@ -22,6 +26,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
+from storage import files
 from storage.db import Conn
 from storage.timefmt import to_db
 
@@ -93,13 +98,14 @@ def message_from_row(row: sqlite3.Row) -> OutboxMessage:
 # they were queued is bound once. Measured for a relay to 10,000 members: ~42 ms of SQLite
 # instead of ~77 ms for `executemany` of 9 bound values per row (docs/benchmarks.md).
 # (now, rows json: [[channel, external_id, member_id, payload, payload_id, post_id, priority,
-#  due or null], ...])
+#  due or null, file_id or null], ...])
 INSERT_ROWS = """
 INSERT INTO outbox (channel, external_id, member_id, payload, payload_id, post_id, priority,
-                    next_attempt_at, created_at)
+                    next_attempt_at, created_at, file_id)
 SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'),
        json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]'),
-       json_extract(value, '$[6]'), COALESCE(json_extract(value, '$[7]'), ?1), ?1
+       json_extract(value, '$[6]'), COALESCE(json_extract(value, '$[7]'), ?1), ?1,
+       json_extract(value, '$[8]')
 FROM json_each(?2)
 ORDER BY key
 """
@@ -107,12 +113,15 @@ ORDER BY key
 
 async def enqueue(conn: Conn, messages: list[QueuedMessage], now: datetime) -> int:
     """Store `messages`, in this order, in one statement. A text several of them carry is
-    stored once (`payloads`) and each row references it."""
+    stored once (`payloads`) and each row references it; a file they carry is stored once
+    (`files`) and the text keeps its id."""
     if not messages:
         return 0
     uses = Counter(m.payload for m in messages if m.payload_id is None)
+    # Each distinct text once: its file (if any) stored, the bytes swapped for the file's id.
+    stored = {payload: await files.externalise(conn, payload, now) for payload in uses}
     shared = {
-        payload: await store_payload(conn, payload, now)
+        payload: await store_payload(conn, stored[payload][0], now)
         for payload, count in uses.items()
         if count >= SHARED_FROM
     }
@@ -122,16 +131,18 @@ async def enqueue(conn: Conn, messages: list[QueuedMessage], now: datetime) -> i
             raise ValueError(f"unknown priority {m.priority}")
         payload_id = m.payload_id if m.payload_id is not None else shared.get(m.payload)
         due = None if m.not_before is None or m.not_before <= now else to_db(m.not_before)
+        own, file_id = stored[m.payload] if payload_id is None else ("", None)
         rows.append(
             (
                 m.channel,
                 m.external_id,
                 m.member_id,
-                "" if payload_id is not None else m.payload,
+                own,
                 payload_id,
                 m.post_id,
                 m.priority,
                 due,
+                file_id,
             )
         )
     await conn.execute(INSERT_ROWS, (to_db(now), json.dumps(rows, ensure_ascii=False)))
@@ -139,8 +150,11 @@ async def enqueue(conn: Conn, messages: list[QueuedMessage], now: datetime) -> i
 
 
 async def store_payload(conn: Conn, body: str, now: datetime) -> int:
+    """Store a text several rows will reference (its file, if any, in `files`)."""
+    body, file_id = await files.externalise(conn, body, now)
     async with conn.execute(
-        "INSERT INTO payloads (body, created_at) VALUES (?, ?) RETURNING id", (body, to_db(now))
+        "INSERT INTO payloads (body, created_at, file_id) VALUES (?, ?, ?) RETURNING id",
+        (body, to_db(now), file_id),
     ) as cur:
         row = await cur.fetchone()
     assert row is not None
@@ -166,17 +180,29 @@ async def drop_closed_relays(conn: Conn, message_ids: Collection[int]) -> int:
     return cur.rowcount
 
 
+# The last message to a member who erased their data (`/oublier`'s answer) keeps neither their
+# address nor its text once it is sent or has failed (storage/privacy.py).
+_UNLESS_FORGOTTEN = (
+    " external_id = CASE WHEN {forgotten} THEN '' ELSE external_id END,"
+    " payload = CASE WHEN {forgotten} THEN '' ELSE payload END"
+).format(
+    forgotten="EXISTS (SELECT 1 FROM members m WHERE m.id = outbox.member_id"
+    " AND m.forgotten_at IS NOT NULL)"
+)
+
+
 async def mark_sent(conn: Conn, message_id: int, platform_id: str, now: datetime) -> None:
     await conn.execute(
         "UPDATE outbox SET state = 'sent', sent_at = ?, platform_message_id = ?,"
-        " last_error = NULL WHERE id = ?",
+        f" last_error = NULL, {_UNLESS_FORGOTTEN} WHERE id = ?",
         (to_db(now), platform_id, message_id),
     )
 
 
 async def mark_failed(conn: Conn, message_id: int, error: str) -> None:
     await conn.execute(
-        "UPDATE outbox SET state = 'failed', last_error = ? WHERE id = ?", (error, message_id)
+        f"UPDATE outbox SET state = 'failed', last_error = ?, {_UNLESS_FORGOTTEN} WHERE id = ?",
+        (error, message_id),
     )
 
 

@@ -3,6 +3,8 @@
 Older than the retention (`BOUCLE_RETENTION_DAYS`):
 - outbox rows in a final state (`sent`, `failed`) and their `delivery_attempts`;
 - shared payloads (a relay's text, migration 0019) no outbox row references any more;
+- files sent with messages (migration 0023) no outbox row nor shared payload references any
+  more, in batches of `FILE_BATCH_ROWS` (a file may weigh megabytes);
 - inbox rows already handled (`processed`, `failed`): their payload, then the row;
 - strangers' messages not handled yet (`received`, from an address that is no member's
   identity): the row.
@@ -27,6 +29,7 @@ import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from storage import files
 from storage.db import Conn, Database
 from storage.limits import purge_sender_windows
 from storage.timefmt import to_db
@@ -38,6 +41,8 @@ KEEP_KEYS = timedelta(days=2)
 # ~15 ms of write lock (30 ms at worst); 5,000 took 70 ms (140 ms at worst), too long for a
 # message waiting behind them.
 BATCH_ROWS = 1000
+# Files weigh up to 16 MB each: fewer per transaction.
+FILE_BATCH_ROWS = 20
 
 
 @dataclass
@@ -45,13 +50,21 @@ class PurgeCounts:
     outbox: int = 0
     attempts: int = 0
     payloads: int = 0
+    files: int = 0
     inbox_deleted: int = 0
     inbox_blanked: int = 0
     batches: int = 0
 
     @property
     def total(self) -> int:
-        return self.outbox + self.attempts + self.payloads + self.inbox_deleted + self.inbox_blanked
+        return (
+            self.outbox
+            + self.attempts
+            + self.payloads
+            + self.files
+            + self.inbox_deleted
+            + self.inbox_blanked
+        )
 
 
 # Each query walks one index from its oldest entry (migration 0004), never a whole table.
@@ -116,6 +129,15 @@ async def purge_expired(
         counts.payloads += rows
         counts.batches += 1
         if rows < batch_rows:
+            break
+        await asyncio.sleep(0)
+    file_batch = min(batch_rows, FILE_BATCH_ROWS)
+    while True:
+        async with db.transaction() as conn:
+            rows = await files.purge_orphans_batch(conn, before, file_batch)
+        counts.files += rows
+        counts.batches += 1
+        if rows < file_batch:
             break
         await asyncio.sleep(0)
     while True:

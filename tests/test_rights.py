@@ -65,6 +65,11 @@ EXPECTED: dict[str, tuple[tuple[str, str, str, str], tuple[str, str, str, str] |
     "profil": (EVERY_MEMBER, None),
     "profil_changer": ((NM, "profile_change_coordinators", OK, OK), None),
     "notifs": (EVERY_MEMBER, None),
+    # Issue 13: the transfers as a file (an administrator's: the network's).
+    "export": ((NM, CO, OK, OK), None),
+    "mesdonnees": (EVERY_MEMBER, None),
+    "oublier": (EVERY_MEMBER, None),
+    "oublier_membre": ((NM, CO, OK, OK), (NM, CO, AD, OK)),
     # Issue 13: the bilan (coordinators: their association; administrators: the network).
     "bilan": ((NM, "bilan_coordinators", OK, OK), None),
 }  # fmt: skip
@@ -108,6 +113,12 @@ TEXTS: dict[str, tuple[str, str | None]] = {
     "profil": ("/profil", None),
     "profil_changer": ("/profil rayon 40", None),
     "notifs": ("/notifs urgent", None),
+    # Issue 13: the transfers of last month as a spreadsheet.
+    "export": ("/export mois", None),
+    # Issue 15: one's data, one's erasure (asks to confirm), another member's (a part).
+    "mesdonnees": ("/mesdonnees", None),
+    "oublier": ("/oublier", None),
+    "oublier_membre": ("/oublier {own_member}", "/oublier {other_member}"),
     # Issue 13.
     "bilan": ("/bilan", None),
 }

@@ -8,6 +8,15 @@ which commits it to the inbox, and only then may the next `getUpdates` acknowled
 can never lose an update Telegram believes delivered. Updates are fetched raw and read one by
 one, so one update we cannot read is stored as failed and skipped instead of blocking the rest.
 Sending: `send` is called by the sender loop only; this adapter never answers anyone by itself.
+
+Files (`Outgoing.attachment`): a photo goes by `sendPhoto`, a document by `sendDocument` with its
+file name, both uploaded (multipart), the text as the caption and the buttons under the file.
+A caption holds 1,024 characters: a longer text goes first, as messages of its own, and the
+file last, with the title as a short caption. The file is the row's last call on purpose:
+`sendPhoto` succeeding ends the row (`Sent`), so no retry of that row can send it again; a
+retry after the file failed (429, 5xx) may repeat the text before it, as it may repeat the
+first parts of any long text. (Only an answer lost on the wire, or a crash mid-send, can repeat
+the file itself, like any message: bounded by the sender's ambiguous attempts.)
 """
 
 from __future__ import annotations
@@ -32,6 +41,7 @@ from telegram import (
     BotCommand,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     LinkPreviewOptions,
     Message,
     Update,
@@ -59,7 +69,7 @@ from bot.channels.base import (
     Unreachable,
 )
 from bot.web import BodyTooLarge, read_body
-from handlers.messages import Address, Incoming, Link, Location, Outgoing, split_text
+from handlers.messages import Address, Attachment, Incoming, Link, Location, Outgoing, split_text
 from handlers.texts import MENU, t
 
 log = logging.getLogger(__name__)
@@ -67,6 +77,12 @@ log = logging.getLogger(__name__)
 CHANNEL = "telegram"
 # Telegram: 4096 characters per message after entity parsing; callback_data 1-64 bytes.
 MAX_TEXT = MessageLimit.MAX_TEXT_LENGTH
+# A photo's or a document's caption: 1,024 characters after entity parsing.
+MAX_CAPTION = MessageLimit.CAPTION_LENGTH
+# The short caption of a file whose text went before it (its title): at most this long.
+SHORT_CAPTION = 200
+# What `sendPhoto` shows inline; another image type goes as a document.
+PHOTO_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
 MAX_CALLBACK_BYTES = 64
 TRANSIENT_RETRY_SECONDS = 5.0
 # Telegram's limits, from the Bot FAQ ("My bot is hitting limits, how do I avoid this?",
@@ -95,6 +111,8 @@ STARTUP_FIRST_BACKOFF_SECONDS = 1.0
 STARTUP_MAX_BACKOFF_SECONDS = 8.0
 # Sends the sender keeps on the wire at once, plus a few for callback answers.
 CONNECTION_POOL_SIZE = 24
+# Uploading a file (up to 16 MB, see handlers/messages.py) may take longer than a text.
+MEDIA_WRITE_TIMEOUT_SECONDS = 60.0
 
 Take = Callable[[Incoming], Awaitable[bool]]
 RejectUnreadable = Callable[[str, str, str], Awaitable[bool]]
@@ -117,12 +135,16 @@ TELEGRAM_PACING = Pacing(
 )
 
 
-def render_html(message: Outgoing) -> list[str]:
-    """The message as Telegram HTML, split under the limit at line boundaries, never mid-tag."""
+def plain_body(message: Outgoing) -> str:
+    """The message's text as written, with its photo links (before escaping)."""
     # Photos travel as links on Telegram (Telegram shows them with a preview tap away).
     photos = [t("fr", "photo_link", url=url) for url in message.media_urls]
-    text = "\n".join([message.text, *photos]) if message.text else "\n".join(photos)
-    body = html.escape(text, quote=False)
+    return "\n".join([message.text, *photos]) if message.text else "\n".join(photos)
+
+
+def render_html(message: Outgoing) -> list[str]:
+    """The message as Telegram HTML, split under the limit at line boundaries, never mid-tag."""
+    body = html.escape(plain_body(message), quote=False)
     chunks = split_text(body, MAX_TEXT - 200) if body else [""]
     # Links are added after the split, so that no tag is ever cut.
     chunks = [with_links(chunk, message.links) for chunk in chunks]
@@ -159,6 +181,36 @@ def with_links(chunk: str, links: tuple[Link, ...]) -> str:
         at = end
     out.append(chunk[at:])
     return "".join(out)
+
+
+def caption_length(message: Outgoing) -> int:
+    """What Telegram counts of the message as a caption: its text after entity parsing (the
+    title, the body), in UTF-16 code units (an emoji counts two: never under-counted)."""
+    visible = "\n".join(part for part in (message.title, plain_body(message)) if part)
+    return len(visible.encode("utf-16-le")) // 2
+
+
+def file_plan(message: Outgoing) -> tuple[list[str], str | None]:
+    """How a message with a file goes: the text messages sent before the file (none when the
+    text fits in the caption), then the file's caption (HTML; None: no caption)."""
+    if caption_length(message) <= MAX_CAPTION:
+        caption = "\n".join(render_html(message))
+        return [], caption or None
+    short = message.title[:SHORT_CAPTION]
+    return render_html(message), f"<b>{html.escape(short, quote=False)}</b>" if short else None
+
+
+def upload_of(attachment: Attachment) -> InputFile:
+    """The file as python-telegram-bot uploads it (multipart), with its name and type."""
+    upload = InputFile(attachment.data, filename=attachment.filename)
+    upload.mimetype = attachment.mime or upload.mimetype
+    return upload
+
+
+def photo_refused(error: BadRequest) -> bool:
+    """Telegram could not take the file as a photo (dimensions, format): a document will do."""
+    message = error.message.upper()
+    return "PHOTO" in message or "IMAGE_PROCESS_FAILED" in message
 
 
 def keyboard(message: Outgoing) -> InlineKeyboardMarkup | None:
@@ -316,6 +368,7 @@ class TelegramChannel:
                 connection_pool_size=CONNECTION_POOL_SIZE,
                 read_timeout=SEND_READ_TIMEOUT_SECONDS,
                 connect_timeout=CONNECT_TIMEOUT_SECONDS,
+                media_write_timeout=MEDIA_WRITE_TIMEOUT_SECONDS,
             ),
             get_updates_request=HTTPXRequest(
                 connection_pool_size=1, connect_timeout=CONNECT_TIMEOUT_SECONDS
@@ -514,9 +567,14 @@ class TelegramChannel:
 
     def parts(self, message: Outgoing) -> int:
         """How many Telegram messages `message` becomes (the sender paces each one)."""
+        if message.attachment is not None:
+            before, _ = file_plan(message)
+            return len(before) + 1
         return len(render_html(message))
 
     async def send(self, external_id: str, message: Outgoing) -> SendResult:
+        if message.attachment is not None:
+            return await self._send_with_file(external_id, message, message.attachment)
         chunks = render_html(message)
         markup = keyboard(message)
         sent: Message | None = None
@@ -533,6 +591,57 @@ class TelegramChannel:
         except TelegramError as error:
             return result_of_error(error)
         return Sent(str(sent.message_id) if sent else "")
+
+    async def _send_with_file(
+        self, external_id: str, message: Outgoing, attachment: Attachment
+    ) -> SendResult:
+        """The text that does not fit in a caption first, then the file, last (see the
+        module's docstring: a retry never sends the file again)."""
+        chat_id = int(external_id)
+        before, caption = file_plan(message)
+        markup = keyboard(message)
+        try:
+            for chunk in before:
+                await self.bot.send_message(
+                    chat_id=chat_id,
+                    text=chunk,
+                    parse_mode=ParseMode.HTML,
+                    link_preview_options=NO_PREVIEW,
+                )
+            sent = await self._send_file(chat_id, attachment, caption, markup)
+        except TelegramError as error:
+            return result_of_error(error)
+        return Sent(str(sent.message_id))
+
+    async def _send_file(
+        self,
+        chat_id: int,
+        attachment: Attachment,
+        caption: str | None,
+        markup: InlineKeyboardMarkup | None,
+    ) -> Message:
+        parse_mode = ParseMode.HTML if caption else None
+        if attachment.kind == "photo" and attachment.mime in PHOTO_TYPES:
+            try:
+                return await self.bot.send_photo(
+                    chat_id=chat_id,
+                    photo=upload_of(attachment),
+                    caption=caption,
+                    parse_mode=parse_mode,
+                    reply_markup=markup,
+                )
+            except BadRequest as error:
+                if not photo_refused(error):
+                    raise
+                # Refused as a photo, not sent: the same file goes as a document.
+                log.warning("Telegram refused a photo (%s): sent as a document", error.message)
+        return await self.bot.send_document(
+            chat_id=chat_id,
+            document=upload_of(attachment),
+            caption=caption,
+            parse_mode=parse_mode,
+            reply_markup=markup,
+        )
 
 
 # ----------------------------------------------------------------------------- webhook mode

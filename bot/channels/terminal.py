@@ -9,18 +9,46 @@ members with their name, as if on their phone.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import itertools
+import os
+import re
 import sys
 import threading
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TextIO
 
 from bot.channels.base import SendResult, Sent
 from bot.clock import Clock
-from handlers.messages import Address, Incoming, Outgoing
+from handlers.messages import Address, Attachment, Incoming, Outgoing
+from handlers.texts import t
 
 CHANNEL = "terminal"
+
+
+def file_path(folder: Path, attachment: Attachment) -> Path:
+    """Where the terminal writes a file: its own name (no folder, no odd character), then the
+    start of its content's hash, so two files never overwrite each other."""
+    name = re.sub(r"[^\w.-]+", "-", Path(attachment.filename).name).strip("-.") or "fichier"
+    stem, dot, extension = name.rpartition(".")
+    if not dot:
+        stem, extension = name, ""
+    digest = hashlib.sha256(attachment.data).hexdigest()[:8]
+    return folder / (f"{stem}-{digest}.{extension}" if extension else f"{stem}-{digest}")
+
+
+def write_file(folder: Path, attachment: Attachment) -> Path:
+    """Write the file (readable by its owner only, like the database: an export holds
+    members' details) unless it is there already; its path."""
+    path = file_path(folder, attachment)
+    if not path.exists():
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(attachment.data)
+    return path
 
 
 def render_plain(message: Outgoing) -> str:
@@ -44,9 +72,15 @@ class TerminalChannel:
     name: str = CHANNEL
     # The member typing now: what is sent to them is the bot's answer.
     current: str = ""
+    # Where files sent with messages are written.
+    files_dir: Path = field(default_factory=lambda: Path("boucle-fichiers"))
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     async def send(self, external_id: str, message: Outgoing) -> SendResult:
+        if message.attachment is not None:
+            path = write_file(self.files_dir, message.attachment)
+            line = t(message.lang, "terminal_file", path=path)
+            message = replace(message, text=f"{message.text}\n{line}" if message.text else line)
         if external_id == self.current:
             self.out.write(f"🤖 {render_plain(message)}\n")
         else:

@@ -119,6 +119,13 @@ VOCABULARY: Final[tuple[CommandWords, ...]] = (
     # (« profil », « notifs » on WhatsApp), or followed by one of their words (`profil rayon 40`).
     CommandWords("profil", ("profile", "profils"), None, "alone"),
     CommandWords("notifs", ("notif", "notifications", "notification"), None, "alone"),
+    # Issue 13: the transfers as a file (coordinators: their association; administrators: the
+    # network). Bare alone (« export » on WhatsApp).
+    CommandWords("export", ("exporter", "exports"), None, "alone"),
+    # Issue 15, privacy: one's data as a file (bare alone on WhatsApp), and erasing them
+    # (slash only: it asks to confirm, then `/oublier oui`).
+    CommandWords("mesdonnees", ("mydata", "donnees"), None, "alone"),
+    CommandWords("oublier", ("forget", "forgetme")),
     # Issue 13: the bilan of a period (coordinators: their association; administrators: the
     # network). Bare alone or followed by a period (`bilan mois`); « rapport » is the PDF's.
     CommandWords("bilan", ("bilans", "stats", "statistiques", "indicateurs"), None, "alone"),

@@ -1,9 +1,8 @@
 -- Issue 13, the indicators (storage/indicators.py): a period of the network (or of one
--- association) is summed from these indexes, never by reading every post, claim or event.
+-- association) is summed from indexes, never by reading every post, claim or event.
+-- The period's completions come from `events_completed` (events(at) WHERE kind = 'completed',
+-- migration 0025, shared with the exports).
 
--- Transfers are completed claims, dated by their `completed` event: the period's completions
--- in time order, with their claim (the index alone answers the range, without the table).
-CREATE INDEX events_completed ON events(at, claim_id) WHERE kind = 'completed';
 -- A claim's completion (when a loan came back): one lookup per claim.
 CREATE INDEX events_completed_claim ON events(claim_id, at) WHERE kind = 'completed';
 

@@ -68,6 +68,12 @@ DEFAULT_TOKEN = f"{BOT_ID}:TEST"
 MAX_TEXT_LENGTH = 4096  # sendMessage text, after entities parsing
 MAX_CAPTION_LENGTH = 1024  # media captions, after entities parsing
 MAX_CALLBACK_DATA_BYTES = 64  # InlineKeyboardButton.callback_data: 1-64 bytes
+# Uploads (https://core.telegram.org/bots/api#sending-files): "10 MB max size for photos, 50 MB
+# for other files". Over them Telegram answers 400 for a photo, 413 for a document.
+MAX_PHOTO_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_DOCUMENT_UPLOAD_BYTES = 50 * 1024 * 1024
+# What Telegram can process as a photo (sendPhoto), by the file's first bytes.
+_IMAGE_SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")
 
 # Flood limits from Telegram's Bot FAQ, "My bot is hitting limits, how do I avoid this?"
 # (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this):
@@ -108,6 +114,7 @@ _STRING_PARAMS = frozenset(
         "action",
         "file_id",
         "photo",
+        "document",
         "description",
         "short_description",
         "name",
@@ -314,7 +321,8 @@ class UploadedFile:
 
 @dataclass
 class SentMessage:
-    """A message the bot sent (sendMessage, sendPhoto); edits update it in place."""
+    """A message the bot sent (sendMessage, sendPhoto, sendDocument); edits update it in
+    place."""
 
     chat_id: int
     message_id: int
@@ -327,9 +335,18 @@ class SentMessage:
     entities: list[dict[str, Any]] = field(default_factory=list)
     date: int = 0  # Unix time, as in the API
     photo: str | UploadedFile | None = None  # file_id / URL, or the uploaded file
+    document: str | UploadedFile | None = None  # likewise, for sendDocument
     edit_count: int = 0
     deleted: bool = False
     params: dict[str, Any] = field(default_factory=dict)  # the decoded request parameters
+
+    @property
+    def upload(self) -> UploadedFile | None:
+        """The file uploaded with this message (photo or document), None if none was."""
+        for sent in (self.photo, self.document):
+            if isinstance(sent, UploadedFile):
+                return sent
+        return None
 
     @property
     def buttons(self) -> list[dict[str, Any]]:
@@ -362,8 +379,19 @@ class SentMessage:
             "chat": chat,
             "date": self.date,
         }
-        if self.method == "sendPhoto":
-            message["photo"] = _photo_sizes(f"sent-photo-{self.chat_id}-{self.message_id}")
+        if self.method in ("sendPhoto", "sendDocument"):
+            file_id = f"sent-{self.chat_id}-{self.message_id}"
+            if self.method == "sendPhoto":
+                message["photo"] = _photo_sizes(file_id)
+            else:
+                upload = self.upload
+                message["document"] = {
+                    "file_id": file_id,
+                    "file_unique_id": f"{file_id}-u",
+                    "file_name": upload.filename if upload else "document",
+                    "mime_type": upload.content_type if upload else "application/octet-stream",
+                    "file_size": len(upload.content) if upload else 0,
+                }
             if self.plain_text:
                 message["caption"] = self.plain_text
             if self.entities:
@@ -988,7 +1016,7 @@ class FakeTelegramAPI:
             if delay:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._closing.wait(), delay)
-            if key in ("sendmessage", "sendphoto"):
+            if key in ("sendmessage", "sendphoto", "senddocument"):
                 await self._wait_if_held(method, params)
             failure = self._take_failure(key, params)
             if failure is not None:
@@ -1229,7 +1257,7 @@ class FakeTelegramAPI:
         if len(plain) > MAX_TEXT_LENGTH:
             raise _APIError(400, "Bad Request: message is too long")
         markup = self._reply_markup(params)
-        self._check_flood(chat_id)  # sendMessage and sendPhoto only: edits are not counted
+        self._check_flood(chat_id)  # sends only (message, photo, document): edits are not counted
         message = SentMessage(
             chat_id=chat_id,
             message_id=self._next_message_id(chat_id),
@@ -1245,12 +1273,33 @@ class FakeTelegramAPI:
         self._record_sent(message)
         return message.to_api(self._chat(chat_id))
 
-    async def _send_photo(self, params: dict[str, Any]) -> Any:
+    def _input_file(self, params: dict[str, Any], field: str) -> str | UploadedFile:
+        """The file of a sendPhoto / sendDocument, checked like Telegram: uploaded (multipart,
+        non-empty, under the size limits), or a file_id Telegram knows, or an HTTP URL."""
+        value = params.get(field)
+        if isinstance(value, UploadedFile):
+            if not value.content:
+                raise _APIError(400, "Bad Request: file must be non-empty")
+            if field == "photo":
+                if len(value.content) > MAX_PHOTO_UPLOAD_BYTES:
+                    raise _APIError(400, "Bad Request: PHOTO_SAVE_FILE_INVALID")
+                webp = value.content[:4] == b"RIFF" and value.content[8:12] == b"WEBP"
+                if not (webp or value.content.startswith(_IMAGE_SIGNATURES)):
+                    raise _APIError(400, "Bad Request: IMAGE_PROCESS_FAILED")
+            elif len(value.content) > MAX_DOCUMENT_UPLOAD_BYTES:
+                raise _APIError(413, "Request Entity Too Large")
+            return value
+        if isinstance(value, str) and value:
+            known = value in self.files or value.removesuffix("-s") in self.files
+            if not (known or value.startswith(("http://", "https://"))):
+                raise _APIError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+            return value
+        raise _APIError(400, f"Bad Request: there is no {field} in the request")
+
+    async def _send_file(self, params: dict[str, Any], method: str, field: str) -> Any:
         chat_id = self._chat_id(params)
         self._check_blocked(chat_id)
-        photo = params.get("photo")
-        if not isinstance(photo, str | UploadedFile) or not photo:
-            raise _APIError(400, "Bad Request: there is no photo in the request")
+        sent_file = self._input_file(params, field)
         caption = params.get("caption")
         caption = caption if isinstance(caption, str) else ""
         parse_mode = params.get("parse_mode") or None
@@ -1266,15 +1315,24 @@ class FakeTelegramAPI:
             parse_mode=parse_mode,
             reply_markup=markup,
             time=time.monotonic(),
-            method="sendPhoto",
+            method=method,
             plain_text=plain,
             entities=entities,
             date=int(time.time()),
-            photo=photo,
+            photo=sent_file if field == "photo" else None,
+            document=sent_file if field == "document" else None,
             params=params,
         )
         self._record_sent(message)
+        if isinstance(sent_file, UploadedFile):  # getFile + the file URL serve it back
+            self.files[f"sent-{chat_id}-{message.message_id}"] = sent_file.content
         return message.to_api(self._chat(chat_id))
+
+    async def _send_photo(self, params: dict[str, Any]) -> Any:
+        return await self._send_file(params, "sendPhoto", "photo")
+
+    async def _send_document(self, params: dict[str, Any]) -> Any:
+        return await self._send_file(params, "sendDocument", "document")
 
     async def _edit_message_text(self, params: dict[str, Any]) -> Any:
         if params.get("inline_message_id"):
@@ -1398,6 +1456,7 @@ class FakeTelegramAPI:
         "deletemycommands": _delete_my_commands,
         "sendmessage": _send_message,
         "sendphoto": _send_photo,
+        "senddocument": _send_document,
         "editmessagetext": _edit_message_text,
         "editmessagereplymarkup": _edit_message_reply_markup,
         "deletemessage": _delete_message,

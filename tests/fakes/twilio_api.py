@@ -14,6 +14,10 @@ answered with a realistic Message resource (`sid` "SM…", status "queued"). The
 failures: `outside_window` numbers get Twilio's 63016 (synchronously, as a 400, or later as a
 `failed` status callback), `fail_next` answers 429/5xx/4xx with a Twilio error body.
 
+Media: like Twilio, the fake fetches each `MediaUrl` of an outbound message that points at the
+bot's public URL (from the bot's local address, `connect`), after answering the REST call, and
+records what it got (`FakeMessage.fetched`: status, Content-Type, Content-Disposition, bytes).
+
 Inbound: `send_whatsapp` and `post_status` sign the form with twilio's own `RequestValidator`
 against the bot's *public* URL (as Twilio does) and post it to the bot's local address.
 """
@@ -52,6 +56,17 @@ ERROR_OUTSIDE_WINDOW = 63016
 
 
 @dataclass
+class FetchedMedia:
+    """What the fake got when it fetched a media URL, as Twilio does before sending."""
+
+    url: str
+    status: int
+    content_type: str
+    disposition: str
+    content: bytes
+
+
+@dataclass
 class FakeMessage:
     sid: str
     to: str
@@ -62,6 +77,7 @@ class FakeMessage:
     content_variables: str | None
     status_callback: str | None
     status: str = "queued"
+    fetched: list[FetchedMedia] = field(default_factory=list)
 
     @property
     def number(self) -> str:
@@ -159,8 +175,35 @@ class FakeTwilioAPI:
         return self.messages_to(number)
 
     async def callbacks_done(self) -> None:
-        """Wait until the status callbacks the fake posts on its own have been answered."""
+        """Wait until the status callbacks the fake posts on its own have been answered (and
+        the media it fetches on its own, fetched)."""
         await asyncio.gather(*self._pending_callbacks)
+
+    def local(self, url: str) -> str:
+        """A URL under the bot's public URL, at the bot's local address."""
+        assert self.bot_url is not None, "call connect(bot_url) first"
+        return f"{self.bot_url}{url.removeprefix(self.public_url)}"
+
+    async def _fetch_media(self, message: FakeMessage) -> None:
+        for url in message.media_urls:
+            if not url.startswith(self.public_url) or self.bot_url is None:
+                continue
+            response = await self._client.get(self.local(url))
+            message.fetched.append(
+                FetchedMedia(
+                    url,
+                    response.status_code,
+                    response.headers.get("content-type", ""),
+                    response.headers.get("content-disposition", ""),
+                    response.content,
+                )
+            )
+        self._changed.set()
+
+    def _in_background(self, job: Any) -> None:
+        task = asyncio.create_task(job)
+        self._pending_callbacks.add(task)
+        task.add_done_callback(self._pending_callbacks.discard)
 
     def sign(self, url: str, form: list[tuple[str, str]]) -> str:
         return signature(self.auth_token, url, form)
@@ -283,11 +326,9 @@ class FakeTwilioAPI:
         self.messages.append(message)
         self._changed.set()
         if closed:
-            task = asyncio.create_task(
-                self.post_status(message.sid, "failed", ERROR_OUTSIDE_WINDOW)
-            )
-            self._pending_callbacks.add(task)
-            task.add_done_callback(self._pending_callbacks.discard)
+            self._in_background(self.post_status(message.sid, "failed", ERROR_OUTSIDE_WINDOW))
+        elif message.media_urls:
+            self._in_background(self._fetch_media(message))
         now = format_datetime(datetime.now(UTC))
         return JSONResponse(
             {

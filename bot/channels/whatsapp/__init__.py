@@ -6,6 +6,7 @@ from bot.channels.whatsapp.adapter import (
     ERROR_OUTSIDE_WINDOW,
     MAX_BODY,
     MAX_MEDIA,
+    MEDIA_TYPES,
     UNREACHABLE_CODES,
     WHATSAPP_DEFAULT_PER_SECOND,
     WINDOW,
@@ -17,6 +18,7 @@ from bot.channels.whatsapp.adapter import (
     render_whatsapp,
     result_of_error,
     template_variables,
+    whatsapp_calls,
 )
 
 __all__ = [
@@ -24,6 +26,7 @@ __all__ = [
     "ERROR_OUTSIDE_WINDOW",
     "MAX_BODY",
     "MAX_MEDIA",
+    "MEDIA_TYPES",
     "UNREACHABLE_CODES",
     "WHATSAPP_DEFAULT_PER_SECOND",
     "WINDOW",
@@ -35,4 +38,5 @@ __all__ = [
     "render_whatsapp",
     "result_of_error",
     "template_variables",
+    "whatsapp_calls",
 ]

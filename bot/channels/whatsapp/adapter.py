@@ -9,6 +9,15 @@ The 24-hour customer-service window: free-form messages reach a person only with
 their last message to us. Outside it, a message that may travel as an approved template
 (`Outgoing.template`: "alert", "digest") goes as that template; any other one is reported
 `OutsideWindow`, so the sender holds it until the person writes again.
+
+Files (`Outgoing.attachment`): Twilio sends media by URL, which it fetches. The bot serves the
+file itself (`bot/file_links.py`: `BOUCLE_PUBLIC_URL/fichiers/<token>`, signed, expiring). What
+WhatsApp carries as media (`MEDIA_TYPES`: JPEG/PNG images up to 5 MB, PDF and Office documents
+up to 16 MB) goes with `media_url`: an image with the text's last part as its caption, a
+document in a message of its own after the text (Twilio sets no caption on documents). Any
+other file (CSV, JSON...) goes as a download link at the end of the text. The media is the
+row's last call, so a retry never sends it twice (the Telegram adapter does the same). A message
+with a file waits for the window: a template cannot carry it.
 """
 
 from __future__ import annotations
@@ -19,6 +28,7 @@ import json
 import logging
 import math
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -38,7 +48,17 @@ from bot.channels.base import (
     Sent,
     Unreachable,
 )
-from handlers.messages import Address, Choice, Incoming, Location, Outgoing, split_text
+from bot.file_links import FileLinks
+from handlers.messages import (
+    MAX_ATTACHMENT_BYTES,
+    Address,
+    Attachment,
+    Choice,
+    Incoming,
+    Location,
+    Outgoing,
+    split_text,
+)
 from handlers.texts import t
 
 log = logging.getLogger(__name__)
@@ -63,6 +83,22 @@ ERROR_OUTSIDE_WINDOW = 63016  # free-form message outside the 24-hour window
 ERROR_TOO_MANY_REQUESTS = 20429
 # The number can never receive from us: invalid, unsubscribed (STOP), not a WhatsApp user.
 UNREACHABLE_CODES = frozenset({21211, 21610, 21614, 63003, 63024})
+
+# What WhatsApp takes as media through Twilio (twilio.com/docs/whatsapp/guidance-whatsapp-
+# media-messages: "Images: JPG, JPEG, PNG" up to 5 MB, "Documents: PDF, DOC, DOCX, PPTX, XLSX",
+# 16 MB per message; Twilio checks the Content-Type the URL answers with). WEBP is a sticker
+# there, CSV and JSON are not taken: those go as a link.
+IMAGE_TYPES = frozenset({"image/jpeg", "image/png"})
+DOCUMENT_TYPES = frozenset(
+    {
+        "application/pdf",
+        "application/msword",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
+)
+MEDIA_TYPES = IMAGE_TYPES | DOCUMENT_TYPES
 
 LastInbound = Callable[[str], Awaitable[datetime | None]]
 
@@ -139,6 +175,55 @@ def render_whatsapp(message: Outgoing) -> list[str]:
     lines.extend(choice_line(choice, message.lang) for choice in message.choices)
     body = "\n".join(lines)
     return split_text(body, MAX_BODY) if body else []
+
+
+def carried_as_media(attachment: Attachment) -> bool:
+    """Whether WhatsApp takes this file as media (else it goes as a link)."""
+    if attachment.mime in IMAGE_TYPES:
+        return attachment.size <= MAX_ATTACHMENT_BYTES["photo"]
+    return attachment.mime in DOCUMENT_TYPES
+
+
+Call = tuple[str, list[str]]  # (body, media URLs) of one Twilio message
+
+
+def whatsapp_calls(message: Outgoing, links: FileLinks | None) -> list[Call]:
+    """The Twilio messages `message` becomes, in order. Its file, as media, is in the last
+    one; as a link, at the end of the text."""
+    attachment = message.attachment
+    file_url: str | None = None
+    if attachment is not None:
+        if links is not None and attachment.file_id is not None:
+            url = links.url_for(attachment.file_id)
+            if carried_as_media(attachment):
+                file_url = url
+            else:
+                line = t(
+                    message.lang,
+                    "attachment_link",
+                    filename=attachment.filename,
+                    url=url,
+                    days=links.days,
+                )
+                message = with_line(message, line)
+        else:
+            line = t(message.lang, "attachment_unavailable", filename=attachment.filename)
+            message = with_line(message, line)
+    media = list(message.media_urls[:MAX_MEDIA])
+    chunks = render_whatsapp(message)
+    calls: list[Call] = [(chunk, media if index == 0 else []) for index, chunk in enumerate(chunks)]
+    if file_url is not None:
+        assert attachment is not None
+        image = attachment.mime in IMAGE_TYPES
+        if image and calls and not calls[-1][1]:
+            calls[-1] = (calls[-1][0], [file_url])  # the image, captioned by the last part
+        else:
+            calls.append(("", [file_url]))
+    return calls or [("", media)]
+
+
+def with_line(message: Outgoing, line: str) -> Outgoing:
+    return replace(message, text=f"{message.text}\n{line}" if message.text else line)
 
 
 def choice_line(choice: Choice, lang: str) -> str:
@@ -249,8 +334,11 @@ class WhatsAppChannel:
         clock_now: Callable[[], datetime],
         http_client: BaseUrlHttpClient | None = None,
         per_second: float = WHATSAPP_DEFAULT_PER_SECOND,
+        file_links: FileLinks | None = None,
     ) -> None:
         self.client = client
+        # Where Twilio fetches the files sent as media (None: files are said, not sent).
+        self.file_links = file_links
         self.pacing = Pacing(per_second=per_second)
         self.from_ = from_ if from_.startswith(PREFIX) else f"{PREFIX}{from_}"
         self.status_callback_url = status_callback_url
@@ -271,12 +359,21 @@ class WhatsAppChannel:
         last_inbound: LastInbound,
         clock_now: Callable[[], datetime],
         per_second: float = WHATSAPP_DEFAULT_PER_SECOND,
+        file_links: FileLinks | None = None,
     ) -> WhatsAppChannel:
         """One client and one HTTP session for the process (call from inside the event loop)."""
         http = BaseUrlHttpClient(api_base_url)
         client = Client(account_sid, auth_token, http_client=http)
         return cls(
-            client, from_, status_callback_url, templates, last_inbound, clock_now, http, per_second
+            client,
+            from_,
+            status_callback_url,
+            templates,
+            last_inbound,
+            clock_now,
+            http,
+            per_second,
+            file_links,
         )
 
     @property
@@ -292,7 +389,7 @@ class WhatsAppChannel:
 
     def parts(self, message: Outgoing) -> int:
         """How many Twilio messages this one becomes (the sender paces per message)."""
-        return max(len(render_whatsapp(message)), 1)
+        return len(whatsapp_calls(message, self.file_links))
 
     async def in_window(self, external_id: str) -> bool:
         last = await self._last_inbound(external_id)
@@ -302,10 +399,9 @@ class WhatsAppChannel:
         if not await self.in_window(external_id):
             return await self.send_outside_window(external_id, message, "24-hour window closed")
         result: SendResult = Sent()
-        media = list(message.media_urls[:MAX_MEDIA])
-        for index, chunk in enumerate(render_whatsapp(message) or [""]):
+        for body, media in whatsapp_calls(message, self.file_links):
             result = await self._create(
-                external_id, body=chunk, media_url=media if index == 0 and media else None
+                external_id, body=body if body or not media else None, media_url=media or None
             )
             if isinstance(result, OutsideWindow):
                 return await self.send_outside_window(external_id, message, result.reason)
@@ -316,9 +412,10 @@ class WhatsAppChannel:
     async def send_outside_window(
         self, external_id: str, message: Outgoing, reason: str
     ) -> SendResult:
-        """The approved template when this message may use one, else wait for the person."""
+        """The approved template when this message may use one, else wait for the person. A
+        message with a file always waits: a template cannot carry it."""
         content_sid = self.templates.get(message.template) if message.template else None
-        if content_sid is None:
+        if content_sid is None or message.attachment is not None:
             return OutsideWindow(reason)
         return await self._create(
             external_id, content_sid=content_sid, content_variables=template_variables(message)
