@@ -358,7 +358,7 @@ async def figures(conn: Conn, bounds: Sequence[datetime], association_id: Scope 
             for r in await cur.fetchall()
         )
     async with conn.execute(*first_claim_query(start, end, association_id)) as cur:
-        medians = {int(r[0]): timedelta(days=float(r[1])) for r in await cur.fetchall()}
+        medians = {int(r[0]): _seconds(float(r[1])) for r in await cur.fetchall()}
     async with conn.execute(*loans_query(start, end, association_id)) as cur:
         loans = tuple(
             Loans(r[0], r[1], int(r[2]), int(r[3]), int(r[4]), float(r[5]))
@@ -377,6 +377,11 @@ async def figures(conn: Conn, bounds: Sequence[datetime], association_id: Scope 
         first_claim=medians.get(2),
         first_claim_urgent=medians.get(1),
     )
+
+
+def _seconds(days: float) -> timedelta:
+    """A julianday difference to the second (its float is a few microseconds off)."""
+    return timedelta(seconds=round(days * 86_400))
 
 
 # Every statement above, for the plan tests (tests/test_indicators.py) and the benchmark.
