@@ -182,6 +182,12 @@ def sum_posts(counts: Iterable[PostCounts], kind: PostFamily, index: int = -1) -
 
 
 # ------------------------------------------------------------------ the statements
+#
+# Two statements read a period, each in one pass over its rows (a year of the largest network:
+# some 60,000 completions and 100,000 posts): the exchanges (transfers and loans, with the
+# associations on their sides) and the posts (needs and offers, with the time to their first
+# claim). Each gathers its rows once in a MATERIALIZED table, then sums it several ways; a
+# result row starts with what it is (`flow`, `loan`, `reach`; `count`, `median`).
 
 
 def _bins(bounds: Sequence[datetime]) -> tuple[str, dict[str, object]]:
@@ -189,7 +195,7 @@ def _bins(bounds: Sequence[datetime]) -> tuple[str, dict[str, object]]:
     if len(bounds) < 2 or any(a >= b for a, b in pairwise(bounds)):
         raise ValueError("bounds must be at least two increasing instants")
     rows = ", ".join(f"({i}, :lo{i}, :hi{i})" for i in range(len(bounds) - 1))
-    params: dict[str, object] = {}
+    params: dict[str, object] = {"start": to_db(bounds[0]), "end": to_db(bounds[-1])}
     for i in range(len(bounds) - 1):
         params[f"lo{i}"] = to_db(bounds[i])
         params[f"hi{i}"] = to_db(bounds[i + 1])
@@ -206,137 +212,100 @@ def _side(association_id: Scope) -> tuple[str, str]:
     )
 
 
-def flows_query(bounds: Sequence[datetime], association_id: Scope) -> tuple[str, dict[str, object]]:
-    """Transfers of goods completed in each bin, per side, category and unit."""
+def exchanges_query(
+    bounds: Sequence[datetime], association_id: Scope
+) -> tuple[str, dict[str, object]]:
+    """Transfers of goods completed in each bin (per side, category, unit), loans started in
+    the period (per side and family), and the associations on either side of them."""
     bins, params = _bins(bounds)
     side, scope = _side(association_id)
-    # A claim has one `completed` event; were there two, it would still count once.
-    sql = (
-        f"WITH {bins}, done(bin, claim_id) AS ("
-        " SELECT MIN(b.n), e.claim_id FROM bins b JOIN events e INDEXED BY events_completed"
-        " ON e.kind = 'completed' AND e.at >= b.lo AND e.at < b.hi GROUP BY e.claim_id)"
-        f" SELECT d.bin, {side}, p.category, p.unit, COUNT(*), TOTAL(c.done_quantity),"
-        " SUM(c.done_quantity IS NULL)"
-        " FROM done d JOIN claims c ON c.id = d.claim_id JOIN posts p ON p.id = c.post_id"
+    days = "julianday(r.at) - julianday(c.created_at)"
+    exchanges = (
+        # The period's completions, in the bins (the index's range, bin by bin): goods only,
+        # each claim once (its first `completed` event; there is one).
+        f"SELECT 'goods' AS source, b.n AS bin, {side} AS side, {GIVER} AS giver,"
+        f" {RECEIVER} AS receiver, p.category AS category, p.unit AS unit,"
+        " c.done_quantity AS quantity, NULL AS returned, NULL AS days"
+        " FROM bins b JOIN events e INDEXED BY events_completed"
+        " ON e.kind = 'completed' AND e.at >= b.lo AND e.at < b.hi"
+        " JOIN claims c ON c.id = e.claim_id JOIN posts p ON p.id = c.post_id"
         " WHERE c.status = 'done' AND p.status != 'cancelled'"
-        " AND c.association_id != p.association_id"
-        f" AND p.kind IN {GOODS}{scope}"
-        " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
+        f" AND c.association_id != p.association_id AND p.kind IN {GOODS}{scope}"
+        " AND NOT EXISTS (SELECT 1 FROM events g INDEXED BY events_completed_claim"
+        " WHERE g.claim_id = e.claim_id AND g.kind = 'completed' AND g.id < e.id)"
+        # The loans started in the period, with their return when they came back.
+        f" UNION ALL SELECT 'loan', 0, {side}, {GIVER}, {RECEIVER},"
+        " CASE WHEN p.category = 'benevoles' OR p.unit = 'personne' THEN 'volunteers'"
+        " ELSE 'equipment' END,"
+        f" p.unit, CASE WHEN p.unit = 'personne' THEN {SHARE} END, r.at,"
+        f" MAX(1, CAST({days} AS INTEGER) + ({days} > CAST({days} AS INTEGER)))"
+        " FROM claims c INDEXED BY claims_created JOIN posts p ON p.id = c.post_id"
+        " LEFT JOIN events r INDEXED BY events_completed_claim"
+        " ON r.claim_id = c.id AND r.kind = 'completed' AND c.status = 'done'"
+        " AND NOT EXISTS (SELECT 1 FROM events g INDEXED BY events_completed_claim"
+        " WHERE g.claim_id = r.claim_id AND g.kind = 'completed' AND g.id < r.id)"
+        " WHERE c.created_at >= :start AND c.created_at < :end AND c.status != 'cancelled'"
+        " AND p.status != 'cancelled' AND c.association_id != p.association_id"
+        f" AND p.kind IN {EQUIPMENT}{scope}"
+    )
+    if association_id is None:
+        reach = (
+            "SELECT 'reach', COUNT(DISTINCT giver), COUNT(DISTINCT receiver),"
+            " (SELECT COUNT(*) FROM (SELECT giver FROM x UNION SELECT receiver FROM x)),"
+            " NULL, NULL, NULL, NULL FROM x"
+        )
+    else:
+        reach = (
+            "SELECT 'reach', COUNT(DISTINCT CASE WHEN side = 'given' THEN receiver END),"
+            " COUNT(DISTINCT CASE WHEN side = 'received' THEN giver END),"
+            " COUNT(DISTINCT CASE WHEN side = 'given' THEN receiver ELSE giver END),"
+            " NULL, NULL, NULL, NULL FROM x"
+        )
+    sql = (
+        f"WITH {bins}, x AS MATERIALIZED ({exchanges})"
+        " SELECT 'flow', bin, side, category, unit, COUNT(*), TOTAL(quantity),"
+        " SUM(quantity IS NULL) FROM x WHERE source = 'goods' GROUP BY 2, 3, 4, 5"
+        # For a loan, `category` holds its family.
+        " UNION ALL SELECT 'loan', side, category, COUNT(*), COUNT(returned), TOTAL(days),"
+        " TOTAL(quantity), NULL FROM x WHERE source = 'loan' GROUP BY 2, 3"
+        f" UNION ALL {reach}"
     )
     return sql, {**params, "association": association_id}
 
 
 def posts_query(bounds: Sequence[datetime], association_id: Scope) -> tuple[str, dict[str, object]]:
-    """Needs and offers posted in each bin (not withdrawn), and what the claims made of them."""
+    """Needs and offers posted in each bin (not withdrawn), what the claims that count made of
+    them, and the median time from a need to its first claim (all needs: 2; urgent ones: 1)."""
     bins, params = _bins(bounds)
-    if association_id is None:
-        source = "posts p INDEXED BY posts_created"
-        scope = ""
-    else:
-        source = "posts p INDEXED BY posts_association_created"
-        scope = " AND p.association_id = :association"
-    sql = (
-        f"WITH {bins}, per_post AS ("
-        " SELECT b.n AS bin, p.kind AS kind, p.urgent AS urgent, p.status AS status,"
-        f" p.quantity AS quantity, COUNT(c.id) AS claims, TOTAL({SHARE}) AS covered"
-        f" FROM bins b JOIN {source} ON p.created_at >= b.lo AND p.created_at < b.hi{scope}"
-        " LEFT JOIN claims c ON c.post_id = p.id AND c.status != 'cancelled'"
-        f" WHERE p.kind IN {GOODS} AND p.status != 'cancelled'"
-        " GROUP BY p.id)"
-        " SELECT bin, kind, urgent, COUNT(*),"
-        f" SUM(claims > 0 AND (quantity IS NULL OR covered >= quantity - {EPSILON})),"
-        f" SUM(claims > 0 AND quantity IS NOT NULL AND covered < quantity - {EPSILON}),"
-        " SUM(status = 'expired' AND claims = 0)"
-        " FROM per_post GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
-    )
-    return sql, {**params, "association": association_id}
-
-
-def first_claim_query(
-    start: datetime, end: datetime, association_id: Scope
-) -> tuple[str, dict[str, object]]:
-    """The median time (days) from a need's posting to its first claim that counts: group 2 is
-    every need, group 1 the urgent ones."""
     if association_id is None:
         source, scope = "posts p INDEXED BY posts_created", ""
     else:
         source = "posts p INDEXED BY posts_association_created"
         scope = " AND p.association_id = :association"
     sql = (
-        "WITH firsts AS ("
-        " SELECT p.urgent AS urgent, julianday(MIN(c.created_at)) - julianday(p.created_at) AS days"
-        f" FROM {source} JOIN claims c ON c.post_id = p.id AND c.status != 'cancelled'"
-        f" WHERE p.created_at >= :start AND p.created_at < :end{scope}"
-        " AND p.kind = 'need' AND p.status != 'cancelled' GROUP BY p.id),"
-        " grouped AS (SELECT 2 AS grp, days FROM firsts"
-        " UNION ALL SELECT 1, days FROM firsts WHERE urgent),"
-        " ranked AS (SELECT grp, days, ROW_NUMBER() OVER (PARTITION BY grp ORDER BY days) AS k,"
+        f"WITH {bins}, per_post AS MATERIALIZED ("
+        " SELECT b.n AS bin, p.kind AS kind, p.urgent AS urgent, p.status AS status,"
+        f" p.quantity AS quantity, COUNT(c.id) AS claims, TOTAL({SHARE}) AS covered,"
+        " p.created_at AS posted, MIN(c.created_at) AS answered"
+        f" FROM bins b JOIN {source} ON p.created_at >= b.lo AND p.created_at < b.hi{scope}"
+        " LEFT JOIN claims c ON c.post_id = p.id AND c.status != 'cancelled'"
+        f" WHERE p.kind IN {GOODS} AND p.status != 'cancelled'"
+        " GROUP BY p.id),"
+        " firsts AS (SELECT urgent, julianday(answered) - julianday(posted) AS first"
+        " FROM per_post WHERE kind = 'need' AND answered IS NOT NULL),"
+        " grouped AS (SELECT 2 AS grp, first FROM firsts"
+        " UNION ALL SELECT 1, first FROM firsts WHERE urgent),"
+        " ranked AS (SELECT grp, first, ROW_NUMBER() OVER (PARTITION BY grp ORDER BY first) AS k,"
         " COUNT(*) OVER (PARTITION BY grp) AS n FROM grouped)"
-        " SELECT grp, AVG(days) FROM ranked WHERE k IN ((n + 1) / 2, (n + 2) / 2) GROUP BY grp"
+        " SELECT 'count', bin, kind, urgent, COUNT(*),"
+        f" SUM(claims > 0 AND (quantity IS NULL OR covered >= quantity - {EPSILON})),"
+        f" SUM(claims > 0 AND quantity IS NOT NULL AND covered < quantity - {EPSILON}),"
+        " SUM(status = 'expired' AND claims = 0)"
+        " FROM per_post GROUP BY 2, 3, 4"
+        " UNION ALL SELECT 'median', grp, NULL, NULL, AVG(first), NULL, NULL, NULL"
+        " FROM ranked WHERE k IN ((n + 1) / 2, (n + 2) / 2) GROUP BY grp"
     )
-    return sql, {"start": to_db(start), "end": to_db(end), "association": association_id}
-
-
-def loans_query(
-    start: datetime, end: datetime, association_id: Scope
-) -> tuple[str, dict[str, object]]:
-    """Loans started in the period, per side and family, with the days of those returned."""
-    side, scope = _side(association_id)
-    sql = (
-        "SELECT side, family, COUNT(*), COUNT(returned), TOTAL(days), TOTAL(people) FROM ("
-        f" SELECT {side} AS side,"
-        " CASE WHEN p.category = 'benevoles' OR p.unit = 'personne' THEN 'volunteers'"
-        " ELSE 'equipment' END AS family, r.at AS returned,"
-        " MAX(1, CAST(julianday(r.at) - julianday(c.created_at) AS INTEGER)"
-        " + (julianday(r.at) - julianday(c.created_at)"
-        " > CAST(julianday(r.at) - julianday(c.created_at) AS INTEGER))) AS days,"
-        f" CASE WHEN p.unit = 'personne' THEN {SHARE} END AS people"
-        " FROM claims c INDEXED BY claims_created JOIN posts p ON p.id = c.post_id"
-        " LEFT JOIN events r INDEXED BY events_completed_claim"
-        " ON r.claim_id = c.id AND r.kind = 'completed' AND c.status = 'done'"
-        " WHERE c.created_at >= :start AND c.created_at < :end AND c.status != 'cancelled'"
-        " AND p.status != 'cancelled'"
-        f" AND c.association_id != p.association_id AND p.kind IN {EQUIPMENT}{scope}"
-        " GROUP BY c.id"
-        ") GROUP BY 1, 2 ORDER BY 1, 2"
-    )
-    return sql, {"start": to_db(start), "end": to_db(end), "association": association_id}
-
-
-def reach_query(
-    start: datetime, end: datetime, association_id: Scope
-) -> tuple[str, dict[str, object]]:
-    """How many associations gave, received, either (or one association's partners)."""
-    _, scope = _side(association_id)
-    pairs = (
-        "done(claim_id) AS (SELECT DISTINCT claim_id FROM events INDEXED BY events_completed"
-        " WHERE kind = 'completed' AND at >= :start AND at < :end),"
-        f" pairs(giver, receiver) AS (SELECT {GIVER}, {RECEIVER}"
-        " FROM done d JOIN claims c ON c.id = d.claim_id JOIN posts p ON p.id = c.post_id"
-        " WHERE c.status = 'done' AND p.status != 'cancelled'"
-        " AND c.association_id != p.association_id"
-        f" AND p.kind IN {GOODS}{scope}"
-        f" UNION ALL SELECT {GIVER}, {RECEIVER}"
-        " FROM claims c INDEXED BY claims_created JOIN posts p ON p.id = c.post_id"
-        " WHERE c.created_at >= :start AND c.created_at < :end AND c.status != 'cancelled'"
-        " AND p.status != 'cancelled'"
-        f" AND c.association_id != p.association_id AND p.kind IN {EQUIPMENT}{scope})"
-    )
-    if association_id is None:
-        counts = (
-            "SELECT (SELECT COUNT(DISTINCT giver) FROM pairs),"
-            " (SELECT COUNT(DISTINCT receiver) FROM pairs),"
-            " (SELECT COUNT(*) FROM (SELECT giver FROM pairs UNION SELECT receiver FROM pairs))"
-        )
-    else:
-        counts = (
-            "SELECT (SELECT COUNT(DISTINCT receiver) FROM pairs WHERE giver = :association),"
-            " (SELECT COUNT(DISTINCT giver) FROM pairs WHERE receiver = :association),"
-            " (SELECT COUNT(DISTINCT CASE WHEN giver = :association THEN receiver ELSE giver END)"
-            " FROM pairs)"
-        )
-    sql = f"WITH {pairs} {counts}"
-    return sql, {"start": to_db(start), "end": to_db(end), "association": association_id}
+    return sql, {**params, "association": association_id}
 
 
 # ------------------------------------------------------------------ reading them
@@ -346,37 +315,43 @@ async def figures(conn: Conn, bounds: Sequence[datetime], association_id: Scope 
     """The period's figures: `bounds` are UTC instants (start, ..., end), the bins between
     consecutive ones; `association_id` None for the whole network."""
     bounds = tuple(bounds)
-    start, end = bounds[0], bounds[-1]
-    async with conn.execute(*flows_query(bounds, association_id)) as cur:
-        flows = tuple(
-            Flow(int(r[0]), r[1], r[2], r[3], int(r[4]), float(r[5]), int(r[6]))
-            for r in await cur.fetchall()
-        )
+    flows: list[Flow] = []
+    loans: list[Loans] = []
+    reach = Reach()
+    async with conn.execute(*exchanges_query(bounds, association_id)) as cur:
+        for r in await cur.fetchall():
+            if r[0] == "flow":
+                flows.append(Flow(int(r[1]), r[2], r[3], r[4], int(r[5]), float(r[6]), int(r[7])))
+            elif r[0] == "loan":
+                loans.append(Loans(r[1], r[2], int(r[3]), int(r[4]), int(r[5]), float(r[6])))
+            else:
+                reach = Reach(int(r[1]), int(r[2]), int(r[3]))
+    counts: list[PostCounts] = []
+    medians: dict[int, timedelta] = {}
     async with conn.execute(*posts_query(bounds, association_id)) as cur:
-        counts = tuple(
-            PostCounts(int(r[0]), r[1], bool(r[2]), int(r[3]), int(r[4]), int(r[5]), int(r[6]))
-            for r in await cur.fetchall()
-        )
-    async with conn.execute(*first_claim_query(start, end, association_id)) as cur:
-        medians = {int(r[0]): _seconds(float(r[1])) for r in await cur.fetchall()}
-    async with conn.execute(*loans_query(start, end, association_id)) as cur:
-        loans = tuple(
-            Loans(r[0], r[1], int(r[2]), int(r[3]), int(r[4]), float(r[5]))
-            for r in await cur.fetchall()
-        )
-    async with conn.execute(*reach_query(start, end, association_id)) as cur:
-        row = await cur.fetchone()
-    reach = Reach(*(int(v or 0) for v in row)) if row else Reach()
+        for r in await cur.fetchall():
+            if r[0] == "count":
+                counts.append(
+                    PostCounts(
+                        int(r[1]), r[2], bool(r[3]), int(r[4]), int(r[5]), int(r[6]), int(r[7])
+                    )
+                )
+            else:
+                medians[int(r[1])] = _seconds(float(r[4]))
     return Figures(
         association_id=association_id,
         bounds=bounds,
-        flows=flows,
-        posts=counts,
-        loans=loans,
+        flows=tuple(sorted(flows, key=_flow_order)),
+        posts=tuple(sorted(counts, key=lambda c: (c.bin, c.kind, c.urgent))),
+        loans=tuple(sorted(loans, key=lambda loan: (loan.side, loan.family))),
         reach=reach,
         first_claim=medians.get(2),
         first_claim_urgent=medians.get(1),
     )
+
+
+def _flow_order(flow: Flow) -> tuple[int, str, str, str]:
+    return (flow.bin, flow.side, flow.category or "", flow.unit or "")
 
 
 def _seconds(days: float) -> timedelta:
@@ -384,15 +359,11 @@ def _seconds(days: float) -> timedelta:
     return timedelta(seconds=round(days * 86_400))
 
 
-# Every statement above, for the plan tests (tests/test_indicators.py) and the benchmark.
 def statements(
     bounds: Sequence[datetime], association_id: Scope
 ) -> dict[str, tuple[str, dict[str, object]]]:
-    start, end = bounds[0], bounds[-1]
+    """Both statements, for the plan tests (tests/test_indicators.py) and the benchmark."""
     return {
-        "flows": flows_query(bounds, association_id),
+        "exchanges": exchanges_query(bounds, association_id),
         "posts": posts_query(bounds, association_id),
-        "first_claim": first_claim_query(start, end, association_id),
-        "loans": loans_query(start, end, association_id),
-        "reach": reach_query(start, end, association_id),
     }
