@@ -434,4 +434,5 @@ def chart_data(bilan: Bilan, lang: str, equivalents: Equivalents) -> charts.Char
         needs_axis=t(lang, "chart_needs_axis"),
         empty_label=t(lang, "chart_empty"),
         note=t(lang, "chart_note", note=note) if note else "",
+        rest_last=len(ranked) > len(kept),
     )

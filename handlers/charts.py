@@ -18,7 +18,7 @@ from typing import Final
 WIDTH_PX: Final = 1080
 HEIGHT_PX: Final = 1350
 DPI: Final = 100
-# Colour-blind-safe (Okabe-Ito), then greys; the last stack is « autres ».
+# Colour-blind-safe (Okabe-Ito); the grey is for « autres », the rest of the categories.
 PALETTE: Final = (
     "#0072B2",
     "#E69F00",
@@ -33,6 +33,8 @@ FILLED_COLOUR: Final = "#009E73"
 PARTLY_COLOUR: Final = "#A6DCC8"
 # Characters of the title on one line (at 30 points, 1,080 pixels wide).
 TITLE_WIDTH: Final = 40
+# Characters of the note on one line (at 17 points).
+NOTE_WIDTH: Final = 80
 # Beyond this many bins, only every n-th label is written under the bars.
 MAX_LABELS: Final = 13
 
@@ -57,6 +59,8 @@ class ChartData:
     empty_label: str
     # Under the chart: the conversions used (« 1 carton = 10 kg »), or "".
     note: str = ""
+    # The last series of `kilos` is the rest of the categories together (drawn in grey).
+    rest_last: bool = False
 
 
 def render_bilan_chart(data: ChartData) -> bytes:
@@ -70,6 +74,7 @@ def render_bilan_chart(data: ChartData) -> bytes:
     figure.patch.set_facecolor("white")
     # A long association's name goes on two lines (or more), the plots a little lower.
     title = textwrap.wrap(data.title, TITLE_WIDTH) or [""]
+    note = textwrap.wrap(data.note, NOTE_WIDTH, break_long_words=False) or [""]
     top, bottom = figure.subplots(
         2,
         1,
@@ -77,7 +82,7 @@ def render_bilan_chart(data: ChartData) -> bytes:
             "height_ratios": (3, 2),
             "hspace": 0.55,
             "top": 0.9 - 0.035 * (len(title) - 1),
-            "bottom": 0.12,
+            "bottom": 0.12 + 0.02 * (len(note) - 1),
         },
     )
     figure.suptitle("\n".join(title), fontsize=30, fontweight="bold", y=0.985, va="top")
@@ -91,7 +96,8 @@ def render_bilan_chart(data: ChartData) -> bytes:
         axes.grid(axis="y", alpha=0.3)
         axes.set_axisbelow(True)
     if data.note:
-        figure.text(0.5, 0.015, data.note, ha="center", va="bottom", fontsize=18, color="#444")
+        text = "\n".join(note)
+        figure.text(0.5, 0.012, text, ha="center", va="bottom", fontsize=17, color="#444")
     out = io.BytesIO()
     figure.savefig(out, format="png", dpi=DPI)
     return out.getvalue()
@@ -106,7 +112,9 @@ def _kilos(axes: object, data: ChartData, positions: list[int]) -> None:
     base = [0.0] * len(positions)
     total = 0.0
     for index, (label, values) in enumerate(data.kilos):
-        colour = PALETTE[min(index, len(PALETTE) - 1)]
+        colour = PALETTE[min(index, len(PALETTE) - 2)]
+        if data.rest_last and index == len(data.kilos) - 1:
+            colour = PALETTE[-1]  # « autres » in grey
         axes.bar(positions, values, 0.75, bottom=base, label=label, color=colour)
         base = [b + v for b, v in zip(base, values, strict=True)]
         total += sum(values)

@@ -1811,9 +1811,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{category} {kilos} kg ({before})",
     },
     "bilan_other_categories": {"fr": "autres", "en": "others"},
-    "bilan_units": {"fr": "unités : {count} ({before})", "en": "items: {count} ({before})"},
-    "bilan_people": {"fr": "personnes : {count} ({before})", "en": "people: {count} ({before})"},
-    "bilan_also": {"fr": "sans équivalent en kg : {items}", "en": "with no kg equivalent: {items}"},
+    "bilan_units": {"fr": "unités {count} ({before})", "en": "items {count} ({before})"},
+    "bilan_people": {"fr": "personnes {count} ({before})", "en": "people {count} ({before})"},
+    "bilan_also": {"fr": "hors kg : {items}", "en": "not in kg: {items}"},
     "bilan_without_figure": {
         "fr": "échanges sans quantité (hors kg) : {count}",
         "en": "exchanges without a quantity (not in kg): {count}",

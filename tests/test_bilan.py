@@ -21,9 +21,11 @@ from bot.app import Boucle
 from bot.clock import ManualClock
 from handlers import bilan, charts
 from handlers.bilan import duration, figure, period_label
+from handlers.equivalents import Equivalents
 from handlers.periods import Period, PeriodError, parse_period
 from handlers.texts import t
 from storage import members
+from storage.indicators import Figures, Flow, Reach
 from tests import bilan_scenario as scenario
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.network import Network
@@ -133,6 +135,25 @@ async def test_the_current_week_and_a_range_of_dates(played: Network) -> None:
     assert dates.startswith("📊 Bilan du réseau — du 01/10/2026 au 30/11/2026")
     assert "(entre parenthèses : période précédente, du 01/08/2026 au 30/09/2026)" in dates
     assert "Kilos échangés : 135 kg (période précédente : 0)" in dates  # 70 + 65
+
+
+def test_what_has_no_kilos_is_counted_apart_in_the_text() -> None:
+    period = parse_period("", TODAY)
+    start, end = period.bounds(PARIS)
+    flows = (
+        Flow(0, "given", "boulangerie", "unite", 2, 40.0, 0),
+        Flow(0, "given", "boulangerie", None, 1, 0.0, 1),
+        Flow(1, "given", "fruits_legumes", "kg", 1, 1240.0, 0),
+    )
+    current = Figures(None, (start, end), flows, (), (), Reach(2, 2, 3), None, None)
+    previous = Figures(None, (start, end), (), (), (), Reach(), None, None)
+    text = bilan.bilan_text(bilan.Bilan(period, current, previous, None), "fr", Equivalents())
+    assert f"⚖️ Kilos échangés : 1{NNBSP}240 kg (mois précédent : 0)" in text
+    assert "   fruits et légumes 1\u202f240 kg (0)\n" in text
+    assert "   hors kg : unités 40 (0)\n" in text
+    assert "   échanges sans quantité (hors kg) : 1\n" in text
+    assert "🔄 Échanges entre associations : 4 (0)" in text
+    assert "Converti" not in text  # nothing converted, no note
 
 
 @pytest.mark.parametrize(
