@@ -18,8 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.network import Sizes, build_network, year_of_activity
 from handlers import bilan, charts
@@ -29,6 +28,7 @@ from handlers.understanding import load_gazetteer
 from storage.bulk import load_activity, load_network
 from storage.db import Database
 
+ROOT = Path(__file__).resolve().parents[1]
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=PARIS)
 SIZES = Sizes(associations=60, members_per_association=2, posts=1_500)
