@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from handlers import (
     alerts,
+    bilan,
     bookings,
     claims,
     confirmation,
@@ -134,6 +135,8 @@ def build_command_table(extra: tuple[Command, ...] = ()) -> dict[str, Command]:
         # Issue 14: group purchases.
         worded("achat", purchases.purchase_command, purchases.is_purchase_args),
         worded("commande", purchases.order_command, purchases.is_order_args),
+        # Issue 13.
+        worded("bilan", bilan.bilan_command, bilan.is_bilan_args),
         *extra,
     )
     table: dict[str, Command] = {}

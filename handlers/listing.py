@@ -413,5 +413,6 @@ async def help_text(ctx: Context, args: str) -> Effects:
         text += "\n" + t(ctx.lang, "help_coordinator") + "\n" + t(ctx.lang, "help_members")
         text += "\n" + t(ctx.lang, "help_export")  # issue 13: exports of the transfers
         text += "\n" + t(ctx.lang, "help_equipment_coordinator")  # issue 14
+        text += "\n" + t(ctx.lang, "help_bilan")  # issue 13
     text += "\n" + t(ctx.lang, "help_purchases")  # issue 14
     return Effects.reply(Outgoing(text))

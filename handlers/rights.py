@@ -140,6 +140,9 @@ RULES: dict[str, Rule] = {
     "achat_ouvrir": Rule((NM, "purchase_open_coordinators", YES, YES)),
     "achat_gerer": Rule((NM, CO, YES, YES), (NM, CO, "purchase_not_organiser", YES)),
     "commande": Rule((NM, "purchase_commit_coordinators", YES, YES)),
+    # Issue 13: the bilan, a coordinator's (their association) or an administrator's (the
+    # network); a member is told to ask a coordinator.
+    "bilan": Rule((NM, "bilan_coordinators", YES, YES)),
 }
 
 # Rows that are a part of a command, not a command: the command's handler checks them.

@@ -2327,6 +2327,193 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "purchase_csv_total": {"fr": "Total", "en": "Total"},
     # --- end of issue 14 ---
+    # --- Issue 13: the bilan (/bilan, handlers/bilan.py) and its chart ---
+    "bilan_coordinators": {
+        "fr": "Le bilan est réservé aux coordinateurs : demandez-le à un coordinateur de votre "
+        "association (/membres les montre).",
+        "en": "The bilan is for coordinators: ask a coordinator of your association for it "
+        "(/membres shows them).",
+    },
+    "bilan_period_unknown": {
+        "fr": "Je n'ai pas compris la période « {text} ». Écrivez /bilan (le mois dernier), "
+        "/bilan semaine, /bilan mois, /bilan année, /bilan ce mois, /bilan novembre, ou des "
+        "dates : /bilan 01/09/2026-30/11/2026",
+        "en": 'I did not understand the period "{text}". Write /bilan (last month), /bilan '
+        "week, /bilan month, /bilan year, /bilan this month, /bilan november, or dates: "
+        "/bilan 01/09/2026-30/11/2026",
+    },
+    "bilan_period_one_date": {
+        "fr": "Il faut deux dates, le début et la fin : /bilan 01/09/2026-30/11/2026 "
+        "(« {text} » n'en a qu'une).",
+        "en": "Two dates are needed, the first and the last: /bilan 01/09/2026-30/11/2026 "
+        '("{text}" has one).',
+    },
+    "bilan_period_bad_date": {
+        "fr": "« {text} » n'est pas une date. Écrivez jour/mois/année, par ex. "
+        "/bilan 01/09/2026-30/11/2026",
+        "en": '"{text}" is not a date. Write day/month/year, e.g. /bilan 01/09/2026-30/11/2026',
+    },
+    "bilan_period_reversed": {
+        "fr": "La période finit ({last}) avant de commencer ({first}). Mettez le début en "
+        "premier : /bilan {last}-{first}",
+        "en": "The period ends ({last}) before it starts ({first}). Put the first day first: "
+        "/bilan {last}-{first}",
+    },
+    "bilan_period_future": {
+        "fr": "La période commence le {first}, après aujourd'hui : rien n'est encore compté. "
+        "Pour le mois en cours : /bilan ce mois",
+        "en": "The period starts on {first}, after today: nothing is counted yet. For the "
+        "current month: /bilan this month",
+    },
+    "bilan_period_too_long": {
+        "fr": "{days} jours, c'est trop long : 3 ans au plus. Par ex. /bilan année, ou "
+        "/bilan 01/01/2025-31/12/2026",
+        "en": "{days} days is too long: 3 years at most. E.g. /bilan year, or "
+        "/bilan 01/01/2025-31/12/2026",
+    },
+    "bilan_period_month": {"fr": "{month} {year}", "en": "{month} {year}"},
+    "bilan_period_week": {
+        "fr": "semaine du {first} au {last}",
+        "en": "week of {first} to {last}",
+    },
+    "bilan_period_year": {"fr": "{year}", "en": "{year}"},
+    "bilan_period_range": {"fr": "du {first} au {last}", "en": "{first} to {last}"},
+    "bilan_period_to_date": {"fr": "{label}, jusqu'au {last}", "en": "{label}, up to {last}"},
+    "bilan_previous_week": {"fr": "semaine précédente", "en": "previous week"},
+    "bilan_previous_month": {"fr": "mois précédent", "en": "previous month"},
+    "bilan_previous_year": {"fr": "année précédente", "en": "previous year"},
+    "bilan_previous_range": {"fr": "période précédente", "en": "previous period"},
+    "bilan_title_network": {
+        "fr": "📊 Bilan du réseau — {period}",
+        "en": "📊 The network's bilan — {period}",
+    },
+    "bilan_title_association": {
+        "fr": "📊 Bilan de {association} — {period}",
+        "en": "📊 Bilan of {association} — {period}",
+    },
+    "bilan_compared": {
+        "fr": "(entre parenthèses : {previous}, {label})",
+        "en": "(in brackets: {previous}, {label})",
+    },
+    "bilan_moved": {
+        "fr": "⚖️ Kilos échangés : {kilos} kg ({previous} : {kilos_before})",
+        "en": "⚖️ Kilos exchanged: {kilos} kg ({previous}: {kilos_before})",
+    },
+    "bilan_transfers": {
+        "fr": "🔄 Échanges entre associations : {transfers} ({transfers_before})",
+        "en": "🔄 Exchanges between associations: {transfers} ({transfers_before})",
+    },
+    "bilan_given": {
+        "fr": "📤 Donné : {kilos} kg ({previous} : {kilos_before}) · échanges : {transfers} "
+        "({transfers_before})",
+        "en": "📤 Given: {kilos} kg ({previous}: {kilos_before}) · exchanges: {transfers} "
+        "({transfers_before})",
+    },
+    "bilan_received": {
+        "fr": "📥 Reçu : {kilos} kg ({kilos_before}) · échanges : {transfers} ({transfers_before})",
+        "en": "📥 Received: {kilos} kg ({kilos_before}) · exchanges: {transfers} "
+        "({transfers_before})",
+    },
+    "bilan_category": {
+        "fr": "{category} {kilos} kg ({before})",
+        "en": "{category} {kilos} kg ({before})",
+    },
+    "bilan_other_categories": {"fr": "autres", "en": "others"},
+    "bilan_units": {"fr": "unités {count} ({before})", "en": "items {count} ({before})"},
+    "bilan_people": {"fr": "personnes {count} ({before})", "en": "people {count} ({before})"},
+    "bilan_also": {"fr": "hors kg : {items}", "en": "not in kg: {items}"},
+    "bilan_without_figure": {
+        "fr": "échanges sans quantité (hors kg) : {count}",
+        "en": "exchanges without a quantity (not in kg): {count}",
+    },
+    "bilan_note": {"fr": "ℹ️ Converti : {note}", "en": "ℹ️ Converted: {note}"},
+    "bilan_needs": {
+        "fr": "🙋 Besoins publiés : {posted} ({posted_before}) · comblés : {filled} "
+        "({filled_before}) · en partie : {partly} ({partly_before})",
+        "en": "🙋 Needs posted: {posted} ({posted_before}) · filled: {filled} ({filled_before}) "
+        "· partly: {partly} ({partly_before})",
+    },
+    "bilan_urgent": {
+        "fr": "🚨 Besoins urgents : {posted} ({posted_before}) · comblés : {filled} "
+        "({filled_before}) · en partie : {partly} ({partly_before})",
+        "en": "🚨 Urgent needs: {posted} ({posted_before}) · filled: {filled} ({filled_before}) "
+        "· partly: {partly} ({partly_before})",
+    },
+    "bilan_first_claim": {
+        "fr": "⏱️ Première réponse à un besoin, en médiane : {median} ({before})",
+        "en": "⏱️ First answer to a need, median: {median} ({before})",
+    },
+    "bilan_first_claim_urgent": {
+        "fr": " ; urgents : {median} ({before})",
+        "en": "; urgent: {median} ({before})",
+    },
+    "bilan_no_median": {"fr": "—", "en": "—"},
+    "bilan_offers": {
+        "fr": "🎁 Dons publiés : {posted} ({posted_before}) · pris avant leur date : {taken} "
+        "({taken_before}) · perdus : {lost} ({lost_before})",
+        "en": "🎁 Offers posted: {posted} ({posted_before}) · taken before their date: {taken} "
+        "({taken_before}) · lost: {lost} ({lost_before})",
+    },
+    "bilan_equipment_network": {
+        "fr": "🚚 Prêts de matériel : {loans} ({loans_before}) · jours : {days} ({days_before})",
+        "en": "🚚 Equipment loans: {loans} ({loans_before}) · days: {days} ({days_before})",
+    },
+    "bilan_volunteers_network": {
+        "fr": "🙌 Renforts de bénévoles : {loans} ({loans_before}) · personnes : {people} "
+        "({people_before})",
+        "en": "🙌 Volunteers lent: {loans} ({loans_before}) · people: {people} ({people_before})",
+    },
+    "bilan_equipment_association": {
+        "fr": "🚚 Matériel prêté : {lent} ({lent_before}) · jours : {days} ({days_before}) "
+        "· emprunté : {borrowed} ({borrowed_before})",
+        "en": "🚚 Equipment lent: {lent} ({lent_before}) · days: {days} ({days_before}) "
+        "· borrowed: {borrowed} ({borrowed_before})",
+    },
+    "bilan_volunteers_association": {
+        "fr": "🙌 Bénévoles envoyés : {lent} ({lent_before}) · reçus : {borrowed} "
+        "({borrowed_before})",
+        "en": "🙌 Volunteers sent: {lent} ({lent_before}) · received: {borrowed} "
+        "({borrowed_before})",
+    },
+    "bilan_reach_network": {
+        "fr": "🤝 Associations qui ont donné ou reçu : {count} ({before})",
+        "en": "🤝 Associations that gave or received: {count} ({before})",
+    },
+    "bilan_reach_association": {
+        "fr": "🤝 Associations partenaires : {count} ({before})",
+        "en": "🤝 Partner associations: {count} ({before})",
+    },
+    "bilan_empty": {
+        "fr": "Rien d'échangé sur cette période. Un échange compte quand l'annonce prise est "
+        "marquée /fait.",
+        "en": "Nothing exchanged in this period. An exchange counts once the post taken is "
+        "marked /fait.",
+    },
+    "duration_minutes": {"fr": "{minutes} min", "en": "{minutes} min"},
+    "duration_hours": {"fr": "{hours} h {minutes:02d}", "en": "{hours} h {minutes:02d}"},
+    "duration_whole_hours": {"fr": "{hours} h", "en": "{hours} h"},
+    "duration_days": {"fr": "{days} jours", "en": "{days} days"},
+    "chart_title_network": {"fr": "Le réseau — {period}", "en": "The network — {period}"},
+    "chart_title_association": {"fr": "{association} — {period}", "en": "{association} — {period}"},
+    "chart_kilos_day": {"fr": "Kilos échangés par jour", "en": "Kilos exchanged per day"},
+    "chart_kilos_week": {"fr": "Kilos échangés par semaine", "en": "Kilos exchanged per week"},
+    "chart_kilos_month": {"fr": "Kilos échangés par mois", "en": "Kilos exchanged per month"},
+    "chart_needs": {"fr": "Besoins publiés et comblés", "en": "Needs posted and filled"},
+    "chart_posted": {"fr": "publiés", "en": "posted"},
+    "chart_filled": {"fr": "comblés", "en": "filled"},
+    "chart_partly": {"fr": "en partie", "en": "partly"},
+    "chart_kilos_axis": {"fr": "kg", "en": "kg"},
+    "chart_needs_axis": {"fr": "besoins", "en": "needs"},
+    "chart_empty": {"fr": "Aucun échange sur la période", "en": "No exchange in this period"},
+    "chart_note": {"fr": "Converti : {note}", "en": "Converted: {note}"},
+    "help_bilan": {
+        "fr": "Bilan : /bilan (le mois dernier), /bilan semaine, /bilan année, /bilan ce mois, "
+        "/bilan 01/09/2026-30/11/2026 : les kilos échangés, les besoins comblés, avec un "
+        "graphique.",
+        "en": "Bilan: /bilan (last month), /bilan week, /bilan year, /bilan this month, "
+        "/bilan 01/09/2026-30/11/2026: kilos exchanged, needs filled, with a chart.",
+    },
+    # --- end of issue 13's bilan ---
 }
 
 # --- Issue 14, the shared equipment calendar (handlers/resources.py, handlers/bookings.py) ----

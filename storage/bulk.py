@@ -128,6 +128,9 @@ class ClaimRow:
     quantity: float | None
     status: str
     created_at: datetime
+    # A done claim's current figure when it is not `quantity` (collected less, or corrected
+    # by the post's author: issue 13's indicators); None: `quantity`.
+    done_quantity: float | None = None
 
 
 @dataclass(frozen=True)
@@ -153,7 +156,9 @@ async def load_activity(conn: Conn, claims: list[ClaimRow], events: list[EventRo
                 c.association_id,
                 c.quantity,
                 c.status,
-                c.quantity if c.status == "done" else None,
+                (c.quantity if c.done_quantity is None else c.done_quantity)
+                if c.status == "done"
+                else None,
                 to_db(c.created_at),
                 to_db(c.created_at),
             )

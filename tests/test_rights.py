@@ -92,6 +92,8 @@ EXPECTED: dict[str, tuple[tuple[str, str, str, str], tuple[str, str, str, str] |
     "achat_ouvrir": ((NM, "purchase_open_coordinators", OK, OK), None),
     "achat_gerer": ((NM, CO, OK, OK), (NM, CO, "purchase_not_organiser", OK)),
     "commande": ((NM, "purchase_commit_coordinators", OK, OK), None),
+    # Issue 13: the bilan (coordinators: their association; administrators: the network).
+    "bilan": ((NM, "bilan_coordinators", OK, OK), None),
 }  # fmt: skip
 
 # What each one types; {own_*} designates the writer's association's post or member, {other_*}
@@ -155,6 +157,8 @@ TEXTS: dict[str, tuple[str, str | None]] = {
     ),
     "achat_gerer": ("/achat {own_purchase} clore", "/achat {other_purchase} clore"),
     "commande": ("/commande {other_purchase} 5", None),
+    # Issue 13.
+    "bilan": ("/bilan", None),
 }
 
 WHO: tuple[str, ...] = ("stranger", "member", "coordinator", "admin")

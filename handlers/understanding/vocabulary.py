@@ -140,6 +140,9 @@ VOCABULARY: Final[tuple[CommandWords, ...]] = (
     # that « commande 20 kg de riz » stays a message (handlers/purchases.py decides).
     CommandWords("achat", ("achats", "purchase", "purchases"), None, "alone"),
     CommandWords("commande", ("commander", "order"), None, "alone", ("commande", "commander")),
+    # Issue 13: the bilan of a period (coordinators: their association; administrators: the
+    # network). Bare alone or followed by a period (`bilan mois`); « rapport » is the PDF's.
+    CommandWords("bilan", ("bilans", "stats", "statistiques", "indicateurs"), None, "alone"),
 )
 
 
