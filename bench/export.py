@@ -38,6 +38,7 @@ from bench.network import Sizes, build_network
 from bench.scale_scheduler import build_activity
 from handlers import exports
 from handlers.equivalents import Equivalents
+from handlers.periods import Period
 from handlers.understanding import load_gazetteer
 from storage import transfers
 from storage.bulk import load_activity, load_network
@@ -45,8 +46,8 @@ from storage.db import Database
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 12, 2, 6, 0, tzinfo=PARIS)
-YEAR = exports.Period(date(2025, 12, 2), date(2026, 12, 1))
-MONTH = exports.Period(date(2026, 11, 1), date(2026, 11, 30))
+YEAR = exports.dates(date(2025, 12, 2), date(2026, 12, 1))
+MONTH = exports.dates(date(2026, 11, 1), date(2026, 11, 30))
 
 
 async def build(path: Path, sizes: Sizes) -> Database:
@@ -59,7 +60,7 @@ async def build(path: Path, sizes: Sizes) -> Database:
     return db
 
 
-async def write(db: Database, period: exports.Period, chosen: exports.Format, path: Path) -> int:
+async def write(db: Database, period: Period, chosen: exports.Format, path: Path) -> int:
     start, end = period.bounds(PARIS)
     summary = exports.Summary("fr", Equivalents())
     top = exports.heading("fr", period, None)

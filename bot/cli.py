@@ -1,5 +1,5 @@
 """`boucle run | chat | invite | invites | promote | profil | parse | backup | restore | members |
-stats | doctor | export | mesdonnees | oublier`."""
+stats | doctor | export | rapport | mesdonnees | oublier`."""
 
 from __future__ import annotations
 
@@ -100,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     backup.add_argument("--force", action="store_true", help="replace an existing file")
     add_export_parser(commands)  # issue 13
+    add_report_parser(commands)  # issue 13, part 4
     # Issue 15, privacy: a member's data as a file, and erasing them (bot/cli_privacy.py).
     mydata = commands.add_parser("mesdonnees", help="write everything stored about a member (JSON)")
     mydata.add_argument("member", type=int, help="the member's number (/membres shows it)")
@@ -238,6 +239,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return backup_to(settings.boucle_db_path, args.path, args.force)
     if args.command == "export":  # issue 13
         return asyncio.run(export_transfers(settings, args))
+    if args.command == "rapport":  # issue 13, part 4
+        from bot.clock import SystemClock
+
+        return asyncio.run(write_report(settings, args, SystemClock().now()))
     if args.command in ("mesdonnees", "oublier"):
         from bot import cli_privacy
 
@@ -578,19 +583,21 @@ async def export_transfers(settings: Settings, args: argparse.Namespace) -> int:
     import os
 
     from handlers import exports
+    from handlers.periods import PeriodError, read_date
     from storage import members
     from storage import transfers as stored
     from storage.db import Database
 
     try:
-        period = exports.Period(exports.read_date(args.start), exports.read_date(args.end))
-    except exports.BadDate as error:
-        print(f"Date illisible : « {error} ». Écrivez JJ/MM/AAAA ou AAAA-MM-JJ.", file=sys.stderr)
+        period = exports.dates(read_date(args.start), read_date(args.end))
+    except PeriodError as error:
+        text = error.values["text"]
+        print(f"Date illisible : « {text} ». Écrivez JJ/MM/AAAA ou AAAA-MM-JJ.", file=sys.stderr)
         return 2
-    if period.start > period.end:
+    if period.first > period.last:
         print(
-            f"--from ({exports.day_text(period.start)}) est après --to "
-            f"({exports.day_text(period.end)}) : mettez la date la plus ancienne d'abord.",
+            f"--from ({exports.day_text(period.first)}) est après --to "
+            f"({exports.day_text(period.last)}) : mettez la date la plus ancienne d'abord.",
             file=sys.stderr,
         )
         return 2
@@ -647,6 +654,101 @@ async def export_transfers(settings: Settings, args: argparse.Namespace) -> int:
     )
     if conversions := summary.conversions():
         print(f"Conversions : {conversions}.")
+    print(f"Fichier écrit : {output.absolute()} ({readable_size(output.stat().st_size)}).")
+    return 0
+
+
+# ------------------------------------------------------------------ boucle rapport (issue 13)
+
+
+def add_report_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    report = commands.add_parser(
+        "rapport", help="write the monthly report for funders (a PDF: figures, chart, exchanges)"
+    )
+    report.add_argument(
+        "--mois",
+        default="",
+        metavar="MOIS",
+        help="the month: 2026-11, 11/2026, novembre, « novembre 2025 » (default: last month)",
+    )
+    report.add_argument("--association", help="this association's report (default: the network)")
+    report.add_argument(
+        "--output", type=Path, help="the file (default: boucle-rapport-AAAA-MM.pdf)"
+    )
+    report.add_argument("--force", action="store_true", help="replace an existing file")
+
+
+async def write_report(settings: Settings, args: argparse.Namespace, now: datetime) -> int:
+    """`boucle rapport --mois 2026-11 [--association] [--output] [--force]`: the PDF written to
+    a temporary file, then renamed (a reader never sees half a file), read as of one moment
+    without stopping the bot's writes."""
+    import os
+
+    from handlers import exports, report
+    from handlers.periods import PeriodError, parse_period
+    from storage import members
+    from storage.db import Database
+
+    zone = ZoneInfo(settings.boucle_timezone)
+    try:
+        period = parse_period(args.mois, now.astimezone(zone).date())
+    except PeriodError as error:
+        why = {
+            "future": " : il commence après aujourd'hui",
+            "too_long": " : 3 ans au plus",
+            "reversed": " : la fin est avant le début",
+        }.get(error.reason, "")
+        print(
+            f"Mois illisible : « {args.mois} »{why}. Écrivez par ex. --mois 2026-11, "
+            "--mois novembre ou --mois 'novembre 2025'.",
+            file=sys.stderr,
+        )
+        return 2
+    db = await Database.open(settings.boucle_db_path)
+    try:
+        async with db.snapshot() as conn:
+            association = None
+            if args.association is not None:
+                association = await members.association_by_name(conn, args.association.strip())
+                if association is None:
+                    names = [a.name for a in await members.all_associations(conn)]
+                    found, close = exports.match_association(args.association, names)
+                    if found is None:
+                        print(f"Association inconnue : « {args.association} ».", file=sys.stderr)
+                        if close:
+                            print(
+                                "Vouliez-vous dire : " + " ; ".join(close) + " ?", file=sys.stderr
+                            )
+                        return 2
+                    association = await members.association_by_name(conn, found)
+                    assert association is not None
+            name = association.name if association else None
+            output = args.output or Path(report.file_name(period, name))
+            if output.exists() and not args.force:
+                print(f"{output} existe déjà : --force pour le remplacer.", file=sys.stderr)
+                return 2
+            gathered = await report.gather(
+                conn,
+                period,
+                zone,
+                association.id if association else None,
+                settings.equivalents,
+                now,
+            )
+        data = report.render(gathered, report.FILE_LANG, settings.equivalents)
+        partial = output.with_name(output.name + ".part")
+        try:
+            partial.write_bytes(data)
+            os.replace(partial, output)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+    except OSError as error:
+        print(f"Rapport impossible : {error}", file=sys.stderr)
+        return 1
+    finally:
+        await db.close()
+    print(f"Rapport : {report.title(gathered.bilan, report.FILE_LANG)}.")
     print(f"Fichier écrit : {output.absolute()} ({readable_size(output.stat().st_size)}).")
     return 0
 

@@ -5,8 +5,8 @@ figure next to the previous period's, short enough for a phone, with a chart (a 
 figures are storage's (`storage/indicators.py`, definitions there), in kilos with the network's
 equivalents (`handlers/indicators.py`), and every line that used a conversion has it under.
 
-The exports and the monthly report reuse `compute`, `bilan_text`, `chart_data` and
-`handlers.charts.render_bilan_chart`.
+The exports and the monthly report (handlers/report.py) reuse `compute`, `figure`,
+`duration`, `period_label`, `chart_data` and `handlers.charts.render_bilan_chart`.
 """
 
 from __future__ import annotations
@@ -235,6 +235,7 @@ def bilan_text(bilan: Bilan, lang: str, equivalents: Equivalents) -> str:
             )
     lines += _post_lines(current, previous, lang)
     lines += _loan_lines(bilan, lang)
+    lines += _purchase_lines(bilan, lang)
     reach_key = "bilan_reach_network" if bilan.association is None else "bilan_reach_association"
     lines.append(
         t(
@@ -380,6 +381,24 @@ def _loan_lines(bilan: Bilan, lang: str) -> list[str]:
             )
         )
     return lines
+
+
+def _purchase_lines(bilan: Bilan, lang: str) -> list[str]:
+    """The group purchases reached (issue 14), when there are some now or before."""
+    now, then = bilan.current.purchases, bilan.previous.purchases
+    if not now.reached and not then.reached:
+        return []
+    scope = "network" if bilan.association is None else "association"
+    return [
+        t(
+            lang,
+            f"bilan_purchases_{scope}",
+            count=figure(now.reached, lang),
+            before=figure(then.reached, lang),
+            amount=figure(now.cents / 100, lang),
+            amount_before=figure(then.cents / 100, lang),
+        )
+    ]
 
 
 # ------------------------------------------------------------------ the chart

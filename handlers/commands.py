@@ -32,6 +32,7 @@ from handlers import (
     profile,
     purchases,
     reminders,
+    report,
     resources,
     rights,
 )
@@ -137,6 +138,7 @@ def build_command_table(extra: tuple[Command, ...] = ()) -> dict[str, Command]:
         worded("commande", purchases.order_command, purchases.is_order_args),
         # Issue 13.
         worded("bilan", bilan.bilan_command, bilan.is_bilan_args),
+        worded("rapport", report.rapport_command, report.is_report_args),  # issue 13, part 4
         *extra,
     )
     table: dict[str, Command] = {}

@@ -24,10 +24,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import re
-from collections.abc import AsyncIterable, Callable
+from collections.abc import AsyncIterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import IO, TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -35,6 +34,7 @@ from handlers import rights
 from handlers.context import Context, Effects, UserError
 from handlers.equivalents import Equivalents
 from handlers.messages import Attachment, Outgoing
+from handlers.periods import Period, PeriodError, parse_period
 from handlers.texts import CATALOGUE, t
 from handlers.understanding.text import key
 from storage import transfers as stored
@@ -67,38 +67,35 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 # ------------------------------------------------------------------ periods
+#
+# `/export`'s period is read by handlers/periods.py (`parse_period`, the bilan's and the
+# report's too): `mois`, `semaine`, `année`, a month's name, `2026-11`, two dates. Any length
+# (the chat's limit is a number of rows).
+
+FORMAT_WORDS: dict[str, Format] = {"csv": "csv", "xlsx": "xlsx", "excel": "xlsx", "tableur": "xlsx"}
 
 
-@dataclass(frozen=True)
-class Period:
-    """From `start` to `end`, both included, in the network's local dates."""
+def dates(first: date, last: date) -> Period:
+    """The days from `first` to `last` (`boucle export --from --to`)."""
+    return Period("range", first, last)
 
-    start: date
-    end: date
 
-    def bounds(self, zone: ZoneInfo) -> tuple[datetime, datetime]:
-        """[first instant, instant after the last day) in UTC, the log's time."""
-        first = datetime.combine(self.start, time(), zone)
-        after = datetime.combine(self.end + timedelta(days=1), time(), zone)
-        return first.astimezone(UTC), after.astimezone(UTC)
+def whole_month(period: Period) -> bool:
+    return period.first.day == 1 and period.last == _month_end(period.first)
 
-    @property
-    def whole_month(self) -> bool:
-        return self.start.day == 1 and self.end == _month_end(self.start)
 
-    @property
-    def whole_year(self) -> bool:
-        return self.start == date(self.start.year, 1, 1) and self.end == date(
-            self.start.year, 12, 31
-        )
+def whole_year(period: Period) -> bool:
+    first, last = period.first, period.last
+    return first == date(first.year, 1, 1) and last == date(first.year, 12, 31)
 
-    def file_part(self) -> str:
-        """`2026-11` for a month, `2026` for a year, else `2026-11-01_2026-11-30`."""
-        if self.whole_year:
-            return f"{self.start.year}"
-        if self.whole_month:
-            return f"{self.start:%Y-%m}"
-        return f"{self.start.isoformat()}_{self.end.isoformat()}"
+
+def file_part(period: Period) -> str:
+    """`2026-11` for a month, `2026` for a year, else `2026-11-01_2026-11-30`."""
+    if whole_year(period):
+        return f"{period.first.year}"
+    if whole_month(period):
+        return f"{period.first:%Y-%m}"
+    return f"{period.first.isoformat()}_{period.last.isoformat()}"
 
 
 def _month_end(day: date) -> date:
@@ -106,86 +103,18 @@ def _month_end(day: date) -> date:
     return first_next - timedelta(days=1)
 
 
-def last_month(today: date) -> Period:
-    end = today.replace(day=1) - timedelta(days=1)
-    return Period(end.replace(day=1), end)
-
-
-def last_week(today: date) -> Period:
-    """The last whole week, Monday to Sunday."""
-    monday = today - timedelta(days=today.weekday() + 7)
-    return Period(monday, monday + timedelta(days=6))
-
-
-def last_year(today: date) -> Period:
-    return Period(date(today.year - 1, 1, 1), date(today.year - 1, 12, 31))
-
-
-# The words of `/export`: a period (the last whole one), a format.
-PERIOD_WORDS: dict[str, Callable[[date], Period]] = {
-    "mois": last_month,
-    "month": last_month,
-    "semaine": last_week,
-    "week": last_week,
-    "annee": last_year,
-    "an": last_year,
-    "year": last_year,
-}
-FORMAT_WORDS: dict[str, Format] = {"csv": "csv", "xlsx": "xlsx", "excel": "xlsx", "tableur": "xlsx"}
-# Words that may sit around the period without changing it (« le mois dernier », « du … au … »).
-FILLERS = frozenset(("le", "la", "l", "dernier", "derniere", "last", "du", "au", "to", "from"))
-DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b|\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b")
-
-
-# The years a date may fall in (the network's log starts in the 2020s).
-YEARS = (2000, 2200)
-
-
-class BadDate(ValueError):
-    """A date that does not exist (« 31/02/2026 »), as the person wrote it."""
-
-
-def read_date(text: str) -> date:
-    """« 03/11/2026 », « 3/11/2026 », « 2026-11-03 » → the date; BadDate otherwise."""
-    found = DATE.fullmatch(text.strip())
-    if found is None:
-        raise BadDate(text.strip())
-    return _date_of(found)
-
-
-def _date_of(found: re.Match[str]) -> date:
-    iso_year, iso_month, iso_day, day, month, year = found.groups()
-    try:
-        if iso_year:
-            value = date(int(iso_year), int(iso_month), int(iso_day))
-        else:
-            value = date(int(year), int(month), int(day))
-    except ValueError as error:
-        raise BadDate(found.group(0)) from error
-    if not YEARS[0] <= value.year <= YEARS[1]:  # « 01/01/0001 »: no instant in UTC to read
-        raise BadDate(found.group(0))
-    return value
-
-
 def parse_export_args(text: str, today: date) -> tuple[Period, Format]:
-    """`/export`'s words: a period word or two dates, and a format, in any order. Raises
-    ValueError (BadDate for a date that does not exist) when they cannot be read."""
-    dates = [_date_of(found) for found in DATE.finditer(text)]
-    words = key(DATE.sub(" ", text)).split()
+    """`/export`'s words: a period (handlers/periods.py) and a format, in any order. Raises
+    PeriodError when the period cannot be read."""
     chosen: Format = CHAT_FORMAT
-    period: Period | None = None
-    for word in words:
-        if word in FORMAT_WORDS:
-            chosen = FORMAT_WORDS[word]
-        elif word in PERIOD_WORDS and period is None and not dates:
-            period = PERIOD_WORDS[word](today)
-        elif word not in FILLERS:
-            raise ValueError(word)
-    if dates:
-        if len(dates) != 2:
-            raise ValueError(text)
-        period = Period(dates[0], dates[1])
-    return period or last_month(today), chosen
+    rest = []
+    for word in text.split():
+        folded = key(word).strip(".,;:!?")
+        if folded in FORMAT_WORDS:
+            chosen = FORMAT_WORDS[folded]
+        else:
+            rest.append(word)
+    return parse_period(" ".join(rest), today, longest=None), chosen
 
 
 def day_text(value: date) -> str:
@@ -523,7 +452,7 @@ def file_name(period: Period, chosen: Format, association: str | None) -> str:
         slug = "-".join(key(association).split())[:40].strip("-")
         if slug:
             parts.append(slug)
-    parts.append(period.file_part())
+    parts.append(file_part(period))
     return "-".join(parts) + f".{chosen}"
 
 
@@ -550,7 +479,7 @@ def match_association(typed: str, names: list[str], limit: int = 5) -> tuple[str
 
 
 def heading(lang: str, period: Period, association: str | None) -> tuple[str, str]:
-    dates = t(lang, "export_dates", start=day_text(period.start), end=day_text(period.end))
+    dates = t(lang, "export_dates", start=day_text(period.first), end=day_text(period.last))
     return dates, association or t(lang, "export_whole_network")
 
 
@@ -581,9 +510,20 @@ def is_export_args(args: str) -> bool:
     """`export mois csv` written without the slash (WhatsApp): words /export reads."""
     try:
         parse_export_args(args, date(2026, 1, 1))
-    except ValueError as error:
-        return isinstance(error, BadDate)
+    except PeriodError as error:
+        return error.reason not in ("unknown", "one_date")
     return True
+
+
+def period_error_text(lang: str, error: PeriodError) -> str:
+    """Why `/export`'s period cannot be read, with an /export example."""
+    if error.reason == "bad_date":
+        return t(lang, "export_bad_date", text=error.values["text"])
+    if error.reason == "reversed":
+        return t(lang, "export_dates_order", start=error.values["first"], end=error.values["last"])
+    if error.reason == "future":
+        return t(lang, "export_period_future", first=error.values["first"])
+    return t(lang, "export_usage")
 
 
 async def export_command(ctx: Context, args: str) -> Effects:
@@ -594,19 +534,8 @@ async def export_command(ctx: Context, args: str) -> Effects:
     rights.require(ctx, "export")
     try:
         period, chosen = parse_export_args(args, ctx.today)
-    except BadDate as error:
-        raise UserError(t(ctx.lang, "export_bad_date", text=str(error))) from error
-    except ValueError as error:
-        raise UserError(t(ctx.lang, "export_usage")) from error
-    if period.start > period.end:
-        raise UserError(
-            t(
-                ctx.lang,
-                "export_dates_order",
-                start=day_text(period.start),
-                end=day_text(period.end),
-            )
-        )
+    except PeriodError as error:
+        raise UserError(period_error_text(ctx.lang, error)) from error
     association_id = None if member.is_admin else member.association_id
     association = None if member.is_admin else member.association_name
     start, end = period.bounds(ctx.tz)

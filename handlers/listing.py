@@ -414,5 +414,6 @@ async def help_text(ctx: Context, args: str) -> Effects:
         text += "\n" + t(ctx.lang, "help_export")  # issue 13: exports of the transfers
         text += "\n" + t(ctx.lang, "help_equipment_coordinator")  # issue 14
         text += "\n" + t(ctx.lang, "help_bilan")  # issue 13
+        text += "\n" + t(ctx.lang, "help_rapport")  # issue 13, part 4
     text += "\n" + t(ctx.lang, "help_purchases")  # issue 14
     return Effects.reply(Outgoing(text))

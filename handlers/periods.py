@@ -1,5 +1,8 @@
-"""The period of a bilan, as volunteers write it: `semaine`, `mois`, `année`, a month's name, a
-year, `JJ/MM/AAAA-JJ/MM/AAAA` (French and English words). Pure: dates in, dates out.
+"""The period of a bilan, an export or a report, as volunteers write it: `semaine`, `mois`,
+`année`, a month's name, a month as `2026-11` or `11/2026`, a year, two dates
+`JJ/MM/AAAA-JJ/MM/AAAA` (or `AAAA-MM-JJ`, or the two dates with a space between) (French and
+English words). Pure: dates in, dates out. `/bilan`, `/export`, `/rapport` and the command line
+read their periods here.
 
 A word alone means the last complete one (`mois` on 14 December: November); with « ce »,
 « cette », « en cours » (`ce mois`, `this week`) it is the current one up to today. Nothing
@@ -89,12 +92,20 @@ MONTH_WORDS: Final[dict[str, int]] = {
         for name in names
     }
 }
-DATE = r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})"
+# A date: JJ/MM/AAAA (or with dots or dashes), or AAAA-MM-JJ (six groups, three of them set).
+DATE = r"(?:(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})|(\d{4})-(\d{1,2})-(\d{1,2}))"
+# Two dates: « 01/11/2026-30/11/2026 », « du 1/11/2026 au 30/11/2026 », « 2026-11-01 2026-11-30 ».
 RANGE_RE: Final = re.compile(
-    rf"^(?:du\s+|from\s+)?{DATE}\s*(?:-|–|—|au|a|à|to|until)\s*{DATE}$", re.IGNORECASE
+    rf"^(?:du\s+|from\s+)?{DATE}(?:\s*(?:-|–|—|au|a|à|to|until)\s*|\s+){DATE}$", re.IGNORECASE
 )
 ONE_DATE_RE: Final = re.compile(DATE)
+ONE_DATE_ONLY_RE: Final = re.compile(rf"^{DATE}$")
 YEAR_RE: Final = re.compile(r"^(?:19|20)\d{2}$")
+# A month by its number: « 2026-11 », « 11/2026 », « 11.2026 ».
+MONTH_NUMBER_RE: Final = re.compile(r"^(?:(\d{4})-(\d{1,2})|(\d{1,2})[/.](\d{4}))$")
+# The years a date may fall in (the network's log starts in the 2020s; « 01/01/0001 » has no
+# instant in UTC to read).
+YEARS: Final = (2000, 2200)
 
 
 class PeriodError(ValueError):
@@ -220,13 +231,17 @@ def month_period(month: int, year: int | None, today: date) -> Period:
     return Period("month", first, _add_months(first, 1) - timedelta(days=1))
 
 
-def parse_period(text: str, today: date) -> Period:
-    """The period `text` names (empty: the last complete month); PeriodError otherwise."""
+def parse_period(text: str, today: date, longest: int | None = MAX_DAYS) -> Period:
+    """The period `text` names (empty: the last complete month); PeriodError otherwise.
+    `longest`: the most days it may have (None: any, the exports)."""
     raw = " ".join(text.split())
     if not raw:
         return last_complete("month", today)
+    numbered = MONTH_NUMBER_RE.match(raw)
+    if numbered is not None:
+        return _numbered_month(numbered, raw, today)
     if ONE_DATE_RE.search(raw):
-        return _dates(raw, today)
+        return _dates(raw, today, longest)
     words = [fold_word(w) for w in re.split(r"[\s']+", raw.replace("’", "'")) if w]
     words = [w.strip(".,;:!?") for w in words]
     words = [w for w in words if w and w not in FILLER_WORDS]
@@ -239,7 +254,7 @@ def parse_period(text: str, today: date) -> Period:
         year = int(words[0])
         if year == today.year:
             return current("year", today)
-        return _checked(Period("year", date(year, 1, 1), date(year, 12, 31)), today)
+        return _checked(Period("year", date(year, 1, 1), date(year, 12, 31)), today, longest)
     if 1 <= len(words) <= 2 and words[0] in MONTH_WORDS and not is_current:
         written = words[1] if len(words) == 2 else None
         if written is not None and not YEAR_RE.match(written):
@@ -247,33 +262,63 @@ def parse_period(text: str, today: date) -> Period:
         found = month_period(MONTH_WORDS[words[0]], int(written) if written else None, today)
         if found.first <= today <= found.last:
             return current("month", today)
-        return _checked(found, today)
+        return _checked(found, today, longest)
     raise PeriodError("unknown", text=raw)
 
 
-def _dates(raw: str, today: date) -> Period:
+def _numbered_month(found: re.Match[str], raw: str, today: date) -> Period:
+    """« 2026-11 », « 11/2026 »: that month (up to today if it is the current one)."""
+    year = int(found.group(1) or found.group(4))
+    month = int(found.group(2) or found.group(3))
+    if not 1 <= month <= 12 or not YEARS[0] <= year <= YEARS[1]:
+        raise PeriodError("bad_date", text=raw)
+    period = month_period(month, year, today)
+    if period.first <= today <= period.last:
+        return current("month", today)
+    return _checked(period, today)
+
+
+def _dates(raw: str, today: date, longest: int | None) -> Period:
     match = RANGE_RE.match(raw)
     if match is None:
         raise PeriodError("one_date", text=raw)
-    first = _date(*match.group(1, 2, 3))
-    last = _date(*match.group(4, 5, 6))
+    first = _date_of(match.groups()[:6])
+    last = _date_of(match.groups()[6:])
     if last < first:
         raise PeriodError(
             "reversed", first=first.strftime("%d/%m/%Y"), last=last.strftime("%d/%m/%Y")
         )
-    return _checked(Period("range", first, last), today)
+    return _checked(Period("range", first, last), today, longest)
 
 
-def _date(day: str, month: str, year: str) -> date:
+def read_date(text: str) -> date:
+    """One date, « 03/11/2026 », « 3/11/2026 », « 2026-11-03 » (`boucle export --from`);
+    PeriodError("bad_date") otherwise."""
+    match = ONE_DATE_ONLY_RE.match(text.strip())
+    if match is None:
+        raise PeriodError("bad_date", text=text.strip())
+    return _date_of(match.groups())
+
+
+def _date_of(groups: tuple[str | None, ...]) -> date:
+    """A DATE's six groups: day, month, year, or year, month, day (ISO)."""
+    day, month, year, iso_year, iso_month, iso_day = groups
+    if iso_year is not None:
+        day, month, year = iso_day, iso_month, iso_year
+    assert day is not None and month is not None and year is not None
+    written = f"{day}/{month}/{year}" if iso_year is None else f"{year}-{month}-{day}"
     try:
-        return date(int(year), int(month), int(day))
+        found = date(int(year), int(month), int(day))
     except ValueError:
-        raise PeriodError("bad_date", text=f"{day}/{month}/{year}") from None
+        raise PeriodError("bad_date", text=written) from None
+    if not YEARS[0] <= found.year <= YEARS[1]:
+        raise PeriodError("bad_date", text=written)
+    return found
 
 
-def _checked(period: Period, today: date) -> Period:
+def _checked(period: Period, today: date, longest: int | None = MAX_DAYS) -> Period:
     if period.first > today:
         raise PeriodError("future", first=period.first.strftime("%d/%m/%Y"))
-    if period.days > MAX_DAYS:
+    if longest is not None and period.days > longest:
         raise PeriodError("too_long", days=str(period.days))
     return period

@@ -143,6 +143,9 @@ RULES: dict[str, Rule] = {
     # Issue 13: the bilan, a coordinator's (their association) or an administrator's (the
     # network); a member is told to ask a coordinator.
     "bilan": Rule((NM, "bilan_coordinators", YES, YES)),
+    # Issue 13, part 4: the monthly report (a PDF), as the bilan: a coordinator's association,
+    # an administrator's network.
+    "rapport": Rule((NM, "report_coordinators", YES, YES)),
 }
 
 # Rows that are a part of a command, not a command: the command's handler checks them.

@@ -3014,6 +3014,240 @@ SHARED_EQUIPMENT: dict[str, dict[str, str]] = {
 CATALOGUE.update(SHARED_EQUIPMENT)
 
 
+# --- Issue 13, part 4: the monthly report (/rapport, boucle rapport; handlers/report.py), the
+# loans of the equipment calendar and the group purchases in the figures (issue 14, item 4),
+# and /export's period read by handlers/periods.py. One block, merged into the catalogue. ---
+REPORT: dict[str, dict[str, str]] = {
+    # /bilan: the group purchases reached (shown when there are some, now or before).
+    "bilan_purchases_network": {
+        "fr": "🛒 Achats groupés aboutis : {count} ({before}) · montant : {amount} € "
+        "({amount_before})",
+        "en": "🛒 Group purchases reached: {count} ({before}) · amount: {amount} € "
+        "({amount_before})",
+    },
+    "bilan_purchases_association": {
+        "fr": "🛒 Achats groupés aboutis avec vous : {count} ({before}) · votre part : "
+        "{amount} € ({amount_before})",
+        "en": "🛒 Group purchases reached with you: {count} ({before}) · your share: "
+        "{amount} € ({amount_before})",
+    },
+    # /export: a period that starts after today.
+    "export_period_future": {
+        "fr": "La période commence le {first}, après aujourd'hui : aucun transfert encore. "
+        "Par ex. /export mois (le mois dernier).",
+        "en": "The period starts on {first}, after today: no transfer yet. E.g. /export mois "
+        "(last month).",
+    },
+    # The export's « Synthèse » sheet: the loans (claims on /materiel posts and bookings).
+    "export_loans_title": {
+        "fr": "Prêts (annonces /materiel et calendrier partagé)",
+        "en": "Loans (/materiel posts and the shared calendar)",
+    },
+    "export_loans_count": {"fr": "Prêts", "en": "Loans"},
+    "export_loans_days": {"fr": "Jours", "en": "Days"},
+    "export_loans_equipment_network": {"fr": "Matériel", "en": "Equipment"},
+    "export_loans_volunteers_network": {"fr": "Bénévoles", "en": "Volunteers"},
+    "export_loans_equipment_given": {"fr": "Matériel prêté", "en": "Equipment lent"},
+    "export_loans_equipment_received": {"fr": "Matériel emprunté", "en": "Equipment borrowed"},
+    "export_loans_volunteers_given": {"fr": "Bénévoles envoyés", "en": "Volunteers sent"},
+    "export_loans_volunteers_received": {"fr": "Bénévoles reçus", "en": "Volunteers received"},
+    "export_loans_rule": {
+        "fr": "Prêts commencés dans la période, entre deux associations : annonces /materiel "
+        "prises et réservations du calendrier (/reserver). Jours : ceux des prêts rendus, et "
+        "les jours réservés.",
+        "en": "Loans started in the period, between two associations: /materiel posts taken "
+        "and bookings of the calendar (/reserver). Days: those of the loans given back, and "
+        "the days booked.",
+    },
+    # /rapport in the chat.
+    "report_coordinators": {
+        "fr": "Le rapport est réservé aux coordinateurs : demandez-le à un coordinateur de "
+        "votre association (/membres les montre).",
+        "en": "The report is for coordinators: ask a coordinator of your association for it "
+        "(/membres shows them).",
+    },
+    "report_caption": {
+        "fr": "📄 Rapport de {period} — {who} : les chiffres clés, le graphique et les "
+        "échanges principaux, à joindre à un dossier de financement.",
+        "en": "📄 Report of {period} — {who}: the key figures, the chart and the main "
+        "exchanges, for a grant report.",
+    },
+    "report_who_network": {"fr": "le réseau", "en": "the network"},
+    "report_period_unknown": {
+        "fr": "Je n'ai pas compris la période « {text} ». Écrivez /rapport (le mois dernier), "
+        "/rapport novembre, /rapport 2026-11 ou /rapport année.",
+        "en": 'I did not understand the period "{text}". Write /rapport (last month), '
+        "/rapport november, /rapport 2026-11 or /rapport year.",
+    },
+    "report_period_one_date": {
+        "fr": "Il faut deux dates, le début et la fin : /rapport 01/09/2026-30/11/2026 "
+        "(« {text} » n'en a qu'une). Pour un mois : /rapport novembre.",
+        "en": "Two dates are needed, the first and the last: /rapport 01/09/2026-30/11/2026 "
+        '("{text}" has one). For a month: /rapport november.',
+    },
+    "report_period_bad_date": {
+        "fr": "« {text} » n'est pas une date ni un mois. Par ex. /rapport 2026-11 ou "
+        "/rapport novembre.",
+        "en": '"{text}" is neither a date nor a month. E.g. /rapport 2026-11 or /rapport november.',
+    },
+    "report_period_reversed": {
+        "fr": "La période finit ({last}) avant de commencer ({first}). Mettez le début en "
+        "premier : /rapport {last}-{first}",
+        "en": "The period ends ({last}) before it starts ({first}). Put the first day first: "
+        "/rapport {last}-{first}",
+    },
+    "report_period_future": {
+        "fr": "La période commence le {first}, après aujourd'hui : rien n'est encore compté. "
+        "Le mois dernier : /rapport",
+        "en": "The period starts on {first}, after today: nothing is counted yet. Last "
+        "month: /rapport",
+    },
+    "report_period_too_long": {
+        "fr": "{days} jours, c'est trop long : 3 ans au plus. Par ex. /rapport année.",
+        "en": "{days} days is too long: 3 years at most. E.g. /rapport year.",
+    },
+    "help_rapport": {
+        "fr": "Rapport : /rapport (le mois dernier), /rapport novembre : les chiffres en PDF, "
+        "pour vos financeurs.",
+        "en": "Report: /rapport (last month), /rapport november: the figures as a PDF, for "
+        "your funders.",
+    },
+    # The PDF (in French whoever asks, like the exports: it goes into French grant reports).
+    "report_kind": {
+        "fr": "Rapport d'activité · coopération entre associations d'aide alimentaire",
+        "en": "Activity report · cooperation between food-aid associations",
+    },
+    "report_title_network": {"fr": "Le réseau — {period}", "en": "The network — {period}"},
+    "report_title_association": {
+        "fr": "{association} — {period}",
+        "en": "{association} — {period}",
+    },
+    "report_intro": {
+        "fr": "Ce que la coopération entre associations a permis. Chaque chiffre est à côté "
+        "de celui du {previous} ({label}).",
+        "en": "What the cooperation between associations made possible. Each figure is next "
+        "to the {previous}'s ({label}).",
+    },
+    "report_key_figures": {"fr": "Les chiffres clés", "en": "Key figures"},
+    "report_kilos_network": {
+        "fr": "Kilos échangés entre associations",
+        "en": "Kilos exchanged between associations",
+    },
+    "report_kilos_given": {"fr": "Kilos donnés", "en": "Kilos given"},
+    "report_kilos_received": {"fr": "Kilos reçus", "en": "Kilos received"},
+    "report_category": {"fr": "dont {category}", "en": "of which {category}"},
+    "report_units": {"fr": "hors kg : unités", "en": "not in kg: items"},
+    "report_people": {"fr": "hors kg : personnes", "en": "not in kg: people"},
+    "report_without_figure": {
+        "fr": "échanges sans quantité",
+        "en": "exchanges without a quantity",
+    },
+    "report_transfers_network": {
+        "fr": "Échanges entre associations",
+        "en": "Exchanges between associations",
+    },
+    "report_transfers": {"fr": "nombre d'échanges", "en": "number of exchanges"},
+    "report_needs": {"fr": "Besoins publiés", "en": "Needs posted"},
+    "report_urgent": {"fr": "Besoins urgents publiés", "en": "Urgent needs posted"},
+    "report_filled": {"fr": "comblés", "en": "filled"},
+    "report_partly": {"fr": "comblés en partie", "en": "partly filled"},
+    "report_first_claim": {
+        "fr": "Première réponse à un besoin (médiane)",
+        "en": "First answer to a need (median)",
+    },
+    "report_first_claim_urgent": {"fr": "besoins urgents", "en": "urgent needs"},
+    "report_offers": {"fr": "Dons publiés", "en": "Offers posted"},
+    "report_taken": {"fr": "pris avant leur date", "en": "taken before their date"},
+    "report_lost": {"fr": "perdus (sans preneur)", "en": "lost (nobody took them)"},
+    "report_equipment_network": {"fr": "Prêts de matériel", "en": "Equipment loans"},
+    "report_equipment_given": {"fr": "Matériel prêté", "en": "Equipment lent"},
+    "report_equipment_received": {"fr": "Matériel emprunté", "en": "Equipment borrowed"},
+    "report_volunteers_network": {"fr": "Renforts de bénévoles", "en": "Volunteers lent"},
+    "report_volunteers_given": {"fr": "Bénévoles envoyés", "en": "Volunteers sent"},
+    "report_volunteers_received": {"fr": "Bénévoles reçus", "en": "Volunteers received"},
+    "report_days": {"fr": "jours de prêt", "en": "days of loan"},
+    "report_people_lent": {"fr": "personnes", "en": "people"},
+    "report_purchases_network": {
+        "fr": "Achats groupés aboutis",
+        "en": "Group purchases reached",
+    },
+    "report_purchases_association": {
+        "fr": "Achats groupés aboutis (avec l'association)",
+        "en": "Group purchases reached (with the association)",
+    },
+    "report_amount": {"fr": "montant", "en": "amount"},
+    "report_amount_association": {"fr": "sa part", "en": "its share"},
+    "report_euros": {"fr": "{amount} €", "en": "{amount} €"},
+    "report_kilos": {"fr": "{kilos} kg", "en": "{kilos} kg"},
+    "report_reach_network": {
+        "fr": "Associations qui ont donné, reçu ou prêté",
+        "en": "Associations that gave, received or lent",
+    },
+    "report_reach_association": {"fr": "Associations partenaires", "en": "Partner associations"},
+    "report_note": {
+        "fr": "* Kilos : {note} (équivalents du réseau).",
+        "en": "* Kilos: {note} (the network's equivalents).",
+    },
+    "report_top_title": {"fr": "Les échanges principaux", "en": "The main exchanges"},
+    "report_top_intro": {
+        "fr": "Les liens les plus forts de la période : ce qu'une association a donné à une "
+        "autre, en kilos (équivalent) et en nombre d'échanges.",
+        "en": "The strongest links of the period: what one association gave another, in "
+        "kilos (equivalent) and in number of exchanges.",
+    },
+    "report_top_giver": {"fr": "De", "en": "From"},
+    "report_top_receiver": {"fr": "À", "en": "To"},
+    "report_top_transfers": {"fr": "Échanges", "en": "Exchanges"},
+    "report_top_kilos": {"fr": "Kilos", "en": "Kilos"},
+    "report_top_main": {"fr": "Surtout", "en": "Mostly"},
+    "report_top_none": {
+        "fr": "Aucun échange entre associations sur la période.",
+        "en": "No exchange between associations in this period.",
+    },
+    "report_top_more": {
+        "fr": "… et {count} autre(s) lien(s) entre associations.",
+        "en": "… and {count} other link(s) between associations.",
+    },
+    "report_units_short": {"fr": "{count} unités", "en": "{count} items"},
+    "report_chart_title": {"fr": "En un coup d'œil", "en": "At a glance"},
+    "report_definitions_title": {
+        "fr": "Comment les chiffres sont comptés",
+        "en": "How the figures are counted",
+    },
+    "report_definitions": {
+        "fr": "• Un échange : une annonce prise par une autre association et marquée faite "
+        "(/fait), à la date où elle l'a été ; son dernier chiffre compte (une correction "
+        "remplace le premier). Annonces et prises annulées ne comptent pas ; rien n'est compté "
+        "deux fois.\n"
+        "• Kilos : les cartons, cagettes, palettes, colis, repas et litres sont convertis par "
+        "les équivalents du réseau, rappelés sous les chiffres ; unités et personnes sont "
+        "comptées à part.\n"
+        "• Besoins : publiés dans la période ; comblés quand les prises couvrent la quantité "
+        "demandée. Dons : pris avant leur date, ou perdus.\n"
+        "• Prêts : matériel et bénévoles prêtés par une association à une autre (annonces "
+        "/materiel et réservations du calendrier partagé), commencés dans la période.",
+        "en": "• An exchange: a post taken by another association and marked done (/fait), "
+        "on the day it was; its latest figure counts (a correction replaces the first). "
+        "Withdrawn posts and claims do not count; nothing is counted twice.\n"
+        "• Kilos: cartons, cagettes, pallets, parcels, meals and litres are converted by the "
+        "network's equivalents, recalled under the figures; items and people are counted "
+        "apart.\n"
+        "• Needs: posted in the period; filled when the claims cover the quantity asked. "
+        "Offers: taken before their date, or lost.\n"
+        "• Loans: equipment and volunteers lent by one association to another (/materiel "
+        "posts and bookings of the shared calendar), started in the period.",
+    },
+    "report_footer": {
+        "fr": "Généré par Boucle le {date} à {time} · Définitions : README de Boucle, "
+        "« Le bilan » · page {page}/{pages}",
+        "en": "Generated by Boucle on {date} at {time} · Definitions: Boucle's README, "
+        "« Le bilan » · page {page}/{pages}",
+    },
+}
+CATALOGUE.update(REPORT)
+# --- end of issue 13, part 4 ---
+
+
 # What Telegram's command menu shows (setMyCommands), per language.
 MENU: dict[str, list[tuple[str, str]]] = {
     "fr": [

@@ -24,7 +24,15 @@ The definitions, in one place:
 - **Loans**: claims that count on equipment posts, started (claimed) in the period: lent
   equipment, and volunteers (category `benevoles` or unit `personne`). Their days are known
   once the loan came back (its claim completed): from the claim to its completion, rounded up,
-  at least one.
+  at least one. And the bookings of the shared equipment calendar (issue 14, `bookings`)
+  confirmed or returned, between two associations, starting in the period: lent by the
+  resource's association to the booking one (a resource of kind `benevoles`: volunteers), for
+  their booked days (real time: 8h-14h is 0.25). A booking is not a claim nor a post, so
+  nothing is counted twice: a loan arranged by `/materiel` and `/prendre` is a claim, one
+  booked with `/reserver` a booking.
+- **Group purchases** (issue 14) reached: settled as reached in the period; their amount is
+  every order's packs at the unit price (one association: its own orders, in purchases it
+  took part in).
 - **Median time to the first claim**: over the needs posted in the period that a claim that
   counts answered (all needs, and the urgent ones).
 - **Reach**: the associations on either side of a transfer completed, or a loan started, in the
@@ -105,14 +113,23 @@ class PostCounts:
 
 @dataclass(frozen=True)
 class Loans:
-    """Loans of one side and family started in the period."""
+    """Loans of one side and family started in the period (claims and bookings)."""
 
     side: Side
     family: LoanFamily
     loans: int
-    returned: int  # those whose days are known
-    days: int
+    returned: int  # those whose days are known (a booking's are: its booked days)
+    days: float
     people: float  # volunteers lent (unit `personne`)
+
+
+@dataclass(frozen=True)
+class Purchases:
+    """Group purchases reached in the period: how many, and their amount in cents (one
+    association: those it ordered in, and its own orders' amount)."""
+
+    reached: int = 0
+    cents: int = 0
 
 
 @dataclass(frozen=True)
@@ -137,6 +154,7 @@ class Figures:
     reach: Reach
     first_claim: timedelta | None
     first_claim_urgent: timedelta | None
+    purchases: Purchases = Purchases()
 
     @property
     def start(self) -> datetime:
@@ -167,7 +185,7 @@ class Figures:
         for loans in self.loans:
             if loans.side == side and loans.family == family:
                 return loans
-        return Loans(side, family, 0, 0, 0, 0.0)
+        return Loans(side, family, 0, 0, 0.0, 0.0)
 
 
 def sum_posts(counts: Iterable[PostCounts], kind: PostFamily, index: int = -1) -> PostCounts:
@@ -216,24 +234,19 @@ def _side(association_id: Scope) -> tuple[str, str]:
     )
 
 
-def exchanges_query(
-    bounds: Sequence[datetime], association_id: Scope
-) -> tuple[str, dict[str, object]]:
-    """Transfers of goods completed in each bin (per side, category, unit), loans started in
-    the period (per side and family), and the associations on either side of them."""
-    bins, params = _bins(bounds)
+def _goods(association_id: Scope) -> tuple[str, str]:
+    """The `mine` CTE (one association's claims; "" for the network) and the SELECT of the
+    transfers of goods completed in each bin of `bins`: one row per claim that counts, with its
+    bin, side, giver, receiver, category, unit and figure."""
     side, scope = _side(association_id)
-    days = "julianday(r.at) - julianday(c.created_at)"
     if association_id is None:
-        # The network: the period's completions (the index's range, bin by bin) and the
-        # period's claims.
+        # The network: the period's completions (the index's range, bin by bin).
         mine = ""
         completions = (
             " FROM bins b JOIN events e INDEXED BY events_completed"
             " ON e.kind = 'completed' AND e.at >= b.lo AND e.at < b.hi"
             " JOIN claims c ON c.id = e.claim_id"
         )
-        claims = " FROM claims c INDEXED BY claims_created"
     else:
         # One association: its own claims and those on its posts (a few hundred a year, where
         # the period's range would read the whole network's), then their completions.
@@ -253,9 +266,8 @@ def exchanges_query(
             " CROSS JOIN bins b ON e.at >= b.lo AND e.at < b.hi"
             " JOIN claims c ON c.id = e.claim_id"
         )
-        claims = " FROM mine m CROSS JOIN claims c ON c.id = m.claim_id"
-    exchanges = (
-        # Goods: each claim once (its first `completed` event; there is one).
+    goods = (
+        # Each claim once (its first `completed` event; there is one).
         f"SELECT 'goods' AS source, b.n AS bin, {side} AS side, {GIVER} AS giver,"
         f" {RECEIVER} AS receiver, p.category AS category, p.unit AS unit,"
         " c.done_quantity AS quantity, NULL AS returned, NULL AS days"
@@ -264,6 +276,45 @@ def exchanges_query(
         f" AND c.association_id != p.association_id AND p.kind IN {GOODS}{scope}"
         " AND NOT EXISTS (SELECT 1 FROM events g INDEXED BY events_completed_claim"
         " WHERE g.claim_id = e.claim_id AND g.kind = 'completed' AND g.id < e.id)"
+    )
+    return mine, goods
+
+
+def exchanges_query(
+    bounds: Sequence[datetime], association_id: Scope
+) -> tuple[str, dict[str, object]]:
+    """Transfers of goods completed in each bin (per side, category, unit), loans started in
+    the period (per side and family), the associations on either side of them, and the group
+    purchases reached."""
+    bins, params = _bins(bounds)
+    side, scope = _side(association_id)
+    mine, goods = _goods(association_id)
+    days = "julianday(r.at) - julianday(c.created_at)"
+    if association_id is None:
+        # The network: the period's claims and bookings.
+        claims = " FROM claims c INDEXED BY claims_created"
+        bookings = (
+            " FROM bookings k INDEXED BY bookings_loans"
+            " WHERE k.status IN ('confirmed', 'returned')"
+            " AND k.start_at >= :start AND k.start_at < :end"
+        )
+        booking_side = "'given'"
+    else:
+        claims = " FROM mine m CROSS JOIN claims c ON c.id = m.claim_id"
+        # Its bookings as lender and as borrower (never both: a booking of its own counts not).
+        bookings = (
+            " FROM (SELECT id FROM bookings INDEXED BY bookings_owner_loans"
+            " WHERE owner_association_id = :association AND status IN ('confirmed', 'returned')"
+            " AND start_at >= :start AND start_at < :end"
+            " UNION ALL SELECT id FROM bookings INDEXED BY bookings_borrower_loans"
+            " WHERE borrower_association_id = :association"
+            " AND status IN ('confirmed', 'returned') AND start_at >= :start AND start_at < :end)"
+            " mk CROSS JOIN bookings k ON k.id = mk.id WHERE 1"
+        )
+        booking_side = (
+            "CASE WHEN k.owner_association_id = :association THEN 'given' ELSE 'received' END"
+        )
+    exchanges = goods + (
         # The loans started in the period, with their return when they came back.
         f" UNION ALL SELECT 'loan', 0, {side}, {GIVER}, {RECEIVER},"
         " CASE WHEN p.category = 'benevoles' OR p.unit = 'personne' THEN 'volunteers'"
@@ -278,6 +329,13 @@ def exchanges_query(
         " WHERE c.created_at >= :start AND c.created_at < :end AND c.status != 'cancelled'"
         " AND p.status != 'cancelled' AND c.association_id != p.association_id"
         f" AND p.kind IN {EQUIPMENT}{scope}"
+        # The calendar's bookings (issue 14): lent by the resource's association, for their
+        # booked days; a resource of kind `benevoles` lends volunteers.
+        f" UNION ALL SELECT 'loan', 0, {booking_side}, k.owner_association_id,"
+        " k.borrower_association_id,"
+        " CASE WHEN (SELECT r.kind FROM resources r WHERE r.id = k.resource_id) = 'benevoles'"
+        " THEN 'volunteers' ELSE 'equipment' END, NULL, NULL, k.end_at, k.days"
+        f"{bookings} AND k.owner_association_id != k.borrower_association_id"
     )
     if association_id is None:
         reach = (
@@ -292,6 +350,22 @@ def exchanges_query(
             " COUNT(DISTINCT CASE WHEN side = 'given' THEN receiver ELSE giver END),"
             " NULL, NULL, NULL, NULL FROM x"
         )
+    if association_id is None:
+        purchases = (
+            "SELECT 'purchase', COUNT(*), TOTAL(u.unit_price_cents * (SELECT TOTAL(o.quantity)"
+            " FROM purchase_orders o WHERE o.purchase_id = u.id)), NULL, NULL, NULL, NULL, NULL"
+            " FROM purchases u INDEXED BY purchases_reached"
+            " WHERE u.status = 'reached' AND u.closed_at >= :start AND u.closed_at < :end"
+        )
+    else:
+        purchases = (
+            "SELECT 'purchase', COUNT(*), TOTAL(u.unit_price_cents * o.quantity),"
+            " NULL, NULL, NULL, NULL, NULL"
+            " FROM purchase_orders o INDEXED BY purchase_orders_association"
+            " JOIN purchases u ON u.id = o.purchase_id"
+            " WHERE o.association_id = :association AND o.quantity > 0"
+            " AND u.status = 'reached' AND u.closed_at >= :start AND u.closed_at < :end"
+        )
     sql = (
         f"WITH {bins}{mine}, x AS MATERIALIZED ({exchanges})"
         " SELECT 'flow', bin, side, category, unit, COUNT(*), TOTAL(quantity),"
@@ -300,6 +374,7 @@ def exchanges_query(
         " UNION ALL SELECT 'loan', side, category, COUNT(*), COUNT(returned), TOTAL(days),"
         " TOTAL(quantity), NULL FROM x WHERE source = 'loan' GROUP BY 2, 3"
         f" UNION ALL {reach}"
+        f" UNION ALL {purchases}"
     )
     return sql, {**params, "association": association_id}
 
@@ -339,6 +414,68 @@ def posts_query(bounds: Sequence[datetime], association_id: Scope) -> tuple[str,
     return sql, {**params, "association": association_id}
 
 
+def pairs_query(
+    start: datetime, end: datetime, association_id: Scope
+) -> tuple[str, dict[str, object]]:
+    """The transfers of goods completed in [start, end) per giving and receiving association,
+    category and unit (one association: those it gave or received), with both names: what the
+    monthly report's table of the main exchanges is made of. The same rows as the flows."""
+    bins, params = _bins((start, end))
+    mine, goods = _goods(association_id)
+    sql = (
+        f"WITH {bins}{mine}, x AS MATERIALIZED ({goods}),"
+        " g AS (SELECT giver, receiver, category, unit, COUNT(*) AS n, TOTAL(quantity) AS q,"
+        " SUM(quantity IS NULL) AS w FROM x GROUP BY giver, receiver, category, unit)"
+        " SELECT g.giver, ag.name, g.receiver, ar.name, g.category, g.unit, g.n, g.q, g.w"
+        " FROM g JOIN associations ag ON ag.id = g.giver"
+        " JOIN associations ar ON ar.id = g.receiver"
+    )
+    return sql, {**params, "association": association_id}
+
+
+@dataclass(frozen=True)
+class PairFlow:
+    """Transfers of goods from one association to another, of one category and unit."""
+
+    giver_id: int
+    giver: str
+    receiver_id: int
+    receiver: str
+    category: str | None
+    unit: str | None
+    transfers: int
+    quantity: float
+    without_figure: int
+
+    def flow(self) -> Flow:
+        """As a flow of `handlers.indicators.moved` (one bin, the giver's side)."""
+        return Flow(
+            0, "given", self.category, self.unit, self.transfers, self.quantity, self.without_figure
+        )
+
+
+async def pair_flows(
+    conn: Conn, start: datetime, end: datetime, association_id: Scope = None
+) -> list[PairFlow]:
+    """`pairs_query`'s rows: a month of the whole network is a few thousand."""
+    async with conn.execute(*pairs_query(start, end, association_id)) as cur:
+        rows = await cur.fetchall()
+    return [
+        PairFlow(
+            int(r[0]),
+            str(r[1]),
+            int(r[2]),
+            str(r[3]),
+            r[4],
+            r[5],
+            int(r[6]),
+            float(r[7]),
+            int(r[8]),
+        )
+        for r in rows
+    ]
+
+
 # ------------------------------------------------------------------ reading them
 
 
@@ -349,12 +486,16 @@ async def figures(conn: Conn, bounds: Sequence[datetime], association_id: Scope 
     flows: list[Flow] = []
     loans: list[Loans] = []
     reach = Reach()
+    bought = Purchases()
     async with conn.execute(*exchanges_query(bounds, association_id)) as cur:
         for r in await cur.fetchall():
             if r[0] == "flow":
                 flows.append(Flow(int(r[1]), r[2], r[3], r[4], int(r[5]), float(r[6]), int(r[7])))
             elif r[0] == "loan":
-                loans.append(Loans(r[1], r[2], int(r[3]), int(r[4]), int(r[5]), float(r[6])))
+                days = round(float(r[5]), 3)  # whole days (claims) and booked ones (0.25)
+                loans.append(Loans(r[1], r[2], int(r[3]), int(r[4]), days, float(r[6])))
+            elif r[0] == "purchase":
+                bought = Purchases(int(r[1]), round(float(r[2])))
             else:
                 reach = Reach(int(r[1]), int(r[2]), int(r[3]))
     counts: list[PostCounts] = []
@@ -378,6 +519,7 @@ async def figures(conn: Conn, bounds: Sequence[datetime], association_id: Scope 
         reach=reach,
         first_claim=medians.get(2),
         first_claim_urgent=medians.get(1),
+        purchases=bought,
     )
 
 

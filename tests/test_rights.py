@@ -94,6 +94,8 @@ EXPECTED: dict[str, tuple[tuple[str, str, str, str], tuple[str, str, str, str] |
     "commande": ((NM, "purchase_commit_coordinators", OK, OK), None),
     # Issue 13: the bilan (coordinators: their association; administrators: the network).
     "bilan": ((NM, "bilan_coordinators", OK, OK), None),
+    # Issue 13, part 4: the monthly report (a PDF), as the bilan.
+    "rapport": ((NM, "report_coordinators", OK, OK), None),
 }  # fmt: skip
 
 # What each one types; {own_*} designates the writer's association's post or member, {other_*}
@@ -159,6 +161,8 @@ TEXTS: dict[str, tuple[str, str | None]] = {
     "commande": ("/commande {other_purchase} 5", None),
     # Issue 13.
     "bilan": ("/bilan", None),
+    # Issue 13, part 4: last month's report.
+    "rapport": ("/rapport", None),
 }
 
 WHO: tuple[str, ...] = ("stranger", "member", "coordinator", "admin")

@@ -143,6 +143,9 @@ VOCABULARY: Final[tuple[CommandWords, ...]] = (
     # Issue 13: the bilan of a period (coordinators: their association; administrators: the
     # network). Bare alone or followed by a period (`bilan mois`); « rapport » is the PDF's.
     CommandWords("bilan", ("bilans", "stats", "statistiques", "indicateurs"), None, "alone"),
+    # Issue 13, part 4: the monthly report as a PDF. Bare alone or followed by a period
+    # (`rapport novembre`).
+    CommandWords("rapport", ("rapports", "report"), None, "alone"),
 )
 
 
