@@ -584,7 +584,7 @@ async def export_transfers(settings: Settings, args: argparse.Namespace) -> int:
 
     from handlers import exports
     from handlers.periods import PeriodError, read_date
-    from storage import members
+    from storage import indicators, members
     from storage import transfers as stored
     from storage.db import Database
 
@@ -634,6 +634,10 @@ async def export_transfers(settings: Settings, args: argparse.Namespace) -> int:
             summary = exports.Summary(
                 exports.FILE_LANG, settings.equivalents, association.id if association else None
             )
+            if chosen == "xlsx":  # issue 14: the loans in the summary sheet
+                summary.loans = await indicators.loans_between(
+                    conn, start, end, summary.association_id
+                )
             rows = stored.transfers(conn, start, end, summary.association_id)
             top = exports.heading(exports.FILE_LANG, period, name)
             try:

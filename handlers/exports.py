@@ -24,7 +24,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import AsyncIterable
+from collections.abc import AsyncIterable, Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import IO, TYPE_CHECKING, Any, Literal
@@ -37,7 +37,9 @@ from handlers.messages import Attachment, Outgoing
 from handlers.periods import Period, PeriodError, parse_period
 from handlers.texts import CATALOGUE, t
 from handlers.understanding.text import key
+from storage import indicators
 from storage import transfers as stored
+from storage.indicators import LoanFamily, Loans, Side
 from storage.transfers import Transfer
 
 if TYPE_CHECKING:
@@ -147,6 +149,9 @@ class Summary:
     by_unit: dict[tuple[str | None, str | None], list[float | None]] = field(default_factory=dict)
     givers: set[int] = field(default_factory=set)
     receivers: set[int] = field(default_factory=set)
+    # The loans started in the period (claims on /materiel posts and the calendar's bookings,
+    # storage.indicators.loans_between), for the summary sheet; set before it is written.
+    loans: tuple[Loans, ...] = ()
 
     def add(self, transfer: Transfer) -> float | None:
         """Count one transfer; returns its kilos (None: none, counted apart)."""
@@ -175,6 +180,12 @@ class Summary:
     @property
     def associations(self) -> int:
         return len(self.givers | self.receivers)
+
+    def loaned(self, side: Side, family: LoanFamily) -> Loans:
+        for loans in self.loans:
+            if loans.side == side and loans.family == family:
+                return loans
+        return Loans(side, family, 0, 0, 0.0, 0.0)
 
     def conversions(self) -> str:
         """« 1 cagette = 8 kg ; 1 repas = 0,5 kg »: the equivalents these figures used."""
@@ -429,6 +440,7 @@ def _summary_sheet(sheet: WriteOnlyWorksheet, summary: Summary, heading: tuple[s
                 sheet_number(round(kilos, 3) if kilos is not None else None),
             ]
         )
+    _loans_rows(sheet, summary, strong, text)
     sheet.append([])
     conversions = summary.conversions() or t(lang, "export_no_conversion")
     sheet.append([text(t(lang, "export_summary_conversions")), text(conversions)])
@@ -440,6 +452,34 @@ def _summary_sheet(sheet: WriteOnlyWorksheet, summary: Summary, heading: tuple[s
             ]
         )
     sheet.append([text(t(lang, "export_summary_rules"))])
+
+
+def _loans_rows(
+    sheet: WriteOnlyWorksheet,
+    summary: Summary,
+    strong: Callable[[str], Any],
+    text: Callable[[str], Any],
+) -> None:
+    """The loans of the period (issue 14: the calendar's bookings with the /materiel posts),
+    counted as /bilan counts them: per family, lent and borrowed for one association."""
+    lang = summary.lang
+    sheet.append([])
+    sheet.append(
+        [
+            strong(t(lang, "export_loans_title")),
+            strong(t(lang, "export_loans_count")),
+            strong(t(lang, "export_loans_days")),
+        ]
+    )
+    network = summary.association_id is None
+    sides: tuple[Side, ...] = ("given",) if network else ("given", "received")
+    families: tuple[LoanFamily, ...] = ("equipment", "volunteers")
+    for family in families:
+        for side in sides:
+            loans = summary.loaned(side, family)
+            label = f"export_loans_{family}_network" if network else f"export_loans_{family}_{side}"
+            sheet.append([text(t(lang, label)), loans.loans, sheet_number(round(loans.days, 3))])
+    sheet.append([text(t(lang, "export_loans_rule"))])
 
 
 # ------------------------------------------------------------------ one file
@@ -555,6 +595,8 @@ async def export_command(ctx: Context, args: str) -> Effects:
             )
         )
     summary = Summary(FILE_LANG, ctx.config.equivalents, association_id)
+    if chosen == "xlsx":
+        summary.loans = await indicators.loans_between(ctx.conn, start, end, association_id)
     sink = io.BytesIO()
     rows = stored.transfers(ctx.conn, start, end, association_id)
     await write_export(rows, sink, chosen, summary, ctx.tz, heading(FILE_LANG, period, association))

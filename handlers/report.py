@@ -18,7 +18,8 @@ one lucky pallet and say nothing of the cooperation. One association's report li
 links (given and received).
 
 The PDF is drawn with fpdf2 (imported here, inside the function, never at the bot's start) and
-the DejaVu fonts matplotlib ships (French accents, « », €), embedded in the file. It is in
+the DejaVu fonts matplotlib ships (French accents, « », €; regular and bold: each font read
+costs some 70 ms), embedded in the file (the characters used only). It is in
 French whoever asks, like the exports (it goes into French grant reports); the chat's caption is
 in the reader's language.
 """
@@ -422,7 +423,6 @@ def pdf_bytes(report: Report, lang: str, equivalents: Equivalents, chart_png: by
     pdf.set_auto_page_break(True, margin=18)
     pdf.add_font(FONT, "", font_file("DejaVuSans.ttf"))
     pdf.add_font(FONT, "B", font_file("DejaVuSans-Bold.ttf"))
-    pdf.add_font(FONT, "I", font_file("DejaVuSans-Oblique.ttf"))
     heading = title(report.bilan, lang)
     pdf.set_title(heading)
     pdf.set_author("Boucle")
@@ -507,7 +507,7 @@ def _key_figures(pdf: FPDF, report: Bilan, lang: str, equivalents: Equivalents) 
     note = conversion_note(report, equivalents)
     if note:
         pdf.ln(1)
-        pdf.set_font(FONT, "I", 8.5)
+        pdf.set_font(FONT, "", 8.5)
         pdf.set_text_color(*GREY)
         pdf.multi_cell(0, 4.5, t(lang, "report_note", note=note), align="L")
     pdf.set_text_color(0, 0, 0)
@@ -558,7 +558,7 @@ def _main_exchanges(pdf: FPDF, report: Report, lang: str) -> None:
         pdf.ln(6)
     pdf.line(MARGIN, pdf.get_y(), MARGIN + CONTENT_WIDTH, pdf.get_y())
     if report.more_pairs:
-        pdf.set_font(FONT, "I", 8.5)
+        pdf.set_font(FONT, "", 8.5)
         pdf.set_text_color(*GREY)
         pdf.cell(0, 6, t(lang, "report_top_more", count=report.more_pairs))
         pdf.ln(6)
@@ -577,10 +577,11 @@ def _definitions_height(pdf: FPDF, lang: str) -> float:
 
 def _chart(pdf: FPDF, png: bytes, lang: str) -> None:
     """The bilan's chart, as high as the page leaves room for (with the definitions under)."""
-    room = pdf.page_break_trigger - pdf.get_y() - 8 - _definitions_height(pdf, lang)
+    under = 8 + _definitions_height(pdf, lang)
+    room = pdf.page_break_trigger - pdf.get_y() - under
     if room < CHART_MIN_HEIGHT:
         pdf.add_page()
-        room = pdf.page_break_trigger - pdf.get_y() - 8 - _definitions_height(pdf, lang)
+        room = pdf.page_break_trigger - pdf.get_y() - under
     height = max(CHART_MIN_HEIGHT, min(CHART_MAX_HEIGHT, room))
     width = height * charts.WIDTH_PX / charts.HEIGHT_PX
     _section(pdf, t(lang, "report_chart_title"))

@@ -479,10 +479,25 @@ async def pair_flows(
 # ------------------------------------------------------------------ reading them
 
 
-async def figures(conn: Conn, bounds: Sequence[datetime], association_id: Scope = None) -> Figures:
-    """The period's figures: `bounds` are UTC instants (start, ..., end), the bins between
-    consecutive ones; `association_id` None for the whole network."""
-    bounds = tuple(bounds)
+@dataclass(frozen=True)
+class Exchanges:
+    """What the exchanges statement reads: transfers, loans, reach, group purchases."""
+
+    flows: tuple[Flow, ...]
+    loans: tuple[Loans, ...]
+    reach: Reach
+    purchases: Purchases
+
+
+async def loans_between(
+    conn: Conn, start: datetime, end: datetime, association_id: Scope = None
+) -> tuple[Loans, ...]:
+    """The loans started in [start, end) (claims on equipment posts and bookings), per side and
+    family: the exports' summary (one statement, the exchanges')."""
+    return (await exchanges(conn, (start, end), association_id)).loans
+
+
+async def exchanges(conn: Conn, bounds: Sequence[datetime], association_id: Scope) -> Exchanges:
     flows: list[Flow] = []
     loans: list[Loans] = []
     reach = Reach()
@@ -498,6 +513,19 @@ async def figures(conn: Conn, bounds: Sequence[datetime], association_id: Scope 
                 bought = Purchases(int(r[1]), round(float(r[2])))
             else:
                 reach = Reach(int(r[1]), int(r[2]), int(r[3]))
+    return Exchanges(
+        flows=tuple(sorted(flows, key=_flow_order)),
+        loans=tuple(sorted(loans, key=lambda loan: (loan.side, loan.family))),
+        reach=reach,
+        purchases=bought,
+    )
+
+
+async def figures(conn: Conn, bounds: Sequence[datetime], association_id: Scope = None) -> Figures:
+    """The period's figures: `bounds` are UTC instants (start, ..., end), the bins between
+    consecutive ones; `association_id` None for the whole network."""
+    bounds = tuple(bounds)
+    found = await exchanges(conn, bounds, association_id)
     counts: list[PostCounts] = []
     medians: dict[int, timedelta] = {}
     async with conn.execute(*posts_query(bounds, association_id)) as cur:
@@ -513,13 +541,13 @@ async def figures(conn: Conn, bounds: Sequence[datetime], association_id: Scope 
     return Figures(
         association_id=association_id,
         bounds=bounds,
-        flows=tuple(sorted(flows, key=_flow_order)),
+        flows=found.flows,
         posts=tuple(sorted(counts, key=lambda c: (c.bin, c.kind, c.urgent))),
-        loans=tuple(sorted(loans, key=lambda loan: (loan.side, loan.family))),
-        reach=reach,
+        loans=found.loans,
+        reach=found.reach,
         first_claim=medians.get(2),
         first_claim_urgent=medians.get(1),
-        purchases=bought,
+        purchases=found.purchases,
     )
 
 

@@ -213,6 +213,16 @@ PERIODS = [
     ("du 1/9/2026 au 30/11/2026", "range", d(2026, 9, 1), d(2026, 11, 30), None, None),
     ("01.09.2026 – 30.11.2026", "range", d(2026, 9, 1), d(2026, 11, 30), None, None),
     ("15/11/2026-15/11/2026", "range", d(2026, 11, 15), d(2026, 11, 15), None, None),
+    # Issue 13, part 4: a month by its number (/rapport 2026-11, boucle rapport --mois) and
+    # /export's dates (ISO, or two dates with a space between).
+    ("2026-11", "month", d(2026, 11, 1), d(2026, 11, 30), d(2026, 10, 1), d(2026, 10, 31)),
+    ("11/2026", "month", d(2026, 11, 1), d(2026, 11, 30), None, None),
+    ("2026-12", "month", d(2026, 12, 1), d(2026, 12, 1), d(2026, 11, 1), d(2026, 11, 1)),
+    ("2025-02", "month", d(2025, 2, 1), d(2025, 2, 28), d(2025, 1, 1), None),
+    ("2026-09-01-2026-11-30", "range", d(2026, 9, 1), d(2026, 11, 30), None, None),
+    ("du 2026-09-01 au 2026-11-30", "range", d(2026, 9, 1), d(2026, 11, 30), None, None),
+    ("2026-09-01 2026-11-30", "range", d(2026, 9, 1), d(2026, 11, 30), None, None),
+    ("01/09/2026 30/11/2026", "range", d(2026, 9, 1), d(2026, 11, 30), None, None),
 ]  # fmt: skip
 
 
@@ -255,6 +265,11 @@ def test_each_way_to_write_a_period(
         ("02/12/2026-31/12/2026", "future"),
         ("2027", "future"),
         ("01/01/2020-31/12/2026", "too_long"),
+        ("2026-13", "bad_date"),
+        ("0/2026", "bad_date"),
+        ("2027-01", "future"),
+        ("2026-02-30-2026-03-01", "bad_date"),
+        ("01/01/1999-31/12/1999", "bad_date"),
     ],
 )
 def test_a_period_that_cannot_be_read_says_why(text: str, reason: str) -> None:

@@ -541,6 +541,11 @@ TODAY = date(2027, 1, 5)  # a Tuesday
         ("01/11/2026-30/11/2026", (date(2026, 11, 1), date(2026, 11, 30)), "xlsx"),
         ("du 1/11/2026 au 15/11/2026 excel", (date(2026, 11, 1), date(2026, 11, 15)), "xlsx"),
         ("2026-11-01 2026-11-30 csv", (date(2026, 11, 1), date(2026, 11, 30)), "csv"),
+        # The bilan's period reader (handlers/periods.py) brings its forms, and no limit of
+        # length (the chat's limit is a number of rows).
+        ("novembre csv", (date(2026, 11, 1), date(2026, 11, 30)), "csv"),
+        ("2026-10 tableur", (date(2026, 10, 1), date(2026, 10, 31)), "xlsx"),
+        ("01/01/2020-31/12/2026", (date(2020, 1, 1), date(2026, 12, 31)), "xlsx"),
     ],
 )
 def test_export_words(text: str, period: tuple[date, date], chosen: str) -> None:

@@ -275,12 +275,21 @@ def test_bounds_must_increase() -> None:
 # The indexes each statement reads from (never a whole table): the network's period by time;
 # one association's from its own rows, whatever the network's size.
 EXPECTED_INDEXES = {
-    ("exchanges", "network"): ("events_completed", "events_completed_claim", "claims_created"),
+    ("exchanges", "network"): (
+        "events_completed",
+        "events_completed_claim",
+        "claims_created",
+        "bookings_loans",
+        "purchases_reached",
+    ),
     ("exchanges", "association"): (
         "claims_done_association",
         "claims_association_active",
         "posts_association",
         "events_completed_claim",
+        "bookings_owner_loans",
+        "bookings_borrower_loans",
+        "purchase_orders_association",
     ),
     ("posts", "network"): ("posts_created", "claims_post"),
     ("posts", "association"): ("posts_association_created", "claims_post"),
@@ -306,3 +315,165 @@ async def test_each_statement_reads_the_period_from_its_indexes(
     ), text
     for index in EXPECTED_INDEXES[(name, scope)]:
         assert f"INDEX {index} (" in text, text
+
+
+async def test_the_report_s_links_read_the_period_from_the_same_indexes(db: Database) -> None:
+    start, end = NOVEMBER.bounds(PARIS)
+    for scope, indexes in (
+        (None, ("events_completed", "events_completed_claim")),
+        (1, ("claims_done_association", "posts_association", "events_completed_claim")),
+    ):
+        sql, params = indicators.pairs_query(start, end, scope)
+        async with db.read() as conn, conn.execute("EXPLAIN QUERY PLAN " + sql, params) as cur:
+            plan = [str(row[3]) for row in await cur.fetchall()]
+        text = "\n".join(plan)
+        scanned = [line for line in plan if line.startswith("SCAN")]
+        assert all(
+            line in ("SCAN b", "SCAN m", "SCAN x", "SCAN g") or "CONSTANT ROW" in line
+            for line in scanned
+        ), text
+        for index in indexes:
+            assert f"INDEX {index} (" in text, text
+
+
+# ------------------------------------------------------------------ the calendar's loans
+
+
+async def bookings_of_november(network: Network) -> None:
+    """Issue 14's calendar in the scenario's November: the Restos (B) register a cold room and
+    the Épicerie (C) books it on Tuesday 17 and Wednesday 18 (whole days: 2 days), gives it
+    back on the 19th; B books it for itself on the 19th (no loan); C registers a team of
+    volunteers that the Banque (A) books on Friday 20 (1 day); a booking cancelled counts
+    nothing."""
+    steps = [
+        (scenario.at(11, 16, 9), "bob", "/ressource Chambre froide 20 m3 ; Narbonne ; ; libre"),
+        (None, "carla", "/reserver 1 du mardi au mercredi"),
+        (None, "bob", "/reserver 1 jeudi"),
+        (None, "carla", "/ressource Équipe de bénévoles ; Limoux ; ; libre"),
+        (None, "alice", "/reserver 2 vendredi"),
+        (None, "alice", "/reserver 1 samedi"),
+        (None, "alice", "/reserver annuler R4"),
+        (scenario.at(11, 19, 10), "carla", "/rendu R1"),
+    ]
+    expected = [
+        "Ressource n°1 enregistrée",
+        "Réservé : Chambre froide 20 m3 (n°1, Restos du Cœur Narbonne), du mar. 17 nov. au "
+        "mer. 18 nov.. Réservation R1.",
+        "Réservation R2.",
+        "Ressource n°2 enregistrée : Équipe de bénévoles\nSorte : bénévoles",
+        "ven. 20 nov. (journée). Réservation R3.",
+        "Réservation R4.",
+        "R4 annulée",
+        "Retour de Chambre froide 20 m3 enregistré (R1)",
+    ]
+    for (moment, user, text), part in zip(steps, expected, strict=True):
+        if moment is not None:
+            network.clock.set(moment)
+        (reply,) = await network.say(user, text)
+        assert part in reply, (text, reply)
+    network.clock.set(scenario.ASKED_AT)
+    for user in ("alice", "bob", "carla"):
+        network.take_inbox(user)
+
+
+async def test_a_booking_is_a_loan_next_to_the_equipment_posts(played: Network) -> None:
+    await bookings_of_november(played)
+    november = await figures_of(played, NOVEMBER, None)
+    # Equipment: #9 (B's van lent to A, 3 days, a /materiel post) and R1 (2 days booked,
+    # given back): 2 loans, 5 days, each once. Volunteers: #10 (C's 3 volunteers, not back)
+    # and R3 (1 day). R2 (B's own) and R4 (cancelled) count nothing.
+    assert november.loans == (
+        Loans("given", "equipment", 2, 2, 5.0, 0.0),
+        Loans("given", "volunteers", 2, 1, 1.0, 3.0),
+    )
+    assert november.reach == Reach(givers=3, receivers=3, associations=3)
+    restos = await figures_of(played, NOVEMBER, scenario.B)
+    assert restos.loans == (Loans("given", "equipment", 2, 2, 5.0, 0.0),)
+    epicerie = await figures_of(played, NOVEMBER, scenario.C)
+    assert epicerie.loans == (
+        Loans("given", "volunteers", 2, 1, 1.0, 3.0),
+        Loans("received", "equipment", 1, 1, 2.0, 0.0),
+    )
+    assert (await figures_of(played, OCTOBER, None)).loans == ()
+
+
+async def test_the_bilan_counts_the_booking_s_days_once(played: Network) -> None:
+    await bookings_of_november(played)
+    (network_text,) = await played.say("ada", "/bilan")
+    assert "🚚 Prêts de matériel : 2 (0) · jours : 5 (0)" in network_text
+    assert "🙌 Renforts de bénévoles : 2 (0) · personnes : 3 (0)" in network_text
+    (lender,) = await played.say("bob", "/bilan")
+    assert "🚚 Matériel prêté : 2 (0) · jours : 5 (0) · emprunté : 0 (0)" in lender
+    (borrower,) = await played.say("carla", "/bilan")
+    assert "🚚 Matériel prêté : 0 (0) · jours : 0 (0) · emprunté : 1 (0)" in borrower
+    assert "🙌 Bénévoles envoyés : 2 (0) · reçus : 0 (0)" in borrower
+
+
+async def test_the_export_s_summary_counts_the_loans(played: Network) -> None:
+    from tests.test_export import labelled, sheet_rows
+
+    await bookings_of_november(played)
+    await played.say("ada", "/export novembre")
+    network_file = played.last_outgoing("ada").attachment
+    assert network_file is not None
+    summary = sheet_rows(network_file.data, "Synthèse")
+    assert labelled(summary, "Prêts (annonces /materiel et calendrier partagé)") == [
+        "Prêts",
+        "Jours",
+    ]
+    assert labelled(summary, "Matériel") == [2, 5]
+    assert labelled(summary, "Bénévoles") == [2, 1]
+    await played.say("carla", "/export 2026-11")
+    own = played.last_outgoing("carla").attachment
+    assert own is not None
+    summary = sheet_rows(own.data, "Synthèse")
+    assert labelled(summary, "Matériel prêté") == [0, 0]
+    assert labelled(summary, "Matériel emprunté") == [1, 2]
+    assert labelled(summary, "Bénévoles envoyés") == [2, 1]
+
+
+# ------------------------------------------------------------------ group purchases
+
+
+async def test_group_purchases_reached_count_once_with_their_amount(played: Network) -> None:
+    """Two purchases of rice at 18,50 € a sack: one reached on 20 November (A 10 sacks, B 4,
+    C 0: withdrawn), one cancelled; the reached one is 14 x 18,50 € = 259 €."""
+    from storage import purchases
+    from storage.purchases import NewPurchase
+
+    moment = scenario.at(11, 20, 12)
+    async with played.db.transaction() as conn:
+        ids = {}
+        for name in (scenario.A, scenario.B, scenario.C):
+            found = await members.association_by_name(conn, name)
+            assert found is not None
+            ids[name] = found.id
+        alice = (await members.members_called(conn, "Alice", ids[scenario.A], limit=1))[0]
+        new = NewPurchase(
+            "riz", "sac de 25 kg", "epicerie_seche", 1850, "Metro", "packs", 10, "",
+            moment, moment,
+        )  # fmt: skip
+        reached = await purchases.create_purchase(conn, new, alice.id, ids[scenario.A], moment)
+        failed = await purchases.create_purchase(conn, new, alice.id, ids[scenario.A], moment)
+        for purchase, name, sacks in (
+            (reached, scenario.A, 10),
+            (reached, scenario.B, 4),
+            (reached, scenario.C, 0),
+            (failed, scenario.C, 3),
+        ):
+            await purchases.set_order(conn, purchase, ids[name], alice.id, sacks, moment)
+        assert await purchases.settle(conn, reached, "reached", moment)
+        assert await purchases.settle(conn, failed, "cancelled", moment)
+    november = await figures_of(played, NOVEMBER, None)
+    assert november.purchases == indicators.Purchases(reached=1, cents=14 * 1850)
+    assert (await figures_of(played, NOVEMBER, scenario.B)).purchases == indicators.Purchases(
+        1, 4 * 1850
+    )
+    assert (await figures_of(played, NOVEMBER, scenario.C)).purchases == indicators.Purchases()
+    assert (await figures_of(played, OCTOBER, None)).purchases == indicators.Purchases()
+    (text,) = await played.say("ada", "/bilan")
+    assert "🛒 Achats groupés aboutis : 1 (0) · montant : 259 € (0)" in text
+    (text,) = await played.say("bob", "/bilan")
+    assert "🛒 Achats groupés aboutis avec vous : 1 (0) · votre part : 74 € (0)" in text
+    (text,) = await played.say("carla", "/bilan")
+    assert "Achats groupés" not in text
