@@ -20,29 +20,37 @@ after one not counted:
 - next to the main ones, the process's CPU time (SQLite's thread included): on a shared machine
   the wall time moves with the others' load, the CPU time much less;
 - `dispatch_ms`: `/bilan 01/12/2025-30/11/2026` from a network administrator through the
-  dispatcher (figures, text, chart drawn, the reply and its photo stored in the outbox).
+  dispatcher (figures, text, chart drawn, the reply and its photo stored in the outbox);
+- issue 13, part 4: `report_month_ms`, the monthly report of the network (November: figures of
+  both months, its links, chart and PDF), and `report_pdf_ms`, the PDF alone; `report_dispatch_ms`
+  `/rapport novembre` through the dispatcher (the PDF stored in the outbox).
+
+The year also holds the shared equipment calendar and the group purchases of issue 14
+(`calendar_of_the_year`: 1,000 resources, 20,000 bookings, 600 purchases), which the indicators
+count as loans and purchases.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import random
 import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.network import Sizes, build_network, year_of_activity
+from bench.network import BuiltNetwork, Sizes, build_network, year_of_activity
 from bot.clock import ManualClock
 from bot.dispatch import Dispatcher
-from handlers import bilan, charts
+from handlers import bilan, charts, report
 from handlers.context import NetworkConfig
 from handlers.equivalents import Equivalents
 from handlers.indicators import moved
@@ -51,7 +59,7 @@ from handlers.periods import Period
 from handlers.understanding import load_gazetteer
 from storage import indicators
 from storage.bulk import load_activity, load_network
-from storage.db import Database
+from storage.db import Conn, Database
 from storage.timefmt import to_db
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -71,6 +79,7 @@ async def build(path: Path, sizes: Sizes) -> tuple[Database, int, int]:
     async with db.transaction() as conn:
         await load_network(conn, network.associations, network.members, year.posts, NOW)
         await load_activity(conn, year.claims, year.events)
+        await calendar_of_the_year(conn, network)
         admin = network.members[0].id
         await conn.execute(
             "INSERT INTO network_admins (member_id, granted_at) VALUES (?, ?)",
@@ -83,6 +92,66 @@ async def build(path: Path, sizes: Sizes) -> tuple[Database, int, int]:
             row = await cur.fetchone()
     assert row is not None
     return db, admin, int(row[0])
+
+
+RESOURCE_KINDS = ("vehicule_frigo", "vehicule", "stockage_froid", "conserverie", "benevoles")
+BOOKING_STATUSES = ("returned",) * 7 + ("confirmed", "cancelled", "declined")
+
+
+async def calendar_of_the_year(conn: Conn, network: BuiltNetwork, seed: int = 17) -> None:
+    """Issue 14 over the year: a resource for one association in five, 20,000 bookings
+    (70 % returned, 10 % confirmed, cancelled, declined; a few of the owner's own), from a
+    quarter of a day to three days; 600 group purchases (70 % reached), 2 to 8 orders each."""
+    rng = random.Random(seed)
+    first = datetime(2025, 12, 1, 8, tzinfo=PARIS)
+    seconds = int((NOW - first).total_seconds())
+    coordinator = {m.association_id: m.id for m in network.members}
+    associations = [a.id for a in network.associations]
+    owners = associations[:: max(1, len(associations) // 1000)][:1000]
+    resources = [
+        (i + 1, owner, rng.choice(RESOURCE_KINDS), f"Ressource {i + 1}", to_db(first))
+        for i, owner in enumerate(owners)
+    ]
+    await conn.executemany(
+        "INSERT INTO resources (id, association_id, kind, name, created_at) VALUES (?, ?, ?, ?, ?)",
+        resources,
+    )
+    bookings = []
+    for i in range(20_000):
+        resource, owner = rng.choice(resources)[:2]
+        borrower = owner if rng.random() < 0.03 else rng.choice(associations)
+        start = first + timedelta(seconds=rng.randrange(seconds))
+        days = rng.choice((0.25, 0.5, 1.0, 1.0, 2.0, 3.0))
+        end = start + timedelta(days=days)
+        bookings.append(
+            (i + 1, resource, owner, borrower, coordinator[borrower], to_db(start), to_db(end),
+             days, rng.choice(BOOKING_STATUSES), to_db(start), to_db(start))
+        )  # fmt: skip
+    await conn.executemany(
+        "INSERT INTO bookings (id, resource_id, owner_association_id, borrower_association_id,"
+        " member_id, start_at, end_at, days, status, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        bookings,
+    )
+    for i in range(600):
+        organiser = rng.choice(associations)
+        closes = first + timedelta(seconds=rng.randrange(seconds))
+        status = "reached" if rng.random() < 0.7 else "cancelled"
+        await conn.execute(
+            "INSERT INTO purchases (id, association_id, organiser_id, product, pack,"
+            " unit_price_cents, supplier, minimum_kind, minimum, closes_at, remind_at, status,"
+            " closed_at, created_at, updated_at)"
+            " VALUES (?, ?, ?, 'riz', 'sac de 25 kg', 1850, 'Metro', 'packs', 20,"
+            " ?, ?, ?, ?, ?, ?)",
+            (i + 1, organiser, coordinator[organiser], *[to_db(closes)] * 2, status,
+             *[to_db(closes)] * 3),
+        )  # fmt: skip
+        for taker in rng.sample(associations, rng.randint(2, 8)):
+            await conn.execute(
+                "INSERT INTO purchase_orders (purchase_id, association_id, member_id, quantity,"
+                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (i + 1, taker, coordinator[taker], rng.randint(1, 10), *[to_db(closes)] * 2),
+            )
 
 
 # CPU time of this process (SQLite's thread included) for each measure of `median_ms`: on a
@@ -167,14 +236,37 @@ async def measure(sizes: Sizes, repeat: int) -> dict[str, float]:
                 )[0]
                 figures["month_association_ms"] = (await median_ms(month_association, repeat))[0]
                 figures["year_association_ms"] = (await median_ms(year_association, repeat))[0]
+                november = await indicators.figures(conn, month_bounds)
+                figures["month_loans"] = sum(loan.loans for loan in november.loans)
+                figures["month_purchases"] = november.purchases.reached
+
+                async def month_report() -> bytes:
+                    found = await report.gather(conn, MONTH, PARIS, None, equivalents, NOW)
+                    return report.render(found, "fr", equivalents)
+
+                figures["report_month_ms"] = (
+                    await median_ms(month_report, repeat, "report_month_ms")
+                )[0]
+                gathered = await report.gather(conn, MONTH, PARIS, None, equivalents, NOW)
+                png = charts.render_bilan_chart(bilan.chart_data(gathered.bilan, "fr", equivalents))
+
+                async def pdf() -> bytes:
+                    return report.pdf_bytes(gathered, "fr", equivalents, png)
+
+                figures["report_pdf_ms"] = (await median_ms(pdf, repeat, "report_pdf_ms"))[0]
             figures["dispatch_ms"] = await through_the_dispatcher(db, admin, repeat)
+            figures["report_dispatch_ms"] = await through_the_dispatcher(
+                db, admin, repeat, "/rapport novembre"
+            )
         finally:
             await db.close()
     return figures
 
 
-async def through_the_dispatcher(db: Database, admin: int, repeat: int) -> float:
-    """`/bilan` of the year, as a network administrator writes it, reply stored."""
+async def through_the_dispatcher(
+    db: Database, admin: int, repeat: int, text: str = "/bilan 01/12/2025-30/11/2026"
+) -> float:
+    """`/bilan` of the year (or `text`), as a network administrator writes it, reply stored."""
     async with (
         db.transaction() as conn,
         conn.execute(
@@ -188,8 +280,8 @@ async def through_the_dispatcher(db: Database, admin: int, repeat: int) -> float
     for index in range(repeat):
         incoming = Incoming(
             address=Address(row[0], row[1]),
-            message_id=f"bilan-{index}",
-            text="/bilan 01/12/2025-30/11/2026",
+            message_id=f"{text}-{index}",
+            text=text,
             received_at=NOW,
         )
         started = time.perf_counter()
