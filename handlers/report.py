@@ -443,7 +443,11 @@ def _title(pdf: FPDF, report: Bilan, heading: str, lang: str) -> None:
     pdf.set_font(FONT, "", 9)
     pdf.set_text_color(*GREY)
     pdf.cell(0, 5, t(lang, "report_kind"), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(FONT, "B", 18)
+    # On one line if a smaller size allows it (a long association's name), else wrapped.
+    for size in (18, 16, 14):
+        pdf.set_font(FONT, "B", size)
+        if pdf.get_string_width(heading) <= CONTENT_WIDTH - 2:
+            break
     pdf.set_text_color(0, 0, 0)
     pdf.multi_cell(0, 9, heading, align="L", new_x="LMARGIN", new_y="NEXT")
     before = report.period.previous()
@@ -489,7 +493,7 @@ def _key_figures(pdf: FPDF, report: Bilan, lang: str, equivalents: Equivalents) 
     pdf.ln(7)
     pdf.set_draw_color(*LINE)
     for row in key_rows(report, lang, equivalents):
-        height = 5.2 if row.detail else 6.6
+        height = 4.8 if row.detail else 6.2
         if not row.detail:
             pdf.line(MARGIN, pdf.get_y(), MARGIN + CONTENT_WIDTH, pdf.get_y())
         label = ("      " + row.label) if row.detail else row.label
@@ -577,7 +581,8 @@ def _definitions_height(pdf: FPDF, lang: str) -> float:
 
 def _chart(pdf: FPDF, png: bytes, lang: str) -> None:
     """The bilan's chart, as high as the page leaves room for (with the definitions under)."""
-    under = 8 + _definitions_height(pdf, lang)
+    # Under the chart's heading (8 mm) and itself: a gap (3 mm), the definitions, a margin.
+    under = 8 + 3 + _definitions_height(pdf, lang) + 3
     room = pdf.page_break_trigger - pdf.get_y() - under
     if room < CHART_MIN_HEIGHT:
         pdf.add_page()

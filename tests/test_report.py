@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -22,16 +22,18 @@ from pypdf import PdfReader
 from bot.app import Boucle
 from bot.cli import main
 from bot.clock import ManualClock, SystemClock
-from handlers import report
+from handlers import bilan, report
 from handlers.equivalents import Equivalents
 from handlers.periods import parse_period
 from handlers.texts import t
 from storage import members
-from storage.indicators import PairFlow
+from storage.indicators import Figures, Flow, Loans, PairFlow, PostCounts, Purchases, Reach
 from tests import bilan_scenario as scenario
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.network import Network
 from tests.test_telegram_loop import settings_for
+
+NNBSP = "\u202f"
 
 
 @pytest.fixture
@@ -145,7 +147,7 @@ async def test_a_coordinator_gets_their_association_s_report(played: Network) ->
     assert name == "boucle-rapport-banque-alimentaire-de-l-aude-2026-11.pdf"
     first, _ = pages_of(data)
     lines = lines_of(first)
-    assert " ".join(lines[1:3]) == f"{scenario.A} — novembre 2026"  # on two lines
+    assert lines[1] == f"{scenario.A} — novembre 2026"
     # A gave #3 (3 cartons: 30 kg; October: 50 kg of apples), received #6 (10 L); borrowed
     # B's van (3 days) and received C's volunteers; its partners: B and C (October: B).
     for row in (
@@ -268,6 +270,58 @@ async def test_rendering_time_and_size(played: Network) -> None:
     # About 0.45 s here (docs/benchmarks.md); the bound leaves room for a busy machine.
     assert elapsed < 3.0, elapsed
     assert 20_000 < len(data) < 1_000_000  # far under a document's 16 MB
+
+
+def test_a_full_report_holds_on_two_pages() -> None:
+    """Every line an association's report may have (categories, items and people, exchanges
+    without a quantity, urgent needs, loans both ways, purchases), ten links of long names and
+    more: still two pages, the chart among them."""
+    period = parse_period("novembre", date(2026, 12, 1))
+    bounds = tuple(period.bin_bounds(scenario.PARIS))
+    flows = tuple(
+        Flow(0, side, category, unit, 3, 40.0, 1)
+        for side in ("given", "received")
+        for category in ("fruits_legumes", "epicerie_seche", "bebe", "conserves", "surgeles")
+        for unit in ("kg", "carton", "unite", "personne")
+    )
+    posts = tuple(
+        PostCounts(0, kind, urgent, 12, 5, 3, 2)
+        for kind in ("need", "offer")
+        for urgent in (False, True)
+    )  # fmt: skip
+    loans = tuple(
+        Loans(side, family, 4, 3, 6.5, 9.0)
+        for side in ("given", "received")
+        for family in ("equipment", "volunteers")
+    )  # fmt: skip
+    minutes = timedelta(minutes=95)
+    figures = Figures(
+        7, bounds, flows, posts, loans, Reach(4, 5, 8), minutes, minutes, Purchases(3, 123_460)
+    )
+    before = Figures(7, bounds[:1] + bounds[-1:], flows, posts, loans, Reach(1, 1, 2), None, None)
+    name = "Association d'entraide alimentaire du canton de Saint-Laurent-de-la-Salanque"
+    links = tuple(
+        report.Pair(f"{name} {i}", f"Épicerie sociale et solidaire {i}", 12, 1234.5, 3, "bebe")
+        for i in range(report.TOP_PAIRS)
+    )
+    full = report.Report(bilan.Bilan(period, figures, before, name), links, 250, scenario.ASKED_AT)
+    data = report.render(full, "fr", Equivalents())
+    pages = pages_of(data)
+    assert len(pages) == 2 and images_of(data) == 1
+    text = flat("\n".join(pages))
+    for part in (
+        "hors kg : personnes",
+        "échanges sans quantité",
+        "Besoins urgents publiés",
+        "Matériel emprunté",
+        "Bénévoles reçus",
+        "Achats groupés aboutis (avec l'association) 3 0",
+        f"sa part 1{NNBSP}235 € 0 €",
+        "… et 250 autre(s) lien(s) entre associations.",
+        "Comment les chiffres sont comptés",
+        "commencés dans la période.",
+    ):
+        assert flat(part) in text, part
 
 
 def test_the_bot_starts_without_the_pdf_library(tmp_path: Path) -> None:
