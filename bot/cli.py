@@ -635,7 +635,7 @@ async def export_transfers(settings: Settings, args: argparse.Namespace) -> int:
                 exports.FILE_LANG, settings.equivalents, association.id if association else None
             )
             if chosen == "xlsx":  # issue 14: the loans in the summary sheet
-                summary.loans = await indicators.loans_between(
+                summary.loans = await indicators.loans_started(
                     conn, start, end, summary.association_id
                 )
             rows = stored.transfers(conn, start, end, summary.association_id)

@@ -150,7 +150,7 @@ class Summary:
     givers: set[int] = field(default_factory=set)
     receivers: set[int] = field(default_factory=set)
     # The loans started in the period (claims on /materiel posts and the calendar's bookings,
-    # storage.indicators.loans_between), for the summary sheet; set before it is written.
+    # storage.indicators.loans_started), for the summary sheet; set before it is written.
     loans: tuple[Loans, ...] = ()
 
     def add(self, transfer: Transfer) -> float | None:
@@ -596,7 +596,7 @@ async def export_command(ctx: Context, args: str) -> Effects:
         )
     summary = Summary(FILE_LANG, ctx.config.equivalents, association_id)
     if chosen == "xlsx":
-        summary.loans = await indicators.loans_between(ctx.conn, start, end, association_id)
+        summary.loans = await indicators.loans_started(ctx.conn, start, end, association_id)
     sink = io.BytesIO()
     rows = stored.transfers(ctx.conn, start, end, association_id)
     await write_export(rows, sink, chosen, summary, ctx.tz, heading(FILE_LANG, period, association))

@@ -489,7 +489,7 @@ class Exchanges:
     purchases: Purchases
 
 
-async def loans_between(
+async def loans_started(
     conn: Conn, start: datetime, end: datetime, association_id: Scope = None
 ) -> tuple[Loans, ...]:
     """The loans started in [start, end) (claims on equipment posts and bookings), per side and
