@@ -253,7 +253,7 @@ def cases(rows: list[Row], readings: list[dict[str, Any]], models: dict[str, Any
                 question="question" in reading["guessed"],
                 slash=folded.lstrip().startswith("/"),
                 scores=models[row["author"]].scores(folded),
-                post_number=post_number(fold(readable(text)), 0) is not None,
+                post_number=post_number(fold(readable(text)), 0, named=True) is not None,
             )
         )
     return out

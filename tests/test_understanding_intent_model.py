@@ -194,8 +194,11 @@ def test_the_model_acts_on_a_post_only_when_a_post_number_is_written(
     claiming = IntentModel(INTENTS, tuple(10.0 if i == "claim" else 0.0 for i in INTENTS), {})
     monkeypatch.setattr(intent_model, "intent_model", lambda: claiming)
     assert understand("bof, on verra bien", NOW, gazetteer).intent == "unknown"
+    # « 12 » alone may answer a question (a menu's choice, an amount): no post is named.
+    assert understand("12", NOW, gazetteer).intent == "unknown"
     read = understand("bof, on verra pour l'annonce 12", NOW, gazetteer)
     assert (read.intent, read.post_ref) == ("claim", 12)
+    assert understand("on verra pour le 12", NOW, gazetteer).post_ref == 12
 
 
 def test_a_post_the_model_doubts_is_confirmed_not_published(

@@ -407,7 +407,8 @@ class LearnedPolicy:
     # ... and replaces any rule reading at least this (above 1: never).
     override_firm: float = 1.01
     # The model's claim, done or cancel (which acts on a post at once, with no confirmation)
-    # needs at least this, and a post number in the message.
+    # needs at least this, and a post number named in the message (« l'annonce 12 », « le
+    # 12 », not « 12 » alone, which may answer a question).
     override_action: float = 0.5
     # A certain post reading to which the model gives less than this is no longer certain:
     # its writer confirms it before it is published.
@@ -472,7 +473,7 @@ def _learned(
             return reading, False
     scores = im.intent_model().scores(msg.text)
     best = max(scores, key=lambda k: scores[k])
-    found = post_number(msg.folded, msg.args_start) if best in ACTIONS else None
+    found = post_number(msg.folded, msg.args_start, named=True) if best in ACTIONS else None
     intent, doubt = combine_intent(reading.intent, certain, scores, policy, found is not None)
     if intent == reading.intent:
         return reading, doubt
