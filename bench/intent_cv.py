@@ -3,6 +3,11 @@
     .venv/bin/python bench/intent_cv.py alone [--c 1,3,10,30] [--prune 0.02] [--drop b:,s:]
     .venv/bin/python bench/intent_cv.py combined [--c 10]
     .venv/bin/python bench/intent_cv.py simulate [--c 10] [--rules PATH]
+    .venv/bin/python bench/intent_cv.py grid [--c 10] [--rules PATH] [--top 20]
+    (any mode) --no-extra: without the rows written only to train the model
+
+The rows written only to train the model (``tests/corpus/intent_train_e.jsonl``,
+``build.TRAIN_ONLY``) are in every training set and in no test set.
 
 ``alone``: the model by itself, leave-one-author-out (A, B, C, D; A and B share dev.jsonl)
 and leave-one-file-out (dev, C, D): intent accuracy per fold and overall, for each ``C``, the
@@ -18,7 +23,15 @@ adds.
 ``simulate``: what the model adds to rules that never saw the messages: the parser as it was at
 54a1ca9 (tuned on dev.jsonl only; extract it with ``git archive 54a1ca9 handlers | tar -x -C
 /tmp/im_rules54``, then ``--rules /tmp/im_rules54``), read on C and D, its readings combined with a
-model trained on dev.jsonl only, as each policy would. Intent accuracy and certain-and-wrong.
+model trained on dev.jsonl (and the training-only rows), as each policy would. Intent accuracy
+and certain-and-wrong.
+
+``grid``: how ``parser.LEARNED`` is chosen. Every policy of a grid (``override``,
+``override_post``, ``keep_above``, ``override_action``) on both measures: ``simulate``'s (what the
+model adds to rules that never saw the messages; it favours overriding) and out of fold on the
+shipped rules (``combined``'s, what the model breaks where rules tuned on these rows are right;
+it favours overriding nothing). Ranked by the mean of the two intent accuracies; the wired
+policy and the rules alone are shown first.
 
 The held-out file is never read here.
 """
@@ -29,7 +42,8 @@ import importlib.util
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -52,13 +66,20 @@ def option(argv: list[str], name: str, default: str) -> str:
     return argv[argv.index(name) + 1] if name in argv else default
 
 
+def measured(row: Row) -> bool:
+    """A row of the development files (not one written only to train the model)."""
+    return row["part"] not in build.TRAIN_ONLY
+
+
 def folds(rows: list[Row], by: str) -> list[tuple[str, list[int], list[int]]]:
-    groups = sorted({r[by] for r in rows})
+    """(group, rows to train on, rows to test on) per group; training-only rows are always
+    trained on and never tested on."""
+    groups = sorted({r[by] for r in rows if measured(r)})
     return [
         (
             g,
             [i for i, r in enumerate(rows) if r[by] != g],
-            [i for i, r in enumerate(rows) if r[by] == g],
+            [i for i, r in enumerate(rows) if r[by] == g and measured(r)],
         )
         for g in groups
     ]
@@ -153,15 +174,16 @@ def figures(rows: list[Row], readings: list[Any]) -> str:
 def combined(rows: list[Row], c: float, variants: list[str]) -> None:
     from handlers.understanding import parser
 
+    tested = [r for r in rows if measured(r)]
     print("rules alone (the parser without the model):")
-    print(figures(rows, read_all(rows, None)), flush=True)
+    print(figures(tested, read_all(tested, None)), flush=True)
     models = out_of_fold_models(rows, c)
     wired = parser.LEARNED
     for variant in ["wired", *variants]:
         if variant != "wired":
             parser.LEARNED = wired.with_changes(variant)
         print(f"rules + out-of-fold model ({variant}: {parser.LEARNED}):")
-        print(figures(rows, read_all(rows, models)), flush=True)
+        print(figures(tested, read_all(tested, models)), flush=True)
         parser.LEARNED = wired
 
 
@@ -198,64 +220,185 @@ def old_readings(rows: list[Row], rules: Path) -> list[dict[str, Any]]:
     return readings
 
 
-Policy = Callable[[dict[str, Any], dict[str, float], str], tuple[str, bool]]
+@dataclass(frozen=True)
+class Case:
+    """One message as a policy sees it: the rules' reading, the model's scores."""
+
+    part: str
+    want: str
+    rule_intent: str
+    rule_certain: bool
+    question: bool  # "question" in the rules' guesses: never published at once
+    slash: bool
+    scores: dict[str, float]
+    post_number: bool  # a post number the parser would give a claim, done or cancel
 
 
-def simulate(rows: list[Row], c: float, rules: Path) -> None:
-    from handlers.understanding.parser import LearnedPolicy, combine_intent
+def cases(rows: list[Row], readings: list[dict[str, Any]], models: dict[str, Any]) -> list[Case]:
+    """``readings``: the rules' (intent, certain, guessed) of each row; ``models``: the model
+    that reads each row, by author (a row is never read by a model trained on it)."""
+    from handlers.understanding.refs import post_number
+    from handlers.understanding.text import fold, readable
 
-    train = [r for r in rows if r["part"] == "dev"]
-    test = [r for r in rows if r["part"] != "dev"]
+    out = []
+    for row, reading in zip(rows, readings, strict=True):
+        text = str(row["text"])
+        folded = build.folded(text)
+        out.append(
+            Case(
+                part=row["part"],
+                want=str(row["expect"]["intent"]),
+                rule_intent=reading["intent"],
+                rule_certain=reading["certain"],
+                question="question" in reading["guessed"],
+                slash=folded.lstrip().startswith("/"),
+                scores=models[row["author"]].scores(folded),
+                post_number=post_number(fold(readable(text)), 0, named=True) is not None,
+            )
+        )
+    return out
+
+
+def decide(case: Case, policy: Any) -> tuple[str, bool]:
+    """(intent, published at once) of a case under a policy (None: the rules alone;
+    "model": the model alone for free text)."""
+    from handlers.understanding.parser import ACTIONS, combine_intent
+
+    if policy is None or case.slash:
+        intent, certain = case.rule_intent, case.rule_certain
+    elif policy == "model":
+        intent, certain = max(case.scores, key=lambda k: case.scores[k]), True
+    else:
+        best = max(case.scores, key=lambda k: case.scores[k])
+        found = best not in ACTIONS or case.post_number
+        intent, doubt = combine_intent(
+            case.rule_intent,
+            case.rule_certain,
+            case.scores,  # type: ignore[arg-type]
+            policy,
+            found,
+        )
+        certain = case.rule_certain and not doubt and intent == case.rule_intent
+    return intent, intent in POSTS and certain and not case.question
+
+
+@dataclass(frozen=True)
+class Outcome:
+    right: dict[str, int]
+    seen: dict[str, int]
+    certain_wrong: int
+
+    @property
+    def intent(self) -> float:
+        return sum(self.right.values()) / sum(self.seen.values())
+
+    def per_part(self) -> str:
+        return "  ".join(f"{p} {self.right[p] / self.seen[p]:.3f}" for p in sorted(self.seen))
+
+
+def outcome(found: list[Case], policy: Any) -> Outcome:
+    right: Counter[str] = Counter()
+    seen: Counter[str] = Counter()
+    certain_wrong = 0
+    for case in found:
+        intent, published = decide(case, policy)
+        seen[case.part] += 1
+        right[case.part] += intent == case.want
+        certain_wrong += (not case.slash) and published and intent != case.want
+    return Outcome(dict(right), dict(seen), certain_wrong)
+
+
+def policy_grid() -> dict[str, Any]:
+    from handlers.understanding.parser import LearnedPolicy
+
+    policies: dict[str, Any] = {}
+    for override in (0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
+        for post in (0.5, 0.6, 0.7, 0.8, 0.9, 1.01):
+            for keep in (0.1, 0.2, 1.01):
+                for action in (0.5, 0.7, 0.9):
+                    name = f"override {override} post {post} keep {keep} action {action}"
+                    policies[name] = LearnedPolicy(
+                        override=override,
+                        override_post=post,
+                        keep_above=keep,
+                        override_action=action,
+                        doubt_below=0.3,
+                    )
+    return policies
+
+
+def simulated_cases(rows: list[Row], c: float, rules: Path) -> list[Case]:
+    """C and D read by the rules of 54a1ca9 (which never saw them), scored by a model trained
+    on dev.jsonl and the training-only rows."""
+    train = [r for r in rows if r["part"] == "dev" or not measured(r)]
+    test = [r for r in rows if r["part"] != "dev" and measured(r)]
     model = build.fitted_model(
         [build.folded(str(r["text"])) for r in train],
         [str(r["expect"]["intent"]) for r in train],
         c,
     )
-    old = old_readings(test, rules)
-    policies: dict[str, LearnedPolicy | None] = {"rules alone": None, "model alone": "model"}  # type: ignore[dict-item]
-    for override in (0.5, 0.6, 0.7, 0.8, 0.9):
-        for post in (0.6, 0.7, 0.8, 0.9, 1.01):
-            for keep in (0.05, 0.1, 0.2, 1.01):
-                policies[f"override {override} post {post} keep {keep}"] = LearnedPolicy(
-                    override=override, override_post=post, keep_above=keep, doubt_below=0.3
-                )
+    return cases(test, old_readings(test, rules), {r["author"]: model for r in test})
+
+
+def out_of_fold_cases(rows: list[Row], c: float) -> list[Case]:
+    """dev, C and D read by the shipped rules (tuned on them), scored out of fold."""
+    from handlers.understanding import load_gazetteer, parser, understand
+
+    tested = [r for r in rows if measured(r)]
+    gazetteer = load_gazetteer()
+    wired = parser.LEARNED
+    readings = []
+    try:
+        parser.LEARNED = None
+        for row in tested:
+            u = understand(str(row["text"]), datetime.fromisoformat(str(row["now"])), gazetteer)
+            readings.append({"intent": u.intent, "certain": u.certain, "guessed": u.guessed})
+    finally:
+        parser.LEARNED = wired
+    return cases(tested, readings, out_of_fold_models(rows, c))
+
+
+def simulate(rows: list[Row], c: float, rules: Path) -> None:
+    found = simulated_cases(rows, c, rules)
+    policies: dict[str, Any] = {"rules alone": None, "model alone": "model", **policy_grid()}
     for name, policy in policies.items():
-        right: Counter[str] = Counter()
-        seen: Counter[str] = Counter()
-        cw = 0
-        for row, reading in zip(test, old, strict=True):
-            text = str(row["text"])
-            folded = build.folded(text)
-            scores = model.scores(folded)
-            slash = folded.lstrip().startswith("/")
-            if policy == "model":
-                intent, certain = (
-                    (reading["intent"], reading["certain"])
-                    if slash
-                    else (
-                        max(scores, key=lambda k: scores[k]),
-                        True,
-                    )
-                )
-            elif policy is None or slash:
-                intent, certain = reading["intent"], reading["certain"]
-            else:
-                intent, doubt = combine_intent(
-                    reading["intent"], reading["certain"], scores, policy
-                )
-                certain = reading["certain"] and not doubt and intent == reading["intent"]
-            want = row["expect"]["intent"]
-            seen[row["part"]] += 1
-            right[row["part"]] += intent == want
-            posted = intent in POSTS and certain and "question" not in reading["guessed"]
-            cw += (not slash) and posted and intent != want
-        per = "  ".join(f"{p} {right[p] / seen[p]:.3f}" for p in sorted(seen))
-        total = sum(right.values()) / sum(seen.values())
-        print(f"{name:<40} intent {total:.3f} ({per})  certain&wrong {cw}", flush=True)
+        o = outcome(found, policy)
+        print(
+            f"{name:<40} intent {o.intent:.3f} ({o.per_part()})  certain&wrong {o.certain_wrong}",
+            flush=True,
+        )
+
+
+def grid(rows: list[Row], c: float, rules: Path, top: int) -> None:
+    """Every policy of the grid on both measures: ``simulate`` (what the model adds to rules
+    that never saw the messages) and out of fold on the shipped rules (what it breaks where
+    the rules are right); ranked by their mean."""
+    from handlers.understanding import parser
+
+    simulated = simulated_cases(rows, c, rules)
+    tuned = out_of_fold_cases(rows, c)
+    policies: dict[str, Any] = {
+        "rules alone": None,
+        f"wired {parser.LEARNED}": parser.LEARNED,
+        **policy_grid(),
+    }
+    ranked = []
+    for name, policy in policies.items():
+        a, b = outcome(simulated, policy), outcome(tuned, policy)
+        ranked.append(((a.intent + b.intent) / 2, name, a, b))
+    shown = [r for r in ranked if not r[1].startswith("override")]
+    shown += sorted((r for r in ranked if r[1].startswith("override")), reverse=True)[:top]
+    for mean, name, a, b in shown:
+        print(
+            f"{name[:60]:<60} mean {mean:.4f} | simulated {a.intent:.3f} cw {a.certain_wrong} | "
+            f"out of fold {b.intent:.3f} ({b.per_part()}) cw {b.certain_wrong}",
+            flush=True,
+        )
 
 
 def main(argv: list[str]) -> int:
-    rows = build.load_rows()
+    # --no-extra: without the training-only rows (build.TRAIN_ONLY), to measure what they add
+    rows = build.load_rows(build.PARTS if "--no-extra" in argv else build.PARTS + build.TRAIN_ONLY)
     mode = argv[1] if len(argv) > 1 else "alone"
     if mode == "alone":
         cs = [float(c) for c in option(argv, "--c", "1,3,10,30").split(",")]
@@ -267,6 +410,10 @@ def main(argv: list[str]) -> int:
     elif mode == "simulate":
         rules = Path(option(argv, "--rules", "/tmp/im_rules54"))
         simulate(rows, float(option(argv, "--c", str(build.C))), rules)
+    elif mode == "grid":
+        rules = Path(option(argv, "--rules", "/tmp/im_rules54"))
+        top = int(option(argv, "--top", "20"))
+        grid(rows, float(option(argv, "--c", str(build.C))), rules, top)
     else:
         print(__doc__)
         return 2

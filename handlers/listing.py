@@ -406,14 +406,58 @@ async def mine(ctx: Context, args: str) -> Effects:
     )
 
 
+@dataclass(frozen=True)
+class HelpSection:
+    """A part of /aide shown on demand (`/aide chiffres`): the everyday commands stay one short
+    message, each area of the bot has its own. It opens with its name or any word of its
+    `commands` (from the one vocabulary: `/aide bilan`, `/aide reserver`)."""
+
+    everyone: tuple[str, ...]
+    coordinators: tuple[str, ...] = ()
+    coordinators_only: bool = False
+    commands: tuple[str, ...] = ()
+
+
+HELP_SECTIONS: dict[str, HelpSection] = {
+    "coordination": HelpSection(
+        (), ("help_coordinator", "help_members"), True, ("inviter", "alerte", "membres")
+    ),
+    # Issue 13: the bilan, the exports, and the monthly report (part 4).
+    "chiffres": HelpSection(
+        (), ("help_bilan", "help_export", "help_rapport"), True, ("bilan", "export", "rapport")
+    ),
+    "materiel": HelpSection(
+        ("help_equipment",),
+        ("help_equipment_coordinator",),
+        commands=("ressource", "ressources", "reserver", "agenda", "rendu"),
+    ),
+    "achat": HelpSection(("help_purchases",), commands=("achat", "commande")),
+}
+
+
+def help_section_words() -> dict[str, str]:
+    """Each word that opens a section (folded), to the section's name."""
+    words = {name: name for name in HELP_SECTIONS}
+    for name, section in HELP_SECTIONS.items():
+        for command in section.commands:
+            for word in vocabulary.command_words(command).words:
+                words.setdefault(vocabulary.fold_word(word), name)
+    return words
+
+
+HELP_SECTION_WORDS: dict[str, str] = help_section_words()
+
+
 async def help_text(ctx: Context, args: str) -> Effects:
-    text = t(ctx.lang, "help")
-    text += "\n" + t(ctx.lang, "help_equipment")  # issue 14
-    if ctx.member and ctx.member.is_coordinator:
-        text += "\n" + t(ctx.lang, "help_coordinator") + "\n" + t(ctx.lang, "help_members")
-        text += "\n" + t(ctx.lang, "help_export")  # issue 13: exports of the transfers
-        text += "\n" + t(ctx.lang, "help_equipment_coordinator")  # issue 14
-        text += "\n" + t(ctx.lang, "help_bilan")  # issue 13
-        text += "\n" + t(ctx.lang, "help_rapport")  # issue 13, part 4
-    text += "\n" + t(ctx.lang, "help_purchases")  # issue 14
-    return Effects.reply(Outgoing(text))
+    """`/aide`: the everyday commands and where the rest is; `/aide SECTION`: one area."""
+    coordinator = bool(ctx.member and ctx.member.is_coordinator)
+    word = vocabulary.fold_word(args.strip().split()[0]) if args.strip() else ""
+    name = HELP_SECTION_WORDS.get(word)
+    if name is None:
+        more = "help_more_coordinator" if coordinator else "help_more_member"
+        return Effects.reply(Outgoing(t(ctx.lang, "help") + "\n" + t(ctx.lang, more)))
+    section = HELP_SECTIONS[name]
+    if section.coordinators_only and not coordinator:
+        return Effects.reply(Outgoing(t(ctx.lang, "help_section_coordinators")))
+    keys = section.everyone + (section.coordinators if coordinator else ())
+    return Effects.reply(Outgoing("\n".join(t(ctx.lang, key) for key in keys)))

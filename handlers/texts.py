@@ -1259,6 +1259,26 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "The data of member no. {number} were erased at their request; their posts stay "
         "as « membre retiré ».",
     },
+    # The end of /aide: where the rest of the commands are (`/aide SECTION`, handlers/listing.py).
+    "help_more_member": {
+        "fr": "Plus : /aide materiel (matériel partagé : /ressources, /agenda) · /aide achats "
+        "(achats groupés : /achat).",
+        "en": "More: /aide materiel (shared equipment: /ressources, /agenda) · /aide achats "
+        "(group purchases: /achat).",
+    },
+    "help_more_coordinator": {
+        "fr": "Coordinateurs : /aide coordination (/inviter, /alerte, /membres…) · /aide "
+        "chiffres (/bilan, /export, /rapport) · /aide materiel (/ressource, /reserver) · "
+        "/aide achats (/achat, /commande).",
+        "en": "Coordinators: /aide coordination (/inviter, /alerte, /membres…) · /aide "
+        "chiffres (/bilan, /export, /rapport) · /aide materiel (/ressource, /reserver) · "
+        "/aide achats (/achat, /commande).",
+    },
+    "help_section_coordinators": {
+        "fr": "Ces commandes sont celles des coordinateurs de votre association. Les vôtres : "
+        "/aide",
+        "en": "These commands are your association's coordinators'. Yours: /aide",
+    },
     "help_members": {
         "fr": "Membres : /membres (avec leurs numéros), /retirer N°, /promouvoir N°, "
         "/retrograder N°, /oublier N° (effacer ses données, à sa demande).",

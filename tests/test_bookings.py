@@ -404,8 +404,10 @@ async def events_of(network: Network) -> list[tuple[str, str]]:
 async def test_aide_tells_the_shared_equipment_commands(network: Network) -> None:
     await lending_network(network)
     member = await say(network, "bob", "/aide")
+    assert "/ressources" in member and "/aide materiel" in member and "/reserver" not in member
+    member = await say(network, "bob", "/aide materiel")
     assert "/ressources" in member and "/rendu R12" in member and "/reserver" not in member
-    coordinator = await say(network, "carla", "/aide")
+    coordinator = await say(network, "carla", "/aide matériel")
     assert "/ressource pour prêter" in coordinator and "/reserver 3 jeudi 8h-14h" in coordinator
 
 

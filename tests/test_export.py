@@ -652,5 +652,7 @@ def test_dates_that_cannot_be_read_are_bad_dates(text: str) -> None:
 
 async def test_help_names_export_for_coordinators_only(network: Network) -> None:
     await december(network)
-    assert "/export mois" in "\n".join(await network.say("alice", "/aide"))
+    assert "/export" in "\n".join(await network.say("alice", "/aide"))
+    assert "/export mois" in "\n".join(await network.say("alice", "/aide chiffres"))
     assert "/export" not in "\n".join(await network.say("eve", "/aide"))
+    assert "/export" not in "\n".join(await network.say("eve", "/aide chiffres"))

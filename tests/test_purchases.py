@@ -345,6 +345,8 @@ async def test_the_list_and_one_purchase(network: Network) -> None:
     assert "Je n'ai pas compris « acheter »" in usage and "/achat 1 clore" in usage
     # /aide tells every member; an English reader reads English.
     help_text = "\n".join(await network.say("carla", "/aide"))
+    assert "/achat" in help_text and "/aide achats" in help_text
+    help_text = "\n".join(await network.say("carla", "/aide achats"))
     assert "/achats" in help_text and "/commande 12 5" in help_text
     await network.say("remi", "/langue en")
     [english] = await network.say("remi", "/achats")

@@ -223,7 +223,11 @@ async def test_an_empty_month_still_makes_a_report(played: Network) -> None:
 
 
 async def test_help_names_the_report_for_coordinators_only(played: Network) -> None:
-    assert any("/rapport" in reply for reply in await played.say("alice", "/aide"))
+    assert "/aide chiffres (/bilan, /export, /rapport)" in "\n".join(
+        await played.say("alice", "/aide")
+    )
+    (figures,) = await played.say("alice", "/aide rapport")  # the section of the figures
+    assert t("fr", "help_rapport") in figures and "/rapport novembre" in figures
     assert not any("/rapport" in reply for reply in await played.say("marc", "/aide"))
 
 

@@ -7,23 +7,25 @@ and a held-out part (never tuned on: only its figures are shown, never its messa
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 
 import pytest
 
 from handlers.understanding import CONTRACT_KEYS, Gazetteer
-from tests.corpus.load import load, score
+from handlers.understanding.model import INTENTS
+from tests.corpus.load import HERE, load, score
 
 # Floors: what the parser reached when last measured (docs/benchmarks.md), so that a change
 # that reads worse fails here. Raise them as the parser improves; never lower them to pass.
 # The issue's target (#10) for the held-out part is 0.95 whole message and 0.98 intent.
-HELD_OUT_WHOLE_MESSAGE = 0.85
-HELD_OUT_INTENT = 0.91
-DEV_WHOLE_MESSAGE = 0.97
-DEV_INTENT = 0.99
+HELD_OUT_WHOLE_MESSAGE = 0.875
+HELD_OUT_INTENT = 0.94
+DEV_WHOLE_MESSAGE = 0.975
+DEV_INTENT = 0.995
 # The two development files written after the first tuning round (README.md there).
 DEV_EXTRA_WHOLE_MESSAGE = {"dev_extra_c": 0.99, "dev_extra_d": 0.99}
-DEV_EXTRA_INTENT = {"dev_extra_c": 0.99, "dev_extra_d": 0.99}
+DEV_EXTRA_INTENT = {"dev_extra_c": 0.995, "dev_extra_d": 0.995}
 
 
 def test_the_corpus_is_large_split_and_labelled_on_all_contract_keys() -> None:
@@ -40,6 +42,18 @@ def test_the_corpus_is_large_split_and_labelled_on_all_contract_keys() -> None:
     # Every class of message is in both parts.
     intents = Counter(str(r.expect["intent"]) for r in held_out)
     assert all(intents[i] >= 5 for i in ("need", "offer", "claim", "list", "help", "unknown"))
+
+
+def test_the_rows_written_to_train_the_model_are_no_corpus_text() -> None:
+    """intent_train_e.jsonl (README.md there) trains the intent model only: every intent,
+    no text of the labelled files (the held-out part above all)."""
+    lines = (HERE / "intent_train_e.jsonl").read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(line) for line in lines if line.strip()]
+    assert len(rows) >= 700 and len({r["id"] for r in rows}) == len(rows)
+    assert {r["intent"] for r in rows} == set(INTENTS)
+    labelled = [*load("heldout"), *load("dev"), *(r for p in DEV_EXTRA_INTENT for r in load(p))]
+    texts = {r.text.strip().lower() for r in labelled}
+    assert not [r["id"] for r in rows if r["text"].strip().lower() in texts]
 
 
 def test_development_part(gazetteer: Gazetteer) -> None:

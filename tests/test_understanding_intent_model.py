@@ -153,11 +153,12 @@ def test_commands_are_never_read_even_by_a_model_that_always_disagrees(
 
 def test_combination_overrides_only_unsure_readings() -> None:
     policy = parser.LearnedPolicy(
-        override=0.6, override_post=0.6, override_firm=1.01, doubt_below=0.3
+        override=0.6, override_post=0.6, keep_above=1.01, override_firm=1.01, doubt_below=0.3
     )
     sure_help = {i: (0.9 if i == "help" else 0.1 / 9) for i in INTENTS}
     # An unknown reading, or a post not certain, takes the model's confident intent.
-    assert parser.LearnedPolicy().override_post > 1  # as wired: only unknown readings
+    wired = parser.LearnedPolicy()
+    assert wired.override < 1 and wired.override_post < 1 < wired.override_firm  # as wired
     assert parser.combine_intent("unknown", True, sure_help, policy) == ("help", False)
     assert parser.combine_intent("need", False, sure_help, policy) == ("help", False)
     # A certain reading stays, but a post the model finds unlikely loses its certainty.
@@ -169,6 +170,35 @@ def test_combination_overrides_only_unsure_readings() -> None:
     # An unsure model changes nothing.
     flat = dict.fromkeys(INTENTS, 0.1)
     assert parser.combine_intent("unknown", True, flat, policy) == ("unknown", False)
+
+
+def test_an_unsure_post_the_model_still_finds_likely_is_kept() -> None:
+    policy = parser.LearnedPolicy(override_post=0.6, keep_above=0.2)
+    leaning_help = {i: (0.7 if i == "help" else 0.25 if i == "need" else 0.05 / 8) for i in INTENTS}
+    assert parser.combine_intent("need", False, leaning_help, policy)[0] == "need"
+    unlikely = {i: (0.7 if i == "help" else 0.1 if i == "need" else 0.2 / 8) for i in INTENTS}
+    assert parser.combine_intent("need", False, unlikely, policy) == ("help", False)
+
+
+def test_the_model_acts_on_a_post_only_when_a_post_number_is_written(
+    gazetteer: Gazetteer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A claim, done or cancel acts at once (no confirmation): the model may read one only
+    with a post number in the message, and at ``override_action``."""
+    policy = parser.LearnedPolicy(override=0.6, override_action=0.95)
+    sure_claim = {i: (0.9 if i == "claim" else 0.1 / 9) for i in INTENTS}
+    assert parser.combine_intent("unknown", True, sure_claim, policy, True) == ("unknown", False)
+    policy = parser.LearnedPolicy(override=0.6, override_action=0.5)
+    assert parser.combine_intent("unknown", True, sure_claim, policy, True) == ("claim", False)
+    assert parser.combine_intent("unknown", True, sure_claim, policy, False) == ("unknown", False)
+    claiming = IntentModel(INTENTS, tuple(10.0 if i == "claim" else 0.0 for i in INTENTS), {})
+    monkeypatch.setattr(intent_model, "intent_model", lambda: claiming)
+    assert understand("bof, on verra bien", NOW, gazetteer).intent == "unknown"
+    # « 12 » alone may answer a question (a menu's choice, an amount): no post is named.
+    assert understand("12", NOW, gazetteer).intent == "unknown"
+    read = understand("bof, on verra pour l'annonce 12", NOW, gazetteer)
+    assert (read.intent, read.post_ref) == ("claim", 12)
+    assert understand("on verra pour le 12", NOW, gazetteer).post_ref == 12
 
 
 def test_a_post_the_model_doubts_is_confirmed_not_published(

@@ -95,6 +95,16 @@ def test_gated_search_is_the_patterns_own() -> None:
             assert gated == every, (pattern.pattern, text)
 
 
+def test_a_position_past_the_end_reads_as_the_end() -> None:
+    """As ``re`` does (``pattern.search("", 7)`` searches from 0): a pattern that can match
+    nothing (« ^(?:…)*$ ») matches there."""
+    for pattern in _patterns():
+        for text in ("", "merci", "12 kg"):
+            want = pattern.search(text, len(text) + 5)
+            got = prefilter.search(pattern, text, len(text) + 5)
+            assert (got and got.span()) == (want and want.span()), (pattern.pattern, text)
+
+
 def test_twins_open_on_the_first_characters() -> None:
     chat = prefilter.twin(re.compile(r"\b(?:merci|bravo)\b|^\W*ok\b"))
     assert chat is not None

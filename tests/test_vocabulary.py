@@ -129,6 +129,8 @@ def test_list_filters_are_the_posting_commands_words() -> None:
 def test_help_names_the_canonical_commands_only() -> None:
     help_fr = t("fr", "help") + t("fr", "help_coordinator") + t("fr", "help_members")
     help_fr += t("fr", "help_equipment") + t("fr", "help_equipment_coordinator")  # issue 14
+    help_fr += t("fr", "help_bilan") + t("fr", "help_export")
+    help_fr += t("fr", "help_more_member") + t("fr", "help_more_coordinator")
     member_commands = {"besoin", "don", "materiel", "urgent", "prendre", "fait", "annuler",
                        "corriger", "liste", "mes"}  # fmt: skip
     named = set(re.findall(r"/([a-z]+)", help_fr))

@@ -394,19 +394,22 @@ def _intent(msg: _Message) -> _IntentReading:
 @dataclass(frozen=True)
 class LearnedPolicy:
     """How the learned intent signal is combined with the rules. Free text only: a command is
-    never read by the model. Cross-validation (``bench/intent_cv.py simulate``) favours
-    overriding more (``override`` 0.5-0.6, ``override_post`` 0.7: intent 0.955 against 0.920
-    for these values), but that overrides readings the rule tests pin down on purpose
-    (« des oranges en quantité, qui est preneur ? » is an offer); these values keep them."""
+    never read by the model, nor a reading the rules are sure of that is not a post (a
+    question, a claim, done or cancel). Values chosen by cross-validation on the development
+    files (``bench/intent_cv.py simulate``; docs/benchmarks.md)."""
 
     # The model's intent replaces an unknown rule reading when its probability is at least
     # this, and a post reading that is not certain at least ``override_post``.
-    override: float = 0.9
-    override_post: float = 1.01
+    override: float = 0.6
+    override_post: float = 0.6
     # An unsure post reading is replaced only when the model gives it less than this.
-    keep_above: float = 1.01
+    keep_above: float = 0.1
     # ... and replaces any rule reading at least this (above 1: never).
     override_firm: float = 1.01
+    # The model's claim, done or cancel (which acts on a post at once, with no confirmation)
+    # needs at least this, and a post number named in the message (« l'annonce 12 », « le
+    # 12 », not « 12 » alone, which may answer a question).
+    override_action: float = 0.5
     # A certain post reading to which the model gives less than this is no longer certain:
     # its writer confirms it before it is published.
     doubt_below: float = 0.3
@@ -420,12 +423,19 @@ class LearnedPolicy:
 # None: the rules alone.
 LEARNED: LearnedPolicy | None = LearnedPolicy()
 
+ACTIONS: Final = frozenset({"claim", "done", "cancel"})
+
 
 def combine_intent(
-    rule_intent: str, rule_certain: bool, scores: dict[Intent, float], policy: LearnedPolicy
+    rule_intent: str,
+    rule_certain: bool,
+    scores: dict[Intent, float],
+    policy: LearnedPolicy,
+    post_number_found: bool = True,
 ) -> tuple[Intent, bool]:
     """The intent, and whether the model doubts a post reading (then it is not certain). A
-    post the model read where the rules did not is always confirmed by its writer."""
+    post the model read where the rules did not is always confirmed by its writer; a claim,
+    done or cancel it read needs a post number in the message (``post_number_found``)."""
     best = max(scores, key=lambda k: scores[k])
     if rule_intent == "unknown":
         needed = policy.override
@@ -434,6 +444,8 @@ def combine_intent(
         needed = policy.override_firm if kept else policy.override_post
     else:
         needed = policy.override_firm
+    if best in ACTIONS:
+        needed = max(needed, policy.override_action) if post_number_found else 2.0
     if best != rule_intent and scores[best] >= min(needed, policy.override_firm):
         return best, best in POST_INTENTS
     doubt = rule_intent in POST_INTENTS and scores.get(rule_intent, 0.0) < policy.doubt_below  # type: ignore[call-overload]
@@ -460,13 +472,13 @@ def _learned(
             # doubt would change nothing (the same confidence, the same guesses).
             return reading, False
     scores = im.intent_model().scores(msg.text)
-    intent, doubt = combine_intent(reading.intent, certain, scores, policy)
+    best = max(scores, key=lambda k: scores[k])
+    found = post_number(msg.folded, msg.args_start, named=True) if best in ACTIONS else None
+    intent, doubt = combine_intent(reading.intent, certain, scores, policy, found is not None)
     if intent == reading.intent:
         return reading, doubt
-    if intent in {"claim", "done", "cancel"}:
-        found = post_number(msg.folded, msg.args_start)
-        if found is not None:
-            return _IntentReading(intent, found[0], found[1]), doubt
+    if intent in ACTIONS and found is not None:
+        return _IntentReading(intent, found[0], found[1]), doubt
     return _IntentReading(intent), doubt
 
 

@@ -385,6 +385,7 @@ def search(
         positions = entry.starts.positions(text)
         if positions is not None:
             match = pattern.match
+            pos = min(pos, len(text))  # as ``re`` does: past the end is the end
             for at in positions:
                 if at >= pos:
                     found = match(text, at, endpos)

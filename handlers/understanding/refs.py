@@ -167,11 +167,13 @@ def _with_ref(
     return intent, ref.value, (ref.start, ref.end)
 
 
-def post_number(f: Folded, start: int) -> tuple[int, tuple[int, int]] | None:
+def post_number(f: Folded, start: int, named: bool = False) -> tuple[int, tuple[int, int]] | None:
     """The surest post number of folded text from ``start`` (« annonce 12 », « le 12 », then a
     bare number), and its span: for a claim, done or cancel the rules did not read (the learned
-    intent signal read it)."""
-    refs = [r for r in _refs(f.text, start) if r.kind != "bare"] or _refs(f.text, start)
+    intent signal read it). ``named``: only a number a post word or an article names, never a
+    bare one (« 12 » alone may answer a question)."""
+    found = _refs(f.text, start)
+    refs = [r for r in found if r.kind != "bare"] or ([] if named else found)
     if not refs:
         return None
     return refs[0].value, (refs[0].start, refs[0].end)
