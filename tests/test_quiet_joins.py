@@ -123,7 +123,8 @@ async def test_arrivees_default_usage_and_permission(network: Network) -> None:
         assert usage.startswith("Usage : /arrivees direct"), wrong
     [refused] = await network.say("max", "/arrivees digest")
     assert "réservée aux coordinateurs" in refused
-    [help_text] = await network.say("cora", "/aide")
+    # Since /aide has sections (main, 6a78f1d), /arrivees is in « /aide coordination ».
+    [help_text] = await network.say("cora", "/aide coordination")
     assert "/arrivees direct|digest" in help_text
     [member_help] = await network.say("max", "/aide")
     assert "/arrivees" not in member_help
