@@ -619,6 +619,7 @@ class Cues:
         self._runs: Final[list[tuple[re.Pattern[str], float] | None]] = [
             (p, w) if _entry(p).twin is None else None for p, w in self.patterns
         ]
+        self._pending: Final = {i for i, run in enumerate(self._runs) if run is None}
 
     def candidates(self, text: str) -> Iterator[tuple[re.Pattern[str], float]]:
         """The (pattern, weight) pairs that may match ``text``, in their order: the others
@@ -628,14 +629,13 @@ class Cues:
     def runs(self, text: str) -> Iterator[tuple[re.Pattern[str], float]]:
         """`candidates`, each pattern as its twin when it has one: for the spans of its
         matches (the same as the pattern's; their ``re`` is the twin)."""
-        return map(self._run, self._opened(text))
-
-    def _run(self, i: int) -> tuple[re.Pattern[str], float]:
-        found = self._runs[i]
-        if found is None:
-            pattern, weight = self.patterns[i]
-            found = self._runs[i] = (_entry(pattern).runs(), weight)
-        return found
+        opened = self._opened(text)
+        if not self._pending.isdisjoint(opened):  # twins compiled when first needed
+            for i in self._pending.intersection(opened):
+                pattern, weight = self.patterns[i]
+                self._runs[i] = (_entry(pattern).runs(), weight)
+            self._pending.difference_update(opened)
+        return map(self._runs.__getitem__, opened)  # type: ignore[arg-type]
 
     def _opened(self, text: str) -> list[int]:
         return self._gates.opened(text)
