@@ -4,7 +4,6 @@ stats | doctor | export | rapport | mesdonnees | oublier`."""
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -12,15 +11,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from pydantic import ValidationError
-
 from bot.logs import configure_logging, settings_secrets
-from bot.settings import Settings
 
 # Each command imports what it needs, when it runs: `boucle parse` must start fast, without
 # the Telegram, WhatsApp (Twilio, aiohttp), web and scheduler stacks (issue 12;
-# tests/test_cli.py checks it).
+# tests/test_cli.py checks it), nor pydantic (bot/settings_reader.py reads its settings).
 if TYPE_CHECKING:
+    from bot.settings import Settings
     from handlers import profile
     from storage import stats
     from storage.db import Conn
@@ -164,6 +161,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     # Token-shaped strings are redacted even before the settings (and their secrets) are read.
     configure_logging("INFO", ())
+    if args.command == "parse":  # issue 12: its start; no pydantic, no `Settings`
+        from bot.settings_reader import for_parse
+
+        if (light := for_parse()) is not None:
+            configure_logging(light.log_level, light.secrets, fmt=light.log_format)
+            return parse_messages(light.timezone, args.now, args.text)
+        # A setting it reads is invalid: `Settings` names it, as for every command.
+    import asyncio
+
+    from pydantic import ValidationError
+
+    from bot.settings import Settings
+
     try:
         settings = Settings()
     except ValidationError as error:
@@ -224,7 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         changes = {field: value for field, value in wanted.items() if value is not None}
         return asyncio.run(profile_of_association(settings, args.association, changes))
     if args.command == "parse":
-        return parse_messages(settings, args.now, args.text)
+        return parse_messages(settings.boucle_timezone, args.now, args.text)
     # Issue 15: rotated backups, restore, and the administrator's view.
     if args.command == "backup":
         if args.dir is not None and args.path is None:
@@ -272,6 +282,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def chat_in_terminal(settings: Settings) -> int:
+    import asyncio
+
     from bot.app import run_terminal_chat
 
     try:
@@ -521,10 +533,10 @@ async def bot_username(settings: Settings) -> str | None:
         return None
 
 
-def parse_messages(settings: Settings, now_text: str | None, texts: list[str]) -> int:
+def parse_messages(timezone: str, now_text: str | None, texts: list[str]) -> int:
     from handlers.understanding import contract_json_lines, load_gazetteer
 
-    zone = ZoneInfo(settings.boucle_timezone)
+    zone = ZoneInfo(timezone)
     try:
         now = datetime.fromisoformat(now_text) if now_text else datetime.now(zone)
     except ValueError:
@@ -533,7 +545,7 @@ def parse_messages(settings: Settings, now_text: str | None, texts: list[str]) -
     if now.tzinfo is None:
         now = now.replace(tzinfo=zone)
     messages = texts if texts else (line.rstrip("\n") for line in sys.stdin)
-    for line in contract_json_lines(messages, now, load_gazetteer(), settings.boucle_timezone):
+    for line in contract_json_lines(messages, now, load_gazetteer(), timezone):
         print(line)
     return 0
 

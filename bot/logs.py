@@ -23,10 +23,11 @@ import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Literal, TextIO
+from typing import TYPE_CHECKING, Literal, TextIO
 from urllib.parse import quote
 
-from pydantic import BaseModel, SecretStr
+if TYPE_CHECKING:  # pydantic is imported when the settings are (issue 12: `boucle parse`)
+    from pydantic import BaseModel
 
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 # Our own loggers (`logging.getLogger(__name__)` in these packages) follow BOUCLE_LOG_LEVEL.
@@ -302,6 +303,8 @@ def _log_uncaught(
 
 def settings_secrets(settings: BaseModel) -> list[str]:
     """The value of every SecretStr field of `settings` (a new secret field is covered too)."""
+    from pydantic import SecretStr
+
     found: list[str] = []
     for field in type(settings).model_fields:
         value = getattr(settings, field)

@@ -125,6 +125,9 @@ def test_parse_reads_stdin_line_by_line(
 
 # The stacks `boucle parse` must not load (issue 12: its start is budgeted at 0.5 s).
 PLATFORM_STACKS = ("telegram", "twilio", "aiohttp", "uvicorn", "starlette", "apscheduler")
+# Issue 12 (start13): nor pydantic (bot/settings_reader.py), asyncio or the report stacks.
+PLATFORM_STACKS += ("pydantic", "pydantic_settings", "asyncio", "matplotlib", "openpyxl")
+PLATFORM_STACKS += ("prometheus_client", "fpdf")
 
 
 def test_parse_imports_no_platform_stack(tmp_path: Path) -> None:

@@ -46,7 +46,10 @@ WEEKDAY_NUMBER: Final[dict[str, int]] = {
     **{day: n for n, day in enumerate(_ENGLISH_WEEKDAYS)},
     **{day: n for n, day in enumerate(WEEKDAYS)},
 }
-_WEEKDAY_ALT = "|".join(sorted(WEEKDAY_NUMBER, key=len, reverse=True))
+# Longest first, ties in a fixed order (the slips come from sets): the same source in every
+# process, as the prefilter's prebuilt index needs (issue 12); equal-length literals cannot
+# both match at one place, so their order changes no match.
+_WEEKDAY_ALT = "|".join(sorted(WEEKDAY_NUMBER, key=lambda w: (-len(w), w)))
 MONTHS: Final[dict[str, int]] = {
     "janvier": 1,
     "janv": 1,

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import functools
 import importlib
+import json
 import re
 import sys
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any, Final
 
 try:  # the standard library's parser of regular expressions, private but stable since 3.11
@@ -344,15 +346,108 @@ def starts(pattern: re.Pattern[str]) -> Starts | None:
 
 
 class _Entry:
-    """What is derived once for a pattern: its gate, its twin and its possible starts."""
+    """What is derived once for a pattern: its gate, its twin, its possible starts and, when it
+    has no gate, the class its matches open with. Read from the prebuilt index when the
+    pattern is in it (no parse tree at all); the twin is compiled when first run."""
 
-    __slots__ = ("gate", "pattern", "starts", "twin")
+    __slots__ = ("gate", "opening", "pattern", "starts", "twin", "twin_source")
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self.pattern: Final = pattern  # kept alive: its id, the key, is never another's
-        self.gate: Final = gate(pattern)
-        self.twin: Final = twin(pattern)
-        self.starts: Final = starts(pattern)
+        key = (pattern.pattern, pattern.flags)
+        found = _packaged().get(key)
+        if found is None:
+            missed.add(key)
+            found = derived(pattern)
+        heads_of, twin_of, starts_of, opening = found
+        self.gate: Final = None if heads_of is None else Gate(frozenset(heads_of))
+        self.twin_source: Final = twin_of
+        # `_LATER` until first run (`compiled_twin`): most patterns of a list never open for
+        # a given message, and compiling their twins cost a start ~0.1 s (issue 12).
+        self.twin: re.Pattern[str] | None = None if twin_of is None else _LATER
+        self.starts: Final = (
+            None if starts_of is None else Starts(frozenset(starts_of[0]), starts_of[1])
+        )
+        self.opening: Final = opening
+
+    def compiled_twin(self) -> re.Pattern[str] | None:
+        """The twin, compiled the first time it is needed."""
+        found = self.twin
+        if found is _LATER:
+            assert self.twin_source is not None
+            found = self.twin = re.compile(self.twin_source, self.pattern.flags)
+        return found
+
+    def runs(self) -> re.Pattern[str]:
+        """What runs for the pattern: its twin when it has one (the same matches, sooner)."""
+        return self.compiled_twin() or self.pattern
+
+
+# A twin not compiled yet (only compared by identity).
+_LATER: Final = re.compile("(?!)")
+
+# What is derived of a pattern, as plain data: its gate's heads, its twin's source, its
+# possible starts (heads, and whether at the text's start too), its opening class (no gate).
+Derived = tuple[
+    tuple[str, ...] | None,
+    str | None,
+    tuple[tuple[str, ...], bool] | None,
+    str | None,
+]
+
+
+def derived(pattern: re.Pattern[str]) -> Derived:
+    """Everything `_Entry` needs of a pattern, derived from its parse tree (heads sorted)."""
+    found = gate(pattern)
+    twinned = twin(pattern)
+    begins = starts(pattern)
+    return (
+        None if found is None else tuple(sorted((*found.long, *found.short))),
+        None if twinned is None else twinned.pattern,
+        None if begins is None else (tuple(sorted((*begins.long, *begins.short))), begins.at_start),
+        _opening_class(pattern) if found is None else None,
+    )
+
+
+# The derivations of the package's patterns, prebuilt (data/build_prefilter_index.py: plain
+# JSON, keyed by each pattern's source and flags) so that a start does not parse ~250
+# patterns to derive them again (issue 12). A pattern not in it (new, or changed) is derived
+# as before: same gates, slower start. Tests check that each entry is what `derived` gives,
+# and that a start and a first reading derive none.
+INDEX_FILE: Final = "prefilter.json"
+INDEX_VERSION: Final = 1  # changed with `derived` or what it reads (the index is then unused)
+_index: dict[tuple[str, int], Derived] | None = None
+missed: set[tuple[str, int]] = set()  # the patterns derived here, not read from the index
+
+
+def index_json(patterns: Iterable[re.Pattern[str]]) -> str:
+    """The index of ``patterns``' derivations, deterministic (sorted, one entry a line)."""
+    entries = sorted({(p.pattern, p.flags): derived(p) for p in patterns}.items())
+    lines = [json.dumps([s, f, *found], ensure_ascii=False) for (s, f), found in entries]
+    return f'{{"version": {INDEX_VERSION}, "entries": [\n' + ",\n".join(lines) + "\n]}\n"
+
+
+def read_index(text: str) -> dict[tuple[str, int], Derived]:
+    data = json.loads(text)
+    if data["version"] != INDEX_VERSION or _sre_parser is None:
+        return {}
+    return {
+        (source, flags): (
+            None if heads_of is None else tuple(heads_of),
+            twin_of,
+            None if starts_of is None else (tuple(starts_of[0]), starts_of[1]),
+            opening,
+        )
+        for source, flags, heads_of, twin_of, starts_of, opening in data["entries"]
+    }
+
+
+def _packaged() -> dict[tuple[str, int], Derived]:
+    global _index
+    if _index is None:
+        path = Path(__file__).parent / "data" / INDEX_FILE
+        _index = read_index(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    return _index
 
 
 # By the pattern's id: a pattern's own hash reads its whole compiled code.
@@ -392,9 +487,12 @@ def search(
                     if found is not None:
                         return found
             return None
-    if entry.twin is None:
+    twin_ = entry.twin
+    if twin_ is _LATER:
+        twin_ = entry.compiled_twin()
+    if twin_ is None:
         return pattern.search(text, pos, endpos)
-    found = entry.twin.search(text, pos, endpos)
+    found = twin_.search(text, pos, endpos)
     return None if found is None else pattern.match(text, found.start(), endpos) or found
 
 
@@ -405,9 +503,12 @@ def finditer(
     entry = _ENTRIES.get(id(pattern)) or _entry(pattern)
     if entry.gate is not None and not entry.gate.opens(text):
         return iter(())
-    if entry.twin is None:
+    twin_ = entry.twin
+    if twin_ is _LATER:
+        twin_ = entry.compiled_twin()
+    if twin_ is None:
         return pattern.finditer(text, pos, endpos)
-    return _own_matches(pattern, entry.twin.finditer(text, pos, endpos), endpos)
+    return _own_matches(pattern, twin_.finditer(text, pos, endpos), endpos)
 
 
 def _own_matches(
@@ -440,14 +541,13 @@ class Gates:
 
     def __init__(self, patterns: Iterable[re.Pattern[str]]) -> None:
         self.patterns: Final = tuple(patterns)
-        entries: list[_Entry] = []
-        openings: list[str | None] = []
-        for pattern in self.patterns:
-            entries.append(entry := _entry(pattern))
-            # Derived right after its entry, while the pattern's parse tree is still at hand.
-            openings.append(None if entry.gate is not None else _opening_class(pattern))
-        # What runs for each: its twin when it has one (the same matches, found sooner).
-        self._runs: Final = tuple(e.twin or e.pattern for e in entries)
+        entries = [_entry(p) for p in self.patterns]
+        self._entries: Final = tuple(entries)
+        # What runs for each: its twin when it has one (the same matches, found sooner);
+        # None until the pattern first opens (its twin is compiled then: `_run`).
+        self._runs: Final[list[re.Pattern[str] | None]] = [
+            e.pattern if e.twin is None else None for e in entries
+        ]
         # Which patterns each head opens, so that a text is looked up once for all of them.
         by_head: dict[str, set[int]] = {}
         for i, entry in enumerate(entries):
@@ -461,9 +561,9 @@ class Gates:
         # with (« \d »: a text without a digit has no date « 12/10 »), tested as one class.
         by_class: dict[str, set[int]] = {}
         always: set[int] = set()
-        for i, (entry, opening) in enumerate(zip(entries, openings, strict=True)):
+        for i, entry in enumerate(entries):
             if entry.gate is None:
-                if opening is None:
+                if (opening := entry.opening) is None:
                     always.add(i)
                 else:
                     by_class.setdefault(opening, set()).add(i)
@@ -494,11 +594,18 @@ class Gates:
         the same spans and groups as the pattern's (the look-ahead in front is zero-width and
         the pattern follows it whole, in a non-capturing group), but their ``re`` is the
         twin."""
-        return self._runs[i].finditer(text, pos, endpos)
+        return (self._runs[i] or self._run(i)).finditer(text, pos, endpos)
+
+    def _run(self, i: int) -> re.Pattern[str]:
+        """What runs for pattern ``i``, its twin compiled the first time (issue 12)."""
+        found = self._runs[i]
+        if found is None:
+            found = self._runs[i] = self._entries[i].runs()
+        return found
 
     def any_match(self, text: str) -> bool:
         """Does any pattern of the list match ``text``?"""
-        return any(self._runs[i].search(text) for i in self.opened(text))
+        return any((self._runs[i] or self._run(i)).search(text) for i in self.opened(text))
 
 
 class Cues:
@@ -507,8 +614,12 @@ class Cues:
     def __init__(self, weighted: Iterable[tuple[re.Pattern[str], float]]) -> None:
         self.patterns: Final = tuple((p, w) for p, w in weighted)
         self._gates: Final = Gates(p for p, _ in self.patterns)
-        # What runs for each: its twin when it has one (the same matches, found sooner).
-        self._runs: Final = tuple((_entry(p).twin or p, w) for p, w in self.patterns)
+        # What runs for each: its twin when it has one (the same matches, found sooner);
+        # None until the pattern first opens (its twin is compiled then: `_run`).
+        self._runs: Final[list[tuple[re.Pattern[str], float] | None]] = [
+            (p, w) if _entry(p).twin is None else None for p, w in self.patterns
+        ]
+        self._pending: Final = {i for i, run in enumerate(self._runs) if run is None}
 
     def candidates(self, text: str) -> Iterator[tuple[re.Pattern[str], float]]:
         """The (pattern, weight) pairs that may match ``text``, in their order: the others
@@ -518,7 +629,13 @@ class Cues:
     def runs(self, text: str) -> Iterator[tuple[re.Pattern[str], float]]:
         """`candidates`, each pattern as its twin when it has one: for the spans of its
         matches (the same as the pattern's; their ``re`` is the twin)."""
-        return map(self._runs.__getitem__, self._opened(text))
+        opened = self._opened(text)
+        if not self._pending.isdisjoint(opened):  # twins compiled when first needed
+            for i in self._pending.intersection(opened):
+                pattern, weight = self.patterns[i]
+                self._runs[i] = (_entry(pattern).runs(), weight)
+            self._pending.difference_update(opened)
+        return map(self._runs.__getitem__, opened)  # type: ignore[arg-type]
 
     def _opened(self, text: str) -> list[int]:
         return self._gates.opened(text)
