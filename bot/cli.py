@@ -295,8 +295,13 @@ def chat_in_terminal(settings: Settings) -> int:
 
 
 def log_level_for(command: str, settings: Settings) -> str:
-    """BOUCLE_LOG_LEVEL; the terminal chat stays quiet (WARNING) unless it is set explicitly."""
-    if command == "chat" and "boucle_log_level" not in settings.model_fields_set:
+    """BOUCLE_LOG_LEVEL; the terminal chat stays quiet (WARNING) unless it is set explicitly:
+    `boucle chat`, and `boucle run` with no platform configured (`make run`, a newcomer's first
+    try), where a log line per message would cut into the conversation."""
+    terminal = command == "chat" or (
+        command == "run" and not settings.telegram_enabled and not settings.whatsapp_enabled
+    )
+    if terminal and "boucle_log_level" not in settings.model_fields_set:
         return "WARNING"
     return settings.boucle_log_level
 

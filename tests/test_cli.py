@@ -254,3 +254,18 @@ def test_profil_refuses_bad_values_and_changes_nothing(
     assert message in capsys.readouterr().err
     found, changes = asyncio.run(stored_profile(isolated / "network.db", "Épicerie"))
     assert found.reach_km == 30 and found.gives is None and changes == 0
+
+
+def test_the_terminal_demo_is_not_interrupted_by_log_lines(isolated: Path) -> None:
+    """`make run` with no token opens the terminal chat: one INFO line per message would cut
+    into the conversation. With a platform configured, or the level set, the level holds."""
+    from bot.cli import log_level_for
+
+    bare = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert log_level_for("run", bare) == "WARNING"
+    assert log_level_for("chat", bare) == "WARNING"
+    assert log_level_for("stats", bare) == "INFO"
+    chosen = Settings(_env_file=None, boucle_log_level="INFO")  # type: ignore[call-arg]
+    assert log_level_for("run", chosen) == "INFO"
+    online = Settings(_env_file=None, telegram_bot_token=SecretStr("1:x"))  # type: ignore[call-arg]
+    assert log_level_for("run", online) == "INFO"
