@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from handlers import profile
     from storage import stats
     from storage.db import Conn
-    from storage.models import Member, Role
+    from storage.models import Association, Member, Role
 
 MAX_INVITES_AT_ONCE = 200
 ROLES: tuple[Role, ...] = ("member", "coordinator", "admin")
@@ -601,7 +601,7 @@ async def export_transfers(settings: Settings, args: argparse.Namespace) -> int:
 
     from handlers import exports
     from handlers.periods import PeriodError, read_date
-    from storage import indicators, members
+    from storage import indicators
     from storage import transfers as stored
     from storage.db import Database
 
@@ -629,19 +629,9 @@ async def export_transfers(settings: Settings, args: argparse.Namespace) -> int:
         async with db.snapshot() as conn:
             association = None
             if args.association is not None:
-                association = await members.association_by_name(conn, args.association.strip())
+                association = await association_named(conn, args.association)
                 if association is None:
-                    names = [a.name for a in await members.all_associations(conn)]
-                    found, close = exports.match_association(args.association, names)
-                    if found is None:
-                        print(f"Association inconnue : « {args.association} ».", file=sys.stderr)
-                        if close:
-                            print(
-                                "Vouliez-vous dire : " + " ; ".join(close) + " ?", file=sys.stderr
-                            )
-                        return 2
-                    association = await members.association_by_name(conn, found)
-                    assert association is not None
+                    return 2
             name = association.name if association else None
             output = args.output or Path(exports.file_name(period, chosen, name))
             if output.exists() and not args.force:
@@ -705,9 +695,8 @@ async def write_report(settings: Settings, args: argparse.Namespace, now: dateti
     without stopping the bot's writes."""
     import os
 
-    from handlers import exports, report
+    from handlers import report
     from handlers.periods import PeriodError, parse_period
-    from storage import members
     from storage.db import Database
 
     zone = ZoneInfo(settings.boucle_timezone)
@@ -730,19 +719,9 @@ async def write_report(settings: Settings, args: argparse.Namespace, now: dateti
         async with db.snapshot() as conn:
             association = None
             if args.association is not None:
-                association = await members.association_by_name(conn, args.association.strip())
+                association = await association_named(conn, args.association)
                 if association is None:
-                    names = [a.name for a in await members.all_associations(conn)]
-                    found, close = exports.match_association(args.association, names)
-                    if found is None:
-                        print(f"Association inconnue : « {args.association} ».", file=sys.stderr)
-                        if close:
-                            print(
-                                "Vouliez-vous dire : " + " ; ".join(close) + " ?", file=sys.stderr
-                            )
-                        return 2
-                    association = await members.association_by_name(conn, found)
-                    assert association is not None
+                    return 2
             name = association.name if association else None
             output = args.output or Path(report.file_name(period, name))
             if output.exists() and not args.force:
@@ -1011,3 +990,22 @@ async def run_doctor(settings: Settings, lang: str, min_free_mb: int | None) -> 
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+async def association_named(conn: Conn, text: str) -> Association | None:
+    """The association `text` names, whatever its case and accents (`boucle export`, `boucle
+    rapport`); None after saying it is unknown, with the closest names."""
+    from handlers import exports
+    from storage import members
+
+    association = await members.association_by_name(conn, text.strip())
+    if association is not None:
+        return association
+    names = [a.name for a in await members.all_associations(conn)]
+    found, close = exports.match_association(text, names)
+    if found is None:
+        print(f"Association inconnue : « {text} ».", file=sys.stderr)
+        if close:
+            print("Vouliez-vous dire : " + " ; ".join(close) + " ?", file=sys.stderr)
+        return None
+    return await members.association_by_name(conn, found)
