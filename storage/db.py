@@ -59,6 +59,10 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Conn]:
         """All of the block's statements happen, or none (rolled back on any exception)."""
+        # Statements run on the loop without suspending (storage/connection.py): a task doing
+        # only database work, transaction after transaction (the 08:00 digests, a resume, a
+        # purge), would never let another task run. Each transaction first gives way, once.
+        await asyncio.sleep(0)
         async with self._lock:
             try:
                 # Inside the `try`: whatever happens after BEGIN, the rollback closes the
@@ -75,7 +79,9 @@ class Database:
     async def read(self) -> AsyncIterator[Conn]:
         """The connection for a single read statement, without BEGIN and COMMIT (two driver
         round trips saved): SQLite runs a lone statement as its own transaction. Takes the
-        connection's lock like `transaction`; never write through it."""
+        connection's lock like `transaction`, and gives way first as it does; never write
+        through it."""
+        await asyncio.sleep(0)
         async with self._lock:
             yield self._conn
 

@@ -123,3 +123,26 @@ async def test_a_cancelled_long_read_waits_for_sqlite_then_the_connection_works(
         await conn.execute("INSERT INTO t (id) VALUES (2)")
     async with db.read() as conn:
         assert [r[0] for r in await fetch_all(conn, "SELECT id FROM t")] == [2]
+
+
+async def test_a_task_doing_only_transactions_lets_the_others_run(db: Database) -> None:
+    """Statements do not suspend: without each transaction giving way, a loop of them (the
+    08:00 digests, a purge) would hold the event loop until it ends."""
+    turns = 0
+
+    async def other_task() -> None:
+        nonlocal turns
+        while True:
+            turns += 1
+            await asyncio.sleep(0)
+
+    other = asyncio.create_task(other_task())
+    await asyncio.sleep(0)
+    for _ in range(200):
+        async with db.transaction() as conn:
+            await conn.execute("SELECT 1")
+    for _ in range(200):
+        async with db.read() as conn:
+            await conn.execute("SELECT 1")
+    other.cancel()
+    assert turns >= 300, turns
