@@ -7,9 +7,11 @@ hands twice, the loop woken through its self-pipe) against ~2 µs for the same s
 directly. A message takes 25 to 100 calls, so the hops were 3 to 14 ms of CPU per message,
 more than everything else Boucle adds to a bare bot. Here a statement runs where it is
 awaited, on the loop's thread: nearly every statement of a message is a lookup by key or a
-short insert (microseconds). A statement waits for another process holding SQLite's write
-lock (`busy_timeout`) where it runs; the only such writers beside a running bot are the
-administration commands (`boucle members`, `boucle oublier`: one short transaction each).
+short insert (microseconds). Waiting for SQLite's write lock, held by another connection (an
+administration command, `boucle members` or `boucle oublier`, or a second `Database` of the
+same process), must not happen on the loop: SQLite's own wait (`busy_timeout`) would block it,
+and a holder in the same process could never commit. `Conn.begin` waits with `asyncio.sleep`
+instead, and SQLite's own wait is kept short (`BUSY_TIMEOUT_MS`: a reader's rare wait).
 
 What may take long runs in one worker thread instead, off the loop (`Conn.off_loop()`): the
 indicators of a network year, an export, a backup. The API is the subset of aiosqlite's the
@@ -26,7 +28,8 @@ from __future__ import annotations
 import asyncio
 import functools
 import sqlite3
-from collections.abc import Callable, Generator, Iterable, Sequence
+import time
+from collections.abc import Awaitable, Callable, Generator, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
 from typing import Any, TypeVar
@@ -34,6 +37,11 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 Params = Sequence[Any] | dict[str, Any]
+
+# SQLite's own wait for a lock, on the loop: short (see the module's doc).
+BUSY_TIMEOUT_MS = 20
+# How long `begin` waits for the write lock before giving up, as SQLite's 5 s did before.
+WRITE_LOCK_WAIT_S = 5.0
 
 
 class Worker:
@@ -81,6 +89,10 @@ class Cursor:
     @property
     def lastrowid(self) -> int | None:
         return self._cursor.lastrowid
+
+    @property
+    def description(self) -> Any:
+        return self._cursor.description
 
     async def fetchone(self) -> sqlite3.Row | None:
         row: sqlite3.Row | None = await self._conn._call(self._cursor.fetchone)
@@ -166,6 +178,11 @@ class Conn:
             return await self._worker.run(fn, *args)
         return fn(*args)
 
+    async def begin(self, statement: str, wait_s: float = WRITE_LOCK_WAIT_S) -> None:
+        """Run `statement` (a BEGIN, or a script starting with one), retrying while another
+        connection holds the write lock, for up to `wait_s`, the loop free meanwhile."""
+        await retry_while_busy(lambda: self._call(self.raw.execute, statement), wait_s)
+
     def execute(self, sql: str, params: Params = ()) -> _Executed:
         return _Executed(self, sql, params)
 
@@ -208,6 +225,22 @@ def _backup_to(raw: sqlite3.Connection, target: str) -> None:
         raw.backup(dest)
     finally:
         dest.close()
+
+
+async def retry_while_busy(attempt: Callable[[], Awaitable[T]], wait_s: float) -> T:
+    """`attempt()`, again after a growing pause (1 ms to 50 ms) while SQLite answers "locked",
+    for up to `wait_s` (wall time: a lock held by another process does not follow the
+    injected clock)."""
+    deadline = time.monotonic() + wait_s
+    pause = 0.001
+    while True:
+        try:
+            return await attempt()
+        except sqlite3.OperationalError as error:
+            if not is_busy(error) or time.monotonic() >= deadline:
+                raise
+        await asyncio.sleep(pause)
+        pause = min(pause * 2, 0.05)
 
 
 def is_busy(error: sqlite3.OperationalError) -> bool:

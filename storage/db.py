@@ -17,10 +17,11 @@ import sqlite3
 import stat
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from functools import partial
 from importlib import resources
 from pathlib import Path
 
-from storage.connection import Conn
+from storage.connection import BUSY_TIMEOUT_MS, WRITE_LOCK_WAIT_S, Conn, retry_while_busy
 
 __all__ = ["Conn", "Database", "fetch_all", "fetch_one"]
 
@@ -34,7 +35,8 @@ PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=NORMAL",
     "PRAGMA foreign_keys=ON",
-    "PRAGMA busy_timeout=5000",
+    # Short: waiting for the write lock happens in `Conn.begin`, off SQLite (connection.py).
+    f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
 )
 
 
@@ -68,7 +70,7 @@ class Database:
                 # Inside the `try`: whatever happens after BEGIN, the rollback closes the
                 # transaction (else the next BEGIN failed: "cannot start a transaction within a
                 # transaction"). Rolling back when BEGIN itself failed is a no-op.
-                await self._conn.execute("BEGIN IMMEDIATE")
+                await self._conn.begin("BEGIN IMMEDIATE")
                 yield self._conn
             except BaseException:
                 await self._conn.rollback()
@@ -118,10 +120,12 @@ class Database:
             if name in done:
                 continue
             # executescript commits first, so wrap the file in its own transaction explicitly.
-            await self._conn.executescript(
+            script = (
                 f"BEGIN IMMEDIATE;\n{sql}\n;INSERT INTO schema_migrations (name) VALUES "
                 f"('{name}');\nCOMMIT;"
             )
+            # Fails at its BEGIN, with nothing done, while another connection writes.
+            await retry_while_busy(partial(self._conn.executescript, script), WRITE_LOCK_WAIT_S)
             applied.append(name)
         return applied
 

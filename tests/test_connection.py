@@ -4,6 +4,7 @@ a time, and a cancelled long read that leaves the connection usable."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -146,3 +147,37 @@ async def test_a_task_doing_only_transactions_lets_the_others_run(db: Database) 
             await conn.execute("SELECT 1")
     other.cancel()
     assert turns >= 300, turns
+
+
+async def test_waiting_for_another_connections_write_lock_keeps_the_loop_free(
+    tmp_path: Path,
+) -> None:
+    """A second connection of the same process waits for the first's commit with the loop
+    free (SQLite's own wait, on the loop, would block the commit it waits for), and gives up
+    with SQLite's "locked" once its wait is over."""
+    first = await Database.open(tmp_path / "two.db")
+    second = await Database.open(tmp_path / "two.db")
+    try:
+        order: list[str] = []
+
+        async def later_writer() -> None:
+            async with second.transaction() as conn:
+                order.append("second")
+                await conn.execute("CREATE TABLE IF NOT EXISTS t (id INTEGER)")
+
+        async with first.transaction() as conn:
+            await conn.execute("CREATE TABLE t (id INTEGER)")
+            waiting = asyncio.create_task(later_writer())
+            await asyncio.sleep(0.1)  # the second waits meanwhile, and this task runs
+            order.append("first")
+        await waiting
+        assert order == ["first", "second"]
+
+        async with first.transaction():
+            started = time.perf_counter()
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                await second._conn.begin("BEGIN IMMEDIATE", wait_s=0.1)
+            assert time.perf_counter() - started >= 0.1
+    finally:
+        await first.close()
+        await second.close()
