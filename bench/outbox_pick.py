@@ -9,7 +9,7 @@ The queue is what a busy network leaves behind: relays of a few posts to many me
 each, one shared payload per post), a few urgent alerts and replies, and a share deferred by
 members' quiet hours (due later, skipped by the pick). Each pick is `deliveries.due_heads` as
 the sender's lane calls it (a batch of 50 heads, one per chat), through the bot's own
-`Database` (aiosqlite), inside a transaction; reported: its median and 95th percentile.
+`Database`, inside a transaction; reported: its median and 95th percentile.
 
 `measure_pick(target, queued)` is the hook for `bench/scale.py`: `target` is a database path
 or an open `Database`; the rows it adds are on a channel of their own (`PICK_CHANNEL`) and are

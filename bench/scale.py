@@ -127,7 +127,7 @@ class Options:
     block: int = 10  # messages per block: 100 of each kind in all
     rate: float = 20.0  # messages/s: under Telegram's 30/s, which Boucle's sender keeps to
     fanouts: int = 3  # posts to the whole region, in process
-    probe_every_s: float = 0.02  # messages injected during the fan-out (full stack)
+    probe_every_s: float = 0.02  # between a probe's reply and the next probe, during a fan-out
     parses: int = 5_000
     starts: int = 5  # `boucle parse` runs (median), after one not counted
     rss_messages: int = 300
@@ -347,34 +347,41 @@ async def probe_fanout(
     every_s: float,
     relaying: Callable[[], bool] = lambda: False,
 ) -> tuple[list[float], float, int]:
-    """Inject a post reaching the whole region, then a /aide from another member every
-    `every_s` until the post's reply arrives and its relay is queued (`relaying()` false: the
-    background job, bot/fanout_jobs.py, is done), and one after; each probe's reply latency."""
+    """Inject a post reaching the whole region, then, until the post's reply arrived and its
+    relay is queued (`relaying()` false: the background job, bot/fanout_jobs.py, is done), a
+    /aide from another member, one at a time: each sent `every_s` after the previous one's
+    reply (and one after); each probe's reply latency.
+
+    One at a time, because the row is about what a message waits for when it arrives during
+    a fan-out. Sent every `every_s` whatever the replies (the first form of this probe), each
+    /aide costing ~15 ms of this machine's CPU full stack (its share of the fake Bot API
+    included), the probes alone kept one core 75-90 % busy and mostly measured each other's
+    queue (docs/benchmarks.md, "during-fanout")."""
     before_post = len(api.messages_to(author_chat))
-    injected: dict[int, float] = {}
-    before: dict[int, int] = {}
     posted = time.monotonic()
     api.send_text(author_chat, FANOUT_TEXTS[-1])
+    latencies: list[float] = []
     probes_before_reply = 0
     while True:
         await asyncio.sleep(every_s)
         answered = len(api.messages_to(author_chat)) > before_post
+        done = answered and not relaying()
         chat = writers.next("aide")
-        before[chat] = len(api.messages_to(chat))
-        injected[chat] = time.monotonic()
+        before = len(api.messages_to(chat))
+        sent = time.monotonic()
         api.send_text(chat, "/aide")
-        if answered and not relaying():
+        await api.wait_for(
+            lambda chat=chat, before=before: len(api.messages_to(chat)) > before,
+            timeout=30.0,
+            what="the reply to a /aide sent during the fan-out",
+        )
+        latencies.append(api.messages_to(chat)[before].time - sent)
+        if done:
             break
-        probes_before_reply += 1
+        probes_before_reply += not answered
         if time.monotonic() - posted > 60:
             raise AssertionError("the fan-out post got no reply (or its relay) within 60 s")
-    await api.wait_for(
-        lambda: all(len(api.messages_to(c)) > n for c, n in before.items()),
-        timeout=30.0,
-        what="the replies to the messages sent during the fan-out",
-    )
     reply_s = api.messages_to(author_chat)[before_post].time - posted
-    latencies = [api.messages_to(c)[before[c]].time - t for c, t in injected.items()]
     return latencies, reply_s, probes_before_reply
 
 
@@ -480,7 +487,8 @@ async def during_fanout(scale: Scale) -> Verdict:
     normal = statistics.median(run.boucle["aide"].latencies)
     return Verdict(
         f"max {ms(worst)}, median {ms(statistics.median(run.probe_latencies))} over "
-        f"{len(run.probe_latencies)} /aide sent every {scale.options.probe_every_s * 1000:.0f} ms "
+        f"{len(run.probe_latencies)} /aide, one at a time, each "
+        f"{scale.options.probe_every_s * 1000:.0f} ms after the previous reply "
         f"({run.probes_before_reply} before the post's reply, which took "
         f"{ms(run.fanout_reply_s)} full stack; /aide alone: median {ms(normal)})",
         worst <= 0.050,

@@ -36,7 +36,6 @@ OURS = ("bot", "handlers", "storage")
 THIRD_PARTY = (
     "aiohttp",
     "aiolimiter",
-    "aiosqlite",
     "apscheduler",
     "asyncio",
     "h11",

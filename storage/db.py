@@ -1,7 +1,8 @@
 """The one SQLite connection, its PRAGMAs, the transaction helper and the migration runner.
 
-aiosqlite runs one worker thread per connection, so two coroutines that begin transactions on
-the same connection would collide: every transaction takes `Database._lock` and starts with
+Statements run on the event loop, long reads in a worker thread (storage/connection.py says
+why, with the measure). Two coroutines that began transactions on the one connection would
+still collide at their awaits: every transaction takes `Database._lock` and starts with
 `BEGIN IMMEDIATE`, which takes SQLite's write lock up front (read-then-write cannot interleave).
 
 The database holds phone numbers and every message: it is readable by its owner only (0600).
@@ -16,12 +17,13 @@ import sqlite3
 import stat
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from functools import partial
 from importlib import resources
 from pathlib import Path
 
-import aiosqlite
+from storage.connection import BUSY_TIMEOUT_MS, WRITE_LOCK_WAIT_S, Conn, retry_while_busy
 
-Conn = aiosqlite.Connection
+__all__ = ["Conn", "Database", "fetch_all", "fetch_one"]
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +35,8 @@ PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=NORMAL",
     "PRAGMA foreign_keys=ON",
-    "PRAGMA busy_timeout=5000",
+    # Short: waiting for the write lock happens in `Conn.begin`, off SQLite (connection.py).
+    f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
 )
 
 
@@ -45,8 +48,7 @@ class Database:
     @classmethod
     async def open(cls, path: Path | str) -> Database:
         make_private(Path(path))
-        conn = await aiosqlite.connect(str(path), isolation_level=None)
-        conn.row_factory = sqlite3.Row
+        conn = Conn.open(str(path))
         for pragma in PRAGMAS:
             await conn.execute(pragma)
         db = cls(conn)
@@ -59,15 +61,16 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Conn]:
         """All of the block's statements happen, or none (rolled back on any exception)."""
+        # Statements run on the loop without suspending (storage/connection.py): a task doing
+        # only database work, transaction after transaction (the 08:00 digests, a resume, a
+        # purge), would never let another task run. Each transaction first gives way, once.
+        await asyncio.sleep(0)
         async with self._lock:
             try:
-                # Inside the `try`: a task cancelled while it waits for BEGIN (a stop cancels
-                # the sender's loops) leaves SQLite running that BEGIN in aiosqlite's thread all
-                # the same. The rollback, queued after it on that one thread, closes it; else the
-                # connection stayed in a transaction and the next BEGIN failed ("cannot start a
-                # transaction within a transaction"). Rolling back when BEGIN itself failed is a
-                # no-op.
-                await self._conn.execute("BEGIN IMMEDIATE")
+                # Inside the `try`: whatever happens after BEGIN, the rollback closes the
+                # transaction (else the next BEGIN failed: "cannot start a transaction within a
+                # transaction"). Rolling back when BEGIN itself failed is a no-op.
+                await self._conn.begin("BEGIN IMMEDIATE")
                 yield self._conn
             except BaseException:
                 await self._conn.rollback()
@@ -78,7 +81,9 @@ class Database:
     async def read(self) -> AsyncIterator[Conn]:
         """The connection for a single read statement, without BEGIN and COMMIT (two driver
         round trips saved): SQLite runs a lone statement as its own transaction. Takes the
-        connection's lock like `transaction`; never write through it."""
+        connection's lock like `transaction`, and gives way first as it does; never write
+        through it."""
+        await asyncio.sleep(0)
         async with self._lock:
             yield self._conn
 
@@ -86,13 +91,15 @@ class Database:
     async def snapshot(self) -> AsyncIterator[Conn]:
         """Many reads as of one moment, without SQLite's write lock (a deferred `BEGIN`: in WAL
         mode the bot running beside keeps writing meanwhile). For long reads from the command
-        line (`boucle export`, issue 13); never write through it."""
+        line (`boucle export`, issue 13); never write through it. Its statements run in the
+        worker thread: a long read does not hold up the event loop."""
         async with self._lock:
+            conn = self._conn.off_loop()
             try:
-                await self._conn.execute("BEGIN DEFERRED")
-                yield self._conn
+                await conn.execute("BEGIN DEFERRED")
+                yield conn
             finally:
-                await self._conn.rollback()
+                await conn.rollback()
 
     async def ping(self) -> None:
         """A trivial read (health check): raises when the database cannot answer. Takes the
@@ -113,27 +120,28 @@ class Database:
             if name in done:
                 continue
             # executescript commits first, so wrap the file in its own transaction explicitly.
-            await self._conn.executescript(
+            script = (
                 f"BEGIN IMMEDIATE;\n{sql}\n;INSERT INTO schema_migrations (name) VALUES "
                 f"('{name}');\nCOMMIT;"
             )
+            # Fails at its BEGIN, with nothing done, while another connection writes.
+            await retry_while_busy(partial(self._conn.executescript, script), WRITE_LOCK_WAIT_S)
             applied.append(name)
         return applied
 
     async def backup(self, target: Path) -> None:
         """SQLite's online backup of this connection's database into `target`, in one step.
 
-        Takes the connection's lock. Without it, a backup started while another coroutine's
-        transaction is open deadlocks: SQLite answers "locked" and the backup retries in the
-        connection's only thread, which that transaction needs to commit. With it, the copy is
-        as of one commit. `boucle backup` (storage/backup.py) uses its own connection instead."""
-        async with self._lock, aiosqlite.connect(str(target)) as dest:
-            await self._conn.backup(dest)
+        Takes the connection's lock: a backup started while another coroutine's transaction is
+        open would copy from the middle of it. With it, the copy is as of one commit; it runs
+        in the worker thread. `boucle backup` (storage/backup.py) uses its own connection."""
+        async with self._lock:
+            await self._conn.backup(str(target))
 
 
 async def fetch_one(conn: Conn, sql: str, params: Sequence[object] = ()) -> sqlite3.Row | None:
-    """The first row of `sql`, in one driver round trip (`async with conn.execute(...)`, then
-    `fetchone`, then the cursor's close are three, at ~180 µs each: issue 12)."""
+    """The first row of `sql`, in one driver call (`async with conn.execute(...)`, then
+    `fetchone`, then the cursor's close are three)."""
     rows = await conn.execute_fetchall(sql, params)
     for row in rows:
         return row
@@ -141,7 +149,7 @@ async def fetch_one(conn: Conn, sql: str, params: Sequence[object] = ()) -> sqli
 
 
 async def fetch_all(conn: Conn, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
-    """Every row of `sql`, in one driver round trip."""
+    """Every row of `sql`, in one driver call."""
     return list(await conn.execute_fetchall(sql, params))
 
 

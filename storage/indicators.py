@@ -458,7 +458,8 @@ async def pair_flows(
     conn: Conn, start: datetime, end: datetime, association_id: Scope = None
 ) -> list[PairFlow]:
     """`pairs_query`'s rows: a month of the whole network is a few thousand."""
-    async with conn.execute(*pairs_query(start, end, association_id)) as cur:
+    # Off the loop, as the two statements below: a network's year takes ~0.3 s each.
+    async with conn.off_loop().execute(*pairs_query(start, end, association_id)) as cur:
         rows = await cur.fetchall()
     return [
         PairFlow(
@@ -502,7 +503,7 @@ async def exchanges(conn: Conn, bounds: Sequence[datetime], association_id: Scop
     loans: list[Loans] = []
     reach = Reach()
     bought = Purchases()
-    async with conn.execute(*exchanges_query(bounds, association_id)) as cur:
+    async with conn.off_loop().execute(*exchanges_query(bounds, association_id)) as cur:
         for r in await cur.fetchall():
             if r[0] == "flow":
                 flows.append(Flow(int(r[1]), r[2], r[3], r[4], int(r[5]), float(r[6]), int(r[7])))
@@ -528,7 +529,7 @@ async def figures(conn: Conn, bounds: Sequence[datetime], association_id: Scope 
     found = await exchanges(conn, bounds, association_id)
     counts: list[PostCounts] = []
     medians: dict[int, timedelta] = {}
-    async with conn.execute(*posts_query(bounds, association_id)) as cur:
+    async with conn.off_loop().execute(*posts_query(bounds, association_id)) as cur:
         for r in await cur.fetchall():
             if r[0] == "count":
                 counts.append(

@@ -185,8 +185,9 @@ async def _inbox_of(conn: Conn, addresses: list[tuple[str, str]]) -> list[dict[s
 
 
 async def _outbox_of(conn: Conn, member_id: int) -> list[dict[str, Any]]:
+    # Off the loop: the outbox has no index by member (issue 15 left it so) and is scanned.
     rows = await fetch_all(
-        conn,
+        conn.off_loop(),
         "SELECT o.channel, o.created_at, o.sent_at, o.state,"
         " COALESCE(p.body, o.payload) AS body"
         " FROM outbox o LEFT JOIN payloads p ON p.id = o.payload_id"

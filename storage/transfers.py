@@ -126,7 +126,9 @@ async def transfer_batches(
     where `association_id` gave or received, when given."""
     after: tuple[str, int] | None = None
     while True:
-        rows = await fetch_all(conn, *page_query(start, end, association_id, after, batch))
+        # Off the loop: a page of a year's transfers reads thousands of rows.
+        page = page_query(start, end, association_id, after, batch)
+        rows = await fetch_all(conn.off_loop(), *page)
         if not rows:
             return
         yield [_transfer(row) for row in rows]

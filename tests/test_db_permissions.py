@@ -97,8 +97,8 @@ async def test_missing_folder_is_still_sqlites_error(tmp_path: Path) -> None:
     before = set(threading.enumerate())
     with pytest.raises(sqlite3.OperationalError):
         await Database.open(tmp_path / "no-such-folder" / "boucle.db")
-    # After a failed connect aiosqlite stops its worker thread without waiting for it. Wait
-    # here: if the loop closed first, the thread's answer would hit a closed loop and fail
+    # Any thread a failed open left behind (the first driver, aiosqlite, stopped its worker
+    # without waiting for it) is joined here: a thread answering a closed loop would fail
     # whichever test runs next ("Exception in thread ... Event loop is closed").
     for thread in set(threading.enumerate()) - before:
         await asyncio.to_thread(thread.join, 5)
