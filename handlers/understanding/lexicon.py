@@ -459,8 +459,56 @@ RESOURCE: Final[dict[str, str]] = {
     ),
 }
 
+# Goods and resources named in English or Spanish (issue 10, parts F and G: Erasmus students,
+# « we have 20 kg of apples à donner », « necesitamos leche »): the everyday words of a post.
+# « can » alone is the verb; « car » is French (because), « flour » is in Saint-Flour and « pan »
+# in « un pan de mur »: left out.
+FOREIGN_WORDS: Final[dict[str, str]] = {
+    "bebe": _alt(r"nappies", r"diapers?", r"baby (?:food|formula|milk)", r"panales"),
+    "conserves": _alt(r"canned \w+", r"tinned \w+", r"tins", r"cans", r"latas?"),
+    "boissons": _alt(r"juices?", r"drinks?", r"bottled water", r"zumos?"),
+    "hygiene": _alt(
+        r"toilet (?:paper|rolls?)",
+        r"soaps?",
+        r"toothpastes?",
+        r"toothbrush(?:es)?",
+        r"sanitary (?:pads|towels)",
+        r"hygiene products?",
+        r"jabon",
+    ),
+    "fruits_legumes": _alt(
+        r"apples?",
+        r"pears?",
+        r"potato(?:es)?",
+        r"tomato(?:es)?",
+        r"carrots?",
+        r"onions?",
+        r"veggies",
+        r"vegetables?",
+        r"lettuces?",
+        r"verduras?",
+        r"frutas?",
+        r"manzanas?",
+        r"patatas?",
+    ),
+    "produits_laitiers": _alt(
+        r"yogh?urts?", r"milk", r"cheeses?", r"butter", r"dairy(?: products?)?", r"leche"
+    ),
+    "viande_poisson_oeufs": _alt(r"meat", r"chicken", r"fish", r"eggs", r"carne", r"huevos"),
+    "epicerie_seche": _alt(
+        r"rice", r"pasta", r"sugar", r"coffee", r"cereals?", r"arroz", r"harina"
+    ),
+    "boulangerie": _alt(r"bread", r"pastries", r"cakes?"),
+    "plats_prepares": _alt(r"ready meals?", r"meals?", r"comidas?"),
+    "stockage_froid": _alt(r"fridges?", r"freezers?", r"cold rooms?"),
+    "vehicule": _alt(r"trucks?"),
+}
+
 CATEGORY_RES: Final[dict[str, re.Pattern[str]]] = {
-    name: re.compile(rf"\b(?:{pattern})\b") for name, pattern in {**FOOD, **RESOURCE}.items()
+    name: re.compile(rf"\b(?:{pattern}|{FOREIGN_WORDS[name]})\b")
+    if name in FOREIGN_WORDS
+    else re.compile(rf"\b(?:{pattern})\b")
+    for name, pattern in {**FOOD, **RESOURCE}.items()
 }
 
 # -- intents -----------------------------------------------------------------------------
