@@ -251,3 +251,19 @@ def test_french_words_are_not_read_as_english(gazetteer: Gazetteer, text: str) -
     got = understand(text, NOW, gazetteer).to_contract()
     assert got["category"] != "vehicule"
     assert got["category"] != "epicerie_seche" or "Flour" not in text
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("notre minibus est libre samedi si une asso en a besoin", "vehicule"),
+        ("besoin d'un porteur frigo 19 t pour mercredi", "vehicule_frigo"),
+        ("cherche transpal electrique pr jeudi", "manutention"),
+        ("on a une salle sèche qui ne sert pas, pour une asso qui manque de place", "stockage"),
+        ("le quai est libre jeudi, on peut dépanner une asso", "stockage"),
+        ("depot : place pour 4 palettes au froid jusqu'a jeudi", "stockage_froid"),
+        ("on cherche deux personnes de bonne volonté pour décharger", "benevoles"),
+    ],
+)
+def test_resources_named_by_the_trade(gazetteer: Gazetteer, text: str, category: str) -> None:
+    assert _read(gazetteer, text, "category") == (category,)

@@ -339,7 +339,7 @@ FOOD: Final[dict[str, str]] = {
 RESOURCE: Final[dict[str, str]] = {
     "vehicule_frigo": _alt(
         r"(?:camion|camionnette|vehicule|fourgon|utilitaire|voiture|van|remorque|transport|"
-        r"fourgonnette)s?(?: \w+){0,2}? (?:frigo|frigorifi?ques?|frigorifies?|refrigeres?|"
+        r"fourgonnette|porteur|minibus)s?(?: \w+){0,2}? (?:frigo|frigorifi?ques?|frigorifies?|refrigeres?|"
         r"isothermes?|froid)",
         r"camions? frigos?",
         r"frigo roulant",
@@ -367,11 +367,14 @@ RESOURCE: Final[dict[str, str]] = {
         r"ramener",
         r"faire (?:une|la|des|les) ramasses?",  # « un 20m3 »: a van by its volume
         r"poids lourds?",
+        r"minibus",  # issue 10, part G: « notre minibus communal est libre »
     ),
     "stockage_froid": _alt(
         r"chambres? froides?",
         r"cfs?(?!\.\s?[a-z])(?! ci\b)",  # « CF »: chambre froide (« cf. p. 3 » refers)
         r"(?:de la )?place (?:au|en) (?:froid|frais)",
+        # « place pour 4 palettes au froid » (issue 10, part F)
+        r"place pour (?:\d+ )?(?:palettes?|cartons?|colis) (?:au|en) (?:froid|frais)",
         r"frigos?",
         r"refrigerateurs?",
         r"congelateurs?",
@@ -403,6 +406,9 @@ RESOURCE: Final[dict[str, str]] = {
         r"accueillir (?:\d+ |des |vos |les |leurs )?(?:palettes?|cartons?|colis|caisses?)",
         r"garder (?:\d+ |des |du |vos |les |de la |leurs )",
         r"chambres? seches?",
+        # « une grande salle sèche », « le quai est libre » (issue 10, parts F and G)
+        r"salles? seches?",
+        r"quais? (?:est |sont )?libres?",
     ),
     "conserverie": _alt(
         r"conserveries?",
@@ -415,6 +421,7 @@ RESOURCE: Final[dict[str, str]] = {
     ),
     "manutention": _alt(
         r"transpalettes?",
+        r"transpals?",
         r"trans palettes?",
         r"diables?",
         r"chariots?(?: elevateurs?)?",
@@ -444,6 +451,8 @@ RESOURCE: Final[dict[str, str]] = {
         r"chauffeurs?",
         r"renforts?",
         r"(?:personnes|gens|monde)(?= pour)",
+        # « deux personnes de bonne volonté pour décharger » (issue 10, part G)
+        r"personnes(?= de bonne volonte)",
         r"aide pour (?:trier|porter|decharger|charger|distribuer|la distribution|le tri)",
         r"(?:aider|aidez) a (?:trier|porter|decharger|charger|distribuer)",
         r"trieurs?",
