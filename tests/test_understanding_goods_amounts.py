@@ -213,7 +213,12 @@ def test_goods_said_to_keep_without_cold_have_no_cold_chain(
     ("text", "category", "quantity", "unit"),
     [
         ("we have 20 kg of apples to give, pick up before thursday", "fruits_legumes", 20, "kg"),
-        ("we got 3 cartons of yogurts, too many for us, à donner", "produits_laitiers", 3, "carton"),
+        (
+            "we got 3 cartons of yogurts, too many for us, à donner",
+            "produits_laitiers",
+            3,
+            "carton",
+        ),
         ("we need ready meals for the exam week, like 30 meals", "plats_prepares", 30, "repas"),
         ("we're out of toilet paper and soap, need like 60 rolls", "hygiene", 60, "unite"),
         ("need baby stuff: nappies size 3 and baby food", "bebe", None, None),

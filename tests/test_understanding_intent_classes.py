@@ -143,7 +143,11 @@ CASES: list[tuple[str, str, int | None]] = [
     ("Je ne suis plus preneuse pour l'offre n° 12, merci", "cancel", 12),
     ("nous renonçons à notre demande (n° 203), merci à tous", "cancel", 203),
     ("On renonce a la demande 88, un voisin nous a dépannés", "cancel", 88),
-    ("nous retirons notre demande n° 101 : nous avions besoin de couches, c'est réglé", "cancel", 101),
+    (
+        "nous retirons notre demande n° 101 : nous avions besoin de couches, c'est réglé",
+        "cancel",
+        101,
+    ),
 ]
 
 

@@ -31,7 +31,15 @@ _ENGLISH_WEEKDAYS: Final = (
     "sunday",
 )
 # Spanish weekdays (issue 10: « para el jueves »; « lunes », « martes » are no French word).
-_SPANISH_WEEKDAYS: Final = ("lunes", "martes", "miercoles", "jueves", "viernes", "sabado", "domingo")
+_SPANISH_WEEKDAYS: Final = (
+    "lunes",
+    "martes",
+    "miercoles",
+    "jueves",
+    "viernes",
+    "sabado",
+    "domingo",
+)
 
 
 def _slips(word: str) -> set[str]:

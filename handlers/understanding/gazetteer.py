@@ -757,8 +757,8 @@ def _from_index(raw: bytes, index: bytes) -> _Data | None:
     if digest.decode("ascii", "replace") != _source_digest(raw):
         return None
     # Our own packaged file, written by `_index_bytes`: plain built-in types only.
-    rows, by_key, by_prefix, by_postal, common, short_forms, by_sound, longest_from = (
-        pickle.loads(zlib.decompress(body))
+    rows, by_key, by_prefix, by_postal, common, short_forms, by_sound, longest_from = pickle.loads(
+        zlib.decompress(body)
     )
     return _Data(
         communes=_Communes(rows),

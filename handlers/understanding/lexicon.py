@@ -339,8 +339,8 @@ FOOD: Final[dict[str, str]] = {
 RESOURCE: Final[dict[str, str]] = {
     "vehicule_frigo": _alt(
         r"(?:camion|camionnette|vehicule|fourgon|utilitaire|voiture|van|remorque|transport|"
-        r"fourgonnette|porteur|minibus)s?(?: \w+){0,2}? (?:frigo|frigorifi?ques?|frigorifies?|refrigeres?|"
-        r"isothermes?|froid)",
+        r"fourgonnette|porteur|minibus)s?(?: \w+){0,2}? "
+        r"(?:frigo|frigorifi?ques?|frigorifies?|refrigeres?|isothermes?|froid)",
         r"camions? frigos?",
         r"frigo roulant",
         r"vfs?",  # a logistician's « VF »: véhicule frigorifique

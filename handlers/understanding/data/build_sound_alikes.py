@@ -30,7 +30,7 @@ from handlers.understanding.text import canonical, fold  # noqa: E402
 
 HERE = Path(__file__).parent
 MIN_ZIPF = 2.0
-_WORD = re.compile(r"[a-z]{%d,}" % gazetteer._SOUND_MIN_LETTERS)
+_WORD = re.compile(f"[a-z]{{{gazetteer._SOUND_MIN_LETTERS},}}")
 
 
 def main() -> int:
