@@ -9,7 +9,7 @@
 The rows written only to train the model (``tests/corpus/intent_train_e.jsonl``,
 ``build.TRAIN_ONLY``) are in every training set and in no test set.
 
-``alone``: the model by itself, leave-one-author-out (A, B, C, D; A and B share dev.jsonl)
+``alone``: the model by itself, leave-one-author-out (A, B, C, D, F, G; A and B share dev.jsonl)
 and leave-one-file-out (dev, C, D): intent accuracy per fold and overall, for each ``C``, the
 exported (pruned, integer) weights read by the pure-Python inference.
 

@@ -4,7 +4,7 @@
                                     [--repeat N] [--homonyms N] [--seed N] [--profile]
 
 Corpora: the paths given, else ``../shared/corpus/parse_examples.jsonl`` (the contract's
-examples) plus the development files of ``tests/corpus`` (dev, dev_extra_c, dev_extra_d)
+examples) plus the development files of ``tests/corpus`` (dev, dev_extra_c, d, f, g)
 and ``heldout.jsonl`` when they exist.
 For each file: accuracy per key and per whole message (only the keys under ``expect`` are
 checked; a null expected must be null), and per tag when rows have ``tags``. Failures are
@@ -48,7 +48,8 @@ from handlers.understanding import Gazetteer, load_gazetteer, understand  # noqa
 CONTRACT_EXAMPLES = ROOT / ".." / "shared" / "corpus" / "parse_examples.jsonl"
 CORPUS = ROOT / "tests" / "corpus"
 CORPORA = [CONTRACT_EXAMPLES, CORPUS / "dev.jsonl", CORPUS / "dev_extra_c.jsonl"]
-CORPORA += [CORPUS / "dev_extra_d.jsonl", CORPUS / "heldout.jsonl"]
+CORPORA += [CORPUS / "dev_extra_d.jsonl", CORPUS / "dev_extra_f.jsonl"]
+CORPORA += [CORPUS / "dev_extra_g.jsonl", CORPUS / "heldout.jsonl"]
 LISTED_UP_TO = 100  # failures shown by default for files this small
 PARSES_PER_NETWORK = 5000
 FRANCE = (42.3, 51.0, -4.5, 7.8)  # latitudes, longitudes: mainland France's bounding box

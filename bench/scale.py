@@ -110,7 +110,13 @@ SAMPLE_MESSAGES = (
     "12 cartons de conserves de thon à récupérer à Limoux avant mardi",
     "quelqu'un va à Toulouse demain ?",
 )
-CORPUS_FILES = ("dev.jsonl", "dev_extra_c.jsonl", "dev_extra_d.jsonl")
+CORPUS_FILES = (
+    "dev.jsonl",
+    "dev_extra_c.jsonl",
+    "dev_extra_d.jsonl",
+    "dev_extra_f.jsonl",
+    "dev_extra_g.jsonl",
+)
 SHARED_EXAMPLES = ROOT / ".." / "shared" / "corpus" / "parse_examples.jsonl"
 PARSE_COMMAND_TEXT = "besoin de 20 kg de riz à Albi pour vendredi"
 

@@ -24,8 +24,19 @@ HELD_OUT_INTENT = 0.94
 DEV_WHOLE_MESSAGE = 0.975
 DEV_INTENT = 0.995
 # The two development files written after the first tuning round (README.md there).
-DEV_EXTRA_WHOLE_MESSAGE = {"dev_extra_c": 0.99, "dev_extra_d": 0.99}
-DEV_EXTRA_INTENT = {"dev_extra_c": 0.995, "dev_extra_d": 0.995}
+# F and G (issue 10, third round): written from the contract only, tuned on since.
+DEV_EXTRA_WHOLE_MESSAGE = {
+    "dev_extra_c": 0.99,
+    "dev_extra_d": 0.99,
+    "dev_extra_f": 0.895,
+    "dev_extra_g": 0.915,
+}
+DEV_EXTRA_INTENT = {
+    "dev_extra_c": 0.995,
+    "dev_extra_d": 0.995,
+    "dev_extra_f": 0.98,
+    "dev_extra_g": 0.985,
+}
 
 
 def test_the_corpus_is_large_split_and_labelled_on_all_contract_keys() -> None:

@@ -110,3 +110,72 @@ def test_with_focus_shares_data(gazetteer: Gazetteer) -> None:
     focused = gazetteer.with_focus([CARCASSONNE])
     assert focused._data is gazetteer._data
     assert gazetteer.focus == ()
+
+
+# -- issue 10, parts F and G: misspelt towns, contracted articles, words that are no place --
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("besoin de riz a narbone", "Narbonne"),
+        ("pain auchan perpignant 80 baguettes", "Perpignan"),
+        ("viande a prendre avant mercredi, millaud", "Millau"),
+        ("cherche un transpalette depot trebe", "Trèbes"),
+        ("montluson : 200kg de pommes de terre", "Montluçon"),
+        ("c pr lepicerie de castelsarazin", "Castelsarrasin"),
+        ("leclerc castelnaudari 3 palettes", "Castelnaudary"),
+        ("on passe par vichi jeudi", "Vichy"),
+    ],
+)
+def test_a_misspelt_town_is_read_by_its_sound(gazetteer: Gazetteer, text: str, name: str) -> None:
+    commune = gazetteer.find_in(text)
+    assert commune is not None and commune.name == name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "qq1 aurait 20 kg de farine pr demain",  # « aurait » sounds like Auray
+        "a enlever avant le 8 janvier",  # « avant », Avanne-Aveney
+        "nous avons des biscuits en trop",  # « avons », Avon
+        "si une asso veut stocker des trucs au frais",  # Frais, refused as the word
+        "par le plus grand des hasards, un peu de café",
+        "il nous faut des sacs cabas pour la distribution",
+    ],
+)
+def test_everyday_words_are_not_misspelt_towns(gazetteer: Gazetteer, text: str) -> None:
+    assert gazetteer.find_in(text) is None
+
+
+def test_an_exact_name_wins_over_a_sound() -> None:
+    gazetteer = load_gazetteer()
+    commune = gazetteer.find_in("narbone ou plutot carcassonne")
+    assert commune is not None and commune.name == "Carcassonne"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("2 transpalettes au depot du havre", "Le Havre"),
+        ("on a 2 camions qui bougent pas lundi au havre", "Le Havre"),
+        ("distribution du Havre samedi", "Le Havre"),
+        ("livraison aux sables d'olonne", "Les Sables-d'Olonne"),
+    ],
+)
+def test_a_name_after_a_contracted_article(gazetteer: Gazetteer, text: str, name: str) -> None:
+    commune = gazetteer.find_in(text)
+    assert commune is not None and commune.name == name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "merci à celles et ceux qui se sont proposés",
+        "some baby food jars please",
+        "we still need shampoo",
+        "this is our last box",
+    ],
+)
+def test_pronouns_and_english_words_are_no_place(gazetteer: Gazetteer, text: str) -> None:
+    assert gazetteer.find_in(text) is None

@@ -204,3 +204,71 @@ def test_goods_said_to_keep_without_cold_have_no_cold_chain(
     gazetteer: Gazetteer, text: str, cold: bool
 ) -> None:
     assert _read(gazetteer, text, "cold_chain")[0] is cold
+
+
+# -- issue 10, parts F and G: goods, amounts and days named in English or Spanish ----------
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "quantity", "unit"),
+    [
+        ("we have 20 kg of apples to give, pick up before thursday", "fruits_legumes", 20, "kg"),
+        (
+            "we got 3 cartons of yogurts, too many for us, à donner",
+            "produits_laitiers",
+            3,
+            "carton",
+        ),
+        ("we need ready meals for the exam week, like 30 meals", "plats_prepares", 30, "repas"),
+        ("we're out of toilet paper and soap, need like 60 rolls", "hygiene", 60, "unite"),
+        ("need baby stuff: nappies size 3 and baby food", "bebe", None, None),
+        ("necesitamos leche, 30 litros, para el jueves", "produits_laitiers", 30, "l"),
+        ("we need rice, 15 kg if possible", "epicerie_seche", 15, "kg"),
+        ("we have canned tomatoes, 90 tins, à donner", "conserves", 90, "unite"),
+    ],
+)
+def test_goods_in_english_or_spanish(
+    gazetteer: Gazetteer, text: str, category: str, quantity: float | None, unit: str | None
+) -> None:
+    assert _read(gazetteer, text, "category", "quantity", "unit") == (category, quantity, unit)
+
+
+@pytest.mark.parametrize(
+    ("text", "deadline"),
+    [
+        ("we have canned tomatoes à donner before 20 July", "2027-07-20"),
+        ("necesitamos leche para el jueves", "2026-12-03"),
+        ("on a besoin de lait pour le 8 january", "2027-01-08"),
+    ],
+)
+def test_days_in_english_or_spanish(gazetteer: Gazetteer, text: str, deadline: str) -> None:
+    assert _read(gazetteer, text, "deadline") == (deadline,)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "besoin de bénévoles car beaucoup partent en vacances",  # « car »: because
+        "le CCAS de Saint-Flour cherche des conserves",  # « flour » inside a town
+    ],
+)
+def test_french_words_are_not_read_as_english(gazetteer: Gazetteer, text: str) -> None:
+    got = understand(text, NOW, gazetteer).to_contract()
+    assert got["category"] != "vehicule"
+    assert got["category"] != "epicerie_seche" or "Flour" not in text
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("notre minibus est libre samedi si une asso en a besoin", "vehicule"),
+        ("besoin d'un porteur frigo 19 t pour mercredi", "vehicule_frigo"),
+        ("cherche transpal electrique pr jeudi", "manutention"),
+        ("on a une salle sèche qui ne sert pas, pour une asso qui manque de place", "stockage"),
+        ("le quai est libre jeudi, on peut dépanner une asso", "stockage"),
+        ("depot : place pour 4 palettes au froid jusqu'a jeudi", "stockage_froid"),
+        ("on cherche deux personnes de bonne volonté pour décharger", "benevoles"),
+    ],
+)
+def test_resources_named_by_the_trade(gazetteer: Gazetteer, text: str, category: str) -> None:
+    assert _read(gazetteer, text, "category") == (category,)

@@ -137,6 +137,17 @@ CASES: list[tuple[str, str, int | None]] = [
     # -- chat that names goods or people
     ("quelqu'un a des nouvelles du camion de Limoux ?", "unknown", None),
     ("vous avez des chiffres sur les repas servis en 2025 ?", "unknown", None),
+    # -- withdrawn by their writer (issue 10, parts F and G): « plus demandeurs », « renonçons »,
+    # « n° 101 » with a space (the « ° » folds away)
+    ("nous ne sommes finalement plus demandeurs pour l'annonce 41", "cancel", 41),
+    ("Je ne suis plus preneuse pour l'offre n° 12, merci", "cancel", 12),
+    ("nous renonçons à notre demande (n° 203), merci à tous", "cancel", 203),
+    ("On renonce a la demande 88, un voisin nous a dépannés", "cancel", 88),
+    (
+        "nous retirons notre demande n° 101 : nous avions besoin de couches, c'est réglé",
+        "cancel",
+        101,
+    ),
 ]
 
 

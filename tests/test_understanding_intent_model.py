@@ -147,8 +147,10 @@ def test_commands_are_never_read_even_by_a_model_that_always_disagrees(
     monkeypatch.setattr(intent_model, "intent_model", lambda: contrary)
     for text in COMMANDS:
         assert understand(text, NOW, gazetteer).intent != "help" or "aide" in text
-    # Free text, by contrast, is overridden where the rules are unsure.
-    assert understand("bof, on verra bien", NOW, gazetteer).intent == "help"
+    # Free text, by contrast, is overridden where the rules are unsure (a help read by the
+    # model needs a message that asks: `parser._asked_if_a_question`).
+    assert understand("bof, on verra bien ?", NOW, gazetteer).intent == "help"
+    assert understand("bof, on verra bien", NOW, gazetteer).intent != "help"
 
 
 def test_combination_overrides_only_unsure_readings() -> None:
@@ -211,3 +213,29 @@ def test_a_post_the_model_doubts_is_confirmed_not_published(
     doubted = understand(text, NOW, gazetteer)
     assert doubted.intent == "need" and not doubted.certain and "intent" in doubted.guessed
     assert doubted.category == "epicerie_seche" and doubted.quantity == 20
+
+
+# -- issue 10, third round: what the model may not read where the rules read nothing ----------
+
+
+@pytest.mark.parametrize(
+    "text", ["des trucs", "des guirlandes à donner pour noël", "du riz, des pâtes", "Limoux"]
+)
+def test_the_model_reads_no_list_or_help_in_a_phrase_that_asks_nothing(
+    gazetteer: Gazetteer, text: str
+) -> None:
+    assert understand(text, NOW, gazetteer).intent not in {"list", "help"}
+
+
+@pytest.mark.parametrize(
+    "text", ["c quoi les annonces du jour", "il reste des trucs a recup demain ?", "can I see"]
+)
+def test_a_phrase_that_asks_may_be_a_list_or_help(text: str) -> None:
+    msg = parser._read_message(text)
+    assert parser._asked_if_a_question("list", msg)
+
+
+@pytest.mark.parametrize("text", ["Limoux", "des pâtes", "Carcassonne svp", "ok merci"])
+def test_the_model_makes_no_post_of_a_place_or_goods_alone(gazetteer: Gazetteer, text: str) -> None:
+    assert understand(text, NOW, gazetteer).intent == "unknown"
+    assert not parser._says_a_post(parser._read_message(text))

@@ -259,6 +259,9 @@ CANCEL_MORE_RE: Final = re.compile(
     # « oubliez le 16 » (not « n'oubliez pas »), « suppression de l'annonce 3 », « cancel le 44 »
     r"|\boubli(?<!n'oubli)(?:ez|e|ons) (?!pas\b)(?:le|la|l'|notre|ma|mon|nos|#)"
     r"|\b(?:suppression|retrait) (?:de|du|d')|\bcancel\w*"
+    # « nous ne sommes finalement plus demandeurs », « nous renonçons à notre demande »
+    r"|\bne (?:sommes|suis|serons) (?:\w+ )?plus (?:demandeu|preneu|interesse)\w*"
+    r"|\brenon(?:c|ce|cons|cez)\w* a (?:notre|ma|mon|nos|la|le|l')"
 )
 # Words before a number that make it a day, not a post (« avant le 12 », « jeudi 12 »).
 DATE_BEFORE_RE: Final = re.compile(

@@ -30,6 +30,16 @@ _ENGLISH_WEEKDAYS: Final = (
     "saturday",
     "sunday",
 )
+# Spanish weekdays (issue 10: « para el jueves »; « lunes », « martes » are no French word).
+_SPANISH_WEEKDAYS: Final = (
+    "lunes",
+    "martes",
+    "miercoles",
+    "jueves",
+    "viernes",
+    "sabado",
+    "domingo",
+)
 
 
 def _slips(word: str) -> set[str]:
@@ -44,6 +54,7 @@ def _slips(word: str) -> set[str]:
 WEEKDAY_NUMBER: Final[dict[str, int]] = {
     **{slip: n for n, day in enumerate(WEEKDAYS) if len(day) >= 6 for slip in _slips(day)},
     **{day: n for n, day in enumerate(_ENGLISH_WEEKDAYS)},
+    **{day: n for n, day in enumerate(_SPANISH_WEEKDAYS)},
     **{day: n for n, day in enumerate(WEEKDAYS)},
 }
 # Longest first, ties in a fixed order (the slips come from sets): the same source in every
@@ -74,6 +85,16 @@ MONTHS: Final[dict[str, int]] = {
     "nov": 11,
     "decembre": 12,
     "dec": 12,
+    # English months (issue 10: « before 20 July »); « may » is the verb, « march » a walk
+    # too rarely to matter, « august » kept.
+    **{
+        m: n
+        for n, m in enumerate(
+            ("january", "february", "march", "april", "", "june", "july", "august"), start=1
+        )
+        if m
+    },
+    **{"september": 9, "october": 10, "november": 11, "december": 12},
 }
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
 # After a day in words, « sept » is the number (« vingt sept »), not September.

@@ -25,7 +25,7 @@ _DATA_FILE = "communes.tsv.gz"
 # Rebuilt by data/build_gazetteer_index.py; tests check that it matches the source.
 _INDEX_FILE = "communes.idx"
 # Changed whenever `_parse` or what it depends on changes the index's shape.
-_INDEX_VERSION = 1
+_INDEX_VERSION = 2
 # Inhabitants from which a commune is known by its name, and by the first word of a compound
 # name (« Rillieux » for Rillieux-la-Pape): measured on the development corpora, no town of
 # this size is read out of an everyday word there.
@@ -34,6 +34,20 @@ _KNOWN_BY = 10_000
 # « morne »; the data file's check read them without accents) or English ones.
 _NOT_SHORT_FORMS = frozenset({"riviere", "oree", "morne", "noisy", "chilly", "bully", "teva"})
 _MAX_WORDS = 8
+# Misspelt names (issue 10, parts F and G: « carcassone », « perpignant », « millaud »,
+# « castelsarazin », « montluson », « trebe »): a name is also indexed by how it sounds
+# (`sound_key`), for the towns of this size, and read by that key only when no name or postal
+# code matched exactly. Smaller communes sound too much like everyday words.
+_SOUNDS_FROM = 2_000
+_SOUND_MIN_LETTERS = 5  # a word read by its sound has five letters or more
+_MAX_SOUND_WORDS = 3
+# Everyday words that sound like a town (« aurait », Auray), never read as one: built offline
+# by data/build_sound_alikes.py.
+_SOUND_ALIKES_FILE = "sound_alikes.txt"
+# Pronouns that follow « à » as a place would (« merci à celles et ceux qui… »): never a place.
+_NEVER_PLACES = frozenset({"celles", "celle", "ceux", "elles", "eux"})
+# « au Havre », « du Havre », « aux Sables-d'Olonne »: the article contracted with « à » / « de ».
+_CONTRACTED = {"au": ("a", "le"), "du": ("de", "le"), "aux": ("a", "les")}
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
 _STRONG_BEFORE = {
     "a",
@@ -85,6 +99,7 @@ STOP_WORDS = word_set(
     surgeles hygiene bebe couches savon charge sept huit neuf dix cent mille vingt
     trente quarante cinquante soixante si sans avec pour par chez entre vers sur sous
     dans plein vide bon bonne beau belle eu y us as os en es
+    this our still jars cans baby
     """
 )
 
@@ -147,6 +162,8 @@ class _Data:
     common: frozenset[str]
     # First words that a town is called by in speech (« Rillieux », « Caluire »): see _KNOWN_BY.
     short_forms: frozenset[str]
+    # Names of towns of _SOUNDS_FROM inhabitants by their sound (`sound_key`), for misspellings.
+    by_sound: dict[str, tuple[int, ...]]
     # Words in the longest name starting with each word: most words of a message start
     # none, and are passed over without building any of their word sequences.
     longest_from: dict[str, int]
@@ -155,6 +172,31 @@ class _Data:
 def _name_key(text: str) -> str:
     words = _WORD.findall(fold(canonical(text)).text)
     return " ".join(_ABBREVIATIONS.get(w, w) for w in words)
+
+
+_SOUND_STEPS = (
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"y"), "i"),
+    (re.compile(r"z"), "s"),
+    (re.compile(r"([a-z])\1+"), r"\1"),  # doubled letters
+    (re.compile(r"(?<=[a-z]{3})[estdx]+$"), ""),  # silent endings: « trèbe(s) », « millau(d) »
+)
+
+
+@cache
+def sound_key(word: str) -> str:
+    """How a folded word sounds, roughly: « carcassone » and « carcassonne » are « carcason »,
+    « perpignant » and « perpignan » are « perpignan »."""
+    for pattern, replacement in _SOUND_STEPS:
+        word = pattern.sub(replacement, word)
+    return word
+
+
+def _sound_keys(name: str) -> set[str]:
+    """The sound of a name, from its folded key and (« Montluçon » said « montluson ») with
+    « ç » read as « s »."""
+    spellings = {_name_key(name), _name_key(name.replace("ç", "s").replace("Ç", "S"))}
+    return {" ".join(sound_key(w) for w in k.split()) for k in spellings if k}
 
 
 def _parse(raw: str) -> _Data:
@@ -210,6 +252,16 @@ def _parse(raw: str) -> _Data:
         if insee in by_insee and head not in STOP_WORDS:
             by_prefix.setdefault(head, []).append(by_insee[insee])
     prefix = {k: tuple(v) for k, v in by_prefix.items()}
+    by_sound: dict[str, list[int]] = {}
+    for idx, commune in enumerate(communes):
+        everyday = _name_key(commune.name) in common or _name_key(commune.name) in STOP_WORDS
+        if (commune.population or 0) >= _SOUNDS_FROM and not everyday:
+            for k in sorted(_sound_keys(commune.name)):
+                by_sound.setdefault(k, []).append(idx)
+    stop_sounds = {sound_key(w) for w in STOP_WORDS}  # « oranges » is not Orange
+    for head, found in prefix.items():  # « valras » for Valras-Plage
+        if max(communes[i].population or 0 for i in found) >= _SOUNDS_FROM:
+            by_sound.setdefault(" ".join(map(sound_key, head.split())), []).extend(found)
     # A town is known by its name: « Valence » is not the word « valence » because a hamlet
     # of that name is flagged as one; its short form (« Décines ») is said as its name.
     common -= towns - STOP_WORDS
@@ -225,6 +277,11 @@ def _parse(raw: str) -> _Data:
         by_postal={k: tuple(v) for k, v in by_postal.items()},
         common=frozenset(common),
         short_forms=short,
+        by_sound={
+            k: tuple(sorted(set(v)))
+            for k, v in by_sound.items()
+            if len(k.replace(" ", "")) >= _SOUND_MIN_LETTERS - 1 and k not in stop_sounds
+        },
         longest_from=_longest_from([*by_key, *prefix]),
     )
 
@@ -514,18 +571,7 @@ class Gazetteer:
         candidates: list[_Candidate] = []
         i = 0
         while i < len(tokens):
-            hit: _Candidate | None = None
-            longest = min(_MAX_WORDS, data.longest_from.get(tokens[i], 0), len(tokens) - i)
-            for n in range(longest, 0, -1):
-                k = " ".join(tokens[i : i + n])
-                exact = data.by_key.get(k, ())
-                shortened = data.by_prefix.get(k, ())
-                if not (exact or shortened):
-                    continue
-                score = self._score(folded, words, tokens, breaks, i, i + n, k, not exact)
-                if score is not None:
-                    hit = _Candidate(i, i + n, exact, shortened, score)
-                    break
+            hit = self._named_at(folded, words, tokens, breaks, i)
             if hit is None:
                 i += 1
                 continue
@@ -541,6 +587,54 @@ class Gazetteer:
             return self._best_with_codes(best.exact, best.shortened, codes)
         if codes:
             return self._best(codes[0])
+        return self._sounding(tokens)
+
+    def _named_at(
+        self,
+        folded: str,
+        words: list[tuple[int, int, str]],
+        tokens: list[str],
+        breaks: list[int],
+        i: int,
+    ) -> _Candidate | None:
+        """The longest name starting at tokens[i] that reads as a place here, if any; after
+        « au », « du », « aux », a name with its article (« au havre »: Le Havre)."""
+        data = self._data
+        article = _CONTRACTED.get(tokens[i - 1]) if i > 0 else None
+        heads = ("", article[1] + " ") if article else ("",)
+        for head in heads:
+            first, extra = (head.split()[0], 1) if head else (tokens[i], 0)
+            longest = min(_MAX_WORDS, data.longest_from.get(first, 0) - extra, len(tokens) - i)
+            for n in range(longest, 0, -1):
+                k = head + " ".join(tokens[i : i + n])
+                if k in _NEVER_PLACES:
+                    continue
+                exact = data.by_key.get(k, ())
+                shortened = data.by_prefix.get(k, ())
+                if not (exact or shortened):
+                    continue
+                if head and article is not None:  # « au havre » reads « à le havre »
+                    tokens = [*tokens[: i - 1], article[0], *tokens[i:]]
+                score = self._score(folded, words, tokens, breaks, i, i + n, k, not exact)
+                if score is not None:
+                    return _Candidate(i, i + n, exact, shortened, score)
+        return None
+
+    def _sounding(self, tokens: list[str]) -> Commune | None:
+        """A town named with a misspelling (« narbone », « castelsarazin »): one to three
+        words sounding like its name (`sound_key`); the first such name, longest first."""
+        by_sound = self._data.by_sound
+        everyday = _sound_alikes()
+        for i in range(len(tokens)):
+            word = tokens[i]
+            if len(word) < _SOUND_MIN_LETTERS or word in STOP_WORDS or word in everyday:
+                continue
+            if word in self._data.by_key or word in self._data.by_prefix:
+                continue  # a name, refused where it stands (« au frais »): not a misspelling
+            for n in range(min(_MAX_SOUND_WORDS, len(tokens) - i), 0, -1):
+                found = by_sound.get(" ".join(map(sound_key, tokens[i : i + n])))
+                if found:
+                    return self._best(found)
         return None
 
     def _score(
@@ -611,6 +705,8 @@ def _source_digest(raw: bytes) -> str:
         sorted(_NOT_SHORT_FORMS),
         sorted(_ABBREVIATIONS.items()),
         sorted(STOP_WORDS),
+        _SOUNDS_FROM,
+        _SOUND_MIN_LETTERS,
     )
     digest.update(repr(rules).encode("utf-8"))
     return digest.hexdigest()
@@ -647,6 +743,7 @@ def _index_bytes(raw: bytes) -> bytes:
         {one(code): one(found) for code, found in data.by_postal.items()},
         tuple(sorted(data.common)),  # sorted: the same bytes from one build to the next
         tuple(sorted(data.short_forms)),
+        data.by_sound,
         data.longest_from,
     )
     body = zlib.compress(pickle.dumps(fields, protocol=pickle.HIGHEST_PROTOCOL), 9)
@@ -660,7 +757,7 @@ def _from_index(raw: bytes, index: bytes) -> _Data | None:
     if digest.decode("ascii", "replace") != _source_digest(raw):
         return None
     # Our own packaged file, written by `_index_bytes`: plain built-in types only.
-    rows, by_key, by_prefix, by_postal, common, short_forms, longest_from = pickle.loads(
+    rows, by_key, by_prefix, by_postal, common, short_forms, by_sound, longest_from = pickle.loads(
         zlib.decompress(body)
     )
     return _Data(
@@ -670,6 +767,7 @@ def _from_index(raw: bytes, index: bytes) -> _Data | None:
         by_postal=by_postal,
         common=frozenset(common),
         short_forms=frozenset(short_forms),
+        by_sound=by_sound,
         longest_from=longest_from,
     )
 
@@ -680,6 +778,13 @@ def _load_data() -> _Data:
     index = folder.joinpath(_INDEX_FILE)
     data = _from_index(raw, index.read_bytes()) if index.is_file() else None
     return data if data is not None else _parse(gzip.decompress(raw).decode("utf-8"))
+
+
+@cache
+def _sound_alikes() -> frozenset[str]:
+    """Everyday words that sound like a town (data/build_sound_alikes.py), read once."""
+    text = resources.files(__package__).joinpath("data", _SOUND_ALIKES_FILE).read_text("utf-8")
+    return frozenset(text.split())
 
 
 @cache

@@ -339,8 +339,8 @@ FOOD: Final[dict[str, str]] = {
 RESOURCE: Final[dict[str, str]] = {
     "vehicule_frigo": _alt(
         r"(?:camion|camionnette|vehicule|fourgon|utilitaire|voiture|van|remorque|transport|"
-        r"fourgonnette)s?(?: \w+){0,2}? (?:frigo|frigorifi?ques?|frigorifies?|refrigeres?|"
-        r"isothermes?|froid)",
+        r"fourgonnette|porteur|minibus)s?(?: \w+){0,2}? "
+        r"(?:frigo|frigorifi?ques?|frigorifies?|refrigeres?|isothermes?|froid)",
         r"camions? frigos?",
         r"frigo roulant",
         r"vfs?",  # a logistician's « VF »: véhicule frigorifique
@@ -367,11 +367,14 @@ RESOURCE: Final[dict[str, str]] = {
         r"ramener",
         r"faire (?:une|la|des|les) ramasses?",  # « un 20m3 »: a van by its volume
         r"poids lourds?",
+        r"minibus",  # issue 10, part G: « notre minibus communal est libre »
     ),
     "stockage_froid": _alt(
         r"chambres? froides?",
         r"cfs?(?!\.\s?[a-z])(?! ci\b)",  # « CF »: chambre froide (« cf. p. 3 » refers)
         r"(?:de la )?place (?:au|en) (?:froid|frais)",
+        # « place pour 4 palettes au froid » (issue 10, part F)
+        r"place pour (?:\d+ )?(?:palettes?|cartons?|colis) (?:au|en) (?:froid|frais)",
         r"frigos?",
         r"refrigerateurs?",
         r"congelateurs?",
@@ -403,6 +406,9 @@ RESOURCE: Final[dict[str, str]] = {
         r"accueillir (?:\d+ |des |vos |les |leurs )?(?:palettes?|cartons?|colis|caisses?)",
         r"garder (?:\d+ |des |du |vos |les |de la |leurs )",
         r"chambres? seches?",
+        # « une grande salle sèche », « le quai est libre » (issue 10, parts F and G)
+        r"salles? seches?",
+        r"quais? (?:est |sont )?libres?",
     ),
     "conserverie": _alt(
         r"conserveries?",
@@ -415,6 +421,7 @@ RESOURCE: Final[dict[str, str]] = {
     ),
     "manutention": _alt(
         r"transpalettes?",
+        r"transpals?",
         r"trans palettes?",
         r"diables?",
         r"chariots?(?: elevateurs?)?",
@@ -444,6 +451,8 @@ RESOURCE: Final[dict[str, str]] = {
         r"chauffeurs?",
         r"renforts?",
         r"(?:personnes|gens|monde)(?= pour)",
+        # « deux personnes de bonne volonté pour décharger » (issue 10, part G)
+        r"personnes(?= de bonne volonte)",
         r"aide pour (?:trier|porter|decharger|charger|distribuer|la distribution|le tri)",
         r"(?:aider|aidez) a (?:trier|porter|decharger|charger|distribuer)",
         r"trieurs?",
@@ -459,8 +468,56 @@ RESOURCE: Final[dict[str, str]] = {
     ),
 }
 
+# Goods and resources named in English or Spanish (issue 10, parts F and G: Erasmus students,
+# « we have 20 kg of apples à donner », « necesitamos leche »): the everyday words of a post.
+# « can » alone is the verb; « car » is French (because), « flour » is in Saint-Flour and « pan »
+# in « un pan de mur »: left out.
+FOREIGN_WORDS: Final[dict[str, str]] = {
+    "bebe": _alt(r"nappies", r"diapers?", r"baby (?:food|formula|milk)", r"panales"),
+    "conserves": _alt(r"canned \w+", r"tinned \w+", r"tins", r"cans", r"latas?"),
+    "boissons": _alt(r"juices?", r"drinks?", r"bottled water", r"zumos?"),
+    "hygiene": _alt(
+        r"toilet (?:paper|rolls?)",
+        r"soaps?",
+        r"toothpastes?",
+        r"toothbrush(?:es)?",
+        r"sanitary (?:pads|towels)",
+        r"hygiene products?",
+        r"jabon",
+    ),
+    "fruits_legumes": _alt(
+        r"apples?",
+        r"pears?",
+        r"potato(?:es)?",
+        r"tomato(?:es)?",
+        r"carrots?",
+        r"onions?",
+        r"veggies",
+        r"vegetables?",
+        r"lettuces?",
+        r"verduras?",
+        r"frutas?",
+        r"manzanas?",
+        r"patatas?",
+    ),
+    "produits_laitiers": _alt(
+        r"yogh?urts?", r"milk", r"cheeses?", r"butter", r"dairy(?: products?)?", r"leche"
+    ),
+    "viande_poisson_oeufs": _alt(r"meat", r"chicken", r"fish", r"eggs", r"carne", r"huevos"),
+    "epicerie_seche": _alt(
+        r"rice", r"pasta", r"sugar", r"coffee", r"cereals?", r"arroz", r"harina"
+    ),
+    "boulangerie": _alt(r"bread", r"pastries", r"cakes?"),
+    "plats_prepares": _alt(r"ready meals?", r"meals?", r"comidas?"),
+    "stockage_froid": _alt(r"fridges?", r"freezers?", r"cold rooms?"),
+    "vehicule": _alt(r"trucks?"),
+}
+
 CATEGORY_RES: Final[dict[str, re.Pattern[str]]] = {
-    name: re.compile(rf"\b(?:{pattern})\b") for name, pattern in {**FOOD, **RESOURCE}.items()
+    name: re.compile(rf"\b(?:{pattern}|{FOREIGN_WORDS[name]})\b")
+    if name in FOREIGN_WORDS
+    else re.compile(rf"\b(?:{pattern})\b")
+    for name, pattern in {**FOOD, **RESOURCE}.items()
 }
 
 # -- intents -----------------------------------------------------------------------------

@@ -475,11 +475,39 @@ def _learned(
     best = max(scores, key=lambda k: scores[k])
     found = post_number(msg.folded, msg.args_start, named=True) if best in ACTIONS else None
     intent, doubt = combine_intent(reading.intent, certain, scores, policy, found is not None)
-    if intent == reading.intent:
+    if intent == reading.intent or not _asked_if_a_question(intent, msg):
+        return reading, doubt
+    if intent in POST_INTENTS and reading.intent not in POST_INTENTS and not _says_a_post(msg):
         return reading, doubt
     if intent in ACTIONS and found is not None:
         return _IntentReading(intent, found[0], found[1]), doubt
     return _IntentReading(intent), doubt
+
+
+# Words that ask, even without « ? »: « c quoi les annonces du jour », « cmt on fait »,
+# « je voudrais savoir si… », « dites moi », « can I see… ».
+_ASKING_WORD_RE: Final = re.compile(
+    r"\b(?:quoi|quel\w*|comment|cmt|savoir|expliqu\w*|dites|montre\w*|voir|liste|reste|"
+    r"can|how|what|which|any|show)\b"
+)
+
+
+def _asked_if_a_question(intent: Intent, msg: _Message) -> bool:
+    """What is open and how the bot works are asked: the model reads a `list` or `help` only
+    in a message that asks (a question, or a word that asks: `_ASKING_WORD_RE`), never in a
+    bare phrase (« des trucs », « des guirlandes à donner pour noël »)."""
+    if intent not in {"list", "help"}:
+        return True
+    return acts.is_question(msg.text) or prefilter.search(_ASKING_WORD_RE, msg.text) is not None
+
+
+_POST_MIN_WORDS: Final = 3
+
+
+def _says_a_post(msg: _Message) -> bool:
+    """A post the model reads where the rules read none names goods or a resource and says
+    something of it: « Limoux » or « des pâtes » alone (an answer, a place) is no post."""
+    return bool(msg.mentions) and len(msg.text.split()) >= _POST_MIN_WORDS
 
 
 # -- the fields --------------------------------------------------------------------------

@@ -57,6 +57,10 @@ UNIT_WORDS: Final[dict[str, tuple[str, float]]] = {
         ),
         ("personne", 1.0),
     ),
+    # English and Spanish posts (issue 10, parts F and G): « like 30 meals », « 30 litros ».
+    **dict.fromkeys(("liters", "liter", "litros", "litro"), ("l", 1.0)),
+    **dict.fromkeys(("meals", "comidas"), ("repas", 1.0)),
+    **dict.fromkeys(("volunteers", "students"), ("personne", 1.0)),
 }
 COUNT_WORDS: Final = word_set(
     """
@@ -67,6 +71,7 @@ COUNT_WORDS: Final = word_set(
     plateaux boule boules tranche tranches rouleau rouleaux bac bacs fut futs poche
     poches cageot cageots botte bottes douzaines plaque plaques boîte baril barils jerrican
     jerricans part parts
+    items tins cans rolls bottles boxes packets bags jars latas botellas
     """
 )
 CONTAINERS: Final = (
