@@ -19,8 +19,8 @@ from tests.corpus.load import HERE, load, score
 # Floors: what the parser reached when last measured (docs/benchmarks.md), so that a change
 # that reads worse fails here. Raise them as the parser improves; never lower them to pass.
 # The target (#10) for the held-out part is 0.95 whole message and 0.98 intent.
-HELD_OUT_WHOLE_MESSAGE = 0.875
-HELD_OUT_INTENT = 0.94
+HELD_OUT_WHOLE_MESSAGE = 0.885
+HELD_OUT_INTENT = 0.945
 DEV_WHOLE_MESSAGE = 0.975
 DEV_INTENT = 0.995
 # The two development files written after the first tuning round (README.md there).
