@@ -62,28 +62,24 @@ async def _place(conn: Conn, post: Post) -> PostPlace:
     )
 
 
-async def _audience(
-    conn: Conn, place: PostPlace, ring: int, active_only: bool
-) -> list[tuple[int, float | None]]:
-    """The rule of handlers/routing.audience, computed in SQLite (storage.profiles.audience):
-    (association id, distance) pairs, never the profiles of thousands of associations."""
-    return await profiles.audience(
-        conn,
-        place.point,
+def _audience_of(place: PostPlace, ring: int) -> profiles.AudienceOf:
+    """The rule of handlers/routing.audience is computed in SQLite (storage.profiles.audience):
+    what it needs of the place, never the profiles of thousands of associations."""
+    return profiles.AudienceOf(
+        point=place.point,
         author_id=place.association_id,
         author_reach_km=place.author_reach_km,
         factor=RING_FACTOR**ring,
         offer_like=place.kind in OFFER_LIKE,
         category=place.category,
         cold_offer=place.cold and place.kind == "offer",
-        active_only=active_only,
     )
 
 
 async def audience_of_place(conn: Conn, place: PostPlace, ring: int) -> list[Reached]:
     """The associations a place reaches at `ring`, nearest first, whether or not someone can
     be reached in them (handlers/routing.audience)."""
-    return [Reached(*pair) for pair in await _audience(conn, place, ring, False)]
+    return [Reached(*pair) for pair in await profiles.audience(conn, _audience_of(place, ring))]
 
 
 async def audience_of(conn: Conn, post: Post, ring: int) -> list[Reached]:
@@ -114,9 +110,9 @@ class Reach:
 async def reach_of_place(conn: Conn, place: PostPlace, ring: int) -> Reach:
     """Who a place reaches at `ring` that someone can be reached in: what is not a post (a group
     purchase, issue 14) reaches the associations a post of that kind and category would."""
-    reached = await _audience(conn, place, ring, True)
+    ids = await profiles.reachable(conn, _audience_of(place, ring))
     radius = None if place.point is None else place.author_reach_km * RING_FACTOR**ring
-    return Reach(tuple(pair[0] for pair in reached), radius)
+    return Reach(ids, radius)
 
 
 async def reach_of(conn: Conn, post: Post) -> Reach:

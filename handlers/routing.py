@@ -11,6 +11,10 @@ The rule, in the words the README gives coordinators:
   vehicle), unless none of the others within reach can: then to all of them.
 - An association whose place is unknown cannot be measured: it is never left out. A post whose
   place is unknown reaches every interested association.
+
+This module is the rule's reference. The bot computes it in SQLite, in one statement
+(storage.profiles.audience, through handlers/audience: issue 12); tests/test_audience_sql.py
+checks that both agree. A change to the rule is made in both places.
 """
 
 from __future__ import annotations

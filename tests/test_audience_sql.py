@@ -253,8 +253,29 @@ async def test_ties_are_ordered_as_python_compares_names(db: Database) -> None:
     assert got == audience(place, everyone, 0)
 
 
-def test_the_distance_is_the_haversine_of_the_gazetteer() -> None:
+async def test_the_distance_is_the_haversine_of_the_gazetteer(db: Database) -> None:
+    """The same Earth, the same degrees to radians (the very product math.radians computes),
+    the same distance."""
     assert profiles.EARTH_RADIUS_KM == gazetteer._EARTH_RADIUS_KM
+    rng = random.Random(2)
+    degrees = [rng.uniform(-180, 180) for _ in range(10_000)]
+    assert all(math.radians(d) == d * profiles.RADIANS_PER_DEGREE for d in degrees)
+    async with db.transaction() as conn:
+        for i in range(200):
+            point = (CARCASSONNE[0] + rng.uniform(-3, 3), CARCASSONNE[1] + rng.uniform(-4, 4))
+            await conn.execute(
+                "INSERT INTO associations (name, commune, latitude, longitude, created_at,"
+                " reach_km) VALUES (?, 'x', ?, ?, ?, 1000)",
+                (f"A{i}", *point, NOW),
+            )
+        everyone = {p.association_id: p for p in await profiles.all_profiles(conn)}
+        place = PostPlace("need", None, False, CARCASSONNE, 30.0, 0)
+        got = await audience_of_place(conn, place, 0)
+    assert len(got) == 200
+    for reached in got:
+        point = everyone[reached.association_id].point
+        assert point is not None and reached.distance_km is not None
+        assert reached.distance_km == pytest.approx(distance_km(CARCASSONNE, point), abs=CLOSE_KM)
 
 
 def _destination(start: tuple[float, float], km: float, bearing: float) -> tuple[float, float]:
@@ -314,6 +335,7 @@ async def test_a_local_post_reads_its_corner_of_the_place_index(db: Database) ->
             "east": east,
             "lat_degrees": CARCASSONNE[0],
             "degrees_per_km": profiles.DEGREES_PER_KM,
+            "radians_per_degree": profiles.RADIANS_PER_DEGREE,
         }
         near = await _plan(conn, profiles.AUDIENCE_NEAR, params)
         everywhere = await _plan(conn, profiles.AUDIENCE_EVERYWHERE, params)
