@@ -7,7 +7,7 @@ import math
 import sqlite3
 from dataclasses import dataclass, fields
 
-from storage.db import Conn
+from storage.db import Conn, fetch_one
 from storage.models import AudienceMember, Preferences, Profile
 
 # Columns a profile change may set (anything else is a programming error, never user text).
@@ -328,17 +328,28 @@ async def audience_members(conn: Conn, association_ids: tuple[int, ...]) -> list
     return found
 
 
-async def count_active_members(conn: Conn, association_ids: tuple[int, ...]) -> int:
-    """How many active members these associations have (one covering-index lookup each, in one
-    statement): whether a relay is queued in the request or by a job."""
+# (association ids json, at most: -1 for no bound)
+COUNT_ACTIVE_MEMBERS = (
+    "SELECT COUNT(*) FROM (SELECT 1 FROM json_each(?1) j"
+    " JOIN members m ON m.association_id = j.value AND m.status = 'active' LIMIT ?2)"
+)
+
+
+async def count_active_members(
+    conn: Conn, association_ids: tuple[int, ...], at_most: int | None = None
+) -> int:
+    """How many active members these (distinct) associations have, counting no further than
+    `at_most` when given: whether a relay is queued in the request or by a job needs no more.
+    One covering-index seek per association, in list order, in one statement: with `at_most`,
+    a relay to a whole region stops after a few hundred (issue 12: 0.3 ms, not 4 ms, for 5,000
+    associations; an `IN (json_each)` first sorts the whole list into a temporary table)."""
     if not association_ids:
         return 0
-    async with conn.execute(
-        "SELECT COUNT(*) FROM members WHERE status = 'active'"
-        " AND association_id IN (SELECT value FROM json_each(?))",
-        (json.dumps(list(association_ids)),),
-    ) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(
+        conn,
+        COUNT_ACTIVE_MEMBERS,
+        (json.dumps(list(association_ids)), -1 if at_most is None else at_most),
+    )
     return int(row[0]) if row else 0
 
 

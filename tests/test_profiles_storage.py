@@ -54,3 +54,32 @@ async def test_preferences_default_then_stored(db: Database) -> None:
         wanted = Preferences(member.id, "urgent", frozenset({"bebe"}), "22:00", "07:00")
         await profiles.set_preferences(conn, wanted)
         assert await profiles.preferences_of(conn, member.id) == wanted
+
+
+async def test_active_members_are_counted_up_to_the_bound_asked(db: Database) -> None:
+    """Whether a relay leaves the request (bot/fanout.py, issue 12) needs only to know if its
+    audience has more active members than the bound: the count stops there, read one
+    association at a time from the members' covering index (no list sorted first)."""
+    async with db.transaction() as conn:
+        ids = []
+        for i in range(6):
+            found = await members.ensure_association(conn, f"A{i}", "x", NOW)
+            ids.append(found.id)
+            for k in range(3):
+                member = await members.create_member(conn, found.id, f"M{i}{k}", "member", NOW)
+                if k == 2:
+                    await conn.execute(
+                        "UPDATE members SET status = 'removed' WHERE id = ?", (member.id,)
+                    )
+        every = tuple(ids)
+        assert await profiles.count_active_members(conn, every) == 12
+        assert await profiles.count_active_members(conn, every, 5) == 5
+        assert await profiles.count_active_members(conn, every, 50) == 12
+        assert await profiles.count_active_members(conn, every[:1]) == 2
+        assert await profiles.count_active_members(conn, ()) == 0
+        rows = await conn.execute_fetchall(
+            "EXPLAIN QUERY PLAN " + profiles.COUNT_ACTIVE_MEMBERS, ("[1]", 5)
+        )
+    plan = " | ".join(str(row[3]) for row in rows)
+    assert "COVERING INDEX members_association_role (association_id=? AND status=?)" in plan
+    assert "LIST SUBQUERY" not in plan and "TEMP B-TREE" not in plan
