@@ -63,8 +63,7 @@ def profile_from_row(row: sqlite3.Row) -> Profile:
 
 
 async def profile_of(conn: Conn, association_id: int) -> Profile | None:
-    async with conn.execute(SELECT_PROFILE + " WHERE id = ?", (association_id,)) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, SELECT_PROFILE + " WHERE id = ?", (association_id,))
     return profile_from_row(row) if row else None
 
 
@@ -248,8 +247,7 @@ def _chunks(ids: tuple[int, ...]) -> list[tuple[int, ...]]:
 
 
 async def largest_reach_km(conn: Conn) -> float:
-    async with conn.execute("SELECT MAX(reach_km) FROM associations") as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, "SELECT MAX(reach_km) FROM associations")
     return float(row[0]) if row and row[0] is not None else 0.0
 
 
