@@ -104,12 +104,13 @@ def box_holding(point: tuple[float, float], radius_km: float) -> tuple[float, fl
     angle = radius_km / EARTH_RADIUS_KM
     dlat = math.degrees(angle) + BOX_MARGIN_DEGREES
     south, north = lat - dlat, lat + dlat
-    widest = (
+    # sin δ / cos φ: at least 1 when the circle holds a pole (then every longitude).
+    sine_ratio = (
         math.sin(min(angle, math.pi / 2)) / math.cos(math.radians(lat)) if abs(lat) < 90 else 2.0
     )
-    if north >= 90.0 or south <= -90.0 or widest >= 1.0:
+    if north >= 90.0 or south <= -90.0 or sine_ratio >= 1.0:
         return (max(south, -90.0), min(north, 90.0), -180.0, 180.0)
-    dlon = math.degrees(math.asin(widest)) + BOX_MARGIN_DEGREES
+    dlon = math.degrees(math.asin(sine_ratio)) + BOX_MARGIN_DEGREES
     if lon - dlon < -180.0 or lon + dlon > 180.0:
         return (south, north, -180.0, 180.0)
     return (south, north, lon - dlon, lon + dlon)
