@@ -88,7 +88,8 @@ async def queue_notifications(
         if isinstance(notification.to, ToAudience):
             to = notification.to
             if defer_above is not None and (
-                await profiles.count_active_members(conn, to.association_ids) > defer_above
+                await profiles.count_active_members(conn, to.association_ids, defer_above + 1)
+                > defer_above
             ):
                 await defer_relay(conn, notification, now, exclude_member)
                 queued.jobs += 1

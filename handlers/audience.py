@@ -1,8 +1,12 @@
-"""The audience of a post (issue 11): its place, its candidates read from storage, and the pure
-rule of handlers/routing applied to them.
+"""The audience of a post (issue 11): its place, and who it reaches.
 
-A relay (publishing, relaunching, confirming an urgency) goes to `reach_of`; matching and
-escalation call `audience_of` with the ring they need.
+The rule is handlers/routing's (`audience`, the reference the README and docs/routing.md
+describe); it runs in SQLite, in one statement (storage.profiles.audience, issue 12), so that a
+post to a whole region does not build thousands of profiles in the message's transaction.
+tests/test_audience_sql.py checks that both give the same audience.
+
+A relay (publishing, relaunching, confirming an urgency) goes to `reach_of`, a group purchase
+to `reach_of_place`; escalation calls `audience_of` with the ring it needs.
 """
 
 from __future__ import annotations
@@ -12,12 +16,12 @@ from dataclasses import dataclass
 
 from handlers.routing import (
     DEFAULT_REACH_KM,
+    OFFER_LIKE,
     RING_FACTOR,
     URGENT_RING,
     Point,
     PostPlace,
     Reached,
-    audience,
     is_cold,
 )
 from handlers.texts import t
@@ -58,27 +62,30 @@ async def _place(conn: Conn, post: Post) -> PostPlace:
     )
 
 
-async def _audience(conn: Conn, place: PostPlace, ring: int) -> list[Reached]:
-    if place.point is None:
-        candidates = await profiles.all_profiles(conn)
-    else:
-        # Estimated in SQLite (a little generously), then measured exactly by the rule.
-        candidates = await profiles.profiles_within(
-            conn, place.point, place.author_reach_km, RING_FACTOR**ring
-        )
-    return audience(place, candidates, ring)
+def _audience_of(place: PostPlace, ring: int) -> profiles.AudienceOf:
+    """The rule of handlers/routing.audience is computed in SQLite (storage.profiles.audience):
+    what it needs of the place, never the profiles of thousands of associations."""
+    return profiles.AudienceOf(
+        point=place.point,
+        author_id=place.association_id,
+        author_reach_km=place.author_reach_km,
+        factor=RING_FACTOR**ring,
+        offer_like=place.kind in OFFER_LIKE,
+        category=place.category,
+        cold_offer=place.cold and place.kind == "offer",
+    )
 
 
 async def audience_of_place(conn: Conn, place: PostPlace, ring: int) -> list[Reached]:
-    """The associations a place reaches at `ring`, nearest first: what is not a post (a group
-    purchase, issue 14) reaches the associations a post of that kind and category would."""
-    return await _audience(conn, place, ring)
+    """The associations a place reaches at `ring`, nearest first, whether or not someone can
+    be reached in them (handlers/routing.audience)."""
+    return [Reached(*pair) for pair in await profiles.audience(conn, _audience_of(place, ring))]
 
 
 async def audience_of(conn: Conn, post: Post, ring: int) -> list[Reached]:
     """The associations `post` reaches at `ring` (0: ordinary, `URGENT_RING`, then one more
     per escalation step), nearest first."""
-    return await _audience(conn, await _place(conn, post), ring)
+    return await audience_of_place(conn, await _place(conn, post), ring)
 
 
 @dataclass(frozen=True)
@@ -100,11 +107,14 @@ class Reach:
         return t(lang, "post_relayed_to", count=count, radius=radius)
 
 
+async def reach_of_place(conn: Conn, place: PostPlace, ring: int) -> Reach:
+    """Who a place reaches at `ring` that someone can be reached in: what is not a post (a group
+    purchase, issue 14) reaches the associations a post of that kind and category would."""
+    ids = await profiles.reachable(conn, _audience_of(place, ring))
+    radius = None if place.point is None else place.author_reach_km * RING_FACTOR**ring
+    return Reach(ids, radius)
+
+
 async def reach_of(conn: Conn, post: Post) -> Reach:
     """The audience of `post` at its own ring (urgent needs one further)."""
-    place = await _place(conn, post)
-    ring = ring_of(post)
-    ids = tuple(r.association_id for r in await _audience(conn, place, ring))
-    reachable = await profiles.with_active_members(conn, ids)
-    radius = None if place.point is None else place.author_reach_km * RING_FACTOR**ring
-    return Reach(tuple(i for i in ids if i in reachable), radius)
+    return await reach_of_place(conn, await _place(conn, post), ring_of(post))

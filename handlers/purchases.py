@@ -34,7 +34,7 @@ from typing import Final, Literal
 
 from handlers import rights
 from handlers.amounts import split_post_ref
-from handlers.audience import Reach, audience_of_place
+from handlers.audience import Reach, reach_of_place
 from handlers.context import (
     Context,
     Effects,
@@ -321,10 +321,7 @@ async def purchase_reach(ctx: Context, category: str | None) -> Reach:
         author_reach_km=profile.reach_km,
         association_id=member.association_id,
     )
-    ids = tuple(r.association_id for r in await audience_of_place(ctx.conn, place, 0))
-    reachable = await profiles.with_active_members(ctx.conn, ids)
-    radius = None if place.point is None else place.author_reach_km
-    return Reach(tuple(i for i in ids if i in reachable), radius)
+    return await reach_of_place(ctx.conn, place, 0)
 
 
 # ------------------------------------------------------------------ the answers

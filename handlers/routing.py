@@ -11,6 +11,10 @@ The rule, in the words the README gives coordinators:
   vehicle), unless none of the others within reach can: then to all of them.
 - An association whose place is unknown cannot be measured: it is never left out. A post whose
   place is unknown reaches every interested association.
+
+This module is the rule's reference. The bot computes it in SQLite, in one statement
+(storage.profiles.audience, through handlers/audience: issue 12); tests/test_audience_sql.py
+checks that both agree. A change to the rule is made in both places.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from handlers.understanding import distance_km
 from handlers.understanding.lexicon import COLD_CATEGORIES
@@ -64,14 +69,19 @@ def is_cold(category: str | None, cold_chain: bool) -> bool:
     return cold_chain or (category is not None and category in COLD_CATEGORIES)
 
 
+# What an association takes (rather than gives) is what these kinds concern.
+OFFER_LIKE: frozenset[PostKind] = frozenset({"offer", "equipment_offer"})
+
+
 def interested(profile: Profile, kind: PostKind, category: str | None) -> bool:
     """Needs go to those who give the category; offers to those who take it."""
-    wanted = profile.takes if kind in ("offer", "equipment_offer") else profile.gives
+    wanted = profile.takes if kind in OFFER_LIKE else profile.gives
     return wanted is None or category is None or category in wanted
 
 
-@dataclass(frozen=True)
-class Reached:
+class Reached(NamedTuple):
+    """A light pair (built by the thousand for a post to a whole region)."""
+
     association_id: int
     distance_km: float | None  # None: the association's or the post's place is unknown
 
