@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import math
 import sqlite3
 import time
 from collections.abc import Awaitable, Callable, Generator, Iterable, Sequence
@@ -164,6 +165,7 @@ class Conn:
     def open(cls, path: str) -> Conn:
         raw = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         raw.row_factory = sqlite3.Row
+        ensure_math_functions(raw)
         return cls(raw, Worker())
 
     def off_loop(self) -> Conn:
@@ -212,6 +214,44 @@ class Conn:
     async def close(self) -> None:
         self._worker.close()
         self.raw.close()
+
+
+# SQLite's math functions the audience statement uses (storage/profiles.py), as Python's math
+# module computes them: both call the C library, so the floats are the same.
+MATH_FUNCTIONS: dict[str, tuple[int, Callable[..., float]]] = {
+    "sin": (1, math.sin),
+    "cos": (1, math.cos),
+    "asin": (1, math.asin),
+    "acos": (1, math.acos),
+    "sqrt": (1, math.sqrt),
+    "pow": (2, math.pow),
+    "radians": (1, math.radians),
+}
+
+
+def ensure_math_functions(raw: sqlite3.Connection) -> None:
+    """SQLite has its math functions when built with them (the default since 3.35, as in
+    Debian's and the python.org builds); an older or leaner build gets Python's."""
+    try:
+        raw.execute("SELECT sin(0), asin(0), pow(2, 2)").fetchone()
+    except sqlite3.OperationalError:
+        register_math_functions(raw)
+
+
+def register_math_functions(raw: sqlite3.Connection) -> None:
+    for name, (arity, function) in MATH_FUNCTIONS.items():
+        raw.create_function(name, arity, _null_safe(function), deterministic=True)
+
+
+def _null_safe(function: Callable[..., float]) -> Callable[..., float | None]:
+    """NULL in, NULL out, as SQLite's own functions (an association's place may be unknown)."""
+
+    def call(*args: float | None) -> float | None:
+        if any(arg is None for arg in args):
+            return None
+        return function(*args)
+
+    return call
 
 
 def _fetchall(raw: sqlite3.Connection, sql: str, params: Params) -> list[sqlite3.Row]:

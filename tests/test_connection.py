@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from storage.connection import ensure_math_functions, register_math_functions
 from storage.db import Database, fetch_all, fetch_one
 
 # A read that keeps SQLite busy for a while (a few hundred ms here) without any table.
@@ -181,3 +182,23 @@ async def test_waiting_for_another_connections_write_lock_keeps_the_loop_free(
     finally:
         await first.close()
         await second.close()
+
+
+def test_pythons_math_functions_give_sqlites_floats() -> None:
+    """A SQLite built without its math functions gets Python's (storage/connection.py); the
+    audience statement then computes the very same distances."""
+    own = sqlite3.connect(":memory:")
+    registered = sqlite3.connect(":memory:")
+    try:
+        ensure_math_functions(own)  # this machine's SQLite has them: nothing registered
+        register_math_functions(registered)
+        sql = (
+            "SELECT sin(?), cos(?), asin(min(1.0, ?)), acos(min(1.0, ?)), sqrt(?), pow(?, 2),"
+            " radians(?), sin(NULL)"
+        )
+        for x in (0.0, 0.1234567, 0.5, 0.987654321, 1.0):
+            values = (x,) * 7
+            assert registered.execute(sql, values).fetchone() == own.execute(sql, values).fetchone()
+    finally:
+        own.close()
+        registered.close()
