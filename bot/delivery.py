@@ -36,10 +36,10 @@ import logging
 import math
 import time
 from collections import OrderedDict, deque
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from bot.channels.base import (
     UNLIMITED,
@@ -80,6 +80,7 @@ FILE_CACHE_BYTES = 32 * 1024 * 1024
 # Why a row whose file is gone fails (none should: the file is purged after its last row).
 FILE_MISSING = "attachment file missing"
 
+T = TypeVar("T")
 Monotonic = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -234,6 +235,24 @@ async def cancel_and_wait(tasks: list[asyncio.Task[None]]) -> None:
         await asyncio.gather(*tasks, return_exceptions=True)
 
 
+async def uninterrupted(work: Coroutine[object, object, T]) -> T:
+    """Run `work` to its end even when the caller is cancelled meanwhile; the cancellation is
+    raised after it (its result, or its error, logged, is then dropped). For a short step
+    that must not stop halfway (a pick: its commit, then the launch of its sends)."""
+    task = asyncio.create_task(work)
+    cancelled: asyncio.CancelledError | None = None
+    while not task.done():
+        try:
+            await asyncio.wait([task])  # a cancellation ends this wait, not the task
+        except asyncio.CancelledError as error:
+            cancelled = error
+    if cancelled is not None:
+        if not task.cancelled() and (failure := task.exception()) is not None:
+            log.error("interrupted step failed", exc_info=failure)
+        raise cancelled
+    return task.result()
+
+
 @dataclass(frozen=True)
 class DeliveryPolicy:
     batch_size: int = 50
@@ -279,6 +298,17 @@ class Lane:
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
     new_rows: asyncio.Event = field(default_factory=asyncio.Event)
     progress: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+@dataclass(frozen=True)
+class Pick:
+    """What a pick did: launched `dispatched` sends; `heads` wait for their pacing."""
+
+    heads: list[OutboxMessage]
+    dispatched: int
+    dropped: int  # relays of closed posts, marked failed unsent
+    settled: bool  # every due head was found and none is left waiting
+    next_due: datetime | None
 
 
 @dataclass(frozen=True)
@@ -357,7 +387,9 @@ class Sender:
         """Take no new row; sends already on the wire may finish for `grace_seconds` (a message
         the platform accepted is then recorded as sent, not sent again after a restart). What is
         still on the wire then is cancelled: its row stays `in_flight` and the next `recover`
-        requeues (and counts) it."""
+        requeues (and counts) it. The loops are cancelled where they wait; a pick under way
+        launches what it marked in flight first (`_pass`), so that every row left `in_flight`
+        was on the wire."""
         loops, self._loops = self._loops, []
         await cancel_and_wait(loops)
         on_wire = [task for lane in self._lanes.values() for task in lane.tasks]
@@ -453,11 +485,44 @@ class Sender:
         the pick's own transaction and sent as soon as it commits; the others, after their
         wait, each in a transaction of their own (marked right before their send, as ever).
         A pick that found every head (fewer than a batch) also reads when the next row is due,
-        for the lane's wait, in the same transaction."""
+        for the lane's wait, in the same transaction.
+
+        A stop cancels the lane wherever it waits (for its pacer, a slot, the next row), but
+        the pick and each take run to their launch (`uninterrupted`): cancelled while awaiting
+        the commit (which SQLite completes all the same in the driver's thread), they left rows
+        `in_flight` that nothing was sending, until the next start requeued them."""
         lane.new_rows.clear()
         lane.progress.clear()
         blocked = lane.pacer.blocked_chats()
         paused = lane.pacer.paused_chats()
+        pick = await uninterrupted(self._pick(lane, blocked, paused))
+        dispatched = pick.dispatched
+        for head in pick.heads:
+            if lane.new_rows.is_set():
+                break  # something new, maybe urgent: read the queue again in priority order
+            if head.external_id in lane.busy_chats:
+                continue
+            while (wait := lane.pacer.global_wait()) > 0:
+                await self._sleep(wait)
+            reply = head.priority == PRIORITY_REPLY
+            chat_wait = lane.pacer.chat_wait(head.external_id, reply)
+            if chat_wait > 0:  # a 429 arrived meanwhile, or replies come too fast
+                blocked[head.external_id] = chat_wait
+                continue
+            await lane.slots.acquire()
+            if await uninterrupted(self._take_and_launch(lane, head.id, reply)):
+                dispatched += 1
+        return Pass(
+            dispatched,
+            self._retry_in(lane.pacer, blocked),
+            pick.dropped,
+            complete=pick.settled,
+            next_due=pick.next_due,
+        )
+
+    async def _pick(self, lane: Lane, blocked: dict[str, float], paused: set[str]) -> Pick:
+        """Read the due heads, mark in flight those that may leave at once and launch their
+        sends; the heads left wait for their pacing (`_pass`)."""
         ready: list[tuple[OutboxMessage, Outgoing]] = []
         next_due: datetime | None = None
         async with self.db.transaction() as conn:
@@ -487,7 +552,7 @@ class Sender:
                     or lane.pacer.global_wait() > 0
                     or lane.pacer.chat_wait(head.external_id, reply) > 0
                 ):
-                    break  # the slow path below waits, or sets the chat aside
+                    break  # the slow path in `_pass` waits, or sets the chat aside
                 heads.pop(0)
                 await lane.slots.acquire()  # free: checked just above
                 taken = await self._take(conn, lane, head.id, reply)
@@ -500,34 +565,18 @@ class Sender:
                 next_due = await deliveries.next_due_at(conn, lane.name)
         for message, outgoing in ready:
             self._launch(lane, message, outgoing)
-        dispatched = len(ready)
-        for head in heads:
-            if lane.new_rows.is_set():
-                break  # something new, maybe urgent: read the queue again in priority order
-            if head.external_id in lane.busy_chats:
-                continue
-            while (wait := lane.pacer.global_wait()) > 0:
-                await self._sleep(wait)
-            reply = head.priority == PRIORITY_REPLY
-            chat_wait = lane.pacer.chat_wait(head.external_id, reply)
-            if chat_wait > 0:  # a 429 arrived meanwhile, or replies come too fast
-                blocked[head.external_id] = chat_wait
-                continue
-            await lane.slots.acquire()
-            async with self.db.transaction() as conn:
-                taken = await self._take(conn, lane, head.id, reply)
-            if taken is None:
-                lane.slots.release()
-                continue
-            self._launch(lane, *taken)
-            dispatched += 1
-        return Pass(
-            dispatched,
-            self._retry_in(lane.pacer, blocked),
-            len(closed),
-            complete=settled,
-            next_due=next_due,
-        )
+        return Pick(heads, len(ready), len(closed), settled, next_due)
+
+    async def _take_and_launch(self, lane: Lane, message_id: int, reply: bool) -> bool:
+        """Mark one row in flight in a transaction of its own and launch its send (the caller
+        holds a slot for it, released here when the row is no longer queued)."""
+        async with self.db.transaction() as conn:
+            taken = await self._take(conn, lane, message_id, reply)
+        if taken is None:
+            lane.slots.release()
+            return False
+        self._launch(lane, *taken)
+        return True
 
     async def _take(
         self, conn: Conn, lane: Lane, message_id: int, reply: bool

@@ -8,6 +8,7 @@ fake Bot API (429, 5xx, timeout, 403).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -22,7 +23,7 @@ from bot.clock import ManualClock
 from bot.delivery import DeliveryPolicy, Pacer, Sender
 from handlers.messages import Outgoing
 from storage import deliveries, members, outbox
-from storage.db import Database
+from storage.db import Conn, Database
 from storage.outbox import (
     PRIORITY_DIGEST,
     PRIORITY_NOTIFICATION,
@@ -541,3 +542,46 @@ async def test_stop_ends_even_if_a_lane_died_of_an_error(db: Database, clock: Ma
     sender._loops.append(lane)
     await asyncio.wait_for(sender.stop(), 2)  # logged where it happened; the stop goes on
     assert lane.done() and isinstance(lane.exception(), OSError)
+
+
+@pytest.mark.parametrize("pause_at", [1, 2], ids=["pick", "take-after-a-pacing-wait"])
+async def test_a_stop_as_a_pick_commits_still_sends_what_it_marked_in_flight(
+    db: Database, clock: ManualClock, monkeypatch: pytest.MonkeyPatch, pause_at: int
+) -> None:
+    """SIGTERM mid-broadcast (tests/test_process_lifecycle.py) failed under load: the stop
+    cancelled a lane still awaiting the commit of its pick (done all the same in the driver's
+    thread), before it launched the sends: rows `in_flight` with nothing on the wire. Here the
+    stop comes exactly then, at the first pick or at a row taken on its own after a pacing
+    wait: what was marked in flight must go out within the grace, the rest stay queued."""
+    fake = FakeTime()
+    channel = TimedChannel(fake, pacing=Pacing(per_second=1))  # one row per pick, then waits
+    await enqueue(db, clock, [row(chat, "alerte", PRIORITY_URGENT) for chat in (1, 2, 3)])
+    real = db.transaction
+    marked = 0
+    paused, resume = asyncio.Event(), asyncio.Event()
+
+    @contextlib.asynccontextmanager
+    async def transaction() -> AsyncIterator[Conn]:
+        nonlocal marked
+        async with real() as conn:
+            yield conn
+        async with real() as conn:  # committed: are rows in flight whose send has not begun?
+            counts = await outbox.count_by_state(conn)
+        if counts.get("in_flight", 0) + counts.get("sent", 0) > len(channel.sent):
+            marked += 1
+            if marked == pause_at:
+                paused.set()
+                await resume.wait()  # the lane is not back from this commit yet
+
+    monkeypatch.setattr(db, "transaction", transaction)
+    sender = Sender(db, {"telegram": channel}, clock, monotonic=fake.monotonic, sleep=fake.sleep)
+    sender.start()
+    await asyncio.wait_for(paused.wait(), 5)
+    stopping = asyncio.create_task(sender.stop(grace_seconds=2))
+    await asyncio.sleep(0)  # the stop has cancelled the lane, which waits in that commit
+    resume.set()
+    await asyncio.wait_for(stopping, 5)
+    async with real() as conn:
+        final = await outbox.count_by_state(conn)
+    assert [chat for _, chat, _ in channel.sent] == [str(chat) for chat in range(1, pause_at + 1)]
+    assert final == {"sent": pause_at, "queued": 3 - pause_at}, "nothing in flight unsent"
