@@ -69,6 +69,8 @@ SAFETY = 0.97
 # How many sends one lane keeps on the wire at once. Bounded: these are the only messages a
 # crash can duplicate. 16 covers ~0.5 s round-trips at 30/s.
 MAX_IN_FLIGHT = 16
+# Beyond those, kept for replies: relays and notifications never hold them.
+REPLY_SLOTS = 2
 # Sends that may leave back to back before the overall spacing applies.
 FREE_BURST = 5
 # Shared payloads (a relay's text, one per language) kept in memory: a broadcast reads its
@@ -286,6 +288,31 @@ class DeliveryStats:
     by_channel: dict[str, int] = field(default_factory=dict)
 
 
+class Slots:
+    """Sends on the wire at once in a lane: `total`, the last `kept_for_replies` of them for
+    replies only (the sender gives replies `REPLY_SLOTS` beyond `max_in_flight`). A fan-out's
+    relays never hold every slot: a reply picked while thousands of relays go out leaves at
+    once, not after one of them ended (issue 12, during-fanout)."""
+
+    def __init__(self, total: int, kept_for_replies: int) -> None:
+        self._free = total
+        self._kept = min(kept_for_replies, total - 1)
+        self._freed = asyncio.Event()
+
+    def full(self, reply: bool) -> bool:
+        return self._free <= (0 if reply else self._kept)
+
+    async def acquire(self, reply: bool) -> None:
+        while self.full(reply):
+            self._freed.clear()
+            await self._freed.wait()
+        self._free -= 1
+
+    def release(self) -> None:
+        self._free += 1
+        self._freed.set()
+
+
 @dataclass
 class Lane:
     """One channel's sending state (in memory only: the truth is in the outbox)."""
@@ -293,7 +320,7 @@ class Lane:
     name: str
     channel: Channel
     pacer: Pacer
-    slots: asyncio.Semaphore
+    slots: Slots
     busy_chats: set[str] = field(default_factory=set)
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
     new_rows: asyncio.Event = field(default_factory=asyncio.Event)
@@ -437,7 +464,7 @@ class Sender:
                 name=name,
                 channel=self.channels[name],
                 pacer=Pacer(self._pacing_of(name), self._monotonic, self._resuming),
-                slots=asyncio.Semaphore(self.policy.max_in_flight),
+                slots=Slots(self.policy.max_in_flight + REPLY_SLOTS, REPLY_SLOTS),
             )
             self._lanes[name] = lane
         return lane
@@ -509,7 +536,7 @@ class Sender:
             if chat_wait > 0:  # a 429 arrived meanwhile, or replies come too fast
                 blocked[head.external_id] = chat_wait
                 continue
-            await lane.slots.acquire()
+            await lane.slots.acquire(reply)
             if await uninterrupted(self._take_and_launch(lane, head.id, reply)):
                 dispatched += 1
         return Pass(
@@ -534,6 +561,12 @@ class Sender:
                 skip_chats=paused | lane.busy_chats,
                 replies_only=set(blocked) - paused,
             )
+            # Rows committed before this read are in it: only those committed after it call
+            # for a new read. A wake-up that came while the pick waited for the connection
+            # (a fan-out job wakes the sender after every chunk) must not cancel the pick's
+            # sends: it did, pass after pass, and nothing, replies included, left until the
+            # job ended (issue 12, during-fanout).
+            lane.new_rows.clear()
             complete = len(heads) < self.policy.batch_size
             closed = [head.id for head in heads if head.post_closed]
             if closed:
@@ -548,13 +581,13 @@ class Sender:
                     heads.pop(0)
                     continue
                 if (
-                    lane.slots.locked()
+                    lane.slots.full(reply)
                     or lane.pacer.global_wait() > 0
                     or lane.pacer.chat_wait(head.external_id, reply) > 0
                 ):
                     break  # the slow path in `_pass` waits, or sets the chat aside
                 heads.pop(0)
-                await lane.slots.acquire()  # free: checked just above
+                await lane.slots.acquire(reply)  # free: checked just above
                 taken = await self._take(conn, lane, head.id, reply)
                 if taken is None:
                     lane.slots.release()

@@ -20,7 +20,7 @@ from telegram.request import HTTPXRequest
 from bot.channels.base import OutsideWindow, Pacing, RecordingChannel, SendResult, Sent
 from bot.channels.telegram import TELEGRAM_PACING, TelegramChannel
 from bot.clock import ManualClock
-from bot.delivery import DeliveryPolicy, Pacer, Sender
+from bot.delivery import DeliveryPolicy, Pacer, Sender, Slots
 from handlers.messages import Outgoing
 from storage import deliveries, members, outbox
 from storage.db import Conn, Database
@@ -585,3 +585,47 @@ async def test_a_stop_as_a_pick_commits_still_sends_what_it_marked_in_flight(
         final = await outbox.count_by_state(conn)
     assert [chat for _, chat, _ in channel.sent] == [str(chat) for chat in range(1, pause_at + 1)]
     assert final == {"sent": pause_at, "queued": 3 - pause_at}, "nothing in flight unsent"
+
+
+async def test_a_wake_up_while_the_pick_waits_does_not_cancel_its_sends(
+    db: Database, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fan-out job commits a chunk of relays and wakes the sender every few ms. A wake-up that
+    came while the pick waited for the connection (its rows are in the pick's read) cancelled
+    the pick's sends, pass after pass: nothing, replies included, left until the job ended
+    (issue 12, during-fanout: a reply waited 800 ms)."""
+    await enqueue(db, clock, [row(chat, f"r{chat}") for chat in (1, 2, 3)])
+    channel = RecordingChannel("telegram")
+    sender = Sender(db, {"telegram": channel}, clock)
+    lane = sender._lane("telegram")
+    real = db.transaction
+
+    @contextlib.asynccontextmanager
+    async def transaction() -> AsyncIterator[Conn]:
+        sender.wake()  # a job's chunk committed while this transaction waited for its turn
+        async with real() as conn:
+            yield conn
+
+    monkeypatch.setattr(db, "transaction", transaction)
+    done = await sender._pass(lane)
+    await sender._settle(lane)
+    assert done.dispatched == 3
+    assert sorted(chat for chat, _ in channel.sent) == ["1", "2", "3"]
+
+
+async def test_relays_leave_slots_free_for_replies() -> None:
+    """Of a lane's slots, the last ones are kept for replies: relays never hold them all."""
+    slots = Slots(total=4, kept_for_replies=2)
+    await slots.acquire(reply=False)
+    await slots.acquire(reply=False)
+    assert slots.full(reply=False) and not slots.full(reply=True)
+    await slots.acquire(reply=True)
+    await slots.acquire(reply=True)
+    assert slots.full(reply=True)
+    waiting = asyncio.create_task(slots.acquire(reply=False))
+    slots.release()  # two replies end: their slots are still kept for replies
+    slots.release()
+    await asyncio.sleep(0.01)
+    assert not waiting.done()
+    slots.release()  # a relay ends: another may go
+    await asyncio.wait_for(waiting, 1)
