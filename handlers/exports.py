@@ -487,13 +487,19 @@ def _loans_rows(
 
 def file_name(period: Period, chosen: Format, association: str | None) -> str:
     """`boucle-transferts-2026-11.csv`, `boucle-transferts-banque-alimentaire-2026.xlsx`."""
-    parts = ["boucle-transferts"]
+    return file_stem("boucle-transferts", period, association) + f".{chosen}"
+
+
+def file_stem(prefix: str, period: Period, association: str | None) -> str:
+    """`prefix`, the association's name as a slug (when given), then the period: the name of a
+    file the bot writes (an export, the monthly report)."""
+    parts = [prefix]
     if association:
         slug = "-".join(key(association).split())[:40].strip("-")
         if slug:
             parts.append(slug)
     parts.append(file_part(period))
-    return "-".join(parts) + f".{chosen}"
+    return "-".join(parts)
 
 
 def match_association(typed: str, names: list[str], limit: int = 5) -> tuple[str | None, list[str]]:

@@ -155,6 +155,11 @@ def kilos_text(value: float, lang: str) -> str:
     return t(lang, "report_kilos", kilos=figure(value, lang))
 
 
+def _counts(lang: str, label: str, now: float, then: float, detail: bool = False) -> Row:
+    """A row of two counts: `label`'s text, this period's figure and the previous one's."""
+    return Row(t(lang, label), figure(now, lang), figure(then, lang), detail=detail)
+
+
 def key_rows(report: Bilan, lang: str, equivalents: Equivalents) -> list[Row]:
     """The key figures, as `/bilan` counts them, one row each with the previous period's."""
     current, previous = report.current, report.previous
@@ -171,33 +176,16 @@ def key_rows(report: Bilan, lang: str, equivalents: Equivalents) -> list[Row]:
         )
         rows += _detail_rows(now, then, lang)
         if network:
-            rows.append(
-                Row(
-                    t(lang, "report_transfers_network"),
-                    figure(now.transfers, lang),
-                    figure(then.transfers, lang),
-                )
-            )
+            rows.append(_counts(lang, "report_transfers_network", now.transfers, then.transfers))
         else:
             rows.append(
-                Row(
-                    t(lang, "report_transfers"),
-                    figure(now.transfers, lang),
-                    figure(then.transfers, lang),
-                    detail=True,
-                )
+                _counts(lang, "report_transfers", now.transfers, then.transfers, detail=True)
             )
     rows += _post_rows(current, previous, lang)
     rows += _loan_rows(current, previous, network, lang)
     rows += _purchase_rows(current, previous, network, lang)
     reach = "report_reach_network" if network else "report_reach_association"
-    rows.append(
-        Row(
-            t(lang, reach),
-            figure(current.reach.associations, lang),
-            figure(previous.reach.associations, lang),
-        )
-    )
+    rows.append(_counts(lang, reach, current.reach.associations, previous.reach.associations))
     return rows
 
 
@@ -228,20 +216,12 @@ def _detail_rows(now: Moved, then: Moved, lang: str) -> list[Row]:
     for unit, label in (("unite", "report_units"), ("personne", "report_people")):
         if now.counted_of(unit) or then.counted_of(unit):
             rows.append(
-                Row(
-                    t(lang, label),
-                    figure(now.counted_of(unit), lang),
-                    figure(then.counted_of(unit), lang),
-                    detail=True,
-                )
+                _counts(lang, label, now.counted_of(unit), then.counted_of(unit), detail=True)
             )
     if now.without_figure or then.without_figure:
         rows.append(
-            Row(
-                t(lang, "report_without_figure"),
-                figure(now.without_figure, lang),
-                figure(then.without_figure, lang),
-                detail=True,
+            _counts(
+                lang, "report_without_figure", now.without_figure, then.without_figure, detail=True
             )
         )
     return rows
@@ -254,19 +234,9 @@ def _post_rows(current: Figures, previous: Figures, lang: str) -> list[Row]:
         if urgent and not now.posted and not then.posted:
             continue
         rows += [
-            Row(t(lang, label), figure(now.posted, lang), figure(then.posted, lang)),
-            Row(
-                t(lang, "report_filled"),
-                figure(now.filled, lang),
-                figure(then.filled, lang),
-                detail=True,
-            ),
-            Row(
-                t(lang, "report_partly"),
-                figure(now.partly, lang),
-                figure(then.partly, lang),
-                detail=True,
-            ),
+            _counts(lang, label, now.posted, then.posted),
+            _counts(lang, "report_filled", now.filled, then.filled, detail=True),
+            _counts(lang, "report_partly", now.partly, then.partly, detail=True),
         ]
     if current.first_claim or previous.first_claim:
         rows.append(
@@ -287,14 +257,9 @@ def _post_rows(current: Figures, previous: Figures, lang: str) -> list[Row]:
             )
     now, then = current.posted("offer"), previous.posted("offer")
     rows += [
-        Row(t(lang, "report_offers"), figure(now.posted, lang), figure(then.posted, lang)),
-        Row(
-            t(lang, "report_taken"),
-            figure(now.answered, lang),
-            figure(then.answered, lang),
-            detail=True,
-        ),
-        Row(t(lang, "report_lost"), figure(now.lost, lang), figure(then.lost, lang), detail=True),
+        _counts(lang, "report_offers", now.posted, then.posted),
+        _counts(lang, "report_taken", now.answered, then.answered, detail=True),
+        _counts(lang, "report_lost", now.lost, then.lost, detail=True),
     ]
     return rows
 
@@ -309,24 +274,12 @@ def _loan_rows(current: Figures, previous: Figures, network: bool, lang: str) ->
             if not now.loans and not then.loans:
                 continue
             label = f"report_{family}_network" if network else f"report_{family}_{side}"
-            rows.append(Row(t(lang, label), figure(now.loans, lang), figure(then.loans, lang)))
+            rows.append(_counts(lang, label, now.loans, then.loans))
             if family == "equipment":
-                rows.append(
-                    Row(
-                        t(lang, "report_days"),
-                        figure(now.days, lang),
-                        figure(then.days, lang),
-                        detail=True,
-                    )
-                )
+                rows.append(_counts(lang, "report_days", now.days, then.days, detail=True))
             elif now.people or then.people:
                 rows.append(
-                    Row(
-                        t(lang, "report_people_lent"),
-                        figure(now.people, lang),
-                        figure(then.people, lang),
-                        detail=True,
-                    )
+                    _counts(lang, "report_people_lent", now.people, then.people, detail=True)
                 )
     return rows
 
@@ -338,11 +291,7 @@ def _purchase_rows(current: Figures, previous: Figures, network: bool, lang: str
     scope = "network" if network else "association"
     amount = "report_amount" if network else "report_amount_association"
     return [
-        Row(
-            t(lang, f"report_purchases_{scope}"),
-            figure(now.reached, lang),
-            figure(then.reached, lang),
-        ),
+        _counts(lang, f"report_purchases_{scope}", now.reached, then.reached),
         Row(
             t(lang, amount),
             t(lang, "report_euros", amount=figure(now.cents / 100, lang)),
@@ -371,15 +320,9 @@ def title(report: Bilan, lang: str) -> str:
 
 def file_name(period: Period, association: str | None) -> str:
     """`boucle-rapport-2026-11.pdf`, `boucle-rapport-banque-alimentaire-de-l-aude-2026-11.pdf`."""
-    from handlers.exports import file_part
+    from handlers.exports import file_stem
 
-    parts = ["boucle-rapport"]
-    if association:
-        slug = "-".join(key(association).split())[:40].strip("-")
-        if slug:
-            parts.append(slug)
-    parts.append(file_part(period))
-    return "-".join(parts) + ".pdf"
+    return file_stem("boucle-rapport", period, association) + ".pdf"
 
 
 # ------------------------------------------------------------------ the PDF
