@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -627,16 +627,13 @@ async def export_transfers(settings: Settings, args: argparse.Namespace) -> int:
     db = await Database.open(settings.boucle_db_path)
     try:
         async with db.snapshot() as conn:
-            association = None
-            if args.association is not None:
-                association = await association_named(conn, args.association)
-                if association is None:
-                    return 2
-            name = association.name if association else None
-            output = args.output or Path(exports.file_name(period, chosen, name))
-            if output.exists() and not args.force:
-                print(f"{output} existe déjà : --force pour le remplacer.", file=sys.stderr)
+            target = await file_target(
+                conn, args, lambda name: exports.file_name(period, chosen, name)
+            )
+            if target is None:
                 return 2
+            association, output = target
+            name = association.name if association else None
             partial = output.with_name(output.name + ".part")
             summary = exports.Summary(
                 exports.FILE_LANG, settings.equivalents, association.id if association else None
@@ -717,16 +714,10 @@ async def write_report(settings: Settings, args: argparse.Namespace, now: dateti
     db = await Database.open(settings.boucle_db_path)
     try:
         async with db.snapshot() as conn:
-            association = None
-            if args.association is not None:
-                association = await association_named(conn, args.association)
-                if association is None:
-                    return 2
-            name = association.name if association else None
-            output = args.output or Path(report.file_name(period, name))
-            if output.exists() and not args.force:
-                print(f"{output} existe déjà : --force pour le remplacer.", file=sys.stderr)
+            target = await file_target(conn, args, lambda name: report.file_name(period, name))
+            if target is None:
                 return 2
+            association, output = target
             gathered = await report.gather(
                 conn,
                 period,
@@ -990,6 +981,30 @@ async def run_doctor(settings: Settings, lang: str, min_free_mb: int | None) -> 
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+async def file_target(
+    conn: Conn, args: argparse.Namespace, file_name: Callable[[str | None], str]
+) -> tuple[Association | None, Path] | None:
+    """What `boucle export` and `boucle rapport` write: the association `--association` names
+    (None: the whole network) and the file (`--output`, else `file_name` of the association's
+    name); None after saying why not (an unknown association, a file there without --force)."""
+    association = None
+    if args.association is not None:
+        association = await association_named(conn, args.association)
+        if association is None:
+            return None
+    output: Path = args.output or Path(file_name(association.name if association else None))
+    return (association, output) if may_write(output, args.force) else None
+
+
+def may_write(output: Path, force: bool) -> bool:
+    """False after saying so when `output` exists and --force was not given (a command line
+    run, before anything else: the check blocks nothing)."""
+    if output.exists() and not force:
+        print(f"{output} existe déjà : --force pour le remplacer.", file=sys.stderr)
+        return False
+    return True
 
 
 async def association_named(conn: Conn, text: str) -> Association | None:
