@@ -377,7 +377,9 @@ async def touch_writer(
         " contact_link = CASE WHEN ? != '' THEN ? ELSE contact_link END,"
         " contact_private = CASE WHEN ? != '' THEN ? ELSE contact_private END"
         " WHERE channel = ? AND external_id = ?"
-        " AND member_id IN (SELECT id FROM members WHERE status != 'removed')"
+        # EXISTS, keyed on the member: `member_id IN (SELECT id FROM members ...)` built the
+        # list of every member first, a scan of 10,000 rows with each message (issue 12).
+        " AND EXISTS (SELECT 1 FROM members m WHERE m.id = member_id AND m.status != 'removed')"
         " RETURNING member_id, (SELECT status FROM members WHERE id = member_id) AS status",
         (to_db(now), contact, contact, contact, link, contact, int(private), channel, external_id),
     )
