@@ -30,12 +30,14 @@ DEV_EXTRA_WHOLE_MESSAGE = {
     "dev_extra_d": 0.99,
     "dev_extra_f": 0.895,
     "dev_extra_g": 0.915,
+    "dev_extra_h": 0.83,  # measured once before anyone tuned on it: 0.833
 }
 DEV_EXTRA_INTENT = {
     "dev_extra_c": 0.995,
     "dev_extra_d": 0.995,
     "dev_extra_f": 0.98,
     "dev_extra_g": 0.985,
+    "dev_extra_h": 0.96,  # before tuning: 0.965
 }
 
 
