@@ -101,6 +101,7 @@ class Boucle:
         channels: dict[str, Channel] = {}
         sender = Sender(db, channels, clock)
         dispatcher.add_sender_wakeup(sender.wake)
+        dispatcher.use_direct_replies(sender)
         app = cls(settings, db, dispatcher, intake, sender, clock, channels)
         app.fanout_jobs = FanoutJobs(db, clock, ZoneInfo(config.timezone), wake_sender=sender.wake)
         dispatcher.use_fanout_jobs(app.fanout_jobs.chunk, app.fanout_jobs.wake)

@@ -308,6 +308,13 @@ class Slots:
             await self._freed.wait()
         self._free -= 1
 
+    def try_acquire(self, reply: bool) -> bool:
+        """A slot now, or False (never waits)."""
+        if self.full(reply):
+            return False
+        self._free -= 1
+        return True
+
     def release(self) -> None:
         self._free += 1
         self._freed.set()
@@ -325,6 +332,21 @@ class Lane:
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
     new_rows: asyncio.Event = field(default_factory=asyncio.Event)
     progress: asyncio.Event = field(default_factory=asyncio.Event)
+    # The last pass found every due head and dispatched or set aside each (`Pass.complete`),
+    # and the chats its pick left out because a send to them was on the wire: a sent message
+    # of another chat then leaves nothing new to pick, and wakes no pass (`_deliver`).
+    settled: bool = False
+    left_out: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class DirectReply:
+    """A reply marked in flight in the transaction that queued it (`Sender.take_reply`), to be
+    launched when that transaction commits."""
+
+    lane: Lane
+    message: OutboxMessage
+    outgoing: Outgoing
 
 
 @dataclass(frozen=True)
@@ -477,12 +499,14 @@ class Sender:
     async def _run_lane(self, lane: Lane) -> None:
         await self._hold_unknown_channels()
         while True:
+            lane.settled = False
             try:
                 done = await self._pass(lane)
             except Exception:  # a storage hiccup must not end delivery for good
                 log.exception("sender lane %s failed; trying again", lane.name)
                 await self._sleep(self.policy.idle_poll_seconds)
                 continue
+            lane.settled = done.complete and not lane.new_rows.is_set()
             if done.progressed and not done.complete:
                 continue
             # Nothing more may go now (a complete pick dispatched all it could): wait for a
@@ -553,6 +577,7 @@ class Sender:
         ready: list[tuple[OutboxMessage, Outgoing]] = []
         next_due: datetime | None = None
         async with self.db.transaction() as conn:
+            lane.left_out = frozenset(lane.busy_chats)
             heads = await deliveries.due_heads(
                 conn,
                 lane.name,
@@ -693,6 +718,7 @@ class Sender:
 
     async def _deliver(self, lane: Lane, message: OutboxMessage, outgoing: Outgoing) -> None:
         started_at = self.clock.now()
+        outcome: str | None = None
         try:
             try:
                 loaded = await self._with_file(outgoing)
@@ -708,14 +734,57 @@ class Sender:
                     "send of outbox message %d raised", message.id, extra=log_fields(message)
                 )
                 result = RetryLater(self.policy.backoff(message.attempts), repr(error))
-            await self.record(message, result, lane, started_at)
+            outcome = await self.record(message, result, lane, started_at)
         finally:
             lane.busy_chats.discard(message.external_id)
             lane.slots.release()
             current = asyncio.current_task()
             if current is not None:
                 lane.tasks.discard(current)
-            lane.progress.set()
+            if not (outcome == deliveries.SENT and self._nothing_waits_on(lane, message)):
+                lane.progress.set()
+
+    @staticmethod
+    def _nothing_waits_on(lane: Lane, message: OutboxMessage) -> bool:
+        """After `message` was sent: whether the lane would find nothing new to send. So when
+        its last pass was settled (every due head found, none left for want of a slot) and
+        its pick did not leave this chat out while the send was on the wire. A pass then is
+        two reads and a commit for nothing, with every reply (issue 12, CPU per message)."""
+        return lane.settled and message.external_id not in lane.left_out
+
+    # ------------------------------------------------------------------ replies at once
+
+    async def take_reply(self, conn: Conn, channel: str, external_id: str) -> DirectReply | None:
+        """In the transaction that queued a reply to `external_id`: mark it in flight now when
+        it may leave at once, so that it goes when that transaction commits (`launch_reply`)
+        instead of after a pass of the lane (its own transaction, the queue read again). So
+        when the lane runs (not the terminal's `deliver_all_due`), nothing is on the wire to
+        that chat, a reply slot is free, neither the channel's nor the chat's pacing holds it,
+        and it is the chat's only queued reply (two keep their order through the lane)."""
+        lane = self._lanes.get(channel)
+        if not self._loops or lane is None or external_id in lane.busy_chats:
+            return None
+        if lane.pacer.global_wait() > 0 or lane.pacer.chat_wait(external_id, reply=True) > 0:
+            return None
+        row_id = await deliveries.sole_queued_reply(conn, channel, external_id)
+        if row_id is None or not lane.slots.try_acquire(reply=True):
+            return None
+        taken = await self._take(conn, lane, row_id, reply=True)
+        if taken is None:
+            lane.slots.release()
+            return None
+        return DirectReply(lane, *taken)
+
+    def launch_reply(self, reply: DirectReply) -> None:
+        """The transaction that took `reply` committed: send it."""
+        self._launch(reply.lane, reply.message, reply.outgoing)
+
+    def drop_reply(self, reply: DirectReply) -> None:
+        """The transaction that took `reply` rolled back: the row is queued as before; the
+        chat and the slot are free again (its pacing keeps the count: a little caution)."""
+        reply.lane.busy_chats.discard(reply.message.external_id)
+        reply.lane.slots.release()
+        reply.lane.progress.set()
 
     async def record(
         self,
@@ -723,10 +792,12 @@ class Sender:
         result: SendResult,
         lane: Lane | None = None,
         started_at: datetime | None = None,
-    ) -> None:
+    ) -> str | None:
+        """Commit the outcome of one send; the outcome recorded, as `_record`."""
         outcome = await self._record(message, result, lane, started_at)
         if self.metrics is not None and outcome is not None:
             self.metrics.delivery(message.channel, outcome)
+        return outcome
 
     async def _record(
         self,

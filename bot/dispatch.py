@@ -15,8 +15,9 @@ import json
 import logging
 import math
 from collections.abc import Callable
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.fanout import queue_notifications
@@ -36,6 +37,9 @@ from storage.db import Conn, Database
 from storage.models import Member
 from storage.outbox import PRIORITY_REPLY, QueuedMessage
 
+if TYPE_CHECKING:
+    from bot.delivery import DirectReply, Sender
+
 log = logging.getLogger(__name__)
 
 # Longer than any sensible post; protects the database and the parser from pasted documents.
@@ -44,6 +48,17 @@ MAX_INCOMING_LENGTH = 4000
 
 class _AlreadyHandled(Exception):
     """The message was processed meanwhile: its transaction rolls back, nothing is answered."""
+
+
+@dataclass(frozen=True)
+class Handled:
+    """What the handler's transaction queued: the writer's replies; the one marked in flight
+    with it, to launch at its commit (`Sender.take_reply`); whether the sender's lane must look
+    at the queue (other rows were queued)."""
+
+    replies: list[Outgoing]
+    direct: DirectReply | None = None
+    wake: bool = True
 
 
 class Dispatcher:
@@ -66,6 +81,13 @@ class Dispatcher:
         # Set by `use_fanout_jobs`: relays to more members than this go to a background job.
         self._defer_above: int | None = None
         self._wake_fanout_jobs: Callable[[], None] | None = None
+        self._direct: Sender | None = None
+
+    def use_direct_replies(self, sender: Sender) -> None:
+        """A message's one reply leaves when its transaction commits, marked in flight in it,
+        when the sender may send it at once (`Sender.take_reply`): no pass of the sender's
+        lane in between (its own transaction, the queue read again: issue 12)."""
+        self._direct = sender
 
     def add_sender_wakeup(self, wake: Callable[[], None]) -> None:
         """Called (no arguments) whenever new outbox rows were committed."""
@@ -181,9 +203,10 @@ class Dispatcher:
     async def process(self, incoming: Incoming) -> list[Outgoing]:
         """Handle an accepted message once; returns the replies queued for its writer."""
         now = self.clock.now()
+        handled = Handled([])
         try:
-            async with self.db.transaction() as conn:
-                replies = await self._run(conn, incoming, now)
+            handled = await self._handled(incoming, now)
+            replies = handled.replies
         except _AlreadyHandled:
             replies = []
         except UserError as error:
@@ -205,11 +228,26 @@ class Dispatcher:
             )
             apology = [Outgoing(t("fr", "internal_error"))]
             replies = await self._conclude(incoming, apology, "failed")
-        if replies:
+        if handled.direct is not None and self._direct is not None:
+            self._direct.launch_reply(handled.direct)
+        if replies and handled.wake:
             self._notify_sender()
         return replies
 
-    async def _run(self, conn: Conn, incoming: Incoming, now: datetime) -> list[Outgoing]:
+    async def _handled(self, incoming: Incoming, now: datetime) -> Handled:
+        """The handler's transaction; a reply it marked in flight is given back to the sender
+        if the commit fails."""
+        handled: Handled | None = None
+        try:
+            async with self.db.transaction() as conn:
+                handled = await self._run(conn, incoming, now)
+        except BaseException:
+            if handled is not None and handled.direct is not None and self._direct is not None:
+                self._direct.drop_reply(handled.direct)
+            raise
+        return handled
+
+    async def _run(self, conn: Conn, incoming: Incoming, now: datetime) -> Handled:
         member = await members.member_by_address(
             conn, incoming.address.channel, incoming.address.external_id
         )
@@ -233,7 +271,8 @@ class Dispatcher:
             # Woken before the commit, the job's first chunk waits for this transaction's lock.
             self._wake_fanout_jobs()
         replies = [replace(reply, lang=ctx.lang) for reply in effects.replies]
-        await enqueue_replies(conn, self.reply_address(incoming, writer), writer_id, replies, now)
+        to = self.reply_address(incoming, writer)
+        await enqueue_replies(conn, to, writer_id, replies, now)
         # Checked last (one statement with the mark): already handled (a replay at start and
         # the live path met), everything above rolls back: once is enough.
         if not await inbox.finish_inbound(
@@ -251,7 +290,11 @@ class Dispatcher:
                 "notified": queued.rows,
             },
         )
-        return replies
+        direct = None
+        if self._direct is not None and len(replies) == 1:
+            # Last: nothing after it may roll the transaction back but the commit itself.
+            direct = await self._direct.take_reply(conn, to.channel, to.external_id)
+        return Handled(replies, direct, wake=direct is None or queued.rows > 0)
 
     async def _conclude(
         self, incoming: Incoming, replies: list[Outgoing], state: str

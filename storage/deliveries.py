@@ -106,6 +106,19 @@ async def due_heads(
     return heads
 
 
+async def sole_queued_reply(conn: Conn, channel: str, external_id: str) -> int | None:
+    """The id of the one queued reply to this chat, due now; None when there is none, or more
+    than one (they go in their order through the sender's pick). Read from `outbox_pick`:
+    the queued replies of the channel, a handful, never the queue."""
+    rows = await fetch_all(
+        conn,
+        "SELECT id FROM outbox INDEXED BY outbox_pick"
+        " WHERE channel = ? AND priority = ? AND state = 'queued' AND external_id = ? LIMIT 2",
+        (channel, PRIORITY_REPLY, external_id),
+    )
+    return int(rows[0]["id"]) if len(rows) == 1 else None
+
+
 async def mark_in_flight(conn: Conn, message_id: int) -> OutboxMessage | None:
     """Take one queued row for sending (None if something else changed it meanwhile)."""
     row = await fetch_one(
