@@ -333,8 +333,9 @@ class Lane:
     new_rows: asyncio.Event = field(default_factory=asyncio.Event)
     progress: asyncio.Event = field(default_factory=asyncio.Event)
     # The last pass found every due head and dispatched or set aside each (`Pass.complete`),
-    # and the chats its pick left out because a send to them was on the wire: a sent message
-    # of another chat then leaves nothing new to pick, and wakes no pass (`_deliver`).
+    # and the chats its pick left out (a send to them was on the wire) or found with more
+    # rows behind their head: a sent message of another chat then leaves nothing new to pick,
+    # and wakes no pass (`_deliver`).
     settled: bool = False
     left_out: frozenset[str] = frozenset()
 
@@ -577,7 +578,8 @@ class Sender:
         ready: list[tuple[OutboxMessage, Outgoing]] = []
         next_due: datetime | None = None
         async with self.db.transaction() as conn:
-            lane.left_out = frozenset(lane.busy_chats)
+            behind: set[str] = set()
+            left_out = set(lane.busy_chats)
             heads = await deliveries.due_heads(
                 conn,
                 lane.name,
@@ -585,7 +587,9 @@ class Sender:
                 self.policy.batch_size,
                 skip_chats=paused | lane.busy_chats,
                 replies_only=set(blocked) - paused,
+                behind=behind,
             )
+            lane.left_out = frozenset(left_out | behind)
             # Rows committed before this read are in it: only those committed after it call
             # for a new read. A wake-up that came while the pick waited for the connection
             # (a fan-out job wakes the sender after every chunk) must not cancel the pick's
@@ -747,10 +751,13 @@ class Sender:
     @staticmethod
     def _nothing_waits_on(lane: Lane, message: OutboxMessage) -> bool:
         """After `message` was sent: whether the lane would find nothing new to send. So when
-        its last pass was settled (every due head found, none left for want of a slot) and
-        its pick did not leave this chat out while the send was on the wire. A pass then is
+        its last pass was settled (every due head found, none left for want of a slot), no
+        row was queued since, and its pick neither left this chat out while a send to it was
+        on the wire nor found another row of it behind its head. A pass then is
         two reads and a commit for nothing, with every reply (issue 12, CPU per message)."""
-        return lane.settled and message.external_id not in lane.left_out
+        return (
+            lane.settled and not lane.new_rows.is_set() and message.external_id not in lane.left_out
+        )
 
     # ------------------------------------------------------------------ replies at once
 

@@ -72,20 +72,26 @@ async def due_heads(
     limit: int,
     skip_chats: Collection[str] = (),
     replies_only: Collection[str] = (),
+    behind: set[str] | None = None,
 ) -> list[OutboxMessage]:
     """The next due row of each chat of `channel` (except `skip_chats`; in `replies_only`,
     replies only), most urgent first, at most `limit`: the first row met of each chat, walking
     the due rows in order, is that chat's head, so one busy chat cannot hide the others and the
-    messages of one chat keep their order. `post_closed` says a relay is no longer to be sent."""
+    messages of one chat keep their order. `post_closed` says a relay is no longer to be sent.
+    `behind` receives the chats with another due row after their head, among the rows read
+    (all of them when fewer than `limit` heads are returned)."""
     heads: list[OutboxMessage] = []
     seen: set[str] = set()
+    crowded = behind if behind is not None else set()
     step = max(limit, FIRST_STEP)
     args = due_rows_args(channel, now, skip_chats, replies_only)
     # A short queue (the usual case) is read in one driver round trip; a longer one is walked.
     first = await fetch_all(conn, DUE_ROWS + " LIMIT ?", (*args, step))
     if len(first) < step:
         for row in first:
-            if row["external_id"] not in seen and len(heads) < limit:
+            if row["external_id"] in seen:
+                crowded.add(row["external_id"])
+            elif len(heads) < limit:
                 seen.add(row["external_id"])
                 heads.append(message_from_row(row))
         return heads
@@ -95,6 +101,7 @@ async def due_heads(
             for row in rows:
                 chat = row["external_id"]
                 if chat in seen:
+                    crowded.add(chat)
                     continue
                 seen.add(chat)
                 heads.append(message_from_row(row))

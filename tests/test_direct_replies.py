@@ -195,3 +195,21 @@ async def test_no_reply_is_taken_without_a_free_slot(
     while not lane.slots.full(reply=True):
         assert lane.slots.try_acquire(reply=True)
     assert await queue_and_take(db, clock, sender, [reply("8", "réponse")], "8") is None
+
+
+async def test_a_chats_second_row_goes_right_after_its_first(
+    db: Database, clock: ManualClock, running: tuple[Sender, GatedChannel]
+) -> None:
+    """A pick takes one head per chat: the row behind it must go when the head's send ends,
+    though nothing else wakes the lane (a member's held news released when they write)."""
+    sender, channel = running
+    lane = sender._lanes["telegram"]
+    channel.held.add("7")  # the first send ends after its pass did
+    news = [reply("7", text, PRIORITY_NOTIFICATION) for text in ("une", "deux")]
+    async with db.transaction() as conn:
+        await outbox.enqueue(conn, news, clock.now())
+    sender.wake()
+    await until(lambda: "7" in lane.busy_chats and lane.settled)
+    channel.gate.set()
+    await until(lambda: len(channel.sent) == 2, seconds=2.0)  # not the 5 s idle poll
+    assert [m.text for _, m in channel.sent] == ["une", "deux"]
