@@ -156,10 +156,19 @@ class _Executed:
 class Conn:
     """One SQLite connection: calls on the loop, or all in `worker` (`off_loop`)."""
 
-    def __init__(self, raw: sqlite3.Connection, worker: Worker, in_worker: bool = False) -> None:
+    def __init__(
+        self,
+        raw: sqlite3.Connection,
+        worker: Worker,
+        in_worker: bool = False,
+        memo: dict[object, Any] | None = None,
+    ) -> None:
         self.raw = raw
         self._worker = worker
         self._in_worker = in_worker
+        # What storage functions keep between calls, keyed by a version the database itself
+        # keeps (`storage.posts.open_posts_slice`): shared by every view of this connection.
+        self.memo: dict[object, Any] = memo if memo is not None else {}
 
     @classmethod
     def open(cls, path: str) -> Conn:
@@ -172,7 +181,7 @@ class Conn:
         """The same connection, every call of it in the worker thread: for statements that
         may run long (a year of indicators, an export). Use it only while holding the lock
         the connection came with."""
-        return Conn(self.raw, self._worker, in_worker=True)
+        return Conn(self.raw, self._worker, in_worker=True, memo=self.memo)
 
     async def _call(self, fn: Callable[..., T], *args: Any) -> T:
         """Every call into SQLite goes through here (tests count them)."""

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from storage.db import Conn
+from storage.db import Conn, fetch_one
 from storage.events import record_event
 from storage.models import Claim, NewPost, Post, PostKind, PostPoint
 from storage.timefmt import date_from_db, date_to_db, from_db, to_db
@@ -255,6 +255,11 @@ async def open_posts_slice(
     open post the sort passes over."""
     if limit <= 0:
         return []
+    version = await open_list_version(conn)
+    key = ("open_posts_slice", version, kinds, urgent, offset, limit)
+    kept = conn.memo.get(key) if version is not None else None
+    if kept is not None:
+        return list(kept)
     async with conn.execute(
         SELECT_POST + " JOIN (SELECT p.id FROM posts p"
         f" WHERE p.status = 'open' AND p.kind IN ({_kind_marks(kinds)}) AND p.urgent = ?"
@@ -262,7 +267,33 @@ async def open_posts_slice(
         f" ORDER BY {LIST_ORDER}",
         (*kinds, int(urgent), limit, offset),
     ) as cur:
-        return [post_from_row(row) for row in await cur.fetchall()]
+        found = tuple(post_from_row(row) for row in await cur.fetchall())
+    if version is not None:
+        _keep(conn, key, found)
+    return list(found)
+
+
+# Pages of the open list kept (`open_posts_slice`): the first pages of each /liste variant.
+KEPT_SLICES = 64
+
+
+def _keep(conn: Conn, key: tuple[object, ...], found: tuple[Post, ...]) -> None:
+    """Keep a page read at `key[1]`'s version; pages of older versions go."""
+    memo = conn.memo
+    stale = [k for k in memo if isinstance(k, tuple) and k[0] == key[0] and k[1] != key[1]]
+    for old in stale:
+        del memo[old]
+    kept = [k for k in memo if isinstance(k, tuple) and k[0] == key[0]]
+    if len(kept) >= KEPT_SLICES:
+        del memo[kept[0]]
+    memo[key] = found
+
+
+async def open_list_version(conn: Conn) -> int | None:
+    """A number that changes with every write of a post, a claim or an association's name
+    (migration 0034's triggers): equal numbers, equal open list."""
+    row = await fetch_one(conn, "SELECT version FROM open_list_version WHERE id = 1")
+    return int(row[0]) if row else None
 
 
 def _urgent_marks(urgent_only: bool) -> tuple[str, tuple[int, ...]]:

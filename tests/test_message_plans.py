@@ -102,12 +102,15 @@ def tables_by_name(sql: str) -> dict[str, str]:
 
 
 def plan_scans(sql: str, plan: list[str]) -> list[str]:
-    """The plan lines that read a growing table whole."""
+    """The plan lines that read a growing table whole. A table the statement does not name is
+    left out: the plan of an INSERT into a parent table (claims) shows SQLite's check of its
+    children (`SCAN events`), which runs only while a deferred foreign-key violation is
+    pending, never with our immediate keys."""
     names = tables_by_name(sql)
     found = []
     for line in plan:
         match = SCAN.match(line)
-        if match and names.get(match.group(1), match.group(1)) in GROWING:
+        if match and match.group(1) in names and names[match.group(1)] in GROWING:
             found.append(line)
     return found
 
@@ -119,6 +122,7 @@ def test_plan_scans_sees_a_scan_and_a_list_built_from_one() -> None:
     assert not plan_scans(listed, ["SEARCH members USING INTEGER PRIMARY KEY (rowid=?)"])
     assert not plan_scans("SELECT * FROM purchases p", ["SCAN p"])  # not the posts
     assert not plan_scans("SELECT * FROM drafts", ["SCAN drafts"])
+    assert not plan_scans("INSERT INTO claims (post_id) VALUES (1)", ["SCAN events"])
 
 
 async def say(stack: Stack, chat: int, text: str) -> None:
