@@ -26,7 +26,7 @@ from storage import arrivals, schedules
 from storage import resources as shared_equipment
 from storage.arrivals import Arrivals
 from storage.db import Conn
-from storage.models import Claim, Member, Post
+from storage.models import Claim, DigestPost, Member
 from storage.outbox import PRIORITY_DIGEST
 from storage.schedules import Activity
 
@@ -50,7 +50,7 @@ TIME_PATTERN = re.compile(r"^(\d{1,2})\s*(?:h|:|heures?)?\s*(\d{2})?$")
 class Section:
     """A list of open posts: the first `SECTION_LIMIT`, shown, and how many there are."""
 
-    posts: list[Post]
+    posts: list[DigestPost]
     total: int
 
 
@@ -71,8 +71,8 @@ class DigestData:
     resources: Section
     activity: list[Activity]
     expiring_today: Section
-    to_collect: list[tuple[Claim, Post]]
-    unanswered: list[Post]
+    to_collect: list[tuple[Claim, DigestPost]]
+    unanswered: list[DigestPost]
     unreachable: list[Member]
     arrivals: Arrivals
     late_returns: list[LateReturn] = field(default_factory=list)
@@ -295,7 +295,7 @@ async def gather_digests(
         plans[reader.member.id] = plan
         wanted.update(plan.shown_ids())
         wanted.update(c.post_id for c in claims.get(reader.member.association_id, []))
-    found, unanswered = await schedules.posts_for_digests(conn, sorted(wanted), associations)
+    found, unanswered = await schedules.digest_posts(conn, sorted(wanted), associations)
     arrivals_of = await arrivals_for_readers(conn, readers, now)
 
     def section(heads: _Heads) -> Section:
