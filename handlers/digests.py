@@ -26,7 +26,7 @@ from storage import arrivals, schedules
 from storage import resources as shared_equipment
 from storage.arrivals import Arrivals
 from storage.db import Conn
-from storage.models import Claim, Member, Post
+from storage.models import Claim, DigestPost, Member
 from storage.outbox import PRIORITY_DIGEST
 from storage.schedules import Activity
 
@@ -50,7 +50,7 @@ TIME_PATTERN = re.compile(r"^(\d{1,2})\s*(?:h|:|heures?)?\s*(\d{2})?$")
 class Section:
     """A list of open posts: the first `SECTION_LIMIT`, shown, and how many there are."""
 
-    posts: list[Post]
+    posts: list[DigestPost]
     total: int
 
 
@@ -71,8 +71,8 @@ class DigestData:
     resources: Section
     activity: list[Activity]
     expiring_today: Section
-    to_collect: list[tuple[Claim, Post]]
-    unanswered: list[Post]
+    to_collect: list[tuple[Claim, DigestPost]]
+    unanswered: list[DigestPost]
     unreachable: list[Member]
     arrivals: Arrivals
     late_returns: list[LateReturn] = field(default_factory=list)
@@ -154,6 +154,12 @@ class Shared:
     activity: list[Activity]
     activity_since: datetime
     activity_complete: bool  # False: cut at SHARED_ACTIVITY_READ rows
+    # Placed once per day for every batch of the tick (the heads are the same).
+    layouts: dict[date, _Layout] = field(default_factory=dict)
+    # A post's line, written once for every digest of the tick that lists it (the 08:00
+    # burst lists the same few dozen posts 4,800 times): by the post as read (a claim between
+    # two batches reads another tuple), the language and the day.
+    lines: dict[tuple[DigestPost, str, date], str] = field(default_factory=dict)
 
 
 async def read_shared(conn: Conn, readers: list[Reader], now: datetime) -> Shared:
@@ -288,14 +294,16 @@ async def gather_digests(
     )
     plans: dict[int, _Plan] = {}
     wanted: set[int] = set()
-    layout = _layout(shared.heads, today)
+    layout = shared.layouts.get(today)
+    if layout is None:
+        layout = shared.layouts[today] = _layout(shared.heads, today)
     for reader in readers:
         plan = _plan(reader.member, layout)
         plan = replace(plan, activity=await _activity_of(conn, reader, shared, now))
         plans[reader.member.id] = plan
         wanted.update(plan.shown_ids())
         wanted.update(c.post_id for c in claims.get(reader.member.association_id, []))
-    found, unanswered = await schedules.posts_for_digests(conn, sorted(wanted), associations)
+    found, unanswered = await schedules.digest_posts(conn, sorted(wanted), associations)
     arrivals_of = await arrivals_for_readers(conn, readers, now)
 
     def section(heads: _Heads) -> Section:
@@ -366,10 +374,28 @@ async def digest_for(conn: Conn, reader: Member, now: datetime, tz: ZoneInfo) ->
 # ------------------------------------------------------------------ writing (pure)
 
 
-def render_digest(data: DigestData, lang: str, today: date, association: str) -> list[Outgoing]:
+def render_digest(
+    data: DigestData,
+    lang: str,
+    today: date,
+    association: str,
+    written: dict[tuple[DigestPost, str, date], str] | None = None,
+) -> list[Outgoing]:
+    """`written`: the posts' lines already written (`Shared.lines`), and where to keep those
+    written here."""
     if data.empty:
         return []
     lines: list[str] = []
+    known = written if written is not None else {}
+
+    def listed(post: DigestPost) -> str:
+        key = (post, lang, today)
+        line = known.get(key)
+        if line is None:
+            line = known[key] = (
+                f"{post_list_line(post, lang, today)} {t(lang, 'digest_take', id=post.id)}"
+            )
+        return line
 
     def section(title: str, items: list[str], total: int | None = None) -> None:
         count = len(items) if total is None else total
@@ -383,10 +409,7 @@ def render_digest(data: DigestData, lang: str, today: date, association: str) ->
             lines.append(t(lang, "digest_more", count=count - SECTION_LIMIT))
 
     def takeable(title: str, found: Section) -> None:
-        items = [
-            f"{post_list_line(p, lang, today)} {t(lang, 'digest_take', id=p.id)}"
-            for p in found.posts[:SECTION_LIMIT]
-        ]
+        items = [listed(p) for p in found.posts[:SECTION_LIMIT]]
         section(title, items, found.total)
 
     takeable(t(lang, "digest_section_urgent"), data.urgent_needs)
@@ -597,11 +620,19 @@ async def send_digests(
     keys = {r.member.id: digest_key(r.member.id, today) for r in readers}
     fresh_keys = await schedules.claim_new(conn, list(keys.values()), now)
     fresh = [r for r in readers if keys[r.member.id] in fresh_keys]
+    if fresh and shared is None:
+        shared = await read_shared(conn, fresh, now)
     data = await gather_digests(conn, fresh, today, now, shared)
     notes: list[Notification] = []
     for reader in fresh:
         member = reader.member
-        parts = render_digest(data[member.id], member.language, today, member.association_name)
+        parts = render_digest(
+            data[member.id],
+            member.language,
+            today,
+            member.association_name,
+            shared.lines if shared is not None else None,
+        )
         notes += [Notification(ToMember(member.id), _fixed(p), PRIORITY_DIGEST) for p in parts]
 
     def following(reader: Reader) -> datetime | None:

@@ -6,7 +6,7 @@ from datetime import date
 
 from handlers.messages import Link
 from handlers.texts import t
-from storage.models import Contact, Post
+from storage.models import Contact, DigestPost, Post
 
 WEEKDAYS = {
     "fr": ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."),
@@ -100,7 +100,7 @@ def day(value: date, lang: str, today: date | None = None) -> str:
     return text
 
 
-def post_headline(post: Post, lang: str, today: date) -> str:
+def post_headline(post: Post | DigestPost, lang: str, today: date) -> str:
     """One line: what — how much — until when — where."""
     parts = [post.what]
     if post.quantity is not None:
@@ -121,7 +121,7 @@ def post_headline(post: Post, lang: str, today: date) -> str:
     return line
 
 
-def post_list_line(post: Post, lang: str, today: date, where: str = "") -> str:
+def post_list_line(post: Post | DigestPost, lang: str, today: date, where: str = "") -> str:
     """`where`: how far it is from the reader (« à 8 km », « chez vous »), "" when unknown."""
     urgent = "🆘 " if post.urgent else ""
     kind = t(lang, f"kind_{post.kind}")

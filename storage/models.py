@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 
 # "admin": a network administrator (storage keeps it as a grant on top of "coordinator").
 Role = Literal["member", "coordinator", "admin"]
@@ -146,6 +146,36 @@ class Post:
         if self.latitude is None or self.longitude is None:
             return None
         return (self.latitude, self.longitude)
+
+
+class DigestPost(NamedTuple):
+    """A post as a digest shows it (issue 12): the fields of its list line, its « to collect »
+    and « unanswered » lines and nothing else (no original text, no media, no place's point).
+    A tuple, as read: equal rows give equal lines (handlers/digests.py writes each once)."""
+
+    id: int
+    kind: PostKind
+    what: str
+    quantity: float | None
+    unit: str | None
+    deadline: date | None
+    place: str | None
+    urgent: bool
+    cold_chain: bool
+    association_id: int
+    association_name: str
+    claimed: float
+
+    @property
+    def remaining(self) -> float | None:
+        """What is still free to claim, when the post has a quantity (as `Post.remaining`)."""
+        if self.quantity is None:
+            return None
+        return max(self.quantity - self.claimed, 0.0)
+
+    @property
+    def is_offer_like(self) -> bool:
+        return self.kind in ("offer", "equipment_offer")
 
 
 @dataclass(frozen=True)
