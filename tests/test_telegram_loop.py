@@ -302,6 +302,8 @@ async def test_both_sides_of_a_claim_reach_each_other_in_one_tap(
     await join_all(api, codes)
     api.send_text(ALICE, "/don 30 kg de pommes à Carcassonne")
     await last_text(api, ALICE, 2)
+    await last_text(api, CARLA, 2)  # the relay: Carla takes what she saw (a reply may leave
+    # before the relays of the post it answers: they are queued behind it)
     api.send_text(CARLA, "/prendre 1 10 kg")
     confirmation = await last_text(api, CARLA, 3)
     assert link_to(confirmation, "@alice_ba") == "https://t.me/alice_ba"
