@@ -101,6 +101,49 @@ def test_today_still_counts_when_it_is_the_deadline(text: str, gazetteer: Gazett
     assert deadline(text, gazetteer) == TUESDAY.date()
 
 
+# Issue 10 (tune10): a day told of in news is when something happened, not a deadline.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("lundi on a reçu 200 kg de carottes, à donner avant le 10", date(2026, 12, 10)),
+        ("samedi, nous avons distribué 90 colis ; il nous manque du lait pour le 9",
+         date(2026, 12, 9)),
+        ("vendredi dernier on nous a livré des courges, qui en veut ? 40 kg", None),
+        ("suite à notre réunion de lundi, besoin de 3 bénévoles le 12", date(2026, 12, 12)),
+        ("après la maraude de samedi il reste 25 repas, à prendre le 8", date(2026, 12, 8)),
+        ("des jouets reçus pendant la collecte de dimanche, à donner avant le 20",
+         date(2026, 12, 20)),
+        ("on a ouvert un créneau le jeudi, du coup besoin de pâtes pour le 9", date(2026, 12, 9)),
+        ("notre frigo est en panne depuis samedi, besoin d'un congélateur le 10",
+         date(2026, 12, 10)),
+        ("le marché qui fermait ce midi nous a laissé 30 kg de pommes, à prendre demain",
+         date(2026, 12, 2)),
+        ("après le repas de ce midi il reste 12 quiches, à donner jeudi", date(2026, 12, 3)),
+    ],
+)  # fmt: skip
+def test_a_day_told_of_in_news_is_no_deadline(
+    text: str, expected: date | None, gazetteer: Gazetteer
+) -> None:
+    assert deadline(text, gazetteer) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("on a reçu 40 kg de pommes à donner avant jeudi", date(2026, 12, 3)),
+        ("besoin de lait pour la distribution de jeudi", date(2026, 12, 3)),
+        ("on a 30 kg de riz à donner lundi", date(2026, 12, 7)),
+        ("lundi on a besoin de 4 bénévoles", date(2026, 12, 7)),
+        ("il nous faudrait du pain pour ce soir", date(2026, 12, 1)),
+        ("on prend le 18 s'il vous plaît, on passe jeudi", date(2026, 12, 3)),
+    ],
+)
+def test_a_day_that_looks_ahead_is_still_the_deadline(
+    text: str, expected: date, gazetteer: Gazetteer
+) -> None:
+    assert deadline(text, gazetteer) == expected
+
+
 def test_a_past_use_by_date_is_still_the_offers_date(gazetteer: Gazetteer) -> None:
     # A past DLC must reach the food-safety check, which refuses the offer.
     assert deadline("à donner 20 yaourts, DLC hier", gazetteer) == date(2026, 11, 30)

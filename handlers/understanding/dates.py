@@ -126,7 +126,8 @@ _PAST_TENSE_IN_CLAUSE_RE: Final = re.compile(
     r"(?:\b(?:on|il|elle|qui|ca|nous|vous|ils|elles|tu)\s(?:(?:nous|vous|les|en|leur|y)\s|l')?"
     r"(?:a|avons|avez|ont|as)|\bj'(?:en\s|y\s)?ai)\s(?:(?:bien|deja|tout|encore|aussi)\s)?"
     r"(?!(?:une|elle|cette|quelques|autre|autres|notre|votre|encore|juste|presque|rien)\b)"
-    r"(?:eu|fait|faits|pris|mis|recu|recus|\w{3,}(?:e|ee|es|ees|i|is|u|us))\b[^.,;:!?]*$"
+    r"(?:eu|fait|faits|pris|mis|recu|recus|ouvert|offert|\w{3,}(?:e|ee|es|ees|i|is|u|us))\b"
+    r"[^.,;:!?]*$"
 )
 _GOT_BEFORE_RE: Final = re.compile(
     r"(?<!\bon )(?<!\bje )(?<!\bj')(?<!\bnous )"
@@ -135,6 +136,46 @@ _GOT_BEFORE_RE: Final = re.compile(
 )
 _CLAUSE_START_RE: Final = re.compile(r".*[.;!?\n]")
 _PAST_DAY_RULES: Final = frozenset({"yesterday", "before_yesterday"})
+
+# Issue 10 (tune10): a day told of in news (« notre assemblée de mardi », « lundi on a reçu
+# 200 kg », « en panne depuis ce matin », « le traiteur qui fermait ce soir ») is when
+# something happened, not by when anything must happen.
+# « depuis lundi », « depuis ce matin »: since then, never a deadline.
+_SINCE_RE: Final = re.compile(r"\bdepuis\s(?:(?:le|la|ce|cette|l')\s?)?$")
+# « après notre assemblée de mardi », « suite à la distribution de ce matin »: after an event.
+_AFTER_EVENT_RE: Final = re.compile(
+    r"\b(?:apres|suite a|retour (?:de|sur))\s"
+    r"(?:la|le|l'|les|notre|nos|votre|vos|leur|leurs|cette|ce|cet)\s?[\w-]+"
+    r"(?:\s[\w-]+)?\s(?:de|du|d')\s?$"
+)
+# « biscuits reçus lors de la quête de dimanche »: goods received at a past event.
+_RECEIVED_AT_EVENT_RE: Final = re.compile(
+    r"\b(?:recu|recue|recus|recues|offert|offerts|offertes)\s(?:[\w'-]+\s){0,5}(?:de|du)\s$"
+)
+# An imperfect tense in the clause before (« qui fermait ce soir »); a conditional (« il
+# faudrait », « on aimerait ») ends in -rait and is no news, nor are « fait », « s'il
+# vous plaît », « il sait ».
+_IMPERFECT_IN_CLAUSE_RE: Final = re.compile(
+    r"\b(?!(?:fait|plait|sait|tait)\b)\w{2,}(?<!r)(?:ait|aient)\b[^.,;:!?]*$"
+)
+# A passé composé just after a weekday: « lundi on a reçu 200 kg », « samedi, nous avons
+# distribué… » (not « lundi on a besoin », « mardi on a des pommes »).
+_PAST_TENSE_AFTER_RE: Final = re.compile(
+    r"(?:\s(?:matin|soir|midi|aprem|apres[- ]midi))?(?:\s?,)?\s(?:on|nous|j'|je|il|elle|ils|elles)"
+    r"\s?(?:(?:nous|vous|les|en|leur|y|l')\s?)?(?:a|avons|ai|ont)\s(?:(?:bien|deja|tout)\s)?"
+    r"(?!(?:besoin|des|les|ses|nos|vos|leurs|une|plus|pas|rien|encore|assez|trop|beaucoup)\b)"
+    r"(?:eu|fait|pris|mis|recu|recus|\w{3,}(?:e|ee|es|ees|i|is|u|us))\b"
+)
+# « nous avons dû ouvrir le mercredi »: dû before an infinitive is a past tense too.
+_HAD_TO_IN_CLAUSE_RE: Final = re.compile(
+    r"\b(?:on a|nous avons|j'ai|ils ont|elles ont)\sdu\s\w+(?:er|ir)\b[^.,;:!?]*$"
+)
+# Between a past verb and the day, a word that looks ahead makes the day a deadline again
+# (« on a reçu 40 kg de pommes à donner avant mardi »).
+_LOOKS_AHEAD_RE: Final = re.compile(
+    r"\b(?:avant|pour|jusqu\w*|d'ici|a partir|a prendre|a donner|a recup\w*|a retirer|"
+    r"a enlever|dispo\w*|libre|des|besoin|prochain\w*|faudra\w*|faut|peut|peuvent|pourr\w*)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -490,7 +531,7 @@ def find_dates(
             if reading is None:
                 continue
             written = m.group(0).strip()
-            past = kind is None and _told_of_the_past(text, m.start(), reading, rule.name)
+            past = kind is None and _told_of_the_past(text, m, reading, rule.name)
             hits.append(
                 DateHit(m.start(), m.end(), reading.value, written, kind, reading.weak, past)
             )
@@ -499,20 +540,55 @@ def find_dates(
     return hits
 
 
-def _told_of_the_past(text: str, start: int, reading: Reading, rule_name: str) -> bool:
-    """A word for a past day (« hier », « pain d'hier »), or today told in the past tense:
-    when the goods came, not by when anything must happen. A calendar date in the past
+def _told_of_the_past(text: str, m: re.Match[str], reading: Reading, rule_name: str) -> bool:
+    """A word for a past day (« hier », « pain d'hier »), or today or a weekday told of in
+    news: when the goods came, not by when anything must happen. A calendar date in the past
     (« pour le 3/10/2025 ») is a slip the bot questions, and a date labelled DLC may be past
     (the offer is then refused): neither comes here."""
     if reading.value is None:
         return False
     if rule_name in _PAST_DAY_RULES:
         return True
+    start = m.start()
+    before = text[max(0, start - 80) : start]
+    if _SINCE_RE.search(before):
+        return True
+    if rule_name == "weekday":
+        return _weekday_in_news(text, m, _CLAUSE_START_RE.sub("", before))
     if rule_name != "today":
         return False
-    before = text[max(0, start - 80) : start]
     clause = _CLAUSE_START_RE.sub("", before)
-    return bool(_PAST_TENSE_IN_CLAUSE_RE.search(clause) or _GOT_BEFORE_RE.search(clause))
+    return bool(
+        _PAST_TENSE_IN_CLAUSE_RE.search(clause)
+        or _GOT_BEFORE_RE.search(clause)
+        or _AFTER_EVENT_RE.search(clause)
+        or _past_verb_before(_IMPERFECT_IN_CLAUSE_RE, clause)
+    )
+
+
+def _weekday_in_news(text: str, m: re.Match[str], clause: str) -> bool:
+    """« mardi dernier », « lundi on a reçu 200 kg », « notre assemblée de mardi », « reçus
+    lors de la quête de dimanche », « nous avons voté … le jeudi »: a day in news. A weekday
+    said with « ce », « dès » or « prochain » looks ahead (« ce mardi », « mardi prochain »)."""
+    if m.group(1) or m.group(3):
+        return False
+    if text.startswith(" dernier", m.end()):
+        return True
+    if _PAST_TENSE_AFTER_RE.match(text, m.end()):
+        return True
+    return bool(
+        _AFTER_EVENT_RE.search(clause)
+        or _past_verb_before(_RECEIVED_AT_EVENT_RE, clause)
+        or _past_verb_before(_PAST_TENSE_IN_CLAUSE_RE, clause)
+        or _past_verb_before(_HAD_TO_IN_CLAUSE_RE, clause)
+        or _past_verb_before(_IMPERFECT_IN_CLAUSE_RE, clause)
+    )
+
+
+def _past_verb_before(pattern: re.Pattern[str], clause: str) -> bool:
+    """A past verb in the clause before the day, with no word that looks ahead after it."""
+    found = pattern.search(clause)
+    return found is not None and not _LOOKS_AHEAD_RE.search(found.group(0))
 
 
 def _free(taken: list[tuple[int, int]], start: int, end: int) -> bool:
