@@ -104,6 +104,22 @@ def test_a_day_before_the_number_keeps_it_a_date() -> None:
     assert u.intent == "need" and u.post_ref is None and u.deadline is not None
 
 
+# Issue 10 (tune10): both ends of a range of days are days.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "le camion est réservé du 14 au 18",
+        "on peut prendre vos palettes du 3 au 10 décembre",
+        "épicerie fermée du 1er au 15, rien à récupérer",
+        "je prends mes congés du 12 au 19, Paul fait le relais",
+        "camion frigo libre du 14 au 18, on peut vous le prêter",
+    ],
+)
+def test_a_range_of_days_holds_no_post(text: str) -> None:
+    intent, post = _read(text)
+    assert post is None and intent not in {"claim", "done", "cancel"}
+
+
 # -- how-to questions: help, never an action on a post ---------------------------------------
 @pytest.mark.parametrize(
     "text",
