@@ -144,6 +144,22 @@ def test_a_day_that_looks_ahead_is_still_the_deadline(
     assert deadline(text, gazetteer) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("yaourts à donner, DLC 20/12, à prendre avant 18h", date(2026, 12, 1)),
+        ("lait DDM 10/01 à récupérer jusqu'à 17h au local", date(2026, 12, 1)),
+        ("quiches dlc jeudi, passer avant 19h", date(2026, 12, 1)),
+        ("yaourts DLC 20/12, à prendre vendredi avant 18h", date(2026, 12, 4)),
+    ],
+)
+def test_a_time_beside_use_by_dates_only_is_today(
+    text: str, expected: date, gazetteer: Gazetteer
+) -> None:
+    """Issue 10 (tune10): a time of day is today when the only days said are use-by dates."""
+    assert deadline(text, gazetteer) == expected
+
+
 def test_a_past_use_by_date_is_still_the_offers_date(gazetteer: Gazetteer) -> None:
     # A past DLC must reach the food-safety check, which refuses the offer.
     assert deadline("à donner 20 yaourts, DLC hier", gazetteer) == date(2026, 11, 30)

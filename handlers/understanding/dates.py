@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Final, Literal
 
@@ -326,7 +326,24 @@ def resolve_weekday_and_day(m: re.Match[str], now: datetime, labelled: bool) -> 
             return None
         return _day_of_year(now.date(), day, month, m.group(4), labelled)
     value = _next_monthly(now.date(), day)
+    if value is not None and _a_count_after_another_day(m, value):
+        return None
     return Reading(value) if value is not None else None
+
+
+# Issue 10 (tune10): « dispo mercredi 1 VF », « jeudi 3 cartons »: when the number is not a
+# day of that weekday and a word follows it, it counts something (the weekday is read alone).
+_WORD_AFTER_A_DAY_RE: Final = re.compile(
+    r"\s(?!(?:au|a|et|ou|avant|apres|pour|matin|soir|midi|aprem|de|des|dans|prochain|"
+    r"jusqu\w*|vers|inclus)\b)[a-z]"
+)
+
+
+def _a_count_after_another_day(m: re.Match[str], value: date) -> bool:
+    said = WEEKDAY_NUMBER.get(m.group(0).split()[0].rstrip("s"))
+    if said is None or said == value.weekday():
+        return False
+    return _WORD_AFTER_A_DAY_RE.match(m.string, m.end()) is not None
 
 
 def _days_from_today(days: int) -> Resolver:
@@ -368,9 +385,24 @@ def resolve_weekday(m: re.Match[str], now: datetime, labelled: bool) -> Reading:
     today = now.date()
     ahead = (WEEKDAY_NUMBER[m.group(2)] - today.weekday()) % 7
     this_one = m.group(1) in {"ce", "cette"} and not m.group(3)
-    if ahead == 0 and not this_one:
+    if ahead == 0 and not this_one and not _part_of_today_to_come(m, now):
         ahead = 7
     return Reading(today + timedelta(days=ahead))
+
+
+# Issue 10 (tune10): « dimanche soir : 12 kg de pain » said on a Sunday evening, « samedi
+# matin » said on a Saturday at 8: that part of today, still to come, not next week's.
+_PART_OF_DAY_ENDS: Final = {"matin": 12, "midi": 14, "aprem": 18, "apres-midi": 18, "soir": 24}
+_PART_OF_DAY_RE: Final = re.compile(r"\s(matin|midi|aprem|apres-midi|apres midi|soir)\b")
+
+
+def _part_of_today_to_come(m: re.Match[str], now: datetime) -> bool:
+    if m.group(3):
+        return False
+    part = _PART_OF_DAY_RE.match(m.string, m.end())
+    if part is None:
+        return False
+    return now.hour < _PART_OF_DAY_ENDS[part.group(1).replace(" ", "-")]
 
 
 def resolve_weekend(m: re.Match[str], now: datetime, labelled: bool) -> Reading:
@@ -537,6 +569,41 @@ def find_dates(
             )
             taken.append((m.start(), m.end()))
     hits.sort(key=lambda h: h.start)
+    if len(hits) > 1:
+        hits = _within_another_day(hits, now)
+    return hits
+
+
+# Issue 10 (tune10): a part of a day said after that day (« le 24 dans la journée », « demain
+# dans la journée ») is that day, not today; a period with a day in it (« la semaine
+# prochaine, jeudi 29 », « ce week-end, dimanche ») is that day.
+_PART_OF_A_DAY_RE: Final = re.compile(r"d(?:an)?s la journee")
+_PERIOD_RE: Final = re.compile(r"(?:la )?semaine prochaine|(?:ce|le) (?:week[- ]?end|we)")
+
+
+def _within_another_day(hits: list[DateHit], now: datetime) -> list[DateHit]:
+    hits = [
+        hit
+        for i, hit in enumerate(hits)
+        if not (i and _PART_OF_A_DAY_RE.fullmatch(hit.text) and hit.start - hits[i - 1].end <= 1)
+    ]
+    for period in [h for h in hits if h.value is not None and _PERIOD_RE.fullmatch(h.text)]:
+        assert period.value is not None
+        first, last = (
+            period.value,
+            period.value + timedelta(days=6 if "semaine" in period.text else 1),
+        )
+        days = [h for h in hits if h is not period and not h.weak and h.kind is None and h.value]
+        # « semaine prochaine, mercredi »: that week's Wednesday, not this week's
+        moved = {
+            id(h): replace(h, value=h.value + timedelta(days=7))
+            for h in days
+            if h.text in WEEKDAY_NUMBER and h.value is not None and h.value < first
+        }
+        hits = [moved.get(id(h), h) for h in hits]
+        days = [moved.get(id(h), h) for h in days]
+        if any(h.value is not None and first <= h.value <= last for h in days):
+            hits = [h for h in hits if h is not period]
     return hits
 
 

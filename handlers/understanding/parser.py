@@ -149,7 +149,11 @@ def _mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
 def _deadline(hits: list[DateHit]) -> tuple[date | None, Literal["dlc", "ddm"] | None, str | None]:
     # What already happened (« récupéré hier ») says when the goods came, not by when.
     valid = [h for h in hits if h.value is not None and not h.past]
+    # A time of day is today's only when no other day is said; a use-by date is no such day
+    # (« DLC 10/01, à prendre avant 18h »: today, before 18h).
     strong = [h for h in valid if not h.weak] or valid
+    if all(h.kind is not None for h in strong):
+        strong = valid
     invalid = next((h.text for h in hits if h.value is None), None)
     if not strong:
         return None, None, invalid
