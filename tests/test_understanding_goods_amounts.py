@@ -351,3 +351,22 @@ def test_a_figure_of_a_report_or_a_zero_is_not_the_amount(
 )
 def test_a_sum_is_of_the_same_goods_only(gazetteer: Gazetteer, text: str, quantity: float) -> None:
     assert _read(gazetteer, text, "quantity") == (quantity,)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("on n'a pas besoin de pâtes mais de lait, 20 litres", "produits_laitiers"),
+        ("pas besoin de fruits ms de savon svp, Albi", "hygiene"),
+        ("pas de pain cette fois, par contre il nous faut du fromage", "produits_laitiers"),
+        ("il nous reste pas de légumes mais 30 yaourts à donner", "produits_laitiers"),
+        ("plus besoin de riz, en revanche on cherche de l'huile", "epicerie_seche"),
+        ("plus de riz en stock, mais aussi de l'huile", "epicerie_seche"),  # riz is needed
+        ("plus besoin de conserves mais de légumes frais", "fruits_legumes"),
+    ],
+)
+def test_goods_denied_before_a_contrast_are_not_the_post(
+    gazetteer: Gazetteer, text: str, category: str
+) -> None:
+    """Issue 10 (tune10): « pas besoin de X mais de Y »: the post is about Y."""
+    assert _read(gazetteer, text, "category") == (category,)
