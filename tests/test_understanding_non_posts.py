@@ -216,3 +216,31 @@ def test_signals() -> None:
     assert not asks_how(_folded("on cherche un camion frigo"))
     assert asks_what_is_open(_folded("c'est quoi les besoins en ce moment ?"))
     assert not asks_what_is_open(_folded("besoin de riz en ce moment"))
+
+
+# Issue 10 (tune10): help asked for without an asking word.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "besoin d'aide pour poster une offre",
+        "besoin d aide pour publier un besoin svp",
+        "j'ai du mal à utiliser le bot",
+        "aide pour annuler une annonce svp",
+        "je galère pour modifier mon annonce",
+        "besoin d'un coup de main pour m'inscrire",
+    ],
+)
+def test_help_asked_without_an_asking_word(text: str) -> None:
+    assert _read(text) == ("help", None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "besoin d'aide pour le tri samedi",
+        "besoin d'aide pour décharger le camion jeudi",
+        "on a besoin d'aide pour la distribution de vendredi",
+    ],
+)
+def test_a_need_of_hands_is_no_help_question(text: str) -> None:
+    assert _read(text)[0] == "equipment_request"
