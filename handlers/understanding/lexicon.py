@@ -887,6 +887,8 @@ URGENT_RE: Final = re.compile(
 )
 NOT_URGENT_RE: Final = re.compile(
     r"\b(?:pas|non|rien d'|rien de|sans|aucune?) ?(?:tres |super |si )?(?:urgen\w*|presse)"
+    # Issue 10 (tune10): « jus de pomme pressé », « citron pressé »: squeezed, not in a hurry.
+    r"|\b(?:pommes?|oranges?|citrons?|raisins?|fruits?|carottes?|jus)\s(?:\w+\s)?presse"
 )
 
 COLD_WORDS_RE: Final = re.compile(

@@ -152,8 +152,9 @@ def _denied_before_a_contrast(text: str, m: Mention) -> bool:
     return _CONTRAST_AFTER_RE.search(text, m.end, m.end + 60) is not None
 
 
-# Between two goods of one list: a comma, « et », « + »… (not « de », « en »: one item).
-_NEXT_ITEM_RE: Final = re.compile(r"[,;+/&]|\b(?:et|ou|avec|puis|plus)\b")
+# Between two goods of one list: a comma, « et », « + »… (not « de », « en »: one item);
+# a bullet « - » of a list written line by line (issue 10, tune10).
+_NEXT_ITEM_RE: Final = re.compile(r"[,;+/&]|\s-\s|\b(?:et|ou|avec|puis|plus)\b")
 
 
 def _in_context(mentions: list[Mention], text: str) -> list[Mention]:
