@@ -100,6 +100,11 @@ RULE_SAMPLES: dict[str, list[tuple[str, date | None]]] = {
         ("les 2 et 3 janvier", date(2027, 1, 2)),
         ("du 28 au 3 janvier", date(2026, 12, 28)),
     ],
+    "english_month_day": [
+        ("for january 8", date(2027, 1, 8)),
+        ("by July 20th", date(2027, 7, 20)),
+        ("december 3rd", date(2026, 12, 3)),
+    ],
     "day_in_words_month": [
         ("deux decembre", date(2026, 12, 2)),
         ("vingt-trois janvier", date(2027, 1, 23)),

@@ -279,3 +279,19 @@ def test_a_towns_fame_is_not_an_everyday_word() -> None:
     zipf = zipf_of({"lunel": 2.8, "narbonne": 3.9})
     assert not is_common("Lunel", 26_623, zipf)
     assert not is_common("Narbonne", 55_000, zipf)
+
+
+# Issue 10 (tune10): posts written in English name their commune after « in », « around »,
+# « near »; an English determiner after them is no commune (Our, This, His, Us).
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("we need veggies for the food bank in Bordeaux, 40 kg", "Bordeaux"),
+        ("car free on friday if someone needs transport around Cognac", "Cognac"),
+        ("we give 20 kg of apples near Orange, tomorrow", "Orange"),
+        ("a fridge free in our flat at Pessac, until june", "Pessac"),
+        ("we have 10 kg of pasta in this box, who wants it", None),
+    ],
+)
+def test_a_commune_named_in_english(text: str, expected: str | None, gazetteer: Gazetteer) -> None:
+    assert place(text, gazetteer) == expected

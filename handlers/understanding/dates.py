@@ -97,6 +97,9 @@ MONTHS: Final[dict[str, int]] = {
     **{"september": 9, "october": 10, "november": 11, "december": 12},
 }
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
+_ENGLISH_MONTH_ALT = (
+    "january|february|march|april|june|july|august|september|october|november|december"
+)
 # After a day in words, « sept » is the number (« vingt sept »), not September.
 _MONTH_AFTER_WORDS_ALT = "|".join(
     m for m in sorted(MONTHS, key=len, reverse=True) if m in {"septembre"} or m[:3] != "sep"
@@ -297,6 +300,11 @@ def resolve_day_month_words(m: re.Match[str], now: datetime, labelled: bool) -> 
     return _day_of_year(now.date(), day, MONTHS[m.group(2)], m.group(3), labelled)
 
 
+def resolve_english_month_day(m: re.Match[str], now: datetime, labelled: bool) -> Reading:
+    """« january 8 », « July 20th, 2027 »."""
+    return _day_of_year(now.date(), int(m.group(2)), MONTHS[m.group(1)], m.group(3), labelled)
+
+
 def resolve_day_in_words_month(m: re.Match[str], now: datetime, labelled: bool) -> Reading | None:
     """« le deux décembre », « vingt-trois janvier »; a run of number words that is no day
     of a month (« cent mars ») is no date at all."""
@@ -467,6 +475,15 @@ DATE_RULES: Final[tuple[DateRule, ...]] = (
         "day_month_words",
         re.compile(rf"\b(1er|premier|\d{{1,2}})\s?(?:-\s?)?({_MONTH_ALT})\b\.?(?:\s?(\d{{4}}))?"),
         resolve_day_month_words,
+    ),
+    # Issue 10 (tune10): English order, the month first (« for january 8 », « by July 20th »).
+    DateRule(
+        "english_month_day",
+        re.compile(
+            rf"\b({_ENGLISH_MONTH_ALT})\s(\d{{1,2}})(?:st|nd|rd|th)?\b(?![.,:/-]?\d)"
+            rf"(?!{_UNIT_AFTER})(?:,?\s(\d{{4}}))?"
+        ),
+        resolve_english_month_day,
     ),
     DateRule(
         "day_in_words_month",

@@ -556,7 +556,7 @@ POST_INTENTS: Final = frozenset({"need", "offer", "equipment_request", "equipmen
 
 _COMPOUND_WORDS: Final = 3
 _PLACE_WORD_BEFORE_RE: Final = re.compile(
-    r"\b(?:a|secteur|sur|vers|de|d'|du|pres|depuis|commune|ville|region)\s?$"
+    r"\b(?:a|secteur|sur|vers|de|d'|du|pres|depuis|commune|ville|region|in|around|near)\s?$"
 )
 
 
