@@ -136,6 +136,10 @@ RULE_SAMPLES: dict[str, list[tuple[str, date | None]]] = {
     "week_of": [("semaine du 14", date(2026, 12, 14))],
     "day_of_month": [("le 12", date(2026, 12, 12)), ("jusqu'au 1er", date(2026, 12, 1))],
     "time_of_day": [("avant 16h", date(2026, 12, 1)), ("a 9:30", date(2026, 12, 1))],
+    "time_in_words": [
+        ("avant dix-neuf heures trente", date(2026, 12, 1)),
+        ("vers quinze heures", date(2026, 12, 1)),
+    ],
 }
 
 

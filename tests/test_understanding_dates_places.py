@@ -295,3 +295,16 @@ def test_a_towns_fame_is_not_an_everyday_word() -> None:
 )
 def test_a_commune_named_in_english(text: str, expected: str | None, gazetteer: Gazetteer) -> None:
     assert place(text, gazetteer) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "à donner 3 palettes de haricots (boîtes 4/4)",
+        "conserves 5/1 de tomates pelées à donner, 20 boîtes",
+        "on donne des petits pois format 1/2, 40 boîtes",
+    ],
+)
+def test_the_size_of_a_tin_is_no_date(text: str, gazetteer: Gazetteer) -> None:
+    """Issue 10 (tune10): « boîtes 4/4 » is a tin's size, not the 4th of April."""
+    assert deadline(text, gazetteer) is None

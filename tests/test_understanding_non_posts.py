@@ -244,3 +244,17 @@ def test_help_asked_without_an_asking_word(text: str) -> None:
 )
 def test_a_need_of_hands_is_no_help_question(text: str) -> None:
     assert _read(text)[0] == "equipment_request"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je ne sais pas si mon message est passé, vous l'avez reçu ?",
+        "je sais pas si quelqu'un a pu récupérer les cartons",
+        "je sais pas quand le camion repasse, quelqu'un sait ?",
+    ],
+)
+def test_not_knowing_whether_is_no_help_question(text: str) -> None:
+    """Issue 10 (tune10): « je ne sais pas si… » doubts; « je sais pas comment » asks."""
+    assert _read(text)[0] != "help"
+    assert _read("je sais pas comment on publie une offre")[0] == "help"

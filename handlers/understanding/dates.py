@@ -279,9 +279,15 @@ def _day_of_year(
 # -- one resolver per way of writing a date --------------------------------------------------
 
 
+# Issue 10 (tune10): « boîtes 4/4 », « conserves 5/1 », « format 1/2 »: the size of a tin.
+_TIN_SIZE_BEFORE_RE: Final = re.compile(r"\b(?:boites?|conserves?|format|bocaux|bocal)\s?\(?$")
+
+
 def resolve_numeric(m: re.Match[str], now: datetime, labelled: bool) -> Reading | None:
-    """« 12/12 », « 12.12.26 », « 3-12 »."""
+    """« 12/12 », « 12.12.26 », « 3-12 »; not the size of a tin (« boîtes 4/4 »)."""
     day, separator, month = int(m.group(1)), m.group(2), int(m.group(3))
+    if separator == "/" and not labelled and _TIN_SIZE_BEFORE_RE.search(m.string, 0, m.start()):
+        return None
     if separator == "." and (len(m.group(1)) == 1 or len(m.group(3)) == 1):
         return None  # "2.5": a decimal number
     if separator == "-" and not m.group(4) and month > 12:
@@ -444,6 +450,14 @@ def resolve_time_of_day(m: re.Match[str], now: datetime, labelled: bool) -> Read
     return Reading(now.date(), weak=True)
 
 
+def resolve_time_in_words(m: re.Match[str], now: datetime, labelled: bool) -> Reading | None:
+    """« avant dix-neuf heures », « vers midi » aside: today, weak like any time of day."""
+    hour = words_value(m.group(1))
+    if hour is None or not 0 <= hour <= 23 or hour != int(hour):
+        return None
+    return Reading(now.date(), weak=True)
+
+
 DATE_RULES: Final[tuple[DateRule, ...]] = (
     DateRule(
         "weekday_and_day",
@@ -555,6 +569,12 @@ DATE_RULES: Final[tuple[DateRule, ...]] = (
         "time_of_day",
         re.compile(r"(?<![\d,.])(\d{1,2})\s?(?:h|heures?)(?:\s?(\d{2}))?\b|\b(\d{1,2}):(\d{2})\b"),
         resolve_time_of_day,
+    ),
+    # Issue 10 (tune10): a time dictated in words, « avant dix-neuf heures trente ».
+    DateRule(
+        "time_in_words",
+        re.compile(rf"\b(?:avant|vers|jusqu'a|a partir de|des|a)\s({NUMBER_WORD_RE})\sheures?\b"),
+        resolve_time_in_words,
     ),
 )
 

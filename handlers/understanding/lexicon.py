@@ -946,6 +946,8 @@ HELP_RE: Final = re.compile(
     r"|^(?:aide|help|au secours|\?+)\W*$"
     r"|\bmode d'emploi\b"
     r"|\bje (?:ne )?(?:comprends?|sais) (?:pas|rien)\b"
+    # Issue 10 (tune10): « je ne sais pas si mon message est arrivé » doubts, it asks no help.
+    r"(?!\s(?:si|s'il|s'ils|s'elle|quand|qui|pourquoi|ou|combien|encore)\b)"
     r"|\bque (?:puis|peux)[- ]je faire\b"
     r"|\b(?:tuto(?:riel)?|notice)\b"
     r"|\bc'est quoi (?:ce|les) (?:bot|commandes)\b"
