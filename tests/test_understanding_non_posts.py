@@ -258,3 +258,17 @@ def test_not_knowing_whether_is_no_help_question(text: str) -> None:
     """Issue 10 (tune10): « je ne sais pas si… » doubts; « je sais pas comment » asks."""
     assert _read(text)[0] != "help"
     assert _read("je sais pas comment on publie une offre")[0] == "help"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "notre congélateur est plein mais on n'a besoin de rien, c'est juste pour info",
+        "plus de place au dépôt cette semaine, c'était juste pour vous prévenir",
+        "le camion est réparé, on a besoin de rien merci",
+    ],
+)
+def test_news_that_asks_for_nothing_is_no_post(text: str) -> None:
+    """Issue 10 (tune10)."""
+    assert _read(text)[0] == "unknown"
+    assert _read("on n'a besoin de rien d'autre que du lait, 10 litres")[0] == "need"

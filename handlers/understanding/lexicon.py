@@ -843,6 +843,13 @@ THANKS_RE: Final = re.compile(
     r"|\bremerci\w* (?:la|le|les|l')\b"
 )
 # A question for information (who, how many, where, a phone number, a code): never a post.
+# Issue 10 (tune10): « on n'a besoin de rien, c'était juste pour info »: news that asks for
+# nothing and gives nothing is no post.
+ASKS_NOTHING_RE: Final = re.compile(
+    r"\bbesoin de rien\b(?! d'autre)(?! sauf)"
+    r"|\b(?:c'est|c'etait|cetait|c etait)\s(?:juste|seulement|simplement)\s"
+    r"(?:pour (?:info|information|vous informer|vous prevenir)|une info)\b"
+)
 INFO_QUESTION_RE: Final = re.compile(
     r"\bsavez[- ]vous\b|\bsais[- ]tu\b|\btu sais\b|\bvous savez\b"
     r"|\b(?:peut|pouvez|pourriez|peux|pourrais)[- ]?(?:vous |tu )?me (?:dire|rappeler|"

@@ -329,6 +329,8 @@ def _free_post(msg: _Message) -> _IntentReading | None:
         return None
     if prefilter.search(lx.THANKS_RE, msg.body) and msg.cue < _THANKS_OUTWEIGHED:
         return None  # « merci pour le prêt du camion »: thanks for what happened
+    if prefilter.search(lx.ASKS_NOTHING_RE, msg.body):
+        return None  # « on n'a besoin de rien, c'était juste pour info »
     main = msg.cues.request_main if direction == "request" else msg.cues.offer_main
     spare = direction == "offer" and msg.cues.spare_capacity
     at = msg.args_start + main
