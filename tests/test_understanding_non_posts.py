@@ -272,3 +272,16 @@ def test_news_that_asks_for_nothing_is_no_post(text: str) -> None:
     """Issue 10 (tune10)."""
     assert _read(text)[0] == "unknown"
     assert _read("on n'a besoin de rien d'autre que du lait, 10 litres")[0] == "need"
+
+
+@pytest.mark.parametrize(
+    ("text", "post"),
+    [
+        ("c'est bon pour le 150 on vient le chercher", 150),
+        ("ok c'est bon pour le 7, on vient les récupérer demain", 7),
+        ("c'est ok pour l'annonce 64, je viendrai la chercher", 64),
+    ],
+)
+def test_coming_to_fetch_a_post_is_a_claim(text: str, post: int) -> None:
+    """Issue 10 (tune10): « c'est bon » agrees; « on vient le chercher » takes the post."""
+    assert _read(text) == ("claim", post)

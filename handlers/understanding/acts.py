@@ -253,6 +253,8 @@ CLAIM_SOFT_RE: Final = re.compile(
     r"\b(?:pourrai[st]|pourrions|peut|peux|pouvons|possible de|pourrait-on|peut-on)(?: on)? "
     r"(?:en )?(?:prendre|avoir|recuperer|reserver|beneficier)\b"
     r"|\bpass\w* (?:le |la |les )?(?:chercher|prendre|recuperer)\b"
+    # Issue 10 (tune10): « on vient le chercher », « je viendrai les récupérer demain »
+    r"|\b(?:vien[st]|venons|viendr\w+) (?:le |la |les |l'|en )?(?:chercher|prendre|recuperer)\b"
     r"|\bbeneficier de\b|\b(?:dispo\w*|pret\w*) pour (?:le |la |les )?(?:recuperer|prendre)\b"
 )
 # A post collected or received, said casually: « le 3 on l'a eu », « bien arrivé »,
