@@ -137,7 +137,6 @@ _GOT_BEFORE_RE: Final = re.compile(
     r"\b(?:recuper|ramass|collect|livr|arriv|prepar|recu\b|recus\b|recue)\w*(?<!er)(?<!ons)"
     r"\s(?:(?:de|du|a|au|chez|par)\s\w+\s)?$"
 )
-_CLAUSE_START_RE: Final = re.compile(r".*[.;!?\n]")
 _PAST_DAY_RULES: Final = frozenset({"yesterday", "before_yesterday"})
 
 # Issue 10 (tune10): a day told of in news (« notre assemblée de mardi », « lundi on a reçu
@@ -573,7 +572,7 @@ DATE_RULES: Final[tuple[DateRule, ...]] = (
     # Issue 10 (tune10): a time dictated in words, « avant dix-neuf heures trente ».
     DateRule(
         "time_in_words",
-        re.compile(rf"\b(?:avant|vers|jusqu'a|a partir de|des|a)\s({NUMBER_WORD_RE})\sheures?\b"),
+        re.compile(rf"\b(?:avant|vers|jusqu'a|a partir de)\s({NUMBER_WORD_RE})\sheures?\b"),
         resolve_time_in_words,
     ),
 )
@@ -655,19 +654,26 @@ def _told_of_the_past(text: str, m: re.Match[str], reading: Reading, rule_name: 
         return True
     start = m.start()
     before = text[max(0, start - 80) : start]
-    if _SINCE_RE.search(before):
+    if "depuis" in before and _SINCE_RE.search(before):
         return True
     if rule_name == "weekday":
-        return _weekday_in_news(text, m, _CLAUSE_START_RE.sub("", before))
+        return _weekday_in_news(text, m, _clause_of(before))
     if rule_name != "today":
         return False
-    clause = _CLAUSE_START_RE.sub("", before)
+    clause = _clause_of(before)
     return bool(
         _PAST_TENSE_IN_CLAUSE_RE.search(clause)
         or _GOT_BEFORE_RE.search(clause)
-        or _AFTER_EVENT_RE.search(clause)
-        or _past_verb_before(_IMPERFECT_IN_CLAUSE_RE, clause)
+        or _after_an_event(clause)
+        or ("ait" in clause and _past_verb_before(_IMPERFECT_IN_CLAUSE_RE, clause))
     )
+
+
+def _clause_of(before: str) -> str:
+    """What follows the last end of a sentence or clause (« . ; ! ? » or a new line): found
+    from the end, not by a pattern tried from every position."""
+    cut = max(before.rfind(c) for c in ".;!?\n")
+    return before[cut + 1 :] if cut >= 0 else before
 
 
 def _weekday_in_news(text: str, m: re.Match[str], clause: str) -> bool:
@@ -680,13 +686,23 @@ def _weekday_in_news(text: str, m: re.Match[str], clause: str) -> bool:
         return True
     if _PAST_TENSE_AFTER_RE.match(text, m.end()):
         return True
+    # Each pattern runs only where its words are (a cheap test first: dates are read often).
     return bool(
-        _AFTER_EVENT_RE.search(clause)
-        or _past_verb_before(_RECEIVED_AT_EVENT_RE, clause)
+        _after_an_event(clause)
+        or (
+            ("recu" in clause or "offert" in clause)
+            and _past_verb_before(_RECEIVED_AT_EVENT_RE, clause)
+        )
         or _past_verb_before(_PAST_TENSE_IN_CLAUSE_RE, clause)
-        or _past_verb_before(_HAD_TO_IN_CLAUSE_RE, clause)
-        or _past_verb_before(_IMPERFECT_IN_CLAUSE_RE, clause)
+        or (" du " in clause and _past_verb_before(_HAD_TO_IN_CLAUSE_RE, clause))
+        or ("ait" in clause and _past_verb_before(_IMPERFECT_IN_CLAUSE_RE, clause))
     )
+
+
+def _after_an_event(clause: str) -> bool:
+    if "apres" not in clause and "suite a" not in clause and "retour" not in clause:
+        return False
+    return _AFTER_EVENT_RE.search(clause) is not None
 
 
 def _past_verb_before(pattern: re.Pattern[str], clause: str) -> bool:

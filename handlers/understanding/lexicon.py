@@ -847,7 +847,7 @@ THANKS_RE: Final = re.compile(
 # nothing and gives nothing is no post.
 ASKS_NOTHING_RE: Final = re.compile(
     r"\bbesoin de rien\b(?! d'autre)(?! sauf)"
-    r"|\b(?:c'est|c'etait|cetait|c etait)\s(?:juste|seulement|simplement)\s"
+    r"|(?:(?<=c'est )|(?<=c'etait )|(?<=cetait )|(?<=c etait ))(?:juste|seulement|simplement)\s"
     r"(?:pour (?:info|information|vous informer|vous prevenir)|une info)\b"
 )
 INFO_QUESTION_RE: Final = re.compile(

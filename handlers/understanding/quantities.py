@@ -211,7 +211,8 @@ def _unit_of(word: str) -> tuple[str, float]:
 
 def package_amounts(text: str) -> Iterator[Amount]:
     """Packages of a stated size, as their total: "3 sacs de 5 kg" → 15 kg, "4 x 5 kg"."""
-    for m in prefilter.finditer(PER_CONTAINER_RE, text):
+    per_container = "/" in text or " par " in text or "chacun" in text  # else no match
+    for m in prefilter.finditer(PER_CONTAINER_RE, text) if per_container else ():
         count, size = _value(m.group(1)), _value(m.group(2))
         if count is None or size is None:
             continue
@@ -323,7 +324,7 @@ def multiplied_amounts(text: str) -> Iterator[Amount]:
             yield Amount(m.start(), m.end(), count * size * factor, unit, unit_word)
         elif noun in COUNT_WORDS or (m.group(2) is None and len(noun or "") >= 3):
             yield Amount(m.start(), m.end(), count * size, "unite", noun, noun in COUNT_WORDS)
-    for m in prefilter.finditer(SIZE_THEN_TIMES_RE, text):
+    for m in prefilter.finditer(SIZE_THEN_TIMES_RE, text) if " x" in text or " *" in text else ():
         start = text.rindex(" ", m.start(), m.start(1)) + 1
         yield Amount(start, m.end(), float(m.group(1)), "unite", None)
     for m in prefilter.finditer(TRAILING_TIMES_RE, text):
