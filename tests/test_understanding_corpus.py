@@ -21,22 +21,22 @@ from tests.corpus.load import HERE, load, score
 # The issue's target (#10) for the held-out part is 0.95 whole message and 0.98 intent.
 HELD_OUT_WHOLE_MESSAGE = 0.885
 HELD_OUT_INTENT = 0.945
-DEV_WHOLE_MESSAGE = 0.975
+DEV_WHOLE_MESSAGE = 0.98
 DEV_INTENT = 0.995
 # The two development files written after the first tuning round (README.md there).
 # F and G (issue 10, third round): written from the contract only, tuned on since.
 DEV_EXTRA_WHOLE_MESSAGE = {
     "dev_extra_c": 0.99,
     "dev_extra_d": 0.99,
-    "dev_extra_f": 0.895,
-    "dev_extra_g": 0.915,
+    "dev_extra_f": 0.95,  # tune10 (issue 10): 0.902 -> 0.953
+    "dev_extra_g": 0.965,  # tune10: 0.921 -> 0.968
     "dev_extra_h": 0.83,  # measured once before anyone tuned on it: 0.833
 }
 DEV_EXTRA_INTENT = {
     "dev_extra_c": 0.995,
     "dev_extra_d": 0.995,
-    "dev_extra_f": 0.98,
-    "dev_extra_g": 0.985,
+    "dev_extra_f": 0.985,  # tune10: 0.985 -> 0.988
+    "dev_extra_g": 0.99,  # tune10: 0.988 -> 0.995
     "dev_extra_h": 0.96,  # before tuning: 0.965
 }
 

@@ -100,6 +100,11 @@ RULE_SAMPLES: dict[str, list[tuple[str, date | None]]] = {
         ("les 2 et 3 janvier", date(2027, 1, 2)),
         ("du 28 au 3 janvier", date(2026, 12, 28)),
     ],
+    "english_month_day": [
+        ("for january 8", date(2027, 1, 8)),
+        ("by July 20th", date(2027, 7, 20)),
+        ("december 3rd", date(2026, 12, 3)),
+    ],
     "day_in_words_month": [
         ("deux decembre", date(2026, 12, 2)),
         ("vingt-trois janvier", date(2027, 1, 23)),
@@ -131,6 +136,10 @@ RULE_SAMPLES: dict[str, list[tuple[str, date | None]]] = {
     "week_of": [("semaine du 14", date(2026, 12, 14))],
     "day_of_month": [("le 12", date(2026, 12, 12)), ("jusqu'au 1er", date(2026, 12, 1))],
     "time_of_day": [("avant 16h", date(2026, 12, 1)), ("a 9:30", date(2026, 12, 1))],
+    "time_in_words": [
+        ("avant dix-neuf heures trente", date(2026, 12, 1)),
+        ("vers quinze heures", date(2026, 12, 1)),
+    ],
 }
 
 
@@ -197,3 +206,62 @@ def test_a_date_label_stops_at_the_clause() -> None:
     text = fold(canonical("DLC 20/12, a prendre le 5")).text
     assert dates.date_kind_before(text, text.index("20/12")) == "dlc"
     assert dates.date_kind_before(text, text.index("5")) is None
+
+
+# Issue 10 (tune10): days said within another day or period.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("le 24 dans la journée", date(2026, 12, 24)),
+        ("demain dans la journee", date(2026, 12, 2)),
+        ("jeudi ds la journée", date(2026, 12, 3)),
+        ("dans la journée", date(2026, 12, 1)),  # alone: today
+    ],
+)
+def test_a_part_of_a_day_said_after_it_is_that_day(text: str, expected: date) -> None:
+    assert first(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("la semaine prochaine, jeudi 10", date(2026, 12, 10)),
+        ("semaine prochaine, mercredi de préférence", date(2026, 12, 9)),
+        ("ce week-end, dimanche plutôt", date(2026, 12, 6)),
+        ("la semaine prochaine", date(2026, 12, 7)),  # alone: its Monday
+        ("la semaine prochaine ou le 20", date(2026, 12, 7)),  # a day outside it: the earliest
+    ],
+)
+def test_a_period_with_a_day_in_it_is_that_day(text: str, expected: date) -> None:
+    assert first(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("dispo mercredi 1 camion frigo", date(2026, 12, 2)),  # the 1st is a Tuesday
+        ("vendredi 3 caisses de pommes", date(2026, 12, 4)),
+        ("lundi 8 chaises pliantes", date(2026, 12, 7)),
+        ("samedi 12 au local", date(2026, 12, 12)),  # the 12th is a Saturday: the day
+        ("mardi 15 au plus tard", date(2026, 12, 15)),
+    ],
+)
+def test_a_number_after_a_weekday_it_is_not_counts(text: str, expected: date) -> None:
+    assert first(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "now", "expected"),
+    [
+        ("mardi soir : 12 baguettes", TUESDAY, date(2026, 12, 1)),
+        ("mardi matin", TUESDAY, date(2026, 12, 1)),  # 9 h: the morning is still on
+        ("mardi matin", TUESDAY.replace(hour=14), date(2026, 12, 8)),  # over: next week's
+        ("mardi aprem", TUESDAY.replace(hour=20), date(2026, 12, 8)),
+        ("mardi", TUESDAY, date(2026, 12, 8)),
+        ("mardi prochain soir", TUESDAY, date(2026, 12, 8)),
+    ],
+)
+def test_a_part_of_today_said_with_its_weekday_is_today(
+    text: str, now: datetime, expected: date
+) -> None:
+    assert first(text, now) == expected

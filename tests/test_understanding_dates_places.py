@@ -101,6 +101,65 @@ def test_today_still_counts_when_it_is_the_deadline(text: str, gazetteer: Gazett
     assert deadline(text, gazetteer) == TUESDAY.date()
 
 
+# Issue 10 (tune10): a day told of in news is when something happened, not a deadline.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("lundi on a reçu 200 kg de carottes, à donner avant le 10", date(2026, 12, 10)),
+        ("samedi, nous avons distribué 90 colis ; il nous manque du lait pour le 9",
+         date(2026, 12, 9)),
+        ("vendredi dernier on nous a livré des courges, qui en veut ? 40 kg", None),
+        ("suite à notre réunion de lundi, besoin de 3 bénévoles le 12", date(2026, 12, 12)),
+        ("après la maraude de samedi il reste 25 repas, à prendre le 8", date(2026, 12, 8)),
+        ("des jouets reçus pendant la collecte de dimanche, à donner avant le 20",
+         date(2026, 12, 20)),
+        ("on a ouvert un créneau le jeudi, du coup besoin de pâtes pour le 9", date(2026, 12, 9)),
+        ("notre frigo est en panne depuis samedi, besoin d'un congélateur le 10",
+         date(2026, 12, 10)),
+        ("le marché qui fermait ce midi nous a laissé 30 kg de pommes, à prendre demain",
+         date(2026, 12, 2)),
+        ("après le repas de ce midi il reste 12 quiches, à donner jeudi", date(2026, 12, 3)),
+    ],
+)  # fmt: skip
+def test_a_day_told_of_in_news_is_no_deadline(
+    text: str, expected: date | None, gazetteer: Gazetteer
+) -> None:
+    assert deadline(text, gazetteer) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("on a reçu 40 kg de pommes à donner avant jeudi", date(2026, 12, 3)),
+        ("besoin de lait pour la distribution de jeudi", date(2026, 12, 3)),
+        ("on a 30 kg de riz à donner lundi", date(2026, 12, 7)),
+        ("lundi on a besoin de 4 bénévoles", date(2026, 12, 7)),
+        ("il nous faudrait du pain pour ce soir", date(2026, 12, 1)),
+        ("on prend le 18 s'il vous plaît, on passe jeudi", date(2026, 12, 3)),
+    ],
+)
+def test_a_day_that_looks_ahead_is_still_the_deadline(
+    text: str, expected: date, gazetteer: Gazetteer
+) -> None:
+    assert deadline(text, gazetteer) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("yaourts à donner, DLC 20/12, à prendre avant 18h", date(2026, 12, 1)),
+        ("lait DDM 10/01 à récupérer jusqu'à 17h au local", date(2026, 12, 1)),
+        ("quiches dlc jeudi, passer avant 19h", date(2026, 12, 1)),
+        ("yaourts DLC 20/12, à prendre vendredi avant 18h", date(2026, 12, 4)),
+    ],
+)
+def test_a_time_beside_use_by_dates_only_is_today(
+    text: str, expected: date, gazetteer: Gazetteer
+) -> None:
+    """Issue 10 (tune10): a time of day is today when the only days said are use-by dates."""
+    assert deadline(text, gazetteer) == expected
+
+
 def test_a_past_use_by_date_is_still_the_offers_date(gazetteer: Gazetteer) -> None:
     # A past DLC must reach the food-safety check, which refuses the offer.
     assert deadline("à donner 20 yaourts, DLC hier", gazetteer) == date(2026, 11, 30)
@@ -220,3 +279,32 @@ def test_a_towns_fame_is_not_an_everyday_word() -> None:
     zipf = zipf_of({"lunel": 2.8, "narbonne": 3.9})
     assert not is_common("Lunel", 26_623, zipf)
     assert not is_common("Narbonne", 55_000, zipf)
+
+
+# Issue 10 (tune10): posts written in English name their commune after « in », « around »,
+# « near »; an English determiner after them is no commune (Our, This, His, Us).
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("we need veggies for the food bank in Bordeaux, 40 kg", "Bordeaux"),
+        ("car free on friday if someone needs transport around Cognac", "Cognac"),
+        ("we give 20 kg of apples near Orange, tomorrow", "Orange"),
+        ("a fridge free in our flat at Pessac, until june", "Pessac"),
+        ("we have 10 kg of pasta in this box, who wants it", None),
+    ],
+)
+def test_a_commune_named_in_english(text: str, expected: str | None, gazetteer: Gazetteer) -> None:
+    assert place(text, gazetteer) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "à donner 3 palettes de haricots (boîtes 4/4)",
+        "conserves 5/1 de tomates pelées à donner, 20 boîtes",
+        "on donne des petits pois format 1/2, 40 boîtes",
+    ],
+)
+def test_the_size_of_a_tin_is_no_date(text: str, gazetteer: Gazetteer) -> None:
+    """Issue 10 (tune10): « boîtes 4/4 » is a tin's size, not the 4th of April."""
+    assert deadline(text, gazetteer) is None

@@ -270,3 +270,31 @@ def test_everyday_words_and_goods_are_no_commune(gazetteer: Gazetteer, text: str
 def test_what_is_named_after_a_name_is_in_that_commune(gazetteer: Gazetteer) -> None:
     text = "l'antenne Saint-Vincent-de-Paul de Millau peut prêter son camion lundi"
     assert _read(gazetteer, text, "place") == ("Millau",)
+
+
+# -- issue 10 (tune10): squeezed is no hurry; a bullet starts another item ---------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "urgent"),
+    [
+        ("on donne 30 L de jus de pomme pressé, avant jeudi", False),
+        ("à donner 12 bouteilles de jus d'orange pressé", False),
+        ("citron pressé maison, 5 litres à donner", False),
+        ("besoin de lait, c'est pressé !", True),
+    ],
+)
+def test_squeezed_juice_is_no_hurry(gazetteer: Gazetteer, text: str, urgent: bool) -> None:
+    assert _read(gazetteer, text, "urgent") == (urgent,)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("besoins pour jeudi : - riz 20 kg - conserves de thon", "epicerie_seche"),
+        ("on donne - pommes 30 kg - surgelés divers - pain", "fruits_legumes"),
+        ("besoin de : - lait 12 L - haricots en boîte x10", "produits_laitiers"),
+    ],
+)
+def test_a_bullet_starts_another_item(gazetteer: Gazetteer, text: str, category: str) -> None:
+    assert _read(gazetteer, text, "category") == (category,)

@@ -272,3 +272,101 @@ def test_french_words_are_not_read_as_english(gazetteer: Gazetteer, text: str) -
 )
 def test_resources_named_by_the_trade(gazetteer: Gazetteer, text: str, category: str) -> None:
     assert _read(gazetteer, text, "category") == (category,)
+
+
+# -- issue 10 (tune10): amounts written in shorthand, sizes per container, news figures --------
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity", "unit"),
+    [
+        ("on a une 20aine de courges à donner", 20, "unite"),
+        ("besoin d'une 15aine de boîtes de thon", 15, "unite"),
+        ("dispo une 50aine de kilos de patates", 50, "kg"),
+        ("une 10aine de cartons de lait en trop", 10, "carton"),
+    ],
+)
+def test_sms_approximate_counts(
+    gazetteer: Gazetteer, text: str, quantity: float, unit: str
+) -> None:
+    assert _read(gazetteer, text, "quantity", "unit") == (quantity, unit)
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity", "unit"),
+    [
+        ("à donner 30 cartons de pommes (8 kg/carton)", 240, "kg"),
+        ("on donne 12 sacs de farine, 5 kg par sac", 60, "kg"),
+        ("6 bidons d'huile, 2 l chacun, à donner", 12, "l"),
+        ("besoin de 20 packs de lait (6 l/pack)", 120, "l"),
+        ("à donner 200 plaquettes de 125 g", 25, "kg"),
+        ("on cherche 24 bouteilles d'un litre de jus", 24, "l"),
+        ("à donner 10 barquettes de hachis de 2 kg", 20, "kg"),
+    ],
+)
+def test_a_size_per_container_makes_the_total(
+    gazetteer: Gazetteer, text: str, quantity: float, unit: str
+) -> None:
+    assert _read(gazetteer, text, "quantity", "unit") == (quantity, unit)
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity", "unit"),
+    [
+        ("besoin de couches taille 3 x40", 40, "unite"),
+        ("/besoin couches T4 x 25 Lens", 25, "unite"),
+        ("lait 1er âge 12 boîtes à donner", 12, "unite"),
+        ("besoin de lait 2e âge, 6 boîtes", 6, "unite"),
+    ],
+)
+def test_a_count_after_a_size_or_an_age(
+    gazetteer: Gazetteer, text: str, quantity: float, unit: str
+) -> None:
+    assert _read(gazetteer, text, "quantity", "unit") == (quantity, unit)
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity", "unit"),
+    [
+        ("collecte finie, 2 tonnes récoltées ! il nous manque 30 kg de sucre", 30, "kg"),
+        ("800 repas servis ce mois, merci ; besoin de 50 kg de riz", 50, "kg"),
+        ("on a 0 lait pour demain, 20 litres svp", 20, "l"),
+        ("1,2 t collectée samedi, on donne 200 kg de pâtes en trop", 200, "kg"),
+    ],
+)
+def test_a_figure_of_a_report_or_a_zero_is_not_the_amount(
+    gazetteer: Gazetteer, text: str, quantity: float, unit: str
+) -> None:
+    assert _read(gazetteer, text, "quantity", "unit") == (quantity, unit)
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity"),
+    [
+        ("dispo 40 kg de poivrons + 10 kg de couregttes", 40),  # the second misspelt
+        ("à donner 15 kg de topinanbours + 5 kg de panais", 15),
+        ("besoin de 20 kg + 15 kg de riz", 35),  # the same goods: added
+        ("on donne 8 kg + 4 kg de clémentines", 12),
+    ],
+)
+def test_a_sum_is_of_the_same_goods_only(gazetteer: Gazetteer, text: str, quantity: float) -> None:
+    assert _read(gazetteer, text, "quantity") == (quantity,)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("on n'a pas besoin de pâtes mais de lait, 20 litres", "produits_laitiers"),
+        ("pas besoin de fruits ms de savon svp, Albi", "hygiene"),
+        ("pas de pain cette fois, par contre il nous faut du fromage", "produits_laitiers"),
+        ("il nous reste pas de légumes mais 30 yaourts à donner", "produits_laitiers"),
+        ("plus besoin de riz, en revanche on cherche de l'huile", "epicerie_seche"),
+        ("plus de riz en stock, mais aussi de l'huile", "epicerie_seche"),  # riz is needed
+        ("plus besoin de conserves mais de légumes frais", "fruits_legumes"),
+    ],
+)
+def test_goods_denied_before_a_contrast_are_not_the_post(
+    gazetteer: Gazetteer, text: str, category: str
+) -> None:
+    """Issue 10 (tune10): « pas besoin de X mais de Y »: the post is about Y."""
+    assert _read(gazetteer, text, "category") == (category,)

@@ -104,6 +104,22 @@ def test_a_day_before_the_number_keeps_it_a_date() -> None:
     assert u.intent == "need" and u.post_ref is None and u.deadline is not None
 
 
+# Issue 10 (tune10): both ends of a range of days are days.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "le camion est réservé du 14 au 18",
+        "on peut prendre vos palettes du 3 au 10 décembre",
+        "épicerie fermée du 1er au 15, rien à récupérer",
+        "je prends mes congés du 12 au 19, Paul fait le relais",
+        "camion frigo libre du 14 au 18, on peut vous le prêter",
+    ],
+)
+def test_a_range_of_days_holds_no_post(text: str) -> None:
+    intent, post = _read(text)
+    assert post is None and intent not in {"claim", "done", "cancel"}
+
+
 # -- how-to questions: help, never an action on a post ---------------------------------------
 @pytest.mark.parametrize(
     "text",
@@ -200,3 +216,72 @@ def test_signals() -> None:
     assert not asks_how(_folded("on cherche un camion frigo"))
     assert asks_what_is_open(_folded("c'est quoi les besoins en ce moment ?"))
     assert not asks_what_is_open(_folded("besoin de riz en ce moment"))
+
+
+# Issue 10 (tune10): help asked for without an asking word.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "besoin d'aide pour poster une offre",
+        "besoin d aide pour publier un besoin svp",
+        "j'ai du mal à utiliser le bot",
+        "aide pour annuler une annonce svp",
+        "je galère pour modifier mon annonce",
+        "besoin d'un coup de main pour m'inscrire",
+    ],
+)
+def test_help_asked_without_an_asking_word(text: str) -> None:
+    assert _read(text) == ("help", None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "besoin d'aide pour le tri samedi",
+        "besoin d'aide pour décharger le camion jeudi",
+        "on a besoin d'aide pour la distribution de vendredi",
+    ],
+)
+def test_a_need_of_hands_is_no_help_question(text: str) -> None:
+    assert _read(text)[0] == "equipment_request"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je ne sais pas si mon message est passé, vous l'avez reçu ?",
+        "je sais pas si quelqu'un a pu récupérer les cartons",
+        "je sais pas quand le camion repasse, quelqu'un sait ?",
+    ],
+)
+def test_not_knowing_whether_is_no_help_question(text: str) -> None:
+    """Issue 10 (tune10): « je ne sais pas si… » doubts; « je sais pas comment » asks."""
+    assert _read(text)[0] != "help"
+    assert _read("je sais pas comment on publie une offre")[0] == "help"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "notre congélateur est plein mais on n'a besoin de rien, c'est juste pour info",
+        "plus de place au dépôt cette semaine, c'était juste pour vous prévenir",
+        "le camion est réparé, on a besoin de rien merci",
+    ],
+)
+def test_news_that_asks_for_nothing_is_no_post(text: str) -> None:
+    """Issue 10 (tune10)."""
+    assert _read(text)[0] == "unknown"
+    assert _read("on n'a besoin de rien d'autre que du lait, 10 litres")[0] == "need"
+
+
+@pytest.mark.parametrize(
+    ("text", "post"),
+    [
+        ("c'est bon pour le 150 on vient le chercher", 150),
+        ("ok c'est bon pour le 7, on vient les récupérer demain", 7),
+        ("c'est ok pour l'annonce 64, je viendrai la chercher", 64),
+    ],
+)
+def test_coming_to_fetch_a_post_is_a_claim(text: str, post: int) -> None:
+    """Issue 10 (tune10): « c'est bon » agrees; « on vient le chercher » takes the post."""
+    assert _read(text) == ("claim", post)

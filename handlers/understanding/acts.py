@@ -34,6 +34,14 @@ _OPEN_NOW = (
     r"pour (?:noel|janvier|fevrier|la semaine|demain|ce week-end))"
 )
 
+# Doing something with the bot: « poster une offre », « utiliser le bot », « m'inscrire ».
+_USE_THE_BOT = (
+    r"(?:(?:m'|s'|me |se )?inscrire\b|(?:poster|publier|mettre|creer|deposer|passer|annuler|"
+    r"supprimer|retirer|modifier|corriger|repondre|utiliser|proposer|signaler|ajouter|envoyer|"
+    rf"ecrire)\b(?:\s[\w']+){{0,2}}?\s?(?:a |au |sur )?"
+    rf"(?:une |un |mon |ma |mes |l'|le |la |les |des |notre |nos |cette |ce )?{_BOT_THINGS}\b)"
+)
+
 # « comment », « how », « marche à suivre », « on écrit comment » ... — asking for a way.
 _HOW_RE: Final = re.compile(
     r"\bcomment\b|\bhow\b|\bmarche a suivre\b|\bpar ou (?:je |on )?commence"
@@ -56,6 +64,11 @@ _HOW_RE: Final = re.compile(
     r"|\b(?:peux|peut|pourrai[st]?|pourrions|possible de) [^.!?]{0,40}\b"
     r"(?:par ici|ici|sur (?:ce|le) "
     r"(?:groupe|bot|canal))\s?\?"
+    # Issue 10 (tune10): help asked for without an asking word, « besoin d'aide pour poster
+    # une offre », « du mal à utiliser le bot », « je galère pour annuler ma demande »; not
+    # « besoin d'aide pour le tri » (a need of hands).
+    rf"|\b(?:aide|du mal|galere|peine|bloquee?|coincee?)\s(?:pour|a)\s{_USE_THE_BOT}"
+    rf"|\bbesoin d'(?:un coup de main|explications?)\s(?:pour|a)\s{_USE_THE_BOT}"
 )
 # « help stp », « aide svp » (spelled out by `readable`): a call for help, whatever follows.
 _HELP_ALONE_RE: Final = re.compile(r"^(?:help|aide)\b(?:\W+\w+){0,5}\W*$")
@@ -240,6 +253,8 @@ CLAIM_SOFT_RE: Final = re.compile(
     r"\b(?:pourrai[st]|pourrions|peut|peux|pouvons|possible de|pourrait-on|peut-on)(?: on)? "
     r"(?:en )?(?:prendre|avoir|recuperer|reserver|beneficier)\b"
     r"|\bpass\w* (?:le |la |les )?(?:chercher|prendre|recuperer)\b"
+    # Issue 10 (tune10): « on vient le chercher », « je viendrai les récupérer demain »
+    r"|\b(?:vien[st]|venons|viendr\w+) (?:le |la |les |l'|en )?(?:chercher|prendre|recuperer)\b"
     r"|\bbeneficier de\b|\b(?:dispo\w*|pret\w*) pour (?:le |la |les )?(?:recuperer|prendre)\b"
 )
 # A post collected or received, said casually: « le 3 on l'a eu », « bien arrivé »,

@@ -116,8 +116,8 @@ def _goods_amount(amounts: list[Amount], mentions: list[Mention], text: str) -> 
     """The first amount of the goods: with a unit, a counted noun, or announced (« environ
     50 », « une vingtaine », « sandwichs : 45 »)."""
     for i, a in enumerate(amounts):
-        if a.unit == "personne":
-            continue
+        if a.unit == "personne" or a.value == 0 or _REPORTED_RE.match(text, a.end):
+            continue  # « on a 0 pain », « 1,3 tonne récoltée »: no amount of the post
         if a.explicit:
             return _summed(a, amounts[i + 1 :], text, mentions)
         if a.noun in _ABOUT_WORDS or (a.approximate and a.noun is None):
@@ -168,6 +168,14 @@ def _given_through_pronoun(amounts: list[Amount], text: str) -> Amount | None:
     return None
 
 
+# Issue 10 (tune10): a figure of a report, said with its participle (« 1,3 tonne récoltée,
+# merci », « 3 tonnes collectées », « 240 repas servis »), is news, not the post's amount.
+_REPORTED_RE: Final = re.compile(
+    r"\s(?:(?:de|d')\s?\w+\s)?(?:recolte|collecte|distribue|servi|vendu|ramasse)e?s?\b"
+    r"(?!\s(?:a|pour|par)\b)"
+)
+
+
 # "environ 50", "~50", "à peu près 50", "au moins 200": a bare number announced as an amount.
 _ABOUT_BEFORE_RE: Final = re.compile(
     r"(?:environ|env\.?|~|a peu pres|pres de|dans les|au moins|au minimum|minimum|mini|"
@@ -192,6 +200,8 @@ def _summed(first: Amount, rest: list[Amount], text: str, mentions: list[Mention
             break
         until = rest[i + 1].start if i + 1 < len(rest) else len(text)
         next_goods = _goods_after(nxt, until, mentions, text)
+        goods = goods or _written_goods(text, last.end)
+        next_goods = next_goods or _written_goods(text, nxt.end)
         if goods is not None and next_goods is not None and next_goods != goods:
             break
         goods = goods or next_goods
@@ -200,6 +210,17 @@ def _summed(first: Amount, rest: list[Amount], text: str, mentions: list[Mention
     if last is first:
         return first
     return Amount(first.start, last.end, total, first.unit, first.noun)
+
+
+# « 250 kg de carotes + 100 kg de navets »: goods the lexicon does not know (a slip), by the
+# word written after « de ».
+_WRITTEN_GOODS_RE: Final = re.compile(r"\s(?:de|d')\s?([a-z]{3,})")
+
+
+def _written_goods(text: str, end: int) -> str | None:
+    """Issue 10 (tune10): the word after « de » right after an amount, without plural."""
+    m = _WRITTEN_GOODS_RE.match(text, end)
+    return m.group(1).rstrip("sx") if m else None
 
 
 def _goods_after(a: Amount, until: int, mentions: list[Mention], text: str) -> str | None:

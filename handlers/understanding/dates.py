@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Final, Literal
 
@@ -97,6 +97,9 @@ MONTHS: Final[dict[str, int]] = {
     **{"september": 9, "october": 10, "november": 11, "december": 12},
 }
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
+_ENGLISH_MONTH_ALT = (
+    "january|february|march|april|june|july|august|september|october|november|december"
+)
 # After a day in words, « sept » is the number (« vingt sept »), not September.
 _MONTH_AFTER_WORDS_ALT = "|".join(
     m for m in sorted(MONTHS, key=len, reverse=True) if m in {"septembre"} or m[:3] != "sep"
@@ -126,15 +129,55 @@ _PAST_TENSE_IN_CLAUSE_RE: Final = re.compile(
     r"(?:\b(?:on|il|elle|qui|ca|nous|vous|ils|elles|tu)\s(?:(?:nous|vous|les|en|leur|y)\s|l')?"
     r"(?:a|avons|avez|ont|as)|\bj'(?:en\s|y\s)?ai)\s(?:(?:bien|deja|tout|encore|aussi)\s)?"
     r"(?!(?:une|elle|cette|quelques|autre|autres|notre|votre|encore|juste|presque|rien)\b)"
-    r"(?:eu|fait|faits|pris|mis|recu|recus|\w{3,}(?:e|ee|es|ees|i|is|u|us))\b[^.,;:!?]*$"
+    r"(?:eu|fait|faits|pris|mis|recu|recus|ouvert|offert|\w{3,}(?:e|ee|es|ees|i|is|u|us))\b"
+    r"[^.,;:!?]*$"
 )
 _GOT_BEFORE_RE: Final = re.compile(
     r"(?<!\bon )(?<!\bje )(?<!\bj')(?<!\bnous )"
     r"\b(?:recuper|ramass|collect|livr|arriv|prepar|recu\b|recus\b|recue)\w*(?<!er)(?<!ons)"
     r"\s(?:(?:de|du|a|au|chez|par)\s\w+\s)?$"
 )
-_CLAUSE_START_RE: Final = re.compile(r".*[.;!?\n]")
 _PAST_DAY_RULES: Final = frozenset({"yesterday", "before_yesterday"})
+
+# Issue 10 (tune10): a day told of in news (« notre assemblée de mardi », « lundi on a reçu
+# 200 kg », « en panne depuis ce matin », « le traiteur qui fermait ce soir ») is when
+# something happened, not by when anything must happen.
+# « depuis lundi », « depuis ce matin »: since then, never a deadline.
+_SINCE_RE: Final = re.compile(r"\bdepuis\s(?:(?:le|la|ce|cette|l')\s?)?$")
+# « après notre assemblée de mardi », « suite à la distribution de ce matin »: after an event.
+_AFTER_EVENT_RE: Final = re.compile(
+    r"\b(?:apres|suite a|retour (?:de|sur))\s"
+    r"(?:la|le|l'|les|notre|nos|votre|vos|leur|leurs|cette|ce|cet)\s?[\w-]+"
+    r"(?:\s[\w-]+)?\s(?:de|du|d')\s?$"
+)
+# « biscuits reçus lors de la quête de dimanche »: goods received at a past event.
+_RECEIVED_AT_EVENT_RE: Final = re.compile(
+    r"\b(?:recu|recue|recus|recues|offert|offerts|offertes)\s(?:[\w'-]+\s){0,5}(?:de|du)\s$"
+)
+# An imperfect tense in the clause before (« qui fermait ce soir »); a conditional (« il
+# faudrait », « on aimerait ») ends in -rait and is no news, nor are « fait », « s'il
+# vous plaît », « il sait ».
+_IMPERFECT_IN_CLAUSE_RE: Final = re.compile(
+    r"\b(?!(?:fait|plait|sait|tait)\b)\w{2,}(?<!r)(?:ait|aient)\b[^.,;:!?]*$"
+)
+# A passé composé just after a weekday: « lundi on a reçu 200 kg », « samedi, nous avons
+# distribué… » (not « lundi on a besoin », « mardi on a des pommes »).
+_PAST_TENSE_AFTER_RE: Final = re.compile(
+    r"(?:\s(?:matin|soir|midi|aprem|apres[- ]midi))?(?:\s?,)?\s(?:on|nous|j'|je|il|elle|ils|elles)"
+    r"\s?(?:(?:nous|vous|les|en|leur|y|l')\s?)?(?:a|avons|ai|ont)\s(?:(?:bien|deja|tout)\s)?"
+    r"(?!(?:besoin|des|les|ses|nos|vos|leurs|une|plus|pas|rien|encore|assez|trop|beaucoup)\b)"
+    r"(?:eu|fait|pris|mis|recu|recus|\w{3,}(?:e|ee|es|ees|i|is|u|us))\b"
+)
+# « nous avons dû ouvrir le mercredi »: dû before an infinitive is a past tense too.
+_HAD_TO_IN_CLAUSE_RE: Final = re.compile(
+    r"\b(?:on a|nous avons|j'ai|ils ont|elles ont)\sdu\s\w+(?:er|ir)\b[^.,;:!?]*$"
+)
+# Between a past verb and the day, a word that looks ahead makes the day a deadline again
+# (« on a reçu 40 kg de pommes à donner avant mardi »).
+_LOOKS_AHEAD_RE: Final = re.compile(
+    r"\b(?:avant|pour|jusqu\w*|d'ici|a partir|a prendre|a donner|a recup\w*|a retirer|"
+    r"a enlever|dispo\w*|libre|des|besoin|prochain\w*|faudra\w*|faut|peut|peuvent|pourr\w*)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -235,9 +278,15 @@ def _day_of_year(
 # -- one resolver per way of writing a date --------------------------------------------------
 
 
+# Issue 10 (tune10): « boîtes 4/4 », « conserves 5/1 », « format 1/2 »: the size of a tin.
+_TIN_SIZE_BEFORE_RE: Final = re.compile(r"\b(?:boites?|conserves?|format|bocaux|bocal)\s?\(?$")
+
+
 def resolve_numeric(m: re.Match[str], now: datetime, labelled: bool) -> Reading | None:
-    """« 12/12 », « 12.12.26 », « 3-12 »."""
+    """« 12/12 », « 12.12.26 », « 3-12 »; not the size of a tin (« boîtes 4/4 »)."""
     day, separator, month = int(m.group(1)), m.group(2), int(m.group(3))
+    if separator == "/" and not labelled and _TIN_SIZE_BEFORE_RE.search(m.string, 0, m.start()):
+        return None
     if separator == "." and (len(m.group(1)) == 1 or len(m.group(3)) == 1):
         return None  # "2.5": a decimal number
     if separator == "-" and not m.group(4) and month > 12:
@@ -254,6 +303,11 @@ def resolve_day_month_words(m: re.Match[str], now: datetime, labelled: bool) -> 
     raw_day = m.group(1)
     day = 1 if raw_day in {"1er", "premier"} else int(raw_day)
     return _day_of_year(now.date(), day, MONTHS[m.group(2)], m.group(3), labelled)
+
+
+def resolve_english_month_day(m: re.Match[str], now: datetime, labelled: bool) -> Reading:
+    """« january 8 », « July 20th, 2027 »."""
+    return _day_of_year(now.date(), int(m.group(2)), MONTHS[m.group(1)], m.group(3), labelled)
 
 
 def resolve_day_in_words_month(m: re.Match[str], now: datetime, labelled: bool) -> Reading | None:
@@ -285,7 +339,24 @@ def resolve_weekday_and_day(m: re.Match[str], now: datetime, labelled: bool) -> 
             return None
         return _day_of_year(now.date(), day, month, m.group(4), labelled)
     value = _next_monthly(now.date(), day)
+    if value is not None and _a_count_after_another_day(m, value):
+        return None
     return Reading(value) if value is not None else None
+
+
+# Issue 10 (tune10): « dispo mercredi 1 VF », « jeudi 3 cartons »: when the number is not a
+# day of that weekday and a word follows it, it counts something (the weekday is read alone).
+_WORD_AFTER_A_DAY_RE: Final = re.compile(
+    r"\s(?!(?:au|a|et|ou|avant|apres|pour|matin|soir|midi|aprem|de|des|dans|prochain|"
+    r"jusqu\w*|vers|inclus)\b)[a-z]"
+)
+
+
+def _a_count_after_another_day(m: re.Match[str], value: date) -> bool:
+    said = WEEKDAY_NUMBER.get(m.group(0).split()[0].rstrip("s"))
+    if said is None or said == value.weekday():
+        return False
+    return _WORD_AFTER_A_DAY_RE.match(m.string, m.end()) is not None
 
 
 def _days_from_today(days: int) -> Resolver:
@@ -327,9 +398,24 @@ def resolve_weekday(m: re.Match[str], now: datetime, labelled: bool) -> Reading:
     today = now.date()
     ahead = (WEEKDAY_NUMBER[m.group(2)] - today.weekday()) % 7
     this_one = m.group(1) in {"ce", "cette"} and not m.group(3)
-    if ahead == 0 and not this_one:
+    if ahead == 0 and not this_one and not _part_of_today_to_come(m, now):
         ahead = 7
     return Reading(today + timedelta(days=ahead))
+
+
+# Issue 10 (tune10): « dimanche soir : 12 kg de pain » said on a Sunday evening, « samedi
+# matin » said on a Saturday at 8: that part of today, still to come, not next week's.
+_PART_OF_DAY_ENDS: Final = {"matin": 12, "midi": 14, "aprem": 18, "apres-midi": 18, "soir": 24}
+_PART_OF_DAY_RE: Final = re.compile(r"\s(matin|midi|aprem|apres-midi|apres midi|soir)\b")
+
+
+def _part_of_today_to_come(m: re.Match[str], now: datetime) -> bool:
+    if m.group(3):
+        return False
+    part = _PART_OF_DAY_RE.match(m.string, m.end())
+    if part is None:
+        return False
+    return now.hour < _PART_OF_DAY_ENDS[part.group(1).replace(" ", "-")]
 
 
 def resolve_weekend(m: re.Match[str], now: datetime, labelled: bool) -> Reading:
@@ -359,6 +445,14 @@ def resolve_time_of_day(m: re.Match[str], now: datetime, labelled: bool) -> Read
     hour = int(m.group(1) or m.group(3))
     minute = int(m.group(2) or m.group(4) or 0)
     if hour > 23 or minute > 59:
+        return None
+    return Reading(now.date(), weak=True)
+
+
+def resolve_time_in_words(m: re.Match[str], now: datetime, labelled: bool) -> Reading | None:
+    """« avant dix-neuf heures », « vers midi » aside: today, weak like any time of day."""
+    hour = words_value(m.group(1))
+    if hour is None or not 0 <= hour <= 23 or hour != int(hour):
         return None
     return Reading(now.date(), weak=True)
 
@@ -394,6 +488,15 @@ DATE_RULES: Final[tuple[DateRule, ...]] = (
         "day_month_words",
         re.compile(rf"\b(1er|premier|\d{{1,2}})\s?(?:-\s?)?({_MONTH_ALT})\b\.?(?:\s?(\d{{4}}))?"),
         resolve_day_month_words,
+    ),
+    # Issue 10 (tune10): English order, the month first (« for january 8 », « by July 20th »).
+    DateRule(
+        "english_month_day",
+        re.compile(
+            rf"\b({_ENGLISH_MONTH_ALT})\s(\d{{1,2}})(?:st|nd|rd|th)?\b(?![.,:/-]?\d)"
+            rf"(?!{_UNIT_AFTER})(?:,?\s(\d{{4}}))?"
+        ),
+        resolve_english_month_day,
     ),
     DateRule(
         "day_in_words_month",
@@ -466,6 +569,12 @@ DATE_RULES: Final[tuple[DateRule, ...]] = (
         re.compile(r"(?<![\d,.])(\d{1,2})\s?(?:h|heures?)(?:\s?(\d{2}))?\b|\b(\d{1,2}):(\d{2})\b"),
         resolve_time_of_day,
     ),
+    # Issue 10 (tune10): a time dictated in words, « avant dix-neuf heures trente ».
+    DateRule(
+        "time_in_words",
+        re.compile(rf"\b(?:avant|vers|jusqu'a|a partir de)\s({NUMBER_WORD_RE})\sheures?\b"),
+        resolve_time_in_words,
+    ),
 )
 
 # The rules' patterns, gated at once: one look-up of the text for all of them.
@@ -490,29 +599,116 @@ def find_dates(
             if reading is None:
                 continue
             written = m.group(0).strip()
-            past = kind is None and _told_of_the_past(text, m.start(), reading, rule.name)
+            past = kind is None and _told_of_the_past(text, m, reading, rule.name)
             hits.append(
                 DateHit(m.start(), m.end(), reading.value, written, kind, reading.weak, past)
             )
             taken.append((m.start(), m.end()))
     hits.sort(key=lambda h: h.start)
+    if len(hits) > 1:
+        hits = _within_another_day(hits, now)
     return hits
 
 
-def _told_of_the_past(text: str, start: int, reading: Reading, rule_name: str) -> bool:
-    """A word for a past day (« hier », « pain d'hier »), or today told in the past tense:
-    when the goods came, not by when anything must happen. A calendar date in the past
+# Issue 10 (tune10): a part of a day said after that day (« le 24 dans la journée », « demain
+# dans la journée ») is that day, not today; a period with a day in it (« la semaine
+# prochaine, jeudi 29 », « ce week-end, dimanche ») is that day.
+_PART_OF_A_DAY_RE: Final = re.compile(r"d(?:an)?s la journee")
+_PERIOD_RE: Final = re.compile(r"(?:la )?semaine prochaine|(?:ce|le) (?:week[- ]?end|we)")
+
+
+def _within_another_day(hits: list[DateHit], now: datetime) -> list[DateHit]:
+    hits = [
+        hit
+        for i, hit in enumerate(hits)
+        if not (i and _PART_OF_A_DAY_RE.fullmatch(hit.text) and hit.start - hits[i - 1].end <= 1)
+    ]
+    for period in [h for h in hits if h.value is not None and _PERIOD_RE.fullmatch(h.text)]:
+        assert period.value is not None
+        first, last = (
+            period.value,
+            period.value + timedelta(days=6 if "semaine" in period.text else 1),
+        )
+        days = [h for h in hits if h is not period and not h.weak and h.kind is None and h.value]
+        # « semaine prochaine, mercredi »: that week's Wednesday, not this week's
+        moved = {
+            id(h): replace(h, value=h.value + timedelta(days=7))
+            for h in days
+            if h.text in WEEKDAY_NUMBER and h.value is not None and h.value < first
+        }
+        hits = [moved.get(id(h), h) for h in hits]
+        days = [moved.get(id(h), h) for h in days]
+        if any(h.value is not None and first <= h.value <= last for h in days):
+            hits = [h for h in hits if h is not period]
+    return hits
+
+
+def _told_of_the_past(text: str, m: re.Match[str], reading: Reading, rule_name: str) -> bool:
+    """A word for a past day (« hier », « pain d'hier »), or today or a weekday told of in
+    news: when the goods came, not by when anything must happen. A calendar date in the past
     (« pour le 3/10/2025 ») is a slip the bot questions, and a date labelled DLC may be past
     (the offer is then refused): neither comes here."""
     if reading.value is None:
         return False
     if rule_name in _PAST_DAY_RULES:
         return True
+    start = m.start()
+    before = text[max(0, start - 80) : start]
+    if "depuis" in before and _SINCE_RE.search(before):
+        return True
+    if rule_name == "weekday":
+        return _weekday_in_news(text, m, _clause_of(before))
     if rule_name != "today":
         return False
-    before = text[max(0, start - 80) : start]
-    clause = _CLAUSE_START_RE.sub("", before)
-    return bool(_PAST_TENSE_IN_CLAUSE_RE.search(clause) or _GOT_BEFORE_RE.search(clause))
+    clause = _clause_of(before)
+    return bool(
+        _PAST_TENSE_IN_CLAUSE_RE.search(clause)
+        or _GOT_BEFORE_RE.search(clause)
+        or _after_an_event(clause)
+        or ("ait" in clause and _past_verb_before(_IMPERFECT_IN_CLAUSE_RE, clause))
+    )
+
+
+def _clause_of(before: str) -> str:
+    """What follows the last end of a sentence or clause (« . ; ! ? » or a new line): found
+    from the end, not by a pattern tried from every position."""
+    cut = max(before.rfind(c) for c in ".;!?\n")
+    return before[cut + 1 :] if cut >= 0 else before
+
+
+def _weekday_in_news(text: str, m: re.Match[str], clause: str) -> bool:
+    """« mardi dernier », « lundi on a reçu 200 kg », « notre assemblée de mardi », « reçus
+    lors de la quête de dimanche », « nous avons voté … le jeudi »: a day in news. A weekday
+    said with « ce », « dès » or « prochain » looks ahead (« ce mardi », « mardi prochain »)."""
+    if m.group(1) or m.group(3):
+        return False
+    if text.startswith(" dernier", m.end()):
+        return True
+    if _PAST_TENSE_AFTER_RE.match(text, m.end()):
+        return True
+    # Each pattern runs only where its words are (a cheap test first: dates are read often).
+    return bool(
+        _after_an_event(clause)
+        or (
+            ("recu" in clause or "offert" in clause)
+            and _past_verb_before(_RECEIVED_AT_EVENT_RE, clause)
+        )
+        or _past_verb_before(_PAST_TENSE_IN_CLAUSE_RE, clause)
+        or (" du " in clause and _past_verb_before(_HAD_TO_IN_CLAUSE_RE, clause))
+        or ("ait" in clause and _past_verb_before(_IMPERFECT_IN_CLAUSE_RE, clause))
+    )
+
+
+def _after_an_event(clause: str) -> bool:
+    if "apres" not in clause and "suite a" not in clause and "retour" not in clause:
+        return False
+    return _AFTER_EVENT_RE.search(clause) is not None
+
+
+def _past_verb_before(pattern: re.Pattern[str], clause: str) -> bool:
+    """A past verb in the clause before the day, with no word that looks ahead after it."""
+    found = pattern.search(clause)
+    return found is not None and not _LOOKS_AHEAD_RE.search(found.group(0))
 
 
 def _free(taken: list[tuple[int, int]], start: int, end: int) -> bool:

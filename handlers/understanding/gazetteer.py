@@ -46,6 +46,9 @@ _MAX_SOUND_WORDS = 3
 _SOUND_ALIKES_FILE = "sound_alikes.txt"
 # Pronouns that follow « à » as a place would (« merci à celles et ceux qui… »): never a place.
 _NEVER_PLACES = frozenset({"celles", "celle", "ceux", "elles", "eux"})
+# ... nor English determiners after « in » (« in our coloc », « in this town »: Our, This, His,
+# Us are tiny communes; issue 10, tune10).
+_NEVER_PLACES |= frozenset({"our", "this", "his", "us"})
 # « au Havre », « du Havre », « aux Sables-d'Olonne »: the article contracted with « à » / « de ».
 _CONTRACTED = {"au": ("a", "le"), "du": ("de", "le"), "aux": ("a", "les")}
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
@@ -64,6 +67,11 @@ _STRONG_BEFORE = {
     "depuis",
     "centre",
     "zone",
+    # Issue 10 (tune10): posts written in English (« food bank in Bordeaux », « transport
+    # around Bordeaux », « near Orange »).
+    "in",
+    "around",
+    "near",
 }
 # « sur place », « sur demande », « sur palette »: before a name that is also an everyday
 # word, "sur" is the idiom, not a place context (« sur Montpellier » still counts).

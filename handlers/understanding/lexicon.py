@@ -843,6 +843,13 @@ THANKS_RE: Final = re.compile(
     r"|\bremerci\w* (?:la|le|les|l')\b"
 )
 # A question for information (who, how many, where, a phone number, a code): never a post.
+# Issue 10 (tune10): « on n'a besoin de rien, c'était juste pour info »: news that asks for
+# nothing and gives nothing is no post.
+ASKS_NOTHING_RE: Final = re.compile(
+    r"\bbesoin de rien\b(?! d'autre)(?! sauf)"
+    r"|(?:(?<=c'est )|(?<=c'etait )|(?<=cetait )|(?<=c etait ))(?:juste|seulement|simplement)\s"
+    r"(?:pour (?:info|information|vous informer|vous prevenir)|une info)\b"
+)
 INFO_QUESTION_RE: Final = re.compile(
     r"\bsavez[- ]vous\b|\bsais[- ]tu\b|\btu sais\b|\bvous savez\b"
     r"|\b(?:peut|pouvez|pourriez|peux|pourrais)[- ]?(?:vous |tu )?me (?:dire|rappeler|"
@@ -887,6 +894,8 @@ URGENT_RE: Final = re.compile(
 )
 NOT_URGENT_RE: Final = re.compile(
     r"\b(?:pas|non|rien d'|rien de|sans|aucune?) ?(?:tres |super |si )?(?:urgen\w*|presse)"
+    # Issue 10 (tune10): « jus de pomme pressé », « citron pressé »: squeezed, not in a hurry.
+    r"|\b(?:pommes?|oranges?|citrons?|raisins?|fruits?|carottes?|jus)\s(?:\w+\s)?presse"
 )
 
 COLD_WORDS_RE: Final = re.compile(
@@ -944,6 +953,8 @@ HELP_RE: Final = re.compile(
     r"|^(?:aide|help|au secours|\?+)\W*$"
     r"|\bmode d'emploi\b"
     r"|\bje (?:ne )?(?:comprends?|sais) (?:pas|rien)\b"
+    # Issue 10 (tune10): « je ne sais pas si mon message est arrivé » doubts, it asks no help.
+    r"(?!\s(?:si|s'il|s'ils|s'elle|quand|qui|pourquoi|ou|combien|encore)\b)"
     r"|\bque (?:puis|peux)[- ]je faire\b"
     r"|\b(?:tuto(?:riel)?|notice)\b"
     r"|\bc'est quoi (?:ce|les) (?:bot|commandes)\b"

@@ -133,8 +133,28 @@ _BROKEN_AFTER_RE: Final = re.compile(
     r"ne fonctionne plus|a lache|en reparation|hospitalise\w*|malade\w*|absent\w*|"
     r"indisponibles?|en arret)\b"
 )
-# Between two goods of one list: a comma, « et », « + »… (not « de », « en »: one item).
-_NEXT_ITEM_RE: Final = re.compile(r"[,;+/&]|\b(?:et|ou|avec|puis|plus)\b")
+# Issue 10 (tune10): « pas besoin de pain mais de beurre », « pas de légumes svp, par contre
+# du riz », « il me reste pas de pain mais des sandwichs »: goods denied before a contrast
+# are not the post; what comes after « mais » is.
+_DENIED_BEFORE_RE: Final = re.compile(
+    r"\b(?:pas|plus|aucun)\s(?:(?:besoin|envie)\s)?(?:de|d'|du|des)\s?(?:\w+\s)?$"
+)
+_NOT_NEEDED_RE: Final = re.compile(r"\b(?:pas|plus|aucun)\sbesoin\s(?:de|d'|du|des)\s?$")
+_CONTRAST_AFTER_RE: Final = re.compile(r"\b(?:mais|ms|par contre|en revanche|plutot)\b")
+
+
+def _denied_before_a_contrast(text: str, m: Mention) -> bool:
+    before = text[max(0, m.start - 22) : m.start]
+    if not _DENIED_BEFORE_RE.search(before):
+        return False
+    if "plus" in before and not _NOT_NEEDED_RE.search(before):
+        return False  # « plus de riz en stock, mais… » says riz is needed
+    return _CONTRAST_AFTER_RE.search(text, m.end, m.end + 60) is not None
+
+
+# Between two goods of one list: a comma, « et », « + »… (not « de », « en »: one item);
+# a bullet « - » of a list written line by line (issue 10, tune10).
+_NEXT_ITEM_RE: Final = re.compile(r"[,;+/&]|\s-\s|\b(?:et|ou|avec|puis|plus)\b")
 
 
 def _in_context(mentions: list[Mention], text: str) -> list[Mention]:
@@ -149,6 +169,7 @@ def _in_context(mentions: list[Mention], text: str) -> list[Mention]:
             (event is not None and event.start() < m.start < event.end())
             or _SETTING_BEFORE_RE.search(text, max(0, m.start - 24), m.start) is not None
             or (m.resource and _BROKEN_AFTER_RE.match(text, m.end) is not None)
+            or _denied_before_a_contrast(text, m)
         )
         marked.append(Mention(m.start, m.end, m.category, context, item))
     return marked

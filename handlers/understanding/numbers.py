@@ -66,6 +66,8 @@ APPROX_WORDS: Final[dict[str, int]] = {
     "soixantaine": 60,
     "centaine": 100,
     "millier": 1000,
+    # Issue 10 (tune10): the same in SMS, « une 20aine de pizzas », « 15aine de cartons ».
+    **{f"{n}aine": n for n in (10, 12, 15, 20, 30, 40, 50, 60, 100)},
 }
 
 # The words that dates.py accepts in « dans trois jours » (no "un"/"une": articles there).

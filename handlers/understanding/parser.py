@@ -149,7 +149,11 @@ def _mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
 def _deadline(hits: list[DateHit]) -> tuple[date | None, Literal["dlc", "ddm"] | None, str | None]:
     # What already happened (« récupéré hier ») says when the goods came, not by when.
     valid = [h for h in hits if h.value is not None and not h.past]
+    # A time of day is today's only when no other day is said; a use-by date is no such day
+    # (« DLC 10/01, à prendre avant 18h »: today, before 18h).
     strong = [h for h in valid if not h.weak] or valid
+    if all(h.kind is not None for h in strong):
+        strong = valid
     invalid = next((h.text for h in hits if h.value is None), None)
     if not strong:
         return None, None, invalid
@@ -325,6 +329,8 @@ def _free_post(msg: _Message) -> _IntentReading | None:
         return None
     if prefilter.search(lx.THANKS_RE, msg.body) and msg.cue < _THANKS_OUTWEIGHED:
         return None  # « merci pour le prêt du camion »: thanks for what happened
+    if prefilter.search(lx.ASKS_NOTHING_RE, msg.body):
+        return None  # « on n'a besoin de rien, c'était juste pour info »
     main = msg.cues.request_main if direction == "request" else msg.cues.offer_main
     spare = direction == "offer" and msg.cues.spare_capacity
     at = msg.args_start + main
@@ -552,7 +558,7 @@ POST_INTENTS: Final = frozenset({"need", "offer", "equipment_request", "equipmen
 
 _COMPOUND_WORDS: Final = 3
 _PLACE_WORD_BEFORE_RE: Final = re.compile(
-    r"\b(?:a|secteur|sur|vers|de|d'|du|pres|depuis|commune|ville|region)\s?$"
+    r"\b(?:a|secteur|sur|vers|de|d'|du|pres|depuis|commune|ville|region|in|around|near)\s?$"
 )
 
 

@@ -77,7 +77,7 @@ COUNT_WORDS: Final = word_set(
 CONTAINERS: Final = (
     r"sacs?|cartons?|cagettes?|caisses?|packs?|bidons?|bouteilles?|boites?|palettes?|colis|"
     r"filets?|seaux?|paquets?|lots?|barquettes?|sachets?|briques?|pots?|bocaux|bocal|"
-    r"futs?|poches?|cageots?|plateaux?"
+    r"futs?|poches?|cageots?|plateaux?|plaquettes?"
 )
 _UNIT_ALT = "|".join(sorted((re.escape(u) for u in UNIT_WORDS), key=len, reverse=True))
 _NUM = r"\d{1,3}(?: \d{3})+(?=\s?(?:kg|g|t|l|litres?|kilos?|tonnes?|repas|colis)\b)|\d+(?:[.,]\d+)?"
@@ -88,7 +88,14 @@ _TIMES = r"[x*]"  # "×" is folded to "x" (text.py)
 # "3 sacs de 5 kg", "30 x 5 kg", "2 cartons de 10 kilos"
 PACKAGE_RE: Final = re.compile(
     rf"(?<![\d,.])({_NUMBER})\s?(?:(?:{CONTAINERS})\s(?:de|d')\s?|{_TIMES}\s?)"
-    rf"({_NUM})\s?(kg|kgs|kilos?|g|gr|grammes?|l|litres?|cl|ml)\b"
+    rf"({_NUM}|un|une)\s?(kg|kgs|kilos?|g|gr|grammes?|l|litres?|cl|ml)\b"
+)
+# Issue 10 (tune10): « 40 cartons de légumes (10 kg/carton) », « 12 sacs de riz, 5 kg par
+# sac », « 6 colis, 3 kg chacun »: containers counted, their size said after the goods.
+PER_CONTAINER_RE: Final = re.compile(
+    rf"(?<![\d,.])({_NUMBER})\s?(?:{CONTAINERS})\b[^()\d.;:!?]{{0,40}}?[(,]?\s?"
+    rf"({_NUM})\s?(kg|kgs|kilos?|g|gr|grammes?|l|litres?)\s?"
+    rf"(?:/\s?(?:{CONTAINERS}|u|unite|piece)\b|par\s(?:{CONTAINERS}|unite|piece)\b|chacune?s?\b)"
 )
 # "2 t 500" (2,500 kg), "1 kg 500" (1.5 kg): the smaller unit's digits after the larger one.
 MIXED_RE: Final = re.compile(
@@ -116,7 +123,8 @@ CASES_OF_ITEMS_RE: Final = re.compile(
 # (« cartons de yaourts de 125 g » is the size of a yaourt: under a kilo or a litre, not read).
 PACKAGE_OF_GOODS_RE: Final = re.compile(
     rf"(?<![\d,.])({_NUMBER})\s?(?:sacs?|packs?|bidons?|cartons?|bouteilles?|caisses?|seaux?|"
-    r"futs?|jerricans?|barils?)\s(?:de|d')\s?[a-z]+\s(?:de|d')\s?"
+    r"futs?|jerricans?|barils?|barquettes?|boites?|paquets?|plaquettes?|pots?|sachets?|"
+    r"briques?)\s(?:de|d')\s?[a-z]+\s(?:de|d')\s?"
     rf"({_NUM})\s?(kg|kgs|kilos?|l|litres?)\b"
 )
 # "jus d'orange 1L x12", "500 g x 6": a size, then how many of it.
@@ -203,8 +211,16 @@ def _unit_of(word: str) -> tuple[str, float]:
 
 def package_amounts(text: str) -> Iterator[Amount]:
     """Packages of a stated size, as their total: "3 sacs de 5 kg" → 15 kg, "4 x 5 kg"."""
-    for m in prefilter.finditer(PACKAGE_RE, text):
+    per_container = "/" in text or " par " in text or "chacun" in text  # else no match
+    for m in prefilter.finditer(PER_CONTAINER_RE, text) if per_container else ():
         count, size = _value(m.group(1)), _value(m.group(2))
+        if count is None or size is None:
+            continue
+        unit, factor = _unit_of(m.group(3))
+        yield Amount(m.start(), m.end(), count * size * factor, unit)
+    for m in prefilter.finditer(PACKAGE_RE, text):
+        count = _value(m.group(1))
+        size = 1.0 if m.group(2) in {"un", "une"} else _value(m.group(2))
         if count is None or size is None:
             continue
         unit, factor = _unit_of(m.group(3))
@@ -284,6 +300,14 @@ def half_amounts(text: str) -> Iterator[Amount]:
         yield Amount(m.start(), m.end(), 0.5 * factor, unit, m.group(1))
 
 
+# Issue 10 (tune10): « couches taille 2 x30 », « caisses E2 x 50 »: a size or a model, then
+# how many (the sign after a number, which the trailing sign's rule leaves).
+SIZE_THEN_TIMES_RE: Final = re.compile(
+    rf"\b(?:taille|t|e|type|modele|format)\s?\d{{1,2}}\s{_TIMES}\s?(\d+)\b(?![.,]?\d)"
+    rf"(?!\s?(?:{_UNIT_ALT})\b)"
+)
+
+
 def multiplied_amounts(text: str) -> Iterator[Amount]:
     """ "4x cartons" → 4 cartons, "2 x 6 bouteilles" → 12, "cartons de lait x4" → 4 cartons.
 
@@ -300,6 +324,9 @@ def multiplied_amounts(text: str) -> Iterator[Amount]:
             yield Amount(m.start(), m.end(), count * size * factor, unit, unit_word)
         elif noun in COUNT_WORDS or (m.group(2) is None and len(noun or "") >= 3):
             yield Amount(m.start(), m.end(), count * size, "unite", noun, noun in COUNT_WORDS)
+    for m in prefilter.finditer(SIZE_THEN_TIMES_RE, text) if " x" in text or " *" in text else ():
+        start = text.rindex(" ", m.start(), m.start(1)) + 1
+        yield Amount(start, m.end(), float(m.group(1)), "unite", None)
     for m in prefilter.finditer(TRAILING_TIMES_RE, text):
         words = _WORD_RE.findall(text, max(0, m.start() - 40), m.start())[-3:]
         if not words or words[-1] in NOT_AMOUNT_NEXT | NOT_COUNTED:
@@ -323,7 +350,7 @@ def counted_amounts(text: str, people: bool = False) -> Iterator[Amount]:
             noun = "environ"  # "quatre-vingts à peu près": a count, approximately
         before = text[max(0, m.start() - 12) : m.start()].split()
         prev = before[-1] if before else ""
-        if _follows_non_amount_word(text, m.start(), prev) or (
+        if _follows_non_amount_word(text, m.start(), prev, unit_word or noun) or (
             _elided(prev) in POST_WORDS and unit_word is None and _counts_nothing(noun)
         ):
             continue
@@ -350,8 +377,11 @@ def counted_amounts(text: str, people: bool = False) -> Iterator[Amount]:
             yield Amount(m.start(), m.start() + len(raw), value, "unite", None, explicit=False)
 
 
-def _follows_non_amount_word(text: str, start: int, prev: str) -> bool:
-    """ "taille 4", "avant 16", "#12", "n°3": the number is not an amount."""
+def _follows_non_amount_word(text: str, start: int, prev: str, after: str | None = None) -> bool:
+    """ "taille 4", "avant 16", "#12", "n°3": the number is not an amount; but after an age
+    (« lait 2e âge 24 boîtes ») a number that counts items or is in a unit is one."""
+    if prev == "age" and after is not None and (after in COUNT_WORDS or after in UNIT_WORDS):
+        return False
     return prev in NOT_AMOUNT_BEFORE or prev.endswith(("n°", "#")) or text[start - 1 : start] == "#"
 
 

@@ -83,10 +83,18 @@ def _refs(text: str, start: int) -> list[_Ref]:
     return sorted(refs, key=lambda r: (order[r.kind], r.start))
 
 
+# Issue 10 (tune10): « du 7 au 11 décembre », « fermé du 3 au 24 août », « libre du 21 au 4 »:
+# both ends of a range of days are days, not post numbers.
+_RANGE_START_RE: Final = re.compile(r"(?:er)?\s?(?:au|a|-|jusqu'au)\s?\d{1,2}(?:er)?\b(?![.,]\d)")
+_RANGE_END_RE: Final = re.compile(r"\b(?:du|le|des)\s\d{1,2}(?:er)?\s?(?:au|a|-|jusqu'au)\s?$")
+
+
 def _reads_as_day(text: str, start: int, end: int) -> bool:
     return bool(
         acts.DATE_BEFORE_RE.search(text[max(0, start - 20) : start])
         or acts.DATE_AFTER_RE.match(text[end : end + 12])
+        or _RANGE_START_RE.match(text, end, end + 16)
+        or _RANGE_END_RE.search(text, max(0, start - 20), start)
     )
 
 
