@@ -19,8 +19,8 @@ from tests.corpus.load import HERE, load, score
 # Floors: what the parser reached when last measured (docs/benchmarks.md), so that a change
 # that reads worse fails here. Raise them as the parser improves; never lower them to pass.
 # The issue's target (#10) for the held-out part is 0.95 whole message and 0.98 intent.
-HELD_OUT_WHOLE_MESSAGE = 0.885
-HELD_OUT_INTENT = 0.945
+HELD_OUT_WHOLE_MESSAGE = 0.895  # stop 21 after tune10: 0.899
+HELD_OUT_INTENT = 0.95  # stop 21 after tune10: 0.953
 DEV_WHOLE_MESSAGE = 0.98
 DEV_INTENT = 0.995
 # The two development files written after the first tuning round (README.md there).
@@ -30,14 +30,14 @@ DEV_EXTRA_WHOLE_MESSAGE = {
     "dev_extra_d": 0.99,
     "dev_extra_f": 0.95,  # tune10 (issue 10): 0.902 -> 0.953
     "dev_extra_g": 0.965,  # tune10: 0.921 -> 0.968
-    "dev_extra_h": 0.83,  # measured once before anyone tuned on it: 0.833
+    "dev_extra_h": 0.845,  # before anyone tuned on it: 0.833; after tune10 (not on H): 0.850
 }
 DEV_EXTRA_INTENT = {
     "dev_extra_c": 0.995,
     "dev_extra_d": 0.995,
     "dev_extra_f": 0.985,  # tune10: 0.985 -> 0.988
     "dev_extra_g": 0.99,  # tune10: 0.988 -> 0.995
-    "dev_extra_h": 0.96,  # before tuning: 0.965
+    "dev_extra_h": 0.965,  # before tuning: 0.965; after tune10 (not on H): 0.970
 }
 
 
