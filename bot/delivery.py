@@ -71,8 +71,15 @@ SAFETY = 0.97
 MAX_IN_FLIGHT = 16
 # Beyond those, kept for replies: relays and notifications never hold them.
 REPLY_SLOTS = 2
-# Sends that may leave back to back before the overall spacing applies.
+# Sends that may leave back to back (a reply and its few notifications) before the channel's
+# schedule applies: then one send every average interval (`SAFETY` under the rate), a late
+# one catching up by at most `CATCH_UP` of an interval. The one-second window then stays
+# level during a broadcast, and a message arriving meanwhile waits for the next place of the
+# schedule, about one interval (~34 ms on Telegram). Sends spaced by half the interval after
+# the last one, as before, filled the window in half a second and nothing could leave for the
+# other half: a reply waited up to 0.5 s (issue 12, during-fanout).
 FREE_BURST = 5
+CATCH_UP = 0.5
 # Shared payloads (a relay's text, one per language) kept in memory: a broadcast reads its
 # text once, not once per recipient.
 PAYLOAD_CACHE = 16
@@ -116,8 +123,9 @@ class Pacer:
     """One channel's pacing: a window over all its sends, one per chat, and pauses after 429s.
 
     The overall window is one second wide. Past a small burst (a reply and its few
-    notifications go at once), sends are spaced by at least half the average interval, so a
-    broadcast does not leave in one clump at the start of each second."""
+    notifications go at once), sends follow the channel's schedule (`FREE_BURST`), so a
+    broadcast neither leaves in one clump at the start of each second nor keeps a message
+    arriving meanwhile waiting for the window to empty."""
 
     def __init__(self, pacing: Pacing, monotonic: Monotonic, resuming: bool = False) -> None:
         self.pacing = pacing
@@ -127,7 +135,8 @@ class Pacer:
             if pacing.per_second
             else None
         )
-        self._spacing = 0.5 / pacing.per_second if pacing.per_second else 0.0
+        self._interval = 1.0 / (pacing.per_second * SAFETY) if pacing.per_second else 0.0
+        self._scheduled = -math.inf  # when the next send is due on the channel's schedule
         if self._global is not None and resuming:
             # Restarted with messages waiting (after a crash, mid-broadcast): the previous
             # process may have filled the platform's window just before dying. Start as if the
@@ -135,8 +144,9 @@ class Pacer:
             start = monotonic()
             step = self._global.period / self._global.limit
             for index in range(self._global.limit):
-                self._global.add(start - self._global.period + (index + 1) * step)
-        self._last = -math.inf
+                moment = start - self._global.period + (index + 1) * step
+                self._global.add(moment)
+            self._scheduled = start + self._interval
         self._paused_until = -math.inf
         self._chats: dict[str, Window] = {}
         self._chat_paused: dict[str, float] = {}
@@ -148,7 +158,7 @@ class Pacer:
         if self._global is not None:
             wait = max(wait, self._global.wait(now))
             if len(self._global.times) >= FREE_BURST:
-                wait = max(wait, self._last + self._spacing - now)
+                wait = max(wait, self._scheduled - CATCH_UP * self._interval - now)
         return wait
 
     def chat_wait(self, external_id: str, reply: bool = False) -> float:
@@ -188,7 +198,6 @@ class Pacer:
     def record(self, external_id: str, parts: int = 1, reply: bool = False) -> None:
         """`parts` platform messages leave now for `external_id`."""
         now = self._now()
-        self._last = now
         window = self._chats.get(external_id) or self._chat_window(external_id)
         replies = self._replies.get(external_id)
         if reply and replies is None and self.pacing.reply_per_second:
@@ -198,6 +207,7 @@ class Pacer:
         for _ in range(max(1, parts)):
             if self._global is not None:
                 self._global.add(now)
+            self._scheduled = max(self._scheduled, now) + self._interval
             if window is not None:
                 window.add(now)
             if reply and replies is not None:
