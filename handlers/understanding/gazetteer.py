@@ -569,8 +569,14 @@ class Gazetteer:
         breaks = [m.start() for m in _SEGMENT_BREAK.finditer(folded)]
         data = self._data
         candidates: list[_Candidate] = []
+        longest_from = data.longest_from
         i = 0
         while i < len(tokens):
+            # Most words start no name, and follow no « au », « du », « aux » (issue 12: a
+            # look-up here instead of a call of `_named_at` that finds nothing).
+            if tokens[i] not in longest_from and (i == 0 or tokens[i - 1] not in _CONTRACTED):
+                i += 1
+                continue
             hit = self._named_at(folded, words, tokens, breaks, i)
             if hit is None:
                 i += 1
