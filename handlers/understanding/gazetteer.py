@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-from array import array
 import gzip
 import hashlib
 import heapq
@@ -12,6 +11,7 @@ import math
 import pickle
 import re
 import zlib
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -124,7 +124,16 @@ _Row = tuple[str, str, tuple[str, ...], str, float | None, float | None, int | N
 # with where each ends, every INSEE code in one string (five characters each), the tuples of
 # postal codes and the departments (shared objects), then latitudes, longitudes (NaN: none)
 # and populations (-1: none) as arrays.
-_Columns = tuple[str, array, str, tuple[tuple[str, ...], ...], tuple[str, ...], array, array, array]
+_Columns = tuple[
+    str,
+    "array[int]",
+    str,
+    tuple[tuple[str, ...], ...],
+    tuple[str, ...],
+    "array[float]",
+    "array[float]",
+    "array[int]",
+]
 _INSEE_CHARS = 5
 _NO_POPULATION = -1
 
