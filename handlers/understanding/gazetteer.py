@@ -782,8 +782,9 @@ def _source_digest(raw: bytes) -> str:
 
 
 def _index_bytes(raw: bytes) -> bytes:
-    """The packaged index of ``raw`` (communes.tsv.gz's bytes): `_parse`'s result as plain
-    tuples, dicts and frozensets, pickled and compressed, behind the source's digest."""
+    """The packaged index of ``raw`` (communes.tsv.gz's bytes): `_parse`'s result as the
+    communes' columns (`_Columns`: strings, tuples, arrays) and plain dicts and tuples,
+    pickled and compressed, behind the source's digest."""
     data = _parse(gzip.decompress(raw).decode("utf-8"))
     # Equal strings and tuples made one object: pickle then stores them once and loading
     # shares them (a department's code, a postal code and its communes' tuples of codes:
