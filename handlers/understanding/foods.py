@@ -86,30 +86,30 @@ def find_foods(text: str, start: int = 0) -> list[FoodMatch]:
     """Names of the vocabulary in folded ``text`` from ``start``, longest first, left to
     right, not overlapping."""
     names, prefixes = vocabulary(), _prefixes()
-    words = list(_WORD_RE.finditer(text, start))
-    keys = [singular(w.group(0)) for w in words]
+    keys = list(map(singular, _WORD_RE.findall(text, start)))
+    words: list[re.Match[str]] = []  # the words' spans, found only once a name is
     found: list[FoodMatch] = []
-    i = 0
-    while i < len(words):
-        if keys[i] in EDGE_WORDS:
-            i += 1
+    after = 0  # the first word not read into a name yet
+    for i, key in enumerate(keys):
+        # Most words open no name: one look-up each (issue 12: parse rate).
+        if i < after or (key not in names and key not in prefixes) or key in EDGE_WORDS:
             continue
         best: tuple[int, str] | None = None
-        read = keys[i]
+        read = key
         last = i
         while True:
             category = names.get(read)
             if category is not None:
                 best = (last, category)
-            if read not in prefixes or last + 1 >= len(words) or last + 1 - i >= LONGEST_NAME:
+            if read not in prefixes or last + 1 >= len(keys) or last + 1 - i >= LONGEST_NAME:
                 break
             last += 1
             read = f"{read} {keys[last]}"
         if best is None:
-            i += 1
             continue
+        words = words or list(_WORD_RE.finditer(text, start))
         found.append(FoodMatch(words[i].start(), words[best[0]].end(), best[1]))
-        i = best[0] + 1
+        after = best[0] + 1
     return found
 
 

@@ -6,10 +6,12 @@ import difflib
 import gzip
 import hashlib
 import heapq
+import itertools
 import math
 import pickle
 import re
 import zlib
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -25,7 +27,7 @@ _DATA_FILE = "communes.tsv.gz"
 # Rebuilt by data/build_gazetteer_index.py; tests check that it matches the source.
 _INDEX_FILE = "communes.idx"
 # Changed whenever `_parse` or what it depends on changes the index's shape.
-_INDEX_VERSION = 2
+_INDEX_VERSION = 3  # 3: the communes as columns (`_Columns`)
 # Inhabitants from which a commune is known by its name, and by the first word of a compound
 # name (« Rillieux » for Rillieux-la-Pape): measured on the development corpora, no town of
 # this size is read out of an everyday word there.
@@ -125,18 +127,61 @@ class Commune:
 
 _Row = tuple[str, str, tuple[str, ...], str, float | None, float | None, int | None]
 
+# The communes of the packaged index as columns (issue 12, memory: a tuple, two floats and an
+# int per commune weighed ~10 MB of the bot's RSS; these ~3 MB): every name in one string
+# with where each ends, every INSEE code in one string (five characters each), the tuples of
+# postal codes and the departments (shared objects), then latitudes, longitudes (NaN: none)
+# and populations (-1: none) as arrays.
+_Columns = tuple[
+    str,
+    "array[int]",
+    str,
+    tuple[tuple[str, ...], ...],
+    tuple[str, ...],
+    "array[float]",
+    "array[float]",
+    "array[int]",
+]
+_INSEE_CHARS = 5
+_NO_POPULATION = -1
+
+
+def _columns(communes: Iterable[Commune]) -> _Columns:
+    """The columns of ``communes``, their equal tuples and strings made one object."""
+    shared: dict[object, object] = {}
+
+    def one(value: _T) -> _T:
+        return shared.setdefault(value, value)  # type: ignore[return-value]
+
+    rows = list(communes)
+    ends = array("I", itertools.accumulate(len(c.name) for c in rows))
+    insee = "".join(c.insee for c in rows)
+    if len(insee) != _INSEE_CHARS * len(rows):
+        raise ValueError("an INSEE code is not five characters long")
+    return (
+        "".join(c.name for c in rows),
+        ends,
+        insee,
+        tuple(one(tuple(one(code) for code in c.postal_codes)) for c in rows),
+        tuple(one(c.department) for c in rows),
+        array("d", (math.nan if c.latitude is None else c.latitude for c in rows)),
+        array("d", (math.nan if c.longitude is None else c.longitude for c in rows)),
+        array("q", (_NO_POPULATION if c.population is None else c.population for c in rows)),
+    )
+
 
 class _Communes(Sequence[Commune]):
-    """The communes of a loaded index, each made from its row the first time it is read: a
+    """The communes of a loaded index (`_Columns`), each made the first time it is read: a
     start reads a handful of 35,000 (making them all took ~0.05 s of `boucle parse`)."""
 
-    __slots__ = ("_items",)
+    __slots__ = ("_columns", "_made")
 
-    def __init__(self, rows: Iterable[_Row]) -> None:
-        self._items: list[Commune | _Row] = list(rows)
+    def __init__(self, columns: _Columns) -> None:
+        self._columns = columns
+        self._made: dict[int, Commune] = {}
 
     def __len__(self) -> int:
-        return len(self._items)
+        return len(self._columns[1])
 
     @overload
     def __getitem__(self, index: int) -> Commune: ...
@@ -144,14 +189,32 @@ class _Communes(Sequence[Commune]):
     def __getitem__(self, index: slice) -> tuple[Commune, ...]: ...
     def __getitem__(self, index: int | slice) -> Commune | tuple[Commune, ...]:
         if isinstance(index, slice):
-            return tuple(map(self.__getitem__, range(*index.indices(len(self._items)))))
-        item = self._items[index]
-        if type(item) is tuple:
-            item = self._items[index] = Commune(*item)
-        return item  # type: ignore[return-value]
+            return tuple(map(self.__getitem__, range(*index.indices(len(self)))))
+        found = self._made.get(index)
+        if found is None:
+            found = self._make(index)
+        return found
+
+    def _make(self, index: int) -> Commune:
+        names, ends, insee, postal, departments, latitudes, longitudes, populations = self._columns
+        if index < 0:
+            index += len(ends)
+        if not 0 <= index < len(ends):
+            raise IndexError("commune index out of range")
+        latitude, longitude, population = latitudes[index], longitudes[index], populations[index]
+        made = self._made[index] = Commune(
+            names[ends[index - 1] if index else 0 : ends[index]],
+            insee[_INSEE_CHARS * index : _INSEE_CHARS * (index + 1)],
+            postal[index],
+            departments[index],
+            None if math.isnan(latitude) else latitude,
+            None if math.isnan(longitude) else longitude,
+            None if population == _NO_POPULATION else population,
+        )
+        return made
 
     def __iter__(self) -> Iterator[Commune]:
-        return map(self.__getitem__, range(len(self._items)))
+        return map(self.__getitem__, range(len(self)))
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, _Communes | tuple):
@@ -577,8 +640,14 @@ class Gazetteer:
         breaks = [m.start() for m in _SEGMENT_BREAK.finditer(folded)]
         data = self._data
         candidates: list[_Candidate] = []
+        longest_from = data.longest_from
         i = 0
         while i < len(tokens):
+            # Most words start no name, and follow no « au », « du », « aux » (issue 12: a
+            # look-up here instead of a call of `_named_at` that finds nothing).
+            if tokens[i] not in longest_from and (i == 0 or tokens[i - 1] not in _CONTRACTED):
+                i += 1
+                continue
             hit = self._named_at(folded, words, tokens, breaks, i)
             if hit is None:
                 i += 1
@@ -721,38 +790,32 @@ def _source_digest(raw: bytes) -> str:
 
 
 def _index_bytes(raw: bytes) -> bytes:
-    """The packaged index of ``raw`` (communes.tsv.gz's bytes): `_parse`'s result as plain
-    tuples, dicts and frozensets, pickled and compressed, behind the source's digest."""
+    """The packaged index of ``raw`` (communes.tsv.gz's bytes): `_parse`'s result as the
+    communes' columns (`_Columns`: strings, tuples, arrays) and plain dicts and tuples,
+    pickled and compressed, behind the source's digest."""
     data = _parse(gzip.decompress(raw).decode("utf-8"))
     # Equal strings and tuples made one object: pickle then stores them once and loading
     # shares them (a department's code, a postal code and its communes' tuples of codes:
     # ~35,000 of each in the data file, a few thousand distinct; issue 12, memory).
-    shared: dict[object, object] = {}
+    columns = _columns(data.communes)
+    shared: dict[object, object] = {code: code for codes in columns[3] for code in codes}
 
     def one(value: _T) -> _T:
         return shared.setdefault(value, value)  # type: ignore[return-value]
 
-    rows: tuple[_Row, ...] = tuple(
-        (
-            c.name,
-            c.insee,
-            one(tuple(one(code) for code in c.postal_codes)),
-            one(c.department),
-            c.latitude,
-            c.longitude,
-            c.population,
-        )
-        for c in data.communes
-    )
+    # The same for the look-ups' keys and tuples of communes: a word that is a name and
+    # begins longer ones is one string, a commune alone under its name and its postal code
+    # one tuple (issue 12, memory).
+    by_key = {one(k): one(v) for k, v in data.by_key.items()}
     fields = (
-        rows,
-        data.by_key,
-        data.by_prefix,
+        columns,
+        by_key,
+        {one(k): one(v) for k, v in data.by_prefix.items()},
         {one(code): one(found) for code, found in data.by_postal.items()},
-        tuple(sorted(data.common)),  # sorted: the same bytes from one build to the next
-        tuple(sorted(data.short_forms)),
-        data.by_sound,
-        data.longest_from,
+        tuple(sorted(map(one, data.common))),  # sorted: the same bytes from one build to the next
+        tuple(sorted(map(one, data.short_forms))),
+        {one(k): one(v) for k, v in data.by_sound.items()},
+        {one(k): v for k, v in data.longest_from.items()},
     )
     body = zlib.compress(pickle.dumps(fields, protocol=pickle.HIGHEST_PROTOCOL), 9)
     return _source_digest(raw).encode("ascii") + b"\n" + body
@@ -765,11 +828,11 @@ def _from_index(raw: bytes, index: bytes) -> _Data | None:
     if digest.decode("ascii", "replace") != _source_digest(raw):
         return None
     # Our own packaged file, written by `_index_bytes`: plain built-in types only.
-    rows, by_key, by_prefix, by_postal, common, short_forms, by_sound, longest_from = pickle.loads(
-        zlib.decompress(body)
+    columns, by_key, by_prefix, by_postal, common, short_forms, by_sound, longest_from = (
+        pickle.loads(zlib.decompress(body))
     )
     return _Data(
-        communes=_Communes(rows),
+        communes=_Communes(columns),
         by_key=by_key,
         by_prefix=by_prefix,
         by_postal=by_postal,

@@ -499,25 +499,40 @@ def search(
 def finditer(
     pattern: re.Pattern[str], text: str, pos: int = 0, endpos: int = sys.maxsize
 ) -> Iterator[re.Match[str]]:
-    """``pattern.finditer``, skipped and run as :func:`search` is."""
+    """``pattern.finditer``, skipped and run as :func:`search` is; the matches come from the
+    twin when there is one (the same spans and groups, as `Gates.finditer`'s): only their
+    ``re`` differs, which no caller of ``finditer`` compares (issue 12: matching each span
+    again with the pattern, for its own ``re``, cost ~3% of a message's reading)."""
     entry = _ENTRIES.get(id(pattern)) or _entry(pattern)
     if entry.gate is not None and not entry.gate.opens(text):
         return iter(())
     twin_ = entry.twin
     if twin_ is _LATER:
         twin_ = entry.compiled_twin()
-    if twin_ is None:
-        return pattern.finditer(text, pos, endpos)
-    return _own_matches(pattern, twin_.finditer(text, pos, endpos), endpos)
+    return (twin_ or pattern).finditer(text, pos, endpos)
 
 
-def _own_matches(
-    pattern: re.Pattern[str], found: Iterator[re.Match[str]], endpos: int
-) -> Iterator[re.Match[str]]:
-    """The pattern's own match where its twin found one (the same span and groups): only
-    their ``re`` differs, which a caller may compare (« done.re is lx.DONE_RE »)."""
-    for m in found:
-        yield pattern.match(m.string, m.start(), endpos) or m
+def matches_at(
+    pattern: re.Pattern[str], begins: Starts, text: str, pos: int = 0, endpos: int = sys.maxsize
+) -> list[re.Match[str]] | None:
+    """``list(pattern.finditer(text, pos, endpos))``, matched only where a match may start
+    (``begins``); None when there are too many such places, or a match is empty (then the
+    engine's scan, which steps past it, is the reference)."""
+    positions = begins.positions(text)
+    if positions is None:
+        return None
+    found: list[re.Match[str]] = []
+    match = pattern.match
+    pos = min(pos, len(text))  # as ``re`` does: past the end is the end
+    for at in positions:
+        if at >= pos:
+            m = match(text, at, endpos)
+            if m is not None:
+                pos = m.end()
+                if pos == at:
+                    return None
+                found.append(m)
+    return found
 
 
 def _opening_class(pattern: re.Pattern[str]) -> str | None:
@@ -568,6 +583,7 @@ class Gates:
                 else:
                     by_class.setdefault(opening, set()).add(i)
         self._always: Final = frozenset(always)
+        self._starts: Final = tuple(e.starts for e in entries)
         self._by_class: Final = tuple(
             (re.compile(c, p.flags), frozenset(i))
             for c, i in by_class.items()
@@ -593,7 +609,13 @@ class Gates:
         """The matches of pattern ``i`` (one of `opened`), found by its twin when it has one:
         the same spans and groups as the pattern's (the look-ahead in front is zero-width and
         the pattern follows it whole, in a non-capturing group), but their ``re`` is the
-        twin."""
+        twin. Where the pattern's possible starts are few (`Starts`), it is matched there
+        only, as `search` does (issue 12: the engine's scan of the whole text cost more)."""
+        begins = self._starts[i]
+        if begins is not None:
+            found = matches_at(self.patterns[i], begins, text, pos, endpos)
+            if found is not None:
+                return iter(found)
         return (self._runs[i] or self._run(i)).finditer(text, pos, endpos)
 
     def _run(self, i: int) -> re.Pattern[str]:
