@@ -148,13 +148,18 @@ class Pacer:
                 self._global.add(moment)
             self._scheduled = start + self._interval
         self._paused_until = -math.inf
+        self.replies_waiting = 0
         self._chats: dict[str, Window] = {}
         self._chat_paused: dict[str, float] = {}
         self._replies: dict[str, Window] = {}
 
-    def global_wait(self) -> float:
+    def global_wait(self, reply: bool = False) -> float:
+        """How long before the next message may go on this channel. While a reply waits for
+        its place (`Sender.take_reply`), news waits behind it."""
         now = self._now()
         wait = max(self._paused_until - now, 0.0)
+        if self.replies_waiting and not reply:
+            wait = max(wait, self._interval or 0.001)
         if self._global is not None:
             wait = max(wait, self._global.wait(now))
             if len(self._global.times) >= FREE_BURST:
@@ -408,6 +413,7 @@ class Sender:
         self._sleep = sleep
         self._lanes: dict[str, Lane] = {}
         self._loops: list[asyncio.Task[None]] = []
+        self._waiting_replies: set[asyncio.Task[None]] = set()
         self._resuming = False
         self._payloads: OrderedDict[int, str] = OrderedDict()
         self._files: OrderedDict[int, bytes] = OrderedDict()
@@ -451,7 +457,7 @@ class Sender:
         launches what it marked in flight first (`_pass`), so that every row left `in_flight`
         was on the wire."""
         loops, self._loops = self._loops, []
-        await cancel_and_wait(loops)
+        await cancel_and_wait([*loops, *self._waiting_replies])
         on_wire = [task for lane in self._lanes.values() for task in lane.tasks]
         if on_wire and grace_seconds > 0:
             await asyncio.wait(on_wire, timeout=grace_seconds)
@@ -564,9 +570,9 @@ class Sender:
                 break  # something new, maybe urgent: read the queue again in priority order
             if head.external_id in lane.busy_chats:
                 continue
-            while (wait := lane.pacer.global_wait()) > 0:
-                await self._sleep(wait)
             reply = head.priority == PRIORITY_REPLY
+            while (wait := lane.pacer.global_wait(reply)) > 0:
+                await self._sleep(wait)
             chat_wait = lane.pacer.chat_wait(head.external_id, reply)
             if chat_wait > 0:  # a 429 arrived meanwhile, or replies come too fast
                 blocked[head.external_id] = chat_wait
@@ -621,7 +627,7 @@ class Sender:
                     continue
                 if (
                     lane.slots.full(reply)
-                    or lane.pacer.global_wait() > 0
+                    or lane.pacer.global_wait(reply) > 0
                     or lane.pacer.chat_wait(head.external_id, reply) > 0
                 ):
                     break  # the slow path in `_pass` waits, or sets the chat aside
@@ -781,7 +787,14 @@ class Sender:
         lane = self._lanes.get(channel)
         if not self._loops or lane is None or external_id in lane.busy_chats:
             return None
-        if lane.pacer.global_wait() > 0 or lane.pacer.chat_wait(external_id, reply=True) > 0:
+        if lane.pacer.chat_wait(external_id, reply=True) > 0:
+            return None
+        if (wait := lane.pacer.global_wait(reply=True)) > 0:
+            # A broadcast holds the channel's schedule: the reply takes its next place, news
+            # waiting behind it (`_reply_at_its_place`), not after the lane's pass under way.
+            self._waiting_replies.add(
+                asyncio.create_task(self._reply_at_its_place(lane, external_id, wait))
+            )
             return None
         row_id = await deliveries.sole_queued_reply(conn, channel, external_id)
         if row_id is None or not lane.slots.try_acquire(reply=True):
@@ -791,6 +804,35 @@ class Sender:
             lane.slots.release()
             return None
         return DirectReply(lane, *taken)
+
+    async def _reply_at_its_place(self, lane: Lane, external_id: str, wait: float) -> None:
+        """The reply just queued for `external_id` leaves at the channel's next place: news
+        waits meanwhile. Whatever changed (the message's transaction rolled back, the lane took
+        the reply first, the chat became busy), the lane sends what is left, as ever."""
+        lane.pacer.replies_waiting += 1
+        try:
+            await self._sleep(wait)
+            while (wait := lane.pacer.global_wait(reply=True)) > 0:
+                await self._sleep(wait)
+            await uninterrupted(self._take_reply_now(lane, external_id))
+        finally:
+            lane.pacer.replies_waiting -= 1
+            current = asyncio.current_task()
+            if current is not None:
+                self._waiting_replies.discard(current)
+
+    async def _take_reply_now(self, lane: Lane, external_id: str) -> None:
+        if external_id in lane.busy_chats or lane.pacer.chat_wait(external_id, reply=True) > 0:
+            return
+        async with self.db.transaction() as conn:
+            row_id = await deliveries.sole_queued_reply(conn, lane.name, external_id)
+            if row_id is None or not lane.slots.try_acquire(reply=True):
+                return
+            taken = await self._take(conn, lane, row_id, reply=True)
+        if taken is None:
+            lane.slots.release()
+            return
+        self._launch(lane, *taken)
 
     def launch_reply(self, reply: DirectReply) -> None:
         """The transaction that took `reply` committed: send it."""

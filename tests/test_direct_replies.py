@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from bot.channels.base import RecordingChannel, SendResult, Sent
+from bot.channels.telegram import TELEGRAM_PACING
 from bot.clock import ManualClock
 from bot.delivery import DirectReply, Sender
 from handlers.messages import Outgoing
@@ -213,3 +214,30 @@ async def test_a_chats_second_row_goes_right_after_its_first(
     channel.gate.set()
     await until(lambda: len(channel.sent) == 2, seconds=2.0)  # not the 5 s idle poll
     assert [m.text for _, m in channel.sent] == ["une", "deux"]
+
+
+async def test_a_reply_held_by_the_channels_pacing_takes_its_next_place_before_news(
+    db: Database, clock: ManualClock, running: tuple[Sender, GatedChannel]
+) -> None:
+    """Mid-broadcast the channel's window is full: the reply is not taken in its transaction,
+    but it leaves at the next place, ahead of the news already waiting, without waiting for a
+    pass of the lane (issue 12, during-fanout)."""
+    channel = GatedChannel()
+    channel.pacing = TELEGRAM_PACING  # type: ignore[attr-defined]
+    sender = Sender(db, {"telegram": channel}, clock)
+    sender.start()
+    try:
+        lane = sender._lanes["telegram"]
+        for chat in range(40):  # a broadcast just filled the one-second window
+            lane.pacer.record(f"b{chat}")
+        async with db.transaction() as conn:
+            news = [reply("9", "nouvelle", PRIORITY_NOTIFICATION)]
+            await outbox.enqueue(conn, news, clock.now())
+        sender.wake()
+        await asyncio.sleep(0.05)  # the lane waits for the window with the news
+        assert await queue_and_take(db, clock, sender, [reply("7", "réponse")], "7") is None
+        await until(lambda: len(channel.sent) == 2, seconds=3.0)
+        assert [m.text for _, m in channel.sent] == ["réponse", "nouvelle"]
+        assert lane.pacer.replies_waiting == 0
+    finally:
+        await sender.stop()
