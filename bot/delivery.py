@@ -214,9 +214,12 @@ class Pacer:
                 math.ceil(self.pacing.reply_per_second), 1.0 / SAFETY
             )
         for _ in range(max(1, parts)):
+            # Within the free burst the schedule starts from now: a burst does not push the
+            # sends after it further away than one interval.
+            free = self._global is None or len(self._global.times) < FREE_BURST
+            self._scheduled = (now if free else max(self._scheduled, now)) + self._interval
             if self._global is not None:
                 self._global.add(now)
-            self._scheduled = max(self._scheduled, now) + self._interval
             if window is not None:
                 window.add(now)
             if reply and replies is not None:
