@@ -20,7 +20,7 @@ from telegram.request import HTTPXRequest
 from bot.channels.base import OutsideWindow, Pacing, RecordingChannel, SendResult, Sent
 from bot.channels.telegram import TELEGRAM_PACING, TelegramChannel
 from bot.clock import ManualClock
-from bot.delivery import SAFETY, DeliveryPolicy, Pacer, Sender, Slots
+from bot.delivery import LEVEL, SAFETY, DeliveryPolicy, Pacer, Sender, Slots
 from handlers.messages import Outgoing
 from storage import deliveries, members, outbox
 from storage.db import Conn, Database
@@ -146,6 +146,18 @@ def test_a_message_arriving_mid_broadcast_waits_about_one_send_interval() -> Non
         time.now += wait
         pacer.record(str(chat))
     assert worst <= 1.5 / (30 * SAFETY), worst  # ~52 ms; 0.53 s with the former spacing
+
+
+def test_after_a_free_burst_the_next_send_waits_half_an_interval_at_most() -> None:
+    """A reply and its few notifications leave at once; the next message (a reply to someone
+    else) is not pushed back by the burst: it waits half an interval at most, not one per
+    message of the burst (4.5 intervals, ~155 ms, in a first version of the schedule)."""
+    time = FakeTime()
+    pacer = Pacer(TELEGRAM_PACING, time.monotonic)
+    for chat in range(5):
+        assert pacer.global_wait() == 0
+        pacer.record(str(chat))
+    assert 0 < pacer.global_wait(reply=True) <= 0.5 / (30 * SAFETY * LEVEL)
 
 
 def test_pacer_private_chat_and_group_limits() -> None:
