@@ -803,7 +803,14 @@ class Sender:
                 asyncio.create_task(self._reply_at_its_place(lane, external_id, wait))
             )
             return None
-        row_id = await deliveries.sole_queued_reply(conn, channel, external_id)
+        return await self._take_sole_reply(conn, lane, external_id)
+
+    async def _take_sole_reply(
+        self, conn: Conn, lane: Lane, external_id: str
+    ) -> DirectReply | None:
+        """Mark the chat's one queued reply in flight, a reply slot held for it; None when
+        there is none, or more than one, or no slot is free."""
+        row_id = await deliveries.sole_queued_reply(conn, lane.name, external_id)
         if row_id is None or not lane.slots.try_acquire(reply=True):
             return None
         taken = await self._take(conn, lane, row_id, reply=True)
@@ -831,15 +838,16 @@ class Sender:
     async def _take_reply_now(self, lane: Lane, external_id: str) -> None:
         if external_id in lane.busy_chats or lane.pacer.chat_wait(external_id, reply=True) > 0:
             return
-        async with self.db.transaction() as conn:
-            row_id = await deliveries.sole_queued_reply(conn, lane.name, external_id)
-            if row_id is None or not lane.slots.try_acquire(reply=True):
-                return
-            taken = await self._take(conn, lane, row_id, reply=True)
-        if taken is None:
-            lane.slots.release()
-            return
-        self._launch(lane, *taken)
+        direct: DirectReply | None = None
+        try:
+            async with self.db.transaction() as conn:
+                direct = await self._take_sole_reply(conn, lane, external_id)
+        except BaseException:
+            if direct is not None:  # the commit failed: the row is queued, the lane sends it
+                self.drop_reply(direct)
+            raise
+        if direct is not None:
+            self.launch_reply(direct)
 
     def launch_reply(self, reply: DirectReply) -> None:
         """The transaction that took `reply` committed: send it."""

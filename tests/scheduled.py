@@ -39,6 +39,8 @@ async def make_post(
     quantity: float | None = None,
     unit: str | None = None,
     urgent: bool = False,
+    place: str | None = "Narbonne",
+    cold_chain: bool = False,
 ) -> Post:
     async with network.db.transaction() as conn:
         member = await members.member_by_address(conn, "test", user)
@@ -53,9 +55,9 @@ async def make_post(
                 unit=unit,
                 deadline=deadline,
                 date_kind=None,
-                place="Narbonne",
+                place=place,
                 urgent=urgent,
-                cold_chain=False,
+                cold_chain=cold_chain,
                 original_text=what,
             ),
             member.id,

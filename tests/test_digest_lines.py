@@ -9,49 +9,12 @@ from datetime import date
 
 from handlers.formatting import post_list_line
 from handlers.texts import t
-from storage import members, posts
-from storage.models import NewPost, Post, PostKind
+from storage import posts
+from storage.models import Post
 from tests.network import Network
-from tests.scheduled import local, run_jobs
+from tests.scheduled import local, make_post, run_jobs
 
 TODAY = date(2026, 12, 2)
-
-
-async def full_post(
-    network: Network,
-    user: str,
-    kind: PostKind,
-    what: str,
-    deadline: date | None,
-    *,
-    quantity: float | None,
-    unit: str | None,
-    urgent: bool,
-    cold_chain: bool,
-    place: str | None,
-) -> Post:
-    async with network.db.transaction() as conn:
-        member = await members.member_by_address(conn, "test", user)
-        assert member is not None
-        return await posts.create_post(
-            conn,
-            NewPost(
-                kind=kind,
-                what=what,
-                category=None,
-                quantity=quantity,
-                unit=unit,
-                deadline=deadline,
-                date_kind=None,
-                place=place,
-                urgent=urgent,
-                cold_chain=cold_chain,
-                original_text=what,
-            ),
-            member.id,
-            member.association_id,
-            network.clock.now(),
-        )
 
 
 async def whole(network: Network, post_id: int) -> Post:
@@ -69,7 +32,7 @@ async def test_every_field_of_a_post_reaches_its_digest_line(network: Network) -
         network.take_inbox(user)
     # Every field a line shows: urgent, kind, what, what is left of how much, the deadline,
     # the place, the cold chain, the author's association.
-    need = await full_post(
+    need = await make_post(
         network,
         "bob",
         "need",
@@ -81,7 +44,7 @@ async def test_every_field_of_a_post_reaches_its_digest_line(network: Network) -
         cold_chain=True,
         place="Gruissan",
     )
-    offer = await full_post(
+    offer = await make_post(
         network,
         "carla",
         "offer",
@@ -93,7 +56,7 @@ async def test_every_field_of_a_post_reaches_its_digest_line(network: Network) -
         cold_chain=True,
         place="Quillan",
     )
-    ours = await full_post(
+    ours = await make_post(
         network,
         "camille",
         "offer",
