@@ -8,6 +8,7 @@ really on the wire at that instant; `requeue_interrupted` counts them (attempts 
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Collection
 from datetime import datetime
 
@@ -83,33 +84,32 @@ async def due_heads(
     heads: list[OutboxMessage] = []
     seen: set[str] = set()
     crowded = behind if behind is not None else set()
-    step = max(limit, FIRST_STEP)
-    args = due_rows_args(channel, now, skip_chats, replies_only)
-    # A short queue (the usual case) is read in one driver round trip; a longer one is walked.
-    first = await fetch_all(conn, DUE_ROWS + " LIMIT ?", (*args, step))
-    if len(first) < step:
-        for row in first:
-            if row["external_id"] in seen:
-                crowded.add(row["external_id"])
+
+    def take(rows: Collection[sqlite3.Row]) -> None:
+        for row in rows:
+            chat = row["external_id"]
+            if chat in seen:
+                crowded.add(chat)
             elif len(heads) < limit:
-                seen.add(row["external_id"])
-                heads.append(message_from_row(row))
-        return heads
-    async with conn.execute(DUE_ROWS, args) as cur:
-        while len(heads) < limit:
-            rows = list(await cur.fetchmany(step))
-            for row in rows:
-                chat = row["external_id"]
-                if chat in seen:
-                    crowded.add(chat)
-                    continue
                 seen.add(chat)
                 heads.append(message_from_row(row))
-                if len(heads) == limit:
-                    break
+
+    step = max(limit, FIRST_STEP)
+    args = due_rows_args(channel, now, skip_chats, replies_only)
+    # The usual pick is one driver round trip: a short queue, or a long one whose first rows
+    # are of different chats. Only when chats with many rows due crowd the first step is the
+    # queue walked on, from where that step ended (re-reading it doubled a long queue's pick).
+    first = await fetch_all(conn, DUE_ROWS + " LIMIT ?", (*args, step))
+    take(first)
+    if len(first) < step or len(heads) == limit:
+        return heads
+    async with conn.execute(DUE_ROWS + " LIMIT -1 OFFSET ?", (*args, len(first))) as cur:
+        while len(heads) < limit:
+            step = min(step * 4, MAX_STEP)
+            rows = list(await cur.fetchmany(step))
+            take(rows)
             if len(rows) < step:
                 break
-            step = min(step * 4, MAX_STEP)
     return heads
 
 

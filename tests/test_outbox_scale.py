@@ -10,6 +10,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -122,6 +123,23 @@ async def test_the_pick_costs_the_same_with_50_or_20000_queued(tmp_path: Path) -
         costs.append(steps_to_pick(path, 50))
     small, large = costs
     assert large <= 2 * small + 10, costs
+
+
+async def test_a_long_queue_of_many_chats_is_picked_in_one_statement(db: Database) -> None:
+    """The usual long queue (a post's relays, one chat each) gives its heads in the first rows
+    read: one statement, as for a short queue (the pick read them twice, then walked on)."""
+    await enqueue(db, [row(str(index), "news") for index in range(5_000)])
+    statements: list[str] = []
+    conn_under: Any = db._conn  # the driver's connection (test instrumentation only)
+    await conn_under.set_trace_callback(statements.append)
+    try:
+        async with db.transaction() as conn:
+            heads = await deliveries.due_heads(conn, "telegram", NOW, 50)
+    finally:
+        await conn_under.set_trace_callback(None)
+    reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(heads) == 50 and len({head.external_id for head in heads}) == 50
+    assert len(reads) == 1, reads
 
 
 async def test_one_head_per_chat_in_priority_order_past_a_long_chat(db: Database) -> None:
