@@ -73,17 +73,23 @@ MAX_IN_FLIGHT = 16
 REPLY_SLOTS = 2
 # Sends that may leave back to back (a reply and its few notifications) before the channel's
 # schedule applies: then one send every average interval (`SAFETY` under the rate), a late
-# one catching up by at most `CATCH_UP` of an interval. The one-second window then stays
-# level during a broadcast, and a message arriving meanwhile waits for the next place of the
-# schedule, about one interval (~34 ms on Telegram). Sends spaced by half the interval after
-# the last one, as before, filled the window in half a second and nothing could leave for the
-# other half: a reply waited up to 0.5 s (issue 12, during-fanout).
+# one catching up by at most `CATCH_UP` of an interval. The burst's sends take their places in
+# the schedule too (the news after them wait), so the one-second window stays level during a
+# broadcast, and a reply arriving meanwhile soon finds a place (`REPLY_AHEAD`). Sends spaced
+# by half the interval after the last one, as before, filled the window in half a second and
+# nothing could leave for the other half: a reply waited up to 0.5 s (issue 12, during-fanout).
 FREE_BURST = 5
 CATCH_UP = 0.5
 # The schedule runs this much under the window's own rate: a window kept exactly full leaves
 # the platform's count no room for the network's jitter (bench/broadcast.py earned a 429 in
 # 2 runs of 3 at 0.97 of 30/s; at 0.955, none).
 LEVEL = 0.985
+# A reply may go as far ahead of the schedule as a free burst: during a broadcast it takes the
+# window's next free place, at most ~20 ms away on Telegram, not the schedule's next (up to
+# ~35 ms), and after a burst (a post's reply and notifications) it does not wait for the
+# burst's places. Its send pushes the news after it by an interval; replies coming in a flood
+# soon run into the schedule and follow it.
+REPLY_AHEAD = FREE_BURST + CATCH_UP
 # Shared payloads (a relay's text, one per language) kept in memory: a broadcast reads its
 # text once, not once per recipient.
 PAYLOAD_CACHE = 16
@@ -167,7 +173,8 @@ class Pacer:
         if self._global is not None:
             wait = max(wait, self._global.wait(now))
             if len(self._global.times) >= FREE_BURST:
-                wait = max(wait, self._scheduled - CATCH_UP * self._interval - now)
+                ahead = REPLY_AHEAD if reply else CATCH_UP
+                wait = max(wait, self._scheduled - ahead * self._interval - now)
         return wait
 
     def chat_wait(self, external_id: str, reply: bool = False) -> float:
@@ -214,10 +221,9 @@ class Pacer:
                 math.ceil(self.pacing.reply_per_second), 1.0 / SAFETY
             )
         for _ in range(max(1, parts)):
-            # Within the free burst the schedule starts from now: a burst does not push the
-            # sends after it further away than one interval.
-            free = self._global is None or len(self._global.times) < FREE_BURST
-            self._scheduled = (now if free else max(self._scheduled, now)) + self._interval
+            # Every send takes its place in the schedule, a burst's and a reply's included: the
+            # news after them wait for theirs, and the window never fills for long.
+            self._scheduled = max(self._scheduled, now) + self._interval
             if self._global is not None:
                 self._global.add(now)
             if window is not None:
