@@ -31,6 +31,7 @@ DEV_EXTRA_WHOLE_MESSAGE = {
     "dev_extra_f": 0.95,  # tune10 (issue 10): 0.902 -> 0.953
     "dev_extra_g": 0.965,  # tune10: 0.921 -> 0.968
     "dev_extra_h": 0.845,  # before anyone tuned on it: 0.833; after tune10 (not on H): 0.850
+    "dev_extra_i": 0.80,  # stop 22, before anyone tuned on it: 0.805 (not tuned on this stop)
 }
 DEV_EXTRA_INTENT = {
     "dev_extra_c": 0.995,
@@ -38,6 +39,7 @@ DEV_EXTRA_INTENT = {
     "dev_extra_f": 0.985,  # tune10: 0.985 -> 0.988
     "dev_extra_g": 0.99,  # tune10: 0.988 -> 0.995
     "dev_extra_h": 0.965,  # before tuning: 0.965; after tune10 (not on H): 0.970
+    "dev_extra_i": 0.965,  # stop 22, before anyone tuned on it: 0.970
 }
 
 
