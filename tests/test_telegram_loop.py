@@ -126,6 +126,10 @@ async def test_whole_loop_three_associations(
     assert "retirée par son auteur" in (await last_text(api, CARLA, 8)).plain_text
 
     assert api.duplicates() == {}
+    # Every method goes as a JSON body, encoded in C, not as PTB's form (each byte of a long
+    # text quoted in Python); buttons arrive all the same (pressed above).
+    bodies = {media for method, media in api.content_types}
+    assert bodies == {"application/json"}, bodies
 
 
 async def test_stranger_is_refused_and_nothing_relayed(

@@ -57,7 +57,7 @@ from telegram.error import (
     TelegramError,
     TimedOut,
 )
-from telegram.request import HTTPXRequest
+from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
 from bot.channels.base import (
     Pacing,
@@ -113,6 +113,64 @@ STARTUP_MAX_BACKOFF_SECONDS = 8.0
 CONNECTION_POOL_SIZE = 24
 # Uploading a file (up to 16 MB, see handlers/messages.py) may take longer than a text.
 MEDIA_WRITE_TIMEOUT_SECONDS = 60.0
+
+
+class JsonRequest(HTTPXRequest):
+    """PTB's HTTPX request with a JSON body where the Bot API takes one (every method without a
+    file). PTB posts a URL-encoded form, whose encoding quotes each byte of a text in Python:
+    ~0.2 ms of CPU per KB, for every relay of a broadcast and every long reply (/aide, /liste:
+    3 % of a message's CPU, measured). A JSON body is encoded in C. Files still go as
+    multipart, through PTB's own path."""
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        if request_data is None or request_data.contains_files or self._client.is_closed:
+            return await super().do_request(
+                url,
+                method,
+                request_data,
+                read_timeout,
+                write_timeout,
+                connect_timeout,
+                pool_timeout,
+            )
+        defaults = self._client.timeout
+        timeout = httpx.Timeout(
+            connect=_given(connect_timeout, defaults.connect),
+            read=_given(read_timeout, defaults.read),
+            write=_given(write_timeout, defaults.write),
+            pool=_given(pool_timeout, defaults.pool),
+        )
+        body = json.dumps(request_data.parameters, ensure_ascii=False).encode()
+        try:
+            res = await self._client.request(
+                method=method,
+                url=url,
+                headers={"User-Agent": self.USER_AGENT, "Content-Type": "application/json"},
+                timeout=timeout,
+                content=body,
+            )
+        except httpx.PoolTimeout as err:
+            raise TimedOut("Pool timeout: the request was not sent") from err
+        except httpx.TimeoutException as err:
+            raise TimedOut from err
+        except httpx.HTTPError as err:
+            raise NetworkError(f"httpx.{err.__class__.__name__}: {err}") from err
+        return res.status_code, res.content
+
+
+def _given(value: object, default: float | None) -> float | None:
+    """A timeout PTB passed, or the client's own when it passed none (its `DefaultValue`)."""
+    return default if isinstance(value, type(BaseRequest.DEFAULT_NONE)) else value  # type: ignore[return-value]
+
 
 Take = Callable[[Incoming], Awaitable[bool]]
 RejectUnreadable = Callable[[str, str, str], Awaitable[bool]]
@@ -364,13 +422,13 @@ class TelegramChannel:
             token,
             base_url=base_url,
             base_file_url=base_url.replace("/bot", "/file/bot"),
-            request=HTTPXRequest(
+            request=JsonRequest(
                 connection_pool_size=CONNECTION_POOL_SIZE,
                 read_timeout=SEND_READ_TIMEOUT_SECONDS,
                 connect_timeout=CONNECT_TIMEOUT_SECONDS,
                 media_write_timeout=MEDIA_WRITE_TIMEOUT_SECONDS,
             ),
-            get_updates_request=HTTPXRequest(
+            get_updates_request=JsonRequest(
                 connection_pool_size=1, connect_timeout=CONNECT_TIMEOUT_SECONDS
             ),
         )

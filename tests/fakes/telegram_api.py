@@ -622,6 +622,8 @@ class FakeTelegramAPI:
 
         # What the bot did.
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        # The body's media type of each call, in order (JSON, a form, multipart).
+        self.content_types: list[tuple[str, str]] = []
         self.sent: list[SentMessage] = []
         self._sent_by_chat: dict[int, list[SentMessage]] = {}
         self.edits: list[EditRecord] = []
@@ -1018,6 +1020,8 @@ class FakeTelegramAPI:
         except ClientDisconnect:  # the bot died mid-request (the crash benchmark kills it)
             return Response(status_code=499)
         self.calls.append((method, params))
+        media_type = request.headers.get("content-type", "").split(";")[0].strip()
+        self.content_types.append((method, media_type))
         self._activity_signal.notify()  # a waiter may be watching for this call (held, delayed)
         key = method.lower()
         try:
