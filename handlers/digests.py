@@ -143,6 +143,10 @@ class Reader:
     member: Member
     since: datetime
     local_time: time | None = None  # when it is due (None: on demand)
+    # Since when a coordinator reads arrivals here (`/arrivees digest`; None: not), when read
+    # with the due rows; not known (read by `arrivals_for_readers`) on demand.
+    arrivals_since: datetime | None = None
+    arrivals_known: bool = False
 
 
 @dataclass(frozen=True)
@@ -351,10 +355,13 @@ async def arrivals_for_readers(
     coordinators = [r for r in readers if r.member.is_coordinator]
     if not coordinators:
         return {}
-    choices = await arrivals.digest_choices(conn, [r.member.id for r in coordinators])
+    unknown = [r.member.id for r in coordinators if not r.arrivals_known]
+    choices = await arrivals.digest_choices(conn, unknown) if unknown else {}
     found: dict[int, Arrivals] = {}
     for reader in coordinators:
-        chosen_at = choices.get(reader.member.id)
+        chosen_at = (
+            reader.arrivals_since if reader.arrivals_known else choices.get(reader.member.id)
+        )
         if chosen_at is None:
             continue
         start = max(reader.since, chosen_at)
@@ -602,7 +609,7 @@ async def due_digests(
             later.append((row.member.id, today_at))
             continue
         since = row.last_sent_at if row.last_sent_at is not None else now - FIRST_DIGEST_SPAN
-        due.append(Reader(row.member, since, at))
+        due.append(Reader(row.member, since, at, row.arrivals_since, arrivals_known=True))
     if later:
         await schedules.set_next_due(conn, later)
     return DuePage(due, rows[-1].position if len(rows) == limit else None)

@@ -108,16 +108,20 @@ async def set_digest_time(
 # page at a time in the index's order (next_due_at, member_id): after the last row of the
 # previous page (keyset), at most `limit`, so that no transaction reads every due row at once
 # (4,800 at 08:00). `chosen_time` as in SELECT_SUBSCRIBERS: NULL when the member gets no digest.
+# `arrivals_since`: since when the member chose to read arrivals in their digest (NULL: not
+# chosen; storage/arrivals.py), read here rather than in a statement of its own (issue 12).
 DUE_DIGESTS = """
 SELECT m.id, m.association_id, a.name AS association_name, m.name, m.role, m.status,
        m.language, s.next_due_at, s.last_sent_at,
        CASE WHEN m.status != 'active' THEN NULL
             WHEN d.member_id IS NULL THEN (CASE WHEN m.role = 'coordinator' THEN ? END)
-            ELSE d.local_time END AS chosen_time
+            ELSE d.local_time END AS chosen_time,
+       n.updated_at AS arrivals_since
 FROM digest_schedule s INDEXED BY digest_schedule_due
 JOIN members m ON m.id = s.member_id
 JOIN associations a ON a.id = m.association_id
 LEFT JOIN digest_subscriptions d ON d.member_id = s.member_id
+LEFT JOIN arrival_notices n ON n.member_id = s.member_id AND n.mode = 'digest'
 WHERE s.next_due_at <= ? AND (s.next_due_at, s.member_id) > (?, ?)
 ORDER BY s.next_due_at, s.member_id
 LIMIT ?
@@ -135,6 +139,7 @@ class DueRow:
     next_due_at: datetime | None  # None: to be computed
     last_sent_at: datetime | None
     position: tuple[str, int]  # where the next page starts after this row
+    arrivals_since: datetime | None = None  # arrivals in the digest since then (None: not)
 
 
 async def due_digest_rows(
@@ -155,6 +160,7 @@ async def due_digest_rows(
             from_db(row["next_due_at"]) if row["next_due_at"] else None,
             from_db(row["last_sent_at"]) if row["last_sent_at"] else None,
             (str(row["next_due_at"]), int(row["id"])),
+            from_db(row["arrivals_since"]) if row["arrivals_since"] else None,
         )
         for row in rows
     ]
