@@ -389,7 +389,7 @@ async def digest_for(conn: Conn, reader: Member, now: datetime, tz: ZoneInfo) ->
 
 # Posts' lines kept (`listed_line`): the 08:00 burst lists the same few dozen posts 4,800
 # times, each single digest of the morning most of the previous one's.
-LINES_KEPT = 4096
+LINES_KEPT = 1024
 
 
 @functools.lru_cache(maxsize=LINES_KEPT)

@@ -460,7 +460,7 @@ class _KeptPosts:
 _KEPT_POSTS = "digest_posts"
 # Posts kept at one version, at most (the 08:00 burst adds each association's claimed posts
 # to the few dozen every digest shows): past it, the kept ones are dropped and read again.
-KEPT_POSTS = 2000
+KEPT_POSTS = 1000
 
 
 async def digest_posts(
