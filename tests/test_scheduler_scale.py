@@ -105,7 +105,7 @@ async def counted_tick(scale: Scale, moment: datetime) -> tuple[float, list[str]
 
 def own(statements: list[str]) -> list[str]:
     """The statements of a tick but the outbox rows (one per message part: bot/fanout.py)."""
-    return [s for s in statements if not s.startswith("INSERT INTO outbox")]
+    return [s for s in statements if not s.lstrip().startswith("INSERT INTO outbox")]
 
 
 def transactions(statements: list[str]) -> list[int]:
