@@ -143,6 +143,10 @@ class Reader:
     member: Member
     since: datetime
     local_time: time | None = None  # when it is due (None: on demand)
+    # Since when a coordinator reads arrivals here (`/arrivees digest`; None: not), when read
+    # with the due rows; not known (read by `arrivals_for_readers`) on demand.
+    arrivals_since: datetime | None = None
+    arrivals_known: bool = False
 
 
 @dataclass(frozen=True)
@@ -154,12 +158,10 @@ class Shared:
     activity: list[Activity]
     activity_since: datetime
     activity_complete: bool  # False: cut at SHARED_ACTIVITY_READ rows
-    # Placed once per day for every batch of the tick (the heads are the same).
+    version: int | None  # the open list's when the heads were read (`kept_open_post_heads`)
+    # Placed once per day for every batch of the tick, and every tick while the heads are kept
+    # (`schedules.kept_open_post_heads`).
     layouts: dict[date, _Layout] = field(default_factory=dict)
-    # A post's line, written once for every digest of the tick that lists it (the 08:00
-    # burst lists the same few dozen posts 4,800 times): by the post as read (a claim between
-    # two batches reads another tuple), the language and the day.
-    lines: dict[tuple[DigestPost, str, date], str] = field(default_factory=dict)
 
 
 async def read_shared(conn: Conn, readers: list[Reader], now: datetime) -> Shared:
@@ -167,11 +169,14 @@ async def read_shared(conn: Conn, readers: list[Reader], now: datetime) -> Share
     first `ACTIVITY_LIMIT` rows of activity: only those are read."""
     since = min((r.since for r in readers), default=now)
     limit = ACTIVITY_LIMIT if len({r.since for r in readers}) <= 1 else SHARED_ACTIVITY_READ
-    food, resources = await schedules.open_post_heads(
+    kept = await schedules.kept_open_post_heads(
         conn, [(FOOD_KINDS, FOOD_READ), (RESOURCE_KINDS, RESOURCE_READ)]
     )
+    food, resources = kept.groups
     rows = await schedules.activity_rows(conn, since, now, limit)
-    return Shared(food + resources, rows, since, len(rows) < limit)
+    # The sections' layout of a day is kept with the heads (until a post, a claim or a name
+    # changes): the single digests of 07:00, 07:01, ... place the same heads once.
+    return Shared(food + resources, rows, since, len(rows) < limit, kept.version, kept.derived)
 
 
 @dataclass(frozen=True)
@@ -270,7 +275,12 @@ async def gather_digests(
     what happened is what happened in (their last digest, now]."""
     if not readers:
         return {}
-    shared = shared or await read_shared(conn, readers, now)
+    # The open list's version in this transaction, when the heads are read here (else
+    # `digest_posts` reads it: a burst's heads were read in an earlier transaction).
+    current: int | None = None
+    if shared is None:
+        shared = await read_shared(conn, readers, now)
+        current = shared.version
     associations = sorted({r.member.association_id for r in readers})
     coordinators = [r.member for r in readers if r.member.is_coordinator]
     claims = await schedules.active_claims_of_associations(conn, associations, TO_COLLECT_READ)
@@ -303,7 +313,7 @@ async def gather_digests(
         plans[reader.member.id] = plan
         wanted.update(plan.shown_ids())
         wanted.update(c.post_id for c in claims.get(reader.member.association_id, []))
-    found, unanswered = await schedules.digest_posts(conn, sorted(wanted), associations)
+    found, unanswered = await schedules.digest_posts(conn, sorted(wanted), associations, current)
     arrivals_of = await arrivals_for_readers(conn, readers, now)
 
     def section(heads: _Heads) -> Section:
@@ -345,10 +355,13 @@ async def arrivals_for_readers(
     coordinators = [r for r in readers if r.member.is_coordinator]
     if not coordinators:
         return {}
-    choices = await arrivals.digest_choices(conn, [r.member.id for r in coordinators])
+    unknown = [r.member.id for r in coordinators if not r.arrivals_known]
+    choices = await arrivals.digest_choices(conn, unknown) if unknown else {}
     found: dict[int, Arrivals] = {}
     for reader in coordinators:
-        chosen_at = choices.get(reader.member.id)
+        chosen_at = (
+            reader.arrivals_since if reader.arrivals_known else choices.get(reader.member.id)
+        )
         if chosen_at is None:
             continue
         start = max(reader.since, chosen_at)
@@ -374,28 +387,25 @@ async def digest_for(conn: Conn, reader: Member, now: datetime, tz: ZoneInfo) ->
 # ------------------------------------------------------------------ writing (pure)
 
 
-def render_digest(
-    data: DigestData,
-    lang: str,
-    today: date,
-    association: str,
-    written: dict[tuple[DigestPost, str, date], str] | None = None,
-) -> list[Outgoing]:
-    """`written`: the posts' lines already written (`Shared.lines`), and where to keep those
-    written here."""
+# Posts' lines kept (`listed_line`): the 08:00 burst lists the same few dozen posts 4,800
+# times, each single digest of the morning most of the previous one's.
+LINES_KEPT = 1024
+
+
+@functools.lru_cache(maxsize=LINES_KEPT)
+def listed_line(post: DigestPost, lang: str, today: date) -> str:
+    """A post's line in a digest, written once for every digest that lists it: keyed by the
+    post as read (a claim in between reads another tuple), the language and the day."""
+    return f"{post_list_line(post, lang, today)} {t(lang, 'digest_take', id=post.id)}"
+
+
+def render_digest(data: DigestData, lang: str, today: date, association: str) -> list[Outgoing]:
     if data.empty:
         return []
     lines: list[str] = []
-    known = written if written is not None else {}
 
     def listed(post: DigestPost) -> str:
-        key = (post, lang, today)
-        line = known.get(key)
-        if line is None:
-            line = known[key] = (
-                f"{post_list_line(post, lang, today)} {t(lang, 'digest_take', id=post.id)}"
-            )
-        return line
+        return listed_line(post, lang, today)
 
     def section(title: str, items: list[str], total: int | None = None) -> None:
         count = len(items) if total is None else total
@@ -599,7 +609,7 @@ async def due_digests(
             later.append((row.member.id, today_at))
             continue
         since = row.last_sent_at if row.last_sent_at is not None else now - FIRST_DIGEST_SPAN
-        due.append(Reader(row.member, since, at))
+        due.append(Reader(row.member, since, at, row.arrivals_since, arrivals_known=True))
     if later:
         await schedules.set_next_due(conn, later)
     return DuePage(due, rows[-1].position if len(rows) == limit else None)
@@ -620,19 +630,11 @@ async def send_digests(
     keys = {r.member.id: digest_key(r.member.id, today) for r in readers}
     fresh_keys = await schedules.claim_new(conn, list(keys.values()), now)
     fresh = [r for r in readers if keys[r.member.id] in fresh_keys]
-    if fresh and shared is None:
-        shared = await read_shared(conn, fresh, now)
     data = await gather_digests(conn, fresh, today, now, shared)
     notes: list[Notification] = []
     for reader in fresh:
         member = reader.member
-        parts = render_digest(
-            data[member.id],
-            member.language,
-            today,
-            member.association_name,
-            shared.lines if shared is not None else None,
-        )
+        parts = render_digest(data[member.id], member.language, today, member.association_name)
         notes += [Notification(ToMember(member.id), _fixed(p), PRIORITY_DIGEST) for p in parts]
 
     def following(reader: Reader) -> datetime | None:

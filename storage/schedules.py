@@ -7,9 +7,9 @@ as its messages: INSERT OR IGNORE makes "once" hold across restarts and double w
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from storage.db import Conn
 from storage.members import member_from_row
@@ -18,6 +18,7 @@ from storage.posts import (
     SELECT_CLAIM,
     SELECT_POST,
     claim_from_row,
+    open_list_version,
     post_from_row,
     posts_from_rows,
 )
@@ -107,16 +108,20 @@ async def set_digest_time(
 # page at a time in the index's order (next_due_at, member_id): after the last row of the
 # previous page (keyset), at most `limit`, so that no transaction reads every due row at once
 # (4,800 at 08:00). `chosen_time` as in SELECT_SUBSCRIBERS: NULL when the member gets no digest.
+# `arrivals_since`: since when the member chose to read arrivals in their digest (NULL: not
+# chosen; storage/arrivals.py), read here rather than in a statement of its own (issue 12).
 DUE_DIGESTS = """
 SELECT m.id, m.association_id, a.name AS association_name, m.name, m.role, m.status,
        m.language, s.next_due_at, s.last_sent_at,
        CASE WHEN m.status != 'active' THEN NULL
             WHEN d.member_id IS NULL THEN (CASE WHEN m.role = 'coordinator' THEN ? END)
-            ELSE d.local_time END AS chosen_time
+            ELSE d.local_time END AS chosen_time,
+       n.updated_at AS arrivals_since
 FROM digest_schedule s INDEXED BY digest_schedule_due
 JOIN members m ON m.id = s.member_id
 JOIN associations a ON a.id = m.association_id
 LEFT JOIN digest_subscriptions d ON d.member_id = s.member_id
+LEFT JOIN arrival_notices n ON n.member_id = s.member_id AND n.mode = 'digest'
 WHERE s.next_due_at <= ? AND (s.next_due_at, s.member_id) > (?, ?)
 ORDER BY s.next_due_at, s.member_id
 LIMIT ?
@@ -134,6 +139,7 @@ class DueRow:
     next_due_at: datetime | None  # None: to be computed
     last_sent_at: datetime | None
     position: tuple[str, int]  # where the next page starts after this row
+    arrivals_since: datetime | None = None  # arrivals in the digest since then (None: not)
 
 
 async def due_digest_rows(
@@ -154,6 +160,7 @@ async def due_digest_rows(
             from_db(row["next_due_at"]) if row["next_due_at"] else None,
             from_db(row["last_sent_at"]) if row["last_sent_at"] else None,
             (str(row["next_due_at"]), int(row["id"])),
+            from_db(row["arrivals_since"]) if row["arrivals_since"] else None,
         )
         for row in rows
     ]
@@ -281,6 +288,34 @@ async def open_post_heads(
     for head in map(PostHead._make, await conn.execute_fetchall(sql, params)):
         found[group_of[head.kind]].append(head)
     return found
+
+
+@dataclass(frozen=True)
+class KeptHeads:
+    """`open_post_heads` as read at `version` (migration 0034's number, changed by every
+    write of a post, a claim or an association's name), and what callers computed from them
+    (`derived`: a digest's sections of a day), kept with them on the connection."""
+
+    version: int | None  # None: not kept (no version to check it against)
+    groups: list[list[PostHead]]
+    derived: dict[Any, Any] = field(default_factory=dict)
+
+
+async def kept_open_post_heads(
+    conn: Conn, groups: Sequence[tuple[Sequence[str], int]]
+) -> KeptHeads:
+    """`open_post_heads`, read again only when the open list's version moved (issue 12, one
+    digest): the single digests of 07:00, 07:01, ... read the same few hundred heads, which
+    cost more than the rest of a digest's statements together. One statement when kept."""
+    version = await open_list_version(conn)
+    key = ("open_post_heads", tuple((tuple(kinds), limit) for kinds, limit in groups))
+    kept = conn.memo.get(key)
+    if version is not None and isinstance(kept, KeptHeads) and kept.version == version:
+        return kept
+    kept = KeptHeads(version, await open_post_heads(conn, groups))
+    if version is not None:
+        conn.memo[key] = kept  # one per shape of `groups`: the older version goes
+    return kept
 
 
 @dataclass(frozen=True)
@@ -414,14 +449,47 @@ def digest_posts_query(
     return " UNION ALL ".join(parts) + order, [*post_ids, *association_ids]
 
 
+@dataclass
+class _KeptPosts:
+    """Digest posts read at `version` (the open list's: `kept_open_post_heads`), by id."""
+
+    version: int
+    posts: dict[int, DigestPost] = field(default_factory=dict)
+
+
+_KEPT_POSTS = "digest_posts"
+# Posts kept at one version, at most (the 08:00 burst adds each association's claimed posts
+# to the few dozen every digest shows): past it, the kept ones are dropped and read again.
+KEPT_POSTS = 1000
+
+
 async def digest_posts(
-    conn: Conn, post_ids: Sequence[int], association_ids: Sequence[int]
+    conn: Conn,
+    post_ids: Sequence[int],
+    association_ids: Sequence[int],
+    version: int | None = None,
 ) -> tuple[dict[int, DigestPost], dict[int, list[DigestPost]]]:
     """These posts by id, with their claimed totals; and each association's open posts
-    nobody has taken yet (deadline first, undated last). One statement per chunk."""
-    found: dict[int, DigestPost] = {}
+    nobody has taken yet (deadline first, undated last). One statement per chunk.
+
+    The posts by id are kept on the connection with the open list's version (`version`, the
+    caller's reading in this transaction, else read here): the single digests of a morning
+    show nearly the same posts, and their claimed totals cost most of the statement. Only
+    those not kept at the current version are read; the unanswered ones are always read."""
+    if version is None:
+        version = await open_list_version(conn)
+    kept = conn.memo.get(_KEPT_POSTS)
+    if version is None:
+        kept = _KeptPosts(0)  # nothing to check against: read, keep nothing
+    elif not isinstance(kept, _KeptPosts) or kept.version != version:
+        kept = conn.memo[_KEPT_POSTS] = _KeptPosts(version)
+    elif len(kept.posts) > KEPT_POSTS:
+        kept.posts.clear()
+    known = kept.posts
+    wanted = sorted(set(post_ids))
+    found: dict[int, DigestPost] = {i: known[i] for i in wanted if i in known}
     unanswered: dict[int, list[DigestPost]] = {}
-    ids = sorted(set(post_ids))
+    ids = [i for i in wanted if i not in known]
     associations = sorted(set(association_ids))
     while ids or associations:
         room = CHUNK
@@ -447,7 +515,7 @@ async def digest_posts(
             if row[12]:
                 unanswered.setdefault(post.association_id, []).append(post)
             else:
-                found[post.id] = post
+                found[post.id] = known[post.id] = post
     return found, unanswered
 
 

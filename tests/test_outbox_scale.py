@@ -168,9 +168,14 @@ async def test_one_head_per_chat_in_priority_order_past_a_long_chat(db: Database
     assert next_due == NOW
 
 
-async def test_rows_keep_their_order_and_their_exact_text(db: Database) -> None:
+@pytest.mark.parametrize("bound_rows", [outbox.BOUND_ROWS, 0])
+async def test_rows_keep_their_order_and_their_exact_text(
+    db: Database, bound_rows: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """One statement stores them all: ids follow the list (a chat's order), inline and shared
-    texts come back byte for byte (accents, emoji, quotes, line breaks, backslashes)."""
+    texts come back byte for byte (accents, emoji, quotes, line breaks, backslashes). Both
+    ways: a few rows bound (a digest), many as one JSON array (a relay; `BOUND_ROWS` 0)."""
+    monkeypatch.setattr(outbox, "BOUND_ROWS", bound_rows)
     odd = 'Pâtes 🍝 « reçues »\n"quoted" \\ tab\t end'
     rows = [
         QueuedMessage("telegram", "7", None, odd, PRIORITY_NOTIFICATION),
