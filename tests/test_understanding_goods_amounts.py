@@ -370,3 +370,21 @@ def test_goods_denied_before_a_contrast_are_not_the_post(
 ) -> None:
     """Issue 10 (tune10): « pas besoin de X mais de Y »: the post is about Y."""
     assert _read(gazetteer, text, "category") == (category,)
+
+
+# -- issue 10 (tune10b): the part of a lot that is offered ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity", "unit"),
+    [
+        ("La mairie a reçu 600 kg de carottes d'un maraîcher, nous proposons 200 kg au réseau", 200, "kg"),
+        ("3 tonnes de pommes livrées hier, on en donne une partie, 800 kg, à prendre au dépôt", 800, "kg"),
+        ("On a récupéré 150 sandwichs ce midi. Nous en cédons 60 sandwichs aux assos", 60, "unite"),
+        ("120 repas préparés pour la fête, on vous propose 40 repas pour ce soir", 40, "repas"),
+    ],
+)
+def test_the_part_offered_of_a_lot_received_is_the_amount(
+    gazetteer: Gazetteer, text: str, quantity: float, unit: str
+) -> None:
+    assert _read(gazetteer, text, "intent", "quantity", "unit") == ("offer", quantity, unit)

@@ -30,6 +30,8 @@ def amount_for(
         return _in_resource_unit(found, mentions, f.text, category) if found else None
     if intent == "claim":
         return amounts[0]
+    if intent == "offer" and len(amounts) > 1 and (part := _part_offered(amounts, f.text)):
+        return part
     return _given_through_pronoun(amounts, f.text) or _goods_amount(amounts, mentions, f.text)
 
 
@@ -165,6 +167,23 @@ def _given_through_pronoun(amounts: list[Amount], text: str) -> Amount | None:
         # « 18 pal de desserts…, il en reste 8 »: the number counts in the unit stated before.
         unit = next((b.unit for b in amounts[:i] if b.explicit and b.unit != "personne"), a.unit)
         return Amount(a.start, a.end, a.value, unit, a.noun, a.explicit, a.approximate)
+    return None
+
+
+# Issue 10 (tune10b): the part of a lot that is offered (« 1,2 tonne reçue…, nous proposons
+# 400 kg », « 2 tonnes livrées, on en donne la moitié, 1000 kg »): the amount right after the
+# giving verb, not the lot received before it.
+_OFFERED_BEFORE_RE: Final = re.compile(
+    r"\b(?:nous|on|je)\s(?:vous\s)?(?:en\s)?(?:proposons|propose|donnons|donne|cedons|cede|"
+    r"offrons|offre|mettons a disposition|met a disposition|laissons|laisse)\s"
+    r"(?:(?:environ|la moitie|une partie|un tiers|le quart|le reste)\s?,?\s?(?:soit\s)?)?$"
+)
+
+
+def _part_offered(amounts: list[Amount], text: str) -> Amount | None:
+    for a in amounts[1:]:
+        if a.explicit and _OFFERED_BEFORE_RE.search(text, max(0, a.start - 50), a.start):
+            return a
     return None
 
 
