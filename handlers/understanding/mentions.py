@@ -9,7 +9,7 @@ from typing import Final
 
 from . import lexicon as lx
 from . import prefilter
-from .foods import find_foods
+from .foods import find_foods, find_misspelt_foods
 from .model import RESOURCE_CATEGORIES
 from .text import Folded
 
@@ -94,6 +94,8 @@ def find_mentions(f: Folded, start: int = 0) -> list[Mention]:
                 continue  # "l'épicerie de Bram" is an association, "en épicerie" its goods
             found.append(Mention(m.start(), m.end(), category_here))
     found = _with_vocabulary(found, text, start)
+    if not any(not m.resource for m in found):  # issue 10 (tune10b): « huille », « patte »
+        found += [Mention(g.start, g.end, g.category) for g in find_misspelt_foods(text, start)]
     found.sort(key=lambda x: (x.start, -(x.end - x.start)))
     kept: list[Mention] = []
     for mention in found:
