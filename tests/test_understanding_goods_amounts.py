@@ -388,3 +388,28 @@ def test_the_part_offered_of_a_lot_received_is_the_amount(
     gazetteer: Gazetteer, text: str, quantity: float, unit: str
 ) -> None:
     assert _read(gazetteer, text, "intent", "quantity", "unit") == ("offer", quantity, unit)
+
+
+# -- issue 10 (tune10b): English posts' goods, units and times -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "quantity", "unit"),
+    [
+        ("we have 6 crates of strawberries to give away", "fruits_legumes", 6, "cagette"),
+        ("3 crates of mushrooms left, free for any asso", "fruits_legumes", 3, "cagette"),
+        ("we need volunteers x3 for saturday morning", "benevoles", 3, "personne"),
+        ("2 pallets of bananas free, pick up tomorrow", "fruits_legumes", 2, "palette"),
+    ],
+)
+def test_english_goods_and_units(
+    gazetteer: Gazetteer, text: str, category: str, quantity: float, unit: str
+) -> None:
+    assert _read(gazetteer, text, "category", "quantity", "unit") == (category, quantity, unit)
+
+
+@pytest.mark.parametrize(
+    "text", ["we'll take post 12, coming at 6pm", "on prend le 12, on passe vers 9am"]
+)
+def test_an_english_time_is_no_amount(gazetteer: Gazetteer, text: str) -> None:
+    assert _read(gazetteer, text, "quantity", "unit") == (None, None)

@@ -61,6 +61,10 @@ UNIT_WORDS: Final[dict[str, tuple[str, float]]] = {
     **dict.fromkeys(("liters", "liter", "litros", "litro"), ("l", 1.0)),
     **dict.fromkeys(("meals", "comidas"), ("repas", 1.0)),
     **dict.fromkeys(("volunteers", "students"), ("personne", 1.0)),
+    # issue 10 (tune10b): more English units (« 8 crates », « 2 pallets », « drivers x2 »)
+    **dict.fromkeys(("crate", "crates"), ("cagette", 1.0)),
+    **dict.fromkeys(("pallet", "pallets"), ("palette", 1.0)),
+    **dict.fromkeys(("volunteer", "drivers", "helpers"), ("personne", 1.0)),
 }
 COUNT_WORDS: Final = word_set(
     """
@@ -144,7 +148,7 @@ MULTIPLIED_RE: Final = re.compile(
 )
 # "cartons de lait x4": the sign after the goods counts them (when no other goods follow).
 _WORD_RE: Final = re.compile(r"[a-z][a-z']*")
-_THEN = r"(?:et|ou|pour|a|dispo|svp|merci|demain)"
+_THEN = r"(?:et|ou|pour|a|dispo|svp|merci|demain|for|and|on|in|at|please|pls|asap|tomorrow)"
 # The sign is found first and the goods read back from it: a pattern that starts at the goods
 # would be tried at every word of every message.
 TRAILING_TIMES_RE: Final = re.compile(
@@ -162,7 +166,7 @@ NOT_AMOUNT_NEXT: Final = word_set(
     gens adultes personnes personne habitants janvier janv fevrier fev mars avril avr
     mai juin juillet juil aout septembre sept octobre oct novembre nov decembre dec x
     fois mn places place age ieme iemes nuits nuit rue avenue bd boulevard chemin route
-    bis ter allee impasse etage km2 kw cv ch v w
+    bis ter allee impasse etage km2 kw cv ch v w pm am
     """
 )
 # Words that name a post: the number after them is the post's, unless goods are counted
