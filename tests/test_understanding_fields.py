@@ -298,3 +298,20 @@ def test_squeezed_juice_is_no_hurry(gazetteer: Gazetteer, text: str, urgent: boo
 )
 def test_a_bullet_starts_another_item(gazetteer: Gazetteer, text: str, category: str) -> None:
     assert _read(gazetteer, text, "category") == (category,)
+
+
+# -- issue 10 (tune10b): a hurry denied --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "urgent"),
+    [
+        ("Pas de besoin urgent, mais 10 kg de farine pour le 15 nous aideraient", False),
+        ("aucune demande urgente : juste du café pour la permanence", False),
+        ("besoin de couches taille 3, sans caractère d'urgence", False),
+        ("on cherche du lait, pas d'urgence, avant la fin du mois", False),
+        ("besoin urgent de lait pour ce soir", True),
+    ],
+)
+def test_a_hurry_denied_is_no_urgency(gazetteer: Gazetteer, text: str, urgent: bool) -> None:
+    assert _read(gazetteer, text, "urgent") == (urgent,)

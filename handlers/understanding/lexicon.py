@@ -903,6 +903,10 @@ URGENT_RE: Final = re.compile(
 )
 NOT_URGENT_RE: Final = re.compile(
     r"\b(?:pas|non|rien d'|rien de|sans|aucune?) ?(?:tres |super |si )?(?:urgen\w*|presse)"
+    # Issue 10 (tune10b): « pas de besoin urgent », « aucune demande urgente », « pas
+    # d'urgence », « sans caractère d'urgence »: the hurry is denied.
+    r"|\b(?:pas|rien|aucune?|sans) (?:de |d')?(?:(?:besoins?|demandes?|caractere|priorite) "
+    r"(?:d')?)?(?:tres |super |si )?(?:urgen\w*)"
     # Issue 10 (tune10): « jus de pomme pressé », « citron pressé »: squeezed, not in a hurry.
     r"|\b(?:pommes?|oranges?|citrons?|raisins?|fruits?|carottes?|jus)\s(?:\w+\s)?presse"
 )
