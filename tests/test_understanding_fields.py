@@ -300,7 +300,7 @@ def test_a_bullet_starts_another_item(gazetteer: Gazetteer, text: str, category:
     assert _read(gazetteer, text, "category") == (category,)
 
 
-# -- issue 10 (tune10b): a hurry denied --------------------------------------------------------
+# -- issue 10 (tune10b): a hurry denied; a driver and a vehicle -----------------------------------
 
 
 @pytest.mark.parametrize(
@@ -315,3 +315,19 @@ def test_a_bullet_starts_another_item(gazetteer: Gazetteer, text: str, category:
 )
 def test_a_hurry_denied_is_no_urgency(gazetteer: Gazetteer, text: str, urgent: bool) -> None:
     assert _read(gazetteer, text, "urgent") == (urgent,)
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "quantity", "unit"),
+    [
+        ("je suis chauffeur bénévole, j'ai mon utilitaire libre mercredi si besoin", "vehicule", None, None),
+        ("Mon mari peut conduire sa camionnette jeudi pour vos ramasses", "vehicule", None, None),
+        ("On cherche un chauffeur pour conduire notre camion vendredi", "benevoles", None, None),
+        ("besoin de 2 gars costauds pour décharger le camion samedi", "benevoles", 2, "personne"),
+        ("il faudrait 3 personnes pour charger le camion demain matin", "benevoles", 3, "personne"),
+    ],
+)
+def test_a_driver_with_own_vehicle_and_helpers_for_a_vehicle(
+    gazetteer: Gazetteer, text: str, category: str, quantity: int | None, unit: str | None
+) -> None:
+    assert _read(gazetteer, text, "category", "quantity", "unit") == (category, quantity, unit)

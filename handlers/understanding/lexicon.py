@@ -368,6 +368,11 @@ RESOURCE: Final[dict[str, str]] = {
         r"faire (?:une|la|des|les) ramasses?",  # « un 20m3 »: a van by its volume
         r"poids lourds?",
         r"minibus",  # issue 10, part G: « notre minibus communal est libre »
+        # Issue 10 (tune10b): a driver who brings their own vehicle is the vehicle (« je fais le
+        # chauffeur…, j'ai ma voiture libre lundi », « je peux conduire avec mon utilitaire »);
+        # « un chauffeur pour conduire notre camion » asks for a driver.
+        r"(?:chauffeu?rs?|conduire|conduis)[^.!?]{0,60}?\b(?:ma|mon|sa|son|leurs?) "
+        r"(?:voiture|camionnette|utilitaire|fourgon|camion|vehicule|break|minibus)s?",
     ),
     "stockage_froid": _alt(
         r"chambres? froides?",
@@ -465,6 +470,8 @@ RESOURCE: Final[dict[str, str]] = {
         r"services? civiques?",
         r"donner (?:\d+ ?h\w*|\d+ heures|du temps|de (?:notre|leur|mon) temps|quelques heures)",
         r"volunteers?|people",
+        # Issue 10 (tune10b): strong arms asked for by their build (« 1 gars costaud »).
+        r"(?:gars|hommes?|personnes?|jeunes) (?:costauds?|costaudes?|baraques?|muscles?)",
     ),
 }
 

@@ -126,7 +126,9 @@ _EVENT_RE: Final = re.compile(r"\b(?:le|du|au|un|notre|leur|votre|ce) repas (?:d
 # people's occasion, the place the goods come from.
 _SETTING_BEFORE_RE: Final = re.compile(
     r"\b(?:(?:repas|vacances|conges|reunion|fete|pot|formation|planning|absence)"
-    r" (?:des|de nos|de leurs?|du)|vider (?:le|la|les|notre|nos|leur|leurs))\s?$"
+    r" (?:des|de nos|de leurs?|du)|vider (?:le|la|les|notre|nos|leur|leurs)"
+    # issue 10 (tune10b): « pour charger le camion »: the helpers' task, not a vehicle asked
+    r"|(?:charger|decharger|remplir|laver|nettoyer) (?:le|la|les|notre|nos|leur|leurs|un|une))\s?$"
 )
 # « hayon du camion HS », « frigo du camion en panne », « leur chauffeur est hospitalisé »:
 # what broke or who is missing, not what is asked for.

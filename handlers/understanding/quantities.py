@@ -65,6 +65,7 @@ UNIT_WORDS: Final[dict[str, tuple[str, float]]] = {
     **dict.fromkeys(("crate", "crates"), ("cagette", 1.0)),
     **dict.fromkeys(("pallet", "pallets"), ("palette", 1.0)),
     **dict.fromkeys(("volunteer", "drivers", "helpers"), ("personne", 1.0)),
+    **dict.fromkeys(("gars",), ("personne", 1.0)),  # « 2 gars costauds »
 }
 COUNT_WORDS: Final = word_set(
     """
