@@ -658,6 +658,8 @@ def _told_of_the_past(text: str, m: re.Match[str], reading: Reading, rule_name: 
         return True
     if rule_name == "weekday":
         return _weekday_in_news(text, m, _clause_of(before))
+    if rule_name == "weekend":  # issue 10 (tune10b): « le congélateur a lâché ce week-end »
+        return _DONE_BEFORE_RE.search(_clause_of(before)) is not None
     if rule_name != "today":
         return False
     clause = _clause_of(before)
@@ -667,6 +669,14 @@ def _told_of_the_past(text: str, m: re.Match[str], reading: Reading, rule_name: 
         or _after_an_event(clause)
         or ("ait" in clause and _past_verb_before(_IMPERFECT_IN_CLAUSE_RE, clause))
     )
+
+
+# A verb in the past right before the day, whatever its subject (« leur congélateur a lâché
+# ce week-end », « on a été livrés ce week-end »); « à prendre », « à donner » are no participle.
+_DONE_BEFORE_RE: Final = re.compile(
+    r"\b(?:a|ont|est|sont|avons|avez|ai|as|ete)\s(?:\w+\s)?"
+    r"\w{2,}(?:[^r\W]e|ee|ees|[^r\W]es|i|is|u|us)\s(?:[\w']+\s){0,3}$"
+)
 
 
 def _clause_of(before: str) -> str:
