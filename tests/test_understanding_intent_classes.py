@@ -185,3 +185,23 @@ def test_clear_new_phrasings_are_certain(gazetteer: Gazetteer, text: str) -> Non
 def test_posts_asked_as_questions_are_confirmed(gazetteer: Gazetteer, text: str) -> None:
     u = understand(text, NOW, gazetteer)
     assert u.intent in POSTS and not u.certain
+
+
+# -- issue 10 (tune10b): spare capacity without « prête / dispo / propose » -------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "category"),
+    [
+        ("on n'utilise plus notre chambre froide le lundi, si vous cherchez de la place", "equipment_offer", "stockage_froid"),
+        ("nous n'occupons pas la salle du fond en janvier, si une asso cherche à stocker des cartons", "equipment_offer", "stockage"),
+        ("on peut dépanner en stockage cet hiver, appelez-nous", "equipment_offer", "stockage"),
+        ("notre frigo camion reste au garage mardi, si ça intéresse une asso", "equipment_offer", "vehicule_frigo"),
+        ("on cherche à stocker 3 palettes de conserves en janvier", "equipment_request", "stockage"),
+    ],
+)
+def test_spare_capacity_in_other_words(
+    gazetteer: Gazetteer, text: str, intent: str, category: str
+) -> None:
+    got = understand(text, NOW, gazetteer).to_contract()
+    assert (got["intent"], got["category"]) == (intent, category)

@@ -342,6 +342,7 @@ RESOURCE: Final[dict[str, str]] = {
         r"fourgonnette|porteur|minibus)s?(?: \w+){0,2}? "
         r"(?:frigo|frigorifi?ques?|frigorifies?|refrigeres?|isothermes?|froid)",
         r"camions? frigos?",
+        r"frigos? (?:camions?|camionnettes?|utilitaires?)",  # issue 10 (tune10b): « notre frigo camion »
         r"frigo roulant",
         r"vfs?",  # a logistician's « VF »: véhicule frigorifique
     ),
@@ -760,6 +761,9 @@ SPARE_CAPACITY_CUES: Final[list[tuple[str, float]]] = [
         2,
     ),
     (r"\bne (?:sert|servent|roule|roulent|tourne|tournent) (?:pas|plus)\b", 2.5),
+    # Issue 10 (tune10b): « on n'utilise pas notre local en novembre », « nous n'utilisons plus
+    # la chambre froide le week-end »: a resource not in use is offered.
+    (r"\b(?:on|nous) n'?(?:utilise|utilisons|occupe|occupons) (?:pas|plus)\b", 2.5),
     (r"\bqui (?:dorment|dort|trainent|traine|ne servent)\b", 2),
     # Hands and time offered: « on est trois à pouvoir venir », « on est chaud pour aider »,
     # « les étudiants peuvent donner un coup de main », « on peut envoyer deux personnes »
@@ -813,6 +817,10 @@ OTHERS_NEED_RE: Final = re.compile(
     r"(?:[\w']+ ){0,3}?(?:a (?:mettre|stocker|faire|garder|transporter|deplacer|ranger|bouger|"
     r"livrer|conserver|transformer|abriter|ramener|emmener|recuperer|descendre|monter)\b|(?:ramasses?|tournees?|livraisons?|transports?|"
     r"trajets?|collectes?)\b)"
+    # Issue 10 (tune10b): « si vous cherchez à stocker du sec », « si une asso cherche un
+    # camion »: another's search, said by who offers.
+    rf"|\bsi (?:{_OTHERS}[\w' ]{{0,30}}? )?(?:cherchez|cherchent|cherche|cherchiez|cherchait)"
+    r" (?:a|de|des|du|un|une|encore)\b"
     r"|\ba qui en a (?:besoin|l'usage|l'utilite)\b"
     r"|\b(?:quelqu'un|quelqu un|qqn|qqun|qq1|qui) (?:en )?a besoin\b(?= ?\?| d'un coup| de| d')"
 )

@@ -20,7 +20,8 @@ _LOCATION_BEFORE_RE: Final = re.compile(
 )
 # « 3 pal yaourts en CF », « stockés en chambre froide »: where the goods are kept, not a store
 # offered or asked for (« de la place en chambre froide » is room: _ROOM_BEFORE_RE).
-_KEPT_IN_BEFORE_RE: Final = re.compile(r"\ben $")
+# Issue 10 (tune10b): « on peut dépanner en stockage » offers storage.
+_KEPT_IN_BEFORE_RE: Final = re.compile(r"(?<!depanner )(?<!aider )\ben $")
 _STORES: Final = frozenset({"stockage", "stockage_froid"})
 _ROOM_BEFORE_RE: Final = re.compile(
     r"\b(?:places?|espaces?|stocker|stockage|ranger)\b\s?(?:\w+\s?){0,2}$"
