@@ -205,3 +205,26 @@ def test_spare_capacity_in_other_words(
 ) -> None:
     got = understand(text, NOW, gazetteer).to_contract()
     assert (got["intent"], got["category"]) == (intent, category)
+
+
+# -- issue 10 (tune10b): formal and indirect wording ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "post_ref"),
+    [
+        ("Sous quelles conditions une épicerie non adhérente accède-t-elle aux annonces ?", "help", None),
+        ("Bonjour, ma collègue se demande si le bot peut envoyer un rappel la veille", "help", None),
+        ("je me demandais si le service pouvait m'envoyer les offres par mail", "help", None),
+        ("Bonjour, existe-t-il encore des offres de produits frais ? Le CCAS de Vire serait preneur.", "list", None),
+        ("Pouvez-vous retirer notre proposition 64 ? Le camion est déjà prêté.", "cancel", 64),
+        ("qqn sait si le CCAS fait des colis le 20 ?", "unknown", None),
+        ("quelqu'un sait si la banque alimentaire fait une ramasse le 9 ?", "unknown", None),
+        ("c'est fait pour le 14, merci", "done", 14),
+    ],
+)
+def test_formal_and_indirect_wording(
+    gazetteer: Gazetteer, text: str, intent: str, post_ref: int | None
+) -> None:
+    u = understand(text, NOW, gazetteer)
+    assert (u.intent, u.post_ref) == (intent, post_ref)

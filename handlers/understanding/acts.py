@@ -69,6 +69,12 @@ _HOW_RE: Final = re.compile(
     # « besoin d'aide pour le tri » (a need of hands).
     rf"|\b(?:aide|du mal|galere|peine|bloquee?|coincee?)\s(?:pour|a)\s{_USE_THE_BOT}"
     rf"|\bbesoin d'(?:un coup de main|explications?)\s(?:pour|a)\s{_USE_THE_BOT}"
+    # Issue 10 (tune10b): formal and indirect questions about the service, « dans quelles
+    # conditions une association peut-elle consulter les annonces ? », « je me demandais si
+    # le bot pouvait prévenir… »
+    r"|\b(?:dans|a|sous) quelles? conditions?\b"
+    r"|\b(?:me|se) demand\w* (?:si|comment) (?:le bot|le robot|boucle|ce service|le service|"
+    r"l'appli|l'application)\b"
 )
 # « help stp », « aide svp » (spelled out by `readable`): a call for help, whatever follows.
 _HELP_ALONE_RE: Final = re.compile(r"^(?:help|aide)\b(?:\W+\w+){0,5}\W*$")

@@ -973,6 +973,9 @@ LIST_RE: Final = re.compile(
     r"|\bqui a besoin de quoi\b"
     r"|\bc'?est quoi les (?:besoins|offres|dons|annonces|surplus|demandes)\b"
     r"|\b(?:les )?(?:besoins|offres|dons|annonces|surplus) (?:du jour|en ce moment|actuels?)\b"
+    # Issue 10 (tune10b): formal wording, « existe-t-il actuellement des offres de… ? »
+    r"|\bexiste[- ]t[- ]il (?:actuellement |en ce moment |encore |deja )?des "
+    r"(?:besoins|offres|dons|annonces|demandes|propositions)\b"
 )
 HELP_RE: Final = re.compile(
     r"\bcomment (?:ca|cela) (?:marche|fonctionne)"
@@ -1002,7 +1005,8 @@ CANCEL_RE: Final = re.compile(
     r"|\b(?:retir|supprim|effac)(?:e|er|ez|ons)\b|\bn'est plus (?:dispo\w*|valable)"
 )
 DONE_RE: Final = re.compile(
-    r"\b(?:recupere(?:e|s|es)|livre(?:e|s|es)?|collecte(?:e|s|es)|faite?s?|reglee?s?|"
+    # « fait une distribution le 24 » is the verb « to do » (issue 10, tune10b), not « done »
+    r"\b(?:recupere(?:e|s|es)|livre(?:e|s|es)?|collecte(?:e|s|es)|faite?s?(?! (?:une?|des|du) )|reglee?s?|"
     r"terminee?s?|clos|cloture\w*|servie?s?|distribuee?s?|partie?s?|recupere|c'est fait|"
     r"c'est bon|c'est ok|ok c'est fait|effectuee?s?)\b"
 )

@@ -172,7 +172,7 @@ NOT_AMOUNT_NEXT: Final = word_set(
 )
 # Words that name a post: the number after them is the post's, unless goods are counted
 # ("l'offre 12" is post 12; "on offre 4 cagettes" is an amount: the same word as a verb).
-POST_WORDS: Final = word_set("annonce post offre demande publication")
+POST_WORDS: Final = word_set("annonce post offre demande publication proposition")
 NOT_AMOUNT_BEFORE: Final = word_set(
     """
     taille t n° no num numero ref dans sous avant apres le du au la depuis d'ici ici age rue
