@@ -205,3 +205,18 @@ def test_a_village_said_short_stays_the_village_near_the_network(gazetteer: Gaze
     commune = oise.find_in("besoin de 10 kg de riz à Clermont")
     assert commune is not None and commune.department == "60"
     assert gazetteer.find("Clermont-Ferrand") is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("ici le secours catholique de mer, on cherche du lait", "Mer"),
+        ("la banque alimentaire du puy cherche deux chauffeurs", "Le Puy-en-Velay"),
+        ("le secours populaire de don a besoin de pâtes", "Don"),
+    ],
+)
+def test_a_commune_after_a_networks_local_branch(
+    gazetteer: Gazetteer, text: str, name: str
+) -> None:
+    commune = gazetteer.find_in(text)
+    assert commune is not None and commune.name == name

@@ -86,6 +86,9 @@ _STRONG_BEFORE = {
 _STRONG_ONLY_BEFORE_NAMES = frozenset({"sur"})
 # « le CCAS de Mer », « la mairie de Mer »: "de" after an institution names its commune.
 _INSTITUTIONS = frozenset({"ccas", "cias", "mairie", "commune", "ville"})
+# ... and after the networks' local branches (issue 10, tune10b): « le Secours catholique du
+# Puy », « la Banque alimentaire de Mer », « Emmaüs de Don ».
+_INSTITUTIONS |= frozenset({"catholique", "populaire", "alimentaire", "emmaus"})
 _WORD = re.compile(r"[a-z0-9]+")
 _POSTAL = re.compile(r"(?<![\d,.])(?:0[1-9]|[1-8]\d|9[0-8])\d{3}(?![\d,.]|\s?(?:kg|g|l|t|€|e)\b)")
 _SEGMENT_BREAK = re.compile(r"[,;:!?()\[\]\n/|]| - |\.(?:\s|$)")
