@@ -413,3 +413,19 @@ def test_english_goods_and_units(
 )
 def test_an_english_time_is_no_amount(gazetteer: Gazetteer, text: str) -> None:
     assert _read(gazetteer, text, "quantity", "unit") == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity"),
+    [
+        ("à donner 120 bouteilles d'eau 1,5 L, avant vendredi", 180),
+        ("on cherche 24 briques de lait 1L pour la distribution", 24),
+        ("dispo 10 bidons d'huile 5 litres", 50),
+        ("40 canettes de soda 33cl à donner", 13.2),
+    ],
+)
+def test_bottles_of_a_stated_volume_count_their_content(
+    gazetteer: Gazetteer, text: str, quantity: float
+) -> None:
+    got = _read(gazetteer, text, "quantity", "unit")
+    assert got[0] == pytest.approx(quantity) and got[1] == "l"

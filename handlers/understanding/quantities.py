@@ -132,6 +132,12 @@ PACKAGE_OF_GOODS_RE: Final = re.compile(
     r"briques?)\s(?:de|d')\s?[a-z]+\s(?:de|d')\s?"
     rf"({_NUM})\s?(kg|kgs|kilos?|l|litres?)\b"
 )
+# Issue 10 (tune10b): « 500 bouteilles d'eau 1,5L », « 24 briques de lait 1 l »: bottles
+# and cans of a stated volume, the size written after the drink without « de ».
+BOTTLES_OF_SIZE_RE: Final = re.compile(
+    rf"(?<![\d,.])({_NUMBER})\s?(?:bouteilles?|bidons?|briques?|jerricans?|canettes?|packs?)"
+    rf"\s(?:de|d')\s?[a-z]+\s({_NUM})\s?(l|litres?|cl)\b"
+)
 # "jus d'orange 1L x12", "500 g x 6": a size, then how many of it.
 SIZE_TIMES_RE: Final = re.compile(
     rf"(?<![\d,.])({_NUM})\s?(kg|kgs|kilos?|g|gr|grammes?|l|litres?|cl|ml)\s?{_TIMES}\s?(\d+)\b"
@@ -240,6 +246,11 @@ def package_amounts(text: str) -> Iterator[Amount]:
         count, size = _value(m.group(1)), _value(m.group(2))
         unit, factor = _unit_of(m.group(3))
         if count is not None and size is not None and size * factor >= 1:
+            yield Amount(m.start(), m.end(), count * size * factor, unit)
+    for m in prefilter.finditer(BOTTLES_OF_SIZE_RE, text):
+        count, size = _value(m.group(1)), _value(m.group(2))
+        if count is not None and size is not None:
+            unit, factor = _unit_of(m.group(3))
             yield Amount(m.start(), m.end(), count * size * factor, unit)
     for m in prefilter.finditer(CASES_OF_ITEMS_RE, text):
         count, each = _value(m.group(1)), _value(m.group(2))
