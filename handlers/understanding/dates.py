@@ -176,7 +176,9 @@ _HAD_TO_IN_CLAUSE_RE: Final = re.compile(
 # (« on a reçu 40 kg de pommes à donner avant mardi »).
 _LOOKS_AHEAD_RE: Final = re.compile(
     r"\b(?:avant|pour|jusqu\w*|d'ici|a partir|a prendre|a donner|a recup\w*|a retirer|"
-    r"a enlever|dispo\w*|libre|des|besoin|prochain\w*|faudra\w*|faut|peut|peuvent|pourr\w*)\b"
+    r"a enlever|dispo\w*|libres?|des|besoin|prochain\w*|faudra\w*|faut|peut|peuvent|pourr\w*"
+    # issue 10 (tune10b): « reçu 90 yaourts qui arrivent à date lundi », « DLC lundi »
+    r"|a date|dlc|ddm|dluo|perim\w*|a consommer)\b"
 )
 
 
@@ -706,7 +708,15 @@ def _weekday_in_news(text: str, m: re.Match[str], clause: str) -> bool:
         or _past_verb_before(_PAST_TENSE_IN_CLAUSE_RE, clause)
         or (" du " in clause and _past_verb_before(_HAD_TO_IN_CLAUSE_RE, clause))
         or ("ait" in clause and _past_verb_before(_IMPERFECT_IN_CLAUSE_RE, clause))
+        or (" s" in clause and _past_verb_before(_REFLEXIVE_PAST_IN_CLAUSE_RE, clause))
     )
+
+
+# Issue 10 (tune10b): « l'AG s'est tenue mardi », « les colis se sont bien vendus samedi ».
+_REFLEXIVE_PAST_IN_CLAUSE_RE: Final = re.compile(
+    r"\b(?:s'est|se sont|s'etait|s'etaient)\s(?:(?:bien|deja|tres bien|mal)\s)?"
+    r"\w{3,}(?:e|ee|es|ees|i|is|u|us)\b[^.,;:!?]*$"
+)
 
 
 def _after_an_event(clause: str) -> bool:
