@@ -220,3 +220,17 @@ def test_a_commune_after_a_networks_local_branch(
 ) -> None:
     commune = gazetteer.find_in(text)
     assert commune is not None and commune.name == name
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("côté frais on est à sec : beurre et lait, c'est pour Bayeux", "Bayeux"),
+        ("rien côté sec, mais des yaourts à donner à Vire", "Vire Normandie"),
+    ],
+)
+def test_an_everyday_word_after_cote_is_no_place(
+    gazetteer: Gazetteer, text: str, name: str
+) -> None:
+    commune = gazetteer.find_in(text)
+    assert commune is not None and commune.name == name

@@ -83,7 +83,8 @@ _STRONG_BEFORE = {
 }
 # « sur place », « sur demande », « sur palette »: before a name that is also an everyday
 # word, "sur" is the idiom, not a place context (« sur Montpellier » still counts).
-_STRONG_ONLY_BEFORE_NAMES = frozenset({"sur"})
+# Issue 10 (tune10b): « côté frais », « côté sec », « côté logistique »: the same for « côté ».
+_STRONG_ONLY_BEFORE_NAMES = frozenset({"sur", "cote"})
 # « le CCAS de Mer », « la mairie de Mer »: "de" after an institution names its commune.
 _INSTITUTIONS = frozenset({"ccas", "cias", "mairie", "commune", "ville"})
 # ... and after the networks' local branches (issue 10, tune10b): « le Secours catholique du
