@@ -221,6 +221,8 @@ def test_spare_capacity_in_other_words(
         ("qqn sait si le CCAS fait des colis le 20 ?", "unknown", None),
         ("quelqu'un sait si la banque alimentaire fait une ramasse le 9 ?", "unknown", None),
         ("c'est fait pour le 14, merci", "done", 14),
+        ("c'est moi qui ai posté l'annonce des pommes ce matin, appelez-moi si besoin", "unknown", None),
+        ("c'est moi qui ai mis l'annonce du pain, je réponds aux questions ce soir", "unknown", None),
     ],
 )
 def test_formal_and_indirect_wording(

@@ -182,6 +182,10 @@ _CHAT_RES: Final = (
     r"\b(?:des|de ses|de leurs|les) nouvelles (?:de|d'|du|des)\b",
     r"\b(?:vous avez|avez-vous|quelqu'un a|qui a|vous auriez|auriez-vous) (?:des|les) "
     r"(?:chiffres|stats?|statistiques|infos?|informations|renseignements|retours|conseils)\b",
+    # Issue 10 (tune10b): about one's own post (« c'est moi qui ai posté l'annonce des
+    # clémentines, si vous avez des questions »): talk about it, not a new post.
+    r"\b(?:qui ai|j'ai|qui avons) (?:poste|publie|mis|passe) (?:l'annonce|l'offre|la demande|"
+    r"le post|la proposition)\b",
 )
 _CHAT_RE: Final = re.compile("|".join(_CHAT_RES))
 _CHAT_GATES: Final = prefilter.Gates(re.compile(p) for p in _CHAT_RES)
