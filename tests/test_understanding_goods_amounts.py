@@ -429,3 +429,31 @@ def test_bottles_of_a_stated_volume_count_their_content(
 ) -> None:
     got = _read(gazetteer, text, "quantity", "unit")
     assert got[0] == pytest.approx(quantity) and got[1] == "l"
+
+
+# -- issue 10 (tune10b): an amount corrected, a message of earlier today -----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity", "unit"),
+    [
+        ("pardon je me suis trompée c'est pas trente kilos mais quinze de farine qu'il nous faut", 15, "kg"),
+        ("correction : non pas 3 cartons mais 5 cartons de lait à donner", 5, "carton"),
+        ("on cherche du riz, pas 10 kg mais plutôt 20 pour samedi", 20, "kg"),
+    ],
+)
+def test_a_corrected_amount_is_the_one_after_mais(
+    gazetteer: Gazetteer, text: str, quantity: float, unit: str
+) -> None:
+    assert _read(gazetteer, text, "quantity", "unit") == (quantity, unit)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je reprends mon message de tout à l'heure : il nous faut du sucre pour jeudi",
+        "le pain de ce matin est à donner avant jeudi",
+    ],
+)
+def test_earlier_today_told_of_is_no_deadline(gazetteer: Gazetteer, text: str) -> None:
+    assert _read(gazetteer, text, "deadline") == ("2026-12-03",)

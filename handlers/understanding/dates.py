@@ -664,6 +664,8 @@ def _told_of_the_past(text: str, m: re.Match[str], reading: Reading, rule_name: 
         return _DONE_BEFORE_RE.search(_clause_of(before)) is not None
     if rule_name != "today":
         return False
+    if before.endswith(("de ", "d'")) and m.group(0) in _EARLIER_TODAY:
+        return True  # issue 10 (tune10b): « mon message de tout à l'heure », « le pain de ce matin »
     clause = _clause_of(before)
     return bool(
         _PAST_TENSE_IN_CLAUSE_RE.search(clause)
@@ -712,6 +714,7 @@ def _weekday_in_news(text: str, m: re.Match[str], clause: str) -> bool:
     )
 
 
+_EARLIER_TODAY: Final = frozenset({"tout a l'heure", "ce matin"})
 # Issue 10 (tune10b): « l'AG s'est tenue mardi », « les colis se sont bien vendus samedi ».
 _REFLEXIVE_PAST_IN_CLAUSE_RE: Final = re.compile(
     r"\b(?:s'est|se sont|s'etait|s'etaient)\s(?:(?:bien|deja|tres bien|mal)\s)?"

@@ -263,6 +263,23 @@ def package_amounts(text: str) -> Iterator[Amount]:
         yield Amount(m.start(), m.end(), count * each, "unite")
 
 
+# Issue 10 (tune10b): a correction, « c'était pas vingt kilos mais douze », « non pas 3
+# cartons mais 5 »: the amount said after « mais », in the unit of the one it replaces.
+CORRECTED_RE: Final = re.compile(
+    rf"\bpas\s({_NUMBER})\s?({_UNIT_ALT})\s(?:mais(?:\splutot)?|plutot)\s({_NUMBER})\b(?:\s?({_UNIT_ALT})\b)?"
+)
+
+
+def corrected_amounts(text: str) -> Iterator[Amount]:
+    if " mais " not in text and " plutot " not in text:
+        return
+    for m in prefilter.finditer(CORRECTED_RE, text):
+        value = _value(m.group(3))
+        if value is not None:
+            unit, factor = UNIT_WORDS[m.group(4) or m.group(2)]
+            yield Amount(m.start(), m.end(), value * factor, unit, m.group(4) or m.group(2))
+
+
 def mixed_amounts(text: str) -> Iterator[Amount]:
     """ "2 t 500" → 2,500 kg, "1 kg 500" → 1.5 kg."""
     for m in prefilter.finditer(MIXED_RE, text):
@@ -432,6 +449,7 @@ def find_amounts(
     beneficiaries.
     """
     rules: tuple[Rule, ...] = (
+        corrected_amounts,
         mixed_amounts,
         package_amounts,
         approximate_amounts,
