@@ -331,3 +331,21 @@ def test_a_driver_with_own_vehicle_and_helpers_for_a_vehicle(
     gazetteer: Gazetteer, text: str, category: str, quantity: int | None, unit: str | None
 ) -> None:
     assert _read(gazetteer, text, "category", "quantity", "unit") == (category, quantity, unit)
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "quantity", "unit"),
+    [
+        ("bacs plastiques E1 x 30 à donner, avant vendredi", "manutention", 30, "unite"),
+        ("caisses vertes vides : il nous en faudrait 120 pour la collecte", "manutention", 120, "unite"),
+        ("plus de palettes EUR vides au dépôt, besoin de 40 pour lundi", "manutention", 40, "palette"),
+        ("on cherche un conducteur PL samedi pour la ramasse", "benevoles", None, None),
+        ("cherche 3 gars pour décharger un semi lundi 8h", "benevoles", 3, "personne"),
+        ("Notre chauffeur est en vacances, on cherche quelqu'un avec un utilitaire jeudi", "vehicule", None, None),
+        ("le chauffeur des Restos passe par Millau mardi avec le camion presque vide", "vehicule", None, None),
+    ],
+)
+def test_resources_counted_and_drivers(
+    gazetteer: Gazetteer, text: str, category: str, quantity: int | None, unit: str | None
+) -> None:
+    assert _read(gazetteer, text, "category", "quantity", "unit") == (category, quantity, unit)

@@ -23,7 +23,7 @@ def amount_for(
         return None
     if intent in {"equipment_request", "equipment_offer"}:
         found = (
-            _resource_amount(amounts, mentions, category)
+            _resource_amount(amounts, mentions, category, f.text)
             or _given_through_pronoun(amounts, f.text)
             or _head_count(amounts, f.text, category)
         )
@@ -35,8 +35,12 @@ def amount_for(
     return _given_through_pronoun(amounts, f.text) or _goods_amount(amounts, mentions, f.text)
 
 
+# « caisses (plastiques) (E2 x) 50 »: a word, a model and a sign may stand between.
+_RIGHT_AFTER_RE: Final = re.compile(r"\s?(?:[a-z]+\s)?(?:[a-z]{1,6}\s?\d{1,2}\s)?(?:[x*]\s?)?")
+
+
 def _resource_amount(
-    amounts: list[Amount], mentions: list[Mention], category: str | None
+    amounts: list[Amount], mentions: list[Mention], category: str | None, text: str
 ) -> Amount | None:
     """The count of the resource the post is about (« 2 congélateurs », « 5 bénévoles »), not
     of another one named with it (« transpalette + 2 bras » counts no transpalette)."""
@@ -48,6 +52,13 @@ def _resource_amount(
             for m in mentions
         )
         if counts_it or (a.unit == "personne" and category in {"benevoles", None}):
+            return a
+        # Issue 10 (tune10b): « caisses plastiques E2 x 50 »: a count written right after the
+        # resource it counts.
+        if a.noun is None and any(
+            m.category == category and _RIGHT_AFTER_RE.fullmatch(text, m.end, a.start)
+            for m in mentions
+        ):
             return a
     return None
 
@@ -76,6 +87,8 @@ def _head_count(amounts: list[Amount], text: str, category: str | None) -> Amoun
             continue
         if a.approximate and a.noun is None:
             return a
+        if a.noun is None and _ASKED_COUNT_BEFORE_RE.search(text, max(0, a.start - 30), a.start):
+            return a  # « palettes vides…, besoin de 30 » (issue 10, tune10b)
         if category != "benevoles":
             continue
         if (
@@ -85,6 +98,13 @@ def _head_count(amounts: list[Amount], text: str, category: str | None) -> Amoun
         ):
             return a
     return None
+
+
+# A bare number asked for, after the resource was named: its count.
+_ASKED_COUNT_BEFORE_RE: Final = re.compile(
+    r"\b(?:besoin d[e']|il (?:nous |leur )?(?:en )?(?:faut|faudrait)|(?:on|nous) en (?:cherch\w+|"
+    r"voudrions|voudrait|aurait besoin))\s?(?:environ\s|au moins\s)?$"
+)
 
 
 def _in_resource_unit(
@@ -99,11 +119,17 @@ def _in_resource_unit(
         named = next((m for m in mentions if m.category == category), None)
         head = text[named.start : named.end].split()[0] if named else ""
         unit = UNIT_WORDS.get(head, ("unite", 1.0))[0]
-    if category == "manutention" and (a.noun or "").startswith("caisse"):
+    if category == "manutention" and (a.noun or _resource_head(mentions, text, category)).startswith("caisse"):
         unit = "unite"
     if unit == a.unit:
         return a
     return Amount(a.start, a.end, a.value, unit, a.noun, a.explicit, a.approximate)
+
+
+def _resource_head(mentions: list[Mention], text: str, category: str | None) -> str:
+    """The first word of the resource named (« caisses » of « caisses plastiques »)."""
+    named = next((m for m in mentions if m.category == category), None)
+    return text[named.start : named.end].split()[0] if named else ""
 
 
 # A store or a vehicle is counted in its own units (« 2 congélateurs », « 2 VL »), never in

@@ -371,8 +371,9 @@ RESOURCE: Final[dict[str, str]] = {
         r"minibus",  # issue 10, part G: « notre minibus communal est libre »
         # Issue 10 (tune10b): a driver who brings their own vehicle is the vehicle (« je fais le
         # chauffeur…, j'ai ma voiture libre lundi », « je peux conduire avec mon utilitaire »);
-        # « un chauffeur pour conduire notre camion » asks for a driver.
-        r"(?:chauffeu?rs?|conduire|conduis)[^.!?]{0,60}?\b(?:ma|mon|sa|son|leurs?) "
+        # « un chauffeur pour conduire notre camion » asks for a driver; « le chauffeur… fait la
+        # tournée vendredi avec le camion à moitié vide » offers the truck.
+        r"(?:chauffeu?rs?|conduire|conduis)[^.!?]{0,60}?\b(?:ma|mon|sa|son|leurs?|avec (?:le|la)) "
         r"(?:voiture|camionnette|utilitaire|fourgon|camion|vehicule|break|minibus)s?",
     ),
     "stockage_froid": _alt(
@@ -471,8 +472,11 @@ RESOURCE: Final[dict[str, str]] = {
         r"services? civiques?",
         r"donner (?:\d+ ?h\w*|\d+ heures|du temps|de (?:notre|leur|mon) temps|quelques heures)",
         r"volunteers?|people",
-        # Issue 10 (tune10b): strong arms asked for by their build (« 1 gars costaud »).
+        # Issue 10 (tune10b): strong arms asked for by their build (« 1 gars costaud ») or
+        # counted (« 2 gars pr décharger »); a driver of a lorry (« conducteur PL »).
         r"(?:gars|hommes?|personnes?|jeunes) (?:costauds?|costaudes?|baraques?|muscles?)",
+        r"(?:\d+|un|deux|trois|quatre|cinq|six|quelques) gars",
+        r"conducteurs?|conductrices?",
     ),
 }
 

@@ -136,7 +136,7 @@ _SETTING_BEFORE_RE: Final = re.compile(
 _BROKEN_AFTER_RE: Final = re.compile(
     r"[^,.;:!?]{0,25}?\b(?:hs|en panne|casse\w*|hors service|ne marche plus|"
     r"ne fonctionne plus|a lache|en reparation|hospitalise\w*|malade\w*|absent\w*|"
-    r"indisponibles?|en arret)\b"
+    r"indisponibles?|en arret|en conges?|en vacances)\b"  # « en congé »: issue 10 (tune10b)
 )
 # Issue 10 (tune10): « pas besoin de pain mais de beurre », « pas de légumes svp, par contre
 # du riz », « il me reste pas de pain mais des sandwichs »: goods denied before a contrast
