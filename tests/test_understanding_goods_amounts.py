@@ -457,3 +457,16 @@ def test_a_corrected_amount_is_the_one_after_mais(
 )
 def test_earlier_today_told_of_is_no_deadline(gazetteer: Gazetteer, text: str) -> None:
     assert _read(gazetteer, text, "deadline") == ("2026-12-03",)
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity", "unit"),
+    [
+        ("we have like ninety tins of beans to give away", 90, "unite"),
+        ("twenty-five meals left from the party, free tonight", 25, "repas"),
+        ("need two hundred and fifty kg of rice for the food bank", 250, "kg"),
+        ("we need twelve volunteers for saturday", 12, "personne"),
+    ],
+)
+def test_english_number_words(gazetteer: Gazetteer, text: str, quantity: float, unit: str) -> None:
+    assert _read(gazetteer, text, "quantity", "unit") == (quantity, unit)

@@ -9,7 +9,7 @@ from functools import partial
 from typing import Final
 
 from . import prefilter
-from .numbers import APPROX_WORDS, NUMBER_WORD_RE, number_value
+from .numbers import APPROX_WORDS, EN_NUMBER_WORD_RE, NUMBER_WORD_RE, number_value
 from .text import word_set
 
 # unit word → (contract unit, factor to that unit)
@@ -86,7 +86,7 @@ CONTAINERS: Final = (
 )
 _UNIT_ALT = "|".join(sorted((re.escape(u) for u in UNIT_WORDS), key=len, reverse=True))
 _NUM = r"\d{1,3}(?: \d{3})+(?=\s?(?:kg|g|t|l|litres?|kilos?|tonnes?|repas|colis)\b)|\d+(?:[.,]\d+)?"
-_NUMBER = rf"(?:{_NUM}|{NUMBER_WORD_RE})"
+_NUMBER = rf"(?:{_NUM}|{NUMBER_WORD_RE}|{EN_NUMBER_WORD_RE})"
 _APPROX = "|".join(APPROX_WORDS)
 _TIMES = r"[x*]"  # "×" is folded to "x" (text.py)
 
