@@ -470,3 +470,20 @@ def test_earlier_today_told_of_is_no_deadline(gazetteer: Gazetteer, text: str) -
 )
 def test_english_number_words(gazetteer: Gazetteer, text: str, quantity: float, unit: str) -> None:
     assert _read(gazetteer, text, "quantity", "unit") == (quantity, unit)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "category"),
+    [
+        ("the student restaurant gives 20 kg of carrots", "offer", "fruits_legumes"),
+        ("the bakery gives 40 croissants, pick up before 6pm", "offer", "boulangerie"),
+        ("on a 5 kg de thé à donner", "offer", "epicerie_seche"),
+        ("thé vert, café : à donner avant jeudi", "offer", "epicerie_seche"),
+        ("we are 3 students, we can help with the distribution on friday", "equipment_offer", "benevoles"),
+        ("2 students free to help with the sorting on saturday", "equipment_offer", "benevoles"),
+    ],
+)
+def test_english_the_is_no_tea_and_help_offered(
+    gazetteer: Gazetteer, text: str, intent: str, category: str
+) -> None:
+    assert _read(gazetteer, text, "intent", "category") == (intent, category)

@@ -239,7 +239,10 @@ FOOD: Final[dict[str, str]] = {
         r"sucres?",
         r"huiles?",
         r"cafes?",
-        r"the",
+        # « du thé », « café, thé », « thé vert »; not the English article (« the student
+        # restaurant gives potatoes »: issue 10, tune10b)
+        r"(?:(?<=\bdu )|(?<=\bde )|(?<=\ble )|(?<=\bdes )|(?<=\ben )|(?<=[,+/:(] ))the"
+        r"|the(?=\s?(?:[,.;:!?+/)]|$)|\s(?:et|ou|vert|noir|glace|menthe|a la|infusion|bio|en)\b)",
         r"thes",
         r"infusions?",
         r"tisanes?",
@@ -477,6 +480,7 @@ RESOURCE: Final[dict[str, str]] = {
         r"(?:gars|hommes?|personnes?|jeunes) (?:costauds?|costaudes?|baraques?|muscles?)",
         r"(?:\d+|un|deux|trois|quatre|cinq|six|quelques) gars",
         r"conducteurs?|conductrices?",
+        r"(?:to|can|could) help(?: out)? (?:with|at|for|on)",  # « 2 students free to help with… »
     ),
 }
 
@@ -768,6 +772,8 @@ SPARE_CAPACITY_CUES: Final[list[tuple[str, float]]] = [
     # Issue 10 (tune10b): « on n'utilise pas notre local en novembre », « nous n'utilisons plus
     # la chambre froide le week-end »: a resource not in use is offered.
     (r"\b(?:on|nous) n'?(?:utilise|utilisons|occupe|occupons) (?:pas|plus)\b", 2.5),
+    # English: « we can help with the distribution », « free to help on saturday »
+    (r"\b(?:we|i) (?:can|could) (?:help|come|drive|lend)\b|\bfree to help\b", 3),
     (r"\bqui (?:dorment|dort|trainent|traine|ne servent)\b", 2),
     # Hands and time offered: « on est trois à pouvoir venir », « on est chaud pour aider »,
     # « les étudiants peuvent donner un coup de main », « on peut envoyer deux personnes »
