@@ -487,3 +487,19 @@ def test_english_the_is_no_tea_and_help_offered(
     gazetteer: Gazetteer, text: str, intent: str, category: str
 ) -> None:
     assert _read(gazetteer, text, "intent", "category") == (intent, category)
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity", "unit"),
+    [
+        ("reçu 3 palettes de jus, c'est trop pour nous : une palette est à donner avant lundi", 1, "palette"),
+        ("livraison de 800 kg de carottes, on en garde une partie, le reste (500 kg) est à prendre", 500, "kg"),
+        ("on a 6 cagettes de tomates, 45 kg au total, à donner ce soir", 45, "kg"),
+        ("il nous faut 300 g de levure... bon en fait 3 kg, pour jeudi", 3, "kg"),
+        ("on cherche 100 repas, on sera 30 bénévoles au total", 100, "repas"),
+    ],
+)
+def test_the_amount_a_message_says_is_the_posts(
+    gazetteer: Gazetteer, text: str, quantity: float, unit: str
+) -> None:
+    assert _read(gazetteer, text, "quantity", "unit") == (quantity, unit)

@@ -30,8 +30,8 @@ def amount_for(
         return _in_resource_unit(found, mentions, f.text, category) if found else None
     if intent == "claim":
         return amounts[0]
-    if intent == "offer" and len(amounts) > 1 and (part := _part_offered(amounts, f.text)):
-        return part
+    if len(amounts) > 1 and (said := _said_last_word(amounts, f.text, intent)):
+        return said
     return _given_through_pronoun(amounts, f.text) or _goods_amount(amounts, mentions, f.text)
 
 
@@ -206,9 +206,33 @@ _OFFERED_BEFORE_RE: Final = re.compile(
 )
 
 
-def _part_offered(amounts: list[Amount], text: str) -> Amount | None:
+# « 2 palettes reçues…, une palette est à donner », « le reste (2 750 kg) est à donner ».
+_OFFERED_AFTER_RE: Final = re.compile(
+    r"\)?\s?(?:(?:de|d')\s?\w+\s)?(?:est|sont)\s(?:a donner|a prendre|a recup\w*|dispo\w*|"
+    r"a enlever|proposee?s?)\b"
+)
+# « 4 bacs de salade, 20 kg au total », « 3 cartons, 45 kg en tout »: the whole amount.
+_TOTAL_AFTER_RE: Final = re.compile(r"\s?(?:au total|en tout)\b")
+# « 250 g de levure… bon en fait 2 kg », « 500 g de safran… non je rigole, 500 kg »: the
+# amount said again after a correction word is the one meant.
+_CORRECTION_BEFORE_RE: Final = re.compile(
+    r"\b(?:en fait|finalement|plutot|pardon|correction|je voulais dire|je rigole|je plaisante)"
+    r"\b[^.!?]{0,40}$"
+)
+
+
+def _said_last_word(amounts: list[Amount], text: str, intent: Intent) -> Amount | None:
+    """Of several amounts, the one a message says is the post's: the part offered of a lot,
+    a total, a correction (issue 10, tune10b)."""
     for a in amounts[1:]:
-        if a.explicit and _OFFERED_BEFORE_RE.search(text, max(0, a.start - 50), a.start):
+        if not a.explicit or a.unit == "personne":
+            continue  # « on sera 80 bénévoles au total »: people, not the goods
+        before = text[max(0, a.start - 50) : a.start]
+        if intent == "offer" and (
+            _OFFERED_BEFORE_RE.search(before) or _OFFERED_AFTER_RE.match(text, a.end)
+        ):
+            return a
+        if _TOTAL_AFTER_RE.match(text, a.end) or _CORRECTION_BEFORE_RE.search(before):
             return a
     return None
 
