@@ -234,3 +234,19 @@ def test_an_everyday_word_after_cote_is_no_place(
 ) -> None:
     commune = gazetteer.find_in(text)
     assert commune is not None and commune.name == name
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("comme dit à la réunion, on a 30 kg de riz à donner", None),
+        ("ramasse au port lundi, on cherche un camion frigo", None),
+        ("rendez-vous au parc pour la distribution, besoin de bras", None),
+        ("des pommes à donner au puy, à prendre jeudi", "Le Puy-en-Velay"),
+    ],
+)
+def test_an_everyday_noun_with_its_article_after_a_is_no_place(
+    gazetteer: Gazetteer, text: str, name: str | None
+) -> None:
+    commune = gazetteer.find_in(text)
+    assert (commune.name if commune else None) == name

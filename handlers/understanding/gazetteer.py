@@ -85,6 +85,9 @@ _STRONG_BEFORE = {
 # word, "sur" is the idiom, not a place context (« sur Montpellier » still counts).
 # Issue 10 (tune10b): « côté frais », « côté sec », « côté logistique »: the same for « côté ».
 _STRONG_ONLY_BEFORE_NAMES = frozenset({"sur", "cote"})
+# An everyday noun with its article (« la réunion », « le port », « la salle », « le parc »):
+# after « à » / « au » it is the place of a meeting or a stop, not the commune so named.
+_ARTICLES = frozenset({"la", "le", "les", "l"})
 # « le CCAS de Mer », « la mairie de Mer »: "de" after an institution names its commune.
 _INSTITUTIONS = frozenset({"ccas", "cias", "mairie", "commune", "ville"})
 # ... and after the networks' local branches (issue 10, tune10b): « le Secours catholique du
@@ -779,6 +782,10 @@ class Gazetteer:
             ambiguous = True
         if everyday and before in _STRONG_ONLY_BEFORE_NAMES:
             strong = False
+        if everyday and before == "a" and k.split(" ", 1)[0] in _ARTICLES:
+            # issue 10 (tune10b): « à la réunion », « au port », « au parc »; not « au puy »,
+            # a town's short name (`_SAID_SHORT_RATIO`)
+            strong = k in self._data.by_prefix
         if ambiguous and not (strong or alone):
             return None
         if single and k in STOP_WORDS and not strong:
