@@ -400,6 +400,8 @@ def test_the_part_offered_of_a_lot_received_is_the_amount(
         ("3 crates of mushrooms left, free for any asso", "fruits_legumes", 3, "cagette"),
         ("we need volunteers x3 for saturday morning", "benevoles", 3, "personne"),
         ("2 pallets of bananas free, pick up tomorrow", "fruits_legumes", 2, "palette"),
+        ("we need water, 50 bottles for the maraude", "boissons", 50, "unite"),
+        ("necesitamos agua, 30 litros para el viernes", "boissons", 30, "l"),
     ],
 )
 def test_english_goods_and_units(

@@ -491,7 +491,9 @@ RESOURCE: Final[dict[str, str]] = {
 FOREIGN_WORDS: Final[dict[str, str]] = {
     "bebe": _alt(r"nappies", r"diapers?", r"baby (?:food|formula|milk)", r"panales"),
     "conserves": _alt(r"canned \w+", r"tinned \w+", r"tins", r"cans", r"latas?"),
-    "boissons": _alt(r"juices?", r"drinks?", r"bottled water", r"zumos?"),
+    "boissons": _alt(
+        r"juices?", r"drinks?", r"bottled water", r"zumos?", r"water", r"agua"  # tune10b: water
+    ),
     "hygiene": _alt(
         r"toilet (?:paper|rolls?)",
         r"soaps?",
