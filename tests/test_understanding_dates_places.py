@@ -333,8 +333,14 @@ def test_a_weekend_told_of_in_news_is_no_deadline(
     ("text", "expected"),
     [
         # a day that looks ahead after news (a use-by day, time free)
-        ("on a reçu du magasin soixante yaourts qui arrivent à date mardi, si une asso peut passer", date(2026, 12, 8)),
-        ("j'ai trois heures libres vendredi et une camionnette, je peux faire une ramasse", date(2026, 12, 4)),
+        (
+            "on a reçu du magasin 60 yaourts qui arrivent à date mardi, à donner",
+            date(2026, 12, 8),
+        ),
+        (
+            "j'ai trois heures libres vendredi et une camionnette, je peux faire une ramasse",
+            date(2026, 12, 4),
+        ),
         # a day told of with a reflexive past
         ("la collecte s'est bien passée samedi, il nous reste 30 kg de pâtes à donner", None),
         ("la réunion s'est tenue mardi, on cherche toujours 20 kg de riz", None),

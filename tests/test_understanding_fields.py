@@ -320,7 +320,12 @@ def test_a_hurry_denied_is_no_urgency(gazetteer: Gazetteer, text: str, urgent: b
 @pytest.mark.parametrize(
     ("text", "category", "quantity", "unit"),
     [
-        ("je suis chauffeur bénévole, j'ai mon utilitaire libre mercredi si besoin", "vehicule", None, None),
+        (
+            "je suis chauffeur bénévole, j'ai mon utilitaire libre mercredi si besoin",
+            "vehicule",
+            None,
+            None,
+        ),
         ("Mon mari peut conduire sa camionnette jeudi pour vos ramasses", "vehicule", None, None),
         ("On cherche un chauffeur pour conduire notre camion vendredi", "benevoles", None, None),
         ("besoin de 2 gars costauds pour décharger le camion samedi", "benevoles", 2, "personne"),
@@ -337,12 +342,32 @@ def test_a_driver_with_own_vehicle_and_helpers_for_a_vehicle(
     ("text", "category", "quantity", "unit"),
     [
         ("bacs plastiques E1 x 30 à donner, avant vendredi", "manutention", 30, "unite"),
-        ("caisses vertes vides : il nous en faudrait 120 pour la collecte", "manutention", 120, "unite"),
-        ("plus de palettes EUR vides au dépôt, besoin de 40 pour lundi", "manutention", 40, "palette"),
+        (
+            "caisses vertes vides : il nous en faudrait 120 pour la collecte",
+            "manutention",
+            120,
+            "unite",
+        ),
+        (
+            "plus de palettes EUR vides au dépôt, besoin de 40 pour lundi",
+            "manutention",
+            40,
+            "palette",
+        ),
         ("on cherche un conducteur PL samedi pour la ramasse", "benevoles", None, None),
         ("cherche 3 gars pour décharger un semi lundi 8h", "benevoles", 3, "personne"),
-        ("Notre chauffeur est en vacances, on cherche quelqu'un avec un utilitaire jeudi", "vehicule", None, None),
-        ("le chauffeur des Restos passe par Millau mardi avec le camion presque vide", "vehicule", None, None),
+        (
+            "Notre chauffeur est en vacances, on cherche quelqu'un avec un utilitaire jeudi",
+            "vehicule",
+            None,
+            None,
+        ),
+        (
+            "le chauffeur des Restos passe par Millau mardi avec le camion presque vide",
+            "vehicule",
+            None,
+            None,
+        ),
     ],
 )
 def test_resources_counted_and_drivers(

@@ -378,8 +378,16 @@ def test_goods_denied_before_a_contrast_are_not_the_post(
 @pytest.mark.parametrize(
     ("text", "quantity", "unit"),
     [
-        ("La mairie a reçu 600 kg de carottes d'un maraîcher, nous proposons 200 kg au réseau", 200, "kg"),
-        ("3 tonnes de pommes livrées hier, on en donne une partie, 800 kg, à prendre au dépôt", 800, "kg"),
+        (
+            "La mairie a reçu 600 kg de carottes d'un maraîcher, nous proposons 200 kg au réseau",
+            200,
+            "kg",
+        ),
+        (
+            "3 tonnes de pommes livrées hier, on en donne une partie, 800 kg, à prendre au dépôt",
+            800,
+            "kg",
+        ),
         ("On a récupéré 150 sandwichs ce midi. Nous en cédons 60 sandwichs aux assos", 60, "unite"),
         ("120 repas préparés pour la fête, on vous propose 40 repas pour ce soir", 40, "repas"),
     ],
@@ -439,7 +447,11 @@ def test_bottles_of_a_stated_volume_count_their_content(
 @pytest.mark.parametrize(
     ("text", "quantity", "unit"),
     [
-        ("pardon je me suis trompée c'est pas trente kilos mais quinze de farine qu'il nous faut", 15, "kg"),
+        (
+            "pardon je me suis trompée c'est pas trente kilos mais quinze de farine qu'il faut",
+            15,
+            "kg",
+        ),
         ("correction : non pas 3 cartons mais 5 cartons de lait à donner", 5, "carton"),
         ("on cherche du riz, pas 10 kg mais plutôt 20 pour samedi", 20, "kg"),
     ],
@@ -481,7 +493,11 @@ def test_english_number_words(gazetteer: Gazetteer, text: str, quantity: float, 
         ("the bakery gives 40 croissants, pick up before 6pm", "offer", "boulangerie"),
         ("on a 5 kg de thé à donner", "offer", "epicerie_seche"),
         ("thé vert, café : à donner avant jeudi", "offer", "epicerie_seche"),
-        ("we are 3 students, we can help with the distribution on friday", "equipment_offer", "benevoles"),
+        (
+            "we are 3 students, we can help with the distribution on friday",
+            "equipment_offer",
+            "benevoles",
+        ),
         ("2 students free to help with the sorting on saturday", "equipment_offer", "benevoles"),
     ],
 )
@@ -494,8 +510,16 @@ def test_english_the_is_no_tea_and_help_offered(
 @pytest.mark.parametrize(
     ("text", "quantity", "unit"),
     [
-        ("reçu 3 palettes de jus, c'est trop pour nous : une palette est à donner avant lundi", 1, "palette"),
-        ("livraison de 800 kg de carottes, on en garde une partie, le reste (500 kg) est à prendre", 500, "kg"),
+        (
+            "reçu 3 palettes de jus, c'est trop pour nous : une palette est à donner avant lundi",
+            1,
+            "palette",
+        ),
+        (
+            "livraison de 800 kg de carottes, on en garde un peu, le reste (500 kg) est à prendre",
+            500,
+            "kg",
+        ),
         ("on a 6 cagettes de tomates, 45 kg au total, à donner ce soir", 45, "kg"),
         ("il nous faut 300 g de levure... bon en fait 3 kg, pour jeudi", 3, "kg"),
         ("on cherche 100 repas, on sera 30 bénévoles au total", 100, "repas"),

@@ -193,11 +193,27 @@ def test_posts_asked_as_questions_are_confirmed(gazetteer: Gazetteer, text: str)
 @pytest.mark.parametrize(
     ("text", "intent", "category"),
     [
-        ("on n'utilise plus notre chambre froide le lundi, si vous cherchez de la place", "equipment_offer", "stockage_froid"),
-        ("nous n'occupons pas la salle du fond en janvier, si une asso cherche à stocker des cartons", "equipment_offer", "stockage"),
+        (
+            "on n'utilise plus notre chambre froide le lundi, si vous cherchez de la place",
+            "equipment_offer",
+            "stockage_froid",
+        ),
+        (
+            "nous n'occupons pas la salle du fond en janvier, si une asso cherche à stocker du sec",
+            "equipment_offer",
+            "stockage",
+        ),
         ("on peut dépanner en stockage cet hiver, appelez-nous", "equipment_offer", "stockage"),
-        ("notre frigo camion reste au garage mardi, si ça intéresse une asso", "equipment_offer", "vehicule_frigo"),
-        ("on cherche à stocker 3 palettes de conserves en janvier", "equipment_request", "stockage"),
+        (
+            "notre frigo camion reste au garage mardi, si ça intéresse une asso",
+            "equipment_offer",
+            "vehicule_frigo",
+        ),
+        (
+            "on cherche à stocker 3 palettes de conserves en janvier",
+            "equipment_request",
+            "stockage",
+        ),
     ],
 )
 def test_spare_capacity_in_other_words(
@@ -213,16 +229,36 @@ def test_spare_capacity_in_other_words(
 @pytest.mark.parametrize(
     ("text", "intent", "post_ref"),
     [
-        ("Sous quelles conditions une épicerie non adhérente accède-t-elle aux annonces ?", "help", None),
-        ("Bonjour, ma collègue se demande si le bot peut envoyer un rappel la veille", "help", None),
+        (
+            "Sous quelles conditions une épicerie non adhérente accède-t-elle aux annonces ?",
+            "help",
+            None,
+        ),
+        (
+            "Bonjour, ma collègue se demande si le bot peut envoyer un rappel la veille",
+            "help",
+            None,
+        ),
         ("je me demandais si le service pouvait m'envoyer les offres par mail", "help", None),
-        ("Bonjour, existe-t-il encore des offres de produits frais ? Le CCAS de Vire serait preneur.", "list", None),
+        (
+            "existe-t-il encore des offres de produits frais ? Le CCAS de Vire serait preneur.",
+            "list",
+            None,
+        ),
         ("Pouvez-vous retirer notre proposition 64 ? Le camion est déjà prêté.", "cancel", 64),
         ("qqn sait si le CCAS fait des colis le 20 ?", "unknown", None),
         ("quelqu'un sait si la banque alimentaire fait une ramasse le 9 ?", "unknown", None),
         ("c'est fait pour le 14, merci", "done", 14),
-        ("c'est moi qui ai posté l'annonce des pommes ce matin, appelez-moi si besoin", "unknown", None),
-        ("c'est moi qui ai mis l'annonce du pain, je réponds aux questions ce soir", "unknown", None),
+        (
+            "c'est moi qui ai posté l'annonce des pommes ce matin, appelez-moi si besoin",
+            "unknown",
+            None,
+        ),
+        (
+            "c'est moi qui ai mis l'annonce du pain, je réponds aux questions ce soir",
+            "unknown",
+            None,
+        ),
     ],
 )
 def test_formal_and_indirect_wording(

@@ -119,7 +119,9 @@ def _in_resource_unit(
         named = next((m for m in mentions if m.category == category), None)
         head = text[named.start : named.end].split()[0] if named else ""
         unit = UNIT_WORDS.get(head, ("unite", 1.0))[0]
-    if category == "manutention" and (a.noun or _resource_head(mentions, text, category)).startswith("caisse"):
+    if category == "manutention" and (
+        a.noun or _resource_head(mentions, text, category)
+    ).startswith("caisse"):
         unit = "unite"
     if unit == a.unit:
         return a

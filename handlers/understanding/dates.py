@@ -665,7 +665,9 @@ def _told_of_the_past(text: str, m: re.Match[str], reading: Reading, rule_name: 
     if rule_name != "today":
         return False
     if before.endswith(("de ", "d'")) and m.group(0) in _EARLIER_TODAY:
-        return True  # issue 10 (tune10b): « mon message de tout à l'heure », « le pain de ce matin »
+        return (
+            True  # issue 10 (tune10b): « mon message de tout à l'heure », « le pain de ce matin »
+        )
     clause = _clause_of(before)
     return bool(
         _PAST_TENSE_IN_CLAUSE_RE.search(clause)

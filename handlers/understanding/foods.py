@@ -200,7 +200,9 @@ def find_misspelt_foods(text: str, start: int = 0) -> list[FoodMatch]:
         category = slip_category(word)
         if category is None:
             continue
-        if word in alikes and not _AFTER_AN_AMOUNT_RE.search(text, max(0, m.start() - 25), m.start()):
+        if word in alikes and not _AFTER_AN_AMOUNT_RE.search(
+            text, max(0, m.start() - 25), m.start()
+        ):
             continue
         found.append(FoodMatch(m.start(), m.end(), category))
     return found

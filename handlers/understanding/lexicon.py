@@ -345,7 +345,8 @@ RESOURCE: Final[dict[str, str]] = {
         r"fourgonnette|porteur|minibus)s?(?: \w+){0,2}? "
         r"(?:frigo|frigorifi?ques?|frigorifies?|refrigeres?|isothermes?|froid)",
         r"camions? frigos?",
-        r"frigos? (?:camions?|camionnettes?|utilitaires?)",  # issue 10 (tune10b): « notre frigo camion »
+        # issue 10 (tune10b): « notre frigo camion »
+        r"frigos? (?:camions?|camionnettes?|utilitaires?)",
         r"frigo roulant",
         r"vfs?",  # a logistician's « VF »: véhicule frigorifique
     ),
@@ -492,7 +493,12 @@ FOREIGN_WORDS: Final[dict[str, str]] = {
     "bebe": _alt(r"nappies", r"diapers?", r"baby (?:food|formula|milk)", r"panales"),
     "conserves": _alt(r"canned \w+", r"tinned \w+", r"tins", r"cans", r"latas?"),
     "boissons": _alt(
-        r"juices?", r"drinks?", r"bottled water", r"zumos?", r"water", r"agua"  # tune10b: water
+        r"juices?",
+        r"drinks?",
+        r"bottled water",
+        r"zumos?",
+        r"water",
+        r"agua",  # tune10b: water
     ),
     "hygiene": _alt(
         r"toilet (?:paper|rolls?)",
@@ -1018,8 +1024,8 @@ CANCEL_RE: Final = re.compile(
 )
 DONE_RE: Final = re.compile(
     # « fait une distribution le 24 » is the verb « to do » (issue 10, tune10b), not « done »
-    r"\b(?:recupere(?:e|s|es)|livre(?:e|s|es)?|collecte(?:e|s|es)|faite?s?(?! (?:une?|des|du) )|reglee?s?|"
-    r"terminee?s?|clos|cloture\w*|servie?s?|distribuee?s?|partie?s?|recupere|c'est fait|"
+    r"\b(?:recupere(?:e|s|es)|livre(?:e|s|es)?|collecte(?:e|s|es)|faite?s?(?! (?:une?|des|du) )|"
+    r"reglee?s?|terminee?s?|clos|cloture\w*|servie?s?|distribuee?s?|partie?s?|recupere|c'est fait|"
     r"c'est bon|c'est ok|ok c'est fait|effectuee?s?)\b"
 )
 # After « preneur(s) »: « du 12 », « de l'annonce 12 » take a post; « de jus » asks for goods.
