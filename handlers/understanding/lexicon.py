@@ -241,8 +241,11 @@ FOOD: Final[dict[str, str]] = {
         r"cafes?",
         # « du thé », « café, thé », « thé vert »; not the English article (« the student
         # restaurant gives potatoes »: issue 10, tune10b)
-        r"(?:(?<=\bdu )|(?<=\bde )|(?<=\ble )|(?<=\bdes )|(?<=\ben )|(?<=[,+/:(] ))the"
-        r"|the(?=\s?(?:[,.;:!?+/)]|$)|\s(?:et|ou|vert|noir|glace|menthe|a la|infusion|bio|en)\b)",
+        # (the word first, its context after: a pattern that starts with a look-behind is
+        # tried at every position)
+        r"the(?:(?<=\bdu the)|(?<=\bde the)|(?<=\ble the)|(?<=\bdes the)|(?<=\ben the)"
+        r"|(?<=[,+/:(] the)"
+        r"|(?=\s?(?:[,.;:!?+/)]|$)|\s(?:et|ou|vert|noir|glace|menthe|a la|infusion|bio|en)\b))",
         r"thes",
         r"infusions?",
         r"tisanes?",

@@ -122,7 +122,7 @@ _EN_ALT: Final = "|".join(sorted((*EN_UNITS_WORDS, *EN_TENS_WORDS), key=len, rev
 _EN_TAIL_ALT: Final = "|".join(sorted(_EN_TAIL, key=len, reverse=True))
 _EN_TENS_ALT: Final = "|".join(EN_TENS_WORDS)
 EN_NUMBER_WORD_RE: Final = (
-    rf"\b(?:(?:{_EN_ALT}|a)[- ]hundred(?:[- ](?:and[- ])?(?:{_EN_ALT}))?"
+    rf"\b(?:(?:{_EN_ALT})[- ]hundred(?:[- ](?:and[- ])?(?:{_EN_ALT}))?"
     rf"|(?:{_EN_TENS_ALT})(?:[- ](?:{_EN_TAIL_ALT}))?|{_EN_ALT})\b"
 )
 """A number in English words, as a regex fragment; ``english_words_value`` reads it."""
@@ -133,7 +133,7 @@ def english_words_value(text: str) -> float | None:
     tokens = [t for t in re.split(r"[\s-]+", text.strip()) if t and t != "and"]
     value, i = 0, 0
     if len(tokens) > 1 and tokens[1] == "hundred":
-        head = 1 if tokens[0] == "a" else EN_UNITS_WORDS.get(tokens[0])
+        head = EN_UNITS_WORDS.get(tokens[0])
         if head is None:
             return None
         value, i = head * 100, 2

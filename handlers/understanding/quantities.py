@@ -86,7 +86,11 @@ CONTAINERS: Final = (
 )
 _UNIT_ALT = "|".join(sorted((re.escape(u) for u in UNIT_WORDS), key=len, reverse=True))
 _NUM = r"\d{1,3}(?: \d{3})+(?=\s?(?:kg|g|t|l|litres?|kilos?|tonnes?|repas|colis)\b)|\d+(?:[.,]\d+)?"
-_NUMBER = rf"(?:{_NUM}|{NUMBER_WORD_RE}|{EN_NUMBER_WORD_RE})"
+_NUMBER = rf"(?:{_NUM}|{NUMBER_WORD_RE})"
+# Issue 10 (tune10b): English number words are read by the plain amounts only (« ninety
+# tins », « twenty-five meals »): one more alternative in every package pattern would be tried
+# at every position of every message.
+_NUMBER_OR_ENGLISH = rf"(?:{_NUM}|{NUMBER_WORD_RE}|{EN_NUMBER_WORD_RE})"
 _APPROX = "|".join(APPROX_WORDS)
 _TIMES = r"[x*]"  # "×" is folded to "x" (text.py)
 
@@ -134,6 +138,7 @@ PACKAGE_OF_GOODS_RE: Final = re.compile(
 )
 # Issue 10 (tune10b): « 500 bouteilles d'eau 1,5L », « 24 briques de lait 1 l »: bottles
 # and cans of a stated volume, the size written after the drink without « de ».
+_BOTTLE_WORDS: Final = ("bouteille", "bidon", "brique", "jerrican", "canette", "pack")
 BOTTLES_OF_SIZE_RE: Final = re.compile(
     rf"(?<![\d,.])({_NUMBER})\s?(?:bouteilles?|bidons?|briques?|jerricans?|canettes?|packs?)"
     rf"\s(?:de|d')\s?[a-z]+\s({_NUM})\s?(l|litres?|cl)\b"
@@ -162,7 +167,7 @@ TRAILING_TIMES_RE: Final = re.compile(
     rf"(?<=[a-z'])\s{_TIMES}\s?(\d+)\b(?![.,]?\d)(?!\s?(?!{_THEN}\b)[a-z])"
 )
 AMOUNT_RE: Final = re.compile(
-    rf"(?<![\d,./:])({_NUMBER})(?![\d])\s?(?:-\s?)?"
+    rf"(?<![\d,./:])({_NUMBER_OR_ENGLISH})(?![\d])\s?(?:-\s?)?"
     rf"(?:({_UNIT_ALT})\b(\set\sdemie?\b(?!-))?|([a-z][a-z']*))?"
 )
 NOT_AMOUNT_NEXT: Final = word_set(
@@ -247,7 +252,8 @@ def package_amounts(text: str) -> Iterator[Amount]:
         unit, factor = _unit_of(m.group(3))
         if count is not None and size is not None and size * factor >= 1:
             yield Amount(m.start(), m.end(), count * size * factor, unit)
-    for m in prefilter.finditer(BOTTLES_OF_SIZE_RE, text):
+    bottles = any(w in text for w in _BOTTLE_WORDS)  # else no match (a cheap test first)
+    for m in prefilter.finditer(BOTTLES_OF_SIZE_RE, text) if bottles else ():
         count, size = _value(m.group(1)), _value(m.group(2))
         if count is not None and size is not None:
             unit, factor = _unit_of(m.group(3))
