@@ -308,3 +308,45 @@ def test_a_commune_named_in_english(text: str, expected: str | None, gazetteer: 
 def test_the_size_of_a_tin_is_no_date(text: str, gazetteer: Gazetteer) -> None:
     """Issue 10 (tune10): « boîtes 4/4 » is a tin's size, not the 4th of April."""
     assert deadline(text, gazetteer) is None
+
+
+# -- issue 10 (tune10b): a week-end told of in news ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("notre chambre froide a lâché ce week-end, on cherche de la place au froid", None),
+        ("le camion est tombé en panne ce week-end, besoin d'un véhicule", None),
+        ("on a été cambriolés ce week-end, il nous manque du riz et des pâtes", None),
+        ("besoin de riz pour ce week-end", date(2026, 12, 5)),
+        ("30 kg de pommes à prendre ce week-end", date(2026, 12, 5)),
+    ],
+)
+def test_a_weekend_told_of_in_news_is_no_deadline(
+    text: str, expected: date | None, gazetteer: Gazetteer
+) -> None:
+    assert deadline(text, gazetteer) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a day that looks ahead after news (a use-by day, time free)
+        (
+            "on a reçu du magasin 60 yaourts qui arrivent à date mardi, à donner",
+            date(2026, 12, 8),
+        ),
+        (
+            "j'ai trois heures libres vendredi et une camionnette, je peux faire une ramasse",
+            date(2026, 12, 4),
+        ),
+        # a day told of with a reflexive past
+        ("la collecte s'est bien passée samedi, il nous reste 30 kg de pâtes à donner", None),
+        ("la réunion s'est tenue mardi, on cherche toujours 20 kg de riz", None),
+    ],
+)
+def test_news_and_days_that_look_ahead(
+    text: str, expected: date | None, gazetteer: Gazetteer
+) -> None:
+    assert deadline(text, gazetteer) == expected

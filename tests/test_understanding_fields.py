@@ -298,3 +298,79 @@ def test_squeezed_juice_is_no_hurry(gazetteer: Gazetteer, text: str, urgent: boo
 )
 def test_a_bullet_starts_another_item(gazetteer: Gazetteer, text: str, category: str) -> None:
     assert _read(gazetteer, text, "category") == (category,)
+
+
+# -- issue 10 (tune10b): a hurry denied; a driver and a vehicle -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "urgent"),
+    [
+        ("Pas de besoin urgent, mais 10 kg de farine pour le 15 nous aideraient", False),
+        ("aucune demande urgente : juste du café pour la permanence", False),
+        ("besoin de couches taille 3, sans caractère d'urgence", False),
+        ("on cherche du lait, pas d'urgence, avant la fin du mois", False),
+        ("besoin urgent de lait pour ce soir", True),
+    ],
+)
+def test_a_hurry_denied_is_no_urgency(gazetteer: Gazetteer, text: str, urgent: bool) -> None:
+    assert _read(gazetteer, text, "urgent") == (urgent,)
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "quantity", "unit"),
+    [
+        (
+            "je suis chauffeur bénévole, j'ai mon utilitaire libre mercredi si besoin",
+            "vehicule",
+            None,
+            None,
+        ),
+        ("Mon mari peut conduire sa camionnette jeudi pour vos ramasses", "vehicule", None, None),
+        ("On cherche un chauffeur pour conduire notre camion vendredi", "benevoles", None, None),
+        ("besoin de 2 gars costauds pour décharger le camion samedi", "benevoles", 2, "personne"),
+        ("il faudrait 3 personnes pour charger le camion demain matin", "benevoles", 3, "personne"),
+    ],
+)
+def test_a_driver_with_own_vehicle_and_helpers_for_a_vehicle(
+    gazetteer: Gazetteer, text: str, category: str, quantity: int | None, unit: str | None
+) -> None:
+    assert _read(gazetteer, text, "category", "quantity", "unit") == (category, quantity, unit)
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "quantity", "unit"),
+    [
+        ("bacs plastiques E1 x 30 à donner, avant vendredi", "manutention", 30, "unite"),
+        (
+            "caisses vertes vides : il nous en faudrait 120 pour la collecte",
+            "manutention",
+            120,
+            "unite",
+        ),
+        (
+            "plus de palettes EUR vides au dépôt, besoin de 40 pour lundi",
+            "manutention",
+            40,
+            "palette",
+        ),
+        ("on cherche un conducteur PL samedi pour la ramasse", "benevoles", None, None),
+        ("cherche 3 gars pour décharger un semi lundi 8h", "benevoles", 3, "personne"),
+        (
+            "Notre chauffeur est en vacances, on cherche quelqu'un avec un utilitaire jeudi",
+            "vehicule",
+            None,
+            None,
+        ),
+        (
+            "le chauffeur des Restos passe par Millau mardi avec le camion presque vide",
+            "vehicule",
+            None,
+            None,
+        ),
+    ],
+)
+def test_resources_counted_and_drivers(
+    gazetteer: Gazetteer, text: str, category: str, quantity: int | None, unit: str | None
+) -> None:
+    assert _read(gazetteer, text, "category", "quantity", "unit") == (category, quantity, unit)

@@ -179,3 +179,74 @@ def test_a_name_after_a_contracted_article(gazetteer: Gazetteer, text: str, name
 )
 def test_pronouns_and_english_words_are_no_place(gazetteer: Gazetteer, text: str) -> None:
     assert gazetteer.find_in(text) is None
+
+
+# -- issue 10 (tune10b), part H: a town said by the first words of its name --
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("on a du fromage pour les étudiants de clermont", "Clermont-Ferrand"),
+        ("besoin de 10 kg de riz à Clermont", "Clermont-Ferrand"),
+        ("distribution au puy jeudi, il manque du lait", "Le Puy-en-Velay"),
+        ("3 cagettes de poires à donner, aix", "Aix-en-Provence"),
+    ],
+)
+def test_a_town_said_short_beats_the_village_of_that_name(
+    gazetteer: Gazetteer, text: str, name: str
+) -> None:
+    commune = gazetteer.find_in(text)
+    assert commune is not None and commune.name == name
+
+
+def test_a_village_said_short_stays_the_village_near_the_network(gazetteer: Gazetteer) -> None:
+    oise = gazetteer.with_focus([(49.38, 2.41)])  # beside Clermont (Oise)
+    commune = oise.find_in("besoin de 10 kg de riz à Clermont")
+    assert commune is not None and commune.department == "60"
+    assert gazetteer.find("Clermont-Ferrand") is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("ici le secours catholique de mer, on cherche du lait", "Mer"),
+        ("la banque alimentaire du puy cherche deux chauffeurs", "Le Puy-en-Velay"),
+        ("le secours populaire de don a besoin de pâtes", "Don"),
+    ],
+)
+def test_a_commune_after_a_networks_local_branch(
+    gazetteer: Gazetteer, text: str, name: str
+) -> None:
+    commune = gazetteer.find_in(text)
+    assert commune is not None and commune.name == name
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("côté frais on est à sec : beurre et lait, c'est pour Bayeux", "Bayeux"),
+        ("rien côté sec, mais des yaourts à donner à Vire", "Vire Normandie"),
+    ],
+)
+def test_an_everyday_word_after_cote_is_no_place(
+    gazetteer: Gazetteer, text: str, name: str
+) -> None:
+    commune = gazetteer.find_in(text)
+    assert commune is not None and commune.name == name
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("comme dit à la réunion, on a 30 kg de riz à donner", None),
+        ("ramasse au port lundi, on cherche un camion frigo", None),
+        ("rendez-vous au parc pour la distribution, besoin de bras", None),
+        ("des pommes à donner au puy, à prendre jeudi", "Le Puy-en-Velay"),
+    ],
+)
+def test_an_everyday_noun_with_its_article_after_a_is_no_place(
+    gazetteer: Gazetteer, text: str, name: str | None
+) -> None:
+    commune = gazetteer.find_in(text)
+    assert (commune.name if commune else None) == name

@@ -370,3 +370,162 @@ def test_goods_denied_before_a_contrast_are_not_the_post(
 ) -> None:
     """Issue 10 (tune10): « pas besoin de X mais de Y »: the post is about Y."""
     assert _read(gazetteer, text, "category") == (category,)
+
+
+# -- issue 10 (tune10b): the part of a lot that is offered ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity", "unit"),
+    [
+        (
+            "La mairie a reçu 600 kg de carottes d'un maraîcher, nous proposons 200 kg au réseau",
+            200,
+            "kg",
+        ),
+        (
+            "3 tonnes de pommes livrées hier, on en donne une partie, 800 kg, à prendre au dépôt",
+            800,
+            "kg",
+        ),
+        ("On a récupéré 150 sandwichs ce midi. Nous en cédons 60 sandwichs aux assos", 60, "unite"),
+        ("120 repas préparés pour la fête, on vous propose 40 repas pour ce soir", 40, "repas"),
+    ],
+)
+def test_the_part_offered_of_a_lot_received_is_the_amount(
+    gazetteer: Gazetteer, text: str, quantity: float, unit: str
+) -> None:
+    assert _read(gazetteer, text, "intent", "quantity", "unit") == ("offer", quantity, unit)
+
+
+# -- issue 10 (tune10b): English posts' goods, units and times -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "quantity", "unit"),
+    [
+        ("we have 6 crates of strawberries to give away", "fruits_legumes", 6, "cagette"),
+        ("3 crates of mushrooms left, free for any asso", "fruits_legumes", 3, "cagette"),
+        ("we need volunteers x3 for saturday morning", "benevoles", 3, "personne"),
+        ("2 pallets of bananas free, pick up tomorrow", "fruits_legumes", 2, "palette"),
+        ("we need water, 50 bottles for the maraude", "boissons", 50, "unite"),
+        ("necesitamos agua, 30 litros para el viernes", "boissons", 30, "l"),
+    ],
+)
+def test_english_goods_and_units(
+    gazetteer: Gazetteer, text: str, category: str, quantity: float, unit: str
+) -> None:
+    assert _read(gazetteer, text, "category", "quantity", "unit") == (category, quantity, unit)
+
+
+@pytest.mark.parametrize(
+    "text", ["we'll take post 12, coming at 6pm", "on prend le 12, on passe vers 9am"]
+)
+def test_an_english_time_is_no_amount(gazetteer: Gazetteer, text: str) -> None:
+    assert _read(gazetteer, text, "quantity", "unit") == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity"),
+    [
+        ("à donner 120 bouteilles d'eau 1,5 L, avant vendredi", 180),
+        ("on cherche 24 briques de lait 1L pour la distribution", 24),
+        ("dispo 10 bidons d'huile 5 litres", 50),
+        ("40 canettes de soda 33cl à donner", 13.2),
+    ],
+)
+def test_bottles_of_a_stated_volume_count_their_content(
+    gazetteer: Gazetteer, text: str, quantity: float
+) -> None:
+    got = _read(gazetteer, text, "quantity", "unit")
+    assert got[0] == pytest.approx(quantity) and got[1] == "l"
+
+
+# -- issue 10 (tune10b): an amount corrected, a message of earlier today -----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity", "unit"),
+    [
+        (
+            "pardon je me suis trompée c'est pas trente kilos mais quinze de farine qu'il faut",
+            15,
+            "kg",
+        ),
+        ("correction : non pas 3 cartons mais 5 cartons de lait à donner", 5, "carton"),
+        ("on cherche du riz, pas 10 kg mais plutôt 20 pour samedi", 20, "kg"),
+    ],
+)
+def test_a_corrected_amount_is_the_one_after_mais(
+    gazetteer: Gazetteer, text: str, quantity: float, unit: str
+) -> None:
+    assert _read(gazetteer, text, "quantity", "unit") == (quantity, unit)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je reprends mon message de tout à l'heure : il nous faut du sucre pour jeudi",
+        "le pain de ce matin est à donner avant jeudi",
+    ],
+)
+def test_earlier_today_told_of_is_no_deadline(gazetteer: Gazetteer, text: str) -> None:
+    assert _read(gazetteer, text, "deadline") == ("2026-12-03",)
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity", "unit"),
+    [
+        ("we have like ninety tins of beans to give away", 90, "unite"),
+        ("twenty-five meals left from the party, free tonight", 25, "repas"),
+        ("need two hundred and fifty kg of rice for the food bank", 250, "kg"),
+        ("we need twelve volunteers for saturday", 12, "personne"),
+    ],
+)
+def test_english_number_words(gazetteer: Gazetteer, text: str, quantity: float, unit: str) -> None:
+    assert _read(gazetteer, text, "quantity", "unit") == (quantity, unit)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "category"),
+    [
+        ("the student restaurant gives 20 kg of carrots", "offer", "fruits_legumes"),
+        ("the bakery gives 40 croissants, pick up before 6pm", "offer", "boulangerie"),
+        ("on a 5 kg de thé à donner", "offer", "epicerie_seche"),
+        ("thé vert, café : à donner avant jeudi", "offer", "epicerie_seche"),
+        (
+            "we are 3 students, we can help with the distribution on friday",
+            "equipment_offer",
+            "benevoles",
+        ),
+        ("2 students free to help with the sorting on saturday", "equipment_offer", "benevoles"),
+    ],
+)
+def test_english_the_is_no_tea_and_help_offered(
+    gazetteer: Gazetteer, text: str, intent: str, category: str
+) -> None:
+    assert _read(gazetteer, text, "intent", "category") == (intent, category)
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity", "unit"),
+    [
+        (
+            "reçu 3 palettes de jus, c'est trop pour nous : une palette est à donner avant lundi",
+            1,
+            "palette",
+        ),
+        (
+            "livraison de 800 kg de carottes, on en garde un peu, le reste (500 kg) est à prendre",
+            500,
+            "kg",
+        ),
+        ("on a 6 cagettes de tomates, 45 kg au total, à donner ce soir", 45, "kg"),
+        ("il nous faut 300 g de levure... bon en fait 3 kg, pour jeudi", 3, "kg"),
+        ("on cherche 100 repas, on sera 30 bénévoles au total", 100, "repas"),
+    ],
+)
+def test_the_amount_a_message_says_is_the_posts(
+    gazetteer: Gazetteer, text: str, quantity: float, unit: str
+) -> None:
+    assert _read(gazetteer, text, "quantity", "unit") == (quantity, unit)

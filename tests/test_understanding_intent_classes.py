@@ -185,3 +185,84 @@ def test_clear_new_phrasings_are_certain(gazetteer: Gazetteer, text: str) -> Non
 def test_posts_asked_as_questions_are_confirmed(gazetteer: Gazetteer, text: str) -> None:
     u = understand(text, NOW, gazetteer)
     assert u.intent in POSTS and not u.certain
+
+
+# -- issue 10 (tune10b): spare capacity without « prête / dispo / propose » -------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "category"),
+    [
+        (
+            "on n'utilise plus notre chambre froide le lundi, si vous cherchez de la place",
+            "equipment_offer",
+            "stockage_froid",
+        ),
+        (
+            "nous n'occupons pas la salle du fond en janvier, si une asso cherche à stocker du sec",
+            "equipment_offer",
+            "stockage",
+        ),
+        ("on peut dépanner en stockage cet hiver, appelez-nous", "equipment_offer", "stockage"),
+        (
+            "notre frigo camion reste au garage mardi, si ça intéresse une asso",
+            "equipment_offer",
+            "vehicule_frigo",
+        ),
+        (
+            "on cherche à stocker 3 palettes de conserves en janvier",
+            "equipment_request",
+            "stockage",
+        ),
+    ],
+)
+def test_spare_capacity_in_other_words(
+    gazetteer: Gazetteer, text: str, intent: str, category: str
+) -> None:
+    got = understand(text, NOW, gazetteer).to_contract()
+    assert (got["intent"], got["category"]) == (intent, category)
+
+
+# -- issue 10 (tune10b): formal and indirect wording ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "post_ref"),
+    [
+        (
+            "Sous quelles conditions une épicerie non adhérente accède-t-elle aux annonces ?",
+            "help",
+            None,
+        ),
+        (
+            "Bonjour, ma collègue se demande si le bot peut envoyer un rappel la veille",
+            "help",
+            None,
+        ),
+        ("je me demandais si le service pouvait m'envoyer les offres par mail", "help", None),
+        (
+            "existe-t-il encore des offres de produits frais ? Le CCAS de Vire serait preneur.",
+            "list",
+            None,
+        ),
+        ("Pouvez-vous retirer notre proposition 64 ? Le camion est déjà prêté.", "cancel", 64),
+        ("qqn sait si le CCAS fait des colis le 20 ?", "unknown", None),
+        ("quelqu'un sait si la banque alimentaire fait une ramasse le 9 ?", "unknown", None),
+        ("c'est fait pour le 14, merci", "done", 14),
+        (
+            "c'est moi qui ai posté l'annonce des pommes ce matin, appelez-moi si besoin",
+            "unknown",
+            None,
+        ),
+        (
+            "c'est moi qui ai mis l'annonce du pain, je réponds aux questions ce soir",
+            "unknown",
+            None,
+        ),
+    ],
+)
+def test_formal_and_indirect_wording(
+    gazetteer: Gazetteer, text: str, intent: str, post_ref: int | None
+) -> None:
+    u = understand(text, NOW, gazetteer)
+    assert (u.intent, u.post_ref) == (intent, post_ref)

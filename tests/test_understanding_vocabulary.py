@@ -221,3 +221,36 @@ def test_a_name_is_found_whole_and_not_across_small_words() -> None:
     text = fold("des céleris-raves et des lentilles corail").text
     found = [(text[m.start : m.end], m.category) for m in find_foods(text)]
     assert found == [("celeris-raves", "fruits_legumes"), ("lentilles corail", "epicerie_seche")]
+
+
+# -- issue 10 (tune10b): goods written with one slip -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("on cherche de l'huille pour la cuisine, 6 bouteilles", "epicerie_seche"),
+        ("à donner : farrine, une dizaine de paquets", "epicerie_seche"),
+        ("besoin de carrottes pour l'atelier de jeudi", "fruits_legumes"),
+        ("on a 20 paquets de pattes en trop", "epicerie_seche"),
+        ("il nous faudrait du frommage pour samedi", "produits_laitiers"),
+        ("dispo 12 kg de tomattes", "fruits_legumes"),
+    ],
+)
+def test_goods_written_with_one_slip_are_read(
+    gazetteer: Gazetteer, text: str, category: str
+) -> None:
+    assert understand(text, NOW, gazetteer).to_contract()["category"] == category
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "la salle est prise jeudi, désolée",
+        "le chien s'est cassé la patte, je serai en retard",
+        "attention au poison dans la réserve, on a des souris",
+        "c'est une belle soirée, merci à toutes",
+    ],
+)
+def test_everyday_words_are_no_slipped_goods(gazetteer: Gazetteer, text: str) -> None:
+    assert understand(text, NOW, gazetteer).to_contract()["category"] is None

@@ -69,6 +69,12 @@ _HOW_RE: Final = re.compile(
     # « besoin d'aide pour le tri » (a need of hands).
     rf"|\b(?:aide|du mal|galere|peine|bloquee?|coincee?)\s(?:pour|a)\s{_USE_THE_BOT}"
     rf"|\bbesoin d'(?:un coup de main|explications?)\s(?:pour|a)\s{_USE_THE_BOT}"
+    # Issue 10 (tune10b): formal and indirect questions about the service, « dans quelles
+    # conditions une association peut-elle consulter les annonces ? », « je me demandais si
+    # le bot pouvait prévenir… »
+    r"|\b(?:dans|a|sous) quelles? conditions?\b"
+    r"|\b(?:me|se) demand\w* (?:si|comment) (?:le bot|le robot|boucle|ce service|le service|"
+    r"l'appli|l'application)\b"
 )
 # « help stp », « aide svp » (spelled out by `readable`): a call for help, whatever follows.
 _HELP_ALONE_RE: Final = re.compile(r"^(?:help|aide)\b(?:\W+\w+){0,5}\W*$")
@@ -176,6 +182,10 @@ _CHAT_RES: Final = (
     r"\b(?:des|de ses|de leurs|les) nouvelles (?:de|d'|du|des)\b",
     r"\b(?:vous avez|avez-vous|quelqu'un a|qui a|vous auriez|auriez-vous) (?:des|les) "
     r"(?:chiffres|stats?|statistiques|infos?|informations|renseignements|retours|conseils)\b",
+    # Issue 10 (tune10b): about one's own post (« c'est moi qui ai posté l'annonce des
+    # clémentines, si vous avez des questions »): talk about it, not a new post.
+    r"\b(?:qui ai|j'ai|qui avons) (?:poste|publie|mis|passe) (?:l'annonce|l'offre|la demande|"
+    r"le post|la proposition)\b",
 )
 _CHAT_RE: Final = re.compile("|".join(_CHAT_RES))
 _CHAT_GATES: Final = prefilter.Gates(re.compile(p) for p in _CHAT_RES)

@@ -23,18 +23,24 @@ def amount_for(
         return None
     if intent in {"equipment_request", "equipment_offer"}:
         found = (
-            _resource_amount(amounts, mentions, category)
+            _resource_amount(amounts, mentions, category, f.text)
             or _given_through_pronoun(amounts, f.text)
             or _head_count(amounts, f.text, category)
         )
         return _in_resource_unit(found, mentions, f.text, category) if found else None
     if intent == "claim":
         return amounts[0]
+    if len(amounts) > 1 and (said := _said_last_word(amounts, f.text, intent)):
+        return said
     return _given_through_pronoun(amounts, f.text) or _goods_amount(amounts, mentions, f.text)
 
 
+# « caisses (plastiques) (E2 x) 50 »: a word, a model and a sign may stand between.
+_RIGHT_AFTER_RE: Final = re.compile(r"\s?(?:[a-z]+\s)?(?:[a-z]{1,6}\s?\d{1,2}\s)?(?:[x*]\s?)?")
+
+
 def _resource_amount(
-    amounts: list[Amount], mentions: list[Mention], category: str | None
+    amounts: list[Amount], mentions: list[Mention], category: str | None, text: str
 ) -> Amount | None:
     """The count of the resource the post is about (« 2 congélateurs », « 5 bénévoles »), not
     of another one named with it (« transpalette + 2 bras » counts no transpalette)."""
@@ -46,6 +52,13 @@ def _resource_amount(
             for m in mentions
         )
         if counts_it or (a.unit == "personne" and category in {"benevoles", None}):
+            return a
+        # Issue 10 (tune10b): « caisses plastiques E2 x 50 »: a count written right after the
+        # resource it counts.
+        if a.noun is None and any(
+            m.category == category and _RIGHT_AFTER_RE.fullmatch(text, m.end, a.start)
+            for m in mentions
+        ):
             return a
     return None
 
@@ -74,6 +87,8 @@ def _head_count(amounts: list[Amount], text: str, category: str | None) -> Amoun
             continue
         if a.approximate and a.noun is None:
             return a
+        if a.noun is None and _ASKED_COUNT_BEFORE_RE.search(text, max(0, a.start - 30), a.start):
+            return a  # « palettes vides…, besoin de 30 » (issue 10, tune10b)
         if category != "benevoles":
             continue
         if (
@@ -83,6 +98,13 @@ def _head_count(amounts: list[Amount], text: str, category: str | None) -> Amoun
         ):
             return a
     return None
+
+
+# A bare number asked for, after the resource was named: its count.
+_ASKED_COUNT_BEFORE_RE: Final = re.compile(
+    r"\b(?:besoin d[e']|il (?:nous |leur )?(?:en )?(?:faut|faudrait)|(?:on|nous) en (?:cherch\w+|"
+    r"voudrions|voudrait|aurait besoin))\s?(?:environ\s|au moins\s)?$"
+)
 
 
 def _in_resource_unit(
@@ -97,11 +119,19 @@ def _in_resource_unit(
         named = next((m for m in mentions if m.category == category), None)
         head = text[named.start : named.end].split()[0] if named else ""
         unit = UNIT_WORDS.get(head, ("unite", 1.0))[0]
-    if category == "manutention" and (a.noun or "").startswith("caisse"):
+    if category == "manutention" and (
+        a.noun or _resource_head(mentions, text, category)
+    ).startswith("caisse"):
         unit = "unite"
     if unit == a.unit:
         return a
     return Amount(a.start, a.end, a.value, unit, a.noun, a.explicit, a.approximate)
+
+
+def _resource_head(mentions: list[Mention], text: str, category: str | None) -> str:
+    """The first word of the resource named (« caisses » of « caisses plastiques »)."""
+    named = next((m for m in mentions if m.category == category), None)
+    return text[named.start : named.end].split()[0] if named else ""
 
 
 # A store or a vehicle is counted in its own units (« 2 congélateurs », « 2 VL »), never in
@@ -165,6 +195,47 @@ def _given_through_pronoun(amounts: list[Amount], text: str) -> Amount | None:
         # « 18 pal de desserts…, il en reste 8 »: the number counts in the unit stated before.
         unit = next((b.unit for b in amounts[:i] if b.explicit and b.unit != "personne"), a.unit)
         return Amount(a.start, a.end, a.value, unit, a.noun, a.explicit, a.approximate)
+    return None
+
+
+# Issue 10 (tune10b): the part of a lot that is offered (« 1,2 tonne reçue…, nous proposons
+# 400 kg », « 2 tonnes livrées, on en donne la moitié, 1000 kg »): the amount right after the
+# giving verb, not the lot received before it.
+_OFFERED_BEFORE_RE: Final = re.compile(
+    r"\b(?:nous|on|je)\s(?:vous\s)?(?:en\s)?(?:proposons|propose|donnons|donne|cedons|cede|"
+    r"offrons|offre|mettons a disposition|met a disposition|laissons|laisse)\s"
+    r"(?:(?:environ|la moitie|une partie|un tiers|le quart|le reste)\s?,?\s?(?:soit\s)?)?$"
+)
+
+
+# « 2 palettes reçues…, une palette est à donner », « le reste (2 750 kg) est à donner ».
+_OFFERED_AFTER_RE: Final = re.compile(
+    r"\)?\s?(?:(?:de|d')\s?\w+\s)?(?:est|sont)\s(?:a donner|a prendre|a recup\w*|dispo\w*|"
+    r"a enlever|proposee?s?)\b"
+)
+# « 4 bacs de salade, 20 kg au total », « 3 cartons, 45 kg en tout »: the whole amount.
+_TOTAL_AFTER_RE: Final = re.compile(r"\s?(?:au total|en tout)\b")
+# « 250 g de levure… bon en fait 2 kg », « 500 g de safran… non je rigole, 500 kg »: the
+# amount said again after a correction word is the one meant.
+_CORRECTION_BEFORE_RE: Final = re.compile(
+    r"\b(?:en fait|finalement|plutot|pardon|correction|je voulais dire|je rigole|je plaisante)"
+    r"\b[^.!?]{0,40}$"
+)
+
+
+def _said_last_word(amounts: list[Amount], text: str, intent: Intent) -> Amount | None:
+    """Of several amounts, the one a message says is the post's: the part offered of a lot,
+    a total, a correction (issue 10, tune10b)."""
+    for a in amounts[1:]:
+        if not a.explicit or a.unit == "personne":
+            continue  # « on sera 80 bénévoles au total »: people, not the goods
+        before = text[max(0, a.start - 50) : a.start]
+        if intent == "offer" and (
+            _OFFERED_BEFORE_RE.search(before) or _OFFERED_AFTER_RE.match(text, a.end)
+        ):
+            return a
+        if _TOTAL_AFTER_RE.match(text, a.end) or _CORRECTION_BEFORE_RE.search(before):
+            return a
     return None
 
 

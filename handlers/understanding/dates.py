@@ -176,7 +176,9 @@ _HAD_TO_IN_CLAUSE_RE: Final = re.compile(
 # (« on a reçu 40 kg de pommes à donner avant mardi »).
 _LOOKS_AHEAD_RE: Final = re.compile(
     r"\b(?:avant|pour|jusqu\w*|d'ici|a partir|a prendre|a donner|a recup\w*|a retirer|"
-    r"a enlever|dispo\w*|libre|des|besoin|prochain\w*|faudra\w*|faut|peut|peuvent|pourr\w*)\b"
+    r"a enlever|dispo\w*|libres?|des|besoin|prochain\w*|faudra\w*|faut|peut|peuvent|pourr\w*"
+    # issue 10 (tune10b): « reçu 90 yaourts qui arrivent à date lundi », « DLC lundi »
+    r"|a date|dlc|ddm|dluo|perim\w*|a consommer)\b"
 )
 
 
@@ -658,8 +660,14 @@ def _told_of_the_past(text: str, m: re.Match[str], reading: Reading, rule_name: 
         return True
     if rule_name == "weekday":
         return _weekday_in_news(text, m, _clause_of(before))
+    if rule_name == "weekend":  # issue 10 (tune10b): « le congélateur a lâché ce week-end »
+        return _DONE_BEFORE_RE.search(_clause_of(before)) is not None
     if rule_name != "today":
         return False
+    if before.endswith(("de ", "d'")) and m.group(0) in _EARLIER_TODAY:
+        return (
+            True  # issue 10 (tune10b): « mon message de tout à l'heure », « le pain de ce matin »
+        )
     clause = _clause_of(before)
     return bool(
         _PAST_TENSE_IN_CLAUSE_RE.search(clause)
@@ -667,6 +675,14 @@ def _told_of_the_past(text: str, m: re.Match[str], reading: Reading, rule_name: 
         or _after_an_event(clause)
         or ("ait" in clause and _past_verb_before(_IMPERFECT_IN_CLAUSE_RE, clause))
     )
+
+
+# A verb in the past right before the day, whatever its subject (« leur congélateur a lâché
+# ce week-end », « on a été livrés ce week-end »); « à prendre », « à donner » are no participle.
+_DONE_BEFORE_RE: Final = re.compile(
+    r"\b(?:a|ont|est|sont|avons|avez|ai|as|ete)\s(?:\w+\s)?"
+    r"\w{2,}(?:[^r\W]e|ee|ees|[^r\W]es|i|is|u|us)\s(?:[\w']+\s){0,3}$"
+)
 
 
 def _clause_of(before: str) -> str:
@@ -696,7 +712,16 @@ def _weekday_in_news(text: str, m: re.Match[str], clause: str) -> bool:
         or _past_verb_before(_PAST_TENSE_IN_CLAUSE_RE, clause)
         or (" du " in clause and _past_verb_before(_HAD_TO_IN_CLAUSE_RE, clause))
         or ("ait" in clause and _past_verb_before(_IMPERFECT_IN_CLAUSE_RE, clause))
+        or (" s" in clause and _past_verb_before(_REFLEXIVE_PAST_IN_CLAUSE_RE, clause))
     )
+
+
+_EARLIER_TODAY: Final = frozenset({"tout a l'heure", "ce matin"})
+# Issue 10 (tune10b): « l'AG s'est tenue mardi », « les colis se sont bien vendus samedi ».
+_REFLEXIVE_PAST_IN_CLAUSE_RE: Final = re.compile(
+    r"\b(?:s'est|se sont|s'etait|s'etaient)\s(?:(?:bien|deja|tres bien|mal)\s)?"
+    r"\w{3,}(?:e|ee|es|ees|i|is|u|us)\b[^.,;:!?]*$"
+)
 
 
 def _after_an_event(clause: str) -> bool:

@@ -24,6 +24,9 @@ from . import lexicon as lx
 from .text import fold, readable, word_set
 
 DATA: Final = Path(__file__).with_name("data") / "foods.tsv.gz"
+# Everyday words that a slip would turn into goods (« salle », « balle »; « patte »):
+# built offline by data/build_food_alikes.py.
+FOOD_ALIKES: Final = Path(__file__).with_name("data") / "food_alikes.txt"
 LONGEST_NAME: Final = 4  # words; longer names in the source are descriptions, not names
 
 _WORD_RE: Final = re.compile(r"[a-z0-9]+")
@@ -126,3 +129,80 @@ def names_goods_or_resource(what: str) -> bool:
     if any(pattern.search(folded) for pattern in lx.CATEGORY_RES.values()):
         return True
     return bool(find_foods(folded))
+
+
+# -- misspelt goods (issue 10, tune10b) ----------------------------------------------------
+# « patte », « huille », « farrine », « yahourts », « carote »: a word of five letters or more
+# that names no goods is read as the goods one slip away, a letter doubled or not, or an « h »
+# too many, when that spelling names goods of one category. Everyday words that a slip would
+# turn into goods (`FOOD_ALIKES`, « balle », « salle ») are read so only right after an amount
+# and « de » (« 40 paquets de patte »): never in chat.
+MISSPELT_MIN_LETTERS: Final = 5
+_DOUBLED_RE: Final = re.compile(r"([a-z])\1")
+_SINGLE_RE: Final = re.compile(r"(?<=[aeiouy])([cflmnprst])(?=[aeiouy])")
+_EXTRA_H_RE: Final = re.compile(r"(?<=[aeiou])h")
+
+
+def _one_slip_away(word: str) -> set[str]:
+    """The spellings one slip from ``word``: a doubled letter written once, or each of them
+    (« carrotte »), a consonant between vowels doubled, an « h » between vowels dropped."""
+    found: set[str] = set()
+    doubled = [m.start() for m in _DOUBLED_RE.finditer(word)]
+    for mask in range(1, 1 << min(len(doubled), 3)):
+        dropped = {doubled[i] for i in range(len(doubled)) if mask >> i & 1}
+        found.add("".join(c for i, c in enumerate(word) if i not in dropped))
+    for m in _SINGLE_RE.finditer(word):
+        found.add(word[: m.start()] + m.group(1) + word[m.start() :])
+    for m in _EXTRA_H_RE.finditer(word):
+        found.add(word[: m.start()] + word[m.end() :])
+    return found
+
+
+def _food_patterns() -> dict[str, re.Pattern[str]]:
+    return {c: p for c, p in lx.CATEGORY_RES.items() if c in lx.FOOD}
+
+
+@lru_cache(maxsize=1 << 14)
+def slip_category(word: str) -> str | None:
+    """The category of the goods ``word`` (folded, one word) names with one slip, if exactly
+    one; None for a word that names goods as written."""
+    patterns = _food_patterns()
+    names = vocabulary()
+    if len(word) < MISSPELT_MIN_LETTERS or singular(word) in names:
+        return None
+    if any(p.fullmatch(word) for p in patterns.values()):
+        return None
+    found: set[str] = set()
+    for spelling in _one_slip_away(word):
+        found.update(c for c, p in patterns.items() if p.fullmatch(spelling))
+        if (category := names.get(singular(spelling))) is not None:
+            found.add(category)
+    if any(s.startswith("pate") for s in _one_slip_away(word)):
+        found.discard("viande_poisson_oeufs")  # unaccented « pate »: pâtes, as in mentions.py
+    return found.pop() if len(found) == 1 else None
+
+
+@cache
+def food_alikes() -> frozenset[str]:
+    return frozenset(FOOD_ALIKES.read_text(encoding="utf-8").split())
+
+
+_MISSPELT_WORD_RE: Final = re.compile(r"\b[a-z]{5,}\b")
+_AFTER_AN_AMOUNT_RE: Final = re.compile(r"\d\s?(?:[a-z]+\s)?(?:de|d')\s?$")
+
+
+def find_misspelt_foods(text: str, start: int = 0) -> list[FoodMatch]:
+    """Goods named with one slip in folded ``text`` (see `slip_category`)."""
+    found: list[FoodMatch] = []
+    alikes = food_alikes()
+    for m in _MISSPELT_WORD_RE.finditer(text, start):
+        word = m.group()
+        category = slip_category(word)
+        if category is None:
+            continue
+        if word in alikes and not _AFTER_AN_AMOUNT_RE.search(
+            text, max(0, m.start() - 25), m.start()
+        ):
+            continue
+        found.append(FoodMatch(m.start(), m.end(), category))
+    return found

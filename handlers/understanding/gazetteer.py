@@ -27,7 +27,7 @@ _DATA_FILE = "communes.tsv.gz"
 # Rebuilt by data/build_gazetteer_index.py; tests check that it matches the source.
 _INDEX_FILE = "communes.idx"
 # Changed whenever `_parse` or what it depends on changes the index's shape.
-_INDEX_VERSION = 3  # 3: the communes as columns (`_Columns`)
+_INDEX_VERSION = 4  # 3: the communes as columns (`_Columns`); 4: _SAID_SHORT_RATIO
 # Inhabitants from which a commune is known by its name, and by the first word of a compound
 # name (« Rillieux » for Rillieux-la-Pape): measured on the development corpora, no town of
 # this size is read out of an everyday word there.
@@ -35,6 +35,12 @@ _KNOWN_BY = 10_000
 # First words that are everyday words once their accents are back (« rivière », « orée »,
 # « morne »; the data file's check read them without accents) or English ones.
 _NOT_SHORT_FORMS = frozenset({"riviere", "oree", "morne", "noisy", "chilly", "bully", "teva"})
+# Issue 10 (tune10b): a town said by the first words of its name when those words are also a
+# village's full name (« clermont » for Clermont-Ferrand, not Clermont in the Oise; « au puy »
+# for Le Puy-en-Velay): the town of _KNOWN_BY inhabitants or more and this many times the
+# village's is also indexed under those words, so that `_best_named` weighs both (the nearest
+# to the network wins, else the most populous).
+_SAID_SHORT_RATIO = 10
 _MAX_WORDS = 8
 # Misspelt names (issue 10, parts F and G: « carcassone », « perpignant », « millaud »,
 # « castelsarazin », « montluson », « trebe »): a name is also indexed by how it sounds
@@ -77,9 +83,16 @@ _STRONG_BEFORE = {
 }
 # « sur place », « sur demande », « sur palette »: before a name that is also an everyday
 # word, "sur" is the idiom, not a place context (« sur Montpellier » still counts).
-_STRONG_ONLY_BEFORE_NAMES = frozenset({"sur"})
+# Issue 10 (tune10b): « côté frais », « côté sec », « côté logistique »: the same for « côté ».
+_STRONG_ONLY_BEFORE_NAMES = frozenset({"sur", "cote"})
+# An everyday noun with its article (« la réunion », « le port », « la salle », « le parc »):
+# after « à » / « au » it is the place of a meeting or a stop, not the commune so named.
+_ARTICLES = frozenset({"la", "le", "les", "l"})
 # « le CCAS de Mer », « la mairie de Mer »: "de" after an institution names its commune.
 _INSTITUTIONS = frozenset({"ccas", "cias", "mairie", "commune", "ville"})
+# ... and after the networks' local branches (issue 10, tune10b): « le Secours catholique du
+# Puy », « la Banque alimentaire de Mer », « Emmaüs de Don ».
+_INSTITUTIONS |= frozenset({"catholique", "populaire", "alimentaire", "emmaus"})
 _WORD = re.compile(r"[a-z0-9]+")
 _POSTAL = re.compile(r"(?<![\d,.])(?:0[1-9]|[1-8]\d|9[0-8])\d{3}(?![\d,.]|\s?(?:kg|g|l|t|€|e)\b)")
 _SEGMENT_BREAK = re.compile(r"[,;:!?()\[\]\n/|]| - |\.(?:\s|$)")
@@ -341,6 +354,7 @@ def _parse(raw: str) -> _Data:
         for k, v in prefix.items()
         if max(communes[i].population or 0 for i in v) >= _KNOWN_BY and k not in _NOT_SHORT_FORMS
     )
+    prefix = _with_said_short(communes, by_key, prefix)
     return _Data(
         communes=tuple(communes),
         by_key={k: tuple(v) for k, v in by_key.items()},
@@ -355,6 +369,27 @@ def _parse(raw: str) -> _Data:
         },
         longest_from=_longest_from([*by_key, *prefix]),
     )
+
+
+def _with_said_short(
+    communes: list[Commune], by_key: dict[str, list[int]], prefix: dict[str, tuple[int, ...]]
+) -> dict[str, tuple[int, ...]]:
+    """`prefix` plus the towns said by the first words of their name where those words are
+    a village's whole name (`_SAID_SHORT_RATIO`)."""
+    extra: dict[str, list[int]] = {}
+    for idx, commune in enumerate(communes):
+        population = commune.population or 0
+        words = _name_key(commune.name).split()
+        if population < _KNOWN_BY or len(words) < 2 or commune.latitude is None:
+            continue  # (no coordinates: overseas, never nearest to a network)
+        for n in range(1, len(words)):
+            head = " ".join(words[:n])
+            villages = by_key.get(head)
+            if not villages or head in prefix or head in STOP_WORDS:
+                continue
+            if population >= _SAID_SHORT_RATIO * max(communes[i].population or 0 for i in villages):
+                extra.setdefault(head, []).append(idx)
+    return {**prefix, **{k: tuple(v) for k, v in extra.items()}}
 
 
 Point = tuple[float, float]  # (latitude, longitude) in degrees
@@ -747,6 +782,10 @@ class Gazetteer:
             ambiguous = True
         if everyday and before in _STRONG_ONLY_BEFORE_NAMES:
             strong = False
+        if everyday and before == "a" and k.split(" ", 1)[0] in _ARTICLES:
+            # issue 10 (tune10b): « à la réunion », « au port », « au parc »; not « au puy »,
+            # a town's short name (`_SAID_SHORT_RATIO`)
+            strong = k in self._data.by_prefix
         if ambiguous and not (strong or alone):
             return None
         if single and k in STOP_WORDS and not strong:
@@ -784,6 +823,7 @@ def _source_digest(raw: bytes) -> str:
         sorted(STOP_WORDS),
         _SOUNDS_FROM,
         _SOUND_MIN_LETTERS,
+        _SAID_SHORT_RATIO,
     )
     digest.update(repr(rules).encode("utf-8"))
     return digest.hexdigest()

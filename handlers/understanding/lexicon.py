@@ -239,7 +239,13 @@ FOOD: Final[dict[str, str]] = {
         r"sucres?",
         r"huiles?",
         r"cafes?",
-        r"the",
+        # « du thé », « café, thé », « thé vert »; not the English article (« the student
+        # restaurant gives potatoes »: issue 10, tune10b)
+        # (the word first, its context after: a pattern that starts with a look-behind is
+        # tried at every position)
+        r"the(?:(?<=\bdu the)|(?<=\bde the)|(?<=\ble the)|(?<=\bdes the)|(?<=\ben the)"
+        r"|(?<=[,+/:(] the)"
+        r"|(?=\s?(?:[,.;:!?+/)]|$)|\s(?:et|ou|vert|noir|glace|menthe|a la|infusion|bio|en)\b))",
         r"thes",
         r"infusions?",
         r"tisanes?",
@@ -342,6 +348,8 @@ RESOURCE: Final[dict[str, str]] = {
         r"fourgonnette|porteur|minibus)s?(?: \w+){0,2}? "
         r"(?:frigo|frigorifi?ques?|frigorifies?|refrigeres?|isothermes?|froid)",
         r"camions? frigos?",
+        # issue 10 (tune10b): « notre frigo camion »
+        r"frigos? (?:camions?|camionnettes?|utilitaires?)",
         r"frigo roulant",
         r"vfs?",  # a logistician's « VF »: véhicule frigorifique
     ),
@@ -368,6 +376,12 @@ RESOURCE: Final[dict[str, str]] = {
         r"faire (?:une|la|des|les) ramasses?",  # « un 20m3 »: a van by its volume
         r"poids lourds?",
         r"minibus",  # issue 10, part G: « notre minibus communal est libre »
+        # Issue 10 (tune10b): a driver who brings their own vehicle is the vehicle (« je fais le
+        # chauffeur…, j'ai ma voiture libre lundi », « je peux conduire avec mon utilitaire »);
+        # « un chauffeur pour conduire notre camion » asks for a driver; « le chauffeur… fait la
+        # tournée vendredi avec le camion à moitié vide » offers the truck.
+        r"(?:chauffeu?rs?|conduire|conduis)[^.!?]{0,60}?\b(?:ma|mon|sa|son|leurs?|avec (?:le|la)) "
+        r"(?:voiture|camionnette|utilitaire|fourgon|camion|vehicule|break|minibus)s?",
     ),
     "stockage_froid": _alt(
         r"chambres? froides?",
@@ -465,6 +479,12 @@ RESOURCE: Final[dict[str, str]] = {
         r"services? civiques?",
         r"donner (?:\d+ ?h\w*|\d+ heures|du temps|de (?:notre|leur|mon) temps|quelques heures)",
         r"volunteers?|people",
+        # Issue 10 (tune10b): strong arms asked for by their build (« 1 gars costaud ») or
+        # counted (« 2 gars pr décharger »); a driver of a lorry (« conducteur PL »).
+        r"(?:gars|hommes?|personnes?|jeunes) (?:costauds?|costaudes?|baraques?|muscles?)",
+        r"(?:\d+|un|deux|trois|quatre|cinq|six|quelques) gars",
+        r"conducteurs?|conductrices?",
+        r"(?:to|can|could) help(?: out)? (?:with|at|for|on)",  # « 2 students free to help with… »
     ),
 }
 
@@ -475,7 +495,14 @@ RESOURCE: Final[dict[str, str]] = {
 FOREIGN_WORDS: Final[dict[str, str]] = {
     "bebe": _alt(r"nappies", r"diapers?", r"baby (?:food|formula|milk)", r"panales"),
     "conserves": _alt(r"canned \w+", r"tinned \w+", r"tins", r"cans", r"latas?"),
-    "boissons": _alt(r"juices?", r"drinks?", r"bottled water", r"zumos?"),
+    "boissons": _alt(
+        r"juices?",
+        r"drinks?",
+        r"bottled water",
+        r"zumos?",
+        r"water",
+        r"agua",  # tune10b: water
+    ),
     "hygiene": _alt(
         r"toilet (?:paper|rolls?)",
         r"soaps?",
@@ -492,6 +519,15 @@ FOREIGN_WORDS: Final[dict[str, str]] = {
         r"tomato(?:es)?",
         r"carrots?",
         r"onions?",
+        # issue 10 (tune10b): the fruit and vegetables of students' posts
+        r"strawberr(?:y|ies)",
+        r"raspberr(?:y|ies)",
+        r"bananas?",
+        r"lemons?",
+        r"cabbages?",
+        r"cucumbers?",
+        r"mushrooms?",
+        r"fruits? and veg(?:etables|gies)?",
         r"veggies",
         r"vegetables?",
         r"lettuces?",
@@ -744,6 +780,11 @@ SPARE_CAPACITY_CUES: Final[list[tuple[str, float]]] = [
         2,
     ),
     (r"\bne (?:sert|servent|roule|roulent|tourne|tournent) (?:pas|plus)\b", 2.5),
+    # Issue 10 (tune10b): « on n'utilise pas notre local en novembre », « nous n'utilisons plus
+    # la chambre froide le week-end »: a resource not in use is offered.
+    (r"\b(?:on|nous) n'?(?:utilise|utilisons|occupe|occupons) (?:pas|plus)\b", 2.5),
+    # English: « we can help with the distribution », « free to help on saturday »
+    (r"\b(?:we|i) (?:can|could) (?:help|come|drive|lend)\b|\bfree to help\b", 3),
     (r"\bqui (?:dorment|dort|trainent|traine|ne servent)\b", 2),
     # Hands and time offered: « on est trois à pouvoir venir », « on est chaud pour aider »,
     # « les étudiants peuvent donner un coup de main », « on peut envoyer deux personnes »
@@ -797,6 +838,10 @@ OTHERS_NEED_RE: Final = re.compile(
     r"(?:[\w']+ ){0,3}?(?:a (?:mettre|stocker|faire|garder|transporter|deplacer|ranger|bouger|"
     r"livrer|conserver|transformer|abriter|ramener|emmener|recuperer|descendre|monter)\b|(?:ramasses?|tournees?|livraisons?|transports?|"
     r"trajets?|collectes?)\b)"
+    # Issue 10 (tune10b): « si vous cherchez à stocker du sec », « si une asso cherche un
+    # camion »: another's search, said by who offers.
+    rf"|\bsi (?:{_OTHERS}[\w' ]{{0,30}}? )?(?:cherchez|cherchent|cherche|cherchiez|cherchait)"
+    r" (?:a|de|des|du|un|une|encore)\b"
     r"|\ba qui en a (?:besoin|l'usage|l'utilite)\b"
     r"|\b(?:quelqu'un|quelqu un|qqn|qqun|qq1|qui) (?:en )?a besoin\b(?= ?\?| d'un coup| de| d')"
 )
@@ -894,6 +939,10 @@ URGENT_RE: Final = re.compile(
 )
 NOT_URGENT_RE: Final = re.compile(
     r"\b(?:pas|non|rien d'|rien de|sans|aucune?) ?(?:tres |super |si )?(?:urgen\w*|presse)"
+    # Issue 10 (tune10b): « pas de besoin urgent », « aucune demande urgente », « pas
+    # d'urgence », « sans caractère d'urgence »: the hurry is denied.
+    r"|\b(?:pas|rien|aucune?|sans) (?:de |d')?(?:(?:besoins?|demandes?|caractere|priorite) "
+    r"(?:d')?)?(?:tres |super |si )?(?:urgen\w*)"
     # Issue 10 (tune10): « jus de pomme pressé », « citron pressé »: squeezed, not in a hurry.
     r"|\b(?:pommes?|oranges?|citrons?|raisins?|fruits?|carottes?|jus)\s(?:\w+\s)?presse"
 )
@@ -945,6 +994,9 @@ LIST_RE: Final = re.compile(
     r"|\bqui a besoin de quoi\b"
     r"|\bc'?est quoi les (?:besoins|offres|dons|annonces|surplus|demandes)\b"
     r"|\b(?:les )?(?:besoins|offres|dons|annonces|surplus) (?:du jour|en ce moment|actuels?)\b"
+    # Issue 10 (tune10b): formal wording, « existe-t-il actuellement des offres de… ? »
+    r"|\bexiste[- ]t[- ]il (?:actuellement |en ce moment |encore |deja )?des "
+    r"(?:besoins|offres|dons|annonces|demandes|propositions)\b"
 )
 HELP_RE: Final = re.compile(
     r"\bcomment (?:ca|cela) (?:marche|fonctionne)"
@@ -974,8 +1026,9 @@ CANCEL_RE: Final = re.compile(
     r"|\b(?:retir|supprim|effac)(?:e|er|ez|ons)\b|\bn'est plus (?:dispo\w*|valable)"
 )
 DONE_RE: Final = re.compile(
-    r"\b(?:recupere(?:e|s|es)|livre(?:e|s|es)?|collecte(?:e|s|es)|faite?s?|reglee?s?|"
-    r"terminee?s?|clos|cloture\w*|servie?s?|distribuee?s?|partie?s?|recupere|c'est fait|"
+    # « fait une distribution le 24 » is the verb « to do » (issue 10, tune10b), not « done »
+    r"\b(?:recupere(?:e|s|es)|livre(?:e|s|es)?|collecte(?:e|s|es)|faite?s?(?! (?:une?|des|du) )|"
+    r"reglee?s?|terminee?s?|clos|cloture\w*|servie?s?|distribuee?s?|partie?s?|recupere|c'est fait|"
     r"c'est bon|c'est ok|ok c'est fait|effectuee?s?)\b"
 )
 # After « preneur(s) »: « du 12 », « de l'annonce 12 » take a post; « de jus » asks for goods.

@@ -9,7 +9,7 @@ from typing import Final
 
 from . import lexicon as lx
 from . import prefilter
-from .foods import find_foods
+from .foods import find_foods, find_misspelt_foods
 from .model import RESOURCE_CATEGORIES
 from .text import Folded
 
@@ -20,7 +20,8 @@ _LOCATION_BEFORE_RE: Final = re.compile(
 )
 # « 3 pal yaourts en CF », « stockés en chambre froide »: where the goods are kept, not a store
 # offered or asked for (« de la place en chambre froide » is room: _ROOM_BEFORE_RE).
-_KEPT_IN_BEFORE_RE: Final = re.compile(r"\ben $")
+# Issue 10 (tune10b): « on peut dépanner en stockage » offers storage.
+_KEPT_IN_BEFORE_RE: Final = re.compile(r"(?<!depanner )(?<!aider )\ben $")
 _STORES: Final = frozenset({"stockage", "stockage_froid"})
 _ROOM_BEFORE_RE: Final = re.compile(
     r"\b(?:places?|espaces?|stocker|stockage|ranger)\b\s?(?:\w+\s?){0,2}$"
@@ -94,6 +95,8 @@ def find_mentions(f: Folded, start: int = 0) -> list[Mention]:
                 continue  # "l'épicerie de Bram" is an association, "en épicerie" its goods
             found.append(Mention(m.start(), m.end(), category_here))
     found = _with_vocabulary(found, text, start)
+    if not any(not m.resource for m in found):  # issue 10 (tune10b): « huille », « patte »
+        found += [Mention(g.start, g.end, g.category) for g in find_misspelt_foods(text, start)]
     found.sort(key=lambda x: (x.start, -(x.end - x.start)))
     kept: list[Mention] = []
     for mention in found:
@@ -124,14 +127,16 @@ _EVENT_RE: Final = re.compile(r"\b(?:le|du|au|un|notre|leur|votre|ce) repas (?:d
 # people's occasion, the place the goods come from.
 _SETTING_BEFORE_RE: Final = re.compile(
     r"\b(?:(?:repas|vacances|conges|reunion|fete|pot|formation|planning|absence)"
-    r" (?:des|de nos|de leurs?|du)|vider (?:le|la|les|notre|nos|leur|leurs))\s?$"
+    r" (?:des|de nos|de leurs?|du)|vider (?:le|la|les|notre|nos|leur|leurs)"
+    # issue 10 (tune10b): « pour charger le camion »: the helpers' task, not a vehicle asked
+    r"|(?:charger|decharger|remplir|laver|nettoyer) (?:le|la|les|notre|nos|leur|leurs|un|une))\s?$"
 )
 # « hayon du camion HS », « frigo du camion en panne », « leur chauffeur est hospitalisé »:
 # what broke or who is missing, not what is asked for.
 _BROKEN_AFTER_RE: Final = re.compile(
     r"[^,.;:!?]{0,25}?\b(?:hs|en panne|casse\w*|hors service|ne marche plus|"
     r"ne fonctionne plus|a lache|en reparation|hospitalise\w*|malade\w*|absent\w*|"
-    r"indisponibles?|en arret)\b"
+    r"indisponibles?|en arret|en conges?|en vacances)\b"  # « en congé »: issue 10 (tune10b)
 )
 # Issue 10 (tune10): « pas besoin de pain mais de beurre », « pas de légumes svp, par contre
 # du riz », « il me reste pas de pain mais des sandwichs »: goods denied before a contrast

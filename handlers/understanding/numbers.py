@@ -88,6 +88,64 @@ NUMBER_WORD_RE: Final = (
 "et" may only join "un", "une" or "onze" (« vingt et un », « soixante et onze »), so that
 « deux et trois kilos » stays two numbers."""
 
+# Issue 10 (tune10b): amounts in English posts (« like ninety tins », « twenty-five meals »).
+# « one », « four » (an oven), « ten » are left out: French words or too short to be sure.
+EN_UNITS_WORDS: Final[dict[str, int]] = {
+    "two": 2,
+    "three": 3,
+    "five": 5,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+}
+EN_TENS_WORDS: Final[dict[str, int]] = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+_EN_TAIL: Final = {**EN_UNITS_WORDS, "one": 1, "four": 4, "six": 6}
+_EN_ALT: Final = "|".join(sorted((*EN_UNITS_WORDS, *EN_TENS_WORDS), key=len, reverse=True))
+_EN_TAIL_ALT: Final = "|".join(sorted(_EN_TAIL, key=len, reverse=True))
+_EN_TENS_ALT: Final = "|".join(EN_TENS_WORDS)
+EN_NUMBER_WORD_RE: Final = (
+    rf"\b(?:(?:{_EN_ALT})[- ]hundred(?:[- ](?:and[- ])?(?:{_EN_ALT}))?"
+    rf"|(?:{_EN_TENS_ALT})(?:[- ](?:{_EN_TAIL_ALT}))?|{_EN_ALT})\b"
+)
+"""A number in English words, as a regex fragment; ``english_words_value`` reads it."""
+
+
+def english_words_value(text: str) -> float | None:
+    """ "ninety" → 90, "twenty-five" → 25, "two hundred and fifty" → 250; None otherwise."""
+    tokens = [t for t in re.split(r"[\s-]+", text.strip()) if t and t != "and"]
+    value, i = 0, 0
+    if len(tokens) > 1 and tokens[1] == "hundred":
+        head = EN_UNITS_WORDS.get(tokens[0])
+        if head is None:
+            return None
+        value, i = head * 100, 2
+    if i < len(tokens) and tokens[i] in EN_TENS_WORDS:
+        value, i = value + EN_TENS_WORDS[tokens[i]], i + 1
+        if i < len(tokens) and tokens[i] in _EN_TAIL:
+            value, i = value + _EN_TAIL[tokens[i]], i + 1
+    elif i < len(tokens) and tokens[i] in EN_UNITS_WORDS:
+        value, i = value + EN_UNITS_WORDS[tokens[i]], i + 1
+    return float(value) if i == len(tokens) and value else None
+
+
 _SEPARATORS_RE: Final = re.compile(r"[\s-]+")
 _DIGITS_RE: Final = re.compile(r"\d+(?:\.\d+)?")
 
@@ -182,4 +240,5 @@ def number_value(text: str) -> float | None:
     digits = text.replace(" ", "").replace(",", ".")
     if _DIGITS_RE.fullmatch(digits):
         return float(digits)
-    return words_value(text)
+    value = words_value(text)
+    return value if value is not None else english_words_value(text)

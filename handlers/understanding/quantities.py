@@ -9,7 +9,7 @@ from functools import partial
 from typing import Final
 
 from . import prefilter
-from .numbers import APPROX_WORDS, NUMBER_WORD_RE, number_value
+from .numbers import APPROX_WORDS, EN_NUMBER_WORD_RE, NUMBER_WORD_RE, number_value
 from .text import word_set
 
 # unit word → (contract unit, factor to that unit)
@@ -61,6 +61,11 @@ UNIT_WORDS: Final[dict[str, tuple[str, float]]] = {
     **dict.fromkeys(("liters", "liter", "litros", "litro"), ("l", 1.0)),
     **dict.fromkeys(("meals", "comidas"), ("repas", 1.0)),
     **dict.fromkeys(("volunteers", "students"), ("personne", 1.0)),
+    # issue 10 (tune10b): more English units (« 8 crates », « 2 pallets », « drivers x2 »)
+    **dict.fromkeys(("crate", "crates"), ("cagette", 1.0)),
+    **dict.fromkeys(("pallet", "pallets"), ("palette", 1.0)),
+    **dict.fromkeys(("volunteer", "drivers", "helpers"), ("personne", 1.0)),
+    **dict.fromkeys(("gars",), ("personne", 1.0)),  # « 2 gars costauds »
 }
 COUNT_WORDS: Final = word_set(
     """
@@ -82,6 +87,10 @@ CONTAINERS: Final = (
 _UNIT_ALT = "|".join(sorted((re.escape(u) for u in UNIT_WORDS), key=len, reverse=True))
 _NUM = r"\d{1,3}(?: \d{3})+(?=\s?(?:kg|g|t|l|litres?|kilos?|tonnes?|repas|colis)\b)|\d+(?:[.,]\d+)?"
 _NUMBER = rf"(?:{_NUM}|{NUMBER_WORD_RE})"
+# Issue 10 (tune10b): English number words are read by the plain amounts only (« ninety
+# tins », « twenty-five meals »): one more alternative in every package pattern would be tried
+# at every position of every message.
+_NUMBER_OR_ENGLISH = rf"(?:{_NUM}|{NUMBER_WORD_RE}|{EN_NUMBER_WORD_RE})"
 _APPROX = "|".join(APPROX_WORDS)
 _TIMES = r"[x*]"  # "×" is folded to "x" (text.py)
 
@@ -127,6 +136,13 @@ PACKAGE_OF_GOODS_RE: Final = re.compile(
     r"briques?)\s(?:de|d')\s?[a-z]+\s(?:de|d')\s?"
     rf"({_NUM})\s?(kg|kgs|kilos?|l|litres?)\b"
 )
+# Issue 10 (tune10b): « 500 bouteilles d'eau 1,5L », « 24 briques de lait 1 l »: bottles
+# and cans of a stated volume, the size written after the drink without « de ».
+_BOTTLE_WORDS: Final = ("bouteille", "bidon", "brique", "jerrican", "canette", "pack")
+BOTTLES_OF_SIZE_RE: Final = re.compile(
+    rf"(?<![\d,.])({_NUMBER})\s?(?:bouteilles?|bidons?|briques?|jerricans?|canettes?|packs?)"
+    rf"\s(?:de|d')\s?[a-z]+\s({_NUM})\s?(l|litres?|cl)\b"
+)
 # "jus d'orange 1L x12", "500 g x 6": a size, then how many of it.
 SIZE_TIMES_RE: Final = re.compile(
     rf"(?<![\d,.])({_NUM})\s?(kg|kgs|kilos?|g|gr|grammes?|l|litres?|cl|ml)\s?{_TIMES}\s?(\d+)\b"
@@ -144,14 +160,14 @@ MULTIPLIED_RE: Final = re.compile(
 )
 # "cartons de lait x4": the sign after the goods counts them (when no other goods follow).
 _WORD_RE: Final = re.compile(r"[a-z][a-z']*")
-_THEN = r"(?:et|ou|pour|a|dispo|svp|merci|demain)"
+_THEN = r"(?:et|ou|pour|a|dispo|svp|merci|demain|for|and|on|in|at|please|pls|asap|tomorrow)"
 # The sign is found first and the goods read back from it: a pattern that starts at the goods
 # would be tried at every word of every message.
 TRAILING_TIMES_RE: Final = re.compile(
     rf"(?<=[a-z'])\s{_TIMES}\s?(\d+)\b(?![.,]?\d)(?!\s?(?!{_THEN}\b)[a-z])"
 )
 AMOUNT_RE: Final = re.compile(
-    rf"(?<![\d,./:])({_NUMBER})(?![\d])\s?(?:-\s?)?"
+    rf"(?<![\d,./:])({_NUMBER_OR_ENGLISH})(?![\d])\s?(?:-\s?)?"
     rf"(?:({_UNIT_ALT})\b(\set\sdemie?\b(?!-))?|([a-z][a-z']*))?"
 )
 NOT_AMOUNT_NEXT: Final = word_set(
@@ -162,12 +178,12 @@ NOT_AMOUNT_NEXT: Final = word_set(
     gens adultes personnes personne habitants janvier janv fevrier fev mars avril avr
     mai juin juillet juil aout septembre sept octobre oct novembre nov decembre dec x
     fois mn places place age ieme iemes nuits nuit rue avenue bd boulevard chemin route
-    bis ter allee impasse etage km2 kw cv ch v w
+    bis ter allee impasse etage km2 kw cv ch v w pm am
     """
 )
 # Words that name a post: the number after them is the post's, unless goods are counted
 # ("l'offre 12" is post 12; "on offre 4 cagettes" is an amount: the same word as a verb).
-POST_WORDS: Final = word_set("annonce post offre demande publication")
+POST_WORDS: Final = word_set("annonce post offre demande publication proposition")
 NOT_AMOUNT_BEFORE: Final = word_set(
     """
     taille t n° no num numero ref dans sous avant apres le du au la depuis d'ici ici age rue
@@ -236,6 +252,12 @@ def package_amounts(text: str) -> Iterator[Amount]:
         unit, factor = _unit_of(m.group(3))
         if count is not None and size is not None and size * factor >= 1:
             yield Amount(m.start(), m.end(), count * size * factor, unit)
+    bottles = any(w in text for w in _BOTTLE_WORDS)  # else no match (a cheap test first)
+    for m in prefilter.finditer(BOTTLES_OF_SIZE_RE, text) if bottles else ():
+        count, size = _value(m.group(1)), _value(m.group(2))
+        if count is not None and size is not None:
+            unit, factor = _unit_of(m.group(3))
+            yield Amount(m.start(), m.end(), count * size * factor, unit)
     for m in prefilter.finditer(CASES_OF_ITEMS_RE, text):
         count, each = _value(m.group(1)), _value(m.group(2))
         if count is not None and each is not None and m.group(3) in COUNT_WORDS:
@@ -245,6 +267,23 @@ def package_amounts(text: str) -> Iterator[Amount]:
         if count is None or each is None or (m.group(3) or "") in NOT_AMOUNT_NEXT:
             continue  # "3 boîtes de 2 kg" is read above; "2 lots de 3 jours" counts nothing
         yield Amount(m.start(), m.end(), count * each, "unite")
+
+
+# Issue 10 (tune10b): a correction, « c'était pas vingt kilos mais douze », « non pas 3
+# cartons mais 5 »: the amount said after « mais », in the unit of the one it replaces.
+CORRECTED_RE: Final = re.compile(
+    rf"\bpas\s({_NUMBER})\s?({_UNIT_ALT})\s(?:mais(?:\splutot)?|plutot)\s({_NUMBER})\b(?:\s?({_UNIT_ALT})\b)?"
+)
+
+
+def corrected_amounts(text: str) -> Iterator[Amount]:
+    if " mais " not in text and " plutot " not in text:
+        return
+    for m in prefilter.finditer(CORRECTED_RE, text):
+        value = _value(m.group(3))
+        if value is not None:
+            unit, factor = UNIT_WORDS[m.group(4) or m.group(2)]
+            yield Amount(m.start(), m.end(), value * factor, unit, m.group(4) or m.group(2))
 
 
 def mixed_amounts(text: str) -> Iterator[Amount]:
@@ -416,6 +455,7 @@ def find_amounts(
     beneficiaries.
     """
     rules: tuple[Rule, ...] = (
+        corrected_amounts,
         mixed_amounts,
         package_amounts,
         approximate_amounts,

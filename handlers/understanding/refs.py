@@ -19,8 +19,9 @@ UNIT_OR_MONTH = (
     r"repas|pieces?|unites?|sacs?|boites?|bouteilles?|benevoles?|personnes?|h|heures?|%|€|"
     r"euros?|x|jours?|semaines?|" + lx.MONTHS_WORDS + r")\b"
 )
+# Issue 10 (tune10b): « notre proposition 305 », formal for « notre offre 305 ».
 _EXPLICIT_REF_RE: Final = re.compile(
-    r"(?:\b(?:annonce|post|offre|publication|demande)s?\s?(?:n°|no|numero|num|#|n\s)?\s?"
+    r"(?:\b(?:annonce|post|offre|publication|demande|proposition)s?\s?(?:n°|no|numero|num|#|n\s)?\s?"
     # « n° 101 » reads « n  101 » once « ° » is folded away
     r"|\b(?:n°|numero|num|ref|number)\s?|#\s?|\bno\s|\bn\s\s?)(\d{1,6})\b(?![.,]\d)"
     rf"(?!{UNIT_OR_MONTH})"  # "on offre 4 cagettes": an amount, not post 4
