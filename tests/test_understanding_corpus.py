@@ -19,8 +19,8 @@ from tests.corpus.load import HERE, load, score
 # Floors: what the parser reached when last measured (docs/benchmarks.md), so that a change
 # that reads worse fails here. Raise them as the parser improves; never lower them to pass.
 # The issue's target (#10) for the held-out part is 0.95 whole message and 0.98 intent.
-HELD_OUT_WHOLE_MESSAGE = 0.895  # stop 21 after tune10: 0.899
-HELD_OUT_INTENT = 0.95  # stop 21 after tune10: 0.953
+HELD_OUT_WHOLE_MESSAGE = 0.905  # stop 21 after tune10: 0.899; stop 22 after tune10b: 0.908
+HELD_OUT_INTENT = 0.95  # stop 21 after tune10: 0.953; stop 22 after tune10b: 0.953
 DEV_WHOLE_MESSAGE = 0.985  # tune10b (issue 10): 0.982 -> 0.987
 DEV_INTENT = 0.995
 # The two development files written after the first tuning round (README.md there).
@@ -31,7 +31,7 @@ DEV_EXTRA_WHOLE_MESSAGE = {
     "dev_extra_f": 0.97,  # tune10 (issue 10): 0.902 -> 0.953; tune10b: 0.973
     "dev_extra_g": 0.98,  # tune10: 0.921 -> 0.968; tune10b: 0.985
     "dev_extra_h": 0.925,  # untuned 0.833; after tune10 (not on H) 0.850; tune10b (on 75 %) 0.930
-    "dev_extra_i": 0.80,  # stop 22, before anyone tuned on it: 0.805 (not tuned on this stop)
+    "dev_extra_i": 0.805,  # stop 22 untuned: 0.805; after tune10b (not on I): 0.812
 }
 DEV_EXTRA_INTENT = {
     "dev_extra_c": 0.995,
@@ -39,7 +39,7 @@ DEV_EXTRA_INTENT = {
     "dev_extra_f": 0.9875,  # tune10: 0.985 -> 0.988; tune10b: 0.990
     "dev_extra_g": 0.99,  # tune10: 0.988 -> 0.995
     "dev_extra_h": 0.985,  # before tuning: 0.965; after tune10 (not on H): 0.970; tune10b: 0.990
-    "dev_extra_i": 0.965,  # stop 22, before anyone tuned on it: 0.970
+    "dev_extra_i": 0.965,  # stop 22 untuned: 0.970; after tune10b (not on I): 0.970
 }
 
 
