@@ -103,7 +103,13 @@ class Boucle:
         dispatcher.add_sender_wakeup(sender.wake)
         dispatcher.use_direct_replies(sender)
         app = cls(settings, db, dispatcher, intake, sender, clock, channels)
-        app.fanout_jobs = FanoutJobs(db, clock, ZoneInfo(config.timezone), wake_sender=sender.wake)
+        app.fanout_jobs = FanoutJobs(
+            db,
+            clock,
+            ZoneInfo(config.timezone),
+            wake_sender=sender.wake,
+            messages_handled=intake.idle,
+        )
         dispatcher.use_fanout_jobs(app.fanout_jobs.chunk, app.fanout_jobs.wake)
         app.scheduler = Scheduler(db, clock, settings.boucle_timezone, group, sender.wake)
         app.scheduler.retention_days = settings.boucle_retention_days

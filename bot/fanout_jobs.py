@@ -14,8 +14,9 @@ job's `decided_at`. The sender is woken after each chunk.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
@@ -36,6 +37,11 @@ log = logging.getLogger(__name__)
 CHUNK = 100
 # After a chunk raised: wait this long before trying again (storage.fanout_jobs.MAX_ATTEMPTS).
 RETRY_SECONDS = 1.0
+# Between chunks, messages being handled go first, for this long at most: a message is two
+# transactions (stored, then handled), and the job's next chunk took the database between
+# them, so a reply waited for two chunks (~20 ms each on a busy machine; issue 12,
+# during-fanout). Bounded: a stream of messages slows the job, never stops it.
+GIVE_WAY_SECONDS = 0.05
 
 
 class FanoutJobs:
@@ -47,6 +53,8 @@ class FanoutJobs:
         chunk: int = CHUNK,
         wake_sender: Callable[[], None] | None = None,
         retry_seconds: float = RETRY_SECONDS,
+        messages_handled: Callable[[], Awaitable[None]] | None = None,
+        give_way_seconds: float = GIVE_WAY_SECONDS,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -54,6 +62,9 @@ class FanoutJobs:
         self.chunk = chunk
         self.retry_seconds = retry_seconds
         self._wake_sender = wake_sender
+        # Returns when no message is being stored or handled (`Intake.idle`).
+        self._messages_handled = messages_handled
+        self.give_way_seconds = give_way_seconds
         self._queued = asyncio.Event()
         self._idle = asyncio.Event()
         self._idle.set()
@@ -143,6 +154,8 @@ class FanoutJobs:
         try:
             more = await self.run_chunk()
             await asyncio.sleep(0)
+            if more:
+                await self._give_way()
             return more
         except Exception as error:
             log.exception("a relay job's chunk failed")
@@ -152,6 +165,13 @@ class FanoutJobs:
                     log.error("relay job %d given up after repeated failures", job.id)
             await asyncio.sleep(self.retry_seconds)
             return True
+
+    async def _give_way(self) -> None:
+        """Until the messages being handled are done, `give_way_seconds` at most."""
+        if self._messages_handled is None:
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._messages_handled(), self.give_way_seconds)
 
 
 def stored_payload(job: FanoutJob) -> Callable[[str], tuple[str, int | None]]:

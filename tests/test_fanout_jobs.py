@@ -238,6 +238,60 @@ async def test_a_message_between_chunks_is_answered_before_the_job_ends(
     assert chunks_when_answered <= 3 < total == 30, "599 active members, 20 a chunk"
 
 
+async def test_between_chunks_the_job_gives_way_to_the_messages_being_handled(
+    tmp_path: Path,
+) -> None:
+    """A message is stored, then handled, in two transactions: the job's next chunk waits
+    for the messages being handled (it took the database between the two, and a reply
+    waited for two chunks), for `give_way_seconds` at most."""
+    db, ids = await big_network(tmp_path / "boucle.db")
+    handled = asyncio.Event()
+    try:
+        jobs = FanoutJobs(
+            db,
+            ManualClock(NOW),
+            PARIS,
+            chunk=20,
+            messages_handled=handled.wait,
+            give_way_seconds=30,
+        )
+        await defer(db, await relay(db, ids))
+        jobs.start()
+        for _ in range(500):
+            if jobs.chunks_done:
+                break
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.2)
+        while_handling = jobs.chunks_done
+        handled.set()
+        await asyncio.wait_for(jobs.wait_idle(), 10)
+        await jobs.stop()
+    finally:
+        await db.close()
+    assert while_handling == 1 and jobs.chunks_done == 30
+
+
+async def test_a_stream_of_messages_slows_the_job_but_never_stops_it(tmp_path: Path) -> None:
+    db, ids = await big_network(tmp_path / "boucle.db")
+    never = asyncio.Event()
+    try:
+        jobs = FanoutJobs(
+            db,
+            ManualClock(NOW),
+            PARIS,
+            chunk=20,
+            messages_handled=never.wait,
+            give_way_seconds=0.01,
+        )
+        await defer(db, await relay(db, ids))
+        jobs.start()
+        await asyncio.wait_for(jobs.wait_idle(), 10)
+        await jobs.stop()
+    finally:
+        await db.close()
+    assert jobs.chunks_done == 30
+
+
 async def test_a_post_commits_its_reply_before_its_relay(network: Network) -> None:
     """Through the dispatcher: the author's confirmation is queued by the message's
     transaction, the relay by the job; everyone receives it as without a job."""
