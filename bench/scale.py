@@ -491,9 +491,11 @@ async def during_fanout(scale: Scale) -> Verdict:
     run = await scale.once("chat", lambda: chat_run(scale))
     worst = max(run.probe_latencies)
     normal = statistics.median(run.boucle["aide"].latencies)
+    first, *later = run.probe_latencies
     return Verdict(
         f"max {ms(worst)}, median {ms(statistics.median(run.probe_latencies))} over "
-        f"{len(run.probe_latencies)} /aide, one at a time, each "
+        f"{len(run.probe_latencies)} /aide (the first, arriving with the post itself: "
+        f"{ms(first)}; the others' max: {ms(max(later, default=0.0))}), one at a time, each "
         f"{scale.options.probe_every_s * 1000:.0f} ms after the previous reply "
         f"({run.probes_before_reply} before the post's reply, which took "
         f"{ms(run.fanout_reply_s)} full stack; /aide alone: median {ms(normal)})",
