@@ -17,6 +17,7 @@ them in ``refs.py``, the "what" in ``labels.py``, the post's amount in ``amounts
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -189,11 +190,16 @@ class _Message:
     args_start: int  # after a greeting and the command: where the message's own words start
     command: _Command | None
     mentions: list[Mention]
-    cues: Cues
     # `_confidence` of a reading, kept once computed (the learned signal asks it first)
     confidences: dict[tuple[str, bool], tuple[float, tuple[str, ...]]] = field(
         default_factory=dict, compare=False, repr=False
     )
+
+    @functools.cached_property
+    def cues(self) -> Cues:
+        """The asking and giving cues of the body, read when a rule first asks (issue 12: a
+        command, a how-to or a list question never needs them)."""
+        return read_cues(self.body)
 
     @property
     def text(self) -> str:
@@ -227,14 +233,7 @@ def _read_message(text: str) -> _Message:
     body_start = greet.end() if greet else 0
     command = _command(folded.text[body_start:])
     args_start = body_start + command.end if command else body_start
-    body = folded.text[args_start:]
-    return _Message(
-        folded,
-        args_start,
-        command,
-        find_mentions(folded, args_start),
-        read_cues(body),
-    )
+    return _Message(folded, args_start, command, find_mentions(folded, args_start))
 
 
 # -- the intent: the first rule that reads one, in the contract's order --------------------
