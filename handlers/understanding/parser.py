@@ -277,7 +277,7 @@ def _free_action(msg: _Message) -> _IntentReading | None:
     """« je prends le 12 », « 21 récupéré », « annule le 4 » (no command)."""
     if msg.command is not None and msg.command.kind != "unknown":
         return None
-    action = read_action(msg.folded, msg.args_start, msg.cue)
+    action = read_action(msg.folded, msg.args_start, lambda: msg.cue)
     return _IntentReading(*action) if action is not None else None
 
 

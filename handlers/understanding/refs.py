@@ -4,6 +4,7 @@ a post number, and whether a claim, done or cancel verb acts on it."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -99,7 +100,7 @@ def _reads_as_day(text: str, start: int, end: int) -> bool:
 
 
 def read_action(
-    f: Folded, start: int, direction_strength: float
+    f: Folded, start: int, direction_strength: float | Callable[[], float]
 ) -> tuple[Intent, int | None, tuple[int, int] | None] | None:
     """claim / done / cancel read from free text, with the post they are about.
 
@@ -120,6 +121,8 @@ def read_action(
     named = ref is not None and ref.kind != "bare"
     words = len(body.split())
     done = _done_verb(done_found, ref, start)
+    if callable(direction_strength):  # asked only now (issue 12: the cues cost a reading)
+        direction_strength = direction_strength()
     if (
         done
         and done.group(0) == "recupere"
