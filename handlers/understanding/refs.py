@@ -164,9 +164,7 @@ def _done_verbs(body: str) -> list[re.Match[str]]:
     return [m for r in (lx.DONE_RE, acts.DONE_MORE_RE) if (m := prefilter.search(r, body))]
 
 
-def _done_verb(
-    found: list[re.Match[str]], ref: _Ref | None, start: int
-) -> re.Match[str] | None:
+def _done_verb(found: list[re.Match[str]], ref: _Ref | None, start: int) -> re.Match[str] | None:
     """The done verb; of several, the one right after a bare post number (« 150 enlevé,
     c'est bon pour nous »: « enlevé » reports post 150, « c'est bon » only agrees)."""
     beside = [m for m in found if ref is not None and _next_to(ref, m, start)]
