@@ -300,8 +300,11 @@ class Starts:
         """The sorted positions where a match may start; None when there are too many to
         be worth trying one by one (then the pattern scans)."""
         found = [0] if self.at_start else []
+        present = self.long.intersection(grams(text))
+        if not (present or self.short):
+            return found  # most texts: no head at all
         find = text.find
-        for head in (*self.long.intersection(grams(text)), *self.short):
+        for head in (*present, *self.short):
             i = find(head)
             while i >= 0:
                 found.append(i)
@@ -474,10 +477,9 @@ def search(
     """``pattern.search``: skipped when none of its heads occurs in ``text``, run through its
     twin when it has one (the match returned is the pattern's own)."""
     entry = _ENTRIES.get(id(pattern)) or _entry(pattern)
-    if entry.gate is not None and not entry.gate.opens(text):
-        return None
-    if entry.starts is not None:
-        positions = entry.starts.positions(text)
+    begins = entry.starts
+    if begins is not None:  # its own gate: no head, no position (issue 12: tested once)
+        positions = begins.positions(text)
         if positions is not None:
             match = pattern.match
             pos = min(pos, len(text))  # as ``re`` does: past the end is the end
@@ -487,6 +489,8 @@ def search(
                     if found is not None:
                         return found
             return None
+    elif entry.gate is not None and not entry.gate.opens(text):
+        return None
     twin_ = entry.twin
     if twin_ is _LATER:
         twin_ = entry.compiled_twin()
