@@ -100,7 +100,10 @@ def _reads_as_day(text: str, start: int, end: int) -> bool:
 
 
 def read_action(
-    f: Folded, start: int, direction_strength: float | Callable[[], float]
+    f: Folded,
+    start: int,
+    direction_strength: float | Callable[[], float],
+    search: Callable[[re.Pattern[str], str], re.Match[str] | None] = prefilter.search,
 ) -> tuple[Intent, int | None, tuple[int, int] | None] | None:
     """claim / done / cancel read from free text, with the post they are about.
 
@@ -109,7 +112,8 @@ def read_action(
     le 20 ») or a number a post word names (« l'offre 27 ») keeps it an action."""
     text = f.text
     body = text[start:]
-    search = prefilter.search  # each verb list runs only where one of its words occurs
+    # Each verb list runs only where one of its words occurs (``search``: `prefilter.search`,
+    # or the parser's, which keeps what it found for its later rules: issue 12).
     cancel = search(lx.CANCEL_RE, body) or search(acts.CANCEL_MORE_RE, body)
     firm_claim = search(acts.CLAIM_FIRM_RE, body)
     claim = search(lx.CLAIM_RE, body) or firm_claim or search(acts.CLAIM_SOFT_RE, body)
