@@ -479,6 +479,8 @@ def search(
     entry = _ENTRIES.get(id(pattern)) or _entry(pattern)
     begins = entry.starts
     if begins is not None:  # its own gate: no head, no position (issue 12: tested once)
+        if not (begins.short or begins.at_start) and begins.long.isdisjoint(grams(text)):
+            return None  # most searches: none of its heads (no list of positions made)
         positions = begins.positions(text)
         if positions is not None:
             match = pattern.match
