@@ -296,11 +296,12 @@ class Starts:
         self.short: Final = tuple(h for h in found if len(h) < GRAM)
         self.at_start: Final = at_start
 
-    def positions(self, text: str) -> list[int] | None:
+    def positions(self, text: str, among: frozenset[str] | None = None) -> list[int] | None:
         """The sorted positions where a match may start; None when there are too many to
-        be worth trying one by one (then the pattern scans)."""
+        be worth trying one by one (then the pattern scans). ``among``: the text's grams, or
+        a part of them known to hold every head of ``long`` the text has (`Gates`)."""
         found = [0] if self.at_start else []
-        present = self.long.intersection(grams(text))
+        present = self.long.intersection(grams(text) if among is None else among)
         if not (present or self.short):
             return found  # most texts: no head at all
         find = text.find
@@ -519,12 +520,17 @@ def finditer(
 
 
 def matches_at(
-    pattern: re.Pattern[str], begins: Starts, text: str, pos: int = 0, endpos: int = sys.maxsize
+    pattern: re.Pattern[str],
+    begins: Starts,
+    text: str,
+    pos: int = 0,
+    endpos: int = sys.maxsize,
+    among: frozenset[str] | None = None,
 ) -> list[re.Match[str]] | None:
     """``list(pattern.finditer(text, pos, endpos))``, matched only where a match may start
-    (``begins``); None when there are too many such places, or a match is empty (then the
-    engine's scan, which steps past it, is the reference)."""
-    positions = begins.positions(text)
+    (``begins``, ``among`` as `Starts.positions`); None when there are too many such places,
+    or a match is empty (then the engine's scan, which steps past it, is the reference)."""
+    positions = begins.positions(text, among)
     if positions is None:
         return None
     found: list[re.Match[str]] = []
@@ -590,6 +596,12 @@ class Gates:
                     by_class.setdefault(opening, set()).add(i)
         self._always: Final = frozenset(always)
         self._starts: Final = tuple(e.starts for e in entries)
+        # Whose starts are all heads of the list: their positions are looked for among the
+        # heads `opened` found (a few) instead of the text's grams (~100) (issue 12).
+        self._among: Final = tuple(
+            begins is not None and begins.long <= self._long for begins in self._starts
+        )
+        self._found: tuple[str, frozenset[str]] = ("", frozenset())  # `opened`'s last text
         self._by_class: Final = tuple(
             (re.compile(c, p.flags), frozenset(i))
             for c, i in by_class.items()
@@ -601,8 +613,10 @@ class Gates:
         the others cannot (none of their heads occurs in it)."""
         opened = set(self._always)
         by_head = self._opened_by.__getitem__
+        found = self._long.intersection(grams(text))
+        self._found = (text, found)
         # One update for all the heads found (issue 12: a union per head cost more).
-        opened.update(*map(by_head, self._long.intersection(grams(text))))
+        opened.update(*map(by_head, found))
         if self._short:
             opened.update(*map(by_head, filter(text.__contains__, self._short)))
         for opening, indices in self._by_class:
@@ -620,7 +634,9 @@ class Gates:
         only, as `search` does (issue 12: the engine's scan of the whole text cost more)."""
         begins = self._starts[i]
         if begins is not None:
-            found = matches_at(self.patterns[i], begins, text, pos, endpos)
+            last, heads_found = self._found  # one read: another thread may change it
+            among = heads_found if self._among[i] and last == text else None
+            found = matches_at(self.patterns[i], begins, text, pos, endpos, among)
             if found is not None:
                 return iter(found)
         return (self._runs[i] or self._run(i)).finditer(text, pos, endpos)
