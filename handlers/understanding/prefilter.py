@@ -650,7 +650,11 @@ class Gates:
 
     def any_match(self, text: str) -> bool:
         """Does any pattern of the list match ``text``?"""
-        return any((self._runs[i] or self._run(i)).search(text) for i in self.opened(text))
+        runs = self._runs
+        for i in self.opened(text):  # noqa: SIM110 (a loop: a generator cost more, issue 12)
+            if (runs[i] or self._run(i)).search(text):
+                return True
+        return False
 
 
 class Cues:

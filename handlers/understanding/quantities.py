@@ -166,7 +166,7 @@ _NUMBER_START_RE: Final = re.compile(
 def _number_starts(text: str) -> tuple[int, ...]:
     """Every position where `_NUMBER` may match: a digit after no digit, or a whole word that
     opens a number in words (a superset of the places the engine would find a match)."""
-    return tuple(m.start() for m in _NUMBER_START_RE.finditer(text))
+    return tuple(map(re.Match.start, _NUMBER_START_RE.finditer(text)))
 
 
 def _from_numbers(pattern: re.Pattern[str], text: str) -> Iterable[re.Match[str]]:
