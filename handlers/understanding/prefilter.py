@@ -615,10 +615,10 @@ class Gates:
         by_head = self._opened_by.__getitem__
         found = self._long.intersection(grams(text))
         self._found = (text, found)
-        # One update for all the heads found (issue 12: a union per head cost more).
-        opened.update(*map(by_head, found))
-        if self._short:
-            opened.update(*map(by_head, filter(text.__contains__, self._short)))
+        for head in found:
+            opened |= by_head(head)
+        for head in filter(text.__contains__, self._short):
+            opened |= by_head(head)
         for opening, indices in self._by_class:
             if opening.search(text):
                 opened |= indices
