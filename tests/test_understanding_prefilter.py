@@ -40,6 +40,23 @@ def test_cue_scores_are_those_of_every_pattern_run() -> None:
             assert cues.score(text) == (total, first)
 
 
+def test_a_finer_test_skips_the_cue_patterns_a_gate_opened_for_nothing() -> None:
+    """Issue 12: « pour » opens « pourriez-vous », whose 8-character heads rule it out; a
+    pattern anchored where the text starts is matched there only."""
+    polite = re.compile(r"\b(?:auriez|avez|pourriez|pouvez)[- ]vous\b")
+    heading = re.compile(r"^\W*(?:demandes?|besoins?)\s?:")
+    cues = Cues([(polite, 1.0), (heading, 2.0)])
+    assert cues._opened("pour vous aider") == []  # the gate opened it: « pour »
+    assert cues._opened("riz, besoins : pates") == []
+    assert cues._opened("besoins : pourriez-vous ?") == [0, 1]
+    for text in ("pour vous aider", "riz, besoins : pates", "besoins : pourriez-vous ?"):
+        total, first = 0.0, len(text)
+        for pattern, weight in ((polite, 1.0), (heading, 2.0)):
+            for m in pattern.finditer(text):
+                total, first = total + weight, min(first, m.start())
+        assert cues.score(text) == (total, first)
+
+
 def _patterns() -> list[re.Pattern[str]]:
     """Every compiled pattern the parser's modules hold, alone or in a list or dict."""
     from handlers.understanding import (

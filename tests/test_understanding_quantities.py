@@ -72,3 +72,55 @@ def test_claim_amount_after_post_number(gazetteer: Gazetteer) -> None:
     assert (u.post_ref, u.quantity, u.unit) == (7, 15, "kg")
     u = understand("on récupère 5 cartons du 21 demain", NOW, gazetteer)
     assert (u.post_ref, u.quantity, u.unit) == (21, 5, "carton")
+
+
+# Issue 12 (parse rate): the patterns that open with a number are matched where a number starts.
+_NUMBER_LED = ("PACKAGE_RE", "PER_CONTAINER_RE", "PACKAGE_OF_GOODS_RE", "CASES_OF_ITEMS_RE")
+_NUMBER_LED += ("PACKED_COUNT_RE", "AMOUNT_RE")
+
+
+def test_number_led_patterns_open_with_a_number() -> None:
+    """`_from_numbers` is the engine's scan only for patterns whose matches open with
+    `_NUMBER` (or, for `AMOUNT_RE`, a number in French or English words) after a look-behind
+    refusing a digit: a rule changed otherwise goes red here."""
+    import re
+
+    from handlers.understanding import quantities as q
+
+    for name in _NUMBER_LED:
+        source = getattr(q, name).pattern
+        opening = re.match(r"\(\?<!\[([^\]]*)\]\)\(", source)
+        assert opening is not None and r"\d" in opening.group(1), name
+        opens = q._NUMBER_OR_ENGLISH if name == "AMOUNT_RE" else q._NUMBER
+        assert source[opening.end() :].startswith(f"{opens})"), name
+
+
+def test_number_led_matches_are_the_engines() -> None:
+    import json
+    from pathlib import Path
+
+    from handlers.understanding import quantities as q
+    from handlers.understanding.text import fold, readable
+
+    corpus = Path(__file__).parent / "corpus"
+    texts = [
+        fold(readable(json.loads(line)["text"])).text
+        for path in sorted(corpus.glob("dev*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    texts += [
+        "vingt-deux sacs de 5 kg",
+        "x3 cartons de 6 bouteilles, 2024 12 packs de 6",
+        "trois-cents kg, soixante et onze cagettes de 2 kg chacune",
+        "a12 cartons de 10 kg/carton",
+        "deux_trois sacs de 5 kg, 1 000 kg",
+        "like ninety tins and twenty-five meals, two hundred and fifty kg of rice",
+        "we have forty crates, one pallet",
+        "",
+    ]
+    for name in _NUMBER_LED:
+        pattern = getattr(q, name)
+        for text in texts:
+            got = [(m.span(), m.groups()) for m in q._from_numbers(pattern, text)]
+            assert got == [(m.span(), m.groups()) for m in pattern.finditer(text)], (name, text)

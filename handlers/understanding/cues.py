@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final, Literal
 
 from . import lexicon as lx
@@ -46,7 +47,13 @@ class Cues:
     offer_main: int
     past_report: bool  # a perfect tense (« vous avez bien reçu ») hid an asking cue
     question_end: bool
-    spare_capacity: bool  # « notre camion ne roule pas jeudi »: a resource is offered
+    body: str = field(repr=False, compare=False)  # what was read (for `spare_capacity`)
+
+    @functools.cached_property
+    def spare_capacity(self) -> bool:
+        """« notre camion ne roule pas jeudi »: a resource is offered. Read when first asked
+        (issue 12: only an offer asks)."""
+        return _SPARE_GATES.any_match(self.body)
 
     @property
     def strongest(self) -> float:
@@ -94,8 +101,7 @@ def read_cues(body: str) -> Cues:
     question_end = lx.QUESTION_END_RE.search(body) is not None
     if question_end and request > 0:  # only beside another asking cue
         request += lx.QUESTION_END_WEIGHT
-    spare = _SPARE_GATES.any_match(body)
-    return Cues(request, offer, r_first, o_first, r_main, o_main, past_report, question_end, spare)
+    return Cues(request, offer, r_first, o_first, r_main, o_main, past_report, question_end, body)
 
 
 def read_direction(cues: Cues) -> Direction | None:

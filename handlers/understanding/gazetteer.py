@@ -19,7 +19,7 @@ from importlib import resources
 from operator import itemgetter
 from typing import TypeVar, overload
 
-from .text import canonical, fold, word_set
+from .text import canonical, fold, fold_text, word_set
 
 _DATA_FILE = "communes.tsv.gz"
 # The same data, parsed and indexed (`_index_bytes`): loading it costs a decompression and an
@@ -669,7 +669,7 @@ class Gazetteer:
 
     def find_in(self, text: str) -> Commune | None:
         """The commune named anywhere in a free message, or None."""
-        folded = fold(canonical(text)).text
+        folded = fold_text(canonical(text))  # no index map (issue 12)
         words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(folded)]
         tokens = [_ABBREVIATIONS.get(w, w) for _, _, w in words]
         breaks = [m.start() for m in _SEGMENT_BREAK.finditer(folded)]

@@ -65,7 +65,7 @@ class Mention:
 def find_mentions(f: Folded, start: int = 0) -> list[Mention]:
     text = f.text
     found: list[Mention] = []
-    signatures = [m.span() for m in prefilter.finditer(_SIGNATURE_RE, text, start)]
+    signatures: list[tuple[int, int]] | None = None  # read for the first resource (issue 12)
     for i in _CATEGORY_GATES.opened(text):
         category = _CATEGORIES[i]
         for m in _CATEGORY_GATES.finditer(i, text, start):
@@ -89,6 +89,8 @@ def find_mentions(f: Folded, start: int = 0) -> list[Mention]:
                 )
                 if where and not _ROOM_BEFORE_RE.search(text[max(0, m.start() - 30) : m.start()]):
                     continue  # "à l'entrepôt", "dans notre local": where, not what
+                if signatures is None:
+                    signatures = [s.span() for s in prefilter.finditer(_SIGNATURE_RE, text, start)]
                 if any(s <= m.start() < e for s, e in signatures):
                     continue  # "Entrepôt de Narbonne." signing an offer: who, not what
             if word == "epicerie" and not _SHELF_BEFORE_RE.search(text[: m.start()]):

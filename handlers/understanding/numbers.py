@@ -87,6 +87,9 @@ NUMBER_WORD_RE: Final = (
 
 "et" may only join "un", "une" or "onze" (« vingt et un », « soixante et onze »), so that
 « deux et trois kilos » stays two numbers."""
+# Issue 12: a run of number words starts on a whole word (`\b`, then `[- ]` or `\b` after it)
+# that is one of these (all letters): where such a run may start is found by one scan.
+NUMBER_WORDS_FIRST: Final = frozenset(_ALL_WORDS)
 
 # Issue 10 (tune10b): amounts in English posts (« like ninety tins », « twenty-five meals »).
 # « one », « four » (an oven), « ten » are left out: French words or too short to be sure.

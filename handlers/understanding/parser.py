@@ -17,6 +17,7 @@ them in ``refs.py``, the "what" in ``labels.py``, the post's amount in ``amounts
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -189,17 +190,38 @@ class _Message:
     args_start: int  # after a greeting and the command: where the message's own words start
     command: _Command | None
     mentions: list[Mention]
-    cues: Cues
     # `_confidence` of a reading, kept once computed (the learned signal asks it first)
     confidences: dict[tuple[str, bool], tuple[float, tuple[str, ...]]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    # `search` of each pattern in the body, kept: several rules test the same words (issue 12)
+    searched: dict[int, re.Match[str] | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def search(self, pattern: re.Pattern[str]) -> re.Match[str] | None:
+        """``prefilter.search(pattern, self.body)``, run once per message."""
+        key = id(pattern)
+        found = self.searched.get(key, _NOT_SEARCHED)
+        if found is _NOT_SEARCHED:
+            found = self.searched[key] = prefilter.search(pattern, self.body)
+        return found  # type: ignore[return-value]
+
+    def search_in(self, pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+        """``prefilter.search``, kept when ``text`` is the body (`read_action` reads it)."""
+        return self.search(pattern) if text == self.body else prefilter.search(pattern, text)
+
+    @functools.cached_property
+    def cues(self) -> Cues:
+        """The asking and giving cues of the body, read when a rule first asks (issue 12: a
+        command, a how-to or a list question never needs them)."""
+        return read_cues(self.body)
 
     @property
     def text(self) -> str:
         return self.folded.text
 
-    @property
+    @functools.cached_property
     def body(self) -> str:
         return self.folded.text[self.args_start :]
 
@@ -211,6 +233,10 @@ class _Message:
     def commanded(self) -> bool:
         """Written as a known command (`/besoin`, `don 4 cagettes`): it says what it is."""
         return self.command is not None and self.command.kind != "unknown"
+
+
+# A pattern not searched yet in `_Message.searched` (only compared by identity).
+_NOT_SEARCHED: Final = object()
 
 
 @dataclass(frozen=True)
@@ -227,14 +253,7 @@ def _read_message(text: str) -> _Message:
     body_start = greet.end() if greet else 0
     command = _command(folded.text[body_start:])
     args_start = body_start + command.end if command else body_start
-    body = folded.text[args_start:]
-    return _Message(
-        folded,
-        args_start,
-        command,
-        find_mentions(folded, args_start),
-        read_cues(body),
-    )
+    return _Message(folded, args_start, command, find_mentions(folded, args_start))
 
 
 # -- the intent: the first rule that reads one, in the contract's order --------------------
@@ -278,7 +297,7 @@ def _free_action(msg: _Message) -> _IntentReading | None:
     """« je prends le 12 », « 21 récupéré », « annule le 4 » (no command)."""
     if msg.command is not None and msg.command.kind != "unknown":
         return None
-    action = read_action(msg.folded, msg.args_start, msg.cue)
+    action = read_action(msg.folded, msg.args_start, lambda: msg.cue, msg.search_in)
     return _IntentReading(*action) if action is not None else None
 
 
@@ -295,9 +314,9 @@ def _free_question(msg: _Message) -> _IntentReading | None:
     marche ? » help."""
     if msg.command is not None and msg.command.kind != "unknown":
         return None
-    if prefilter.search(lx.LIST_RE, msg.body) or acts.asks_what_is_open(msg.body):
+    if msg.search(lx.LIST_RE) or acts.asks_what_is_open(msg.body):
         return _IntentReading("list")
-    if prefilter.search(lx.HELP_RE, msg.body):
+    if msg.search(lx.HELP_RE):
         return _IntentReading("help")
     return None
 
@@ -325,11 +344,11 @@ def _free_post(msg: _Message) -> _IntentReading | None:
     if msg.command is not None and msg.command.kind != "unknown":
         return None
     direction = read_direction(msg.cues)
-    if direction is None or _asks_for_information(msg.body):
+    if direction is None or _asks_for_information(msg):
         return None
-    if prefilter.search(lx.THANKS_RE, msg.body) and msg.cue < _THANKS_OUTWEIGHED:
+    if msg.search(lx.THANKS_RE) and msg.cue < _THANKS_OUTWEIGHED:
         return None  # « merci pour le prêt du camion »: thanks for what happened
-    if prefilter.search(lx.ASKS_NOTHING_RE, msg.body):
+    if msg.search(lx.ASKS_NOTHING_RE):
         return None  # « on n'a besoin de rien, c'était juste pour info »
     main = msg.cues.request_main if direction == "request" else msg.cues.offer_main
     spare = direction == "offer" and msg.cues.spare_capacity
@@ -368,10 +387,8 @@ _CLAUSE_END_RE: Final = re.compile(r"[.!?;:]")
 _THANKS_OUTWEIGHED: Final = 3.0
 
 
-def _asks_for_information(body: str) -> bool:
-    return bool(prefilter.search(lx.INFO_QUESTION_RE, body)) and bool(
-        prefilter.search(lx.QUESTION_FORM_RE, body)
-    )
+def _asks_for_information(msg: _Message) -> bool:
+    return bool(msg.search(lx.INFO_QUESTION_RE)) and bool(msg.search(lx.QUESTION_FORM_RE))
 
 
 INTENT_RULES: Final[tuple[Callable[[_Message], _IntentReading | None], ...]] = (
@@ -711,7 +728,7 @@ def _post_confidence(
     resource = intent in {"equipment_request", "equipment_offer"}
     if not any(m.resource == resource for m in msg.mentions):
         guessed.append("what")  # goods or a resource the lexicon does not know
-    if _is_question(msg.body):
+    if _is_question(msg):
         guessed.append("question")
     confidence = _SURE - _DOUBT * (("intent" in guessed) + ("what" in guessed))
     body = msg.body
@@ -727,15 +744,14 @@ def _intent_doubtful(msg: _Message) -> bool:
     kind of message (thanks, a report in the past, a claim, done or cancel)."""
     cues = msg.cues
     weaker = min(cues.request, cues.offer)
-    body = msg.body
     return (
         cues.strongest < _CLEAR_CUE
         or cues.margin < _CLEAR_MARGIN
         or weaker >= _OPPOSED_CUE
         or cues.past_report
         or _family_doubtful(msg)
-        or prefilter.search(lx.THANKS_RE, body) is not None
-        or any(prefilter.search(r, body) for r in (lx.CANCEL_RE, lx.CLAIM_RE))
+        or msg.search(lx.THANKS_RE) is not None
+        or any(msg.search(r) for r in (lx.CANCEL_RE, lx.CLAIM_RE))
     )
 
 
@@ -751,12 +767,11 @@ def _family_doubtful(msg: _Message) -> bool:
     return at_cue != _family(direction, msg.mentions, False)
 
 
-def _is_question(body: str) -> bool:
+def _is_question(msg: _Message) -> bool:
     """A question mark, an interrogative opening, « est-ce que », a question for information
     or a request to a person (« pouvez-vous », « tu peux »)."""
     return any(
-        prefilter.search(r, body)
-        for r in (lx.QUESTION_FORM_RE, lx.INFO_QUESTION_RE, lx.ASKS_A_PERSON_RE)
+        msg.search(r) for r in (lx.QUESTION_FORM_RE, lx.INFO_QUESTION_RE, lx.ASKS_A_PERSON_RE)
     )
 
 

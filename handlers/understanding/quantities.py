@@ -5,11 +5,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from typing import Final
 
 from . import prefilter
-from .numbers import APPROX_WORDS, EN_NUMBER_WORD_RE, NUMBER_WORD_RE, number_value
+from .numbers import (
+    APPROX_WORDS,
+    EN_NUMBER_WORD_RE,
+    EN_TENS_WORDS,
+    EN_UNITS_WORDS,
+    NUMBER_WORD_RE,
+    NUMBER_WORDS_FIRST,
+    number_value,
+)
 from .text import word_set
 
 # unit word → (contract unit, factor to that unit)
@@ -170,6 +178,41 @@ AMOUNT_RE: Final = re.compile(
     rf"(?<![\d,./:])({_NUMBER_OR_ENGLISH})(?![\d])\s?(?:-\s?)?"
     rf"(?:({_UNIT_ALT})\b(\set\sdemie?\b(?!-))?|([a-z][a-z']*))?"
 )
+# Issue 12: the patterns that open with `(?<![...])({_NUMBER})` are matched only where a number
+# may start (`_from_numbers`) instead of being tried by the engine at every letter that may
+# open a number word (each cost ~5-10 µs a message).
+# The first words of a number in words, French and English (`AMOUNT_RE` reads « ninety tins »).
+_FIRST_WORDS: Final = NUMBER_WORDS_FIRST | EN_UNITS_WORDS.keys() | EN_TENS_WORDS.keys()
+_NUMBER_START_RE: Final = re.compile(
+    r"(?<!\d)\d|\b(?:" + "|".join(sorted(_FIRST_WORDS, key=lambda w: (-len(w), w))) + r")\b"
+)
+
+
+@lru_cache(maxsize=4)
+def _number_starts(text: str) -> tuple[int, ...]:
+    """Every position where `_NUMBER` may match: a digit after no digit, or a whole word that
+    opens a number in words (a superset of the places the engine would find a match)."""
+    return tuple(map(re.Match.start, _NUMBER_START_RE.finditer(text)))
+
+
+def _from_numbers(pattern: re.Pattern[str], text: str) -> Iterable[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern whose matches open with `_NUMBER`: matched at
+    the number starts only, in order, each past the last match (the engine's scan when a
+    match is empty, which it steps past)."""
+    found: list[re.Match[str]] = []
+    done = 0
+    match = pattern.match
+    for at in _number_starts(text):
+        if at >= done:
+            m = match(text, at)
+            if m is not None:
+                if m.end() == at:
+                    return pattern.finditer(text)
+                found.append(m)
+                done = m.end()
+    return found
+
+
 NOT_AMOUNT_NEXT: Final = word_set(
     """
     h heure heures min mn minute minutes jour jours j semaine semaines sem mois an ans
@@ -228,13 +271,13 @@ def _unit_of(word: str) -> tuple[str, float]:
 def package_amounts(text: str) -> Iterator[Amount]:
     """Packages of a stated size, as their total: "3 sacs de 5 kg" → 15 kg, "4 x 5 kg"."""
     per_container = "/" in text or " par " in text or "chacun" in text  # else no match
-    for m in prefilter.finditer(PER_CONTAINER_RE, text) if per_container else ():
+    for m in _from_numbers(PER_CONTAINER_RE, text) if per_container else ():
         count, size = _value(m.group(1)), _value(m.group(2))
         if count is None or size is None:
             continue
         unit, factor = _unit_of(m.group(3))
         yield Amount(m.start(), m.end(), count * size * factor, unit)
-    for m in prefilter.finditer(PACKAGE_RE, text):
+    for m in _from_numbers(PACKAGE_RE, text):
         count = _value(m.group(1))
         size = 1.0 if m.group(2) in {"un", "une"} else _value(m.group(2))
         if count is None or size is None:
@@ -247,7 +290,7 @@ def package_amounts(text: str) -> Iterator[Amount]:
             continue
         unit, factor = _unit_of(m.group(2))
         yield Amount(m.start(), m.end(), count * size * factor, unit)
-    for m in prefilter.finditer(PACKAGE_OF_GOODS_RE, text):
+    for m in _from_numbers(PACKAGE_OF_GOODS_RE, text):
         count, size = _value(m.group(1)), _value(m.group(2))
         unit, factor = _unit_of(m.group(3))
         if count is not None and size is not None and size * factor >= 1:
@@ -258,11 +301,11 @@ def package_amounts(text: str) -> Iterator[Amount]:
         if count is not None and size is not None:
             unit, factor = _unit_of(m.group(3))
             yield Amount(m.start(), m.end(), count * size * factor, unit)
-    for m in prefilter.finditer(CASES_OF_ITEMS_RE, text):
+    for m in _from_numbers(CASES_OF_ITEMS_RE, text):
         count, each = _value(m.group(1)), _value(m.group(2))
         if count is not None and each is not None and m.group(3) in COUNT_WORDS:
             yield Amount(m.start(), m.end(), count * each, "unite", m.group(3))
-    for m in prefilter.finditer(PACKED_COUNT_RE, text):
+    for m in _from_numbers(PACKED_COUNT_RE, text):
         count, each = _value(m.group(1)), _value(m.group(2))
         if count is None or each is None or (m.group(3) or "") in NOT_AMOUNT_NEXT:
             continue  # "3 boîtes de 2 kg" is read above; "2 lots de 3 jours" counts nothing
@@ -379,7 +422,7 @@ def multiplied_amounts(text: str) -> Iterator[Amount]:
 def counted_amounts(text: str, people: bool = False) -> Iterator[Amount]:
     """A number and what it counts: "30 kg", "5 cartons", "200 yaourts", "trois kilos et
     demi", "12" alone; not a size, a date, a post number or a number of families."""
-    for m in prefilter.finditer(AMOUNT_RE, text):
+    for m in _from_numbers(AMOUNT_RE, text):
         raw = m.group(1)
         value = _value(raw)
         if value is None:

@@ -4,6 +4,7 @@ a post number, and whether a claim, done or cancel verb acts on it."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -100,7 +101,10 @@ def _reads_as_day(text: str, start: int, end: int) -> bool:
 
 
 def read_action(
-    f: Folded, start: int, direction_strength: float
+    f: Folded,
+    start: int,
+    direction_strength: float | Callable[[], float],
+    search: Callable[[re.Pattern[str], str], re.Match[str] | None] = prefilter.search,
 ) -> tuple[Intent, int | None, tuple[int, int] | None] | None:
     """claim / done / cancel read from free text, with the post they are about.
 
@@ -109,15 +113,21 @@ def read_action(
     le 20 ») or a number a post word names (« l'offre 27 ») keeps it an action."""
     text = f.text
     body = text[start:]
+    # Each verb list runs only where one of its words occurs (``search``: `prefilter.search`,
+    # or the parser's, which keeps what it found for its later rules: issue 12).
+    cancel = search(lx.CANCEL_RE, body) or search(acts.CANCEL_MORE_RE, body)
+    firm_claim = search(acts.CLAIM_FIRM_RE, body)
+    claim = search(lx.CLAIM_RE, body) or firm_claim or search(acts.CLAIM_SOFT_RE, body)
+    done_found = _done_verbs(body)
+    if not (cancel or claim or done_found):
+        return None  # no verb of an action: its post number is not looked for (issue 12)
     refs = _refs(text, start)
     ref = refs[0] if refs else None
     named = ref is not None and ref.kind != "bare"
     words = len(body.split())
-    search = prefilter.search  # each verb list runs only where one of its words occurs
-    cancel = search(lx.CANCEL_RE, body) or search(acts.CANCEL_MORE_RE, body)
-    firm_claim = search(acts.CLAIM_FIRM_RE, body)
-    claim = search(lx.CLAIM_RE, body) or firm_claim or search(acts.CLAIM_SOFT_RE, body)
-    done = _done_verb(body, ref, start)
+    done = _done_verb(done_found, ref, start)
+    if callable(direction_strength):  # asked only now (issue 12: the cues cost a reading)
+        direction_strength = direction_strength()
     if (
         done
         and done.group(0) == "recupere"
@@ -154,10 +164,14 @@ def _first_person(body: str) -> bool:
     return bool(_FIRST_PERSON_RE.search(body))
 
 
-def _done_verb(body: str, ref: _Ref | None, start: int) -> re.Match[str] | None:
+def _done_verbs(body: str) -> list[re.Match[str]]:
+    """The done verbs found in ``body``, the first of each list."""
+    return [m for r in (lx.DONE_RE, acts.DONE_MORE_RE) if (m := prefilter.search(r, body))]
+
+
+def _done_verb(found: list[re.Match[str]], ref: _Ref | None, start: int) -> re.Match[str] | None:
     """The done verb; of several, the one right after a bare post number (« 150 enlevé,
     c'est bon pour nous »: « enlevé » reports post 150, « c'est bon » only agrees)."""
-    found = [m for r in (lx.DONE_RE, acts.DONE_MORE_RE) if (m := prefilter.search(r, body))]
     beside = [m for m in found if ref is not None and _next_to(ref, m, start)]
     chosen = beside or found
     return chosen[0] if chosen else None
