@@ -6,6 +6,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from handlers.understanding import lexicon as lx
 from handlers.understanding import prefilter
 from handlers.understanding.prefilter import Cues, heads
@@ -192,3 +194,31 @@ def test_searches_from_the_heads_positions_as_the_engine_does() -> None:
     assert prefilter.search(pattern, many) is not None
     # Two-letter words start everywhere: such a pattern scans.
     assert prefilter.starts(re.compile(r"\b(?:je|on)\s*prends\b")) is None
+
+
+PERFECT_TENSES = [
+    "qqn a deja pris les yaourts ?",
+    "qui a pris le camion hier",
+    "on a bien recu les 3 palettes",
+    "il n'a jamais rappele",
+    "est-ce que vous avez pu joindre la mairie",
+    "avez-vous eu des nouvelles du local",
+    "(ont recu) les cagettes",
+    "ils ont finalement recu",
+    "on avait deja donne les pates",
+    "elle a-t-elle vu",
+    "c'etait fait",
+    "personne a vu le chauffeur",
+]
+
+
+@pytest.mark.parametrize("text", PERFECT_TENSES)
+def test_a_perfect_tense_holds_one_of_the_words_its_precheck_looks_for(text: str) -> None:
+    """`read_cues` scans for a perfect tense only where `PERFECT_AUX_RE` finds a word: each of
+    its matches must hold one (a rule added to PERFECT_RE without it goes red here)."""
+    from handlers.understanding import lexicon as lx
+
+    matches = list(lx.PERFECT_RE.finditer(text))
+    assert matches, text
+    for match in matches:
+        assert lx.PERFECT_AUX_RE.search(match.group(0)), match.group(0)

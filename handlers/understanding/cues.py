@@ -79,7 +79,8 @@ def read_cues(body: str) -> Cues:
     """Another's need (« si une asso a besoin ») gives; a perfect tense (« quelqu'un a vu »)
     neither asks nor gives: both are blanked before the asking cues are read."""
     others = list(prefilter.finditer(lx.OTHERS_NEED_RE, body))
-    perfect = list(prefilter.finditer(lx.PERFECT_RE, body))
+    aux = lx.PERFECT_AUX_RE.search(body) is not None
+    perfect = list(prefilter.finditer(lx.PERFECT_RE, body)) if aux else []
     asking = _blank(body, others)
     unblanked = _score(_REQUEST_CUES.runs(asking), asking)
     # Without a perfect tense the text read is the same: so is its score.
