@@ -675,10 +675,20 @@ class Sender:
         """Mark one row in flight (in the caller's transaction) and count its sends in the
         lane's pacing; None when it is no longer queued (or its payload is missing)."""
         message = await deliveries.mark_in_flight(conn, message_id)
-        if message is not None and message.payload_id is not None:
-            message = await self._with_payload(conn, message)
         if message is None:
             return None
+        return await self._taken(conn, lane, message, reply)
+
+    async def _taken(
+        self, conn: Conn, lane: Lane, message: OutboxMessage, reply: bool
+    ) -> tuple[OutboxMessage, Outgoing] | None:
+        """A row just marked in flight, with its payload, counted in the lane's pacing; None
+        when its payload is missing (marked failed)."""
+        if message.payload_id is not None:
+            found = await self._with_payload(conn, message)
+            if found is None:
+                return None
+            message = found
         outgoing = Outgoing.from_json(message.payload)
         lane.pacer.record(message.external_id, self._parts(lane.channel, outgoing), reply)
         lane.busy_chats.add(message.external_id)
@@ -816,10 +826,10 @@ class Sender:
     ) -> DirectReply | None:
         """Mark the chat's one queued reply in flight, a reply slot held for it; None when
         there is none, or more than one, or no slot is free."""
-        row_id = await deliveries.sole_queued_reply(conn, lane.name, external_id)
-        if row_id is None or not lane.slots.try_acquire(reply=True):
+        if not lane.slots.try_acquire(reply=True):
             return None
-        taken = await self._take(conn, lane, row_id, reply=True)
+        message = await deliveries.take_sole_queued_reply(conn, lane.name, external_id)
+        taken = None if message is None else await self._taken(conn, lane, message, reply=True)
         if taken is None:
             lane.slots.release()
             return None

@@ -15,7 +15,7 @@ import json
 import logging
 import math
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -419,10 +419,19 @@ async def enqueue_replies(
     await outbox.enqueue(conn, rows, now)
 
 
+# Incoming's fields, in their order: the payload's keys, as `dataclasses.asdict` gave them.
+INCOMING_FIELDS = tuple(field.name for field in fields(Incoming))
+
+
 def encode_incoming(incoming: Incoming) -> str:
-    data = asdict(incoming)
+    """The inbox payload. Built field by field, not with `asdict`, which copies every value
+    recursively (a tenth of `accept`'s CPU: issue 12); the JSON is the same."""
+    data = {name: getattr(incoming, name) for name in INCOMING_FIELDS}
     data["address"] = str(incoming.address)
     data["received_at"] = incoming.received_at.isoformat()
+    location = incoming.location
+    if location is not None:
+        data["location"] = {"latitude": location.latitude, "longitude": location.longitude}
     return json.dumps(data, ensure_ascii=False)
 
 

@@ -250,10 +250,10 @@ async def list_page(ctx: Context, request: ListRequest) -> Effects:
     shown += await posts.open_posts_slice(
         ctx.conn, request.kinds, False, plan.other_offset, plan.other_count
     )
-    lines = [
-        post_list_line(post, ctx.lang, ctx.today, where_words(post, reader, ctx.lang))
-        for post in shown
-    ]
+    # The day and the language once, not once a line (`ctx.today` converts `now` to the
+    # network's time zone each time: issue 12, cpu22).
+    lang, today = ctx.lang, ctx.today
+    lines = [post_list_line(post, lang, today, where_words(post, reader, lang)) for post in shown]
     title = (
         t(ctx.lang, "list_title", count=total)
         if pages == 1
@@ -318,14 +318,15 @@ async def list_near(ctx: Context, request: ListRequest, reader: Reader, radius: 
     )
     distances = {point.id: km for point, km in chosen}
     shown = await posts.posts_by_ids(ctx.conn, [point.id for point, _ in chosen])
+    lang, today = ctx.lang, ctx.today  # once, not once a line (as `list_page`)
     lines = [
         post_list_line(
             post,
-            ctx.lang,
-            ctx.today,
-            t(ctx.lang, "list_at_home")
+            lang,
+            today,
+            t(lang, "list_at_home")
             if post.association_id == reader.association_id
-            else km_words(distances[post.id], ctx.lang),
+            else km_words(distances[post.id], lang),
         )
         for post in shown
     ]

@@ -113,17 +113,24 @@ async def due_heads(
     return heads
 
 
-async def sole_queued_reply(conn: Conn, channel: str, external_id: str) -> int | None:
-    """The id of the one queued reply to this chat, due now; None when there is none, or more
-    than one (they go in their order through the sender's pick). Read from `outbox_pick`:
-    the queued replies of the channel, a handful, never the queue."""
-    rows = await fetch_all(
+async def take_sole_queued_reply(
+    conn: Conn, channel: str, external_id: str
+) -> OutboxMessage | None:
+    """Mark in flight the one queued reply to this chat (as `mark_in_flight`) and return it;
+    None when there is none, or more than one (they go in their order through the sender's
+    pick). Its id is read from `outbox_pick` (the queued replies of the channel, a handful,
+    never the queue) in the same statement as the mark: one statement a reply, not two
+    (issue 12, cpu22)."""
+    row = await fetch_one(
         conn,
-        "SELECT id FROM outbox INDEXED BY outbox_pick"
-        " WHERE channel = ? AND priority = ? AND state = 'queued' AND external_id = ? LIMIT 2",
+        "UPDATE outbox SET state = 'in_flight', attempts = attempts + 1"
+        " WHERE id = (SELECT CASE WHEN COUNT(*) = 1 THEN MIN(id) END FROM"
+        " (SELECT id FROM outbox INDEXED BY outbox_pick"
+        " WHERE channel = ? AND priority = ? AND state = 'queued' AND external_id = ? LIMIT 2))"
+        " AND state = 'queued' RETURNING *",
         (channel, PRIORITY_REPLY, external_id),
     )
-    return int(rows[0]["id"]) if len(rows) == 1 else None
+    return message_from_row(row) if row else None
 
 
 async def mark_in_flight(conn: Conn, message_id: int) -> OutboxMessage | None:

@@ -202,3 +202,63 @@ def test_pythons_math_functions_give_sqlites_floats() -> None:
     finally:
         own.close()
         registered.close()
+
+
+# issue 12 (cpu22): `Database.transaction` is a class, no longer an asynccontextmanager.
+async def test_a_transaction_commits_or_rolls_back_and_always_frees_the_connection(
+    db: Database,
+) -> None:
+    """Its block commits; an exception in it rolls back and goes on; a BEGIN that fails (the
+    other connection's write lock) or a cancelled wait for the lock leave the connection free,
+    with no transaction open."""
+    async with db.transaction() as conn:
+        await conn.execute("CREATE TABLE t (id INTEGER)")
+        await conn.execute("INSERT INTO t VALUES (1)")
+    with pytest.raises(ValueError):
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO t VALUES (2)")
+            raise ValueError
+    assert [row[0] for row in await fetch_all(db._conn, "SELECT id FROM t")] == [1]
+
+    held = asyncio.Event()
+    release = asyncio.Event()
+
+    async def holder() -> None:
+        async with db.transaction():
+            held.set()
+            await release.wait()
+
+    holding = asyncio.create_task(holder())
+    await held.wait()
+    waiting = asyncio.create_task(db.transaction().__aenter__())
+    await asyncio.sleep(0.01)
+    waiting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    release.set()
+    await holding
+
+    other = sqlite3.connect(db._conn.raw.execute("PRAGMA database_list").fetchone()[2])
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        begin = db._conn.begin
+
+        async def short_begin(statement: str) -> None:
+            await begin(statement, wait_s=0.05)
+
+        db._conn.begin = short_begin  # type: ignore[method-assign]
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            async with db.transaction():
+                pass
+        db._conn.begin = begin  # type: ignore[method-assign]
+    finally:
+        other.rollback()
+        other.close()
+
+    async def last() -> None:  # neither the lock nor a transaction was left open
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO t VALUES (3)")
+
+    await asyncio.wait_for(last(), 5)
+    assert not db._conn.raw.in_transaction
+    assert [row[0] for row in await fetch_all(db._conn, "SELECT id FROM t")] == [1, 3]

@@ -97,3 +97,36 @@ async def test_a_message_processed_twice_acts_once(network: Network) -> None:
     assert sorted(len(replies) for replies in (first, second)) == [0, 1]
     async with network.db.transaction() as conn:
         assert await posts.post_by_id(conn, 2) is None
+
+
+# issue 12 (cpu22): the inbox payload is built field by field, not with `asdict`.
+def test_inbox_payload_is_asdicts_json_and_reads_back() -> None:
+    import json
+    from dataclasses import asdict
+    from datetime import UTC, datetime
+
+    from bot.dispatch import decode_incoming, encode_incoming
+    from handlers.messages import Address, Incoming, Location
+
+    plain = Incoming(Address("telegram", "42"), "m1", "/aide", datetime(2026, 3, 1, tzinfo=UTC))
+    full = Incoming(
+        Address("whatsapp", "+33600000000"),
+        "m2",
+        "Ici « à côté »",
+        datetime(2026, 3, 1, 9, 30, 5, 120, tzinfo=UTC),
+        display_name="Anne",
+        contact="@anne",
+        contact_link="https://t.me/anne",
+        contact_private=True,
+        in_group=True,
+        is_button=True,
+        unsupported=True,
+        location=Location(48.85, 2.35),
+        media_urls=("https://example.org/a.jpg",),
+    )
+    for incoming in (plain, full):
+        data = asdict(incoming)
+        data["address"] = str(incoming.address)
+        data["received_at"] = incoming.received_at.isoformat()
+        assert encode_incoming(incoming) == json.dumps(data, ensure_ascii=False)
+        assert decode_incoming(encode_incoming(incoming)) == incoming

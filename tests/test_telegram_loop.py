@@ -130,6 +130,17 @@ async def test_whole_loop_three_associations(
     # text quoted in Python); buttons arrive all the same (pressed above).
     bodies = {media for method, media in api.content_types}
     assert bodies == {"application/json"}, bodies
+    # issue 12 (cpu22): a sent row keeps the id Telegram gave its message (read from
+    # sendMessage's answer without building PTB's Message).
+    app, _ = running
+    async with app.db.read() as conn:
+        rows = await conn.execute_fetchall(
+            "SELECT platform_message_id FROM outbox WHERE external_id = ? AND state = 'sent'",
+            (str(ALICE),),
+        )
+    assert sorted(row[0] for row in rows) == sorted(
+        str(message.message_id) for message in api.messages_to(ALICE)
+    )
 
 
 async def test_stranger_is_refused_and_nothing_relayed(
