@@ -238,12 +238,11 @@ async def test_a_message_between_chunks_is_answered_before_the_job_ends(
     assert chunks_when_answered <= 3 < total == 30, "599 active members, 20 a chunk"
 
 
-async def test_between_chunks_the_job_gives_way_to_the_messages_being_handled(
-    tmp_path: Path,
-) -> None:
-    """A message is stored, then handled, in two transactions: the job's next chunk waits
-    for the messages being handled (it took the database between the two, and a reply
-    waited for two chunks), for `give_way_seconds` at most."""
+async def chunks_while_handling(
+    tmp_path: Path, give_way_seconds: float, handled_after_s: float | None
+) -> tuple[int, int]:
+    """A job of 30 chunks while messages are handled (done after `handled_after_s` past the
+    first chunk; never with None): the chunks done by then, and in all."""
     db, ids = await big_network(tmp_path / "boucle.db")
     handled = asyncio.Event()
     try:
@@ -253,43 +252,38 @@ async def test_between_chunks_the_job_gives_way_to_the_messages_being_handled(
             PARIS,
             chunk=20,
             messages_handled=handled.wait,
-            give_way_seconds=30,
+            give_way_seconds=give_way_seconds,
         )
         await defer(db, await relay(db, ids))
         jobs.start()
-        for _ in range(500):
-            if jobs.chunks_done:
-                break
-            await asyncio.sleep(0.01)
-        await asyncio.sleep(0.2)
-        while_handling = jobs.chunks_done
-        handled.set()
+        while_handling = 0
+        if handled_after_s is not None:
+            for _ in range(500):
+                if jobs.chunks_done:
+                    break
+                await asyncio.sleep(0.01)
+            await asyncio.sleep(handled_after_s)
+            while_handling = jobs.chunks_done
+            handled.set()
         await asyncio.wait_for(jobs.wait_idle(), 10)
         await jobs.stop()
     finally:
         await db.close()
-    assert while_handling == 1 and jobs.chunks_done == 30
+    return while_handling, jobs.chunks_done
+
+
+async def test_between_chunks_the_job_gives_way_to_the_messages_being_handled(
+    tmp_path: Path,
+) -> None:
+    """A message is stored, then handled, in two transactions: the job's next chunk waits
+    for the messages being handled (it took the database between the two, and a reply
+    waited for two chunks), for `give_way_seconds` at most."""
+    assert await chunks_while_handling(tmp_path, 30, handled_after_s=0.2) == (1, 30)
 
 
 async def test_a_stream_of_messages_slows_the_job_but_never_stops_it(tmp_path: Path) -> None:
-    db, ids = await big_network(tmp_path / "boucle.db")
-    never = asyncio.Event()
-    try:
-        jobs = FanoutJobs(
-            db,
-            ManualClock(NOW),
-            PARIS,
-            chunk=20,
-            messages_handled=never.wait,
-            give_way_seconds=0.01,
-        )
-        await defer(db, await relay(db, ids))
-        jobs.start()
-        await asyncio.wait_for(jobs.wait_idle(), 10)
-        await jobs.stop()
-    finally:
-        await db.close()
-    assert jobs.chunks_done == 30
+    _, done = await chunks_while_handling(tmp_path, 0.01, handled_after_s=None)
+    assert done == 30
 
 
 async def test_a_post_commits_its_reply_before_its_relay(network: Network) -> None:
