@@ -828,12 +828,15 @@ class Sender:
         there is none, or more than one, or no slot is free."""
         if not lane.slots.try_acquire(reply=True):
             return None
-        message = await deliveries.take_sole_queued_reply(conn, lane.name, external_id)
-        taken = None if message is None else await self._taken(conn, lane, message, reply=True)
-        if taken is None:
-            lane.slots.release()
-            return None
-        return DirectReply(lane, *taken)
+        taken = None
+        try:
+            message = await deliveries.take_sole_queued_reply(conn, lane.name, external_id)
+            if message is not None:
+                taken = await self._taken(conn, lane, message, reply=True)
+        finally:
+            if taken is None:  # none to take, or a failed statement: the slot is free again
+                lane.slots.release()
+        return None if taken is None else DirectReply(lane, *taken)
 
     async def _reply_at_its_place(self, lane: Lane, external_id: str, wait: float) -> None:
         """The reply just queued for `external_id` leaves at the channel's next place: news

@@ -17,7 +17,7 @@ import pytest
 from bot.channels.base import RecordingChannel, SendResult, Sent
 from bot.channels.telegram import TELEGRAM_PACING
 from bot.clock import ManualClock
-from bot.delivery import DirectReply, Sender
+from bot.delivery import MAX_IN_FLIGHT, REPLY_SLOTS, DirectReply, Sender
 from handlers.messages import Outgoing
 from storage import outbox
 from storage.db import Database
@@ -241,3 +241,25 @@ async def test_a_reply_held_by_the_channels_pacing_takes_its_next_place_before_n
         assert lane.pacer.replies_waiting == 0
     finally:
         await sender.stop()
+
+
+async def test_a_take_whose_statement_fails_gives_its_slot_back(
+    db: Database,
+    clock: ManualClock,
+    running: tuple[Sender, GatedChannel],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The reply slot is taken before the statement that marks the reply: a failing one must
+    not keep it (enough such failures left no slot for any reply, ever)."""
+    sender, _ = running
+    lane = sender._lanes["telegram"]
+
+    async def broken(*args: object) -> None:
+        raise RuntimeError("disk I/O error")
+
+    monkeypatch.setattr("bot.delivery.deliveries.take_sole_queued_reply", broken)
+    for _ in range(MAX_IN_FLIGHT + REPLY_SLOTS):  # more than every slot a reply may take
+        with pytest.raises(RuntimeError):
+            await queue_and_take(db, clock, sender, [reply("7", "bonjour")], "7")
+    assert lane.slots.try_acquire(reply=True), "a reply slot is free"
+    lane.slots.release()
